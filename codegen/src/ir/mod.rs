@@ -1,0 +1,597 @@
+//! Stage 2: the IR. Every name is resolved, every constraint checked, every Rust identifier
+//! computed; maps are ordered (declaration order of sorted files), so everything downstream is
+//! deterministic. Emitters read only this.
+
+mod build;
+pub mod ident;
+mod summary;
+
+pub use build::build;
+pub use summary::{Counts, summary};
+
+use indexmap::IndexMap;
+
+pub use crate::load::raw::{Charset, CodeKind, DateFormat, DecimalWire, Tag};
+pub use crate::load::security::{Cipher, HexCase, KeyEncoding, Mac, ProcessingStep};
+
+/// Names and descriptions of an item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Info {
+    pub zh: String,
+    pub en: String,
+    pub description: Option<String>,
+    pub section: Option<String>,
+}
+
+/// Where an item comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Provenance {
+    pub tags: Vec<Tag>,
+    /// True for provisional items: never to be presented as fact.
+    pub provisional: bool,
+    pub note: Option<String>,
+}
+
+impl Provenance {
+    /// The tags as written in the spec, e.g. `sz2020, tcec102`.
+    pub fn tags_text(&self) -> String {
+        self.tags.iter().map(Tag::to_string).collect::<Vec<_>>().join(", ")
+    }
+}
+
+impl std::fmt::Display for Tag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Tag::Db2024 => f.write_str("db2024"),
+            Tag::Sz2020 => f.write_str("sz2020"),
+            Tag::Tcec102 => f.write_str("tcec102"),
+            Tag::Sz2024fe => f.write_str("sz2024fe"),
+            Tag::Provisional => f.write_str("provisional"),
+            Tag::Analogue(n) => write!(f, "analogue({n})"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edition {
+    pub meta: EditionMeta,
+    pub roles: IndexMap<String, Role>,
+    pub types: IndexMap<String, NamedType>,
+    /// Declared objects, then the inline payloads of interfaces (in interface order).
+    pub objects: IndexMap<String, Object>,
+    pub code_tables: IndexMap<String, CodeTable>,
+    pub interfaces: IndexMap<String, Interface>,
+    /// Ordered by flow number.
+    pub flows: IndexMap<String, Flow>,
+    pub security: Option<Security>,
+    pub qr_code: Option<QrCode>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EditionMeta {
+    pub id: String,
+    pub number: String,
+    pub info: Info,
+    pub prov: Provenance,
+    pub replaces: Option<String>,
+    pub ics: Option<String>,
+    pub ccs: Option<String>,
+    pub issued: Option<String>,
+    pub in_force: Option<String>,
+    pub issuer: Option<String>,
+    pub contents: Vec<Content>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Content {
+    pub number: String,
+    pub page: Option<String>,
+    pub normative: bool,
+    pub info: Info,
+    pub prov: Provenance,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Role {
+    pub name: String,
+    pub info: Info,
+    pub prov: Provenance,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NamedType {
+    pub name: String,
+    pub rust_name: String,
+    pub info: Info,
+    pub prov: Provenance,
+    /// The resolved type (named references followed).
+    pub ty: Type,
+}
+
+/// A resolved field type. Named types are followed; `Field::type_name` remembers the name.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Type {
+    String(StringType),
+    Integer(IntegerType),
+    Decimal(DecimalType),
+    DateTime(DateFormat),
+    Array(Box<ArrayType>),
+    /// An object, by name (a key of `Edition::objects`).
+    Object(String),
+    /// A code table, by name (a key of `Edition::code_tables`).
+    Code(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StringType {
+    pub min_len: Option<u32>,
+    pub max_len: Option<u32>,
+    pub pattern: Option<String>,
+    pub charset: Charset,
+}
+
+impl StringType {
+    /// `Some(n)` when the length is exact.
+    pub fn exact_len(&self) -> Option<u32> {
+        match (self.min_len, self.max_len) {
+            (Some(a), Some(b)) if a == b => Some(a),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntegerType {
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub max_text_len: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecimalType {
+    /// At most this many decimal places; `None` when the reference does not say.
+    pub scale: Option<u32>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub wire: DecimalWire,
+    pub max_text_len: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArrayType {
+    pub items: Type,
+    /// The named type of the items, when they were written as a name.
+    pub items_type_name: Option<String>,
+    pub min_items: Option<u32>,
+    pub max_items: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ObjectOrigin {
+    /// Declared under `objects`.
+    Declared,
+    /// The inline request or response payload of an interface.
+    Payload { interface: String, direction: PayloadDirection },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayloadDirection {
+    Request,
+    Response,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Object {
+    pub name: String,
+    pub rust_name: String,
+    pub info: Info,
+    pub prov: Provenance,
+    pub origin: ObjectOrigin,
+    pub fields: Vec<Field>,
+    pub constraints: Vec<Constraint>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The name on the wire, exactly.
+    pub wire: String,
+    /// The Rust field name (`r#type` for keywords).
+    pub rust_ident: String,
+    pub info: Info,
+    pub prov: Provenance,
+    pub ty: Type,
+    /// The named type the field was declared with, if any.
+    pub type_name: Option<String>,
+    pub requirement: Requirement,
+    pub unit: Option<String>,
+    /// Spellings accepted on input besides `wire`.
+    pub aliases: Vec<String>,
+    /// The corrected spelling, when `wire` is a known misspelling.
+    pub misspelling_of: Option<String>,
+    pub default: Option<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Requirement {
+    Required,
+    Optional,
+    /// Required when the condition holds.
+    Conditional(Condition),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Condition {
+    /// Wire name of a sibling field.
+    pub field: String,
+    pub op: CondOp,
+    pub values: Vec<CodeValue>,
+}
+
+pub use crate::load::raw::CondOp;
+
+/// A code value: integer or string.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CodeValue {
+    Int(i64),
+    Str(String),
+}
+
+impl std::fmt::Display for CodeValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CodeValue::Int(i) => write!(f, "{i}"),
+            CodeValue::Str(s) => f.write_str(s),
+        }
+    }
+}
+
+/// A literal value (defaults).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Bool(bool),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Constraint {
+    pub info: Info,
+    pub prov: Provenance,
+    /// Groups of wire names: exactly one group is present, in full.
+    pub exactly_one_of: Vec<Vec<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodeTable {
+    pub name: String,
+    pub rust_name: String,
+    pub info: Info,
+    pub prov: Provenance,
+    pub kind: CodeKind,
+    /// Open tables keep unknown values.
+    pub open: bool,
+    pub codes: Vec<Code>,
+    pub ranges: Vec<CodeRange>,
+    pub category_table: Option<String>,
+    pub appendix: Option<String>,
+    pub table_no: Option<String>,
+    pub value_max_len: Option<u32>,
+    pub value_pattern: Option<String>,
+}
+
+impl CodeTable {
+    /// Whether the table or any of its codes or ranges is provisional.
+    pub fn has_provisional(&self) -> bool {
+        self.prov.provisional || self.codes.iter().any(|c| c.prov.provisional) || self.ranges.iter().any(|r| r.prov.provisional)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Code {
+    pub value: CodeValue,
+    /// The enum variant name (unique in the table).
+    pub rust_variant: String,
+    pub info: Info,
+    pub prov: Provenance,
+    pub alt_zh: Vec<String>,
+    pub category: Option<CodeValue>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodeRange {
+    pub from: i64,
+    pub to: i64,
+    pub info: Info,
+    pub prov: Provenance,
+}
+
+/// Who implements or calls an interface.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Party {
+    Role(String),
+    Both,
+}
+
+impl std::fmt::Display for Party {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Party::Role(r) => f.write_str(r),
+            Party::Both => f.write_str("both"),
+        }
+    }
+}
+
+pub use crate::load::raw::Auth;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Interface {
+    /// The wire name: the last segment of the URL.
+    pub name: String,
+    /// `QueryStationsInfo`
+    pub rust_name: String,
+    /// `query_stations_info`
+    pub fn_name: String,
+    pub info: Info,
+    pub prov: Provenance,
+    pub implementer: Party,
+    pub caller: Party,
+    pub auth: Auth,
+    pub optional: bool,
+    pub trigger: Option<String>,
+    pub frequency: Option<String>,
+    pub section_2020: Option<String>,
+    pub route_aliases: Vec<String>,
+    pub request: Payload,
+    pub response: Payload,
+    pub paging: Option<Paging>,
+    /// Flows whose steps name this interface, by key.
+    pub flows: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Payload {
+    /// The object carried in `Data` (a key of `Edition::objects`).
+    pub object: String,
+    /// True when the payload was written inline (`fields:`).
+    pub inline: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Paging {
+    pub page_no: String,
+    pub page_size: String,
+    pub page_count: String,
+    pub item_count: String,
+    pub items: String,
+    pub default_page_no: Option<i64>,
+    pub default_page_size: Option<i64>,
+    pub info: Info,
+    pub prov: Provenance,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flow {
+    pub key: String,
+    pub number: i64,
+    pub info: Info,
+    pub prov: Provenance,
+    pub trigger: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub interface: String,
+    pub optional: bool,
+    pub info: Info,
+    pub prov: Provenance,
+}
+
+/// A documented block of chapter 10.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block<T> {
+    pub info: Info,
+    pub prov: Provenance,
+    pub value: T,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Security {
+    pub info: Info,
+    pub prov: Provenance,
+    pub transport: Option<Block<Transport>>,
+    pub headers: Vec<Block<Header>>,
+    pub envelope: Option<Block<Envelope>>,
+    pub keys: Vec<Block<Key>>,
+    pub encryption: Option<Block<Encryption>>,
+    pub signature: Option<Block<Signature>>,
+    pub timestamp: Option<Block<Timestamp>>,
+    pub seq: Option<Block<Seq>>,
+    pub token: Option<Block<Token>>,
+    pub ret: Option<Block<RetCodes>>,
+    pub processing: Vec<Block<ProcessingRule>>,
+    pub push_ack: Option<Block<PushAck>>,
+    pub resend: Option<Block<Resend>>,
+    pub paging: Option<Block<PagingRule>>,
+    pub replay: Option<Block<Replay>>,
+    pub key_distribution: Option<Block<KeyDistribution>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Transport {
+    pub schemes: Vec<String>,
+    pub method: String,
+    pub content_type: String,
+    pub error_http_status: Option<i64>,
+    pub url: Option<Block<Url>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Url {
+    pub pattern: String,
+    pub default_base_path: Option<String>,
+    pub variants: Vec<Block<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+    /// Interfaces that do not send this header.
+    pub except: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Envelope {
+    pub request: String,
+    pub response: String,
+    pub data_field: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub ty: Type,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Encryption {
+    pub algorithm: Cipher,
+    pub key: String,
+    pub iv: String,
+    pub key_encoding: KeyEncoding,
+    pub fields: Vec<String>,
+    pub empty_data_plain: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Signature {
+    pub algorithm: Mac,
+    pub key: String,
+    pub key_encoding: KeyEncoding,
+    pub request_fields: Vec<String>,
+    pub response_fields: Vec<String>,
+    pub separator: String,
+    pub hex_case: HexCase,
+    pub verify_before_decrypt: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timestamp {
+    pub field: String,
+    pub format: DateFormat,
+    pub utc_offset: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Seq {
+    pub field: String,
+    pub min: i64,
+    pub max: i64,
+    pub width: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Token {
+    pub interface: String,
+    pub header: String,
+    pub scheme: String,
+    pub secret_field: String,
+    pub token_field: String,
+    pub lifetime_field: String,
+    pub lifetime_unit: String,
+    pub success_field: String,
+    pub success_code: i64,
+    pub fail_reason_field: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetCodes {
+    pub table: String,
+    pub success: i64,
+    pub busy: i64,
+    pub bad_signature: i64,
+    pub bad_token: i64,
+    pub bad_envelope: i64,
+    pub bad_payload: i64,
+    pub system_error: i64,
+    pub messages: Vec<Block<RetMessage>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetMessage {
+    pub ret: i64,
+    pub msg: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcessingRule {
+    pub step: ProcessingStep,
+    pub ret: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PushAck {
+    pub object: String,
+    pub field: String,
+    pub table: String,
+    pub accepted: i64,
+    pub discarded: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resend {
+    pub attempts: Option<i64>,
+    pub interval_s: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PagingRule {
+    pub default_page_no: Option<i64>,
+    pub default_page_size: Option<i64>,
+    pub max_page_size: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Replay {
+    pub window_s: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyDistribution {
+    pub interfaces: Vec<String>,
+    pub envelope: String,
+    pub algorithms: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct QrCode {
+    pub info: Info,
+    pub prov: Provenance,
+    pub parts: Vec<QrPart>,
+    pub patterns: Vec<QrPattern>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum QrPartKind {
+    Literal(String),
+    Field { field: String, ty: Option<Type> },
+    Tail,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct QrPart {
+    pub kind: QrPartKind,
+    pub info: Info,
+    pub prov: Provenance,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct QrPattern {
+    pub name: String,
+    pub pattern: String,
+    pub info: Info,
+    pub prov: Provenance,
+}

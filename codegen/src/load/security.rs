@@ -1,0 +1,469 @@
+//! Reading the `security` section (chapter 10 and Appendix C as data).
+
+use crate::diag::{Diagnostics, Loc};
+
+use super::node::Node;
+use super::raw::{DateFormat, Doc, RawSecurity, RawType};
+use super::reader::{MapView, Sp, boolean, int, keyword, list, name, name_list, text};
+use super::{read_doc, read_type};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cipher {
+    Aes128Cbc,
+    Sm4Cbc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mac {
+    HmacMd5,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyEncoding {
+    /// The key text's own bytes.
+    Ascii,
+    /// The key text decoded from hex.
+    Hex,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HexCase {
+    Upper,
+    Lower,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ProcessingStep {
+    CheckEnvelope,
+    CheckToken,
+    VerifySignature,
+    Decrypt,
+    Validate,
+    Handle,
+}
+
+impl ProcessingStep {
+    pub const ALL: [(&'static str, ProcessingStep); 6] = [
+        ("check_envelope", ProcessingStep::CheckEnvelope),
+        ("check_token", ProcessingStep::CheckToken),
+        ("verify_signature", ProcessingStep::VerifySignature),
+        ("decrypt", ProcessingStep::Decrypt),
+        ("validate", ProcessingStep::Validate),
+        ("handle", ProcessingStep::Handle),
+    ];
+}
+
+#[derive(Clone, Debug)]
+pub struct RawUrlVariant {
+    pub doc: Doc,
+    pub pattern: Option<Sp<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawUrl {
+    pub doc: Doc,
+    pub pattern: Option<Sp<String>>,
+    pub default_base_path: Option<Sp<String>>,
+    pub variants: Vec<RawUrlVariant>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawTransport {
+    pub doc: Doc,
+    pub schemes: Vec<Sp<String>>,
+    pub method: Option<Sp<String>>,
+    pub content_type: Option<Sp<String>>,
+    pub error_http_status: Option<Sp<i64>>,
+    pub url: Option<RawUrl>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawHeader {
+    pub doc: Doc,
+    pub name: Option<Sp<String>>,
+    pub value: Option<Sp<String>>,
+    pub except: Vec<Sp<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawEnvelope {
+    pub doc: Doc,
+    pub request: Option<Sp<String>>,
+    pub response: Option<Sp<String>>,
+    pub data_field: Option<Sp<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawKey {
+    pub doc: Doc,
+    pub name: Option<Sp<String>>,
+    pub ty: Option<RawType>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawEncryption {
+    pub doc: Doc,
+    pub algorithm: Option<Sp<Cipher>>,
+    pub key: Option<Sp<String>>,
+    pub iv: Option<Sp<String>>,
+    pub key_encoding: Option<Sp<KeyEncoding>>,
+    pub fields: Vec<Sp<String>>,
+    pub empty_data_plain: Option<Sp<bool>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawSignature {
+    pub doc: Doc,
+    pub algorithm: Option<Sp<Mac>>,
+    pub key: Option<Sp<String>>,
+    pub key_encoding: Option<Sp<KeyEncoding>>,
+    pub request_fields: Vec<Sp<String>>,
+    pub response_fields: Vec<Sp<String>>,
+    pub separator: Option<Sp<String>>,
+    pub hex_case: Option<Sp<HexCase>>,
+    pub verify_before_decrypt: Option<Sp<bool>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawTimestamp {
+    pub doc: Doc,
+    pub field: Option<Sp<String>>,
+    pub format: Option<Sp<DateFormat>>,
+    pub utc_offset: Option<Sp<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawSeq {
+    pub doc: Doc,
+    pub field: Option<Sp<String>>,
+    pub min: Option<Sp<i64>>,
+    pub max: Option<Sp<i64>>,
+    pub width: Option<Sp<i64>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawToken {
+    pub doc: Doc,
+    pub interface: Option<Sp<String>>,
+    pub header: Option<Sp<String>>,
+    pub scheme: Option<Sp<String>>,
+    pub secret_field: Option<Sp<String>>,
+    pub token_field: Option<Sp<String>>,
+    pub lifetime_field: Option<Sp<String>>,
+    pub lifetime_unit: Option<Sp<String>>,
+    pub success_field: Option<Sp<String>>,
+    pub success_code: Option<Sp<i64>>,
+    pub fail_reason_field: Option<Sp<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawRetMessage {
+    pub doc: Doc,
+    pub ret: Option<Sp<i64>>,
+    pub msg: Option<Sp<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawRet {
+    pub doc: Doc,
+    pub table: Option<Sp<String>>,
+    /// (role, code): success, busy, bad_signature, bad_token, bad_envelope, bad_payload, system_error.
+    pub roles: Vec<(&'static str, Sp<i64>)>,
+    pub messages: Vec<RawRetMessage>,
+}
+
+pub const RET_ROLES: [&str; 7] =
+    ["success", "busy", "bad_signature", "bad_token", "bad_envelope", "bad_payload", "system_error"];
+
+#[derive(Clone, Debug)]
+pub struct RawStepRule {
+    pub doc: Doc,
+    pub step: Option<Sp<ProcessingStep>>,
+    pub ret: Option<Sp<i64>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawPushAck {
+    pub doc: Doc,
+    pub object: Option<Sp<String>>,
+    pub field: Option<Sp<String>>,
+    pub table: Option<Sp<String>>,
+    pub accepted: Option<Sp<i64>>,
+    pub discarded: Option<Sp<i64>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawResend {
+    pub doc: Doc,
+    pub attempts: Option<Sp<i64>>,
+    pub interval_s: Option<Sp<i64>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawPagingRule {
+    pub doc: Doc,
+    pub default_page_no: Option<Sp<i64>>,
+    pub default_page_size: Option<Sp<i64>>,
+    pub max_page_size: Option<Sp<i64>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawReplay {
+    pub doc: Doc,
+    pub window_s: Option<Sp<i64>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawKeyDistribution {
+    pub doc: Doc,
+    pub interfaces: Vec<Sp<String>>,
+    pub envelope: Option<Sp<String>>,
+    pub algorithms: Option<Sp<String>>,
+}
+
+const ENCODINGS: [(&str, KeyEncoding); 2] = [("ascii", KeyEncoding::Ascii), ("hex", KeyEncoding::Hex)];
+
+fn opt_name(d: &mut Diagnostics, m: &mut MapView<'_>, key: &'static str, what: &str) -> Option<Sp<String>> {
+    m.get(key).and_then(|n| name(d, n, what))
+}
+
+fn req_name(d: &mut Diagnostics, m: &mut MapView<'_>, key: &'static str, what: &str) -> Option<Sp<String>> {
+    m.req(d, key, what).and_then(|n| name(d, n, what))
+}
+
+fn req_int(d: &mut Diagnostics, m: &mut MapView<'_>, key: &'static str, what: &str) -> Option<Sp<i64>> {
+    m.req(d, key, what).and_then(|n| int(d, n, what))
+}
+
+fn opt_int(d: &mut Diagnostics, m: &mut MapView<'_>, key: &'static str, what: &str) -> Option<Sp<i64>> {
+    m.get(key).and_then(|n| int(d, n, what))
+}
+
+/// Reads a block: a mapping with the common keys plus the block's own keys.
+fn block<T>(
+    d: &mut Diagnostics,
+    node: &Node,
+    what: &str,
+    read: impl FnOnce(&mut Diagnostics, &mut MapView<'_>, Doc) -> T,
+) -> Option<T> {
+    let mut m = MapView::new(d, node, what)?;
+    let doc = read_doc(d, &mut m, node.loc, what);
+    let v = read(d, &mut m, doc);
+    m.finish(d, what);
+    Some(v)
+}
+
+fn blocks<T>(
+    d: &mut Diagnostics,
+    node: &Node,
+    what: &str,
+    mut read: impl FnMut(&mut Diagnostics, &mut MapView<'_>, Doc) -> T,
+) -> Vec<T> {
+    let Some(items) = list(d, node, what) else { return Vec::new() };
+    items.iter().filter_map(|n| block(d, n, what, &mut read)).collect()
+}
+
+pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>> {
+    let loc: Loc = node.loc;
+    block(d, node, "the security section", |d, m, doc| {
+        let mut s = RawSecurity { doc, ..RawSecurity::default() };
+        if let Some(n) = m.get("transport") {
+            s.transport = block(d, n, "security.transport", |d, m, doc| RawTransport {
+                doc,
+                schemes: m.get("schemes").map(|n| name_list(d, n, "a URL scheme")).unwrap_or_default(),
+                method: req_name(d, m, "method", "the HTTP method"),
+                content_type: m.req(d, "content_type", "security.transport").and_then(|n| text(d, n, "content_type")),
+                error_http_status: opt_int(d, m, "error_http_status", "error_http_status"),
+                url: m.get("url").and_then(|n| {
+                    block(d, n, "security.transport.url", |d, m, doc| RawUrl {
+                        doc,
+                        pattern: m.req(d, "pattern", "the URL block").and_then(|n| text(d, n, "the URL pattern")),
+                        default_base_path: m.get("default_base_path").and_then(|n| text(d, n, "default_base_path")),
+                        variants: m
+                            .get("variants")
+                            .map(|n| {
+                                blocks(d, n, "a URL variant", |d, m, doc| RawUrlVariant {
+                                    doc,
+                                    pattern: m.req(d, "pattern", "a URL variant").and_then(|n| text(d, n, "pattern")),
+                                })
+                            })
+                            .unwrap_or_default(),
+                    })
+                }),
+            });
+        }
+        if let Some(n) = m.get("headers") {
+            s.headers = blocks(d, n, "a header", |d, m, doc| RawHeader {
+                doc,
+                name: req_name(d, m, "name", "the header name"),
+                value: m.req(d, "value", "a header").and_then(|n| text(d, n, "the header value")),
+                except: m.get("except").map(|n| name_list(d, n, "an interface name")).unwrap_or_default(),
+            });
+        }
+        if let Some(n) = m.get("envelope") {
+            s.envelope = block(d, n, "security.envelope", |d, m, doc| RawEnvelope {
+                doc,
+                request: req_name(d, m, "request", "the request envelope object"),
+                response: req_name(d, m, "response", "the response envelope object"),
+                data_field: req_name(d, m, "data_field", "the data field"),
+            });
+        }
+        if let Some(n) = m.get("keys") {
+            s.keys = blocks(d, n, "a key", |d, m, doc| RawKey {
+                doc,
+                name: req_name(d, m, "name", "the key name"),
+                ty: m.req(d, "type", "a key").and_then(|n| read_type(d, n)),
+            });
+        }
+        if let Some(n) = m.get("encryption") {
+            s.encryption = block(d, n, "security.encryption", |d, m, doc| RawEncryption {
+                doc,
+                algorithm: m.req(d, "algorithm", "security.encryption").and_then(|n| {
+                    keyword(d, n, "cipher", &[("AES-128-CBC", Cipher::Aes128Cbc), ("SM4-CBC", Cipher::Sm4Cbc)])
+                }),
+                key: req_name(d, m, "key", "the encryption key"),
+                iv: req_name(d, m, "iv", "the IV"),
+                key_encoding: m
+                    .req(d, "key_encoding", "security.encryption")
+                    .and_then(|n| keyword(d, n, "key encoding", &ENCODINGS)),
+                fields: m.req(d, "fields", "security.encryption").map(|n| name_list(d, n, "a field")).unwrap_or_default(),
+                empty_data_plain: m.get("empty_data_plain").and_then(|n| boolean(d, n, "empty_data_plain")),
+            });
+        }
+        if let Some(n) = m.get("signature") {
+            s.signature = block(d, n, "security.signature", |d, m, doc| RawSignature {
+                doc,
+                algorithm: m
+                    .req(d, "algorithm", "security.signature")
+                    .and_then(|n| keyword(d, n, "signature algorithm", &[("HMAC-MD5", Mac::HmacMd5)])),
+                key: req_name(d, m, "key", "the signature key"),
+                key_encoding: m
+                    .req(d, "key_encoding", "security.signature")
+                    .and_then(|n| keyword(d, n, "key encoding", &ENCODINGS)),
+                request_fields: m
+                    .req(d, "request_fields", "security.signature")
+                    .map(|n| name_list(d, n, "a field"))
+                    .unwrap_or_default(),
+                response_fields: m
+                    .req(d, "response_fields", "security.signature")
+                    .map(|n| name_list(d, n, "a field"))
+                    .unwrap_or_default(),
+                separator: m.get("separator").and_then(|n| name(d, n, "the separator")),
+                hex_case: m.req(d, "hex_case", "security.signature").and_then(|n| {
+                    keyword(d, n, "hex case", &[("upper", HexCase::Upper), ("lower", HexCase::Lower)])
+                }),
+                verify_before_decrypt: m
+                    .get("verify_before_decrypt")
+                    .and_then(|n| boolean(d, n, "verify_before_decrypt")),
+            });
+        }
+        if let Some(n) = m.get("timestamp") {
+            s.timestamp = block(d, n, "security.timestamp", |d, m, doc| RawTimestamp {
+                doc,
+                field: req_name(d, m, "field", "the timestamp field"),
+                format: m
+                    .req(d, "format", "security.timestamp")
+                    .and_then(|n| keyword(d, n, "date format", &DateFormat::ALL)),
+                utc_offset: m.get("utc_offset").and_then(|n| text(d, n, "utc_offset")),
+            });
+        }
+        if let Some(n) = m.get("seq") {
+            s.seq = block(d, n, "security.seq", |d, m, doc| RawSeq {
+                doc,
+                field: req_name(d, m, "field", "the sequence field"),
+                min: req_int(d, m, "min", "security.seq"),
+                max: req_int(d, m, "max", "security.seq"),
+                width: req_int(d, m, "width", "security.seq"),
+            });
+        }
+        if let Some(n) = m.get("token") {
+            s.token = block(d, n, "security.token", |d, m, doc| RawToken {
+                doc,
+                interface: req_name(d, m, "interface", "the token interface"),
+                header: req_name(d, m, "header", "the token header"),
+                scheme: req_name(d, m, "scheme", "the token scheme"),
+                secret_field: req_name(d, m, "secret_field", "security.token"),
+                token_field: req_name(d, m, "token_field", "security.token"),
+                lifetime_field: req_name(d, m, "lifetime_field", "security.token"),
+                lifetime_unit: req_name(d, m, "lifetime_unit", "security.token"),
+                success_field: req_name(d, m, "success_field", "security.token"),
+                success_code: req_int(d, m, "success_code", "security.token"),
+                fail_reason_field: opt_name(d, m, "fail_reason_field", "security.token"),
+            });
+        }
+        if let Some(n) = m.get("ret") {
+            s.ret = block(d, n, "security.ret", |d, m, doc| {
+                let table = req_name(d, m, "table", "the Ret code table");
+                let mut roles = Vec::new();
+                for role in RET_ROLES {
+                    if let Some(v) = req_int(d, m, role, "security.ret") {
+                        roles.push((role, v));
+                    }
+                }
+                let messages = m
+                    .get("messages")
+                    .map(|n| {
+                        blocks(d, n, "a Ret message", |d, m, doc| RawRetMessage {
+                            doc,
+                            ret: req_int(d, m, "ret", "a Ret message"),
+                            msg: m.req(d, "msg", "a Ret message").and_then(|n| text(d, n, "msg")),
+                        })
+                    })
+                    .unwrap_or_default();
+                RawRet { doc, table, roles, messages }
+            });
+        }
+        if let Some(n) = m.get("processing") {
+            s.processing = blocks(d, n, "a processing step", |d, m, doc| RawStepRule {
+                doc,
+                step: m
+                    .req(d, "step", "a processing step")
+                    .and_then(|n| keyword(d, n, "processing step", &ProcessingStep::ALL)),
+                ret: opt_int(d, m, "ret", "the Ret of a failed step"),
+            });
+        }
+        if let Some(n) = m.get("push_ack") {
+            s.push_ack = block(d, n, "security.push_ack", |d, m, doc| RawPushAck {
+                doc,
+                object: req_name(d, m, "object", "the acknowledgement object"),
+                field: req_name(d, m, "field", "the status field"),
+                table: req_name(d, m, "table", "the status code table"),
+                accepted: req_int(d, m, "accepted", "security.push_ack"),
+                discarded: req_int(d, m, "discarded", "security.push_ack"),
+            });
+        }
+        if let Some(n) = m.get("resend") {
+            s.resend = block(d, n, "security.resend", |d, m, doc| RawResend {
+                doc,
+                attempts: opt_int(d, m, "attempts", "resend attempts"),
+                interval_s: opt_int(d, m, "interval_s", "resend interval"),
+            });
+        }
+        if let Some(n) = m.get("paging") {
+            s.paging = block(d, n, "security.paging", |d, m, doc| RawPagingRule {
+                doc,
+                default_page_no: opt_int(d, m, "default_page_no", "default_page_no"),
+                default_page_size: opt_int(d, m, "default_page_size", "default_page_size"),
+                max_page_size: opt_int(d, m, "max_page_size", "max_page_size"),
+            });
+        }
+        if let Some(n) = m.get("replay") {
+            s.replay = block(d, n, "security.replay", |d, m, doc| RawReplay {
+                doc,
+                window_s: opt_int(d, m, "window_s", "the replay window"),
+            });
+        }
+        if let Some(n) = m.get("key_distribution") {
+            s.key_distribution = block(d, n, "security.key_distribution", |d, m, doc| RawKeyDistribution {
+                doc,
+                interfaces: m
+                    .req(d, "interfaces", "security.key_distribution")
+                    .map(|n| name_list(d, n, "an interface name"))
+                    .unwrap_or_default(),
+                envelope: req_name(d, m, "envelope", "the key envelope object"),
+                algorithms: req_name(d, m, "algorithms", "the algorithm code table"),
+            });
+        }
+        Sp::new(s, loc)
+    })
+}

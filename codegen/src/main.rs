@@ -1,0 +1,125 @@
+//! The `chargespec` command line.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use chargespec::diag::{Code, render_all};
+use chargespec::ir;
+
+#[derive(Parser)]
+#[command(name = "chargespec", version, about = "Protocol-specification code generator for DB4403/T 77 EV-charging data exchange")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check editions and print every problem; exits 1 when there are errors.
+    Lint {
+        /// Edition folders (default: every folder under `spec/`).
+        dirs: Vec<PathBuf>,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Print the IR summary of an edition.
+    Summary {
+        /// The edition folder.
+        dir: PathBuf,
+    },
+    /// Explain a diagnostic code, or list them all.
+    Explain {
+        /// A code such as E0003.
+        code: Option<String>,
+    },
+}
+
+/// Every edition folder under `spec/`, sorted.
+fn default_editions() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("spec")
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
+
+fn lint(dirs: Vec<PathBuf>, deny_warnings: bool) -> ExitCode {
+    let dirs = if dirs.is_empty() { default_editions() } else { dirs };
+    if dirs.is_empty() {
+        eprintln!("error: no edition folder given and none found under spec/");
+        return ExitCode::from(2);
+    }
+    let mut failed = false;
+    for dir in &dirs {
+        failed |= lint_one(dir, deny_warnings);
+    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+fn lint_one(dir: &Path, deny_warnings: bool) -> bool {
+    let checked = chargespec::check_dir(dir);
+    let sorted = checked.diags.sorted();
+    if !sorted.is_empty() {
+        eprint!("{}", render_all(&checked.sources, &sorted));
+    }
+    let errors = checked.diags.error_count();
+    let warnings = checked.diags.warning_count();
+    match &checked.ir {
+        Some(ir) if errors == 0 => {
+            println!("{}: ok — {}{}", dir.display(), ir::Counts::of(ir), plural(warnings, "warning"));
+            deny_warnings && warnings > 0
+        }
+        _ => {
+            eprintln!("{}: {}{}", dir.display(), plural_n(errors, "error"), plural(warnings, "warning"));
+            true
+        }
+    }
+}
+
+fn plural_n(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 0 { String::new() } else { format!("; {}", plural_n(n, what)) }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Lint { dirs, deny_warnings } => lint(dirs, deny_warnings),
+        Command::Summary { dir } => {
+            let checked = chargespec::check_dir(&dir);
+            let sorted = checked.diags.sorted();
+            eprint!("{}", render_all(&checked.sources, &sorted));
+            match checked.ir {
+                Some(ir) => {
+                    print!("{}", ir::summary(&ir));
+                    ExitCode::SUCCESS
+                }
+                None => ExitCode::FAILURE,
+            }
+        }
+        Command::Explain { code } => match code {
+            None => {
+                for c in Code::ALL {
+                    println!("{} {:<7} {}", c.as_str(), c.severity().to_string(), c.title());
+                }
+                ExitCode::SUCCESS
+            }
+            Some(s) => match Code::parse(&s) {
+                Some(c) => {
+                    println!("{} ({}): {}\n\n{}", c.as_str(), c.severity(), c.title(), c.explanation());
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    eprintln!("error: unknown diagnostic code `{s}`; `chargespec explain` lists them");
+                    ExitCode::from(2)
+                }
+            },
+        },
+    }
+}
