@@ -41,12 +41,15 @@ pub struct SourceFile {
     /// Path as shown in diagnostics (relative, `/`-separated).
     pub name: String,
     pub text: String,
+    /// Byte offset of the start of each line.
+    line_starts: Vec<usize>,
 }
 
 impl SourceMap {
     pub fn add(&mut self, name: String, text: String) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile { name, text });
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        self.files.push(SourceFile { name, text, line_starts });
         id
     }
 
@@ -61,19 +64,15 @@ impl SourceMap {
     /// Byte offset of a 1-based line/column (column counted in characters).
     pub fn offset_of(&self, id: FileId, line: u32, col: u32) -> usize {
         let Some(file) = self.get(id) else { return 0 };
-        let mut offset = 0;
-        for (i, l) in file.text.split_inclusive('\n').enumerate() {
-            if i + 1 == line as usize {
-                let col_bytes: usize = l
-                    .chars()
-                    .take(col.saturating_sub(1) as usize)
-                    .map(char::len_utf8)
-                    .sum();
-                return offset + col_bytes;
-            }
-            offset += l.len();
-        }
-        file.text.len()
+        let Some(&start) = file.line_starts.get(line.saturating_sub(1) as usize) else { return file.text.len() };
+        let rest = file.text.get(start..).unwrap_or("");
+        let col_bytes: usize = rest
+            .chars()
+            .take_while(|c| *c != '\n')
+            .take(col.saturating_sub(1) as usize)
+            .map(char::len_utf8)
+            .sum();
+        start + col_bytes
     }
 }
 

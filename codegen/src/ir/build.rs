@@ -243,15 +243,14 @@ impl<'a> Builder<'a> {
     fn edition_meta(&mut self, e: &Sp<raw::RawEdition>) -> EditionMeta {
         let r = &e.value;
         let prov = self.prov(&r.doc, "the edition", e.loc);
-        if let Some(id) = &r.id {
-            if id.value.is_empty() || !id.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        if let Some(id) = &r.id
+            && (id.value.is_empty() || !id.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')) {
                 self.err(
                     Diagnostic::new(DCode::InvalidValue, id.loc, format!("edition id `{}` must be lower-case letters, digits and hyphens", id.value))
                         .label("used as folder and crate name")
                         .hint("e.g. `db4403-77-2024`"),
                 );
             }
-        }
         let contents = r
             .contents
             .iter()
@@ -390,18 +389,17 @@ impl<'a> Builder<'a> {
                     max_text_len: max_text_len.as_ref().map(|v| u32_of(v.value.max(0))),
                 }))
             }
-            RawType::Decimal { scale, min, max, wire, max_text_len, loc } => {
-                if let Some(s) = scale {
-                    if !(0..=28).contains(&s.value) {
+            RawType::Decimal { scale, min, max, wire, max_text_len, .. } => {
+                if let Some(s) = scale
+                    && !(0..=28).contains(&s.value) {
                         self.err(
                             Diagnostic::new(DCode::ScaleOutOfRange, s.loc, format!("decimal scale {} is out of range", s.value))
                                 .label("must be 0..=28")
                                 .hint("the scale is the number of decimal places; exact decimals carry at most 28"),
                         );
                     }
-                }
-                if let (Some(a), Some(b)) = (min, max) {
-                    if a.value > b.value {
+                if let (Some(a), Some(b)) = (min, max)
+                    && a.value > b.value {
                         self.err(
                             Diagnostic::new(DCode::ImpossibleBounds, b.loc, format!("`max` ({}) is below `min` ({})", b.value, a.value))
                                 .label("upper bound")
@@ -409,8 +407,6 @@ impl<'a> Builder<'a> {
                                 .hint("swap the bounds or correct one of them"),
                         );
                     }
-                }
-                let _ = loc;
                 self.non_negative(max_text_len.as_ref(), "max_text_len");
                 Some(Type::Decimal(DecimalType {
                     scale: scale.as_ref().map(|s| u32_of(s.value.clamp(0, 28))),
@@ -472,16 +468,15 @@ impl<'a> Builder<'a> {
     }
 
     fn non_negative(&mut self, v: Option<&Sp<i64>>, what: &str) {
-        if let Some(v) = v {
-            if v.value < 0 {
+        if let Some(v) = v
+            && v.value < 0 {
                 self.err(Diagnostic::new(DCode::ImpossibleBounds, v.loc, format!("`{what}` cannot be negative ({})", v.value)).label("negative"));
             }
-        }
     }
 
     fn bounds(&mut self, min: Option<&Sp<i64>>, max: Option<&Sp<i64>>, lo: &str, hi: &str, _loc: Loc) {
-        if let (Some(a), Some(b)) = (min, max) {
-            if a.value > b.value {
+        if let (Some(a), Some(b)) = (min, max)
+            && a.value > b.value {
                 self.err(
                     Diagnostic::new(DCode::ImpossibleBounds, b.loc, format!("`{hi}` ({}) is below `{lo}` ({})", b.value, a.value))
                         .label("upper bound")
@@ -489,7 +484,6 @@ impl<'a> Builder<'a> {
                         .hint("no value can satisfy both; correct one of the bounds"),
                 );
             }
-        }
     }
 
     fn pattern(&mut self, p: &Sp<String>) -> bool {
@@ -497,7 +491,7 @@ impl<'a> Builder<'a> {
             Ok(_) => true,
             Err(e) => {
                 let msg = e.to_string();
-                let last = msg.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("").trim().to_owned();
+                let last = msg.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("").trim().to_owned();
                 self.err(
                     Diagnostic::new(DCode::BadPattern, p.loc, format!("pattern does not compile: {last}"))
                         .label("invalid regular expression")
@@ -654,11 +648,10 @@ impl<'a> Builder<'a> {
                         .hint("set `open: true`: a provisional table must keep values it does not know"),
                 );
             }
-            if let Some(ct) = &r.category_table {
-                if !names.tables.contains_key(ct.value.as_str()) {
+            if let Some(ct) = &r.category_table
+                && !names.tables.contains_key(ct.value.as_str()) {
                     self.unknown_table(names, ct);
                 }
-            }
             out.insert(tname.clone(), table);
         }
         // Categories name codes of the category table.
@@ -677,15 +670,14 @@ impl<'a> Builder<'a> {
                             .hint("add `category_table: T-...` to the table"),
                     ),
                     Some(ct) => {
-                        if let Some(t) = out.get(ct) {
-                            if !t.codes.iter().any(|c| &c.value == cat) && !matches!(cat, CodeValue::Int(i) if t.ranges.iter().any(|r| (r.from..=r.to).contains(i))) {
+                        if let Some(t) = out.get(ct)
+                            && !t.codes.iter().any(|c| &c.value == cat) && !matches!(cat, CodeValue::Int(i) if t.ranges.iter().any(|r| (r.from..=r.to).contains(i))) {
                                 self.err(
                                     Diagnostic::new(DCode::InvalidValue, loc, format!("category {cat} is not a code of `{ct}`"))
                                         .label("unknown category")
                                         .hint(format!("use one of the codes of `{ct}`")),
                                 );
                             }
-                        }
                     }
                 }
             }
@@ -699,7 +691,7 @@ impl<'a> Builder<'a> {
     fn object(
         &mut self,
         names: &Names<'a>,
-        types: &IndexMap<String, NamedType>,
+        _types: &IndexMap<String, NamedType>,
         tables: &IndexMap<String, CodeTable>,
         name: &Sp<String>,
         doc: &Doc,
@@ -713,7 +705,6 @@ impl<'a> Builder<'a> {
             Some(p) => p,
             None => self.prov(doc, &format!("object `{oname}`"), name.loc),
         };
-        let _ = types;
         let mut fields = Vec::new();
         let mut wires: BTreeMap<String, Loc> = BTreeMap::new();
         let mut idents: BTreeMap<String, (String, Loc)> = BTreeMap::new();
@@ -748,15 +739,14 @@ impl<'a> Builder<'a> {
             let mut stack = Vec::new();
             let ty = f.ty.as_ref().and_then(|t| self.resolve_type(names, t, &mut stack));
             let default = f.default.as_ref().map(node_value);
-            if let (Some(ty), Some(dv), Some(node)) = (&ty, &default, &f.default) {
-                if let Some(why) = default_misfit(ty, dv, tables) {
+            if let (Some(ty), Some(dv), Some(node)) = (&ty, &default, &f.default)
+                && let Some(why) = default_misfit(ty, dv, tables) {
                     self.err(
                         Diagnostic::new(DCode::BadDefault, node.loc, format!("the default of `{w}` does not fit its type: {why}"))
                             .label("default value")
                             .hint("correct the default or the type"),
                     );
                 }
-            }
             let requirement = match &f.required {
                 None | Some(RawRequired::Always(Sp { value: false, .. })) => Requirement::Optional,
                 Some(RawRequired::Always(Sp { value: true, .. })) => Requirement::Required,
@@ -786,7 +776,7 @@ impl<'a> Builder<'a> {
         }
         // Conditions name sibling fields and values they can take.
         for f in raw_fields {
-            let Some(RawRequired::When { field, op, values, loc }) = &f.required else { continue };
+            let Some(RawRequired::When { field, values, .. }) = &f.required else { continue };
             if field.value == f.wire.value {
                 self.err(
                     Diagnostic::new(DCode::BadCondition, field.loc, format!("`{}` cannot be conditional on itself", f.wire.value))
@@ -806,7 +796,6 @@ impl<'a> Builder<'a> {
                 self.unresolved(Diagnostic::new(DCode::UnknownField, field.loc, format!("`{oname}` has no field `{}`", field.value)).label("no such field").hint(hint));
                 continue;
             };
-            let _ = (op, loc);
             for v in values {
                 if let Some(why) = condition_misfit(&target.ty, &v.value, tables) {
                     self.err(
@@ -909,6 +898,9 @@ impl<'a> Builder<'a> {
         if names.roles.contains(&v.value) {
             return Some(Party::Role(v.value.clone()));
         }
+        if names.roles.is_empty() {
+            return None; // no edition (reported): every role would be unknown
+        }
         let hint = format!("roles of this edition: {}, or `both`", names.roles.iter().cloned().collect::<Vec<_>>().join(", "));
         self.unresolved(Diagnostic::new(DCode::UnknownRole, v.loc, format!("unknown role `{}`", v.value)).label("no such role").hint(hint));
         None
@@ -927,9 +919,9 @@ impl<'a> Builder<'a> {
         let prov = self.prov(&r.doc, &format!("interface `{iname}`"), i.name.loc);
         let implementer = self.party(names, r.implementer.as_ref(), "implementer", &i.name);
         let caller = self.party(names, r.caller.as_ref(), "caller", &i.name);
-        if let (Some(Party::Role(a)), Some(Party::Role(b))) = (&implementer, &caller) {
-            if a == b {
-                if let (Some(li), Some(lc)) = (&r.implementer, &r.caller) {
+        if let (Some(Party::Role(a)), Some(Party::Role(b))) = (&implementer, &caller)
+            && a == b
+                && let (Some(li), Some(lc)) = (&r.implementer, &r.caller) {
                     self.err(
                         Diagnostic::new(DCode::SameDirection, lc.loc, format!("interface `{iname}` is implemented and called by `{a}`"))
                             .label("caller")
@@ -937,8 +929,6 @@ impl<'a> Builder<'a> {
                             .hint("the implementer is the callee; the other party calls it"),
                     );
                 }
-            }
-        }
         let rust_name = ident::pascal(iname);
         let mut payload = |this: &mut Self, p: Option<&RawPayload>, dir: PayloadDirection| -> Payload {
             let suffix = if dir == PayloadDirection::Request { "Request" } else { "Response" };
@@ -1094,11 +1084,10 @@ impl<'a> Builder<'a> {
                     );
                     continue;
                 }
-                if let Some(i) = interfaces.get_mut(&s.interface.value) {
-                    if !i.flows.contains(key) {
+                if let Some(i) = interfaces.get_mut(&s.interface.value)
+                    && !i.flows.contains(key) {
                         i.flows.push(key.clone());
                     }
-                }
                 steps.push(Step {
                     interface: s.interface.value.clone(),
                     optional: s.optional.as_ref().is_some_and(|o| o.value),
@@ -1126,8 +1115,8 @@ impl<'a> Builder<'a> {
     fn check_object_cycles(&mut self, objects: &IndexMap<String, Object>) {
         for (name, _) in objects {
             let mut path = vec![name.clone()];
-            if let Some(cycle) = find_cycle(objects, name, &mut path) {
-                if cycle.first() == Some(name) && cycle.iter().min() == Some(name) {
+            if let Some(cycle) = find_cycle(objects, name, &mut path)
+                && cycle.first() == Some(name) && cycle.iter().min() == Some(name) {
                     let loc = self
                         .raw
                         .objects
@@ -1142,7 +1131,6 @@ impl<'a> Builder<'a> {
                         );
                     }
                 }
-            }
         }
     }
 
@@ -1197,11 +1185,10 @@ impl<'a> Builder<'a> {
                 continue;
             }
             if let Some((other, first)) = seen.get(&rust) {
-                if what.starts_with("interface") || other.starts_with("interface") {
-                    if !(what.starts_with("interface") && other.starts_with("interface")) {
+                if (what.starts_with("interface") || other.starts_with("interface"))
+                    && !(what.starts_with("interface") && other.starts_with("interface")) {
                         continue; // interfaces are modules, types are types
                     }
-                }
                 self.err(
                     Diagnostic::new(DCode::IdentCollision, loc, format!("{what} and {other} both become the Rust name `{rust}`"))
                         .label(format!("becomes `{rust}`"))
@@ -1242,15 +1229,14 @@ impl<'a> Builder<'a> {
                         Block { info, prov, value: ustr(v.pattern.as_ref()) }
                     })
                     .collect();
-                if let Some(p) = &u.pattern {
-                    if !p.value.contains("{interface}") {
+                if let Some(p) = &u.pattern
+                    && !p.value.contains("{interface}") {
                         self.err(
                             Diagnostic::new(DCode::InvalidValue, p.loc, "the URL pattern must contain `{interface}`".to_owned())
                                 .label("no `{interface}` placeholder")
                                 .hint("e.g. `{base}/{interface}`"),
                         );
                     }
-                }
                 Block { info, prov, value: Url { pattern: ustr(u.pattern.as_ref()), default_base_path: u.default_base_path.as_ref().map(|v| v.value.clone()), variants } }
             });
             Block {
@@ -1310,12 +1296,11 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let key_ref = |this: &mut Self, k: &Option<Sp<String>>| {
-            if let Some(k) = k {
-                if !key_names.contains_key(&k.value) {
+            if let Some(k) = k
+                && !key_names.contains_key(&k.value) {
                     let hint = format!("keys of this edition: {}", key_names.keys().cloned().collect::<Vec<_>>().join(", "));
                     this.unresolved(Diagnostic::new(DCode::UnknownField, k.loc, format!("unknown key `{}`", k.value)).label("not under `security.keys`").hint(hint));
                 }
-            }
             ustr(k.as_ref())
         };
         let env_req = r.envelope.as_ref().and_then(|e| e.request.as_ref()).map(|s| s.value.clone());
@@ -1426,15 +1411,14 @@ impl<'a> Builder<'a> {
             let mut vals = BTreeMap::new();
             for role in crate::load::security::RET_ROLES {
                 let v = get(role)?;
-                if let Some(t) = t {
-                    if !t.codes.iter().any(|c| c.value == CodeValue::Int(v.value)) {
+                if let Some(t) = t
+                    && !t.codes.iter().any(|c| c.value == CodeValue::Int(v.value)) {
                         self.err(
                             Diagnostic::new(DCode::InvalidValue, v.loc, format!("Ret {} is not a code of `{}`", v.value, t.name))
                                 .label("not in the Ret table")
                                 .hint("list the code in the Ret code table first"),
                         );
                     }
-                }
                 vals.insert(role, v.value);
             }
             let messages = rt
@@ -1472,18 +1456,15 @@ impl<'a> Builder<'a> {
             .collect();
         let push_ack = r.push_ack.as_ref().and_then(|p| {
             let (info, prov) = blk(self, &p.doc, "security.push_ack");
-            if let Some(o) = &p.object {
-                if self.object_ref(names, o) {
-                    if let Some(f) = &p.field {
+            if let Some(o) = &p.object
+                && self.object_ref(names, o)
+                    && let Some(f) = &p.field {
                         self.field_ref(objects, &o.value, f);
                     }
-                }
-            }
-            if let Some(t) = &p.table {
-                if !names.tables.contains_key(t.value.as_str()) {
+            if let Some(t) = &p.table
+                && !names.tables.contains_key(t.value.as_str()) {
                     self.unknown_table(names, t);
                 }
-            }
             Some(Block {
                 info,
                 prov,
@@ -1524,11 +1505,10 @@ impl<'a> Builder<'a> {
             if let Some(o) = &k.envelope {
                 self.object_ref(names, o);
             }
-            if let Some(t) = &k.algorithms {
-                if !names.tables.contains_key(t.value.as_str()) {
+            if let Some(t) = &k.algorithms
+                && !names.tables.contains_key(t.value.as_str()) {
                     self.unknown_table(names, t);
                 }
-            }
             Block {
                 info,
                 prov,
@@ -1605,14 +1585,17 @@ impl<'a> Builder<'a> {
         let parts = r
             .parts
             .iter()
-            .map(|p| match p {
-                raw::RawQrPart::Literal { doc, text } => QrPart { kind: QrPartKind::Literal(text.value.clone()), info: self.info(doc), prov: self.prov(doc, "a QR-code part", text.loc) },
-                raw::RawQrPart::Field { doc, field, ty } => {
-                    let mut stack = Vec::new();
-                    let ty = ty.as_ref().and_then(|t| self.resolve_type(names, t, &mut stack));
-                    QrPart { kind: QrPartKind::Field { field: field.value.clone(), ty }, info: self.info(doc), prov: self.prov(doc, "a QR-code part", field.loc) }
-                }
-                raw::RawQrPart::Tail { doc } => QrPart { kind: QrPartKind::Tail, info: self.info(doc), prov: self.prov(doc, "a QR-code part", q.loc) },
+            .map(|p| {
+                let (kind, loc) = match &p.kind {
+                    raw::RawQrKind::Literal(text) => (QrPartKind::Literal(text.value.clone()), text.loc),
+                    raw::RawQrKind::Field { field, ty } => {
+                        let mut stack = Vec::new();
+                        let ty = ty.as_ref().and_then(|t| self.resolve_type(names, t, &mut stack));
+                        (QrPartKind::Field { field: field.value.clone(), ty }, field.loc)
+                    }
+                    raw::RawQrKind::Tail => (QrPartKind::Tail, q.loc),
+                };
+                QrPart { kind, info: self.info(&p.doc), prov: self.prov(&p.doc, "a QR-code part", loc) }
             })
             .collect();
         let patterns = r
@@ -1663,7 +1646,7 @@ fn code_suffix(v: &CodeValue) -> String {
 /// The enum variant name of a code: UpperCamelCase of its English meaning.
 fn variant_name(en: &str, value: &CodeValue) -> String {
     let cleaned: String = en
-        .split(|c: char| c == '(' || c == ';')
+        .split(['(', ';'])
         .next()
         .unwrap_or("")
         .chars()

@@ -108,11 +108,10 @@ fn read_file(d: &mut Diagnostics, root: &Node, spec: &mut RawSpec) {
         return; // an empty file
     }
     let Some(mut m) = MapView::new(d, root, "a spec file") else { return };
-    if let Some(n) = m.get("edition") {
-        if let Some(e) = read_edition(d, n) {
+    if let Some(n) = m.get("edition")
+        && let Some(e) = read_edition(d, n) {
             spec.edition.push(e);
         }
-    }
     if let Some(n) = m.get("types") {
         named_items(d, n, "types", &mut spec.types, |d, node, name| {
             let mut m = MapView::new(d, node, &format!("type `{name}`"))?;
@@ -134,16 +133,14 @@ fn read_file(d: &mut Diagnostics, root: &Node, spec: &mut RawSpec) {
     if let Some(n) = m.get("flows") {
         named_items(d, n, "flows", &mut spec.flows, read_flow);
     }
-    if let Some(n) = m.get("security") {
-        if let Some(s) = security::read_security(d, n) {
+    if let Some(n) = m.get("security")
+        && let Some(s) = security::read_security(d, n) {
             spec.security.push(s);
         }
-    }
-    if let Some(n) = m.get("qr_code") {
-        if let Some(q) = read_qr(d, n) {
+    if let Some(n) = m.get("qr_code")
+        && let Some(q) = read_qr(d, n) {
             spec.qr_code.push(q);
         }
-    }
     m.finish(d, "a spec file (sections: edition, types, objects, code_tables, interfaces, flows, security, qr_code)");
 }
 
@@ -491,13 +488,12 @@ fn read_code_table(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawC
     let appendix = m.get("appendix").and_then(|n| text(d, n, "appendix"));
     let table = m.get("table").and_then(|n| text(d, n, "table"));
     let (mut value_max_len, mut value_pattern) = (None, None);
-    if let Some(n) = m.get("value") {
-        if let Some(mut v) = MapView::new(d, n, "the value rules") {
+    if let Some(n) = m.get("value")
+        && let Some(mut v) = MapView::new(d, n, "the value rules") {
             value_max_len = opt_int(d, &mut v, "max_len");
             value_pattern = v.get("pattern").and_then(|n| name(d, n, "pattern"));
             v.finish(d, "the value rules");
         }
-    }
     m.finish(d, &what);
     Some(RawCodeTable { doc, kind, open, codes, ranges, category_table, appendix, table, value_max_len, value_pattern })
 }
@@ -651,15 +647,17 @@ fn read_qr(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawQrCode>> {
                     let doc = read_doc(d, &mut p, n.loc, "a QR-code part");
                     p.finish(d, "a QR-code part");
                     match (literal, field, tail) {
-                        (Some(l), None, None) => Some(RawQrPart::Literal { doc, text: name(d, l, "a literal")? }),
-                        (None, Some(f), None) => Some(RawQrPart::Field {
+                        (Some(l), None, None) => Some(RawQrPart { doc, kind: RawQrKind::Literal(name(d, l, "a literal")?) }),
+                        (None, Some(f), None) => Some(RawQrPart {
                             doc,
-                            field: name(d, f, "a field name")?,
-                            ty: ty.and_then(|t| read_type(d, t)),
+                            kind: RawQrKind::Field {
+                                field: name(d, f, "a field name")?,
+                                ty: ty.and_then(|t| read_type(d, t)).map(Box::new),
+                            },
                         }),
                         (None, None, Some(t)) => {
                             boolean(d, t, "tail")?;
-                            Some(RawQrPart::Tail { doc })
+                            Some(RawQrPart { doc, kind: RawQrKind::Tail })
                         }
                         _ => {
                             d.push(

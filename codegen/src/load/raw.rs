@@ -351,10 +351,16 @@ pub struct RawSecurity {
 }
 
 #[derive(Clone, Debug)]
-pub enum RawQrPart {
-    Literal { doc: Doc, text: Sp<String> },
-    Field { doc: Doc, field: Sp<String>, ty: Option<RawType> },
-    Tail { doc: Doc },
+pub struct RawQrPart {
+    pub doc: Doc,
+    pub kind: RawQrKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum RawQrKind {
+    Literal(Sp<String>),
+    Field { field: Sp<String>, ty: Option<Box<RawType>> },
+    Tail,
 }
 
 #[derive(Clone, Debug)]

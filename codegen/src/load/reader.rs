@@ -30,6 +30,9 @@ pub struct MapView<'a> {
     entries: Vec<(&'a str, Loc, &'a Node)>,
     taken: Vec<bool>,
     asked: Vec<&'static str>,
+    /// Required keys found missing: reported by `finish`, unless an unknown key is a likely
+    /// misspelling of one (then only the unknown key is reported, with the suggestion).
+    missing: Vec<(&'static str, String)>,
 }
 
 impl<'a> MapView<'a> {
@@ -58,7 +61,7 @@ impl<'a> MapView<'a> {
             seen.push((key.as_str(), k.loc, v));
         }
         let taken = vec![false; seen.len()];
-        Some(MapView { loc: node.loc, entries: seen, taken, asked: Vec::new() })
+        Some(MapView { loc: node.loc, entries: seen, taken, asked: Vec::new(), missing: Vec::new() })
     }
 
     /// Takes an optional key.
@@ -70,14 +73,10 @@ impl<'a> MapView<'a> {
     }
 
     /// Takes a required key; reports `E0004` when it is missing.
-    pub fn req(&mut self, diags: &mut Diagnostics, key: &'static str, what: &str) -> Option<&'a Node> {
+    pub fn req(&mut self, _diags: &mut Diagnostics, key: &'static str, what: &str) -> Option<&'a Node> {
         let v = self.get(key);
         if v.is_none() {
-            diags.push(
-                Diagnostic::new(Code::MissingKey, self.loc, format!("{what} has no `{key}`"))
-                    .label(format!("`{key}` is required here"))
-                    .hint(format!("add `{key}:` to this mapping")),
-            );
+            self.missing.push((key, what.to_owned()));
         }
         v
     }
@@ -98,6 +97,25 @@ impl<'a> MapView<'a> {
         let mut allowed = self.asked.clone();
         allowed.sort_unstable();
         allowed.dedup();
+        let missing_keys: Vec<&str> = self.missing.iter().map(|(k, _)| *k).collect();
+        let mut explained: Vec<&str> = Vec::new();
+        for (i, (key, _, _)) in self.entries.iter().enumerate() {
+            if !self.taken[i] {
+                if let Some(m) = closest(key, &missing_keys) {
+                    explained.push(m);
+                }
+            }
+        }
+        for (key, what) in &self.missing {
+            if explained.contains(key) {
+                continue;
+            }
+            diags.push(
+                Diagnostic::new(Code::MissingKey, self.loc, format!("{what} has no `{key}`"))
+                    .label(format!("`{key}` is required here"))
+                    .hint(format!("add `{key}:` to this mapping")),
+            );
+        }
         for (i, (key, loc, _)) in self.entries.iter().enumerate() {
             if self.taken[i] {
                 continue;
