@@ -13,14 +13,19 @@ fn fixtures() -> Vec<PathBuf> {
         .expect("tests/diagnostics")
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.file_name().is_some_and(|n| !n.to_string_lossy().starts_with('_')))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| !n.to_string_lossy().starts_with('_'))
+        })
         .collect();
     v.sort();
     v
 }
 
 fn stem(p: &std::path::Path) -> String {
-    p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -30,7 +35,11 @@ fn every_fixture_reports_its_code() {
         let expected = name.split('-').next().unwrap_or_default();
         let checked = check_fixture(&path);
         let got = codes(&checked);
-        assert!(got.contains(&expected), "{name}: expected {expected}, got {got:?}\n{}", rendered(&checked));
+        assert!(
+            got.contains(&expected),
+            "{name}: expected {expected}, got {got:?}\n{}",
+            rendered(&checked)
+        );
         insta::with_settings!({
             description => fixture_input(&path),
             omit_expression => true,
@@ -43,10 +52,16 @@ fn every_fixture_reports_its_code() {
 
 #[test]
 fn every_code_has_a_fixture() {
-    let covered: BTreeSet<String> =
-        fixtures().iter().map(|p| stem(p).split('-').next().unwrap_or_default().to_owned()).collect();
+    let covered: BTreeSet<String> = fixtures()
+        .iter()
+        .map(|p| stem(p).split('-').next().unwrap_or_default().to_owned())
+        .collect();
     for c in Code::ALL {
-        assert!(covered.contains(c.as_str()), "no fixture for {}", c.as_str());
+        assert!(
+            covered.contains(c.as_str()),
+            "no fixture for {}",
+            c.as_str()
+        );
     }
 }
 
@@ -54,8 +69,14 @@ fn every_code_has_a_fixture() {
 fn several_independent_errors_are_all_reported() {
     let checked = check_fixture(&root().join("tests/scenarios/many-errors.yaml"));
     let got = codes(&checked);
-    for want in ["E0003", "E0103", "E0203", "E0304", "E0401", "E0403", "E0404", "E0601"] {
-        assert!(got.contains(&want), "missing {want} in {got:?}\n{}", rendered(&checked));
+    for want in [
+        "E0003", "E0103", "E0203", "E0304", "E0401", "E0403", "E0404", "E0601",
+    ] {
+        assert!(
+            got.contains(&want),
+            "missing {want} in {got:?}\n{}",
+            rendered(&checked)
+        );
     }
     insta::assert_snapshot!("scenario_many_errors", rendered(&checked));
 }
@@ -71,7 +92,11 @@ fn a_broken_file_does_not_cascade() {
 #[test]
 fn explanations_exist_for_every_code() {
     for c in Code::ALL {
-        assert!(!c.title().is_empty() && c.explanation().len() > 20, "{}", c.as_str());
+        assert!(
+            !c.title().is_empty() && c.explanation().len() > 20,
+            "{}",
+            c.as_str()
+        );
         assert_eq!(Code::parse(c.as_str()), Some(*c));
     }
 }

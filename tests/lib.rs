@@ -7,7 +7,10 @@ use chargespec::diag::render_all;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// The 2024 edition's folder.
@@ -22,7 +25,12 @@ pub fn rendered(checked: &Checked) -> String {
 
 /// Every diagnostic code of a check, sorted and deduplicated.
 pub fn codes(checked: &Checked) -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = checked.diags.sorted().iter().map(|d| d.code.as_str()).collect();
+    let mut v: Vec<&'static str> = checked
+        .diags
+        .sorted()
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
     v.sort_unstable();
     v.dedup();
     v
@@ -36,11 +44,17 @@ pub fn check_fixture(path: &Path) -> Checked {
         return chargespec::check_dir(path);
     }
     let text = std::fs::read(path).unwrap_or_default();
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut files = Vec::new();
     if !text.starts_with(b"# no-base") {
         let base = root().join("tests/diagnostics/_base.yaml");
-        files.push(("_base.yaml".to_owned(), std::fs::read(base).unwrap_or_default()));
+        files.push((
+            "_base.yaml".to_owned(),
+            std::fs::read(base).unwrap_or_default(),
+        ));
     }
     files.push((name, text));
     chargespec::check_texts(files)
@@ -49,14 +63,21 @@ pub fn check_fixture(path: &Path) -> Checked {
 /// The input of a fixture as text, for snapshot descriptions.
 pub fn fixture_input(path: &Path) -> String {
     if path.is_dir() {
-        let mut entries: Vec<PathBuf> =
-            std::fs::read_dir(path).map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
         entries.sort();
         entries
             .iter()
             .map(|p| {
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                format!("--- {name}\n{}", std::fs::read_to_string(p).unwrap_or_default())
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                format!(
+                    "--- {name}\n{}",
+                    std::fs::read_to_string(p).unwrap_or_default()
+                )
             })
             .collect::<Vec<_>>()
             .join("\n")

@@ -23,12 +23,21 @@ fn spec_files() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![edition_2024()];
     while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).expect("spec dir").filter_map(Result::ok) {
+        for e in std::fs::read_dir(&dir)
+            .expect("spec dir")
+            .filter_map(Result::ok)
+        {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "yaml") {
-                out.push((p.file_name().unwrap_or_default().to_string_lossy().into_owned(), std::fs::read(&p).expect("read")));
+                out.push((
+                    p.file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned(),
+                    std::fs::read(&p).expect("read"),
+                ));
             }
         }
     }
@@ -50,7 +59,28 @@ fn arbitrary_bytes_never_panic() {
 fn mutated_spec_files_never_panic() {
     let files = spec_files();
     let mut rng = Rng(42);
-    const TOKENS: &[&[u8]] = &[b":", b"- ", b"{", b"}", b"[", b"]", b"\n", b"  ", b"'", b"\"", b"&a ", b"*a", b"!!str ", b"~", b"-1", b"99999999999999999999", b"provisional", b"T-", b"object", b"code"];
+    const TOKENS: &[&[u8]] = &[
+        b":",
+        b"- ",
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b"\n",
+        b"  ",
+        b"'",
+        b"\"",
+        b"&a ",
+        b"*a",
+        b"!!str ",
+        b"~",
+        b"-1",
+        b"99999999999999999999",
+        b"provisional",
+        b"T-",
+        b"object",
+        b"code",
+    ];
     for round in 0..50 {
         let mut set = files.clone();
         let i = rng.below(set.len());
@@ -83,7 +113,10 @@ fn mutated_spec_files_never_panic() {
 fn alias_bombs_are_refused() {
     let mut doc = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..30 {
-        doc.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n", p = i - 1));
+        doc.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n",
+            p = i - 1
+        ));
     }
     let checked = chargespec::check_texts(vec![("bomb.yaml".into(), doc.into_bytes())]);
     assert!(checked.diags.has_errors());

@@ -6,7 +6,11 @@ use chargespec_tests::{edition_2024, rendered};
 #[test]
 fn edition_2024_lints_clean() {
     let checked = chargespec::check_dir(&edition_2024());
-    assert!(checked.diags.is_empty(), "the 2024 edition has diagnostics:\n{}", rendered(&checked));
+    assert!(
+        checked.diags.is_empty(),
+        "the 2024 edition has diagnostics:\n{}",
+        rendered(&checked)
+    );
     assert!(checked.ir.is_some());
 }
 
@@ -19,19 +23,33 @@ fn edition_2024_ir_summary() {
 
 #[test]
 fn edition_2024_is_complete() {
-    let ir = chargespec::check_dir(&edition_2024()).ir.expect("the 2024 edition builds");
+    let ir = chargespec::check_dir(&edition_2024())
+        .ir
+        .expect("the 2024 edition builds");
     // The eleven flows of chapter 8, numbered 1..=11.
     let numbers: Vec<i64> = ir.flows.values().map(|f| f.number).collect();
     assert_eq!(numbers, (1..=11).collect::<Vec<_>>());
     // Every interface belongs to a flow, except those the reference lists outside the flows.
-    let outside = ["query_token", "query_frequency", "query_event_info", "notification_eventInfo", "query_disequipmentstatus_info", "query_secret", "notification_secret"];
+    let outside = [
+        "query_token",
+        "query_frequency",
+        "query_event_info",
+        "notification_eventInfo",
+        "query_disequipmentstatus_info",
+        "query_secret",
+        "notification_secret",
+    ];
     for i in ir.interfaces.values() {
         if !outside.contains(&i.name.as_str()) {
             assert!(!i.flows.is_empty(), "interface {} is in no flow", i.name);
         }
     }
     // Wire spellings of the standard are kept.
-    let wire = |o: &str, f: &str| ir.objects.get(o).is_some_and(|o| o.fields.iter().any(|x| x.wire == f));
+    let wire = |o: &str, f: &str| {
+        ir.objects
+            .get(o)
+            .is_some_and(|o| o.fields.iter().any(|x| x.wire == f))
+    };
     for (o, f) in [
         ("StationInfo", "OpratorType"),
         ("StationInfo", "BusineHours"),
@@ -49,11 +67,20 @@ fn edition_2024_is_complete() {
     }
     // Conditional requirement of Appendix C.
     let token = &ir.objects["QueryTokenResponse"];
-    let access = token.fields.iter().find(|f| f.wire == "AccessToken").expect("AccessToken");
-    assert!(matches!(&access.requirement, ir::Requirement::Conditional(c) if c.field == "SuccStat"));
+    let access = token
+        .fields
+        .iter()
+        .find(|f| f.wire == "AccessToken")
+        .expect("AccessToken");
+    assert!(
+        matches!(&access.requirement, ir::Requirement::Conditional(c) if c.field == "SuccStat")
+    );
     // Appendix B: the 59 alarm codes of 2020 plus the provisional swap codes.
     let alarm = &ir.code_tables["T-AlarmCode"];
-    assert_eq!(alarm.codes.iter().filter(|c| !c.prov.provisional).count(), 59);
+    assert_eq!(
+        alarm.codes.iter().filter(|c| !c.prov.provisional).count(),
+        59
+    );
     assert!(alarm.open);
     // Every provisional code table is open.
     for t in ir.code_tables.values() {

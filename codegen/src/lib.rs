@@ -10,6 +10,7 @@
 //! and [`diag`] carries every problem with its code, location and hint.
 
 pub mod diag;
+pub mod emit;
 pub mod ir;
 pub mod load;
 
@@ -44,4 +45,46 @@ pub fn check_texts(files: Vec<(String, Vec<u8>)>) -> Checked {
     let ir = ir::build(&raw, &mut diags);
     let ir = if diags.has_errors() { None } else { ir };
     Checked { ir, sources, diags }
+}
+
+/// The editions under a spec root: every sub-folder, sorted.
+pub fn edition_dirs(spec_root: &Path) -> Vec<std::path::PathBuf> {
+    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(spec_root)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
+
+/// What `generate` and `check` work from: every file of every edition, and the edition folder
+/// names (for stale-file detection).
+pub struct Generated {
+    pub files: Vec<emit::OutFile>,
+    pub editions: Vec<String>,
+}
+
+/// Checks and generates every edition folder given. Fails with the rendered diagnostics of the
+/// first edition that has errors (after printing nothing: the caller decides).
+pub fn generate(dirs: &[std::path::PathBuf]) -> Result<Generated, String> {
+    let mut files = Vec::new();
+    let mut editions = Vec::new();
+    for dir in dirs {
+        let checked = check_dir(dir);
+        let Some(ir) = checked.ir else {
+            return Err(format!(
+                "{}{}: {} error(s); nothing generated",
+                diag::render_all(&checked.sources, &checked.diags.sorted()),
+                dir.display(),
+                checked.diags.error_count()
+            ));
+        };
+        files.extend(emit::edition_files(&ir).map_err(|e| e.to_string())?);
+        editions.push(ir.meta.id.clone());
+    }
+    Ok(Generated { files, editions })
 }

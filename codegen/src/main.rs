@@ -9,7 +9,11 @@ use chargespec::diag::{Code, render_all};
 use chargespec::ir;
 
 #[derive(Parser)]
-#[command(name = "chargespec", version, about = "Protocol-specification code generator for DB4403/T 77 EV-charging data exchange")]
+#[command(
+    name = "chargespec",
+    version,
+    about = "Protocol-specification code generator for DB4403/T 77 EV-charging data exchange"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -25,6 +29,23 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Generate the crate, OpenAPI documents and docs of every edition into `generated/`.
+    Generate {
+        /// Edition folders (default: every folder under `spec/`).
+        dirs: Vec<PathBuf>,
+        /// Output root.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+    },
+    /// Regenerate in memory and compare with `generated/`: exits 1 with a unified diff of every
+    /// stale file.
+    Check {
+        /// Edition folders (default: every folder under `spec/`).
+        dirs: Vec<PathBuf>,
+        /// Output root.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+    },
     /// Print the IR summary of an edition.
     Summary {
         /// The edition folder.
@@ -39,15 +60,15 @@ enum Command {
 
 /// Every edition folder under `spec/`, sorted.
 fn default_editions() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir("spec")
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect())
-        .unwrap_or_default();
-    dirs.sort();
-    dirs
+    chargespec::edition_dirs(Path::new("spec"))
 }
 
 fn lint(dirs: Vec<PathBuf>, deny_warnings: bool) -> ExitCode {
-    let dirs = if dirs.is_empty() { default_editions() } else { dirs };
+    let dirs = if dirs.is_empty() {
+        default_editions()
+    } else {
+        dirs
+    };
     if dirs.is_empty() {
         eprintln!("error: no edition folder given and none found under spec/");
         return ExitCode::from(2);
@@ -56,7 +77,11 @@ fn lint(dirs: Vec<PathBuf>, deny_warnings: bool) -> ExitCode {
     for dir in &dirs {
         failed |= lint_one(dir, deny_warnings);
     }
-    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn lint_one(dir: &Path, deny_warnings: bool) -> bool {
@@ -69,12 +94,74 @@ fn lint_one(dir: &Path, deny_warnings: bool) -> bool {
     let warnings = checked.diags.warning_count();
     match &checked.ir {
         Some(ir) if errors == 0 => {
-            println!("{}: ok — {}{}", dir.display(), ir::Counts::of(ir), plural(warnings, "warning"));
+            println!(
+                "{}: ok — {}{}",
+                dir.display(),
+                ir::Counts::of(ir),
+                plural(warnings, "warning")
+            );
             deny_warnings && warnings > 0
         }
         _ => {
-            eprintln!("{}: {}{}", dir.display(), plural_n(errors, "error"), plural(warnings, "warning"));
+            eprintln!(
+                "{}: {}{}",
+                dir.display(),
+                plural_n(errors, "error"),
+                plural(warnings, "warning")
+            );
             true
+        }
+    }
+}
+
+fn generate(dirs: Vec<PathBuf>, out: &Path, check_only: bool) -> ExitCode {
+    let dirs = if dirs.is_empty() {
+        default_editions()
+    } else {
+        dirs
+    };
+    let started = std::time::Instant::now();
+    let generated = match chargespec::generate(&dirs) {
+        Ok(g) => g,
+        Err(e) => {
+            eprint!("{e}\n");
+            return ExitCode::FAILURE;
+        }
+    };
+    if check_only {
+        let drift = chargespec::emit::check(out, &generated.files, &generated.editions);
+        if drift.is_empty() {
+            println!(
+                "{}: {} files up to date",
+                out.display(),
+                generated.files.len()
+            );
+            return ExitCode::SUCCESS;
+        }
+        for d in &drift {
+            print!("{}", d.diff);
+        }
+        eprintln!(
+            "{}: {} stale file(s); run `cargo run --release --bin chargespec -- generate`",
+            out.display(),
+            drift.len()
+        );
+        return ExitCode::FAILURE;
+    }
+    match chargespec::emit::write(out, &generated.files, &generated.editions) {
+        Ok(changed) => {
+            println!(
+                "{}: {} files generated ({} changed) in {} ms",
+                out.display(),
+                generated.files.len(),
+                changed,
+                started.elapsed().as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            ExitCode::FAILURE
         }
     }
 }
@@ -84,13 +171,22 @@ fn plural_n(n: usize, what: &str) -> String {
 }
 
 fn plural(n: usize, what: &str) -> String {
-    if n == 0 { String::new() } else { format!("; {}", plural_n(n, what)) }
+    if n == 0 {
+        String::new()
+    } else {
+        format!("; {}", plural_n(n, what))
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Lint { dirs, deny_warnings } => lint(dirs, deny_warnings),
+        Command::Lint {
+            dirs,
+            deny_warnings,
+        } => lint(dirs, deny_warnings),
+        Command::Generate { dirs, out } => generate(dirs, &out, false),
+        Command::Check { dirs, out } => generate(dirs, &out, true),
         Command::Summary { dir } => {
             let checked = chargespec::check_dir(&dir);
             let sorted = checked.diags.sorted();
@@ -106,17 +202,30 @@ fn main() -> ExitCode {
         Command::Explain { code } => match code {
             None => {
                 for c in Code::ALL {
-                    println!("{} {:<7} {}", c.as_str(), c.severity().to_string(), c.title());
+                    println!(
+                        "{} {:<7} {}",
+                        c.as_str(),
+                        c.severity().to_string(),
+                        c.title()
+                    );
                 }
                 ExitCode::SUCCESS
             }
             Some(s) => match Code::parse(&s) {
                 Some(c) => {
-                    println!("{} ({}): {}\n\n{}", c.as_str(), c.severity(), c.title(), c.explanation());
+                    println!(
+                        "{} ({}): {}\n\n{}",
+                        c.as_str(),
+                        c.severity(),
+                        c.title(),
+                        c.explanation()
+                    );
                     ExitCode::SUCCESS
                 }
                 None => {
-                    eprintln!("error: unknown diagnostic code `{s}`; `chargespec explain` lists them");
+                    eprintln!(
+                        "error: unknown diagnostic code `{s}`; `chargespec explain` lists them"
+                    );
                     ExitCode::from(2)
                 }
             },

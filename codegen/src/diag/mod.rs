@@ -26,7 +26,13 @@ pub struct Loc {
 impl Loc {
     /// A location for problems that concern a whole file (line 1, column 1, empty range).
     pub fn file_start(file: FileId) -> Self {
-        Loc { file, line: 1, col: 1, start: 0, end: 0 }
+        Loc {
+            file,
+            line: 1,
+            col: 1,
+            start: 0,
+            end: 0,
+        }
     }
 }
 
@@ -48,8 +54,14 @@ pub struct SourceFile {
 impl SourceMap {
     pub fn add(&mut self, name: String, text: String) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        self.files.push(SourceFile { name, text, line_starts });
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        self.files.push(SourceFile {
+            name,
+            text,
+            line_starts,
+        });
         id
     }
 
@@ -64,7 +76,9 @@ impl SourceMap {
     /// Byte offset of a 1-based line/column (column counted in characters).
     pub fn offset_of(&self, id: FileId, line: u32, col: u32) -> usize {
         let Some(file) = self.get(id) else { return 0 };
-        let Some(&start) = file.line_starts.get(line.saturating_sub(1) as usize) else { return file.text.len() };
+        let Some(&start) = file.line_starts.get(line.saturating_sub(1) as usize) else {
+            return file.text.len();
+        };
         let rest = file.text.get(start..).unwrap_or("");
         let col_bytes: usize = rest
             .chars()
@@ -121,7 +135,10 @@ impl Diagnostic {
 
     #[must_use]
     pub fn related(mut self, loc: Loc, label: impl Into<String>) -> Self {
-        self.related.push(Related { loc, label: label.into() });
+        self.related.push(Related {
+            loc,
+            label: label.into(),
+        });
         self
     }
 
@@ -148,11 +165,17 @@ impl Diagnostics {
     }
 
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.severity() == Severity::Error).count()
+        self.items
+            .iter()
+            .filter(|d| d.severity() == Severity::Error)
+            .count()
     }
 
     pub fn warning_count(&self) -> usize {
-        self.items.iter().filter(|d| d.severity() == Severity::Warning).count()
+        self.items
+            .iter()
+            .filter(|d| d.severity() == Severity::Warning)
+            .count()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -167,14 +190,22 @@ impl Diagnostics {
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut v: Vec<&Diagnostic> = self.items.iter().collect();
         v.sort_by(|a, b| {
-            (a.loc.file, a.loc.start, a.loc.line, a.loc.col, a.code, &a.message).cmp(&(
-                b.loc.file,
-                b.loc.start,
-                b.loc.line,
-                b.loc.col,
-                b.code,
-                &b.message,
-            ))
+            (
+                a.loc.file,
+                a.loc.start,
+                a.loc.line,
+                a.loc.col,
+                a.code,
+                &a.message,
+            )
+                .cmp(&(
+                    b.loc.file,
+                    b.loc.start,
+                    b.loc.line,
+                    b.loc.col,
+                    b.code,
+                    &b.message,
+                ))
         });
         v.dedup_by(|a, b| a == b);
         v

@@ -20,7 +20,11 @@ use super::*;
 /// Builds the IR. Returns `None` when an essential part (the edition) is missing; the caller
 /// treats any error diagnostic as failure.
 pub fn build(raw: &RawSpec, diags: &mut Diagnostics) -> Option<Edition> {
-    let mut b = Builder { d: diags, report_unresolved: raw.failed_files == 0, raw };
+    let mut b = Builder {
+        d: diags,
+        report_unresolved: raw.failed_files == 0,
+        raw,
+    };
     b.run()
 }
 
@@ -73,20 +77,34 @@ impl<'a> Builder<'a> {
 
     /// Checks the provenance of an item and returns it.
     fn prov(&mut self, doc: &Doc, what: &str, fallback: Loc) -> Provenance {
-        let tags: Vec<Tag> = doc.provenance.iter().flatten().map(|t| t.value.clone()).collect();
+        let tags: Vec<Tag> = doc
+            .provenance
+            .iter()
+            .flatten()
+            .map(|t| t.value.clone())
+            .collect();
         let marked = doc.provisional.as_ref().is_some_and(|p| p.value);
         let implied = !tags.is_empty()
-            && (tags.contains(&Tag::Provisional) || tags.iter().all(|t| matches!(t, Tag::Analogue(_))));
+            && (tags.contains(&Tag::Provisional)
+                || tags.iter().all(|t| matches!(t, Tag::Analogue(_))));
         let loc = doc
             .provenance
             .as_ref()
             .and_then(|t| t.first())
             .map_or_else(|| loc_of(doc, fallback), |t| t.loc);
         if implied && !marked {
-            let why = if tags.contains(&Tag::Provisional) { "is tagged `provisional`" } else { "rests on analogues only" };
-            let mut diag = Diagnostic::new(DCode::ProvisionalNotMarked, loc, format!("{what} {why} but is not marked provisional"))
-                .label("these tags make the item provisional")
-                .hint("add `provisional: true` (and a `note` naming the evidence)");
+            let why = if tags.contains(&Tag::Provisional) {
+                "is tagged `provisional`"
+            } else {
+                "rests on analogues only"
+            };
+            let mut diag = Diagnostic::new(
+                DCode::ProvisionalNotMarked,
+                loc,
+                format!("{what} {why} but is not marked provisional"),
+            )
+            .label("these tags make the item provisional")
+            .hint("add `provisional: true` (and a `note` naming the evidence)");
             if let Some(p) = &doc.provisional {
                 diag = diag.related(p.loc, "set to false here");
             }
@@ -96,12 +114,20 @@ impl<'a> Builder<'a> {
         if provisional && doc.note.as_ref().is_none_or(|n| n.value.trim().is_empty()) {
             let l = doc.provisional.as_ref().map_or(loc, |p| p.loc);
             self.err(
-                Diagnostic::new(DCode::ProvisionalWithoutNote, l, format!("{what} is provisional but has no note"))
-                    .label("provisional item")
-                    .hint("add `note:` naming the evidence the provisional design leans on"),
+                Diagnostic::new(
+                    DCode::ProvisionalWithoutNote,
+                    l,
+                    format!("{what} is provisional but has no note"),
+                )
+                .label("provisional item")
+                .hint("add `note:` naming the evidence the provisional design leans on"),
             );
         }
-        Provenance { tags, provisional, note: doc.note.as_ref().map(|n| n.value.clone()) }
+        Provenance {
+            tags,
+            provisional,
+            note: doc.note.as_ref().map(|n| n.value.clone()),
+        }
     }
 
     fn run(&mut self) -> Option<Edition> {
@@ -114,7 +140,10 @@ impl<'a> Builder<'a> {
         let names = self.collect_names();
         let meta = edition.map(|e| self.edition_meta(e));
         let roles = edition.map(|e| self.roles(&e.value)).unwrap_or_default();
-        let names = Names { roles: roles.keys().cloned().collect(), ..names };
+        let names = Names {
+            roles: roles.keys().cloned().collect(),
+            ..names
+        };
 
         let types = self.named_types(&names);
         let code_tables = self.code_tables(&names);
@@ -123,7 +152,17 @@ impl<'a> Builder<'a> {
             if objects.contains_key(&o.name.value) {
                 continue; // duplicate, reported
             }
-            let obj = self.object(&names, &types, &code_tables, &o.name, &o.item.doc, None, &o.item.fields, &o.item.constraints, ObjectOrigin::Declared);
+            let obj = self.object(
+                &names,
+                &types,
+                &code_tables,
+                &o.name,
+                &o.item.doc,
+                None,
+                &o.item.fields,
+                &o.item.constraints,
+                ObjectOrigin::Declared,
+            );
             objects.insert(o.name.value.clone(), obj);
         }
         let mut interfaces = IndexMap::new();
@@ -137,26 +176,69 @@ impl<'a> Builder<'a> {
         let flows = self.flows(&names, &mut interfaces);
         self.check_object_cycles(&objects);
         self.check_type_namespace(&objects, &code_tables, &types, &interfaces);
-        let security = raw.security.first().map(|s| self.security(&names, &types, &code_tables, &objects, &interfaces, s));
-        let qr_code = raw.qr_code.first().map(|q| self.qr(&names, &types, &code_tables, q));
-        Some(Edition { meta: meta?, roles, types, objects, code_tables, interfaces, flows, security, qr_code })
+        let security = raw
+            .security
+            .first()
+            .map(|s| self.security(&names, &types, &code_tables, &objects, &interfaces, s));
+        let qr_code = raw
+            .qr_code
+            .first()
+            .map(|q| self.qr(&names, &types, &code_tables, q));
+        if let Some(sec) = &security {
+            let mut secrets: BTreeSet<&str> =
+                sec.keys.iter().map(|k| k.value.name.as_str()).collect();
+            if let Some(t) = &sec.token {
+                secrets.insert(t.value.token_field.as_str());
+            }
+            for o in objects.values_mut() {
+                for f in &mut o.fields {
+                    f.secret = secrets.contains(f.wire.as_str()) && matches!(f.ty, Type::String(_));
+                }
+            }
+        }
+        Some(Edition {
+            meta: meta?,
+            roles,
+            types,
+            objects,
+            code_tables,
+            interfaces,
+            flows,
+            security,
+            qr_code,
+        })
     }
 
-    fn singleton<'s, T>(&mut self, items: &'s [Sp<T>], section: &str, required: bool) -> Option<&'s Sp<T>> {
+    fn singleton<'s, T>(
+        &mut self,
+        items: &'s [Sp<T>],
+        section: &str,
+        required: bool,
+    ) -> Option<&'s Sp<T>> {
         if items.is_empty() && required {
             let file = self.raw_first_file();
             self.err(
-                Diagnostic::new(DCode::Section, Loc::file_start(file), format!("the spec has no `{section}` section"))
-                    .label("in this edition")
-                    .hint(format!("add `{section}:` to one file (by convention standard.yaml)")),
+                Diagnostic::new(
+                    DCode::Section,
+                    Loc::file_start(file),
+                    format!("the spec has no `{section}` section"),
+                )
+                .label("in this edition")
+                .hint(format!(
+                    "add `{section}:` to one file (by convention standard.yaml)"
+                )),
             );
         }
         for extra in items.iter().skip(1) {
             self.err(
-                Diagnostic::new(DCode::Section, extra.loc, format!("the `{section}` section appears more than once"))
-                    .label("repeated here")
-                    .related(items[0].loc, "first given here")
-                    .hint("keep one; merge the two blocks"),
+                Diagnostic::new(
+                    DCode::Section,
+                    extra.loc,
+                    format!("the `{section}` section appears more than once"),
+                )
+                .label("repeated here")
+                .related(items[0].loc, "first given here")
+                .hint("keep one; merge the two blocks"),
             );
         }
         items.first()
@@ -200,26 +282,43 @@ impl<'a> Builder<'a> {
             n.types.entry(&t.name.value).or_insert(t);
             if matches!(t.name.value.as_str(), "string" | "integer" | "decimal") {
                 self.err(
-                    Diagnostic::new(DCode::InvalidValue, t.name.loc, format!("`{}` is a built-in type name", t.name.value))
-                        .label("cannot be redefined")
-                        .hint("choose another name"),
+                    Diagnostic::new(
+                        DCode::InvalidValue,
+                        t.name.loc,
+                        format!("`{}` is a built-in type name", t.name.value),
+                    )
+                    .label("cannot be redefined")
+                    .hint("choose another name"),
                 );
             }
         }
         for o in &raw.objects {
             n.objects.entry(&o.name.value).or_insert(o);
-            if !ident::is_ident(&o.name.value) || !o.name.value.starts_with(|c: char| c.is_ascii_uppercase()) {
+            if !ident::is_ident(&o.name.value)
+                || !o.name.value.starts_with(|c: char| c.is_ascii_uppercase())
+            {
                 self.err(
-                    Diagnostic::new(DCode::InvalidValue, o.name.loc, format!("object name `{}` is not an UpperCamelCase identifier", o.name.value))
-                        .label("object names become Rust type names")
-                        .hint("use ASCII letters and digits, starting with a capital, e.g. `StationInfo`"),
+                    Diagnostic::new(
+                        DCode::InvalidValue,
+                        o.name.loc,
+                        format!(
+                            "object name `{}` is not an UpperCamelCase identifier",
+                            o.name.value
+                        ),
+                    )
+                    .label("object names become Rust type names")
+                    .hint(
+                        "use ASCII letters and digits, starting with a capital, e.g. `StationInfo`",
+                    ),
                 );
             }
         }
         for t in &raw.code_tables {
             n.tables.entry(&t.name.value).or_insert(t);
             let rest = t.name.value.strip_prefix("T-");
-            if rest.is_none_or(|r| r.is_empty() || !r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')) {
+            if rest.is_none_or(|r| {
+                r.is_empty() || !r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            }) {
                 self.err(
                     Diagnostic::new(DCode::InvalidValue, t.name.loc, format!("code table name `{}` must be `T-` followed by letters, digits and hyphens", t.name.value))
                         .label("bad code-table name")
@@ -231,9 +330,16 @@ impl<'a> Builder<'a> {
             n.interfaces.insert(&i.name.value);
             if !ident::is_ident(&i.name.value) {
                 self.err(
-                    Diagnostic::new(DCode::InvalidValue, i.name.loc, format!("interface name `{}` is not a valid URL segment identifier", i.name.value))
-                        .label("interface names are the last URL path segment and become Rust names")
-                        .hint("use ASCII letters, digits and underscores, e.g. `query_stations_info`"),
+                    Diagnostic::new(
+                        DCode::InvalidValue,
+                        i.name.loc,
+                        format!(
+                            "interface name `{}` is not a valid URL segment identifier",
+                            i.name.value
+                        ),
+                    )
+                    .label("interface names are the last URL path segment and become Rust names")
+                    .hint("use ASCII letters, digits and underscores, e.g. `query_stations_info`"),
                 );
             }
         }
@@ -244,13 +350,25 @@ impl<'a> Builder<'a> {
         let r = &e.value;
         let prov = self.prov(&r.doc, "the edition", e.loc);
         if let Some(id) = &r.id
-            && (id.value.is_empty() || !id.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')) {
-                self.err(
-                    Diagnostic::new(DCode::InvalidValue, id.loc, format!("edition id `{}` must be lower-case letters, digits and hyphens", id.value))
-                        .label("used as folder and crate name")
-                        .hint("e.g. `db4403-77-2024`"),
-                );
-            }
+            && (id.value.is_empty()
+                || !id
+                    .value
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+        {
+            self.err(
+                Diagnostic::new(
+                    DCode::InvalidValue,
+                    id.loc,
+                    format!(
+                        "edition id `{}` must be lower-case letters, digits and hyphens",
+                        id.value
+                    ),
+                )
+                .label("used as folder and crate name")
+                .hint("e.g. `db4403-77-2024`"),
+            );
+        }
         let contents = r
             .contents
             .iter()
@@ -259,7 +377,11 @@ impl<'a> Builder<'a> {
                 page: c.page.as_ref().map(|p| p.value.clone()),
                 normative: c.normative,
                 info: self.info(&c.doc),
-                prov: self.prov(&c.doc, &format!("contents entry {}", ustr(c.number.as_ref())), e.loc),
+                prov: self.prov(
+                    &c.doc,
+                    &format!("contents entry {}", ustr(c.number.as_ref())),
+                    e.loc,
+                ),
             })
             .collect();
         EditionMeta {
@@ -281,11 +403,20 @@ impl<'a> Builder<'a> {
         let mut out = IndexMap::new();
         for r in &e.roles {
             let name = r.name.value.clone();
-            if name == "both" || !ident::is_ident(&name) || name.chars().any(|c| c.is_ascii_uppercase()) {
+            if name == "both"
+                || !ident::is_ident(&name)
+                || name.chars().any(|c| c.is_ascii_uppercase())
+            {
                 self.err(
-                    Diagnostic::new(DCode::InvalidValue, r.name.loc, format!("role name `{name}` must be a lower-case identifier other than `both`"))
-                        .label("bad role name")
-                        .hint("e.g. `city`, `operator`"),
+                    Diagnostic::new(
+                        DCode::InvalidValue,
+                        r.name.loc,
+                        format!(
+                            "role name `{name}` must be a lower-case identifier other than `both`"
+                        ),
+                    )
+                    .label("bad role name")
+                    .hint("e.g. `city`, `operator`"),
                 );
             }
             let prov = self.prov(&r.item, &format!("role `{name}`"), r.name.loc);
@@ -305,73 +436,149 @@ impl<'a> Builder<'a> {
             }
             let prov = self.prov(&t.item.doc, &format!("type `{}`", t.name.value), t.name.loc);
             let mut stack = vec![t.name.value.clone()];
-            let ty = t.item.ty.as_ref().and_then(|rt| self.resolve_type(names, rt, &mut stack));
+            let ty = t
+                .item
+                .ty
+                .as_ref()
+                .and_then(|rt| self.resolve_type(names, rt, &mut stack));
             let Some(ty) = ty else { continue };
             out.insert(
                 t.name.value.clone(),
-                NamedType { name: t.name.value.clone(), rust_name: ident::pascal(&t.name.value), info: self.info(&t.item.doc), prov, ty },
+                NamedType {
+                    name: t.name.value.clone(),
+                    rust_name: ident::pascal(&t.name.value),
+                    info: self.info(&t.item.doc),
+                    prov,
+                    ty,
+                },
             );
         }
         out
     }
 
     /// Resolves a type expression. `stack` holds the named types being resolved (cycle check).
-    fn resolve_type(&mut self, names: &Names<'a>, rt: &RawType, stack: &mut Vec<String>) -> Option<Type> {
+    fn resolve_type(
+        &mut self,
+        names: &Names<'a>,
+        rt: &RawType,
+        stack: &mut Vec<String>,
+    ) -> Option<Type> {
         match rt {
             RawType::Named(n) => match n.value.as_str() {
-                "string" => Some(Type::String(StringType { min_len: None, max_len: None, pattern: None, charset: Charset::Any })),
-                "integer" => Some(Type::Integer(IntegerType { min: None, max: None, max_text_len: None })),
-                "decimal" => Some(Type::Decimal(DecimalType { scale: None, min: None, max: None, wire: DecimalWire::Number, max_text_len: None })),
+                "string" => Some(Type::String(StringType {
+                    min_len: None,
+                    max_len: None,
+                    pattern: None,
+                    charset: Charset::Any,
+                })),
+                "integer" => Some(Type::Integer(IntegerType {
+                    min: None,
+                    max: None,
+                    max_text_len: None,
+                })),
+                "decimal" => Some(Type::Decimal(DecimalType {
+                    scale: None,
+                    min: None,
+                    max: None,
+                    wire: DecimalWire::Number,
+                    max_text_len: None,
+                })),
                 name => {
                     let Some(def) = names.types.get(name) else {
-                        let mut d = Diagnostic::new(DCode::UnknownType, n.loc, format!("unknown type `{name}`")).label("no such type");
+                        let mut d = Diagnostic::new(
+                            DCode::UnknownType,
+                            n.loc,
+                            format!("unknown type `{name}`"),
+                        )
+                        .label("no such type");
                         d = d.hint(match closest_owned(name, names.types.keys().chain(["string", "integer", "decimal"].iter())) {
                             Some(c) => format!("did you mean `{c}`? Named types are defined under `types:`"),
                             None => "define it under `types:`, or use a type expression such as `{string: {max_len: 20}}`".to_owned(),
                         });
                         if names.objects.contains_key(name) {
-                            d = d.hint(format!("`{name}` is an object: write `{{object: {name}}}`"));
+                            d = d
+                                .hint(format!("`{name}` is an object: write `{{object: {name}}}`"));
                         } else if names.tables.contains_key(name) {
-                            d = d.hint(format!("`{name}` is a code table: write `{{code: {name}}}`"));
+                            d = d.hint(format!(
+                                "`{name}` is a code table: write `{{code: {name}}}`"
+                            ));
                         }
                         self.unresolved(d);
                         return None;
                     };
                     if stack.iter().any(|s| s == name) {
                         self.err(
-                            Diagnostic::new(DCode::Cycle, n.loc, format!("type `{name}` refers to itself through {}", stack.join(" → ")))
-                                .label("cycle closes here")
-                                .hint("named types must bottom out in a type expression"),
+                            Diagnostic::new(
+                                DCode::Cycle,
+                                n.loc,
+                                format!(
+                                    "type `{name}` refers to itself through {}",
+                                    stack.join(" → ")
+                                ),
+                            )
+                            .label("cycle closes here")
+                            .hint("named types must bottom out in a type expression"),
                         );
                         return None;
                     }
                     stack.push(name.to_owned());
-                    let r = def.item.ty.as_ref().and_then(|t| self.resolve_type(names, t, stack));
+                    let r = def
+                        .item
+                        .ty
+                        .as_ref()
+                        .and_then(|t| self.resolve_type(names, t, stack));
                     stack.pop();
                     r
                 }
             },
-            RawType::String { len, min_len, max_len, pattern, charset, loc } => {
+            RawType::String {
+                len,
+                min_len,
+                max_len,
+                pattern,
+                charset,
+                loc,
+            } => {
                 if let (Some(l), Some(other)) = (len, min_len.as_ref().or(max_len.as_ref())) {
                     self.err(
-                        Diagnostic::new(DCode::ConflictingLength, other.loc, "`len` cannot be combined with `min_len` or `max_len`".to_owned())
-                            .label("conflicts with `len`")
-                            .related(l.loc, "exact length given here")
-                            .hint("keep `len` for an exact length, or `min_len`/`max_len` for a range"),
+                        Diagnostic::new(
+                            DCode::ConflictingLength,
+                            other.loc,
+                            "`len` cannot be combined with `min_len` or `max_len`".to_owned(),
+                        )
+                        .label("conflicts with `len`")
+                        .related(l.loc, "exact length given here")
+                        .hint("keep `len` for an exact length, or `min_len`/`max_len` for a range"),
                     );
                 }
                 for v in [len, min_len, max_len].into_iter().flatten() {
                     if v.value < 0 {
-                        self.err(Diagnostic::new(DCode::ImpossibleBounds, v.loc, format!("a length cannot be negative ({})", v.value)).label("negative"));
+                        self.err(
+                            Diagnostic::new(
+                                DCode::ImpossibleBounds,
+                                v.loc,
+                                format!("a length cannot be negative ({})", v.value),
+                            )
+                            .label("negative"),
+                        );
                     }
                 }
-                self.bounds(min_len.as_ref(), max_len.as_ref(), "min_len", "max_len", *loc);
+                self.bounds(
+                    min_len.as_ref(),
+                    max_len.as_ref(),
+                    "min_len",
+                    "max_len",
+                    *loc,
+                );
                 if let Some(p) = pattern {
                     self.pattern(p);
                 }
                 let (min, max) = match len {
                     Some(l) => (Some(u32_of(l.value.max(0))), Some(u32_of(l.value.max(0)))),
-                    None => (min_len.as_ref().map(|v| u32_of(v.value.max(0))), max_len.as_ref().map(|v| u32_of(v.value.max(0)))),
+                    None => (
+                        min_len.as_ref().map(|v| u32_of(v.value.max(0))),
+                        max_len.as_ref().map(|v| u32_of(v.value.max(0))),
+                    ),
                 };
                 Some(Type::String(StringType {
                     min_len: min,
@@ -380,7 +587,12 @@ impl<'a> Builder<'a> {
                     charset: charset.as_ref().map_or(Charset::Any, |c| c.value),
                 }))
             }
-            RawType::Integer { min, max, max_text_len, loc } => {
+            RawType::Integer {
+                min,
+                max,
+                max_text_len,
+                loc,
+            } => {
                 self.bounds(min.as_ref(), max.as_ref(), "min", "max", *loc);
                 self.non_negative(max_text_len.as_ref(), "max_text_len");
                 Some(Type::Integer(IntegerType {
@@ -389,24 +601,37 @@ impl<'a> Builder<'a> {
                     max_text_len: max_text_len.as_ref().map(|v| u32_of(v.value.max(0))),
                 }))
             }
-            RawType::Decimal { scale, min, max, wire, max_text_len, .. } => {
+            RawType::Decimal {
+                scale,
+                min,
+                max,
+                wire,
+                max_text_len,
+                ..
+            } => {
                 if let Some(s) = scale
-                    && !(0..=28).contains(&s.value) {
-                        self.err(
+                    && !(0..=28).contains(&s.value)
+                {
+                    self.err(
                             Diagnostic::new(DCode::ScaleOutOfRange, s.loc, format!("decimal scale {} is out of range", s.value))
                                 .label("must be 0..=28")
                                 .hint("the scale is the number of decimal places; exact decimals carry at most 28"),
                         );
-                    }
+                }
                 if let (Some(a), Some(b)) = (min, max)
-                    && a.value > b.value {
-                        self.err(
-                            Diagnostic::new(DCode::ImpossibleBounds, b.loc, format!("`max` ({}) is below `min` ({})", b.value, a.value))
-                                .label("upper bound")
-                                .related(a.loc, "lower bound")
-                                .hint("swap the bounds or correct one of them"),
-                        );
-                    }
+                    && a.value > b.value
+                {
+                    self.err(
+                        Diagnostic::new(
+                            DCode::ImpossibleBounds,
+                            b.loc,
+                            format!("`max` ({}) is below `min` ({})", b.value, a.value),
+                        )
+                        .label("upper bound")
+                        .related(a.loc, "lower bound")
+                        .hint("swap the bounds or correct one of them"),
+                    );
+                }
                 self.non_negative(max_text_len.as_ref(), "max_text_len");
                 Some(Type::Decimal(DecimalType {
                     scale: scale.as_ref().map(|s| u32_of(s.value.clamp(0, 28))),
@@ -417,15 +642,37 @@ impl<'a> Builder<'a> {
                 }))
             }
             RawType::DateTime(f) => Some(Type::DateTime(f.value)),
-            RawType::Array { items, min_items, max_items, loc } => {
-                self.bounds(min_items.as_ref(), max_items.as_ref(), "min_items", "max_items", *loc);
+            RawType::Array {
+                items,
+                min_items,
+                max_items,
+                loc,
+            } => {
+                self.bounds(
+                    min_items.as_ref(),
+                    max_items.as_ref(),
+                    "min_items",
+                    "max_items",
+                    *loc,
+                );
                 for v in [min_items, max_items].into_iter().flatten() {
                     if v.value < 0 {
-                        self.err(Diagnostic::new(DCode::ImpossibleBounds, v.loc, format!("an item count cannot be negative ({})", v.value)).label("negative"));
+                        self.err(
+                            Diagnostic::new(
+                                DCode::ImpossibleBounds,
+                                v.loc,
+                                format!("an item count cannot be negative ({})", v.value),
+                            )
+                            .label("negative"),
+                        );
                     }
                 }
                 let items_type_name = match items.as_ref() {
-                    RawType::Named(n) if !matches!(n.value.as_str(), "string" | "integer" | "decimal") => Some(n.value.clone()),
+                    RawType::Named(n)
+                        if !matches!(n.value.as_str(), "string" | "integer" | "decimal") =>
+                    {
+                        Some(n.value.clone())
+                    }
                     _ => None,
                 };
                 let it = self.resolve_type(names, items, stack)?;
@@ -444,7 +691,15 @@ impl<'a> Builder<'a> {
                         Some(c) => format!("did you mean `{c}`?"),
                         None => "objects are defined under `objects:`".to_owned(),
                     };
-                    self.unresolved(Diagnostic::new(DCode::UnknownObject, n.loc, format!("unknown object `{}`", n.value)).label("no such object").hint(hint));
+                    self.unresolved(
+                        Diagnostic::new(
+                            DCode::UnknownObject,
+                            n.loc,
+                            format!("unknown object `{}`", n.value),
+                        )
+                        .label("no such object")
+                        .hint(hint),
+                    );
                     None
                 }
             }
@@ -464,26 +719,54 @@ impl<'a> Builder<'a> {
             Some(c) => format!("did you mean `{c}`?"),
             None => "code tables are defined under `code_tables:` and named `T-...`".to_owned(),
         };
-        self.unresolved(Diagnostic::new(DCode::UnknownCodeTable, n.loc, format!("unknown code table `{}`", n.value)).label("no such code table").hint(hint));
+        self.unresolved(
+            Diagnostic::new(
+                DCode::UnknownCodeTable,
+                n.loc,
+                format!("unknown code table `{}`", n.value),
+            )
+            .label("no such code table")
+            .hint(hint),
+        );
     }
 
     fn non_negative(&mut self, v: Option<&Sp<i64>>, what: &str) {
         if let Some(v) = v
-            && v.value < 0 {
-                self.err(Diagnostic::new(DCode::ImpossibleBounds, v.loc, format!("`{what}` cannot be negative ({})", v.value)).label("negative"));
-            }
+            && v.value < 0
+        {
+            self.err(
+                Diagnostic::new(
+                    DCode::ImpossibleBounds,
+                    v.loc,
+                    format!("`{what}` cannot be negative ({})", v.value),
+                )
+                .label("negative"),
+            );
+        }
     }
 
-    fn bounds(&mut self, min: Option<&Sp<i64>>, max: Option<&Sp<i64>>, lo: &str, hi: &str, _loc: Loc) {
+    fn bounds(
+        &mut self,
+        min: Option<&Sp<i64>>,
+        max: Option<&Sp<i64>>,
+        lo: &str,
+        hi: &str,
+        _loc: Loc,
+    ) {
         if let (Some(a), Some(b)) = (min, max)
-            && a.value > b.value {
-                self.err(
-                    Diagnostic::new(DCode::ImpossibleBounds, b.loc, format!("`{hi}` ({}) is below `{lo}` ({})", b.value, a.value))
-                        .label("upper bound")
-                        .related(a.loc, "lower bound")
-                        .hint("no value can satisfy both; correct one of the bounds"),
-                );
-            }
+            && a.value > b.value
+        {
+            self.err(
+                Diagnostic::new(
+                    DCode::ImpossibleBounds,
+                    b.loc,
+                    format!("`{hi}` ({}) is below `{lo}` ({})", b.value, a.value),
+                )
+                .label("upper bound")
+                .related(a.loc, "lower bound")
+                .hint("no value can satisfy both; correct one of the bounds"),
+            );
+        }
     }
 
     fn pattern(&mut self, p: &Sp<String>) -> bool {
@@ -491,7 +774,12 @@ impl<'a> Builder<'a> {
             Ok(_) => true,
             Err(e) => {
                 let msg = e.to_string();
-                let last = msg.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("").trim().to_owned();
+                let last = msg
+                    .lines()
+                    .rfind(|l| !l.trim().is_empty())
+                    .unwrap_or("")
+                    .trim()
+                    .to_owned();
                 self.err(
                     Diagnostic::new(DCode::BadPattern, p.loc, format!("pattern does not compile: {last}"))
                         .label("invalid regular expression")
@@ -519,99 +807,172 @@ impl<'a> Builder<'a> {
             if let Some(p) = &r.value_pattern {
                 self.pattern(p);
             }
-            let value_re = r.value_pattern.as_ref().and_then(|p| regex::Regex::new(&p.value).ok());
+            let value_re = r
+                .value_pattern
+                .as_ref()
+                .and_then(|p| regex::Regex::new(&p.value).ok());
             for c in &r.codes {
                 let value = match (&c.code.value, kind) {
                     (Scalar::Int(i), CodeKind::Integer) => CodeValue::Int(*i),
                     (Scalar::Str(s), CodeKind::String) => CodeValue::Str(s.clone()),
                     (v, _) => {
-                        let kind_s = if kind == CodeKind::Integer { "an integer" } else { "a string" };
+                        let kind_s = if kind == CodeKind::Integer {
+                            "an integer"
+                        } else {
+                            "a string"
+                        };
                         self.err(
-                            Diagnostic::new(DCode::CodeKindMismatch, c.code.loc, format!("code {v} does not fit the table's kind"))
-                                .label(format!("expected {kind_s}"))
-                                .hint("write the code as the table's `kind` says (quote string codes)"),
+                            Diagnostic::new(
+                                DCode::CodeKindMismatch,
+                                c.code.loc,
+                                format!("code {v} does not fit the table's kind"),
+                            )
+                            .label(format!("expected {kind_s}"))
+                            .hint("write the code as the table's `kind` says (quote string codes)"),
                         );
                         continue;
                     }
                 };
                 if let CodeValue::Str(s) = &value {
-                    let too_long = r.value_max_len.as_ref().is_some_and(|m| s.chars().count() as i64 > m.value);
+                    let too_long = r
+                        .value_max_len
+                        .as_ref()
+                        .is_some_and(|m| s.chars().count() as i64 > m.value);
                     let bad_pat = value_re.as_ref().is_some_and(|re| !re.is_match(s));
                     if too_long || bad_pat {
                         self.err(
-                            Diagnostic::new(DCode::CodeKindMismatch, c.code.loc, format!("code `{s}` breaks the table's own `value` rules"))
-                                .label(if too_long { "too long" } else { "does not match the table's pattern" })
-                                .hint("correct the code or the table's `value` rules"),
+                            Diagnostic::new(
+                                DCode::CodeKindMismatch,
+                                c.code.loc,
+                                format!("code `{s}` breaks the table's own `value` rules"),
+                            )
+                            .label(if too_long {
+                                "too long"
+                            } else {
+                                "does not match the table's pattern"
+                            })
+                            .hint("correct the code or the table's `value` rules"),
                         );
                     }
                 }
                 if let Some(first) = seen.get(&value) {
                     self.err(
-                        Diagnostic::new(DCode::DuplicateCode, c.code.loc, format!("code {value} appears twice in `{tname}`"))
-                            .label("repeated here")
-                            .related(*first, "first listed here")
-                            .hint("each code has one meaning; remove or renumber one"),
+                        Diagnostic::new(
+                            DCode::DuplicateCode,
+                            c.code.loc,
+                            format!("code {value} appears twice in `{tname}`"),
+                        )
+                        .label("repeated here")
+                        .related(*first, "first listed here")
+                        .hint("each code has one meaning; remove or renumber one"),
                     );
                     continue;
                 }
                 seen.insert(value.clone(), c.code.loc);
                 let cprov = self.prov(&c.doc, &format!("code {value} of `{tname}`"), c.code.loc);
-                codes.push((c, Code {
-                    value,
-                    rust_variant: String::new(),
-                    info: self.info(&c.doc),
-                    prov: cprov,
-                    alt_zh: c.alt_zh.iter().map(|s| s.value.clone()).collect(),
-                    category: c.category.as_ref().map(|s| match &s.value {
-                        Scalar::Int(i) => CodeValue::Int(*i),
-                        Scalar::Str(s) => CodeValue::Str(s.clone()),
-                    }),
-                }));
+                codes.push((
+                    c,
+                    Code {
+                        value,
+                        rust_variant: String::new(),
+                        info: self.info(&c.doc),
+                        prov: cprov,
+                        alt_zh: c.alt_zh.iter().map(|s| s.value.clone()).collect(),
+                        category: c.category.as_ref().map(|s| match &s.value {
+                            Scalar::Int(i) => CodeValue::Int(*i),
+                            Scalar::Str(s) => CodeValue::Str(s.clone()),
+                        }),
+                    },
+                ));
             }
             let mut ranges: Vec<(Loc, CodeRange)> = Vec::new();
             for rg in &r.ranges {
                 if kind == CodeKind::String {
                     self.err(
-                        Diagnostic::new(DCode::CodeKindMismatch, rg.from.loc, format!("`{tname}` is a string table and cannot have ranges"))
-                            .label("range in a string table")
-                            .hint("list the codes one by one, or make the table `kind: integer`"),
+                        Diagnostic::new(
+                            DCode::CodeKindMismatch,
+                            rg.from.loc,
+                            format!("`{tname}` is a string table and cannot have ranges"),
+                        )
+                        .label("range in a string table")
+                        .hint("list the codes one by one, or make the table `kind: integer`"),
                     );
                     continue;
                 }
                 let (from, to) = (rg.from.value, rg.to.value);
                 if from > to {
                     self.err(
-                        Diagnostic::new(DCode::OverlappingRange, rg.to.loc, format!("range {from}–{to} ends before it starts"))
-                            .label("`to` is below `from`")
-                            .hint("swap `from` and `to`"),
+                        Diagnostic::new(
+                            DCode::OverlappingRange,
+                            rg.to.loc,
+                            format!("range {from}–{to} ends before it starts"),
+                        )
+                        .label("`to` is below `from`")
+                        .hint("swap `from` and `to`"),
                     );
                     continue;
                 }
-                if let Some((v, l)) = seen.iter().find(|(v, _)| matches!(v, CodeValue::Int(i) if (from..=to).contains(i))) {
+                if let Some((v, l)) = seen
+                    .iter()
+                    .find(|(v, _)| matches!(v, CodeValue::Int(i) if (from..=to).contains(i)))
+                {
                     self.err(
-                        Diagnostic::new(DCode::OverlappingRange, rg.from.loc, format!("range {from}–{to} contains code {v}"))
-                            .label("overlapping range")
-                            .related(*l, "code listed here")
-                            .hint("a value has one meaning: shrink the range or drop the code"),
+                        Diagnostic::new(
+                            DCode::OverlappingRange,
+                            rg.from.loc,
+                            format!("range {from}–{to} contains code {v}"),
+                        )
+                        .label("overlapping range")
+                        .related(*l, "code listed here")
+                        .hint("a value has one meaning: shrink the range or drop the code"),
                     );
                     continue;
                 }
-                if let Some((l, other)) = ranges.iter().find(|(_, o)| o.from <= to && from <= o.to) {
+                if let Some((l, other)) = ranges.iter().find(|(_, o)| o.from <= to && from <= o.to)
+                {
                     self.err(
-                        Diagnostic::new(DCode::OverlappingRange, rg.from.loc, format!("range {from}–{to} overlaps range {}–{}", other.from, other.to))
-                            .label("overlapping range")
-                            .related(*l, "other range")
-                            .hint("ranges must be disjoint"),
+                        Diagnostic::new(
+                            DCode::OverlappingRange,
+                            rg.from.loc,
+                            format!(
+                                "range {from}–{to} overlaps range {}–{}",
+                                other.from, other.to
+                            ),
+                        )
+                        .label("overlapping range")
+                        .related(*l, "other range")
+                        .hint("ranges must be disjoint"),
                     );
                     continue;
                 }
-                let rprov = self.prov(&rg.doc, &format!("range {from}–{to} of `{tname}`"), rg.from.loc);
-                ranges.push((rg.from.loc, CodeRange { from, to, info: self.info(&rg.doc), prov: rprov }));
+                let rprov = self.prov(
+                    &rg.doc,
+                    &format!("range {from}–{to} of `{tname}`"),
+                    rg.from.loc,
+                );
+                ranges.push((
+                    rg.from.loc,
+                    CodeRange {
+                        from,
+                        to,
+                        rust_variant: String::new(),
+                        info: self.info(&rg.doc),
+                        prov: rprov,
+                    },
+                ));
             }
-            // Variant names: UpperCamelCase of the English meaning; duplicates get their code.
-            let mut variants: Vec<String> = codes.iter().map(|(_, c)| variant_name(&c.info.en, &c.value)).collect();
+            // Variant names: UpperCamelCase of the English meaning; names used twice (or
+            // `Unknown`, the catch-all) get their code (or range) appended.
+            let mut variants: Vec<String> = codes
+                .iter()
+                .map(|(_, c)| variant_name(&c.info.en, &c.value))
+                .collect();
+            let mut range_variants: Vec<String> = ranges
+                .iter()
+                .map(|(_, r)| variant_name(&r.info.en, &CodeValue::Int(r.from)))
+                .collect();
             let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-            for v in &variants {
+            for v in variants.iter().chain(&range_variants) {
                 *counts.entry(v.clone()).or_default() += 1;
             }
             for (v, (_, c)) in variants.iter_mut().zip(&codes) {
@@ -619,10 +980,26 @@ impl<'a> Builder<'a> {
                     *v = format!("{v}{}", code_suffix(&c.value));
                 }
             }
-            let codes: Vec<Code> = codes.into_iter().zip(variants).map(|((_, mut c), v)| {
-                c.rust_variant = v;
-                c
-            }).collect();
+            for (v, (_, r)) in range_variants.iter_mut().zip(&ranges) {
+                if counts.get(v).copied().unwrap_or(0) > 1 || v == "Unknown" {
+                    *v = format!(
+                        "{v}{}To{}",
+                        code_suffix(&CodeValue::Int(r.from)),
+                        code_suffix(&CodeValue::Int(r.to))
+                    );
+                }
+            }
+            for ((_, r), v) in ranges.iter_mut().zip(range_variants) {
+                r.rust_variant = v;
+            }
+            let codes: Vec<Code> = codes
+                .into_iter()
+                .zip(variants)
+                .map(|((_, mut c), v)| {
+                    c.rust_variant = v;
+                    c
+                })
+                .collect();
             let open = r.open.as_ref().is_some_and(|o| o.value);
             let table = CodeTable {
                 name: tname.clone(),
@@ -642,21 +1019,36 @@ impl<'a> Builder<'a> {
             if !open && table.has_provisional() {
                 let l = r.open.as_ref().map_or(t.name.loc, |o| o.loc);
                 self.err(
-                    Diagnostic::new(DCode::ClosedProvisionalTable, l, format!("code table `{tname}` holds provisional items but is closed"))
-                        .label("`open: false`")
-                        .related(t.name.loc, "table defined here")
-                        .hint("set `open: true`: a provisional table must keep values it does not know"),
+                    Diagnostic::new(
+                        DCode::ClosedProvisionalTable,
+                        l,
+                        format!("code table `{tname}` holds provisional items but is closed"),
+                    )
+                    .label("`open: false`")
+                    .related(t.name.loc, "table defined here")
+                    .hint(
+                        "set `open: true`: a provisional table must keep values it does not know",
+                    ),
                 );
             }
             if let Some(ct) = &r.category_table
-                && !names.tables.contains_key(ct.value.as_str()) {
-                    self.unknown_table(names, ct);
-                }
+                && !names.tables.contains_key(ct.value.as_str())
+            {
+                self.unknown_table(names, ct);
+            }
             out.insert(tname.clone(), table);
         }
         // Categories name codes of the category table.
-        let snapshot: Vec<(String, Option<String>, Vec<Option<CodeValue>>)> =
-            out.values().map(|t| (t.name.clone(), t.category_table.clone(), t.codes.iter().map(|c| c.category.clone()).collect())).collect();
+        let snapshot: Vec<(String, Option<String>, Vec<Option<CodeValue>>)> = out
+            .values()
+            .map(|t| {
+                (
+                    t.name.clone(),
+                    t.category_table.clone(),
+                    t.codes.iter().map(|c| c.category.clone()).collect(),
+                )
+            })
+            .collect();
         for (tname, cat_table, cats) in snapshot {
             let raw_table = self.raw.code_tables.iter().find(|t| t.name.value == tname);
             let Some(raw_table) = raw_table else { continue };
@@ -665,19 +1057,30 @@ impl<'a> Builder<'a> {
                 let loc = rc.category.as_ref().map_or(rc.code.loc, |c| c.loc);
                 match &cat_table {
                     None => self.err(
-                        Diagnostic::new(DCode::InvalidValue, loc, "a code has a `category` but its table has no `category_table`".to_owned())
-                            .label("category without a category table")
-                            .hint("add `category_table: T-...` to the table"),
+                        Diagnostic::new(
+                            DCode::InvalidValue,
+                            loc,
+                            "a code has a `category` but its table has no `category_table`"
+                                .to_owned(),
+                        )
+                        .label("category without a category table")
+                        .hint("add `category_table: T-...` to the table"),
                     ),
                     Some(ct) => {
                         if let Some(t) = out.get(ct)
-                            && !t.codes.iter().any(|c| &c.value == cat) && !matches!(cat, CodeValue::Int(i) if t.ranges.iter().any(|r| (r.from..=r.to).contains(i))) {
-                                self.err(
-                                    Diagnostic::new(DCode::InvalidValue, loc, format!("category {cat} is not a code of `{ct}`"))
-                                        .label("unknown category")
-                                        .hint(format!("use one of the codes of `{ct}`")),
-                                );
-                            }
+                            && !t.codes.iter().any(|c| &c.value == cat)
+                            && !matches!(cat, CodeValue::Int(i) if t.ranges.iter().any(|r| (r.from..=r.to).contains(i)))
+                        {
+                            self.err(
+                                Diagnostic::new(
+                                    DCode::InvalidValue,
+                                    loc,
+                                    format!("category {cat} is not a code of `{ct}`"),
+                                )
+                                .label("unknown category")
+                                .hint(format!("use one of the codes of `{ct}`")),
+                            );
+                        }
                     }
                 }
             }
@@ -711,13 +1114,19 @@ impl<'a> Builder<'a> {
         for f in raw_fields {
             let w = &f.wire.value;
             let what = format!("field `{w}` of `{oname}`");
-            for (spelling, loc) in std::iter::once((w, f.wire.loc)).chain(f.aliases.iter().map(|a| (&a.value, a.loc))) {
+            for (spelling, loc) in
+                std::iter::once((w, f.wire.loc)).chain(f.aliases.iter().map(|a| (&a.value, a.loc)))
+            {
                 if let Some(first) = wires.get(spelling) {
                     self.err(
-                        Diagnostic::new(DCode::DuplicateWireName, loc, format!("wire name `{spelling}` is used twice in `{oname}`"))
-                            .label("used again here")
-                            .related(*first, "first used here")
-                            .hint("wire names and aliases of one object must be unique"),
+                        Diagnostic::new(
+                            DCode::DuplicateWireName,
+                            loc,
+                            format!("wire name `{spelling}` is used twice in `{oname}`"),
+                        )
+                        .label("used again here")
+                        .related(*first, "first used here")
+                        .hint("wire names and aliases of one object must be unique"),
                     );
                 } else {
                     wires.insert(spelling.clone(), loc);
@@ -733,30 +1142,46 @@ impl<'a> Builder<'a> {
             let rust_ident = self.field_ident(w, f.wire.loc, oname, &mut idents);
             let fprov = self.prov(&f.doc, &what, f.wire.loc);
             let type_name = match &f.ty {
-                Some(RawType::Named(n)) if !matches!(n.value.as_str(), "string" | "integer" | "decimal") => Some(n.value.clone()),
+                Some(RawType::Named(n))
+                    if !matches!(n.value.as_str(), "string" | "integer" | "decimal") =>
+                {
+                    Some(n.value.clone())
+                }
                 _ => None,
             };
             let mut stack = Vec::new();
-            let ty = f.ty.as_ref().and_then(|t| self.resolve_type(names, t, &mut stack));
+            let ty =
+                f.ty.as_ref()
+                    .and_then(|t| self.resolve_type(names, t, &mut stack));
             let default = f.default.as_ref().map(node_value);
             if let (Some(ty), Some(dv), Some(node)) = (&ty, &default, &f.default)
-                && let Some(why) = default_misfit(ty, dv, tables) {
-                    self.err(
-                        Diagnostic::new(DCode::BadDefault, node.loc, format!("the default of `{w}` does not fit its type: {why}"))
-                            .label("default value")
-                            .hint("correct the default or the type"),
-                    );
-                }
+                && let Some(why) = default_misfit(ty, dv, tables)
+            {
+                self.err(
+                    Diagnostic::new(
+                        DCode::BadDefault,
+                        node.loc,
+                        format!("the default of `{w}` does not fit its type: {why}"),
+                    )
+                    .label("default value")
+                    .hint("correct the default or the type"),
+                );
+            }
             let requirement = match &f.required {
                 None | Some(RawRequired::Always(Sp { value: false, .. })) => Requirement::Optional,
                 Some(RawRequired::Always(Sp { value: true, .. })) => Requirement::Required,
-                Some(RawRequired::When { field, op, values, .. }) => Requirement::Conditional(Condition {
+                Some(RawRequired::When {
+                    field, op, values, ..
+                }) => Requirement::Conditional(Condition {
                     field: field.value.clone(),
                     op: *op,
-                    values: values.iter().map(|v| match &v.value {
-                        Scalar::Int(i) => CodeValue::Int(*i),
-                        Scalar::Str(s) => CodeValue::Str(s.clone()),
-                    }).collect(),
+                    values: values
+                        .iter()
+                        .map(|v| match &v.value {
+                            Scalar::Int(i) => CodeValue::Int(*i),
+                            Scalar::Str(s) => CodeValue::Str(s.clone()),
+                        })
+                        .collect(),
                 }),
             };
             let Some(ty) = ty else { continue };
@@ -772,16 +1197,23 @@ impl<'a> Builder<'a> {
                 aliases: f.aliases.iter().map(|a| a.value.clone()).collect(),
                 misspelling_of: f.misspelling_of.as_ref().map(|m| m.value.clone()),
                 default,
+                secret: false,
             });
         }
         // Conditions name sibling fields and values they can take.
         for f in raw_fields {
-            let Some(RawRequired::When { field, values, .. }) = &f.required else { continue };
+            let Some(RawRequired::When { field, values, .. }) = &f.required else {
+                continue;
+            };
             if field.value == f.wire.value {
                 self.err(
-                    Diagnostic::new(DCode::BadCondition, field.loc, format!("`{}` cannot be conditional on itself", f.wire.value))
-                        .label("the field itself")
-                        .hint("name the sibling field whose value decides"),
+                    Diagnostic::new(
+                        DCode::BadCondition,
+                        field.loc,
+                        format!("`{}` cannot be conditional on itself", f.wire.value),
+                    )
+                    .label("the field itself")
+                    .hint("name the sibling field whose value decides"),
                 );
                 continue;
             }
@@ -789,19 +1221,34 @@ impl<'a> Builder<'a> {
                 if raw_fields.iter().any(|x| x.wire.value == field.value) {
                     continue; // the sibling exists but failed to resolve: reported already
                 }
-                let hint = match closest_owned(&field.value, raw_fields.iter().map(|x| x.wire.value.clone())) {
+                let hint = match closest_owned(
+                    &field.value,
+                    raw_fields.iter().map(|x| x.wire.value.clone()),
+                ) {
                     Some(c) => format!("did you mean `{c}`?"),
                     None => "the condition names a sibling field of the same object".to_owned(),
                 };
-                self.unresolved(Diagnostic::new(DCode::UnknownField, field.loc, format!("`{oname}` has no field `{}`", field.value)).label("no such field").hint(hint));
+                self.unresolved(
+                    Diagnostic::new(
+                        DCode::UnknownField,
+                        field.loc,
+                        format!("`{oname}` has no field `{}`", field.value),
+                    )
+                    .label("no such field")
+                    .hint(hint),
+                );
                 continue;
             };
             for v in values {
                 if let Some(why) = condition_misfit(&target.ty, &v.value, tables) {
                     self.err(
-                        Diagnostic::new(DCode::BadCondition, v.loc, format!("`{}` can never be {}: {why}", target.wire, v.value))
-                            .label("impossible value")
-                            .hint("compare with a value the field can take"),
+                        Diagnostic::new(
+                            DCode::BadCondition,
+                            v.loc,
+                            format!("`{}` can never be {}: {why}", target.wire, v.value),
+                        )
+                        .label("impossible value")
+                        .hint("compare with a value the field can take"),
                     );
                 }
             }
@@ -814,25 +1261,37 @@ impl<'a> Builder<'a> {
                 if !raw_fields.iter().any(|f| f.wire.value == g.value) {
                     ok = false;
                     self.unresolved(
-                        Diagnostic::new(DCode::UnknownField, g.loc, format!("`{oname}` has no field `{}`", g.value))
-                            .label("no such field")
-                            .hint("constraints name fields of the same object"),
+                        Diagnostic::new(
+                            DCode::UnknownField,
+                            g.loc,
+                            format!("`{oname}` has no field `{}`", g.value),
+                        )
+                        .label("no such field")
+                        .hint("constraints name fields of the same object"),
                     );
                 }
             }
             if c.exactly_one_of.len() < 2 {
                 ok = false;
                 self.err(
-                    Diagnostic::new(DCode::InvalidValue, c.loc, "`exactly_one_of` needs at least two groups".to_owned())
-                        .label("fewer than two groups")
-                        .hint("e.g. `exactly_one_of: [[ConnectorID], [EquipmentID, BinID]]`"),
+                    Diagnostic::new(
+                        DCode::InvalidValue,
+                        c.loc,
+                        "`exactly_one_of` needs at least two groups".to_owned(),
+                    )
+                    .label("fewer than two groups")
+                    .hint("e.g. `exactly_one_of: [[ConnectorID], [EquipmentID, BinID]]`"),
                 );
             }
             if ok {
                 constraints.push(Constraint {
                     info: self.info(&c.doc),
                     prov: cprov,
-                    exactly_one_of: c.exactly_one_of.iter().map(|g| g.iter().map(|s| s.value.clone()).collect()).collect(),
+                    exactly_one_of: c
+                        .exactly_one_of
+                        .iter()
+                        .map(|g| g.iter().map(|s| s.value.clone()).collect())
+                        .collect(),
                 });
             }
         }
@@ -847,14 +1306,26 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn field_ident(&mut self, wire: &str, loc: Loc, oname: &str, idents: &mut BTreeMap<String, (String, Loc)>) -> String {
+    fn field_ident(
+        &mut self,
+        wire: &str,
+        loc: Loc,
+        oname: &str,
+        idents: &mut BTreeMap<String, (String, Loc)>,
+    ) -> String {
         let snake = ident::snake(wire);
         if let Some((other, first)) = idents.get(&snake) {
             self.err(
-                Diagnostic::new(DCode::IdentCollision, loc, format!("`{wire}` and `{other}` of `{oname}` both become the Rust field `{snake}`"))
-                    .label(format!("becomes `{snake}`"))
-                    .related(*first, format!("`{other}` also becomes `{snake}`"))
-                    .hint("rename one of the wire names, or check whether they are the same field"),
+                Diagnostic::new(
+                    DCode::IdentCollision,
+                    loc,
+                    format!(
+                        "`{wire}` and `{other}` of `{oname}` both become the Rust field `{snake}`"
+                    ),
+                )
+                .label(format!("becomes `{snake}`"))
+                .related(*first, format!("`{other}` also becomes `{snake}`"))
+                .hint("rename one of the wire names, or check whether they are the same field"),
             );
         } else {
             idents.insert(snake.clone(), (wire.to_owned(), loc));
@@ -872,9 +1343,17 @@ impl<'a> Builder<'a> {
         }
         if ident::is_keyword(&snake) {
             self.err(
-                Diagnostic::new(DCode::RawIdentifier, loc, format!("`{wire}` becomes the Rust keyword `{snake}`; it is emitted as `r#{snake}`"))
-                    .label("keyword")
-                    .hint("nothing to do unless you prefer another wire name; the JSON key is unchanged"),
+                Diagnostic::new(
+                    DCode::RawIdentifier,
+                    loc,
+                    format!(
+                        "`{wire}` becomes the Rust keyword `{snake}`; it is emitted as `r#{snake}`"
+                    ),
+                )
+                .label("keyword")
+                .hint(
+                    "nothing to do unless you prefer another wire name; the JSON key is unchanged",
+                ),
             );
             return format!("r#{snake}");
         }
@@ -883,12 +1362,22 @@ impl<'a> Builder<'a> {
 
     // ---- interfaces ----
 
-    fn party(&mut self, names: &Names<'a>, v: Option<&Sp<String>>, key: &str, iname: &Sp<String>) -> Option<Party> {
+    fn party(
+        &mut self,
+        names: &Names<'a>,
+        v: Option<&Sp<String>>,
+        key: &str,
+        iname: &Sp<String>,
+    ) -> Option<Party> {
         let Some(v) = v else {
             self.err(
-                Diagnostic::new(DCode::MissingDirection, iname.loc, format!("interface `{}` does not say its {key}", iname.value))
-                    .label(format!("no `{key}`"))
-                    .hint("add `implementer:` (the callee) and `caller:`, each a role or `both`"),
+                Diagnostic::new(
+                    DCode::MissingDirection,
+                    iname.loc,
+                    format!("interface `{}` does not say its {key}", iname.value),
+                )
+                .label(format!("no `{key}`"))
+                .hint("add `implementer:` (the callee) and `caller:`, each a role or `both`"),
             );
             return None;
         };
@@ -901,8 +1390,19 @@ impl<'a> Builder<'a> {
         if names.roles.is_empty() {
             return None; // no edition (reported): every role would be unknown
         }
-        let hint = format!("roles of this edition: {}, or `both`", names.roles.iter().cloned().collect::<Vec<_>>().join(", "));
-        self.unresolved(Diagnostic::new(DCode::UnknownRole, v.loc, format!("unknown role `{}`", v.value)).label("no such role").hint(hint));
+        let hint = format!(
+            "roles of this edition: {}, or `both`",
+            names.roles.iter().cloned().collect::<Vec<_>>().join(", ")
+        );
+        self.unresolved(
+            Diagnostic::new(
+                DCode::UnknownRole,
+                v.loc,
+                format!("unknown role `{}`", v.value),
+            )
+            .label("no such role")
+            .hint(hint),
+        );
         None
     }
 
@@ -921,52 +1421,119 @@ impl<'a> Builder<'a> {
         let caller = self.party(names, r.caller.as_ref(), "caller", &i.name);
         if let (Some(Party::Role(a)), Some(Party::Role(b))) = (&implementer, &caller)
             && a == b
-                && let (Some(li), Some(lc)) = (&r.implementer, &r.caller) {
-                    self.err(
-                        Diagnostic::new(DCode::SameDirection, lc.loc, format!("interface `{iname}` is implemented and called by `{a}`"))
-                            .label("caller")
-                            .related(li.loc, "implementer")
-                            .hint("the implementer is the callee; the other party calls it"),
-                    );
-                }
+            && let (Some(li), Some(lc)) = (&r.implementer, &r.caller)
+        {
+            self.err(
+                Diagnostic::new(
+                    DCode::SameDirection,
+                    lc.loc,
+                    format!("interface `{iname}` is implemented and called by `{a}`"),
+                )
+                .label("caller")
+                .related(li.loc, "implementer")
+                .hint("the implementer is the callee; the other party calls it"),
+            );
+        }
         let rust_name = ident::pascal(iname);
-        let mut payload = |this: &mut Self, p: Option<&RawPayload>, dir: PayloadDirection| -> Payload {
-            let suffix = if dir == PayloadDirection::Request { "Request" } else { "Response" };
-            match p {
-                Some(RawPayload::Object { name, description, .. }) => {
-                    if !names.objects.contains_key(name.value.as_str()) {
-                        let hint = match closest_owned(&name.value, names.objects.keys()) {
-                            Some(c) => format!("did you mean `{c}`?"),
-                            None => "objects are defined under `objects:`".to_owned(),
-                        };
-                        this.unresolved(Diagnostic::new(DCode::UnknownObject, name.loc, format!("unknown object `{}`", name.value)).label("no such object").hint(hint));
+        let mut payload =
+            |this: &mut Self, p: Option<&RawPayload>, dir: PayloadDirection| -> Payload {
+                let suffix = if dir == PayloadDirection::Request {
+                    "Request"
+                } else {
+                    "Response"
+                };
+                match p {
+                    Some(RawPayload::Object {
+                        name, description, ..
+                    }) => {
+                        if !names.objects.contains_key(name.value.as_str()) {
+                            let hint = match closest_owned(&name.value, names.objects.keys()) {
+                                Some(c) => format!("did you mean `{c}`?"),
+                                None => "objects are defined under `objects:`".to_owned(),
+                            };
+                            this.unresolved(
+                                Diagnostic::new(
+                                    DCode::UnknownObject,
+                                    name.loc,
+                                    format!("unknown object `{}`", name.value),
+                                )
+                                .label("no such object")
+                                .hint(hint),
+                            );
+                        }
+                        Payload {
+                            object: name.value.clone(),
+                            inline: false,
+                            description: description.as_ref().map(|d| d.value.clone()),
+                        }
                     }
-                    Payload { object: name.value.clone(), inline: false, description: description.as_ref().map(|d| d.value.clone()) }
+                    Some(RawPayload::Fields {
+                        fields,
+                        description,
+                        loc,
+                    }) => {
+                        let pname = format!("{rust_name}{suffix}");
+                        let doc = Doc {
+                            zh: r.doc.zh.as_ref().map(|z| {
+                                Sp::new(
+                                    format!(
+                                        "{}{}",
+                                        z.value,
+                                        if dir == PayloadDirection::Request {
+                                            "请求"
+                                        } else {
+                                            "应答"
+                                        }
+                                    ),
+                                    z.loc,
+                                )
+                            }),
+                            en: r.doc.en.as_ref().map(|e| {
+                                Sp::new(format!("{} ({})", e.value, suffix.to_lowercase()), e.loc)
+                            }),
+                            description: description.clone(),
+                            section: r.doc.section.clone(),
+                            provenance: r.doc.provenance.clone(),
+                            provisional: r.doc.provisional.clone(),
+                            note: r.doc.note.clone(),
+                            loc: Some(*loc),
+                        };
+                        // The payload shares the interface's provenance, checked on the interface
+                        // already (a second report would be a cascade).
+                        let obj = this.object(
+                            names,
+                            types,
+                            tables,
+                            &Sp::new(pname.clone(), *loc),
+                            &doc,
+                            Some(prov.clone()),
+                            fields,
+                            &[],
+                            ObjectOrigin::Payload {
+                                interface: iname.clone(),
+                                direction: dir,
+                            },
+                        );
+                        objects.insert(pname.clone(), obj);
+                        Payload {
+                            object: pname,
+                            inline: true,
+                            description: description.as_ref().map(|d| d.value.clone()),
+                        }
+                    }
+                    None => Payload {
+                        object: String::new(),
+                        inline: true,
+                        description: None,
+                    },
                 }
-                Some(RawPayload::Fields { fields, description, loc }) => {
-                    let pname = format!("{rust_name}{suffix}");
-                    let doc = Doc {
-                        zh: r.doc.zh.as_ref().map(|z| Sp::new(format!("{}{}", z.value, if dir == PayloadDirection::Request { "请求" } else { "应答" }), z.loc)),
-                        en: r.doc.en.as_ref().map(|e| Sp::new(format!("{} ({})", e.value, suffix.to_lowercase()), e.loc)),
-                        description: description.clone(),
-                        section: r.doc.section.clone(),
-                        provenance: r.doc.provenance.clone(),
-                        provisional: r.doc.provisional.clone(),
-                        note: r.doc.note.clone(),
-                        loc: Some(*loc),
-                    };
-                    // The payload shares the interface's provenance, checked on the interface
-                    // already (a second report would be a cascade).
-                    let obj = this.object(names, types, tables, &Sp::new(pname.clone(), *loc), &doc, Some(prov.clone()), fields, &[], ObjectOrigin::Payload { interface: iname.clone(), direction: dir });
-                    objects.insert(pname.clone(), obj);
-                    Payload { object: pname, inline: true, description: description.as_ref().map(|d| d.value.clone()) }
-                }
-                None => Payload { object: String::new(), inline: true, description: None },
-            }
-        };
+            };
         let request = payload(self, r.request.as_ref(), PayloadDirection::Request);
         let response = payload(self, r.response.as_ref(), PayloadDirection::Response);
-        let paging = r.paging.as_ref().and_then(|p| self.paging(p, &request, &response, objects));
+        let paging = r
+            .paging
+            .as_ref()
+            .and_then(|p| self.paging(p, &request, &response, objects));
         Interface {
             name: iname.clone(),
             rust_name,
@@ -988,15 +1555,27 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn paging(&mut self, p: &raw::RawPaging, req: &Payload, resp: &Payload, objects: &IndexMap<String, Object>) -> Option<Paging> {
+    fn paging(
+        &mut self,
+        p: &raw::RawPaging,
+        req: &Payload,
+        resp: &Payload,
+        objects: &IndexMap<String, Object>,
+    ) -> Option<Paging> {
         let prov = self.prov(&p.doc, "a paging block", p.loc);
         let mut ok = true;
-        let mut check = |this: &mut Self, f: Option<&Sp<String>>, payload: &Payload, want_array: bool| -> String {
+        let mut check = |this: &mut Self,
+                         f: Option<&Sp<String>>,
+                         payload: &Payload,
+                         want_array: bool|
+         -> String {
             let Some(f) = f else {
                 ok = false;
                 return String::new();
             };
-            let Some(obj) = objects.get(&payload.object) else { return f.value.clone() };
+            let Some(obj) = objects.get(&payload.object) else {
+                return f.value.clone();
+            };
             match obj.fields.iter().find(|x| x.wire == f.value) {
                 None => {
                     ok = false;
@@ -1007,7 +1586,11 @@ impl<'a> Builder<'a> {
                     );
                 }
                 Some(field) => {
-                    let fits = if want_array { matches!(field.ty, Type::Array(_)) } else { matches!(field.ty, Type::Integer(_)) };
+                    let fits = if want_array {
+                        matches!(field.ty, Type::Array(_))
+                    } else {
+                        matches!(field.ty, Type::Integer(_))
+                    };
                     if !fits {
                         ok = false;
                         this.err(
@@ -1040,7 +1623,11 @@ impl<'a> Builder<'a> {
 
     // ---- flows ----
 
-    fn flows(&mut self, names: &Names<'a>, interfaces: &mut IndexMap<String, Interface>) -> IndexMap<String, Flow> {
+    fn flows(
+        &mut self,
+        names: &Names<'a>,
+        interfaces: &mut IndexMap<String, Interface>,
+    ) -> IndexMap<String, Flow> {
         let mut flows: Vec<Flow> = Vec::new();
         let mut numbers: BTreeMap<i64, Loc> = BTreeMap::new();
         let mut done: BTreeSet<&str> = BTreeSet::new();
@@ -1051,19 +1638,27 @@ impl<'a> Builder<'a> {
             let key = &f.name.value;
             if !ident::is_ident(key) || key.chars().any(|c| c.is_ascii_uppercase()) {
                 self.err(
-                    Diagnostic::new(DCode::InvalidValue, f.name.loc, format!("flow key `{key}` must be a snake_case identifier"))
-                        .label("bad flow key")
-                        .hint("e.g. `update_operator_info`"),
+                    Diagnostic::new(
+                        DCode::InvalidValue,
+                        f.name.loc,
+                        format!("flow key `{key}` must be a snake_case identifier"),
+                    )
+                    .label("bad flow key")
+                    .hint("e.g. `update_operator_info`"),
                 );
             }
             let prov = self.prov(&f.item.doc, &format!("flow `{key}`"), f.name.loc);
             if let Some(n) = &f.item.number {
                 if let Some(first) = numbers.get(&n.value) {
                     self.err(
-                        Diagnostic::new(DCode::DuplicateFlowNumber, n.loc, format!("flow number {} is used twice", n.value))
-                            .label("used again here")
-                            .related(*first, "first used here")
-                            .hint("flows are numbered as in chapter 8; renumber one"),
+                        Diagnostic::new(
+                            DCode::DuplicateFlowNumber,
+                            n.loc,
+                            format!("flow number {} is used twice", n.value),
+                        )
+                        .label("used again here")
+                        .related(*first, "first used here")
+                        .hint("flows are numbered as in chapter 8; renumber one"),
                     );
                 } else {
                     numbers.insert(n.value, n.loc);
@@ -1078,16 +1673,24 @@ impl<'a> Builder<'a> {
                         None => "flow steps name interfaces defined under `interfaces:`".to_owned(),
                     };
                     self.unresolved(
-                        Diagnostic::new(DCode::UnknownInterface, s.interface.loc, format!("flow `{key}` names unknown interface `{}`", s.interface.value))
-                            .label("no such interface")
-                            .hint(hint),
+                        Diagnostic::new(
+                            DCode::UnknownInterface,
+                            s.interface.loc,
+                            format!(
+                                "flow `{key}` names unknown interface `{}`",
+                                s.interface.value
+                            ),
+                        )
+                        .label("no such interface")
+                        .hint(hint),
                     );
                     continue;
                 }
                 if let Some(i) = interfaces.get_mut(&s.interface.value)
-                    && !i.flows.contains(key) {
-                        i.flows.push(key.clone());
-                    }
+                    && !i.flows.contains(key)
+                {
+                    i.flows.push(key.clone());
+                }
                 steps.push(Step {
                     interface: s.interface.value.clone(),
                     optional: s.optional.as_ref().is_some_and(|o| o.value),
@@ -1116,21 +1719,27 @@ impl<'a> Builder<'a> {
         for (name, _) in objects {
             let mut path = vec![name.clone()];
             if let Some(cycle) = find_cycle(objects, name, &mut path)
-                && cycle.first() == Some(name) && cycle.iter().min() == Some(name) {
-                    let loc = self
-                        .raw
-                        .objects
-                        .iter()
-                        .find(|o| &o.name.value == name)
-                        .map(|o| o.name.loc);
-                    if let Some(loc) = loc {
-                        self.err(
-                            Diagnostic::new(DCode::Cycle, loc, format!("object `{name}` contains itself: {}", cycle.join(" → ")))
-                                .label("recursive through required fields")
-                                .hint("make one field of the cycle optional or an array"),
-                        );
-                    }
+                && cycle.first() == Some(name)
+                && cycle.iter().min() == Some(name)
+            {
+                let loc = self
+                    .raw
+                    .objects
+                    .iter()
+                    .find(|o| &o.name.value == name)
+                    .map(|o| o.name.loc);
+                if let Some(loc) = loc {
+                    self.err(
+                        Diagnostic::new(
+                            DCode::Cycle,
+                            loc,
+                            format!("object `{name}` contains itself: {}", cycle.join(" → ")),
+                        )
+                        .label("recursive through required fields")
+                        .hint("make one field of the cycle optional or an array"),
+                    );
                 }
+            }
         }
     }
 
@@ -1146,30 +1755,54 @@ impl<'a> Builder<'a> {
         let mut entries: Vec<(String, String, Loc)> = Vec::new();
         for o in &raw.objects {
             if let Some(obj) = objects.get(&o.name.value) {
-                entries.push((obj.rust_name.clone(), format!("object `{}`", o.name.value), o.name.loc));
+                entries.push((
+                    obj.rust_name.clone(),
+                    format!("object `{}`", o.name.value),
+                    o.name.loc,
+                ));
             }
         }
         for (name, obj) in objects {
             if let ObjectOrigin::Payload { interface, .. } = &obj.origin {
-                let loc = raw.interfaces.iter().find(|i| &i.name.value == interface).map(|i| i.name.loc);
+                let loc = raw
+                    .interfaces
+                    .iter()
+                    .find(|i| &i.name.value == interface)
+                    .map(|i| i.name.loc);
                 if let Some(loc) = loc {
-                    entries.push((obj.rust_name.clone(), format!("the payload `{name}` of interface `{interface}`"), loc));
+                    entries.push((
+                        obj.rust_name.clone(),
+                        format!("the payload `{name}` of interface `{interface}`"),
+                        loc,
+                    ));
                 }
             }
         }
         for t in &raw.code_tables {
             if let Some(tb) = tables.get(&t.name.value) {
-                entries.push((tb.rust_name.clone(), format!("code table `{}`", t.name.value), t.name.loc));
+                entries.push((
+                    tb.rust_name.clone(),
+                    format!("code table `{}`", t.name.value),
+                    t.name.loc,
+                ));
             }
         }
         for t in &raw.types {
             if let Some(nt) = types.get(&t.name.value) {
-                entries.push((nt.rust_name.clone(), format!("type `{}`", t.name.value), t.name.loc));
+                entries.push((
+                    nt.rust_name.clone(),
+                    format!("type `{}`", t.name.value),
+                    t.name.loc,
+                ));
             }
         }
         for i in &raw.interfaces {
             if let Some(iface) = interfaces.get(&i.name.value) {
-                entries.push((iface.rust_name.clone(), format!("interface `{}`", i.name.value), i.name.loc));
+                entries.push((
+                    iface.rust_name.clone(),
+                    format!("interface `{}`", i.name.value),
+                    i.name.loc,
+                ));
             }
         }
         // Distinct items may share a name only when they are the same item: a named type and
@@ -1178,22 +1811,31 @@ impl<'a> Builder<'a> {
         for (rust, what, loc) in entries {
             if ident::is_keyword(&rust) {
                 self.err(
-                    Diagnostic::new(DCode::ReservedWord, loc, format!("{what} becomes the Rust keyword `{rust}`"))
-                        .label("keyword as a type name")
-                        .hint("choose another name"),
+                    Diagnostic::new(
+                        DCode::ReservedWord,
+                        loc,
+                        format!("{what} becomes the Rust keyword `{rust}`"),
+                    )
+                    .label("keyword as a type name")
+                    .hint("choose another name"),
                 );
                 continue;
             }
             if let Some((other, first)) = seen.get(&rust) {
                 if (what.starts_with("interface") || other.starts_with("interface"))
-                    && !(what.starts_with("interface") && other.starts_with("interface")) {
-                        continue; // interfaces are modules, types are types
-                    }
+                    && !(what.starts_with("interface") && other.starts_with("interface"))
+                {
+                    continue; // interfaces are modules, types are types
+                }
                 self.err(
-                    Diagnostic::new(DCode::IdentCollision, loc, format!("{what} and {other} both become the Rust name `{rust}`"))
-                        .label(format!("becomes `{rust}`"))
-                        .related(*first, format!("{other} is here"))
-                        .hint("rename one of them"),
+                    Diagnostic::new(
+                        DCode::IdentCollision,
+                        loc,
+                        format!("{what} and {other} both become the Rust name `{rust}`"),
+                    )
+                    .label(format!("becomes `{rust}`"))
+                    .related(*first, format!("{other} is here"))
+                    .hint("rename one of them"),
                 );
             } else {
                 seen.insert(rust, (what, loc));
@@ -1215,7 +1857,8 @@ impl<'a> Builder<'a> {
     ) -> Security {
         let r = &s.value;
         let prov = self.prov(&r.doc, "the security section", s.loc);
-        let blk = |this: &mut Self, doc: &Doc, what: &str| (this.info(doc), this.prov(doc, what, s.loc));
+        let blk =
+            |this: &mut Self, doc: &Doc, what: &str| (this.info(doc), this.prov(doc, what, s.loc));
 
         let transport = r.transport.as_ref().map(|t| {
             let (info, prov) = blk(self, &t.doc, "security.transport");
@@ -1226,18 +1869,35 @@ impl<'a> Builder<'a> {
                     .iter()
                     .map(|v| {
                         let (info, prov) = blk(self, &v.doc, "a URL variant");
-                        Block { info, prov, value: ustr(v.pattern.as_ref()) }
+                        Block {
+                            info,
+                            prov,
+                            value: ustr(v.pattern.as_ref()),
+                        }
                     })
                     .collect();
                 if let Some(p) = &u.pattern
-                    && !p.value.contains("{interface}") {
-                        self.err(
-                            Diagnostic::new(DCode::InvalidValue, p.loc, "the URL pattern must contain `{interface}`".to_owned())
-                                .label("no `{interface}` placeholder")
-                                .hint("e.g. `{base}/{interface}`"),
-                        );
-                    }
-                Block { info, prov, value: Url { pattern: ustr(u.pattern.as_ref()), default_base_path: u.default_base_path.as_ref().map(|v| v.value.clone()), variants } }
+                    && !p.value.contains("{interface}")
+                {
+                    self.err(
+                        Diagnostic::new(
+                            DCode::InvalidValue,
+                            p.loc,
+                            "the URL pattern must contain `{interface}`".to_owned(),
+                        )
+                        .label("no `{interface}` placeholder")
+                        .hint("e.g. `{base}/{interface}`"),
+                    );
+                }
+                Block {
+                    info,
+                    prov,
+                    value: Url {
+                        pattern: ustr(u.pattern.as_ref()),
+                        default_base_path: u.default_base_path.as_ref().map(|v| v.value.clone()),
+                        variants,
+                    },
+                }
             });
             Block {
                 info,
@@ -1259,7 +1919,15 @@ impl<'a> Builder<'a> {
                 for e in &h.except {
                     self.interface_ref(names, e);
                 }
-                Block { info, prov, value: Header { name: ustr(h.name.as_ref()), value: ustr(h.value.as_ref()), except: h.except.iter().map(|e| e.value.clone()).collect() } }
+                Block {
+                    info,
+                    prov,
+                    value: Header {
+                        name: ustr(h.name.as_ref()),
+                        value: ustr(h.value.as_ref()),
+                        except: h.except.iter().map(|e| e.value.clone()).collect(),
+                    },
+                }
             })
             .collect();
         let envelope = r.envelope.as_ref().map(|e| {
@@ -1272,7 +1940,15 @@ impl<'a> Builder<'a> {
                     self.field_ref(objects, &o.value, df);
                 }
             }
-            Block { info, prov, value: Envelope { request: ustr(e.request.as_ref()), response: ustr(e.response.as_ref()), data_field: ustr(e.data_field.as_ref()) } }
+            Block {
+                info,
+                prov,
+                value: Envelope {
+                    request: ustr(e.request.as_ref()),
+                    response: ustr(e.response.as_ref()),
+                    data_field: ustr(e.data_field.as_ref()),
+                },
+            }
         });
         let mut key_names: BTreeMap<String, Loc> = BTreeMap::new();
         let keys = r
@@ -1283,28 +1959,61 @@ impl<'a> Builder<'a> {
                 let name = k.name.as_ref()?;
                 if let Some(first) = key_names.get(&name.value) {
                     self.err(
-                        Diagnostic::new(DCode::DuplicateName, name.loc, format!("key `{}` is defined twice", name.value))
-                            .label("defined again here")
-                            .related(*first, "first defined here"),
+                        Diagnostic::new(
+                            DCode::DuplicateName,
+                            name.loc,
+                            format!("key `{}` is defined twice", name.value),
+                        )
+                        .label("defined again here")
+                        .related(*first, "first defined here"),
                     );
                 } else {
                     key_names.insert(name.value.clone(), name.loc);
                 }
                 let mut stack = Vec::new();
-                let ty = k.ty.as_ref().and_then(|t| self.resolve_type(names, t, &mut stack))?;
-                Some(Block { info, prov, value: Key { name: name.value.clone(), ty } })
+                let ty =
+                    k.ty.as_ref()
+                        .and_then(|t| self.resolve_type(names, t, &mut stack))?;
+                Some(Block {
+                    info,
+                    prov,
+                    value: Key {
+                        name: name.value.clone(),
+                        ty,
+                    },
+                })
             })
             .collect();
         let key_ref = |this: &mut Self, k: &Option<Sp<String>>| {
             if let Some(k) = k
-                && !key_names.contains_key(&k.value) {
-                    let hint = format!("keys of this edition: {}", key_names.keys().cloned().collect::<Vec<_>>().join(", "));
-                    this.unresolved(Diagnostic::new(DCode::UnknownField, k.loc, format!("unknown key `{}`", k.value)).label("not under `security.keys`").hint(hint));
-                }
+                && !key_names.contains_key(&k.value)
+            {
+                let hint = format!(
+                    "keys of this edition: {}",
+                    key_names.keys().cloned().collect::<Vec<_>>().join(", ")
+                );
+                this.unresolved(
+                    Diagnostic::new(
+                        DCode::UnknownField,
+                        k.loc,
+                        format!("unknown key `{}`", k.value),
+                    )
+                    .label("not under `security.keys`")
+                    .hint(hint),
+                );
+            }
             ustr(k.as_ref())
         };
-        let env_req = r.envelope.as_ref().and_then(|e| e.request.as_ref()).map(|s| s.value.clone());
-        let env_resp = r.envelope.as_ref().and_then(|e| e.response.as_ref()).map(|s| s.value.clone());
+        let env_req = r
+            .envelope
+            .as_ref()
+            .and_then(|e| e.request.as_ref())
+            .map(|s| s.value.clone());
+        let env_resp = r
+            .envelope
+            .as_ref()
+            .and_then(|e| e.response.as_ref())
+            .map(|s| s.value.clone());
         let encryption = r.encryption.as_ref().and_then(|e| {
             let (info, prov) = blk(self, &e.doc, "security.encryption");
             let key = key_ref(self, &e.key);
@@ -1349,9 +2058,16 @@ impl<'a> Builder<'a> {
                     key_encoding: g.key_encoding.as_ref()?.value,
                     request_fields: g.request_fields.iter().map(|f| f.value.clone()).collect(),
                     response_fields: g.response_fields.iter().map(|f| f.value.clone()).collect(),
-                    separator: g.separator.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
+                    separator: g
+                        .separator
+                        .as_ref()
+                        .map(|s| s.value.clone())
+                        .unwrap_or_default(),
                     hex_case: g.hex_case.as_ref()?.value,
-                    verify_before_decrypt: g.verify_before_decrypt.as_ref().is_some_and(|v| v.value),
+                    verify_before_decrypt: g
+                        .verify_before_decrypt
+                        .as_ref()
+                        .is_some_and(|v| v.value),
                 },
             })
         });
@@ -1360,24 +2076,59 @@ impl<'a> Builder<'a> {
             if let (Some(env), Some(f)) = (&env_req, &t.field) {
                 self.field_ref(objects, env, f);
             }
-            Some(Block { info, prov, value: Timestamp { field: ustr(t.field.as_ref()), format: t.format.as_ref()?.value, utc_offset: t.utc_offset.as_ref().map(|v| v.value.clone()) } })
+            Some(Block {
+                info,
+                prov,
+                value: Timestamp {
+                    field: ustr(t.field.as_ref()),
+                    format: t.format.as_ref()?.value,
+                    utc_offset: t.utc_offset.as_ref().map(|v| v.value.clone()),
+                },
+            })
         });
         let seq = r.seq.as_ref().and_then(|q| {
             let (info, prov) = blk(self, &q.doc, "security.seq");
             if let (Some(env), Some(f)) = (&env_req, &q.field) {
                 self.field_ref(objects, env, f);
             }
-            self.bounds(q.min.as_ref(), q.max.as_ref(), "min", "max", q.doc.loc.unwrap_or(s.loc));
-            Some(Block { info, prov, value: Seq { field: ustr(q.field.as_ref()), min: q.min.as_ref()?.value, max: q.max.as_ref()?.value, width: q.width.as_ref()?.value } })
+            self.bounds(
+                q.min.as_ref(),
+                q.max.as_ref(),
+                "min",
+                "max",
+                q.doc.loc.unwrap_or(s.loc),
+            );
+            Some(Block {
+                info,
+                prov,
+                value: Seq {
+                    field: ustr(q.field.as_ref()),
+                    min: q.min.as_ref()?.value,
+                    max: q.max.as_ref()?.value,
+                    width: q.width.as_ref()?.value,
+                },
+            })
         });
         let token = r.token.as_ref().and_then(|t| {
             let (info, prov) = blk(self, &t.doc, "security.token");
-            let iface = t.interface.as_ref().filter(|i| self.interface_ref(names, i)).and_then(|i| interfaces.get(&i.value));
+            let iface = t
+                .interface
+                .as_ref()
+                .filter(|i| self.interface_ref(names, i))
+                .and_then(|i| interfaces.get(&i.value));
             if let Some(iface) = iface {
                 for f in [&t.secret_field].into_iter().flatten() {
                     self.field_ref(objects, &iface.request.object, f);
                 }
-                for f in [&t.token_field, &t.lifetime_field, &t.success_field, &t.fail_reason_field].into_iter().flatten() {
+                for f in [
+                    &t.token_field,
+                    &t.lifetime_field,
+                    &t.success_field,
+                    &t.fail_reason_field,
+                ]
+                .into_iter()
+                .flatten()
+                {
                     self.field_ref(objects, &iface.response.object, f);
                 }
             }
@@ -1407,18 +2158,28 @@ impl<'a> Builder<'a> {
                 self.unknown_table(names, table);
                 None
             };
-            let get = |role: &str| rt.roles.iter().find(|(r, _)| *r == role).map(|(_, v)| v.clone());
+            let get = |role: &str| {
+                rt.roles
+                    .iter()
+                    .find(|(r, _)| *r == role)
+                    .map(|(_, v)| v.clone())
+            };
             let mut vals = BTreeMap::new();
             for role in crate::load::security::RET_ROLES {
                 let v = get(role)?;
                 if let Some(t) = t
-                    && !t.codes.iter().any(|c| c.value == CodeValue::Int(v.value)) {
-                        self.err(
-                            Diagnostic::new(DCode::InvalidValue, v.loc, format!("Ret {} is not a code of `{}`", v.value, t.name))
-                                .label("not in the Ret table")
-                                .hint("list the code in the Ret code table first"),
-                        );
-                    }
+                    && !t.codes.iter().any(|c| c.value == CodeValue::Int(v.value))
+                {
+                    self.err(
+                        Diagnostic::new(
+                            DCode::InvalidValue,
+                            v.loc,
+                            format!("Ret {} is not a code of `{}`", v.value, t.name),
+                        )
+                        .label("not in the Ret table")
+                        .hint("list the code in the Ret code table first"),
+                    );
+                }
                 vals.insert(role, v.value);
             }
             let messages = rt
@@ -1426,7 +2187,14 @@ impl<'a> Builder<'a> {
                 .iter()
                 .map(|m| {
                     let (info, prov) = blk(self, &m.doc, "a Ret message");
-                    Block { info, prov, value: RetMessage { ret: m.ret.as_ref().map_or(0, |v| v.value), msg: ustr(m.msg.as_ref()) } }
+                    Block {
+                        info,
+                        prov,
+                        value: RetMessage {
+                            ret: m.ret.as_ref().map_or(0, |v| v.value),
+                            msg: ustr(m.msg.as_ref()),
+                        },
+                    }
                 })
                 .collect();
             let v = |k: &str| vals.get(k).copied().unwrap_or_default();
@@ -1451,20 +2219,29 @@ impl<'a> Builder<'a> {
             .iter()
             .filter_map(|p| {
                 let (info, prov) = blk(self, &p.doc, "a processing step");
-                Some(Block { info, prov, value: ProcessingRule { step: p.step.as_ref()?.value, ret: p.ret.as_ref().map(|v| v.value) } })
+                Some(Block {
+                    info,
+                    prov,
+                    value: ProcessingRule {
+                        step: p.step.as_ref()?.value,
+                        ret: p.ret.as_ref().map(|v| v.value),
+                    },
+                })
             })
             .collect();
         let push_ack = r.push_ack.as_ref().and_then(|p| {
             let (info, prov) = blk(self, &p.doc, "security.push_ack");
             if let Some(o) = &p.object
                 && self.object_ref(names, o)
-                    && let Some(f) = &p.field {
-                        self.field_ref(objects, &o.value, f);
-                    }
+                && let Some(f) = &p.field
+            {
+                self.field_ref(objects, &o.value, f);
+            }
             if let Some(t) = &p.table
-                && !names.tables.contains_key(t.value.as_str()) {
-                    self.unknown_table(names, t);
-                }
+                && !names.tables.contains_key(t.value.as_str())
+            {
+                self.unknown_table(names, t);
+            }
             Some(Block {
                 info,
                 prov,
@@ -1479,7 +2256,14 @@ impl<'a> Builder<'a> {
         });
         let resend = r.resend.as_ref().map(|x| {
             let (info, prov) = blk(self, &x.doc, "security.resend");
-            Block { info, prov, value: Resend { attempts: x.attempts.as_ref().map(|v| v.value), interval_s: x.interval_s.as_ref().map(|v| v.value) } }
+            Block {
+                info,
+                prov,
+                value: Resend {
+                    attempts: x.attempts.as_ref().map(|v| v.value),
+                    interval_s: x.interval_s.as_ref().map(|v| v.value),
+                },
+            }
         });
         let paging = r.paging.as_ref().map(|x| {
             let (info, prov) = blk(self, &x.doc, "security.paging");
@@ -1495,7 +2279,13 @@ impl<'a> Builder<'a> {
         });
         let replay = r.replay.as_ref().map(|x| {
             let (info, prov) = blk(self, &x.doc, "security.replay");
-            Block { info, prov, value: Replay { window_s: x.window_s.as_ref().map(|v| v.value) } }
+            Block {
+                info,
+                prov,
+                value: Replay {
+                    window_s: x.window_s.as_ref().map(|v| v.value),
+                },
+            }
         });
         let key_distribution = r.key_distribution.as_ref().map(|k| {
             let (info, prov) = blk(self, &k.doc, "security.key_distribution");
@@ -1506,9 +2296,10 @@ impl<'a> Builder<'a> {
                 self.object_ref(names, o);
             }
             if let Some(t) = &k.algorithms
-                && !names.tables.contains_key(t.value.as_str()) {
-                    self.unknown_table(names, t);
-                }
+                && !names.tables.contains_key(t.value.as_str())
+            {
+                self.unknown_table(names, t);
+            }
             Block {
                 info,
                 prov,
@@ -1549,7 +2340,15 @@ impl<'a> Builder<'a> {
             Some(c) => format!("did you mean `{c}`?"),
             None => "interfaces are defined under `interfaces:`".to_owned(),
         };
-        self.unresolved(Diagnostic::new(DCode::UnknownInterface, i.loc, format!("unknown interface `{}`", i.value)).label("no such interface").hint(hint));
+        self.unresolved(
+            Diagnostic::new(
+                DCode::UnknownInterface,
+                i.loc,
+                format!("unknown interface `{}`", i.value),
+            )
+            .label("no such interface")
+            .hint(hint),
+        );
         false
     }
 
@@ -1561,25 +2360,56 @@ impl<'a> Builder<'a> {
             Some(c) => format!("did you mean `{c}`?"),
             None => "objects are defined under `objects:`".to_owned(),
         };
-        self.unresolved(Diagnostic::new(DCode::UnknownObject, o.loc, format!("unknown object `{}`", o.value)).label("no such object").hint(hint));
+        self.unresolved(
+            Diagnostic::new(
+                DCode::UnknownObject,
+                o.loc,
+                format!("unknown object `{}`", o.value),
+            )
+            .label("no such object")
+            .hint(hint),
+        );
         false
     }
 
     fn field_ref(&mut self, objects: &IndexMap<String, Object>, object: &str, f: &Sp<String>) {
-        let Some(obj) = objects.get(object) else { return };
+        let Some(obj) = objects.get(object) else {
+            return;
+        };
         if obj.fields.iter().any(|x| x.wire == f.value) {
             return;
         }
         let hint = match closest_owned(&f.value, obj.fields.iter().map(|x| x.wire.clone())) {
             Some(c) => format!("did you mean `{c}`?"),
-            None => format!("fields of `{object}`: {}", obj.fields.iter().map(|x| x.wire.as_str()).collect::<Vec<_>>().join(", ")),
+            None => format!(
+                "fields of `{object}`: {}",
+                obj.fields
+                    .iter()
+                    .map(|x| x.wire.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         };
-        self.unresolved(Diagnostic::new(DCode::UnknownField, f.loc, format!("`{object}` has no field `{}`", f.value)).label("no such field").hint(hint));
+        self.unresolved(
+            Diagnostic::new(
+                DCode::UnknownField,
+                f.loc,
+                format!("`{object}` has no field `{}`", f.value),
+            )
+            .label("no such field")
+            .hint(hint),
+        );
     }
 
     // ---- QR code ----
 
-    fn qr(&mut self, names: &Names<'a>, _types: &IndexMap<String, NamedType>, _tables: &IndexMap<String, CodeTable>, q: &Sp<raw::RawQrCode>) -> QrCode {
+    fn qr(
+        &mut self,
+        names: &Names<'a>,
+        _types: &IndexMap<String, NamedType>,
+        _tables: &IndexMap<String, CodeTable>,
+        q: &Sp<raw::RawQrCode>,
+    ) -> QrCode {
         let r = &q.value;
         let prov = self.prov(&r.doc, "the QR-code section", q.loc);
         let parts = r
@@ -1587,15 +2417,29 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|p| {
                 let (kind, loc) = match &p.kind {
-                    raw::RawQrKind::Literal(text) => (QrPartKind::Literal(text.value.clone()), text.loc),
+                    raw::RawQrKind::Literal(text) => {
+                        (QrPartKind::Literal(text.value.clone()), text.loc)
+                    }
                     raw::RawQrKind::Field { field, ty } => {
                         let mut stack = Vec::new();
-                        let ty = ty.as_ref().and_then(|t| self.resolve_type(names, t, &mut stack));
-                        (QrPartKind::Field { field: field.value.clone(), ty }, field.loc)
+                        let ty = ty
+                            .as_ref()
+                            .and_then(|t| self.resolve_type(names, t, &mut stack));
+                        (
+                            QrPartKind::Field {
+                                field: field.value.clone(),
+                                ty,
+                            },
+                            field.loc,
+                        )
                     }
                     raw::RawQrKind::Tail => (QrPartKind::Tail, q.loc),
                 };
-                QrPart { kind, info: self.info(&p.doc), prov: self.prov(&p.doc, "a QR-code part", loc) }
+                QrPart {
+                    kind,
+                    info: self.info(&p.doc),
+                    prov: self.prov(&p.doc, "a QR-code part", loc),
+                }
             })
             .collect();
         let patterns = r
@@ -1603,14 +2447,28 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|p| {
                 self.pattern(&p.pattern);
-                QrPattern { name: p.name.value.clone(), pattern: p.pattern.value.clone(), info: self.info(&p.doc), prov: self.prov(&p.doc, "a QR-code pattern", p.name.loc) }
+                QrPattern {
+                    name: p.name.value.clone(),
+                    pattern: p.pattern.value.clone(),
+                    info: self.info(&p.doc),
+                    prov: self.prov(&p.doc, "a QR-code pattern", p.name.loc),
+                }
             })
             .collect();
-        QrCode { info: self.info(&r.doc), prov, parts, patterns }
+        QrCode {
+            info: self.info(&r.doc),
+            prov,
+            parts,
+            patterns,
+        }
     }
 }
 
-fn find_cycle(objects: &IndexMap<String, Object>, current: &str, path: &mut Vec<String>) -> Option<Vec<String>> {
+fn find_cycle(
+    objects: &IndexMap<String, Object>,
+    current: &str,
+    path: &mut Vec<String>,
+) -> Option<Vec<String>> {
     let obj = objects.get(current)?;
     for f in &obj.fields {
         if f.requirement != Requirement::Required {
@@ -1643,26 +2501,16 @@ fn code_suffix(v: &CodeValue) -> String {
     }
 }
 
-/// The enum variant name of a code: UpperCamelCase of its English meaning.
+/// The enum variant name of a code: UpperCamelCase of its English meaning (before any
+/// parenthesis or semicolon), ASCII letters and digits only.
 fn variant_name(en: &str, value: &CodeValue) -> String {
-    let cleaned: String = en
-        .split(['(', ';'])
-        .next()
-        .unwrap_or("")
+    use heck::ToUpperCamelCase;
+    let head = en.split(['(', ';']).next().unwrap_or("");
+    let cleaned: String = head
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect();
-    let words: Vec<String> = cleaned
-        .split_whitespace()
-        .map(|w| {
-            let mut cs = w.chars();
-            match cs.next() {
-                Some(f) => f.to_ascii_uppercase().to_string() + &cs.as_str().to_ascii_lowercase(),
-                None => String::new(),
-            }
-        })
-        .collect();
-    let mut v = words.concat();
+    let mut v = cleaned.to_upper_camel_case();
     if v.is_empty() {
         v = format!("Code{}", code_suffix(value));
     }
@@ -1686,7 +2534,8 @@ fn node_value(n: &Node) -> Value {
 }
 
 fn code_known(t: &CodeTable, v: &CodeValue) -> bool {
-    t.codes.iter().any(|c| &c.value == v) || matches!(v, CodeValue::Int(i) if t.ranges.iter().any(|r| (r.from..=r.to).contains(i)))
+    t.codes.iter().any(|c| &c.value == v)
+        || matches!(v, CodeValue::Int(i) if t.ranges.iter().any(|r| (r.from..=r.to).contains(i)))
 }
 
 fn default_misfit(ty: &Type, v: &Value, tables: &IndexMap<String, CodeTable>) -> Option<String> {
@@ -1712,17 +2561,29 @@ fn default_misfit(ty: &Type, v: &Value, tables: &IndexMap<String, CodeTable>) ->
             let cv = match (v, t.kind) {
                 (Value::Int(i), CodeKind::Integer) => CodeValue::Int(*i),
                 (Value::Str(s), CodeKind::String) => CodeValue::Str(s.clone()),
-                _ => return Some(format!("`{name}` holds {} codes", if t.kind == CodeKind::Integer { "integer" } else { "string" })),
+                _ => {
+                    return Some(format!(
+                        "`{name}` holds {} codes",
+                        if t.kind == CodeKind::Integer {
+                            "integer"
+                        } else {
+                            "string"
+                        }
+                    ));
+                }
             };
             (!code_known(t, &cv) && !t.open).then(|| format!("{cv} is not a code of `{name}`"))
         }
         (Type::DateTime(_), Value::Str(_)) => None,
-        (_, v) => Some(format!("a {} default for this type", match v {
-            Value::Int(_) => "integer",
-            Value::Float(_) => "number",
-            Value::Str(_) => "string",
-            Value::Bool(_) => "boolean",
-        })),
+        (_, v) => Some(format!(
+            "a {} default for this type",
+            match v {
+                Value::Int(_) => "integer",
+                Value::Float(_) => "number",
+                Value::Str(_) => "string",
+                Value::Bool(_) => "boolean",
+            }
+        )),
     }
 }
 
@@ -1733,13 +2594,22 @@ fn condition_misfit(ty: &Type, v: &Scalar, tables: &IndexMap<String, CodeTable>)
             let cv = match (v, t.kind) {
                 (Scalar::Int(i), CodeKind::Integer) => CodeValue::Int(*i),
                 (Scalar::Str(s), CodeKind::String) => CodeValue::Str(s.clone()),
-                _ => return Some(format!("`{name}` holds {} codes", if t.kind == CodeKind::Integer { "integer" } else { "string" })),
+                _ => {
+                    return Some(format!(
+                        "`{name}` holds {} codes",
+                        if t.kind == CodeKind::Integer {
+                            "integer"
+                        } else {
+                            "string"
+                        }
+                    ));
+                }
             };
             (!code_known(t, &cv)).then(|| format!("{cv} is not a code of `{name}`"))
         }
-        (Type::Integer(t), Scalar::Int(i)) => {
-            (t.min.is_some_and(|m| *i < m) || t.max.is_some_and(|m| *i > m)).then(|| "outside the field's range".to_owned())
-        }
+        (Type::Integer(t), Scalar::Int(i)) => (t.min.is_some_and(|m| *i < m)
+            || t.max.is_some_and(|m| *i > m))
+        .then(|| "outside the field's range".to_owned()),
         (Type::String(_), Scalar::Str(_)) => None,
         (Type::Integer(_), Scalar::Str(_)) => Some("the field is an integer".to_owned()),
         (Type::String(_), Scalar::Int(_)) => Some("the field is a string".to_owned()),

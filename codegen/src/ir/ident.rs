@@ -6,11 +6,11 @@
 
 /// Rust keywords (strict, reserved and edition 2024 `gen`).
 pub const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual",
-    "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be written as raw identifiers.
@@ -55,7 +55,11 @@ pub fn words(s: &str) -> Vec<String> {
 
 /// `snake_case` of a name (without keyword handling).
 pub fn snake(s: &str) -> String {
-    words(s).iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join("_")
+    words(s)
+        .iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 /// `UpperCamelCase` of a name, acronyms as words (`OperatorID` → `OperatorId`).
@@ -85,7 +89,8 @@ pub fn is_keyword(s: &str) -> bool {
 /// Whether `s` is a valid Rust identifier (ASCII) that does not start with a digit.
 pub fn is_ident(s: &str) -> bool {
     let mut cs = s.chars();
-    matches!(cs.next(), Some(c) if c.is_ascii_alphabetic() || c == '_') && cs.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    matches!(cs.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && cs.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[cfg(test)]
@@ -108,7 +113,10 @@ mod tests {
         assert_eq!(snake("VIN"), "vin");
         assert_eq!(snake("CameraIP"), "camera_ip");
         assert_eq!(snake("query_stations_info"), "query_stations_info");
-        assert_eq!(snake("notification_stationInfo"), "notification_station_info");
+        assert_eq!(
+            snake("notification_stationInfo"),
+            "notification_station_info"
+        );
         assert_eq!(pascal("T-Construction-E3"), "TConstructionE3");
         assert_eq!(pascal("Construction-E3"), "ConstructionE3");
         assert_eq!(pascal("BMSPowerType"), "BmsPowerType");

@@ -7,7 +7,7 @@ pub mod ident;
 mod summary;
 
 pub use build::build;
-pub use summary::{Counts, summary};
+pub use summary::{Counts, summary, type_text as summary_type_text};
 
 use indexmap::IndexMap;
 
@@ -35,7 +35,11 @@ pub struct Provenance {
 impl Provenance {
     /// The tags as written in the spec, e.g. `sz2020, tcec102`.
     pub fn tags_text(&self) -> String {
-        self.tags.iter().map(Tag::to_string).collect::<Vec<_>>().join(", ")
+        self.tags
+            .iter()
+            .map(Tag::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -171,7 +175,10 @@ pub enum ObjectOrigin {
     /// Declared under `objects`.
     Declared,
     /// The inline request or response payload of an interface.
-    Payload { interface: String, direction: PayloadDirection },
+    Payload {
+        interface: String,
+        direction: PayloadDirection,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -209,6 +216,8 @@ pub struct Field {
     /// The corrected spelling, when `wire` is a known misspelling.
     pub misspelling_of: Option<String>,
     pub default: Option<Value>,
+    /// A credential (a key of `security.keys` or the token): never printed or logged.
+    pub secret: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -283,7 +292,9 @@ pub struct CodeTable {
 impl CodeTable {
     /// Whether the table or any of its codes or ranges is provisional.
     pub fn has_provisional(&self) -> bool {
-        self.prov.provisional || self.codes.iter().any(|c| c.prov.provisional) || self.ranges.iter().any(|r| r.prov.provisional)
+        self.prov.provisional
+            || self.codes.iter().any(|c| c.prov.provisional)
+            || self.ranges.iter().any(|r| r.prov.provisional)
     }
 }
 
@@ -302,6 +313,8 @@ pub struct Code {
 pub struct CodeRange {
     pub from: i64,
     pub to: i64,
+    /// The enum variant (carrying the value) for codes of the range.
+    pub rust_variant: String,
     pub info: Info,
     pub prov: Provenance,
 }

@@ -128,7 +128,11 @@ pub fn type_text(t: &Type) -> String {
             if s.charset != Charset::Any {
                 parts.push(format!("charset {:?}", s.charset).to_lowercase());
             }
-            if parts.is_empty() { "string".into() } else { format!("string({})", parts.join(", ")) }
+            if parts.is_empty() {
+                "string".into()
+            } else {
+                format!("string({})", parts.join(", "))
+            }
         }
         Type::Integer(i) => {
             let mut parts = Vec::new();
@@ -142,7 +146,11 @@ pub fn type_text(t: &Type) -> String {
             if let Some(m) = i.max_text_len {
                 parts.push(format!("text ≤{m}"));
             }
-            if parts.is_empty() { "integer".into() } else { format!("integer({})", parts.join(", ")) }
+            if parts.is_empty() {
+                "integer".into()
+            } else {
+                format!("integer({})", parts.join(", "))
+            }
         }
         Type::Decimal(d) => {
             let mut parts = vec![match d.scale {
@@ -166,7 +174,12 @@ pub fn type_text(t: &Type) -> String {
         }
         Type::DateTime(f) => format!("datetime({})", f.pattern()),
         Type::Array(a) => {
-            let mut s = format!("array<{}>", a.items_type_name.clone().unwrap_or_else(|| type_text(&a.items)));
+            let mut s = format!(
+                "array<{}>",
+                a.items_type_name
+                    .clone()
+                    .unwrap_or_else(|| type_text(&a.items))
+            );
             if a.min_items.is_some() || a.max_items.is_some() {
                 let _ = write!(
                     s,
@@ -203,21 +216,60 @@ fn requirement(r: &Requirement) -> String {
 pub fn summary(e: &Edition) -> String {
     let mut s = String::new();
     let m = &e.meta;
-    let _ = writeln!(s, "edition {} — {} {} / {} {}", m.id, m.number, m.info.zh, m.info.en, prov(&m.prov));
+    let _ = writeln!(
+        s,
+        "edition {} — {} {} / {} {}",
+        m.id,
+        m.number,
+        m.info.zh,
+        m.info.en,
+        prov(&m.prov)
+    );
     let _ = writeln!(s, "counts: {}", Counts::of(e));
-    let _ = writeln!(s, "roles: {}", e.roles.keys().cloned().collect::<Vec<_>>().join(", "));
-    let _ = writeln!(s, "contents: {}", m.contents.iter().map(|c| c.number.clone()).collect::<Vec<_>>().join(" "));
+    let _ = writeln!(
+        s,
+        "roles: {}",
+        e.roles.keys().cloned().collect::<Vec<_>>().join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "contents: {}",
+        m.contents
+            .iter()
+            .map(|c| c.number.clone())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     let _ = writeln!(s, "\ntypes ({}):", e.types.len());
     for t in e.types.values() {
-        let _ = writeln!(s, "  {} ({}) = {} {}", t.name, t.rust_name, type_text(&t.ty), prov(&t.prov));
+        let _ = writeln!(
+            s,
+            "  {} ({}) = {} {}",
+            t.name,
+            t.rust_name,
+            type_text(&t.ty),
+            prov(&t.prov)
+        );
     }
     let _ = writeln!(s, "\nobjects ({}):", e.objects.len());
     for o in e.objects.values() {
         let origin = match &o.origin {
             ObjectOrigin::Declared => String::new(),
-            ObjectOrigin::Payload { interface, direction } => format!(" (payload: {interface} {direction:?})"),
+            ObjectOrigin::Payload {
+                interface,
+                direction,
+            } => format!(" (payload: {interface} {direction:?})"),
         };
-        let _ = writeln!(s, "  {} ({}) {} / {}{} {}", o.name, o.rust_name, o.info.zh, o.info.en, origin, prov(&o.prov));
+        let _ = writeln!(
+            s,
+            "  {} ({}) {} / {}{} {}",
+            o.name,
+            o.rust_name,
+            o.info.zh,
+            o.info.en,
+            origin,
+            prov(&o.prov)
+        );
         for f in &o.fields {
             let mut extra = String::new();
             if let Some(tn) = &f.type_name {
@@ -235,11 +287,32 @@ pub fn summary(e: &Edition) -> String {
             if let Some(d) = &f.default {
                 let _ = write!(extra, " default {d:?}");
             }
-            let _ = writeln!(s, "    {} → {}: {}{} {} {}", f.wire, f.rust_ident, type_text(&f.ty), extra, requirement(&f.requirement), prov(&f.prov));
+            if f.secret {
+                extra.push_str(" secret");
+            }
+            let _ = writeln!(
+                s,
+                "    {} → {}: {}{} {} {}",
+                f.wire,
+                f.rust_ident,
+                type_text(&f.ty),
+                extra,
+                requirement(&f.requirement),
+                prov(&f.prov)
+            );
         }
         for c in &o.constraints {
-            let groups: Vec<String> = c.exactly_one_of.iter().map(|g| format!("[{}]", g.join(", "))).collect();
-            let _ = writeln!(s, "    constraint exactly one of {} {}", groups.join(" | "), prov(&c.prov));
+            let groups: Vec<String> = c
+                .exactly_one_of
+                .iter()
+                .map(|g| format!("[{}]", g.join(", ")))
+                .collect();
+            let _ = writeln!(
+                s,
+                "    constraint exactly one of {} {}",
+                groups.join(" | "),
+                prov(&c.prov)
+            );
         }
     }
     let _ = writeln!(s, "\ncode tables ({}):", e.code_tables.len());
@@ -267,11 +340,33 @@ pub fn summary(e: &Edition) -> String {
             prov(&t.prov)
         );
         for c in &t.codes {
-            let cat = c.category.as_ref().map(|v| format!(" category {v}")).unwrap_or_default();
-            let _ = writeln!(s, "    {} {} {} / {}{} {}", c.value, c.rust_variant, c.info.zh, c.info.en, cat, prov(&c.prov));
+            let cat = c
+                .category
+                .as_ref()
+                .map(|v| format!(" category {v}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "    {} {} {} / {}{} {}",
+                c.value,
+                c.rust_variant,
+                c.info.zh,
+                c.info.en,
+                cat,
+                prov(&c.prov)
+            );
         }
         for r in &t.ranges {
-            let _ = writeln!(s, "    {}..={} {} / {} {}", r.from, r.to, r.info.zh, r.info.en, prov(&r.prov));
+            let _ = writeln!(
+                s,
+                "    {}..={} {} {} / {} {}",
+                r.from,
+                r.to,
+                r.rust_variant,
+                r.info.zh,
+                r.info.en,
+                prov(&r.prov)
+            );
         }
     }
     let _ = writeln!(s, "\ninterfaces ({}):", e.interfaces.len());
@@ -311,31 +406,87 @@ pub fn summary(e: &Edition) -> String {
     }
     let _ = writeln!(s, "\nflows ({}):", e.flows.len());
     for f in e.flows.values() {
-        let _ = writeln!(s, "  {} {} {} / {} {}", f.number, f.key, f.info.zh, f.info.en, prov(&f.prov));
+        let _ = writeln!(
+            s,
+            "  {} {} {} / {} {}",
+            f.number,
+            f.key,
+            f.info.zh,
+            f.info.en,
+            prov(&f.prov)
+        );
         for st in &f.steps {
-            let _ = writeln!(s, "    → {}{} {}", st.interface, if st.optional { " (optional)" } else { "" }, prov(&st.prov));
+            let _ = writeln!(
+                s,
+                "    → {}{} {}",
+                st.interface,
+                if st.optional { " (optional)" } else { "" },
+                prov(&st.prov)
+            );
         }
     }
     if let Some(sec) = &e.security {
         let _ = writeln!(s, "\nsecurity {}:", prov(&sec.prov));
         if let Some(t) = &sec.transport {
-            let _ = writeln!(s, "  transport {} {} {} {}", t.value.schemes.join("/"), t.value.method, t.value.content_type, prov(&t.prov));
+            let _ = writeln!(
+                s,
+                "  transport {} {} {} {}",
+                t.value.schemes.join("/"),
+                t.value.method,
+                t.value.content_type,
+                prov(&t.prov)
+            );
             if let Some(u) = &t.value.url {
-                let _ = writeln!(s, "  url {} default base {:?} {}", u.value.pattern, u.value.default_base_path, prov(&u.prov));
+                let _ = writeln!(
+                    s,
+                    "  url {} default base {:?} {}",
+                    u.value.pattern,
+                    u.value.default_base_path,
+                    prov(&u.prov)
+                );
             }
         }
         for h in &sec.headers {
-            let _ = writeln!(s, "  header {}: {} except [{}] {}", h.value.name, h.value.value, h.value.except.join(", "), prov(&h.prov));
+            let _ = writeln!(
+                s,
+                "  header {}: {} except [{}] {}",
+                h.value.name,
+                h.value.value,
+                h.value.except.join(", "),
+                prov(&h.prov)
+            );
         }
         if let Some(v) = &sec.envelope {
-            let _ = writeln!(s, "  envelope {} / {} data {} {}", v.value.request, v.value.response, v.value.data_field, prov(&v.prov));
+            let _ = writeln!(
+                s,
+                "  envelope {} / {} data {} {}",
+                v.value.request,
+                v.value.response,
+                v.value.data_field,
+                prov(&v.prov)
+            );
         }
         for k in &sec.keys {
-            let _ = writeln!(s, "  key {}: {} {}", k.value.name, type_text(&k.value.ty), prov(&k.prov));
+            let _ = writeln!(
+                s,
+                "  key {}: {} {}",
+                k.value.name,
+                type_text(&k.value.ty),
+                prov(&k.prov)
+            );
         }
         if let Some(v) = &sec.encryption {
             let x = &v.value;
-            let _ = writeln!(s, "  encryption {:?} key {} iv {} {:?} fields [{}] {}", x.algorithm, x.key, x.iv, x.key_encoding, x.fields.join(", "), prov(&v.prov));
+            let _ = writeln!(
+                s,
+                "  encryption {:?} key {} iv {} {:?} fields [{}] {}",
+                x.algorithm,
+                x.key,
+                x.iv,
+                x.key_encoding,
+                x.fields.join(", "),
+                prov(&v.prov)
+            );
         }
         if let Some(v) = &sec.signature {
             let x = &v.value;
@@ -351,14 +502,37 @@ pub fn summary(e: &Edition) -> String {
             );
         }
         if let Some(v) = &sec.timestamp {
-            let _ = writeln!(s, "  timestamp {} {} {}", v.value.field, v.value.format.pattern(), prov(&v.prov));
+            let _ = writeln!(
+                s,
+                "  timestamp {} {} {}",
+                v.value.field,
+                v.value.format.pattern(),
+                prov(&v.prov)
+            );
         }
         if let Some(v) = &sec.seq {
-            let _ = writeln!(s, "  seq {} {}..={} width {} {}", v.value.field, v.value.min, v.value.max, v.value.width, prov(&v.prov));
+            let _ = writeln!(
+                s,
+                "  seq {} {}..={} width {} {}",
+                v.value.field,
+                v.value.min,
+                v.value.max,
+                v.value.width,
+                prov(&v.prov)
+            );
         }
         if let Some(v) = &sec.token {
             let x = &v.value;
-            let _ = writeln!(s, "  token {} {} {} lifetime {} ({}) {}", x.interface, x.header, x.scheme, x.lifetime_field, x.lifetime_unit, prov(&v.prov));
+            let _ = writeln!(
+                s,
+                "  token {} {} {} lifetime {} ({}) {}",
+                x.interface,
+                x.header,
+                x.scheme,
+                x.lifetime_field,
+                x.lifetime_unit,
+                prov(&v.prov)
+            );
         }
         if let Some(v) = &sec.ret {
             let x = &v.value;
@@ -377,10 +551,23 @@ pub fn summary(e: &Edition) -> String {
             );
         }
         for p in &sec.processing {
-            let _ = writeln!(s, "  step {:?} ret {:?} {}", p.value.step, p.value.ret, prov(&p.prov));
+            let _ = writeln!(
+                s,
+                "  step {:?} ret {:?} {}",
+                p.value.step,
+                p.value.ret,
+                prov(&p.prov)
+            );
         }
         if let Some(v) = &sec.push_ack {
-            let _ = writeln!(s, "  push ack {}.{} {} {}", v.value.object, v.value.field, v.value.table, prov(&v.prov));
+            let _ = writeln!(
+                s,
+                "  push ack {}.{} {} {}",
+                v.value.object,
+                v.value.field,
+                v.value.table,
+                prov(&v.prov)
+            );
         }
         if let Some(v) = &sec.resend {
             let _ = writeln!(s, "  resend {:?} {}", v.value, prov(&v.prov));

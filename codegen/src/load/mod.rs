@@ -15,8 +15,16 @@ use raw::*;
 use reader::{MapView, Sp, boolean, int, keyword, list, name, name_list, number, text, wrong_kind};
 
 /// The sections a spec file may hold.
-pub const SECTIONS: [&str; 8] =
-    ["edition", "types", "objects", "code_tables", "interfaces", "flows", "security", "qr_code"];
+pub const SECTIONS: [&str; 8] = [
+    "edition",
+    "types",
+    "objects",
+    "code_tables",
+    "interfaces",
+    "flows",
+    "security",
+    "qr_code",
+];
 
 /// Reads every `*.yaml` file below `dir` (sorted by path) into `sources` and the raw model.
 pub fn load_dir(dir: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> RawSpec {
@@ -24,29 +32,43 @@ pub fn load_dir(dir: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) ->
     if let Err(e) = collect_yaml(dir, &mut files) {
         let id = sources.add(dir.display().to_string(), String::new());
         diags.push(
-            Diagnostic::new(Code::Io, Loc::file_start(id), format!("cannot read `{}`: {e}", dir.display()))
-                .hint("pass the folder of one edition, e.g. spec/db4403-77-2024"),
+            Diagnostic::new(
+                Code::Io,
+                Loc::file_start(id),
+                format!("cannot read `{}`: {e}", dir.display()),
+            )
+            .hint("pass the folder of one edition, e.g. spec/db4403-77-2024"),
         );
         return RawSpec::default();
     }
     files.sort();
     let mut texts = Vec::new();
     for path in &files {
-        let shown = path.strip_prefix(dir.parent().unwrap_or(dir)).unwrap_or(path);
+        let shown = path
+            .strip_prefix(dir.parent().unwrap_or(dir))
+            .unwrap_or(path);
         let shown = shown.to_string_lossy().replace('\\', "/");
         match std::fs::read(path) {
             Ok(bytes) => texts.push((shown, bytes)),
             Err(e) => {
                 let id = sources.add(shown.clone(), String::new());
-                diags.push(Diagnostic::new(Code::Io, Loc::file_start(id), format!("cannot read `{shown}`: {e}")));
+                diags.push(Diagnostic::new(
+                    Code::Io,
+                    Loc::file_start(id),
+                    format!("cannot read `{shown}`: {e}"),
+                ));
             }
         }
     }
     if texts.is_empty() {
         let id = sources.add(dir.display().to_string(), String::new());
         diags.push(
-            Diagnostic::new(Code::Io, Loc::file_start(id), format!("no YAML file in `{}`", dir.display()))
-                .hint("an edition folder holds standard.yaml and the other *.yaml files of the spec"),
+            Diagnostic::new(
+                Code::Io,
+                Loc::file_start(id),
+                format!("no YAML file in `{}`", dir.display()),
+            )
+            .hint("an edition folder holds standard.yaml and the other *.yaml files of the spec"),
         );
         return RawSpec::default();
     }
@@ -67,8 +89,15 @@ fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Loads already-read files (name, bytes), in the given order. Used by `load_dir`, the tests and
 /// the fuzz target.
-pub fn load_texts(files: Vec<(String, Vec<u8>)>, sources: &mut SourceMap, diags: &mut Diagnostics) -> RawSpec {
-    let mut spec = RawSpec { file_count: files.len(), ..RawSpec::default() };
+pub fn load_texts(
+    files: Vec<(String, Vec<u8>)>,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> RawSpec {
+    let mut spec = RawSpec {
+        file_count: files.len(),
+        ..RawSpec::default()
+    };
     for (name, bytes) in files {
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
@@ -76,12 +105,24 @@ pub fn load_texts(files: Vec<(String, Vec<u8>)>, sources: &mut SourceMap, diags:
                 let valid = e.utf8_error().valid_up_to();
                 let t = String::from_utf8_lossy(e.as_bytes()).into_owned();
                 let id = sources.add(name.clone(), t);
-                let line = u32::try_from(e.as_bytes()[..valid].iter().filter(|b| **b == b'\n').count() + 1)
-                    .unwrap_or(u32::MAX);
+                let line = u32::try_from(
+                    e.as_bytes()[..valid]
+                        .iter()
+                        .filter(|b| **b == b'\n')
+                        .count()
+                        + 1,
+                )
+                .unwrap_or(u32::MAX);
                 diags.push(
                     Diagnostic::new(
                         Code::YamlSyntax,
-                        Loc { file: id, line, col: 1, start: valid, end: valid },
+                        Loc {
+                            file: id,
+                            line,
+                            col: 1,
+                            start: valid,
+                            end: valid,
+                        },
                         format!("`{name}` is not valid UTF-8"),
                     )
                     .hint("spec files are UTF-8 text"),
@@ -107,16 +148,21 @@ fn read_file(d: &mut Diagnostics, root: &Node, spec: &mut RawSpec) {
     if matches!(root.kind, NodeKind::Null) {
         return; // an empty file
     }
-    let Some(mut m) = MapView::new(d, root, "a spec file") else { return };
+    let Some(mut m) = MapView::new(d, root, "a spec file") else {
+        return;
+    };
     if let Some(n) = m.get("edition")
-        && let Some(e) = read_edition(d, n) {
-            spec.edition.push(e);
-        }
+        && let Some(e) = read_edition(d, n)
+    {
+        spec.edition.push(e);
+    }
     if let Some(n) = m.get("types") {
         named_items(d, n, "types", &mut spec.types, |d, node, name| {
             let mut m = MapView::new(d, node, &format!("type `{name}`"))?;
             let doc = read_doc(d, &mut m, node.loc, &format!("type `{name}`"));
-            let ty = m.req(d, "type", &format!("type `{name}`")).and_then(|n| read_type(d, n));
+            let ty = m
+                .req(d, "type", &format!("type `{name}`"))
+                .and_then(|n| read_type(d, n));
             m.finish(d, &format!("type `{name}`"));
             Some(RawNamedType { doc, ty })
         });
@@ -134,13 +180,15 @@ fn read_file(d: &mut Diagnostics, root: &Node, spec: &mut RawSpec) {
         named_items(d, n, "flows", &mut spec.flows, read_flow);
     }
     if let Some(n) = m.get("security")
-        && let Some(s) = security::read_security(d, n) {
-            spec.security.push(s);
-        }
+        && let Some(s) = security::read_security(d, n)
+    {
+        spec.security.push(s);
+    }
     if let Some(n) = m.get("qr_code")
-        && let Some(q) = read_qr(d, n) {
-            spec.qr_code.push(q);
-        }
+        && let Some(q) = read_qr(d, n)
+    {
+        spec.qr_code.push(q);
+    }
     m.finish(d, "a spec file (sections: edition, types, objects, code_tables, interfaces, flows, security, qr_code)");
 }
 
@@ -152,7 +200,9 @@ fn named_items<T>(
     out: &mut Vec<Named<T>>,
     mut read: impl FnMut(&mut Diagnostics, &Node, &str) -> Option<T>,
 ) {
-    let Some(mut m) = MapView::new(d, node, &format!("the `{section}` section")) else { return };
+    let Some(mut m) = MapView::new(d, node, &format!("the `{section}` section")) else {
+        return;
+    };
     for (key, value) in m.take_all() {
         if let Some(item) = read(d, value, &key.value) {
             out.push(Named { name: key, item });
@@ -163,13 +213,18 @@ fn named_items<T>(
 
 /// Reads the common keys of an item.
 pub fn read_doc(d: &mut Diagnostics, m: &mut MapView<'_>, loc: Loc, what: &str) -> Doc {
-    let mut doc = Doc { loc: Some(loc), ..Doc::default() };
+    let mut doc = Doc {
+        loc: Some(loc),
+        ..Doc::default()
+    };
     doc.zh = m.req(d, "zh", what).and_then(|n| text(d, n, "zh"));
     doc.en = m.req(d, "en", what).and_then(|n| text(d, n, "en"));
     doc.description = m.get("description").and_then(|n| text(d, n, "description"));
     doc.section = m.get("section").and_then(|n| text(d, n, "section"));
     doc.note = m.get("note").and_then(|n| text(d, n, "note"));
-    doc.provisional = m.get("provisional").and_then(|n| boolean(d, n, "provisional"));
+    doc.provisional = m
+        .get("provisional")
+        .and_then(|n| boolean(d, n, "provisional"));
     match m.get("provenance") {
         None => d.push(
             Diagnostic::new(Code::MissingProvenance, m.loc, format!("{what} has no provenance"))
@@ -213,18 +268,29 @@ fn read_tag(d: &mut Diagnostics, node: &Node) -> Option<Sp<Tag>> {
     };
     if tag.is_none() {
         let hint = if v.starts_with("analogue") {
-            "write the analogue with its name, e.g. `analogue(Zhejiang provincial platform)`".to_owned()
+            "write the analogue with its name, e.g. `analogue(Zhejiang provincial platform)`"
+                .to_owned()
         } else {
-            let c = reader::closest(v, &["db2024", "sz2020", "tcec102", "sz2024fe", "provisional"]);
+            let c = reader::closest(
+                v,
+                &["db2024", "sz2020", "tcec102", "sz2024fe", "provisional"],
+            );
             match c {
-                Some(c) => format!("did you mean `{c}`? Tags: db2024, sz2020, tcec102, sz2024fe, analogue(NAME), provisional"),
-                None => "tags: db2024, sz2020, tcec102, sz2024fe, analogue(NAME), provisional".to_owned(),
+                Some(c) => format!(
+                    "did you mean `{c}`? Tags: db2024, sz2020, tcec102, sz2024fe, analogue(NAME), provisional"
+                ),
+                None => "tags: db2024, sz2020, tcec102, sz2024fe, analogue(NAME), provisional"
+                    .to_owned(),
             }
         };
         d.push(
-            Diagnostic::new(Code::UnknownTag, s.loc, format!("unknown provenance tag `{v}`"))
-                .label("not a provenance tag")
-                .hint(hint),
+            Diagnostic::new(
+                Code::UnknownTag,
+                s.loc,
+                format!("unknown provenance tag `{v}`"),
+            )
+            .label("not a provenance tag")
+            .hint(hint),
         );
     }
     tag.map(|t| Sp::new(t, s.loc))
@@ -297,7 +363,15 @@ pub fn read_type(d: &mut Diagnostics, node: &Node) -> Option<RawType> {
                         min: m.get("min").and_then(|n| number(d, n, "min")),
                         max: m.get("max").and_then(|n| number(d, n, "max")),
                         wire: m.get("wire").and_then(|n| {
-                            keyword(d, n, "decimal wire form", &[("number", DecimalWire::Number), ("string", DecimalWire::String)])
+                            keyword(
+                                d,
+                                n,
+                                "decimal wire form",
+                                &[
+                                    ("number", DecimalWire::Number),
+                                    ("string", DecimalWire::String),
+                                ],
+                            )
                         }),
                         max_text_len: opt_int(d, &mut m, "max_text_len"),
                         loc,
@@ -312,27 +386,45 @@ pub fn read_type(d: &mut Diagnostics, node: &Node) -> Option<RawType> {
                     let min_items = opt_int(d, &mut m, "min_items");
                     let max_items = opt_int(d, &mut m, "max_items");
                     m.finish(d, &what);
-                    Some(RawType::Array { items: Box::new(items?), min_items, max_items, loc })
+                    Some(RawType::Array {
+                        items: Box::new(items?),
+                        min_items,
+                        max_items,
+                        loc,
+                    })
                 }
                 "object" => name(d, v, "an object name").map(RawType::Object),
                 "code" => name(d, v, "a code-table name").map(RawType::Code),
                 other => {
-                    let choices = ["string", "integer", "decimal", "datetime", "array", "object", "code"];
+                    let choices = [
+                        "string", "integer", "decimal", "datetime", "array", "object", "code",
+                    ];
                     let hint = match reader::closest(other, &choices) {
-                        Some(c) => format!("did you mean `{c}`? Type keywords: {}", choices.join(", ")),
+                        Some(c) => {
+                            format!("did you mean `{c}`? Type keywords: {}", choices.join(", "))
+                        }
                         None => format!("type keywords: {}", choices.join(", ")),
                     };
                     d.push(
-                        Diagnostic::new(Code::InvalidValue, key.loc, format!("unknown type keyword `{other}`"))
-                            .label("not a type keyword")
-                            .hint(hint),
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            key.loc,
+                            format!("unknown type keyword `{other}`"),
+                        )
+                        .label("not a type keyword")
+                        .hint(hint),
                     );
                     None
                 }
             }
         }
         _ => {
-            wrong_kind(d, node, "a type must be a name or a one-key mapping", "a type name or mapping");
+            wrong_kind(
+                d,
+                node,
+                "a type must be a name or a one-key mapping",
+                "a type name or mapping",
+            );
             None
         }
     }
@@ -343,7 +435,12 @@ fn read_scalar(d: &mut Diagnostics, node: &Node, what: &str) -> Option<Sp<Scalar
         NodeKind::Int(i) => Some(Sp::new(Scalar::Int(*i), node.loc)),
         NodeKind::Str(s) => Some(Sp::new(Scalar::Str(s.clone()), node.loc)),
         _ => {
-            wrong_kind(d, node, &format!("{what} must be an integer or a string"), "an integer or a string");
+            wrong_kind(
+                d,
+                node,
+                &format!("{what} must be an integer or a string"),
+                "an integer or a string",
+            );
             None
         }
     }
@@ -358,35 +455,60 @@ fn read_required(d: &mut Diagnostics, node: &Node) -> Option<RawRequired> {
             m.finish(d, "a conditional requirement");
             let when = when?;
             let mut w = MapView::new(d, when, "a condition")?;
-            let field = w.req(d, "field", "a condition").and_then(|n| name(d, n, "the condition field"));
+            let field = w
+                .req(d, "field", "a condition")
+                .and_then(|n| name(d, n, "the condition field"));
             let equals = w.get("equals");
             let in_ = w.get("in");
             let not_in = w.get("not_in");
             w.finish(d, "a condition");
             let field = field?;
             let (op, values) = match (equals, in_, not_in) {
-                (Some(v), None, None) => (CondOp::Equals, vec![read_scalar(d, v, "the compared value")?]),
+                (Some(v), None, None) => (
+                    CondOp::Equals,
+                    vec![read_scalar(d, v, "the compared value")?],
+                ),
                 (None, Some(v), None) => (
                     CondOp::In,
-                    list(d, v, "`in`")?.iter().filter_map(|n| read_scalar(d, n, "a value")).collect(),
+                    list(d, v, "`in`")?
+                        .iter()
+                        .filter_map(|n| read_scalar(d, n, "a value"))
+                        .collect(),
                 ),
                 (None, None, Some(v)) => (
                     CondOp::NotIn,
-                    list(d, v, "`not_in`")?.iter().filter_map(|n| read_scalar(d, n, "a value")).collect(),
+                    list(d, v, "`not_in`")?
+                        .iter()
+                        .filter_map(|n| read_scalar(d, n, "a value"))
+                        .collect(),
                 ),
                 _ => {
                     d.push(
-                        Diagnostic::new(Code::InvalidValue, when.loc, "a condition has exactly one of `equals`, `in`, `not_in`".to_owned())
-                            .label("here")
-                            .hint("e.g. `when: {field: SuccStat, equals: 0}`"),
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            when.loc,
+                            "a condition has exactly one of `equals`, `in`, `not_in`".to_owned(),
+                        )
+                        .label("here")
+                        .hint("e.g. `when: {field: SuccStat, equals: 0}`"),
                     );
                     return None;
                 }
             };
-            Some(RawRequired::When { field, op, values, loc: when.loc })
+            Some(RawRequired::When {
+                field,
+                op,
+                values,
+                loc: when.loc,
+            })
         }
         _ => {
-            wrong_kind(d, node, "`required` is true, false or a condition", "a boolean or a mapping");
+            wrong_kind(
+                d,
+                node,
+                "`required` is true, false or a condition",
+                "a boolean or a mapping",
+            );
             None
         }
     }
@@ -394,17 +516,37 @@ fn read_required(d: &mut Diagnostics, node: &Node) -> Option<RawRequired> {
 
 pub fn read_field(d: &mut Diagnostics, node: &Node) -> Option<RawField> {
     let mut m = MapView::new(d, node, "a field")?;
-    let wire = m.req(d, "wire", "a field").and_then(|n| name(d, n, "the wire name"));
-    let what = wire.as_ref().map_or_else(|| "a field".to_owned(), |w| format!("field `{}`", w.value));
+    let wire = m
+        .req(d, "wire", "a field")
+        .and_then(|n| name(d, n, "the wire name"));
+    let what = wire
+        .as_ref()
+        .map_or_else(|| "a field".to_owned(), |w| format!("field `{}`", w.value));
     let doc = read_doc(d, &mut m, wire.as_ref().map_or(node.loc, |w| w.loc), &what);
     let ty = m.req(d, "type", &what).and_then(|n| read_type(d, n));
-    let required = m.req(d, "required", &what).and_then(|n| read_required(d, n));
+    let required = m
+        .req(d, "required", &what)
+        .and_then(|n| read_required(d, n));
     let unit = m.get("unit").and_then(|n| text(d, n, "unit"));
-    let aliases = m.get("aliases").map(|n| name_list(d, n, "an alias")).unwrap_or_default();
-    let misspelling_of = m.get("misspelling_of").and_then(|n| name(d, n, "misspelling_of"));
+    let aliases = m
+        .get("aliases")
+        .map(|n| name_list(d, n, "an alias"))
+        .unwrap_or_default();
+    let misspelling_of = m
+        .get("misspelling_of")
+        .and_then(|n| name(d, n, "misspelling_of"));
     let default = m.get("default").cloned();
     m.finish(d, &what);
-    Some(RawField { doc, wire: wire?, ty, required, unit, aliases, misspelling_of, default })
+    Some(RawField {
+        doc,
+        wire: wire?,
+        ty,
+        required,
+        unit,
+        aliases,
+        misspelling_of,
+        default,
+    })
 }
 
 fn read_fields(d: &mut Diagnostics, node: &Node) -> Vec<RawField> {
@@ -417,7 +559,10 @@ fn read_object(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawObjec
     let what = format!("object `{name_}`");
     let mut m = MapView::new(d, node, &what)?;
     let doc = read_doc(d, &mut m, node.loc, &what);
-    let fields = m.req(d, "fields", &what).map(|n| read_fields(d, n)).unwrap_or_default();
+    let fields = m
+        .req(d, "fields", &what)
+        .map(|n| read_fields(d, n))
+        .unwrap_or_default();
     let constraints = m
         .get("constraints")
         .and_then(|n| list(d, n, "`constraints`"))
@@ -427,26 +572,42 @@ fn read_object(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawObjec
                 .filter_map(|n| {
                     let mut c = MapView::new(d, n, "a constraint")?;
                     let doc = read_doc(d, &mut c, n.loc, "a constraint");
-                    let groups = c.req(d, "exactly_one_of", "a constraint").and_then(|g| list(d, g, "`exactly_one_of`"));
-                    let groups: Vec<Vec<Sp<String>>> =
-                        groups.map(|gs| gs.iter().map(|g| name_list(d, g, "a field name")).collect()).unwrap_or_default();
+                    let groups = c
+                        .req(d, "exactly_one_of", "a constraint")
+                        .and_then(|g| list(d, g, "`exactly_one_of`"));
+                    let groups: Vec<Vec<Sp<String>>> = groups
+                        .map(|gs| gs.iter().map(|g| name_list(d, g, "a field name")).collect())
+                        .unwrap_or_default();
                     c.finish(d, "a constraint");
-                    Some(RawConstraint { doc, exactly_one_of: groups, loc: n.loc })
+                    Some(RawConstraint {
+                        doc,
+                        exactly_one_of: groups,
+                        loc: n.loc,
+                    })
                 })
                 .collect()
         })
         .unwrap_or_default();
     m.finish(d, &what);
-    Some(RawObject { doc, fields, constraints })
+    Some(RawObject {
+        doc,
+        fields,
+        constraints,
+    })
 }
 
 fn read_code_table(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawCodeTable> {
     let what = format!("code table `{name_}`");
     let mut m = MapView::new(d, node, &what)?;
     let doc = read_doc(d, &mut m, node.loc, &what);
-    let kind = m
-        .req(d, "kind", &what)
-        .and_then(|n| keyword(d, n, "code kind", &[("integer", CodeKind::Integer), ("string", CodeKind::String)]));
+    let kind = m.req(d, "kind", &what).and_then(|n| {
+        keyword(
+            d,
+            n,
+            "code kind",
+            &[("integer", CodeKind::Integer), ("string", CodeKind::String)],
+        )
+    });
     let open = m.req(d, "open", &what).and_then(|n| boolean(d, n, "open"));
     let codes = m
         .req(d, "codes", &what)
@@ -456,13 +617,27 @@ fn read_code_table(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawC
                 .iter()
                 .filter_map(|n| {
                     let mut c = MapView::new(d, n, "a code")?;
-                    let code = c.req(d, "code", "a code").and_then(|v| read_scalar(d, v, "a code"));
-                    let cwhat = code.as_ref().map_or_else(|| "a code".to_owned(), |c| format!("code {}", c.value));
+                    let code = c
+                        .req(d, "code", "a code")
+                        .and_then(|v| read_scalar(d, v, "a code"));
+                    let cwhat = code
+                        .as_ref()
+                        .map_or_else(|| "a code".to_owned(), |c| format!("code {}", c.value));
                     let doc = read_doc(d, &mut c, code.as_ref().map_or(n.loc, |c| c.loc), &cwhat);
-                    let alt_zh = c.get("alt_zh").map(|v| name_list(d, v, "an alternative label")).unwrap_or_default();
-                    let category = c.get("category").and_then(|v| read_scalar(d, v, "a category"));
+                    let alt_zh = c
+                        .get("alt_zh")
+                        .map(|v| name_list(d, v, "an alternative label"))
+                        .unwrap_or_default();
+                    let category = c
+                        .get("category")
+                        .and_then(|v| read_scalar(d, v, "a category"));
                     c.finish(d, &cwhat);
-                    Some(RawCode { doc, code: code?, alt_zh, category })
+                    Some(RawCode {
+                        doc,
+                        code: code?,
+                        alt_zh,
+                        category,
+                    })
                 })
                 .collect()
         })
@@ -475,27 +650,47 @@ fn read_code_table(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawC
                 .iter()
                 .filter_map(|n| {
                     let mut c = MapView::new(d, n, "a code range")?;
-                    let from = c.req(d, "from", "a code range").and_then(|v| int(d, v, "from"));
+                    let from = c
+                        .req(d, "from", "a code range")
+                        .and_then(|v| int(d, v, "from"));
                     let to = c.req(d, "to", "a code range").and_then(|v| int(d, v, "to"));
                     let doc = read_doc(d, &mut c, n.loc, "a code range");
                     c.finish(d, "a code range");
-                    Some(RawRange { doc, from: from?, to: to? })
+                    Some(RawRange {
+                        doc,
+                        from: from?,
+                        to: to?,
+                    })
                 })
                 .collect()
         })
         .unwrap_or_default();
-    let category_table = m.get("category_table").and_then(|n| name(d, n, "category_table"));
+    let category_table = m
+        .get("category_table")
+        .and_then(|n| name(d, n, "category_table"));
     let appendix = m.get("appendix").and_then(|n| text(d, n, "appendix"));
     let table = m.get("table").and_then(|n| text(d, n, "table"));
     let (mut value_max_len, mut value_pattern) = (None, None);
     if let Some(n) = m.get("value")
-        && let Some(mut v) = MapView::new(d, n, "the value rules") {
-            value_max_len = opt_int(d, &mut v, "max_len");
-            value_pattern = v.get("pattern").and_then(|n| name(d, n, "pattern"));
-            v.finish(d, "the value rules");
-        }
+        && let Some(mut v) = MapView::new(d, n, "the value rules")
+    {
+        value_max_len = opt_int(d, &mut v, "max_len");
+        value_pattern = v.get("pattern").and_then(|n| name(d, n, "pattern"));
+        v.finish(d, "the value rules");
+    }
     m.finish(d, &what);
-    Some(RawCodeTable { doc, kind, open, codes, ranges, category_table, appendix, table, value_max_len, value_pattern })
+    Some(RawCodeTable {
+        doc,
+        kind,
+        open,
+        codes,
+        ranges,
+        category_table,
+        appendix,
+        table,
+        value_max_len,
+        value_pattern,
+    })
 }
 
 fn read_payload(d: &mut Diagnostics, node: &Node, what: &str) -> Option<RawPayload> {
@@ -505,8 +700,16 @@ fn read_payload(d: &mut Diagnostics, node: &Node, what: &str) -> Option<RawPaylo
     let description = m.get("description").and_then(|n| text(d, n, "description"));
     m.finish(d, what);
     match (fields, object) {
-        (Some(f), None) => Some(RawPayload::Fields { fields: read_fields(d, f), description, loc: node.loc }),
-        (None, Some(o)) => Some(RawPayload::Object { name: name(d, o, "an object name")?, description, loc: node.loc }),
+        (Some(f), None) => Some(RawPayload::Fields {
+            fields: read_fields(d, f),
+            description,
+            loc: node.loc,
+        }),
+        (None, Some(o)) => Some(RawPayload::Object {
+            name: name(d, o, "an object name")?,
+            description,
+            loc: node.loc,
+        }),
         _ => {
             d.push(
                 Diagnostic::new(Code::InvalidValue, node.loc, format!("{what} has exactly one of `fields` and `object`"))
@@ -524,20 +727,39 @@ fn read_interface(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawIn
     let doc = read_doc(d, &mut m, node.loc, &what);
     let i = RawInterface {
         doc,
-        section_2020: m.get("section_2020").and_then(|n| text(d, n, "section_2020")),
+        section_2020: m
+            .get("section_2020")
+            .and_then(|n| text(d, n, "section_2020")),
         implementer: m.get("implementer").and_then(|n| name(d, n, "implementer")),
         caller: m.get("caller").and_then(|n| name(d, n, "caller")),
-        auth: m.get("auth").and_then(|n| keyword(d, n, "auth", &[("bearer", Auth::Bearer), ("none", Auth::None)])),
+        auth: m.get("auth").and_then(|n| {
+            keyword(
+                d,
+                n,
+                "auth",
+                &[("bearer", Auth::Bearer), ("none", Auth::None)],
+            )
+        }),
         optional: m.get("optional").and_then(|n| boolean(d, n, "optional")),
         trigger: m.get("trigger").and_then(|n| text(d, n, "trigger")),
         frequency: m.get("frequency").and_then(|n| text(d, n, "frequency")),
-        route_aliases: m.get("route_aliases").map(|n| name_list(d, n, "a route alias")).unwrap_or_default(),
-        request: m.req(d, "request", &what).and_then(|n| read_payload(d, n, &format!("the request of `{name_}`"))),
-        response: m.req(d, "response", &what).and_then(|n| read_payload(d, n, &format!("the response of `{name_}`"))),
+        route_aliases: m
+            .get("route_aliases")
+            .map(|n| name_list(d, n, "a route alias"))
+            .unwrap_or_default(),
+        request: m
+            .req(d, "request", &what)
+            .and_then(|n| read_payload(d, n, &format!("the request of `{name_}`"))),
+        response: m
+            .req(d, "response", &what)
+            .and_then(|n| read_payload(d, n, &format!("the response of `{name_}`"))),
         paging: m.get("paging").and_then(|n| {
             let mut p = MapView::new(d, n, "a paging block")?;
             let doc = read_doc(d, &mut p, n.loc, "a paging block");
-            let mut f = |p: &mut MapView<'_>, key: &'static str| p.req(d, key, "a paging block").and_then(|v| name(d, v, key));
+            let mut f = |p: &mut MapView<'_>, key: &'static str| {
+                p.req(d, key, "a paging block")
+                    .and_then(|v| name(d, v, key))
+            };
             let page_no = f(&mut p, "page_no");
             let page_size = f(&mut p, "page_size");
             let page_count = f(&mut p, "page_count");
@@ -546,7 +768,17 @@ fn read_interface(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawIn
             let default_page_no = opt_int(d, &mut p, "default_page_no");
             let default_page_size = opt_int(d, &mut p, "default_page_size");
             p.finish(d, "a paging block");
-            Some(RawPaging { doc, page_no, page_size, page_count, item_count, items, default_page_no, default_page_size, loc: n.loc })
+            Some(RawPaging {
+                doc,
+                page_no,
+                page_size,
+                page_count,
+                item_count,
+                items,
+                default_page_no,
+                default_page_size,
+                loc: n.loc,
+            })
         }),
     };
     m.finish(d, &what);
@@ -567,17 +799,33 @@ fn read_flow(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawFlow> {
                 .iter()
                 .filter_map(|n| {
                     let mut s = MapView::new(d, n, "a flow step")?;
-                    let interface = s.req(d, "interface", "a flow step").and_then(|v| name(d, v, "an interface name"));
-                    let doc = read_doc(d, &mut s, interface.as_ref().map_or(n.loc, |i| i.loc), "a flow step");
+                    let interface = s
+                        .req(d, "interface", "a flow step")
+                        .and_then(|v| name(d, v, "an interface name"));
+                    let doc = read_doc(
+                        d,
+                        &mut s,
+                        interface.as_ref().map_or(n.loc, |i| i.loc),
+                        "a flow step",
+                    );
                     let optional = s.get("optional").and_then(|v| boolean(d, v, "optional"));
                     s.finish(d, "a flow step");
-                    Some(RawStep { doc, interface: interface?, optional })
+                    Some(RawStep {
+                        doc,
+                        interface: interface?,
+                        optional,
+                    })
                 })
                 .collect()
         })
         .unwrap_or_default();
     m.finish(d, &what);
-    Some(RawFlow { doc, number, trigger, steps })
+    Some(RawFlow {
+        doc,
+        number,
+        trigger,
+        steps,
+    })
 }
 
 fn read_edition(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawEdition>> {
@@ -614,18 +862,43 @@ fn read_edition(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawEdition>> {
                 .iter()
                 .filter_map(|n| {
                     let mut c = MapView::new(d, n, "a contents entry")?;
-                    let number = c.req(d, "number", "a contents entry").and_then(|v| text(d, v, "number"));
+                    let number = c
+                        .req(d, "number", "a contents entry")
+                        .and_then(|v| text(d, v, "number"));
                     let doc = read_doc(d, &mut c, n.loc, "a contents entry");
                     let page = c.get("page").and_then(|v| text(d, v, "page"));
-                    let normative = c.get("normative").and_then(|v| boolean(d, v, "normative")).is_some_and(|b| b.value);
+                    let normative = c
+                        .get("normative")
+                        .and_then(|v| boolean(d, v, "normative"))
+                        .is_some_and(|b| b.value);
                     c.finish(d, "a contents entry");
-                    Some(RawContent { doc, number, page, normative })
+                    Some(RawContent {
+                        doc,
+                        number,
+                        page,
+                        normative,
+                    })
                 })
                 .collect()
         })
         .unwrap_or_default();
     m.finish(d, what);
-    Some(Sp::new(RawEdition { doc, id, number, replaces, ics, ccs, issued, in_force, issuer, roles, contents }, node.loc))
+    Some(Sp::new(
+        RawEdition {
+            doc,
+            id,
+            number,
+            replaces,
+            ics,
+            ccs,
+            issued,
+            in_force,
+            issuer,
+            roles,
+            contents,
+        },
+        node.loc,
+    ))
 }
 
 fn read_qr(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawQrCode>> {
@@ -647,7 +920,10 @@ fn read_qr(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawQrCode>> {
                     let doc = read_doc(d, &mut p, n.loc, "a QR-code part");
                     p.finish(d, "a QR-code part");
                     match (literal, field, tail) {
-                        (Some(l), None, None) => Some(RawQrPart { doc, kind: RawQrKind::Literal(name(d, l, "a literal")?) }),
+                        (Some(l), None, None) => Some(RawQrPart {
+                            doc,
+                            kind: RawQrKind::Literal(name(d, l, "a literal")?),
+                        }),
                         (None, Some(f), None) => Some(RawQrPart {
                             doc,
                             kind: RawQrKind::Field {
@@ -657,12 +933,20 @@ fn read_qr(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawQrCode>> {
                         }),
                         (None, None, Some(t)) => {
                             boolean(d, t, "tail")?;
-                            Some(RawQrPart { doc, kind: RawQrKind::Tail })
+                            Some(RawQrPart {
+                                doc,
+                                kind: RawQrKind::Tail,
+                            })
                         }
                         _ => {
                             d.push(
-                                Diagnostic::new(Code::InvalidValue, n.loc, "a QR-code part has exactly one of `literal`, `field`, `tail`".to_owned())
-                                    .label("here"),
+                                Diagnostic::new(
+                                    Code::InvalidValue,
+                                    n.loc,
+                                    "a QR-code part has exactly one of `literal`, `field`, `tail`"
+                                        .to_owned(),
+                                )
+                                .label("here"),
                             );
                             None
                         }
@@ -679,15 +963,30 @@ fn read_qr(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawQrCode>> {
                 .iter()
                 .filter_map(|n| {
                     let mut p = MapView::new(d, n, "a QR-code pattern")?;
-                    let name_ = p.req(d, "name", "a QR-code pattern").and_then(|v| name(d, v, "name"));
-                    let pattern = p.req(d, "pattern", "a QR-code pattern").and_then(|v| name(d, v, "pattern"));
+                    let name_ = p
+                        .req(d, "name", "a QR-code pattern")
+                        .and_then(|v| name(d, v, "name"));
+                    let pattern = p
+                        .req(d, "pattern", "a QR-code pattern")
+                        .and_then(|v| name(d, v, "pattern"));
                     let doc = read_doc(d, &mut p, n.loc, "a QR-code pattern");
                     p.finish(d, "a QR-code pattern");
-                    Some(RawQrPattern { doc, name: name_?, pattern: pattern? })
+                    Some(RawQrPattern {
+                        doc,
+                        name: name_?,
+                        pattern: pattern?,
+                    })
                 })
                 .collect()
         })
         .unwrap_or_default();
     m.finish(d, what);
-    Some(Sp::new(RawQrCode { doc, parts, patterns }, node.loc))
+    Some(Sp::new(
+        RawQrCode {
+            doc,
+            parts,
+            patterns,
+        },
+        node.loc,
+    ))
 }

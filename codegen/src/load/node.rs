@@ -108,7 +108,9 @@ impl<'de> Visitor<'de> for RawVisitor {
         Ok(RawNode(RawKind::Str(v)))
     }
     fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<RawNode, E> {
-        Ok(RawNode(RawKind::Str(String::from_utf8_lossy(v).into_owned())))
+        Ok(RawNode(RawKind::Str(
+            String::from_utf8_lossy(v).into_owned(),
+        )))
     }
     fn visit_unit<E: de::Error>(self) -> Result<RawNode, E> {
         Ok(RawNode(RawKind::Null))
@@ -155,7 +157,13 @@ pub fn parse(sources: &SourceMap, file: FileId) -> Result<Node, Box<Diagnostic>>
             Err(Box::new(
                 Diagnostic::new(
                     Code::YamlSyntax,
-                    Loc { file, line, col, start, end },
+                    Loc {
+                        file,
+                        line,
+                        col,
+                        start,
+                        end,
+                    },
                     format!("YAML syntax error: {message}"),
                 )
                 .label("the parser stopped here")
@@ -176,7 +184,13 @@ fn clamp_u32(v: u64) -> u32 {
 fn next_char_end(text: &str, start: usize) -> usize {
     text.get(start..)
         .and_then(|rest| rest.chars().next())
-        .map_or(start, |c| if c == '\n' { start } else { start + c.len_utf8() })
+        .map_or(start, |c| {
+            if c == '\n' {
+                start
+            } else {
+                start + c.len_utf8()
+            }
+        })
 }
 
 fn convert(sources: &SourceMap, file: FileId, node: Spanned<RawNode>) -> Node {
@@ -190,9 +204,12 @@ fn convert(sources: &SourceMap, file: FileId, node: Spanned<RawNode>) -> Node {
         RawKind::Int(i) => NodeKind::Int(i),
         RawKind::Float(f) => NodeKind::Float(f),
         RawKind::Str(s) => NodeKind::Str(s),
-        RawKind::Seq(items) => {
-            NodeKind::Seq(items.into_iter().map(|n| convert(sources, file, n)).collect())
-        }
+        RawKind::Seq(items) => NodeKind::Seq(
+            items
+                .into_iter()
+                .map(|n| convert(sources, file, n))
+                .collect(),
+        ),
         RawKind::Map(entries) => NodeKind::Map(
             entries
                 .into_iter()
@@ -201,12 +218,23 @@ fn convert(sources: &SourceMap, file: FileId, node: Spanned<RawNode>) -> Node {
         ),
     };
     let end = scalar_end(text, start, &kind);
-    Node { kind, loc: Loc { file, line, col, start, end } }
+    Node {
+        kind,
+        loc: Loc {
+            file,
+            line,
+            col,
+            start,
+            end,
+        },
+    }
 }
 
 /// The end of the marker: the scalar's text on its line, or one character for collections.
 fn scalar_end(text: &str, start: usize, kind: &NodeKind) -> usize {
-    let Some(rest) = text.get(start..) else { return start };
+    let Some(rest) = text.get(start..) else {
+        return start;
+    };
     let line = rest.split('\n').next().unwrap_or("");
     if matches!(kind, NodeKind::Seq(_) | NodeKind::Map(_)) {
         return next_char_end(text, start);
@@ -234,7 +262,8 @@ fn scalar_end(text: &str, start: usize, kind: &NodeKind) -> usize {
             let mut end = 0;
             let mut prev = ' ';
             for (i, c) in chars {
-                let colon_end = c == ':' && line[i + 1..].chars().next().is_none_or(char::is_whitespace);
+                let colon_end =
+                    c == ':' && line[i + 1..].chars().next().is_none_or(char::is_whitespace);
                 if matches!(c, ',' | ']' | '}') || (c == '#' && prev.is_whitespace()) || colon_end {
                     break;
                 }
@@ -246,5 +275,9 @@ fn scalar_end(text: &str, start: usize, kind: &NodeKind) -> usize {
             end
         }
     };
-    if end == 0 { next_char_end(text, start) } else { start + end }
+    if end == 0 {
+        next_char_end(text, start)
+    } else {
+        start + end
+    }
 }

@@ -279,8 +279,16 @@ pub enum Auth {
 
 #[derive(Clone, Debug)]
 pub enum RawPayload {
-    Fields { fields: Vec<RawField>, description: Option<Sp<String>>, loc: Loc },
-    Object { name: Sp<String>, description: Option<Sp<String>>, loc: Loc },
+    Fields {
+        fields: Vec<RawField>,
+        description: Option<Sp<String>>,
+        loc: Loc,
+    },
+    Object {
+        name: Sp<String>,
+        description: Option<Sp<String>>,
+        loc: Loc,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -359,7 +367,10 @@ pub struct RawQrPart {
 #[derive(Clone, Debug)]
 pub enum RawQrKind {
     Literal(Sp<String>),
-    Field { field: Sp<String>, ty: Option<Box<RawType>> },
+    Field {
+        field: Sp<String>,
+        ty: Option<Box<RawType>>,
+    },
     Tail,
 }
 

@@ -40,7 +40,12 @@ impl<'a> MapView<'a> {
     /// (the first occurrence is kept).
     pub fn new(diags: &mut Diagnostics, node: &'a Node, what: &str) -> Option<Self> {
         let NodeKind::Map(entries) = &node.kind else {
-            wrong_kind(diags, node, &format!("{what} must be a mapping"), "a mapping");
+            wrong_kind(
+                diags,
+                node,
+                &format!("{what} must be a mapping"),
+                "a mapping",
+            );
             return None;
         };
         let mut seen: Vec<(&'a str, Loc, &'a Node)> = Vec::with_capacity(entries.len());
@@ -61,7 +66,13 @@ impl<'a> MapView<'a> {
             seen.push((key.as_str(), k.loc, v));
         }
         let taken = vec![false; seen.len()];
-        Some(MapView { loc: node.loc, entries: seen, taken, asked: Vec::new(), missing: Vec::new() })
+        Some(MapView {
+            loc: node.loc,
+            entries: seen,
+            taken,
+            asked: Vec::new(),
+            missing: Vec::new(),
+        })
     }
 
     /// Takes an optional key.
@@ -73,7 +84,12 @@ impl<'a> MapView<'a> {
     }
 
     /// Takes a required key; reports `E0004` when it is missing.
-    pub fn req(&mut self, _diags: &mut Diagnostics, key: &'static str, what: &str) -> Option<&'a Node> {
+    pub fn req(
+        &mut self,
+        _diags: &mut Diagnostics,
+        key: &'static str,
+        what: &str,
+    ) -> Option<&'a Node> {
         let v = self.get(key);
         if v.is_none() {
             self.missing.push((key, what.to_owned()));
@@ -83,13 +99,19 @@ impl<'a> MapView<'a> {
 
     /// Location of a key's text, for messages about the entry.
     pub fn key_loc(&self, key: &str) -> Option<Loc> {
-        self.entries.iter().find(|(k, _, _)| *k == key).map(|(_, l, _)| *l)
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, l, _)| *l)
     }
 
     /// All entries, in order, marking them taken (for mappings whose keys are names).
     pub fn take_all(&mut self) -> Vec<(Sp<String>, &'a Node)> {
         self.taken.iter_mut().for_each(|t| *t = true);
-        self.entries.iter().map(|(k, l, v)| (Sp::new((*k).to_owned(), *l), *v)).collect()
+        self.entries
+            .iter()
+            .map(|(k, l, v)| (Sp::new((*k).to_owned(), *l), *v))
+            .collect()
     }
 
     /// Reports every key that was not taken as unknown (`E0003`).
@@ -120,8 +142,12 @@ impl<'a> MapView<'a> {
             if self.taken[i] {
                 continue;
             }
-            let mut d = Diagnostic::new(Code::UnknownKey, *loc, format!("unknown key `{key}` in {what}"))
-                .label("not part of the spec language here");
+            let mut d = Diagnostic::new(
+                Code::UnknownKey,
+                *loc,
+                format!("unknown key `{key}` in {what}"),
+            )
+            .label("not part of the spec language here");
             let hint = match closest(key, &allowed) {
                 Some(s) => format!("did you mean `{s}`? Accepted keys: {}", allowed.join(", ")),
                 None => format!("accepted keys: {}", allowed.join(", ")),
@@ -144,8 +170,14 @@ pub fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
 }
 
 /// Owned-candidate variant of [`closest`].
-pub fn closest_owned(word: &str, candidates: impl IntoIterator<Item = impl AsRef<str>>) -> Option<String> {
-    let owned: Vec<String> = candidates.into_iter().map(|c| c.as_ref().to_owned()).collect();
+pub fn closest_owned(
+    word: &str,
+    candidates: impl IntoIterator<Item = impl AsRef<str>>,
+) -> Option<String> {
+    let owned: Vec<String> = candidates
+        .into_iter()
+        .map(|c| c.as_ref().to_owned())
+        .collect();
     let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
     closest(word, &refs).map(str::to_owned)
 }
@@ -167,7 +199,10 @@ fn edit_distance(a: &str, b: &str) -> usize {
 pub fn wrong_kind(diags: &mut Diagnostics, node: &Node, message: &str, expected: &str) {
     diags.push(
         Diagnostic::new(Code::WrongKind, node.loc, message.to_owned())
-            .label(format!("expected {expected}, found {}", node.kind.describe()))
+            .label(format!(
+                "expected {expected}, found {}",
+                node.kind.describe()
+            ))
             .hint(format!("write {expected} here")),
     );
 }
@@ -202,7 +237,12 @@ pub fn int(diags: &mut Diagnostics, node: &Node, what: &str) -> Option<Sp<i64>> 
     match &node.kind {
         NodeKind::Int(i) => Some(Sp::new(*i, node.loc)),
         _ => {
-            wrong_kind(diags, node, &format!("{what} must be an integer"), "an integer");
+            wrong_kind(
+                diags,
+                node,
+                &format!("{what} must be an integer"),
+                "an integer",
+            );
             None
         }
     }
@@ -225,7 +265,12 @@ pub fn boolean(diags: &mut Diagnostics, node: &Node, what: &str) -> Option<Sp<bo
     match &node.kind {
         NodeKind::Bool(b) => Some(Sp::new(*b, node.loc)),
         _ => {
-            wrong_kind(diags, node, &format!("{what} must be true or false"), "a boolean");
+            wrong_kind(
+                diags,
+                node,
+                &format!("{what} must be true or false"),
+                "a boolean",
+            );
             None
         }
     }
@@ -264,9 +309,13 @@ pub fn keyword<T: Copy>(
         None => format!("accepted: {}", names.join(", ")),
     };
     diags.push(
-        Diagnostic::new(Code::InvalidValue, s.loc, format!("`{}` is not a valid {what}", s.value))
-            .label("not accepted here")
-            .hint(hint),
+        Diagnostic::new(
+            Code::InvalidValue,
+            s.loc,
+            format!("`{}` is not a valid {what}", s.value),
+        )
+        .label("not accepted here")
+        .hint(hint),
     );
     None
 }

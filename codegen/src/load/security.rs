@@ -172,8 +172,15 @@ pub struct RawRet {
     pub messages: Vec<RawRetMessage>,
 }
 
-pub const RET_ROLES: [&str; 7] =
-    ["success", "busy", "bad_signature", "bad_token", "bad_envelope", "bad_payload", "system_error"];
+pub const RET_ROLES: [&str; 7] = [
+    "success",
+    "busy",
+    "bad_signature",
+    "bad_token",
+    "bad_envelope",
+    "bad_payload",
+    "system_error",
+];
 
 #[derive(Clone, Debug)]
 pub struct RawStepRule {
@@ -221,21 +228,42 @@ pub struct RawKeyDistribution {
     pub algorithms: Option<Sp<String>>,
 }
 
-const ENCODINGS: [(&str, KeyEncoding); 2] = [("ascii", KeyEncoding::Ascii), ("hex", KeyEncoding::Hex)];
+const ENCODINGS: [(&str, KeyEncoding); 2] =
+    [("ascii", KeyEncoding::Ascii), ("hex", KeyEncoding::Hex)];
 
-fn opt_name(d: &mut Diagnostics, m: &mut MapView<'_>, key: &'static str, what: &str) -> Option<Sp<String>> {
+fn opt_name(
+    d: &mut Diagnostics,
+    m: &mut MapView<'_>,
+    key: &'static str,
+    what: &str,
+) -> Option<Sp<String>> {
     m.get(key).and_then(|n| name(d, n, what))
 }
 
-fn req_name(d: &mut Diagnostics, m: &mut MapView<'_>, key: &'static str, what: &str) -> Option<Sp<String>> {
+fn req_name(
+    d: &mut Diagnostics,
+    m: &mut MapView<'_>,
+    key: &'static str,
+    what: &str,
+) -> Option<Sp<String>> {
     m.req(d, key, what).and_then(|n| name(d, n, what))
 }
 
-fn req_int(d: &mut Diagnostics, m: &mut MapView<'_>, key: &'static str, what: &str) -> Option<Sp<i64>> {
+fn req_int(
+    d: &mut Diagnostics,
+    m: &mut MapView<'_>,
+    key: &'static str,
+    what: &str,
+) -> Option<Sp<i64>> {
     m.req(d, key, what).and_then(|n| int(d, n, what))
 }
 
-fn opt_int(d: &mut Diagnostics, m: &mut MapView<'_>, key: &'static str, what: &str) -> Option<Sp<i64>> {
+fn opt_int(
+    d: &mut Diagnostics,
+    m: &mut MapView<'_>,
+    key: &'static str,
+    what: &str,
+) -> Option<Sp<i64>> {
     m.get(key).and_then(|n| int(d, n, what))
 }
 
@@ -259,32 +287,51 @@ fn blocks<T>(
     what: &str,
     mut read: impl FnMut(&mut Diagnostics, &mut MapView<'_>, Doc) -> T,
 ) -> Vec<T> {
-    let Some(items) = list(d, node, what) else { return Vec::new() };
-    items.iter().filter_map(|n| block(d, n, what, &mut read)).collect()
+    let Some(items) = list(d, node, what) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|n| block(d, n, what, &mut read))
+        .collect()
 }
 
 pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>> {
     let loc: Loc = node.loc;
     block(d, node, "the security section", |d, m, doc| {
-        let mut s = RawSecurity { doc, ..RawSecurity::default() };
+        let mut s = RawSecurity {
+            doc,
+            ..RawSecurity::default()
+        };
         if let Some(n) = m.get("transport") {
             s.transport = block(d, n, "security.transport", |d, m, doc| RawTransport {
                 doc,
-                schemes: m.get("schemes").map(|n| name_list(d, n, "a URL scheme")).unwrap_or_default(),
+                schemes: m
+                    .get("schemes")
+                    .map(|n| name_list(d, n, "a URL scheme"))
+                    .unwrap_or_default(),
                 method: req_name(d, m, "method", "the HTTP method"),
-                content_type: m.req(d, "content_type", "security.transport").and_then(|n| text(d, n, "content_type")),
+                content_type: m
+                    .req(d, "content_type", "security.transport")
+                    .and_then(|n| text(d, n, "content_type")),
                 error_http_status: opt_int(d, m, "error_http_status", "error_http_status"),
                 url: m.get("url").and_then(|n| {
                     block(d, n, "security.transport.url", |d, m, doc| RawUrl {
                         doc,
-                        pattern: m.req(d, "pattern", "the URL block").and_then(|n| text(d, n, "the URL pattern")),
-                        default_base_path: m.get("default_base_path").and_then(|n| text(d, n, "default_base_path")),
+                        pattern: m
+                            .req(d, "pattern", "the URL block")
+                            .and_then(|n| text(d, n, "the URL pattern")),
+                        default_base_path: m
+                            .get("default_base_path")
+                            .and_then(|n| text(d, n, "default_base_path")),
                         variants: m
                             .get("variants")
                             .map(|n| {
                                 blocks(d, n, "a URL variant", |d, m, doc| RawUrlVariant {
                                     doc,
-                                    pattern: m.req(d, "pattern", "a URL variant").and_then(|n| text(d, n, "pattern")),
+                                    pattern: m
+                                        .req(d, "pattern", "a URL variant")
+                                        .and_then(|n| text(d, n, "pattern")),
                                 })
                             })
                             .unwrap_or_default(),
@@ -296,8 +343,13 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
             s.headers = blocks(d, n, "a header", |d, m, doc| RawHeader {
                 doc,
                 name: req_name(d, m, "name", "the header name"),
-                value: m.req(d, "value", "a header").and_then(|n| text(d, n, "the header value")),
-                except: m.get("except").map(|n| name_list(d, n, "an interface name")).unwrap_or_default(),
+                value: m
+                    .req(d, "value", "a header")
+                    .and_then(|n| text(d, n, "the header value")),
+                except: m
+                    .get("except")
+                    .map(|n| name_list(d, n, "an interface name"))
+                    .unwrap_or_default(),
             });
         }
         if let Some(n) = m.get("envelope") {
@@ -319,23 +371,36 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
             s.encryption = block(d, n, "security.encryption", |d, m, doc| RawEncryption {
                 doc,
                 algorithm: m.req(d, "algorithm", "security.encryption").and_then(|n| {
-                    keyword(d, n, "cipher", &[("AES-128-CBC", Cipher::Aes128Cbc), ("SM4-CBC", Cipher::Sm4Cbc)])
+                    keyword(
+                        d,
+                        n,
+                        "cipher",
+                        &[
+                            ("AES-128-CBC", Cipher::Aes128Cbc),
+                            ("SM4-CBC", Cipher::Sm4Cbc),
+                        ],
+                    )
                 }),
                 key: req_name(d, m, "key", "the encryption key"),
                 iv: req_name(d, m, "iv", "the IV"),
                 key_encoding: m
                     .req(d, "key_encoding", "security.encryption")
                     .and_then(|n| keyword(d, n, "key encoding", &ENCODINGS)),
-                fields: m.req(d, "fields", "security.encryption").map(|n| name_list(d, n, "a field")).unwrap_or_default(),
-                empty_data_plain: m.get("empty_data_plain").and_then(|n| boolean(d, n, "empty_data_plain")),
+                fields: m
+                    .req(d, "fields", "security.encryption")
+                    .map(|n| name_list(d, n, "a field"))
+                    .unwrap_or_default(),
+                empty_data_plain: m
+                    .get("empty_data_plain")
+                    .and_then(|n| boolean(d, n, "empty_data_plain")),
             });
         }
         if let Some(n) = m.get("signature") {
             s.signature = block(d, n, "security.signature", |d, m, doc| RawSignature {
                 doc,
-                algorithm: m
-                    .req(d, "algorithm", "security.signature")
-                    .and_then(|n| keyword(d, n, "signature algorithm", &[("HMAC-MD5", Mac::HmacMd5)])),
+                algorithm: m.req(d, "algorithm", "security.signature").and_then(|n| {
+                    keyword(d, n, "signature algorithm", &[("HMAC-MD5", Mac::HmacMd5)])
+                }),
                 key: req_name(d, m, "key", "the signature key"),
                 key_encoding: m
                     .req(d, "key_encoding", "security.signature")
@@ -350,7 +415,12 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                     .unwrap_or_default(),
                 separator: m.get("separator").and_then(|n| name(d, n, "the separator")),
                 hex_case: m.req(d, "hex_case", "security.signature").and_then(|n| {
-                    keyword(d, n, "hex case", &[("upper", HexCase::Upper), ("lower", HexCase::Lower)])
+                    keyword(
+                        d,
+                        n,
+                        "hex case",
+                        &[("upper", HexCase::Upper), ("lower", HexCase::Lower)],
+                    )
                 }),
                 verify_before_decrypt: m
                     .get("verify_before_decrypt")
@@ -406,11 +476,18 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                         blocks(d, n, "a Ret message", |d, m, doc| RawRetMessage {
                             doc,
                             ret: req_int(d, m, "ret", "a Ret message"),
-                            msg: m.req(d, "msg", "a Ret message").and_then(|n| text(d, n, "msg")),
+                            msg: m
+                                .req(d, "msg", "a Ret message")
+                                .and_then(|n| text(d, n, "msg")),
                         })
                     })
                     .unwrap_or_default();
-                RawRet { doc, table, roles, messages }
+                RawRet {
+                    doc,
+                    table,
+                    roles,
+                    messages,
+                }
             });
         }
         if let Some(n) = m.get("processing") {
@@ -454,14 +531,16 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
             });
         }
         if let Some(n) = m.get("key_distribution") {
-            s.key_distribution = block(d, n, "security.key_distribution", |d, m, doc| RawKeyDistribution {
-                doc,
-                interfaces: m
-                    .req(d, "interfaces", "security.key_distribution")
-                    .map(|n| name_list(d, n, "an interface name"))
-                    .unwrap_or_default(),
-                envelope: req_name(d, m, "envelope", "the key envelope object"),
-                algorithms: req_name(d, m, "algorithms", "the algorithm code table"),
+            s.key_distribution = block(d, n, "security.key_distribution", |d, m, doc| {
+                RawKeyDistribution {
+                    doc,
+                    interfaces: m
+                        .req(d, "interfaces", "security.key_distribution")
+                        .map(|n| name_list(d, n, "an interface name"))
+                        .unwrap_or_default(),
+                    envelope: req_name(d, m, "envelope", "the key envelope object"),
+                    algorithms: req_name(d, m, "algorithms", "the algorithm code table"),
+                }
             });
         }
         Sp::new(s, loc)

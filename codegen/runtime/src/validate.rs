@@ -1,0 +1,568 @@
+//! Validation: every check collects its violation and goes on, so a report holds all of them,
+//! each with a JSON-pointer path, the rule and the offending value.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::code::CodeTable;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// The rule a value breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// A required field is absent.
+    Required,
+    /// A field is absent although its condition holds (the condition as text).
+    RequiredWhen(&'static str),
+    /// Not exactly one of the groups is present (the groups as text).
+    ExactlyOneOf(&'static str),
+    /// Length in characters outside the bounds.
+    Length { min: Option<u32>, max: Option<u32> },
+    /// A character outside the charset.
+    Charset(&'static str),
+    /// The text does not match the pattern.
+    Pattern(&'static str),
+    /// The value is outside the range.
+    Range {
+        min: Option<String>,
+        max: Option<String>,
+    },
+    /// More decimal places than the scale allows.
+    Scale(u32),
+    /// The decimal text is longer than allowed.
+    TextLength(u32),
+    /// The text is not in the date/time format.
+    Format(&'static str),
+    /// The number of items is outside the bounds.
+    Items { min: Option<u32>, max: Option<u32> },
+    /// The value is not a code of the table.
+    Code(&'static str),
+}
+
+impl Rule {
+    /// A stable short name: `required`, `length`, `code`, ...
+    pub fn name(&self) -> &'static str {
+        match self {
+            Rule::Required => "required",
+            Rule::RequiredWhen(_) => "required_when",
+            Rule::ExactlyOneOf(_) => "exactly_one_of",
+            Rule::Length { .. } => "length",
+            Rule::Charset(_) => "charset",
+            Rule::Pattern(_) => "pattern",
+            Rule::Range { .. } => "range",
+            Rule::Scale(_) => "scale",
+            Rule::TextLength(_) => "text_length",
+            Rule::Format(_) => "format",
+            Rule::Items { .. } => "items",
+            Rule::Code(_) => "code",
+        }
+    }
+}
+
+fn bounds<T: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    what: &str,
+    min: Option<&T>,
+    max: Option<&T>,
+) -> fmt::Result {
+    match (min, max) {
+        (Some(a), Some(b)) if a.to_string() == b.to_string() => write!(f, "{what} = {a}"),
+        (Some(a), Some(b)) => write!(f, "{what} in {a}..={b}"),
+        (Some(a), None) => write!(f, "{what} ≥ {a}"),
+        (None, Some(b)) => write!(f, "{what} ≤ {b}"),
+        (None, None) => f.write_str(what),
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Required => f.write_str("required"),
+            Rule::RequiredWhen(c) => write!(f, "required when {c}"),
+            Rule::ExactlyOneOf(g) => write!(f, "exactly one of {g}"),
+            Rule::Length { min, max } => bounds(f, "length", min.as_ref(), max.as_ref()),
+            Rule::Charset(c) => write!(f, "charset {c}"),
+            Rule::Pattern(p) => write!(f, "pattern {p}"),
+            Rule::Range { min, max } => bounds(f, "value", min.as_ref(), max.as_ref()),
+            Rule::Scale(s) => write!(f, "at most {s} decimal places"),
+            Rule::TextLength(n) => write!(f, "at most {n} characters as text"),
+            Rule::Format(p) => write!(f, "format {p}"),
+            Rule::Items { min, max } => bounds(f, "items", min.as_ref(), max.as_ref()),
+            Rule::Code(t) => write!(f, "a code of {t}"),
+        }
+    }
+}
+
+/// One problem: where, which rule, what value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// JSON pointer to the value (RFC 6901), e.g. `/StationInfo/EquipmentInfos/0/Power`.
+    pub path: String,
+    pub rule: Rule,
+    /// The offending value as text (`***` for secrets; empty when absent).
+    pub value: String,
+    pub severity: Severity,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = if self.severity == Severity::Error {
+            "error"
+        } else {
+            "warning"
+        };
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
+        if self.value.is_empty() {
+            write!(f, "{sev}: {path}: {}", self.rule)
+        } else {
+            write!(f, "{sev}: {path}: {} (got {})", self.rule, self.value)
+        }
+    }
+}
+
+/// How strictly to validate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mode {
+    /// Unknown codes are warnings in every table (else errors in closed tables, warnings in open ones).
+    pub lenient_codes: bool,
+    /// Violations on provisional items are errors (else warnings: provisional items are kept out
+    /// of strict validation by default, since they are not facts of the standard).
+    pub enforce_provisional: bool,
+}
+
+impl Mode {
+    /// Servers: unknown codes of closed tables are errors.
+    pub const fn strict() -> Mode {
+        Mode {
+            lenient_codes: false,
+            enforce_provisional: false,
+        }
+    }
+
+    /// Tolerant readers: unknown codes are warnings.
+    pub const fn lenient() -> Mode {
+        Mode {
+            lenient_codes: true,
+            enforce_provisional: false,
+        }
+    }
+
+    /// Also enforce the provisional designs as errors.
+    #[must_use]
+    pub const fn with_provisional(mut self, enforce: bool) -> Mode {
+        self.enforce_provisional = enforce;
+        self
+    }
+}
+
+impl Default for Mode {
+    fn default() -> Self {
+        Mode::strict()
+    }
+}
+
+/// All violations of one validation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub violations: Vec<Violation>,
+}
+
+impl Report {
+    pub fn errors(&self) -> impl Iterator<Item = &Violation> {
+        self.violations
+            .iter()
+            .filter(|v| v.severity == Severity::Error)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Violation> {
+        self.violations
+            .iter()
+            .filter(|v| v.severity == Severity::Warning)
+    }
+
+    /// No errors (warnings allowed).
+    pub fn is_ok(&self) -> bool {
+        self.errors().next().is_none()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, v) in self.violations.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{v}")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Seg {
+    Key(&'static str),
+    Index(usize),
+}
+
+/// Collects violations while walking a value.
+#[derive(Debug)]
+pub struct Validator {
+    mode: Mode,
+    path: Vec<Seg>,
+    provisional: u32,
+    out: Vec<Violation>,
+}
+
+/// Character sets of string types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Charset {
+    Ascii,
+    Digits,
+    Alphanumeric,
+    Hex,
+    UpperHex,
+}
+
+impl Charset {
+    fn name(self) -> &'static str {
+        match self {
+            Charset::Ascii => "ascii",
+            Charset::Digits => "digits",
+            Charset::Alphanumeric => "alphanumeric",
+            Charset::Hex => "hex",
+            Charset::UpperHex => "upper_hex",
+        }
+    }
+
+    fn allows(self, c: char) -> bool {
+        match self {
+            Charset::Ascii => c.is_ascii(),
+            Charset::Digits => c.is_ascii_digit(),
+            Charset::Alphanumeric => c.is_ascii_alphanumeric(),
+            Charset::Hex => c.is_ascii_hexdigit(),
+            Charset::UpperHex => c.is_ascii_digit() || ('A'..='F').contains(&c),
+        }
+    }
+}
+
+impl Validator {
+    pub fn new(mode: Mode) -> Self {
+        Validator {
+            mode,
+            path: Vec::new(),
+            provisional: 0,
+            out: Vec::new(),
+        }
+    }
+
+    /// The current JSON pointer.
+    pub fn pointer(&self) -> String {
+        let mut s = String::new();
+        for seg in &self.path {
+            s.push('/');
+            match seg {
+                Seg::Key(k) => s.push_str(&k.replace('~', "~0").replace('/', "~1")),
+                Seg::Index(i) => s.push_str(&i.to_string()),
+            }
+        }
+        s
+    }
+
+    /// Validates inside field `key`; `provisional` marks a provisional item.
+    pub fn field(&mut self, key: &'static str, provisional: bool, f: impl FnOnce(&mut Self)) {
+        self.path.push(Seg::Key(key));
+        self.provisional += u32::from(provisional);
+        f(self);
+        self.provisional -= u32::from(provisional);
+        self.path.pop();
+    }
+
+    /// Validates inside array item `i`.
+    pub fn index(&mut self, i: usize, f: impl FnOnce(&mut Self)) {
+        self.path.push(Seg::Index(i));
+        f(self);
+        self.path.pop();
+    }
+
+    /// Validates every item of a list.
+    pub fn each<T>(&mut self, items: &[T], mut f: impl FnMut(&mut Self, &T)) {
+        for (i, item) in items.iter().enumerate() {
+            self.index(i, |v| f(v, item));
+        }
+    }
+
+    fn severity(&self, base: Severity) -> Severity {
+        if self.provisional > 0 && !self.mode.enforce_provisional {
+            Severity::Warning
+        } else {
+            base
+        }
+    }
+
+    /// Records a violation at the current path.
+    pub fn violation(&mut self, rule: Rule, value: impl Into<String>) {
+        let severity = self.severity(Severity::Error);
+        self.out.push(Violation {
+            path: self.pointer(),
+            rule,
+            value: value.into(),
+            severity,
+        });
+    }
+
+    /// Records an object-level violation (a constraint across fields) at the current path.
+    pub fn constraint(&mut self, provisional: bool, rule: Rule) {
+        self.provisional += u32::from(provisional);
+        self.violation(rule, "");
+        self.provisional -= u32::from(provisional);
+    }
+
+    /// Records a violation of the absent field `key` (below the current path).
+    pub fn absent(&mut self, key: &'static str, provisional: bool, rule: Rule) {
+        self.field(key, provisional, |v| v.violation(rule, ""));
+    }
+
+    fn length(&mut self, n: usize, shown: &str, min: Option<u32>, max: Option<u32>) {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+            self.violation(Rule::Length { min, max }, shown);
+        }
+    }
+
+    /// Length (in characters) and charset of a string.
+    pub fn string(
+        &mut self,
+        s: &str,
+        min: Option<u32>,
+        max: Option<u32>,
+        charset: Option<Charset>,
+    ) {
+        if min.is_some() || max.is_some() {
+            self.length(s.chars().count(), s, min, max);
+        }
+        if let Some(cs) = charset
+            && !s.chars().all(|c| cs.allows(c))
+        {
+            self.violation(Rule::Charset(cs.name()), s);
+        }
+    }
+
+    /// Like [`Validator::string`], but the value is never shown.
+    pub fn secret(
+        &mut self,
+        s: &crate::Secret,
+        min: Option<u32>,
+        max: Option<u32>,
+        charset: Option<Charset>,
+    ) {
+        let text = s.expose();
+        if min.is_some() || max.is_some() {
+            self.length(text.chars().count(), "***", min, max);
+        }
+        if let Some(cs) = charset
+            && !text.chars().all(|c| cs.allows(c))
+        {
+            self.violation(Rule::Charset(cs.name()), "***");
+        }
+    }
+
+    pub fn pattern(&mut self, s: &str, re: &regex::Regex, pattern: &'static str) {
+        if !re.is_match(s) {
+            self.violation(Rule::Pattern(pattern), s);
+        }
+    }
+
+    pub fn int(&mut self, v: i64, min: Option<i64>, max: Option<i64>, max_text_len: Option<u32>) {
+        if min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m) {
+            self.violation(
+                Rule::Range {
+                    min: min.map(|m| m.to_string()),
+                    max: max.map(|m| m.to_string()),
+                },
+                v.to_string(),
+            );
+        }
+        if let Some(n) = max_text_len {
+            let text = v.to_string();
+            if text.chars().count() > n as usize {
+                self.violation(Rule::TextLength(n), text);
+            }
+        }
+    }
+
+    pub fn decimal(
+        &mut self,
+        v: &Decimal,
+        scale: Option<u32>,
+        min: Option<f64>,
+        max: Option<f64>,
+        max_text_len: Option<u32>,
+    ) {
+        if let Some(s) = scale
+            && crate::decimal::places(v) > s
+        {
+            self.violation(Rule::Scale(s), v.to_string());
+        }
+        if min.is_some() || max.is_some() {
+            let f = v.to_f64().unwrap_or(f64::NAN);
+            if min.is_some_and(|m| f < m) || max.is_some_and(|m| f > m) || f.is_nan() {
+                self.violation(
+                    Rule::Range {
+                        min: min.map(|m| m.to_string()),
+                        max: max.map(|m| m.to_string()),
+                    },
+                    v.to_string(),
+                );
+            }
+        }
+        if let Some(n) = max_text_len {
+            let text = v.normalize().to_string();
+            if text.chars().count() > n as usize {
+                self.violation(Rule::TextLength(n), text);
+            }
+        }
+    }
+
+    /// A date/time value: `valid` is its own check, `text` what was received.
+    pub fn format(&mut self, valid: bool, text: &str, format: &'static str) {
+        if !valid {
+            self.violation(Rule::Format(format), text);
+        }
+    }
+
+    pub fn items(&mut self, n: usize, min: Option<u32>, max: Option<u32>) {
+        let n32 = u32::try_from(n).unwrap_or(u32::MAX);
+        if min.is_some_and(|m| n32 < m) || max.is_some_and(|m| n32 > m) {
+            self.violation(Rule::Items { min, max }, n.to_string());
+        }
+    }
+
+    /// A code value: unknown values of closed tables are errors in strict mode; everything else
+    /// unknown is a warning.
+    pub fn code<C: CodeTable>(&mut self, c: &C) {
+        if c.is_known() {
+            return;
+        }
+        let base = if self.mode.lenient_codes || C::OPEN {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        let severity = self.severity(base);
+        self.out.push(Violation {
+            path: self.pointer(),
+            rule: Rule::Code(C::NAME),
+            value: c.code_value().to_string(),
+            severity,
+        });
+    }
+
+    pub fn into_report(self) -> Report {
+        Report {
+            violations: self.out,
+        }
+    }
+}
+
+/// Implemented by every generated object and payload.
+pub trait Validate {
+    /// Validates `self` at the validator's current path.
+    fn validate_into(&self, v: &mut Validator);
+
+    /// Validates `self` and returns every violation.
+    fn validate(&self, mode: Mode) -> Report {
+        let mut v = Validator::new(mode);
+        self.validate_into(&mut v);
+        v.into_report()
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate_into(&self, v: &mut Validator) {
+        v.each(self, |v, item| item.validate_into(v));
+    }
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Some(x) = self {
+            x.validate_into(v);
+        }
+    }
+}
+
+/// Decodes a JSON payload into `T` and validates it. A payload that does not deserialise (a
+/// required field absent, a value of the wrong JSON kind) gives one violation at the JSON pointer
+/// where decoding stopped.
+pub fn decode<T: serde::de::DeserializeOwned + Validate>(
+    json: &[u8],
+    mode: Mode,
+) -> Result<(T, Report), Report> {
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let value: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    if let (Ok(_), Err(e)) = (&value, de.end()) {
+        return Err(Report {
+            violations: vec![Violation {
+                path: String::new(),
+                rule: Rule::Format("JSON"),
+                value: e.to_string(),
+                severity: Severity::Error,
+            }],
+        });
+    }
+    match value {
+        Ok(t) => {
+            let report = t.validate(mode);
+            if report.is_ok() {
+                Ok((t, report))
+            } else {
+                Err(report)
+            }
+        }
+        Err(e) => {
+            let mut path = String::new();
+            for seg in e.path().iter() {
+                match seg {
+                    serde_path_to_error::Segment::Map { key } => {
+                        path.push('/');
+                        path.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    }
+                    serde_path_to_error::Segment::Seq { index } => {
+                        path.push('/');
+                        path.push_str(&index.to_string());
+                    }
+                    _ => {}
+                }
+            }
+            let msg = e.into_inner().to_string();
+            let rule = if let Some(rest) = msg.strip_prefix("missing field `") {
+                if let Some(field) = rest.split('`').next() {
+                    path.push('/');
+                    path.push_str(field);
+                }
+                Rule::Required
+            } else {
+                Rule::Format("JSON")
+            };
+            Err(Report {
+                violations: vec![Violation {
+                    path,
+                    rule,
+                    value: msg,
+                    severity: Severity::Error,
+                }],
+            })
+        }
+    }
+}
