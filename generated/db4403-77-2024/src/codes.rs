@@ -15,7 +15,7 @@
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum AlarmCode {
@@ -528,20 +528,30 @@ impl AlarmCode {
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
-            AlarmCode::AcContactorFault => ::std::option::Option::Some("交流接触器故障"),
+            AlarmCode::AcContactorFault => {
+                ::std::option::Option::Some("交流接触器故障")
+            }
             AlarmCode::EmergencyStop => ::std::option::Option::Some("急停"),
-            AlarmCode::AmmeterCommunicationFault => ::std::option::Option::Some("电流表通讯故障"),
-            AlarmCode::InsulationMonitoringFault => ::std::option::Option::Some("绝缘监测故障"),
+            AlarmCode::AmmeterCommunicationFault => {
+                ::std::option::Option::Some("电流表通讯故障")
+            }
+            AlarmCode::InsulationMonitoringFault => {
+                ::std::option::Option::Some("绝缘监测故障")
+            }
             AlarmCode::InsulationDeviceCommunicationFault => {
                 ::std::option::Option::Some("绝缘设备通信故障")
             }
-            AlarmCode::InsulationMonitoringAbnormal => ::std::option::Option::Some("绝缘监测异常"),
+            AlarmCode::InsulationMonitoringAbnormal => {
+                ::std::option::Option::Some("绝缘监测异常")
+            }
             AlarmCode::InsulationMonitoringModuleFault => {
                 ::std::option::Option::Some("绝缘监测模块故障")
             }
             AlarmCode::AbnormalPowerLoss => ::std::option::Option::Some("异常掉电"),
             AlarmCode::SmokeAlarm => ::std::option::Option::Some("烟雾报警告警"),
-            AlarmCode::AcCircuitBreakerFault => ::std::option::Option::Some("交流断路器故障"),
+            AlarmCode::AcCircuitBreakerFault => {
+                ::std::option::Option::Some("交流断路器故障")
+            }
             AlarmCode::DcBusOutputContactorFault => {
                 ::std::option::Option::Some("直流母线输出接触器故障")
             }
@@ -551,18 +561,30 @@ impl AlarmCode {
             AlarmCode::ConnectorElectronicLockFault => {
                 ::std::option::Option::Some("充电接口电子锁故障")
             }
-            AlarmCode::ChargerFanFault => ::std::option::Option::Some("充电机风扇故障"),
-            AlarmCode::SurgeArresterFault => ::std::option::Option::Some("避雷器故障"),
+            AlarmCode::ChargerFanFault => {
+                ::std::option::Option::Some("充电机风扇故障")
+            }
+            AlarmCode::SurgeArresterFault => {
+                ::std::option::Option::Some("避雷器故障")
+            }
             AlarmCode::ControlPilotAlarmWhileCharging => {
                 ::std::option::Option::Some("充电中车辆控制导引告警")
             }
-            AlarmCode::ChargerOverTemperature => ::std::option::Option::Some("充电桩过温故障"),
-            AlarmCode::ChargingGunOverTemperature => ::std::option::Option::Some("充电枪过温故障"),
+            AlarmCode::ChargerOverTemperature => {
+                ::std::option::Option::Some("充电桩过温故障")
+            }
+            AlarmCode::ChargingGunOverTemperature => {
+                ::std::option::Option::Some("充电枪过温故障")
+            }
             AlarmCode::ChargingGunNotReturnedToHolster => {
                 ::std::option::Option::Some("充电枪未归位故障")
             }
-            AlarmCode::BmsAuxiliarySupplyAbnormal => ::std::option::Option::Some("BMS辅助电源异常"),
-            AlarmCode::PreChargeFailed => ::std::option::Option::Some("预充失败告警"),
+            AlarmCode::BmsAuxiliarySupplyAbnormal => {
+                ::std::option::Option::Some("BMS辅助电源异常")
+            }
+            AlarmCode::PreChargeFailed => {
+                ::std::option::Option::Some("预充失败告警")
+            }
             AlarmCode::DcBusVoltageAbnormalWhileIdle => {
                 ::std::option::Option::Some("空闲时直流母线电压异常告警")
             }
@@ -570,11 +592,15 @@ impl AlarmCode {
                 ::std::option::Option::Some("整组模块通讯故障")
             }
             AlarmCode::Bleeder => ::std::option::Option::Some("泄放电路故障"),
-            AlarmCode::VoltageMismatch => ::std::option::Option::Some("电压不匹配，5%误差"),
+            AlarmCode::VoltageMismatch => {
+                ::std::option::Option::Some("电压不匹配，5%误差")
+            }
             AlarmCode::ServiceDoorOpenChargingStopped => {
                 ::std::option::Option::Some("维修门开停止充电")
             }
-            AlarmCode::BackEndCommunicationFault => ::std::option::Option::Some("后台通讯故障"),
+            AlarmCode::BackEndCommunicationFault => {
+                ::std::option::Option::Some("后台通讯故障")
+            }
             AlarmCode::VehicleChargingConnectorFault => {
                 ::std::option::Option::Some("车辆充电连接器故障（车报）")
             }
@@ -584,26 +610,46 @@ impl AlarmCode {
             AlarmCode::SingleModuleCommunicationFault => {
                 ::std::option::Option::Some("单模块通讯故障")
             }
-            AlarmCode::ChargingModuleFault => ::std::option::Option::Some("充电模块故障"),
-            AlarmCode::BmsCommunicationTimeout => ::std::option::Option::Some("BMS通讯超时"),
-            AlarmCode::BatteryReverseConnection => ::std::option::Option::Some("电池反接故障"),
+            AlarmCode::ChargingModuleFault => {
+                ::std::option::Option::Some("充电模块故障")
+            }
+            AlarmCode::BmsCommunicationTimeout => {
+                ::std::option::Option::Some("BMS通讯超时")
+            }
+            AlarmCode::BatteryReverseConnection => {
+                ::std::option::Option::Some("电池反接故障")
+            }
             AlarmCode::BatteryNotConnectedBeforeCharging => {
                 ::std::option::Option::Some("充电前电池未连接")
             }
-            AlarmCode::BatteryPackOverVoltage => ::std::option::Option::Some("电池组过压"),
+            AlarmCode::BatteryPackOverVoltage => {
+                ::std::option::Option::Some("电池组过压")
+            }
             AlarmCode::BatteryPackConnectorFault => {
                 ::std::option::Option::Some("电池组连接器故障（同步。。）")
             }
-            AlarmCode::CellVoltageTooLow => ::std::option::Option::Some("单体电池电压过低"),
-            AlarmCode::CellVoltageTooHigh => ::std::option::Option::Some("单体电池电压过高"),
+            AlarmCode::CellVoltageTooLow => {
+                ::std::option::Option::Some("单体电池电压过低")
+            }
+            AlarmCode::CellVoltageTooHigh => {
+                ::std::option::Option::Some("单体电池电压过高")
+            }
             AlarmCode::SocAbnormal => ::std::option::Option::Some("SOC异常"),
             AlarmCode::VehicleDetectionPoint2VoltageFault => {
                 ::std::option::Option::Some("车辆检测点2电压检测故障")
             }
-            AlarmCode::OtherVehicleFault => ::std::option::Option::Some("车辆其他故障"),
-            AlarmCode::VehicleSideOverCurrent => ::std::option::Option::Some("车辆侧电流过大"),
-            AlarmCode::VehicleSideOverVoltage => ::std::option::Option::Some("车辆侧电压过高"),
-            AlarmCode::EnergyCannotBeTransferred => ::std::option::Option::Some("电量不能传输"),
+            AlarmCode::OtherVehicleFault => {
+                ::std::option::Option::Some("车辆其他故障")
+            }
+            AlarmCode::VehicleSideOverCurrent => {
+                ::std::option::Option::Some("车辆侧电流过大")
+            }
+            AlarmCode::VehicleSideOverVoltage => {
+                ::std::option::Option::Some("车辆侧电压过高")
+            }
+            AlarmCode::EnergyCannotBeTransferred => {
+                ::std::option::Option::Some("电量不能传输")
+            }
             AlarmCode::CurrentMismatch => ::std::option::Option::Some("电流不匹配"),
             AlarmCode::VehicleSideOutputConnectorOverTemperature => {
                 ::std::option::Option::Some("车辆侧输出连接器过温故障")
@@ -612,7 +658,9 @@ impl AlarmCode {
                 ::std::option::Option::Some("BMS元件，输出连接器过温")
             }
             AlarmCode::DcContactorOuterSideVoltageAbnormalBeforeInsulationTest => {
-                ::std::option::Option::Some("绝缘检测前直流接触器外侧电压异常")
+                ::std::option::Option::Some(
+                    "绝缘检测前直流接触器外侧电压异常",
+                )
             }
             AlarmCode::BatteryVoltageTooLowBeforeCharging => {
                 ::std::option::Option::Some("充电前电池电压检测过低")
@@ -632,18 +680,28 @@ impl AlarmCode {
             AlarmCode::OverVoltage => ::std::option::Option::Some("电压过高"),
             AlarmCode::Overload => ::std::option::Option::Some("过负荷"),
             AlarmCode::SwitchTripped => ::std::option::Option::Some("开关跳闸"),
-            AlarmCode::TransformerOverTemperature => ::std::option::Option::Some("变压器温度过高"),
-            AlarmCode::AmbientOverTemperature => ::std::option::Option::Some("环境温度过高"),
+            AlarmCode::TransformerOverTemperature => {
+                ::std::option::Option::Some("变压器温度过高")
+            }
+            AlarmCode::AmbientOverTemperature => {
+                ::std::option::Option::Some("环境温度过高")
+            }
             AlarmCode::SmokeDetectorAlarm => ::std::option::Option::Some("烟感报警"),
-            AlarmCode::SwapRobotFault => ::std::option::Option::Some("换电机器人故障"),
+            AlarmCode::SwapRobotFault => {
+                ::std::option::Option::Some("换电机器人故障")
+            }
             AlarmCode::BatteryBoxLockingMechanismFault => {
                 ::std::option::Option::Some("电池箱锁止机构故障")
             }
-            AlarmCode::BatteryBinOverTemperature => ::std::option::Option::Some("电池仓温度过高"),
+            AlarmCode::BatteryBinOverTemperature => {
+                ::std::option::Option::Some("电池仓温度过高")
+            }
             AlarmCode::BatteryBoxThermalRunawaySmoke => {
                 ::std::option::Option::Some("电池箱热失控/烟雾")
             }
-            AlarmCode::BinChargingModuleFault => ::std::option::Option::Some("仓位充电模块故障"),
+            AlarmCode::BinChargingModuleFault => {
+                ::std::option::Option::Some("仓位充电模块故障")
+            }
             AlarmCode::SwapStationFireSystemAlarm => {
                 ::std::option::Option::Some("换电站消防系统告警")
             }
@@ -656,7 +714,9 @@ impl AlarmCode {
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
-            AlarmCode::AcContactorFault => ::std::option::Option::Some("AC contactor fault"),
+            AlarmCode::AcContactorFault => {
+                ::std::option::Option::Some("AC contactor fault")
+            }
             AlarmCode::EmergencyStop => ::std::option::Option::Some("emergency stop"),
             AlarmCode::AmmeterCommunicationFault => {
                 ::std::option::Option::Some("ammeter communication fault")
@@ -673,7 +733,9 @@ impl AlarmCode {
             AlarmCode::InsulationMonitoringModuleFault => {
                 ::std::option::Option::Some("insulation-monitoring module fault")
             }
-            AlarmCode::AbnormalPowerLoss => ::std::option::Option::Some("abnormal power loss"),
+            AlarmCode::AbnormalPowerLoss => {
+                ::std::option::Option::Some("abnormal power loss")
+            }
             AlarmCode::SmokeAlarm => ::std::option::Option::Some("smoke alarm"),
             AlarmCode::AcCircuitBreakerFault => {
                 ::std::option::Option::Some("AC circuit-breaker fault")
@@ -687,8 +749,12 @@ impl AlarmCode {
             AlarmCode::ConnectorElectronicLockFault => {
                 ::std::option::Option::Some("connector electronic-lock fault")
             }
-            AlarmCode::ChargerFanFault => ::std::option::Option::Some("charger fan fault"),
-            AlarmCode::SurgeArresterFault => ::std::option::Option::Some("surge-arrester fault"),
+            AlarmCode::ChargerFanFault => {
+                ::std::option::Option::Some("charger fan fault")
+            }
+            AlarmCode::SurgeArresterFault => {
+                ::std::option::Option::Some("surge-arrester fault")
+            }
             AlarmCode::ControlPilotAlarmWhileCharging => {
                 ::std::option::Option::Some("control-pilot alarm while charging")
             }
@@ -704,14 +770,18 @@ impl AlarmCode {
             AlarmCode::BmsAuxiliarySupplyAbnormal => {
                 ::std::option::Option::Some("BMS auxiliary supply abnormal")
             }
-            AlarmCode::PreChargeFailed => ::std::option::Option::Some("pre-charge failed"),
+            AlarmCode::PreChargeFailed => {
+                ::std::option::Option::Some("pre-charge failed")
+            }
             AlarmCode::DcBusVoltageAbnormalWhileIdle => {
                 ::std::option::Option::Some("DC bus voltage abnormal while idle")
             }
             AlarmCode::ModuleGroupCommunicationFault => {
                 ::std::option::Option::Some("module-group communication fault")
             }
-            AlarmCode::Bleeder => ::std::option::Option::Some("bleeder (discharge) circuit fault"),
+            AlarmCode::Bleeder => {
+                ::std::option::Option::Some("bleeder (discharge) circuit fault")
+            }
             AlarmCode::VoltageMismatch => {
                 ::std::option::Option::Some("voltage mismatch (5 % tolerance)")
             }
@@ -721,16 +791,20 @@ impl AlarmCode {
             AlarmCode::BackEndCommunicationFault => {
                 ::std::option::Option::Some("back-end communication fault")
             }
-            AlarmCode::VehicleChargingConnectorFault => ::std::option::Option::Some(
-                "vehicle charging-connector fault (reported by the vehicle)",
-            ),
+            AlarmCode::VehicleChargingConnectorFault => {
+                ::std::option::Option::Some(
+                    "vehicle charging-connector fault (reported by the vehicle)",
+                )
+            }
             AlarmCode::VehicleSideHvRelayFault => {
                 ::std::option::Option::Some("vehicle-side HV relay fault")
             }
             AlarmCode::SingleModuleCommunicationFault => {
                 ::std::option::Option::Some("single-module communication fault")
             }
-            AlarmCode::ChargingModuleFault => ::std::option::Option::Some("charging-module fault"),
+            AlarmCode::ChargingModuleFault => {
+                ::std::option::Option::Some("charging-module fault")
+            }
             AlarmCode::BmsCommunicationTimeout => {
                 ::std::option::Option::Some("BMS communication timeout")
             }
@@ -743,16 +817,24 @@ impl AlarmCode {
             AlarmCode::BatteryPackOverVoltage => {
                 ::std::option::Option::Some("battery-pack over-voltage")
             }
-            AlarmCode::BatteryPackConnectorFault => ::std::option::Option::Some(
-                "battery-pack connector fault (label truncated in the source)",
-            ),
-            AlarmCode::CellVoltageTooLow => ::std::option::Option::Some("cell voltage too low"),
-            AlarmCode::CellVoltageTooHigh => ::std::option::Option::Some("cell voltage too high"),
+            AlarmCode::BatteryPackConnectorFault => {
+                ::std::option::Option::Some(
+                    "battery-pack connector fault (label truncated in the source)",
+                )
+            }
+            AlarmCode::CellVoltageTooLow => {
+                ::std::option::Option::Some("cell voltage too low")
+            }
+            AlarmCode::CellVoltageTooHigh => {
+                ::std::option::Option::Some("cell voltage too high")
+            }
             AlarmCode::SocAbnormal => ::std::option::Option::Some("SOC abnormal"),
             AlarmCode::VehicleDetectionPoint2VoltageFault => {
                 ::std::option::Option::Some("vehicle detection point 2 voltage fault")
             }
-            AlarmCode::OtherVehicleFault => ::std::option::Option::Some("other vehicle fault"),
+            AlarmCode::OtherVehicleFault => {
+                ::std::option::Option::Some("other vehicle fault")
+            }
             AlarmCode::VehicleSideOverCurrent => {
                 ::std::option::Option::Some("vehicle-side over-current")
             }
@@ -764,10 +846,14 @@ impl AlarmCode {
             }
             AlarmCode::CurrentMismatch => ::std::option::Option::Some("current mismatch"),
             AlarmCode::VehicleSideOutputConnectorOverTemperature => {
-                ::std::option::Option::Some("vehicle-side output connector over-temperature")
+                ::std::option::Option::Some(
+                    "vehicle-side output connector over-temperature",
+                )
             }
             AlarmCode::BmsComponentOutputConnectorOverTemperature => {
-                ::std::option::Option::Some("BMS component / output connector over-temperature")
+                ::std::option::Option::Some(
+                    "BMS component / output connector over-temperature",
+                )
             }
             AlarmCode::DcContactorOuterSideVoltageAbnormalBeforeInsulationTest => {
                 ::std::option::Option::Some(
@@ -798,7 +884,9 @@ impl AlarmCode {
             AlarmCode::AmbientOverTemperature => {
                 ::std::option::Option::Some("ambient over-temperature")
             }
-            AlarmCode::SmokeDetectorAlarm => ::std::option::Option::Some("smoke-detector alarm"),
+            AlarmCode::SmokeDetectorAlarm => {
+                ::std::option::Option::Some("smoke-detector alarm")
+            }
             AlarmCode::SwapRobotFault => ::std::option::Option::Some("swap-robot fault"),
             AlarmCode::BatteryBoxLockingMechanismFault => {
                 ::std::option::Option::Some("battery-box locking mechanism fault")
@@ -843,12 +931,17 @@ impl ::chargespec_runtime::CodeTable for AlarmCode {
     }
 }
 impl ::serde::Serialize for AlarmCode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AlarmCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(AlarmCode::from_code)
     }
 }
@@ -893,7 +986,7 @@ impl ::core::fmt::Display for AlarmCode {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum ProblemCode {
@@ -1074,21 +1167,43 @@ impl ProblemCode {
             ProblemCode::SpaceOccupiedByANonChargingVehicle => {
                 ::std::option::Option::Some("有车站位（非充电车辆占位）")
             }
-            ProblemCode::ChargingSpaceNotOpen => ::std::option::Option::Some("桩位不开放"),
+            ProblemCode::ChargingSpaceNotOpen => {
+                ::std::option::Option::Some("桩位不开放")
+            }
             ProblemCode::CannotCharge => ::std::option::Option::Some("无法充电"),
-            ProblemCode::CannotFindTheCharger => ::std::option::Option::Some("找不到充电桩"),
-            ProblemCode::OtherUserFeedback => ::std::option::Option::Some("其他用户反馈"),
-            ProblemCode::OverallSafetyProblem => ::std::option::Option::Some("整体安全性问题"),
-            ProblemCode::PowerSupplySystemProblem => ::std::option::Option::Some("供电系统问题"),
-            ProblemCode::ChargingSystemProblem => ::std::option::Option::Some("充电系统问题"),
-            ProblemCode::MonitoringSystemProblem => ::std::option::Option::Some("监控系统问题"),
-            ProblemCode::FireFacilityProblem => ::std::option::Option::Some("消防设施问题"),
-            ProblemCode::InsufficientOnDutyStaff => ::std::option::Option::Some("值守人员不足"),
-            ProblemCode::MissingSigns => ::std::option::Option::Some("标识缺失（如人车分离标识）"),
+            ProblemCode::CannotFindTheCharger => {
+                ::std::option::Option::Some("找不到充电桩")
+            }
+            ProblemCode::OtherUserFeedback => {
+                ::std::option::Option::Some("其他用户反馈")
+            }
+            ProblemCode::OverallSafetyProblem => {
+                ::std::option::Option::Some("整体安全性问题")
+            }
+            ProblemCode::PowerSupplySystemProblem => {
+                ::std::option::Option::Some("供电系统问题")
+            }
+            ProblemCode::ChargingSystemProblem => {
+                ::std::option::Option::Some("充电系统问题")
+            }
+            ProblemCode::MonitoringSystemProblem => {
+                ::std::option::Option::Some("监控系统问题")
+            }
+            ProblemCode::FireFacilityProblem => {
+                ::std::option::Option::Some("消防设施问题")
+            }
+            ProblemCode::InsufficientOnDutyStaff => {
+                ::std::option::Option::Some("值守人员不足")
+            }
+            ProblemCode::MissingSigns => {
+                ::std::option::Option::Some("标识缺失（如人车分离标识）")
+            }
             ProblemCode::MissingMaintenanceRecordsSafetyProcedures => {
                 ::std::option::Option::Some("设备维护记录/安全规程缺失")
             }
-            ProblemCode::OtherSafetyProblem => ::std::option::Option::Some("其他安全问题"),
+            ProblemCode::OtherSafetyProblem => {
+                ::std::option::Option::Some("其他安全问题")
+            }
             ProblemCode::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -1105,7 +1220,9 @@ impl ProblemCode {
             ProblemCode::CannotFindTheCharger => {
                 ::std::option::Option::Some("cannot find the charger")
             }
-            ProblemCode::OtherUserFeedback => ::std::option::Option::Some("other user feedback"),
+            ProblemCode::OtherUserFeedback => {
+                ::std::option::Option::Some("other user feedback")
+            }
             ProblemCode::OverallSafetyProblem => {
                 ::std::option::Option::Some("overall safety problem")
             }
@@ -1125,12 +1242,18 @@ impl ProblemCode {
                 ::std::option::Option::Some("insufficient on-duty staff")
             }
             ProblemCode::MissingSigns => {
-                ::std::option::Option::Some("missing signs (e.g. pedestrian/vehicle separation)")
+                ::std::option::Option::Some(
+                    "missing signs (e.g. pedestrian/vehicle separation)",
+                )
             }
             ProblemCode::MissingMaintenanceRecordsSafetyProcedures => {
-                ::std::option::Option::Some("missing maintenance records / safety procedures")
+                ::std::option::Option::Some(
+                    "missing maintenance records / safety procedures",
+                )
             }
-            ProblemCode::OtherSafetyProblem => ::std::option::Option::Some("other safety problem"),
+            ProblemCode::OtherSafetyProblem => {
+                ::std::option::Option::Some("other safety problem")
+            }
             ProblemCode::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -1156,12 +1279,17 @@ impl ::chargespec_runtime::CodeTable for ProblemCode {
     }
 }
 impl ::serde::Serialize for ProblemCode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ProblemCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(ProblemCode::from_code)
     }
 }
@@ -1206,7 +1334,7 @@ impl ::core::fmt::Display for ProblemCode {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum LandOwnership {
@@ -1279,8 +1407,12 @@ impl LandOwnership {
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
             LandOwnership::StateOwnedLand => ::std::option::Option::Some("国有土地"),
-            LandOwnership::CollectivelyOwnedLand => ::std::option::Option::Some("集体土地"),
-            LandOwnership::TemporaryLandUse => ::std::option::Option::Some("临时用地"),
+            LandOwnership::CollectivelyOwnedLand => {
+                ::std::option::Option::Some("集体土地")
+            }
+            LandOwnership::TemporaryLandUse => {
+                ::std::option::Option::Some("临时用地")
+            }
             LandOwnership::OtherUnknown => ::std::option::Option::Some("其他/未知"),
             LandOwnership::Unknown(_) => ::std::option::Option::None,
         }
@@ -1288,11 +1420,15 @@ impl LandOwnership {
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
-            LandOwnership::StateOwnedLand => ::std::option::Option::Some("state-owned land"),
+            LandOwnership::StateOwnedLand => {
+                ::std::option::Option::Some("state-owned land")
+            }
             LandOwnership::CollectivelyOwnedLand => {
                 ::std::option::Option::Some("collectively owned land")
             }
-            LandOwnership::TemporaryLandUse => ::std::option::Option::Some("temporary land use"),
+            LandOwnership::TemporaryLandUse => {
+                ::std::option::Option::Some("temporary land use")
+            }
             LandOwnership::OtherUnknown => ::std::option::Option::Some("other / unknown"),
             LandOwnership::Unknown(_) => ::std::option::Option::None,
         }
@@ -1319,12 +1455,17 @@ impl ::chargespec_runtime::CodeTable for LandOwnership {
     }
 }
 impl ::serde::Serialize for LandOwnership {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LandOwnership {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(LandOwnership::from_code)
     }
 }
@@ -1368,7 +1509,7 @@ impl ::core::fmt::Display for LandOwnership {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum LandUseType {
@@ -1787,64 +1928,120 @@ impl LandUseType {
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
             LandUseType::Residential => ::std::option::Option::Some("居住用地"),
-            LandUseType::CommercialAndService => ::std::option::Option::Some("商业服务业用地"),
+            LandUseType::CommercialAndService => {
+                ::std::option::Option::Some("商业服务业用地")
+            }
             LandUseType::PublicAdministrationAndServices => {
                 ::std::option::Option::Some("公共管理与服务设施用地")
             }
             LandUseType::Industrial => ::std::option::Option::Some("工业用地"),
-            LandUseType::LogisticsAndWarehousing => ::std::option::Option::Some("物流仓储用地"),
-            LandUseType::TransportFacilities => ::std::option::Option::Some("交通设施用地"),
-            LandUseType::PublicUtilities => ::std::option::Option::Some("公用设施用地"),
-            LandUseType::GreenSpaceAndSquares => ::std::option::Option::Some("绿地与广场用地"),
+            LandUseType::LogisticsAndWarehousing => {
+                ::std::option::Option::Some("物流仓储用地")
+            }
+            LandUseType::TransportFacilities => {
+                ::std::option::Option::Some("交通设施用地")
+            }
+            LandUseType::PublicUtilities => {
+                ::std::option::Option::Some("公用设施用地")
+            }
+            LandUseType::GreenSpaceAndSquares => {
+                ::std::option::Option::Some("绿地与广场用地")
+            }
             LandUseType::Other => ::std::option::Option::Some("其他用地"),
-            LandUseType::ResidentialSubClassR1 => ::std::option::Option::Some("居住用地（R1子类）"),
-            LandUseType::ResidentialSubClassR2 => ::std::option::Option::Some("居住用地（R2子类）"),
-            LandUseType::ResidentialSubClassR3 => ::std::option::Option::Some("居住用地（R3子类）"),
-            LandUseType::ResidentialSubClassR4 => ::std::option::Option::Some("居住用地（R4子类）"),
+            LandUseType::ResidentialSubClassR1 => {
+                ::std::option::Option::Some("居住用地（R1子类）")
+            }
+            LandUseType::ResidentialSubClassR2 => {
+                ::std::option::Option::Some("居住用地（R2子类）")
+            }
+            LandUseType::ResidentialSubClassR3 => {
+                ::std::option::Option::Some("居住用地（R3子类）")
+            }
+            LandUseType::ResidentialSubClassR4 => {
+                ::std::option::Option::Some("居住用地（R4子类）")
+            }
             LandUseType::Commercial => ::std::option::Option::Some("商业用地"),
             LandUseType::PublicAdministrationAndServicesSubClassGic1 => {
-                ::std::option::Option::Some("公共管理与服务设施用地（GIC1子类）")
+                ::std::option::Option::Some(
+                    "公共管理与服务设施用地（GIC1子类）",
+                )
             }
             LandUseType::PublicAdministrationAndServicesSubClassGic2 => {
-                ::std::option::Option::Some("公共管理与服务设施用地（GIC2子类）")
+                ::std::option::Option::Some(
+                    "公共管理与服务设施用地（GIC2子类）",
+                )
             }
             LandUseType::PublicAdministrationAndServicesSubClassGic3 => {
-                ::std::option::Option::Some("公共管理与服务设施用地（GIC3子类）")
+                ::std::option::Option::Some(
+                    "公共管理与服务设施用地（GIC3子类）",
+                )
             }
             LandUseType::PublicAdministrationAndServicesSubClassGic4 => {
-                ::std::option::Option::Some("公共管理与服务设施用地（GIC4子类）")
+                ::std::option::Option::Some(
+                    "公共管理与服务设施用地（GIC4子类）",
+                )
             }
             LandUseType::PublicAdministrationAndServicesSubClassGic5 => {
-                ::std::option::Option::Some("公共管理与服务设施用地（GIC5子类）")
+                ::std::option::Option::Some(
+                    "公共管理与服务设施用地（GIC5子类）",
+                )
             }
             LandUseType::PublicAdministrationAndServicesSubClassGic6 => {
-                ::std::option::Option::Some("公共管理与服务设施用地（GIC6子类）")
+                ::std::option::Option::Some(
+                    "公共管理与服务设施用地（GIC6子类）",
+                )
             }
             LandUseType::PublicAdministrationAndServicesSubClassGic7 => {
-                ::std::option::Option::Some("公共管理与服务设施用地（GIC7子类）")
+                ::std::option::Option::Some(
+                    "公共管理与服务设施用地（GIC7子类）",
+                )
             }
             LandUseType::PublicAdministrationAndServicesSubClassGic8 => {
-                ::std::option::Option::Some("公共管理与服务设施用地（GIC8子类）")
+                ::std::option::Option::Some(
+                    "公共管理与服务设施用地（GIC8子类）",
+                )
             }
             LandUseType::PublicAdministrationAndServicesSubClassGic9 => {
-                ::std::option::Option::Some("公共管理与服务设施用地（GIC9子类）")
+                ::std::option::Option::Some(
+                    "公共管理与服务设施用地（GIC9子类）",
+                )
             }
-            LandUseType::NewTypeIndustrial => ::std::option::Option::Some("新型产业用地"),
-            LandUseType::OrdinaryIndustrial => ::std::option::Option::Some("普通工业用地"),
+            LandUseType::NewTypeIndustrial => {
+                ::std::option::Option::Some("新型产业用地")
+            }
+            LandUseType::OrdinaryIndustrial => {
+                ::std::option::Option::Some("普通工业用地")
+            }
             LandUseType::Logistics => ::std::option::Option::Some("物流用地"),
             LandUseType::Warehousing => ::std::option::Option::Some("仓储用地"),
             LandUseType::Roads => ::std::option::Option::Some("道路用地"),
             LandUseType::RailTransit => ::std::option::Option::Some("轨道交通用地"),
-            LandUseType::IntegratedTransportHub => ::std::option::Option::Some("综合交通枢纽用地"),
-            LandUseType::TransportDepots => ::std::option::Option::Some("交通场站用地"),
-            LandUseType::PublicTransportDepots => ::std::option::Option::Some("公共交通场站用地"),
-            LandUseType::PublicCarParks => ::std::option::Option::Some("社会停车场用地"),
-            LandUseType::SupplyFacilities => ::std::option::Option::Some("供应设施用地"),
-            LandUseType::SanitationFacilities => ::std::option::Option::Some("环境卫生设施用地"),
+            LandUseType::IntegratedTransportHub => {
+                ::std::option::Option::Some("综合交通枢纽用地")
+            }
+            LandUseType::TransportDepots => {
+                ::std::option::Option::Some("交通场站用地")
+            }
+            LandUseType::PublicTransportDepots => {
+                ::std::option::Option::Some("公共交通场站用地")
+            }
+            LandUseType::PublicCarParks => {
+                ::std::option::Option::Some("社会停车场用地")
+            }
+            LandUseType::SupplyFacilities => {
+                ::std::option::Option::Some("供应设施用地")
+            }
+            LandUseType::SanitationFacilities => {
+                ::std::option::Option::Some("环境卫生设施用地")
+            }
             LandUseType::Parks => ::std::option::Option::Some("公园绿地"),
-            LandUseType::ProtectiveGreenSpace => ::std::option::Option::Some("防护绿地"),
+            LandUseType::ProtectiveGreenSpace => {
+                ::std::option::Option::Some("防护绿地")
+            }
             LandUseType::Water => ::std::option::Option::Some("水域"),
-            LandUseType::AgricultureAndForestry => ::std::option::Option::Some("农林用地"),
+            LandUseType::AgricultureAndForestry => {
+                ::std::option::Option::Some("农林用地")
+            }
             LandUseType::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -1862,8 +2059,12 @@ impl LandUseType {
             LandUseType::LogisticsAndWarehousing => {
                 ::std::option::Option::Some("logistics and warehousing")
             }
-            LandUseType::TransportFacilities => ::std::option::Option::Some("transport facilities"),
-            LandUseType::PublicUtilities => ::std::option::Option::Some("public utilities"),
+            LandUseType::TransportFacilities => {
+                ::std::option::Option::Some("transport facilities")
+            }
+            LandUseType::PublicUtilities => {
+                ::std::option::Option::Some("public utilities")
+            }
             LandUseType::GreenSpaceAndSquares => {
                 ::std::option::Option::Some("green space and squares")
             }
@@ -1882,34 +2083,56 @@ impl LandUseType {
             }
             LandUseType::Commercial => ::std::option::Option::Some("commercial"),
             LandUseType::PublicAdministrationAndServicesSubClassGic1 => {
-                ::std::option::Option::Some("public administration and services sub-class GIC1")
+                ::std::option::Option::Some(
+                    "public administration and services sub-class GIC1",
+                )
             }
             LandUseType::PublicAdministrationAndServicesSubClassGic2 => {
-                ::std::option::Option::Some("public administration and services sub-class GIC2")
+                ::std::option::Option::Some(
+                    "public administration and services sub-class GIC2",
+                )
             }
             LandUseType::PublicAdministrationAndServicesSubClassGic3 => {
-                ::std::option::Option::Some("public administration and services sub-class GIC3")
+                ::std::option::Option::Some(
+                    "public administration and services sub-class GIC3",
+                )
             }
             LandUseType::PublicAdministrationAndServicesSubClassGic4 => {
-                ::std::option::Option::Some("public administration and services sub-class GIC4")
+                ::std::option::Option::Some(
+                    "public administration and services sub-class GIC4",
+                )
             }
             LandUseType::PublicAdministrationAndServicesSubClassGic5 => {
-                ::std::option::Option::Some("public administration and services sub-class GIC5")
+                ::std::option::Option::Some(
+                    "public administration and services sub-class GIC5",
+                )
             }
             LandUseType::PublicAdministrationAndServicesSubClassGic6 => {
-                ::std::option::Option::Some("public administration and services sub-class GIC6")
+                ::std::option::Option::Some(
+                    "public administration and services sub-class GIC6",
+                )
             }
             LandUseType::PublicAdministrationAndServicesSubClassGic7 => {
-                ::std::option::Option::Some("public administration and services sub-class GIC7")
+                ::std::option::Option::Some(
+                    "public administration and services sub-class GIC7",
+                )
             }
             LandUseType::PublicAdministrationAndServicesSubClassGic8 => {
-                ::std::option::Option::Some("public administration and services sub-class GIC8")
+                ::std::option::Option::Some(
+                    "public administration and services sub-class GIC8",
+                )
             }
             LandUseType::PublicAdministrationAndServicesSubClassGic9 => {
-                ::std::option::Option::Some("public administration and services sub-class GIC9")
+                ::std::option::Option::Some(
+                    "public administration and services sub-class GIC9",
+                )
             }
-            LandUseType::NewTypeIndustrial => ::std::option::Option::Some("new-type industrial"),
-            LandUseType::OrdinaryIndustrial => ::std::option::Option::Some("ordinary industrial"),
+            LandUseType::NewTypeIndustrial => {
+                ::std::option::Option::Some("new-type industrial")
+            }
+            LandUseType::OrdinaryIndustrial => {
+                ::std::option::Option::Some("ordinary industrial")
+            }
             LandUseType::Logistics => ::std::option::Option::Some("logistics"),
             LandUseType::Warehousing => ::std::option::Option::Some("warehousing"),
             LandUseType::Roads => ::std::option::Option::Some("roads"),
@@ -1917,12 +2140,18 @@ impl LandUseType {
             LandUseType::IntegratedTransportHub => {
                 ::std::option::Option::Some("integrated transport hub")
             }
-            LandUseType::TransportDepots => ::std::option::Option::Some("transport depots"),
+            LandUseType::TransportDepots => {
+                ::std::option::Option::Some("transport depots")
+            }
             LandUseType::PublicTransportDepots => {
                 ::std::option::Option::Some("public-transport depots")
             }
-            LandUseType::PublicCarParks => ::std::option::Option::Some("public car parks"),
-            LandUseType::SupplyFacilities => ::std::option::Option::Some("supply facilities"),
+            LandUseType::PublicCarParks => {
+                ::std::option::Option::Some("public car parks")
+            }
+            LandUseType::SupplyFacilities => {
+                ::std::option::Option::Some("supply facilities")
+            }
             LandUseType::SanitationFacilities => {
                 ::std::option::Option::Some("sanitation facilities")
             }
@@ -1959,13 +2188,19 @@ impl ::chargespec_runtime::CodeTable for LandUseType {
     }
 }
 impl ::serde::Serialize for LandUseType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LandUseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-        ::chargespec_runtime::code::deserialize_str(d).map(|s| LandUseType::from_code(&s))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::chargespec_runtime::code::deserialize_str(d)
+            .map(|s| LandUseType::from_code(&s))
     }
 }
 impl ::std::convert::TryFrom<&str> for LandUseType {
@@ -2002,7 +2237,7 @@ impl ::core::fmt::Display for LandUseType {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum ConstructionE3 {
@@ -2080,7 +2315,9 @@ impl ConstructionE3 {
             ConstructionE3::SanitationFacilityLand => 5,
             ConstructionE3::ResidentialEstateCarPark => 6,
             ConstructionE3::StateOwnedEnterpriseInternalCarPark => 7,
-            ConstructionE3::InternalCarParkOfPartyGovernmentBodiesPublicInstitutionsEtc => 8,
+            ConstructionE3::InternalCarParkOfPartyGovernmentBodiesPublicInstitutionsEtc => {
+                8
+            }
             ConstructionE3::FuelGasStation => 9,
             ConstructionE3::ExpresswayServiceArea => 10,
             ConstructionE3::Other => 255,
@@ -2097,7 +2334,9 @@ impl ConstructionE3 {
             5 => ConstructionE3::SanitationFacilityLand,
             6 => ConstructionE3::ResidentialEstateCarPark,
             7 => ConstructionE3::StateOwnedEnterpriseInternalCarPark,
-            8 => ConstructionE3::InternalCarParkOfPartyGovernmentBodiesPublicInstitutionsEtc,
+            8 => {
+                ConstructionE3::InternalCarParkOfPartyGovernmentBodiesPublicInstitutionsEtc
+            }
             9 => ConstructionE3::FuelGasStation,
             10 => ConstructionE3::ExpresswayServiceArea,
             255 => ConstructionE3::Other,
@@ -2110,10 +2349,14 @@ impl ConstructionE3 {
             ConstructionE3::CommercialCarPark => {
                 ::std::option::Option::Some("社会经营性停车场（非住宅）")
             }
-            ConstructionE3::WithinTheRoadArea => ::std::option::Option::Some("道路范围内"),
+            ConstructionE3::WithinTheRoadArea => {
+                ::std::option::Option::Some("道路范围内")
+            }
             ConstructionE3::TransportDepot => ::std::option::Option::Some("交通场站"),
             ConstructionE3::ParkCarPark => ::std::option::Option::Some("公园停车场"),
-            ConstructionE3::SanitationFacilityLand => ::std::option::Option::Some("环卫设施用地"),
+            ConstructionE3::SanitationFacilityLand => {
+                ::std::option::Option::Some("环卫设施用地")
+            }
             ConstructionE3::ResidentialEstateCarPark => {
                 ::std::option::Option::Some("住宅小区停车场")
             }
@@ -2121,10 +2364,16 @@ impl ConstructionE3 {
                 ::std::option::Option::Some("国有企业内部停车场")
             }
             ConstructionE3::InternalCarParkOfPartyGovernmentBodiesPublicInstitutionsEtc => {
-                ::std::option::Option::Some("党政机关、事业单位、公共机构等内部停车场")
+                ::std::option::Option::Some(
+                    "党政机关、事业单位、公共机构等内部停车场",
+                )
             }
-            ConstructionE3::FuelGasStation => ::std::option::Option::Some("加油站、加气站"),
-            ConstructionE3::ExpresswayServiceArea => ::std::option::Option::Some("高速公路服务区"),
+            ConstructionE3::FuelGasStation => {
+                ::std::option::Option::Some("加油站、加气站")
+            }
+            ConstructionE3::ExpresswayServiceArea => {
+                ::std::option::Option::Some("高速公路服务区")
+            }
             ConstructionE3::Other => ::std::option::Option::Some("其他"),
             ConstructionE3::Unknown(_) => ::std::option::Option::None,
         }
@@ -2138,7 +2387,9 @@ impl ConstructionE3 {
             ConstructionE3::WithinTheRoadArea => {
                 ::std::option::Option::Some("within the road area (on-street)")
             }
-            ConstructionE3::TransportDepot => ::std::option::Option::Some("transport depot"),
+            ConstructionE3::TransportDepot => {
+                ::std::option::Option::Some("transport depot")
+            }
             ConstructionE3::ParkCarPark => ::std::option::Option::Some("park car park"),
             ConstructionE3::SanitationFacilityLand => {
                 ::std::option::Option::Some("sanitation-facility land")
@@ -2154,7 +2405,9 @@ impl ConstructionE3 {
                     "internal car park of Party/government bodies, public institutions, etc.",
                 )
             }
-            ConstructionE3::FuelGasStation => ::std::option::Option::Some("fuel / gas station"),
+            ConstructionE3::FuelGasStation => {
+                ::std::option::Option::Some("fuel / gas station")
+            }
             ConstructionE3::ExpresswayServiceArea => {
                 ::std::option::Option::Some("expressway service area")
             }
@@ -2184,12 +2437,17 @@ impl ::chargespec_runtime::CodeTable for ConstructionE3 {
     }
 }
 impl ::serde::Serialize for ConstructionE3 {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConstructionE3 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(ConstructionE3::from_code)
     }
 }
@@ -2231,7 +2489,7 @@ impl ::core::fmt::Display for ConstructionE3 {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum Ret {
@@ -2321,7 +2579,9 @@ impl Ret {
             Ret::SignatureError => ::std::option::Option::Some("签名错误"),
             Ret::TokenError => ::std::option::Option::Some("Token错误"),
             Ret::EnvelopeInvalid => ::std::option::Option::Some("POST参数不合法"),
-            Ret::BusinessParametersInvalid => ::std::option::Option::Some("请求的业务参数不合法"),
+            Ret::BusinessParametersInvalid => {
+                ::std::option::Option::Some("请求的业务参数不合法")
+            }
             Ret::SystemError => ::std::option::Option::Some("系统错误"),
             Ret::Unknown(_) => ::std::option::Option::None,
         }
@@ -2363,12 +2623,17 @@ impl ::chargespec_runtime::CodeTable for Ret {
     }
 }
 impl ::serde::Serialize for Ret {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ret {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(Ret::from_code)
     }
 }
@@ -2408,7 +2673,7 @@ impl ::core::fmt::Display for Ret {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum SuccStat {
     /// `0` 成功 — success
@@ -2481,12 +2746,17 @@ impl ::chargespec_runtime::CodeTable for SuccStat {
     }
 }
 impl ::serde::Serialize for SuccStat {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SuccStat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(SuccStat::from_code)
     }
 }
@@ -2526,7 +2796,7 @@ impl ::core::fmt::Display for SuccStat {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum TokenFailReason {
     /// `0` 无 — none
@@ -2581,9 +2851,13 @@ impl TokenFailReason {
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
             TokenFailReason::None => ::std::option::Option::Some("无"),
-            TokenFailReason::NoSuchOperator => ::std::option::Option::Some("无此运营商"),
+            TokenFailReason::NoSuchOperator => {
+                ::std::option::Option::Some("无此运营商")
+            }
             TokenFailReason::WrongSecret => ::std::option::Option::Some("密钥错误"),
-            TokenFailReason::OperatorDefined(_) => ::std::option::Option::Some("自定义"),
+            TokenFailReason::OperatorDefined(_) => {
+                ::std::option::Option::Some("自定义")
+            }
             TokenFailReason::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -2591,9 +2865,13 @@ impl TokenFailReason {
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
             TokenFailReason::None => ::std::option::Option::Some("none"),
-            TokenFailReason::NoSuchOperator => ::std::option::Option::Some("no such operator"),
+            TokenFailReason::NoSuchOperator => {
+                ::std::option::Option::Some("no such operator")
+            }
             TokenFailReason::WrongSecret => ::std::option::Option::Some("wrong secret"),
-            TokenFailReason::OperatorDefined(_) => ::std::option::Option::Some("operator-defined"),
+            TokenFailReason::OperatorDefined(_) => {
+                ::std::option::Option::Some("operator-defined")
+            }
             TokenFailReason::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -2619,12 +2897,17 @@ impl ::chargespec_runtime::CodeTable for TokenFailReason {
     }
 }
 impl ::serde::Serialize for TokenFailReason {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TokenFailReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(TokenFailReason::from_code)
     }
 }
@@ -2664,7 +2947,7 @@ impl ::core::fmt::Display for TokenFailReason {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum CountryCode {
     /// `CN` 中国国家代码 — China
@@ -2729,13 +3012,19 @@ impl ::chargespec_runtime::CodeTable for CountryCode {
     }
 }
 impl ::serde::Serialize for CountryCode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CountryCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-        ::chargespec_runtime::code::deserialize_str(d).map(|s| CountryCode::from_code(&s))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::chargespec_runtime::code::deserialize_str(d)
+            .map(|s| CountryCode::from_code(&s))
     }
 }
 impl ::std::convert::TryFrom<&str> for CountryCode {
@@ -2771,7 +3060,7 @@ impl ::core::fmt::Display for CountryCode {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum AreaCode {
@@ -2885,7 +3174,9 @@ impl AreaCode {
             AreaCode::LonghuaDistrict => ::std::option::Option::Some("龙华区"),
             AreaCode::PingshanDistrict => ::std::option::Option::Some("坪山区"),
             AreaCode::GuangmingDistrict => ::std::option::Option::Some("光明区"),
-            AreaCode::QianhaiShekouFreeTradeZone => ::std::option::Option::Some("前海蛇口自贸片区"),
+            AreaCode::QianhaiShekouFreeTradeZone => {
+                ::std::option::Option::Some("前海蛇口自贸片区")
+            }
             AreaCode::DapengNewDistrict => ::std::option::Option::Some("大鹏新区"),
             AreaCode::Unknown(_) => ::std::option::Option::None,
         }
@@ -2897,15 +3188,23 @@ impl AreaCode {
             AreaCode::FutianDistrict => ::std::option::Option::Some("Futian District"),
             AreaCode::NanshanDistrict => ::std::option::Option::Some("Nanshan District"),
             AreaCode::BaoAnDistrict => ::std::option::Option::Some("Bao'an District"),
-            AreaCode::LonggangDistrict => ::std::option::Option::Some("Longgang District"),
+            AreaCode::LonggangDistrict => {
+                ::std::option::Option::Some("Longgang District")
+            }
             AreaCode::YantianDistrict => ::std::option::Option::Some("Yantian District"),
             AreaCode::LonghuaDistrict => ::std::option::Option::Some("Longhua District"),
-            AreaCode::PingshanDistrict => ::std::option::Option::Some("Pingshan District"),
-            AreaCode::GuangmingDistrict => ::std::option::Option::Some("Guangming District"),
+            AreaCode::PingshanDistrict => {
+                ::std::option::Option::Some("Pingshan District")
+            }
+            AreaCode::GuangmingDistrict => {
+                ::std::option::Option::Some("Guangming District")
+            }
             AreaCode::QianhaiShekouFreeTradeZone => {
                 ::std::option::Option::Some("Qianhai-Shekou Free Trade Zone")
             }
-            AreaCode::DapengNewDistrict => ::std::option::Option::Some("Dapeng New District"),
+            AreaCode::DapengNewDistrict => {
+                ::std::option::Option::Some("Dapeng New District")
+            }
             AreaCode::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -2931,12 +3230,17 @@ impl ::chargespec_runtime::CodeTable for AreaCode {
     }
 }
 impl ::serde::Serialize for AreaCode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AreaCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_str(d).map(|s| AreaCode::from_code(&s))
     }
 }
@@ -2972,7 +3276,7 @@ impl ::core::fmt::Display for AreaCode {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum StationType {
     /// `1` 公共 — public
@@ -3064,8 +3368,12 @@ impl StationType {
             StationType::Public => ::std::option::Option::Some("public"),
             StationType::Private => ::std::option::Option::Some("private"),
             StationType::Bus => ::std::option::Option::Some("bus (dedicated)"),
-            StationType::Sanitation => ::std::option::Option::Some("sanitation (dedicated)"),
-            StationType::Logistics => ::std::option::Option::Some("logistics (dedicated)"),
+            StationType::Sanitation => {
+                ::std::option::Option::Some("sanitation (dedicated)")
+            }
+            StationType::Logistics => {
+                ::std::option::Option::Some("logistics (dedicated)")
+            }
             StationType::Taxi => ::std::option::Option::Some("taxi (dedicated)"),
             StationType::Other => ::std::option::Option::Some("other"),
             StationType::Unknown(_) => ::std::option::Option::None,
@@ -3093,12 +3401,17 @@ impl ::chargespec_runtime::CodeTable for StationType {
     }
 }
 impl ::serde::Serialize for StationType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(StationType::from_code)
     }
 }
@@ -3138,7 +3451,7 @@ impl ::core::fmt::Display for StationType {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum StationStatus {
@@ -3224,11 +3537,19 @@ impl StationStatus {
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
             StationStatus::Unknown0 => ::std::option::Option::Some("unknown"),
-            StationStatus::UnderConstruction => ::std::option::Option::Some("under construction"),
-            StationStatus::ClosedOffline => ::std::option::Option::Some("closed, offline"),
-            StationStatus::UnderMaintenance => ::std::option::Option::Some("under maintenance"),
+            StationStatus::UnderConstruction => {
+                ::std::option::Option::Some("under construction")
+            }
+            StationStatus::ClosedOffline => {
+                ::std::option::Option::Some("closed, offline")
+            }
+            StationStatus::UnderMaintenance => {
+                ::std::option::Option::Some("under maintenance")
+            }
             StationStatus::InService => ::std::option::Option::Some("in service"),
-            StationStatus::BusinessSuspended => ::std::option::Option::Some("business suspended"),
+            StationStatus::BusinessSuspended => {
+                ::std::option::Option::Some("business suspended")
+            }
             StationStatus::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -3254,12 +3575,17 @@ impl ::chargespec_runtime::CodeTable for StationStatus {
     }
 }
 impl ::serde::Serialize for StationStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StationStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(StationStatus::from_code)
     }
 }
@@ -3302,7 +3628,7 @@ impl ::core::fmt::Display for StationStatus {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum Construction2020 {
     /// `1` 居民区 — residential area
@@ -3414,19 +3740,29 @@ impl Construction2020 {
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
             Construction2020::ResidentialArea => ::std::option::Option::Some("居民区"),
-            Construction2020::PublicInstitution => ::std::option::Option::Some("公共机构"),
-            Construction2020::EnterpriseOrInstitution => ::std::option::Option::Some("企事业单位"),
+            Construction2020::PublicInstitution => {
+                ::std::option::Option::Some("公共机构")
+            }
+            Construction2020::EnterpriseOrInstitution => {
+                ::std::option::Option::Some("企事业单位")
+            }
             Construction2020::OfficeBuilding => ::std::option::Option::Some("写字楼"),
-            Construction2020::IndustrialPark => ::std::option::Option::Some("工业园区"),
+            Construction2020::IndustrialPark => {
+                ::std::option::Option::Some("工业园区")
+            }
             Construction2020::TransportHub => ::std::option::Option::Some("交通枢纽"),
             Construction2020::LargeSportsOrCultureVenue => {
                 ::std::option::Option::Some("大型文体设施")
             }
-            Construction2020::UrbanGreenSpace => ::std::option::Option::Some("城市绿地"),
+            Construction2020::UrbanGreenSpace => {
+                ::std::option::Option::Some("城市绿地")
+            }
             Construction2020::CarParkAttachedToALargeBuilding => {
                 ::std::option::Option::Some("大型建筑配建停车场")
             }
-            Construction2020::OnStreetParking => ::std::option::Option::Some("路边停车位"),
+            Construction2020::OnStreetParking => {
+                ::std::option::Option::Some("路边停车位")
+            }
             Construction2020::IntercityExpresswayServiceArea => {
                 ::std::option::Option::Some("城际高速服务区")
             }
@@ -3437,24 +3773,36 @@ impl Construction2020 {
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
-            Construction2020::ResidentialArea => ::std::option::Option::Some("residential area"),
+            Construction2020::ResidentialArea => {
+                ::std::option::Option::Some("residential area")
+            }
             Construction2020::PublicInstitution => {
                 ::std::option::Option::Some("public institution")
             }
             Construction2020::EnterpriseOrInstitution => {
                 ::std::option::Option::Some("enterprise or institution")
             }
-            Construction2020::OfficeBuilding => ::std::option::Option::Some("office building"),
-            Construction2020::IndustrialPark => ::std::option::Option::Some("industrial park"),
-            Construction2020::TransportHub => ::std::option::Option::Some("transport hub"),
+            Construction2020::OfficeBuilding => {
+                ::std::option::Option::Some("office building")
+            }
+            Construction2020::IndustrialPark => {
+                ::std::option::Option::Some("industrial park")
+            }
+            Construction2020::TransportHub => {
+                ::std::option::Option::Some("transport hub")
+            }
             Construction2020::LargeSportsOrCultureVenue => {
                 ::std::option::Option::Some("large sports or culture venue")
             }
-            Construction2020::UrbanGreenSpace => ::std::option::Option::Some("urban green space"),
+            Construction2020::UrbanGreenSpace => {
+                ::std::option::Option::Some("urban green space")
+            }
             Construction2020::CarParkAttachedToALargeBuilding => {
                 ::std::option::Option::Some("car park attached to a large building")
             }
-            Construction2020::OnStreetParking => ::std::option::Option::Some("on-street parking"),
+            Construction2020::OnStreetParking => {
+                ::std::option::Option::Some("on-street parking")
+            }
             Construction2020::IntercityExpresswayServiceArea => {
                 ::std::option::Option::Some("intercity expressway service area")
             }
@@ -3484,12 +3832,17 @@ impl ::chargespec_runtime::CodeTable for Construction2020 {
     }
 }
 impl ::serde::Serialize for Construction2020 {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Construction2020 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(Construction2020::from_code)
     }
 }
@@ -3531,7 +3884,7 @@ impl ::core::fmt::Display for Construction2020 {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum YesNo {
     /// `0` 否 — no
@@ -3604,12 +3957,17 @@ impl ::chargespec_runtime::CodeTable for YesNo {
     }
 }
 impl ::serde::Serialize for YesNo {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for YesNo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(YesNo::from_code)
     }
 }
@@ -3649,7 +4007,7 @@ impl ::core::fmt::Display for YesNo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum SupportOrder {
     /// `0` 不支持预约 — no reservation (default)
@@ -3691,14 +4049,18 @@ impl SupportOrder {
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
             SupportOrder::NoReservation => ::std::option::Option::Some("不支持预约"),
-            SupportOrder::ReservationSupported => ::std::option::Option::Some("支持预约"),
+            SupportOrder::ReservationSupported => {
+                ::std::option::Option::Some("支持预约")
+            }
             SupportOrder::Unknown(_) => ::std::option::Option::None,
         }
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
-            SupportOrder::NoReservation => ::std::option::Option::Some("no reservation (default)"),
+            SupportOrder::NoReservation => {
+                ::std::option::Option::Some("no reservation (default)")
+            }
             SupportOrder::ReservationSupported => {
                 ::std::option::Option::Some("reservation supported")
             }
@@ -3727,12 +4089,17 @@ impl ::chargespec_runtime::CodeTable for SupportOrder {
     }
 }
 impl ::serde::Serialize for SupportOrder {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SupportOrder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(SupportOrder::from_code)
     }
 }
@@ -3774,7 +4141,7 @@ impl ::core::fmt::Display for SupportOrder {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum OpratorType {
     /// `1` 由本运营商自营 — operated by this operator itself
@@ -3831,7 +4198,9 @@ impl OpratorType {
                 ::std::option::Option::Some("operated by this operator itself")
             }
             OpratorType::OperatedByThisOperatorOnBehalfOfAnother => {
-                ::std::option::Option::Some("operated by this operator on behalf of another")
+                ::std::option::Option::Some(
+                    "operated by this operator on behalf of another",
+                )
             }
             OpratorType::Unknown(_) => ::std::option::Option::None,
         }
@@ -3858,12 +4227,17 @@ impl ::chargespec_runtime::CodeTable for OpratorType {
     }
 }
 impl ::serde::Serialize for OpratorType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OpratorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(OpratorType::from_code)
     }
 }
@@ -3906,7 +4280,7 @@ impl ::core::fmt::Display for OpratorType {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum StationClassification {
@@ -3964,8 +4338,12 @@ impl StationClassification {
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
-            StationClassification::ChargingStation => ::std::option::Option::Some("充电站"),
-            StationClassification::BatterySwapStation => ::std::option::Option::Some("换电站"),
+            StationClassification::ChargingStation => {
+                ::std::option::Option::Some("充电站")
+            }
+            StationClassification::BatterySwapStation => {
+                ::std::option::Option::Some("换电站")
+            }
             StationClassification::ChargingAndSwapStation => {
                 ::std::option::Option::Some("充换电一体站")
             }
@@ -4009,13 +4387,19 @@ impl ::chargespec_runtime::CodeTable for StationClassification {
     }
 }
 impl ::serde::Serialize for StationClassification {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StationClassification {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-        ::chargespec_runtime::code::deserialize_int(d).map(StationClassification::from_code)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::chargespec_runtime::code::deserialize_int(d)
+            .map(StationClassification::from_code)
     }
 }
 impl ::std::convert::TryFrom<i64> for StationClassification {
@@ -4057,7 +4441,7 @@ impl ::core::fmt::Display for StationClassification {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum GeneralApplicationType {
@@ -4106,7 +4490,9 @@ impl GeneralApplicationType {
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
             GeneralApplicationType::General => ::std::option::Option::Some("通用"),
-            GeneralApplicationType::NotGeneral => ::std::option::Option::Some("非通用"),
+            GeneralApplicationType::NotGeneral => {
+                ::std::option::Option::Some("非通用")
+            }
             GeneralApplicationType::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -4114,9 +4500,13 @@ impl GeneralApplicationType {
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
             GeneralApplicationType::General => {
-                ::std::option::Option::Some("general (3 or more vehicle models can swap)")
+                ::std::option::Option::Some(
+                    "general (3 or more vehicle models can swap)",
+                )
             }
-            GeneralApplicationType::NotGeneral => ::std::option::Option::Some("not general"),
+            GeneralApplicationType::NotGeneral => {
+                ::std::option::Option::Some("not general")
+            }
             GeneralApplicationType::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -4142,13 +4532,19 @@ impl ::chargespec_runtime::CodeTable for GeneralApplicationType {
     }
 }
 impl ::serde::Serialize for GeneralApplicationType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GeneralApplicationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-        ::chargespec_runtime::code::deserialize_int(d).map(GeneralApplicationType::from_code)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::chargespec_runtime::code::deserialize_int(d)
+            .map(GeneralApplicationType::from_code)
     }
 }
 impl ::std::convert::TryFrom<i64> for GeneralApplicationType {
@@ -4190,7 +4586,7 @@ impl ::core::fmt::Display for GeneralApplicationType {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum SwapStationType {
@@ -4259,7 +4655,9 @@ impl SwapStationType {
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
             SwapStationType::PassengerCars => ::std::option::Option::Some("乘用车"),
-            SwapStationType::CommercialVehicles => ::std::option::Option::Some("商用车（重卡）"),
+            SwapStationType::CommercialVehicles => {
+                ::std::option::Option::Some("商用车（重卡）")
+            }
             SwapStationType::Buses => ::std::option::Option::Some("公交"),
             SwapStationType::Other => ::std::option::Option::Some("其他"),
             SwapStationType::Unknown(_) => ::std::option::Option::None,
@@ -4268,7 +4666,9 @@ impl SwapStationType {
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
-            SwapStationType::PassengerCars => ::std::option::Option::Some("passenger cars"),
+            SwapStationType::PassengerCars => {
+                ::std::option::Option::Some("passenger cars")
+            }
             SwapStationType::CommercialVehicles => {
                 ::std::option::Option::Some("commercial vehicles (heavy trucks)")
             }
@@ -4299,12 +4699,17 @@ impl ::chargespec_runtime::CodeTable for SwapStationType {
     }
 }
 impl ::serde::Serialize for SwapStationType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SwapStationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(SwapStationType::from_code)
     }
 }
@@ -4349,7 +4754,7 @@ impl ::core::fmt::Display for SwapStationType {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum HaveOrNot {
@@ -4429,12 +4834,17 @@ impl ::chargespec_runtime::CodeTable for HaveOrNot {
     }
 }
 impl ::serde::Serialize for HaveOrNot {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for HaveOrNot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(HaveOrNot::from_code)
     }
 }
@@ -4475,7 +4885,7 @@ impl ::core::fmt::Display for HaveOrNot {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum EquipmentType {
     /// `1` 直流设备 — DC equipment
@@ -4546,9 +4956,15 @@ impl EquipmentType {
         match self {
             EquipmentType::DcEquipment => ::std::option::Option::Some("直流设备"),
             EquipmentType::AcEquipment => ::std::option::Option::Some("交流设备"),
-            EquipmentType::AcDcCombinedEquipment => ::std::option::Option::Some("交直流一体设备"),
-            EquipmentType::WirelessCharging => ::std::option::Option::Some("无线充电"),
-            EquipmentType::ChargeDischargeEquipment => ::std::option::Option::Some("充放电设备"),
+            EquipmentType::AcDcCombinedEquipment => {
+                ::std::option::Option::Some("交直流一体设备")
+            }
+            EquipmentType::WirelessCharging => {
+                ::std::option::Option::Some("无线充电")
+            }
+            EquipmentType::ChargeDischargeEquipment => {
+                ::std::option::Option::Some("充放电设备")
+            }
             EquipmentType::Other => ::std::option::Option::Some("其他"),
             EquipmentType::Unknown(_) => ::std::option::Option::None,
         }
@@ -4561,7 +4977,9 @@ impl EquipmentType {
             EquipmentType::AcDcCombinedEquipment => {
                 ::std::option::Option::Some("AC/DC combined equipment")
             }
-            EquipmentType::WirelessCharging => ::std::option::Option::Some("wireless charging"),
+            EquipmentType::WirelessCharging => {
+                ::std::option::Option::Some("wireless charging")
+            }
             EquipmentType::ChargeDischargeEquipment => {
                 ::std::option::Option::Some("charge/discharge equipment (V2G)")
             }
@@ -4591,12 +5009,17 @@ impl ::chargespec_runtime::CodeTable for EquipmentType {
     }
 }
 impl ::serde::Serialize for EquipmentType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EquipmentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(EquipmentType::from_code)
     }
 }
@@ -4637,7 +5060,7 @@ impl ::core::fmt::Display for EquipmentType {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum EquipmentStatus {
     /// `1` 建设中 — under construction
@@ -4692,8 +5115,12 @@ impl EquipmentStatus {
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
-            EquipmentStatus::UnderConstruction => ::std::option::Option::Some("建设中"),
-            EquipmentStatus::ClosedDisabled => ::std::option::Option::Some("关闭下线：停用"),
+            EquipmentStatus::UnderConstruction => {
+                ::std::option::Option::Some("建设中")
+            }
+            EquipmentStatus::ClosedDisabled => {
+                ::std::option::Option::Some("关闭下线：停用")
+            }
             EquipmentStatus::LongTermMaintenance => {
                 ::std::option::Option::Some("维护中：长时间维护")
             }
@@ -4706,8 +5133,12 @@ impl EquipmentStatus {
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
-            EquipmentStatus::UnderConstruction => ::std::option::Option::Some("under construction"),
-            EquipmentStatus::ClosedDisabled => ::std::option::Option::Some("closed, disabled"),
+            EquipmentStatus::UnderConstruction => {
+                ::std::option::Option::Some("under construction")
+            }
+            EquipmentStatus::ClosedDisabled => {
+                ::std::option::Option::Some("closed, disabled")
+            }
             EquipmentStatus::LongTermMaintenance => {
                 ::std::option::Option::Some("long-term maintenance")
             }
@@ -4739,12 +5170,17 @@ impl ::chargespec_runtime::CodeTable for EquipmentStatus {
     }
 }
 impl ::serde::Serialize for EquipmentStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EquipmentStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(EquipmentStatus::from_code)
     }
 }
@@ -4784,7 +5220,7 @@ impl ::core::fmt::Display for EquipmentStatus {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum NewNationalStandard {
     /// `1` 2011版 — GB/T 20234 2011 edition
@@ -4839,9 +5275,13 @@ impl NewNationalStandard {
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
-            NewNationalStandard::GbT202342011Edition => ::std::option::Option::Some("2011版"),
+            NewNationalStandard::GbT202342011Edition => {
+                ::std::option::Option::Some("2011版")
+            }
             NewNationalStandard::V2015Edition => ::std::option::Option::Some("2015版"),
-            NewNationalStandard::HighPowerAc => ::std::option::Option::Some("大功率交流"),
+            NewNationalStandard::HighPowerAc => {
+                ::std::option::Option::Some("大功率交流")
+            }
             NewNationalStandard::Other => ::std::option::Option::Some("其他"),
             NewNationalStandard::Unknown(_) => ::std::option::Option::None,
         }
@@ -4852,8 +5292,12 @@ impl NewNationalStandard {
             NewNationalStandard::GbT202342011Edition => {
                 ::std::option::Option::Some("GB/T 20234 2011 edition")
             }
-            NewNationalStandard::V2015Edition => ::std::option::Option::Some("2015 edition"),
-            NewNationalStandard::HighPowerAc => ::std::option::Option::Some("high-power AC"),
+            NewNationalStandard::V2015Edition => {
+                ::std::option::Option::Some("2015 edition")
+            }
+            NewNationalStandard::HighPowerAc => {
+                ::std::option::Option::Some("high-power AC")
+            }
             NewNationalStandard::Other => ::std::option::Option::Some("other"),
             NewNationalStandard::Unknown(_) => ::std::option::Option::None,
         }
@@ -4880,13 +5324,19 @@ impl ::chargespec_runtime::CodeTable for NewNationalStandard {
     }
 }
 impl ::serde::Serialize for NewNationalStandard {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NewNationalStandard {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-        ::chargespec_runtime::code::deserialize_int(d).map(NewNationalStandard::from_code)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::chargespec_runtime::code::deserialize_int(d)
+            .map(NewNationalStandard::from_code)
     }
 }
 impl ::std::convert::TryFrom<i64> for NewNationalStandard {
@@ -4926,7 +5376,7 @@ impl ::core::fmt::Display for NewNationalStandard {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum ConnectorType {
     /// `1` 家用插座（模式2） — domestic socket, mode 2
@@ -4995,17 +5445,27 @@ impl ConnectorType {
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
-            ConnectorType::DomesticSocketMode2 => ::std::option::Option::Some("家用插座（模式2）"),
+            ConnectorType::DomesticSocketMode2 => {
+                ::std::option::Option::Some("家用插座（模式2）")
+            }
             ConnectorType::AcSocketMode3ConnectionB => {
-                ::std::option::Option::Some("交流接口插座（模式3，连接方式B）")
+                ::std::option::Option::Some(
+                    "交流接口插座（模式3，连接方式B）",
+                )
             }
             ConnectorType::AcPlugWithCableMode3ConnectionC => {
-                ::std::option::Option::Some("交流接口插头（带枪线，模式3，连接方式C）")
+                ::std::option::Option::Some(
+                    "交流接口插头（带枪线，模式3，连接方式C）",
+                )
             }
             ConnectorType::DcPlugWithCableMode4 => {
-                ::std::option::Option::Some("直流接口插头（带枪线，模式4）")
+                ::std::option::Option::Some(
+                    "直流接口插头（带枪线，模式4）",
+                )
             }
-            ConnectorType::HighPowerAcPlug => ::std::option::Option::Some("大功率交流接口插头"),
+            ConnectorType::HighPowerAcPlug => {
+                ::std::option::Option::Some("大功率交流接口插头")
+            }
             ConnectorType::Other => ::std::option::Option::Some("其他"),
             ConnectorType::Unknown(_) => ::std::option::Option::None,
         }
@@ -5025,7 +5485,9 @@ impl ConnectorType {
             ConnectorType::DcPlugWithCableMode4 => {
                 ::std::option::Option::Some("DC plug with cable, mode 4")
             }
-            ConnectorType::HighPowerAcPlug => ::std::option::Option::Some("high-power AC plug"),
+            ConnectorType::HighPowerAcPlug => {
+                ::std::option::Option::Some("high-power AC plug")
+            }
             ConnectorType::Other => ::std::option::Option::Some("other"),
             ConnectorType::Unknown(_) => ::std::option::Option::None,
         }
@@ -5052,12 +5514,17 @@ impl ::chargespec_runtime::CodeTable for ConnectorType {
     }
 }
 impl ::serde::Serialize for ConnectorType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(ConnectorType::from_code)
     }
 }
@@ -5097,7 +5564,7 @@ impl ::core::fmt::Display for ConnectorType {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum BmsPowerType {
     /// `1` 12V — 12 V
@@ -5191,12 +5658,17 @@ impl ::chargespec_runtime::CodeTable for BmsPowerType {
     }
 }
 impl ::serde::Serialize for BmsPowerType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BmsPowerType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(BmsPowerType::from_code)
     }
 }
@@ -5237,7 +5709,7 @@ impl ::core::fmt::Display for BmsPowerType {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum ConnectorStatus {
     /// `0` 离网 — offline
@@ -5376,12 +5848,17 @@ impl ::chargespec_runtime::CodeTable for ConnectorStatus {
     }
 }
 impl ::serde::Serialize for ConnectorStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectorStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(ConnectorStatus::from_code)
     }
 }
@@ -5421,7 +5898,7 @@ impl ::core::fmt::Display for ConnectorStatus {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum ParkStatus {
     /// `0` 未知 — unknown
@@ -5443,8 +5920,11 @@ impl ParkStatus {
     /// The table's name in the spec.
     pub const TABLE: &'static str = "T-ParkStatus";
     /// Every listed code, in table order (ranges and unknown values excluded).
-    pub const ALL: &'static [ParkStatus] =
-        &[ParkStatus::Unknown0, ParkStatus::Free, ParkStatus::Occupied];
+    pub const ALL: &'static [ParkStatus] = &[
+        ParkStatus::Unknown0,
+        ParkStatus::Free,
+        ParkStatus::Occupied,
+    ];
     /// The code as on the wire.
     pub const fn code(&self) -> i64 {
         match self {
@@ -5503,12 +5983,17 @@ impl ::chargespec_runtime::CodeTable for ParkStatus {
     }
 }
 impl ::serde::Serialize for ParkStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ParkStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(ParkStatus::from_code)
     }
 }
@@ -5548,7 +6033,7 @@ impl ::core::fmt::Display for ParkStatus {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum LockStatus {
     /// `0` 未知 — unknown
@@ -5633,12 +6118,17 @@ impl ::chargespec_runtime::CodeTable for LockStatus {
     }
 }
 impl ::serde::Serialize for LockStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LockStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(LockStatus::from_code)
     }
 }
@@ -5678,7 +6168,7 @@ impl ::core::fmt::Display for LockStatus {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum ConnectorLock {
     /// `0` 未知 — unknown
@@ -5772,12 +6262,17 @@ impl ::chargespec_runtime::CodeTable for ConnectorLock {
     }
 }
 impl ::serde::Serialize for ConnectorLock {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectorLock {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(ConnectorLock::from_code)
     }
 }
@@ -5819,7 +6314,7 @@ impl ::core::fmt::Display for ConnectorLock {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum FeedState {
     /// `0` 断开 — open
@@ -5892,12 +6387,17 @@ impl ::chargespec_runtime::CodeTable for FeedState {
     }
 }
 impl ::serde::Serialize for FeedState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FeedState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(FeedState::from_code)
     }
 }
@@ -5939,7 +6439,7 @@ impl ::core::fmt::Display for FeedState {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum AlarmFlag {
     /// `0` 正常 — normal
@@ -6012,12 +6512,17 @@ impl ::chargespec_runtime::CodeTable for AlarmFlag {
     }
 }
 impl ::serde::Serialize for AlarmFlag {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AlarmFlag {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(AlarmFlag::from_code)
     }
 }
@@ -6062,7 +6567,7 @@ impl ::core::fmt::Display for AlarmFlag {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum DisEquipmentStatus {
@@ -6081,8 +6586,10 @@ impl DisEquipmentStatus {
     /// The table's name in the spec.
     pub const TABLE: &'static str = "T-DisEquipmentStatus";
     /// Every listed code, in table order (ranges and unknown values excluded).
-    pub const ALL: &'static [DisEquipmentStatus] =
-        &[DisEquipmentStatus::OutOfService, DisEquipmentStatus::Active];
+    pub const ALL: &'static [DisEquipmentStatus] = &[
+        DisEquipmentStatus::OutOfService,
+        DisEquipmentStatus::Active,
+    ];
     /// The code as on the wire.
     pub const fn code(&self) -> i64 {
         match self {
@@ -6110,7 +6617,9 @@ impl DisEquipmentStatus {
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
-            DisEquipmentStatus::OutOfService => ::std::option::Option::Some("out of service"),
+            DisEquipmentStatus::OutOfService => {
+                ::std::option::Option::Some("out of service")
+            }
             DisEquipmentStatus::Active => ::std::option::Option::Some("active"),
             DisEquipmentStatus::Unknown(_) => ::std::option::Option::None,
         }
@@ -6137,12 +6646,17 @@ impl ::chargespec_runtime::CodeTable for DisEquipmentStatus {
     }
 }
 impl ::serde::Serialize for DisEquipmentStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DisEquipmentStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(DisEquipmentStatus::from_code)
     }
 }
@@ -6185,7 +6699,7 @@ impl ::core::fmt::Display for DisEquipmentStatus {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum SwapMode {
@@ -6304,12 +6818,17 @@ impl ::chargespec_runtime::CodeTable for SwapMode {
     }
 }
 impl ::serde::Serialize for SwapMode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SwapMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(SwapMode::from_code)
     }
 }
@@ -6349,7 +6868,7 @@ impl ::core::fmt::Display for SwapMode {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum StopReason {
     /// `0` 用户手动停止 — stopped by the user
@@ -6417,13 +6936,19 @@ impl StopReason {
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
-            StopReason::StoppedByTheUser => ::std::option::Option::Some("用户手动停止"),
+            StopReason::StoppedByTheUser => {
+                ::std::option::Option::Some("用户手动停止")
+            }
             StopReason::StoppedByTheCustomerSOperatorPlatform => {
                 ::std::option::Option::Some("客户归属地运营商平台停止")
             }
             StopReason::StoppedByTheBms => ::std::option::Option::Some("BMS停止"),
-            StopReason::ChargerFault => ::std::option::Option::Some("充电机设备故障"),
-            StopReason::ConnectorDisconnected => ::std::option::Option::Some("连接器断开"),
+            StopReason::ChargerFault => {
+                ::std::option::Option::Some("充电机设备故障")
+            }
+            StopReason::ConnectorDisconnected => {
+                ::std::option::Option::Some("连接器断开")
+            }
             StopReason::OperatorDefined(_) => ::std::option::Option::Some("自定义"),
             StopReason::Unknown(_) => ::std::option::Option::None,
         }
@@ -6431,16 +6956,24 @@ impl StopReason {
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
-            StopReason::StoppedByTheUser => ::std::option::Option::Some("stopped by the user"),
-            StopReason::StoppedByTheCustomerSOperatorPlatform => {
-                ::std::option::Option::Some("stopped by the customer's operator platform")
+            StopReason::StoppedByTheUser => {
+                ::std::option::Option::Some("stopped by the user")
             }
-            StopReason::StoppedByTheBms => ::std::option::Option::Some("stopped by the BMS"),
+            StopReason::StoppedByTheCustomerSOperatorPlatform => {
+                ::std::option::Option::Some(
+                    "stopped by the customer's operator platform",
+                )
+            }
+            StopReason::StoppedByTheBms => {
+                ::std::option::Option::Some("stopped by the BMS")
+            }
             StopReason::ChargerFault => ::std::option::Option::Some("charger fault"),
             StopReason::ConnectorDisconnected => {
                 ::std::option::Option::Some("connector disconnected")
             }
-            StopReason::OperatorDefined(_) => ::std::option::Option::Some("operator-defined"),
+            StopReason::OperatorDefined(_) => {
+                ::std::option::Option::Some("operator-defined")
+            }
             StopReason::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -6466,12 +6999,17 @@ impl ::chargespec_runtime::CodeTable for StopReason {
     }
 }
 impl ::serde::Serialize for StopReason {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StopReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(StopReason::from_code)
     }
 }
@@ -6514,7 +7052,7 @@ impl ::core::fmt::Display for StopReason {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum OrderStatus {
@@ -6617,7 +7155,9 @@ impl OrderStatus {
             OrderStatus::Stopping => ::std::option::Option::Some("停止中"),
             OrderStatus::Finished => ::std::option::Option::Some("充电完成"),
             OrderStatus::Suspended => ::std::option::Option::Some("订单挂起"),
-            OrderStatus::EndedAbnormally => ::std::option::Option::Some("充电异常结束"),
+            OrderStatus::EndedAbnormally => {
+                ::std::option::Option::Some("充电异常结束")
+            }
             OrderStatus::StartFailed => ::std::option::Option::Some("启动失败"),
             OrderStatus::Unknown(_) => ::std::option::Option::None,
         }
@@ -6630,7 +7170,9 @@ impl OrderStatus {
             OrderStatus::Stopping => ::std::option::Option::Some("stopping"),
             OrderStatus::Finished => ::std::option::Option::Some("finished"),
             OrderStatus::Suspended => ::std::option::Option::Some("suspended"),
-            OrderStatus::EndedAbnormally => ::std::option::Option::Some("ended abnormally"),
+            OrderStatus::EndedAbnormally => {
+                ::std::option::Option::Some("ended abnormally")
+            }
             OrderStatus::StartFailed => ::std::option::Option::Some("start failed"),
             OrderStatus::Unknown(_) => ::std::option::Option::None,
         }
@@ -6657,12 +7199,17 @@ impl ::chargespec_runtime::CodeTable for OrderStatus {
     }
 }
 impl ::serde::Serialize for OrderStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrderStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(OrderStatus::from_code)
     }
 }
@@ -6705,7 +7252,7 @@ impl ::core::fmt::Display for OrderStatus {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum ChargeModel {
@@ -6774,9 +7321,13 @@ impl ChargeModel {
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
             ChargeModel::Unknown0 => ::std::option::Option::Some("未知"),
-            ChargeModel::StartedByTheCityPlatform => ::std::option::Option::Some("市级平台启动"),
+            ChargeModel::StartedByTheCityPlatform => {
+                ::std::option::Option::Some("市级平台启动")
+            }
             ChargeModel::CardStart => ::std::option::Option::Some("有卡启动"),
-            ChargeModel::OtherCardlessStart => ::std::option::Option::Some("其他无卡启动"),
+            ChargeModel::OtherCardlessStart => {
+                ::std::option::Option::Some("其他无卡启动")
+            }
             ChargeModel::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -6788,7 +7339,9 @@ impl ChargeModel {
                 ::std::option::Option::Some("started by the city platform")
             }
             ChargeModel::CardStart => ::std::option::Option::Some("card start"),
-            ChargeModel::OtherCardlessStart => ::std::option::Option::Some("other cardless start"),
+            ChargeModel::OtherCardlessStart => {
+                ::std::option::Option::Some("other cardless start")
+            }
             ChargeModel::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -6814,12 +7367,17 @@ impl ::chargespec_runtime::CodeTable for ChargeModel {
     }
 }
 impl ::serde::Serialize for ChargeModel {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChargeModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(ChargeModel::from_code)
     }
 }
@@ -6862,7 +7420,7 @@ impl ::core::fmt::Display for ChargeModel {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum SwapWay {
@@ -6942,12 +7500,17 @@ impl ::chargespec_runtime::CodeTable for SwapWay {
     }
 }
 impl ::serde::Serialize for SwapWay {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SwapWay {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(SwapWay::from_code)
     }
 }
@@ -6990,7 +7553,7 @@ impl ::core::fmt::Display for SwapWay {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum SwapOrderStatus {
@@ -7109,12 +7672,17 @@ impl ::chargespec_runtime::CodeTable for SwapOrderStatus {
     }
 }
 impl ::serde::Serialize for SwapOrderStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SwapOrderStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(SwapOrderStatus::from_code)
     }
 }
@@ -7154,7 +7722,7 @@ impl ::core::fmt::Display for SwapOrderStatus {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum ConfirmResult {
     /// `0` 成功 — accepted
@@ -7176,8 +7744,10 @@ impl ConfirmResult {
     /// The table's name in the spec.
     pub const TABLE: &'static str = "T-ConfirmResult";
     /// Every listed code, in table order (ranges and unknown values excluded).
-    pub const ALL: &'static [ConfirmResult] =
-        &[ConfirmResult::Accepted, ConfirmResult::DisputedTransaction];
+    pub const ALL: &'static [ConfirmResult] = &[
+        ConfirmResult::Accepted,
+        ConfirmResult::DisputedTransaction,
+    ];
     /// The code as on the wire.
     pub const fn code(&self) -> i64 {
         match self {
@@ -7200,7 +7770,9 @@ impl ConfirmResult {
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
             ConfirmResult::Accepted => ::std::option::Option::Some("成功"),
-            ConfirmResult::DisputedTransaction => ::std::option::Option::Some("争议交易"),
+            ConfirmResult::DisputedTransaction => {
+                ::std::option::Option::Some("争议交易")
+            }
             ConfirmResult::OperatorDefined(_) => ::std::option::Option::Some("自定义"),
             ConfirmResult::Unknown(_) => ::std::option::Option::None,
         }
@@ -7212,7 +7784,9 @@ impl ConfirmResult {
             ConfirmResult::DisputedTransaction => {
                 ::std::option::Option::Some("disputed transaction")
             }
-            ConfirmResult::OperatorDefined(_) => ::std::option::Option::Some("operator-defined"),
+            ConfirmResult::OperatorDefined(_) => {
+                ::std::option::Option::Some("operator-defined")
+            }
             ConfirmResult::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -7238,12 +7812,17 @@ impl ::chargespec_runtime::CodeTable for ConfirmResult {
     }
 }
 impl ::serde::Serialize for ConfirmResult {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfirmResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(ConfirmResult::from_code)
     }
 }
@@ -7283,7 +7862,7 @@ impl ::core::fmt::Display for ConfirmResult {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum AlarmStatus {
     /// `0` 恢复 — cleared
@@ -7356,12 +7935,17 @@ impl ::chargespec_runtime::CodeTable for AlarmStatus {
     }
 }
 impl ::serde::Serialize for AlarmStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AlarmStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(AlarmStatus::from_code)
     }
 }
@@ -7402,7 +7986,7 @@ impl ::core::fmt::Display for AlarmStatus {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum AlarmType {
@@ -7467,18 +8051,30 @@ impl AlarmType {
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
-            AlarmType::ChargingSystemFault => ::std::option::Option::Some("充电系统故障"),
-            AlarmType::BatterySystemFault => ::std::option::Option::Some("电池系统故障"),
-            AlarmType::PowerDistributionSystemFault => ::std::option::Option::Some("配电系统故障"),
-            AlarmType::BatterySwapSystemFault => ::std::option::Option::Some("换电系统故障"),
+            AlarmType::ChargingSystemFault => {
+                ::std::option::Option::Some("充电系统故障")
+            }
+            AlarmType::BatterySystemFault => {
+                ::std::option::Option::Some("电池系统故障")
+            }
+            AlarmType::PowerDistributionSystemFault => {
+                ::std::option::Option::Some("配电系统故障")
+            }
+            AlarmType::BatterySwapSystemFault => {
+                ::std::option::Option::Some("换电系统故障")
+            }
             AlarmType::Unknown(_) => ::std::option::Option::None,
         }
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
-            AlarmType::ChargingSystemFault => ::std::option::Option::Some("charging system fault"),
-            AlarmType::BatterySystemFault => ::std::option::Option::Some("battery system fault"),
+            AlarmType::ChargingSystemFault => {
+                ::std::option::Option::Some("charging system fault")
+            }
+            AlarmType::BatterySystemFault => {
+                ::std::option::Option::Some("battery system fault")
+            }
             AlarmType::PowerDistributionSystemFault => {
                 ::std::option::Option::Some("power distribution system fault")
             }
@@ -7510,12 +8106,17 @@ impl ::chargespec_runtime::CodeTable for AlarmType {
     }
 }
 impl ::serde::Serialize for AlarmType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AlarmType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(AlarmType::from_code)
     }
 }
@@ -7556,7 +8157,7 @@ impl ::core::fmt::Display for AlarmType {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum AlarmLevel {
     /// `1` 人身安全级 — personal safety
@@ -7620,7 +8221,9 @@ impl AlarmLevel {
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
             AlarmLevel::PersonalSafety => ::std::option::Option::Some("personal safety"),
-            AlarmLevel::EquipmentSafety => ::std::option::Option::Some("equipment safety"),
+            AlarmLevel::EquipmentSafety => {
+                ::std::option::Option::Some("equipment safety")
+            }
             AlarmLevel::Warning => ::std::option::Option::Some("warning"),
             AlarmLevel::Unknown(_) => ::std::option::Option::None,
         }
@@ -7647,12 +8250,17 @@ impl ::chargespec_runtime::CodeTable for AlarmLevel {
     }
 }
 impl ::serde::Serialize for AlarmLevel {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AlarmLevel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(AlarmLevel::from_code)
     }
 }
@@ -7695,7 +8303,7 @@ impl ::core::fmt::Display for AlarmLevel {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum BatteryBoxStatus {
@@ -7803,13 +8411,25 @@ impl BatteryBoxStatus {
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
-            BatteryBoxStatus::UnknownOffline => ::std::option::Option::Some("未知/离线"),
-            BatteryBoxStatus::Idle => ::std::option::Option::Some("空闲（满电待换）"),
+            BatteryBoxStatus::UnknownOffline => {
+                ::std::option::Option::Some("未知/离线")
+            }
+            BatteryBoxStatus::Idle => {
+                ::std::option::Option::Some("空闲（满电待换）")
+            }
             BatteryBoxStatus::Charging => ::std::option::Option::Some("充电中"),
-            BatteryBoxStatus::Depleted => ::std::option::Option::Some("待充电（亏电）"),
-            BatteryBoxStatus::ReservedLocked => ::std::option::Option::Some("预约锁定"),
-            BatteryBoxStatus::IsolatedForMaintenance => ::std::option::Option::Some("维护隔离"),
-            BatteryBoxStatus::EmptyBin => ::std::option::Option::Some("空仓（无电池）"),
+            BatteryBoxStatus::Depleted => {
+                ::std::option::Option::Some("待充电（亏电）")
+            }
+            BatteryBoxStatus::ReservedLocked => {
+                ::std::option::Option::Some("预约锁定")
+            }
+            BatteryBoxStatus::IsolatedForMaintenance => {
+                ::std::option::Option::Some("维护隔离")
+            }
+            BatteryBoxStatus::EmptyBin => {
+                ::std::option::Option::Some("空仓（无电池）")
+            }
             BatteryBoxStatus::Fault => ::std::option::Option::Some("故障"),
             BatteryBoxStatus::Unknown(_) => ::std::option::Option::None,
         }
@@ -7817,17 +8437,25 @@ impl BatteryBoxStatus {
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
-            BatteryBoxStatus::UnknownOffline => ::std::option::Option::Some("unknown / offline"),
-            BatteryBoxStatus::Idle => ::std::option::Option::Some("idle (full and ready to swap)"),
+            BatteryBoxStatus::UnknownOffline => {
+                ::std::option::Option::Some("unknown / offline")
+            }
+            BatteryBoxStatus::Idle => {
+                ::std::option::Option::Some("idle (full and ready to swap)")
+            }
             BatteryBoxStatus::Charging => ::std::option::Option::Some("charging"),
             BatteryBoxStatus::Depleted => {
                 ::std::option::Option::Some("depleted (waiting to charge)")
             }
-            BatteryBoxStatus::ReservedLocked => ::std::option::Option::Some("reserved / locked"),
+            BatteryBoxStatus::ReservedLocked => {
+                ::std::option::Option::Some("reserved / locked")
+            }
             BatteryBoxStatus::IsolatedForMaintenance => {
                 ::std::option::Option::Some("isolated for maintenance")
             }
-            BatteryBoxStatus::EmptyBin => ::std::option::Option::Some("empty bin (no battery)"),
+            BatteryBoxStatus::EmptyBin => {
+                ::std::option::Option::Some("empty bin (no battery)")
+            }
             BatteryBoxStatus::Fault => ::std::option::Option::Some("fault"),
             BatteryBoxStatus::Unknown(_) => ::std::option::Option::None,
         }
@@ -7854,12 +8482,17 @@ impl ::chargespec_runtime::CodeTable for BatteryBoxStatus {
     }
 }
 impl ::serde::Serialize for BatteryBoxStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BatteryBoxStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(BatteryBoxStatus::from_code)
     }
 }
@@ -7902,7 +8535,7 @@ impl ::core::fmt::Display for BatteryBoxStatus {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum ConnectStatus {
@@ -7997,12 +8630,17 @@ impl ::chargespec_runtime::CodeTable for ConnectStatus {
     }
 }
 impl ::serde::Serialize for ConnectStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(ConnectStatus::from_code)
     }
 }
@@ -8047,7 +8685,7 @@ impl ::core::fmt::Display for ConnectStatus {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum FaultFlag {
@@ -8127,12 +8765,17 @@ impl ::chargespec_runtime::CodeTable for FaultFlag {
     }
 }
 impl ::serde::Serialize for FaultFlag {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FaultFlag {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(FaultFlag::from_code)
     }
 }
@@ -8175,7 +8818,7 @@ impl ::core::fmt::Display for FaultFlag {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum EventType {
@@ -8257,7 +8900,9 @@ impl EventType {
             EventType::FilingRegistration => ::std::option::Option::Some("备案"),
             EventType::Acceptance => ::std::option::Option::Some("验收"),
             EventType::SafetyInspection => ::std::option::Option::Some("安全检查"),
-            EventType::EquipmentVerification => ::std::option::Option::Some("设备核查"),
+            EventType::EquipmentVerification => {
+                ::std::option::Option::Some("设备核查")
+            }
             EventType::SelfInspection => ::std::option::Option::Some("自查"),
             EventType::Other => ::std::option::Option::Some("其他"),
             EventType::MajorEvent => ::std::option::Option::Some("重大事件"),
@@ -8267,9 +8912,13 @@ impl EventType {
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
-            EventType::FilingRegistration => ::std::option::Option::Some("filing / registration"),
+            EventType::FilingRegistration => {
+                ::std::option::Option::Some("filing / registration")
+            }
             EventType::Acceptance => ::std::option::Option::Some("acceptance"),
-            EventType::SafetyInspection => ::std::option::Option::Some("safety inspection"),
+            EventType::SafetyInspection => {
+                ::std::option::Option::Some("safety inspection")
+            }
             EventType::EquipmentVerification => {
                 ::std::option::Option::Some("equipment verification")
             }
@@ -8301,12 +8950,17 @@ impl ::chargespec_runtime::CodeTable for EventType {
     }
 }
 impl ::serde::Serialize for EventType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(EventType::from_code)
     }
 }
@@ -8351,7 +9005,7 @@ impl ::core::fmt::Display for EventType {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum EventCode {
@@ -8595,31 +9249,51 @@ impl EventCode {
             EventCode::EquipmentMaterialsSubmitted1002 => {
                 ::std::option::Option::Some("设备材料已经提交")
             }
-            EventCode::EquipmentOnline => ::std::option::Option::Some("设备已经上线"),
-            EventCode::EquipmentAccepted => ::std::option::Option::Some("设备已经验收"),
-            EventCode::InspectionTaskSet => ::std::option::Option::Some("检查任务确定"),
+            EventCode::EquipmentOnline => {
+                ::std::option::Option::Some("设备已经上线")
+            }
+            EventCode::EquipmentAccepted => {
+                ::std::option::Option::Some("设备已经验收")
+            }
+            EventCode::InspectionTaskSet => {
+                ::std::option::Option::Some("检查任务确定")
+            }
             EventCode::SafetySelfCheckMaterialsPrepared => {
                 ::std::option::Option::Some("安全自检材料已经准备")
             }
             EventCode::SafetySelfCheckMaterialsSubmitted => {
                 ::std::option::Option::Some("安全自检材料已经提交")
             }
-            EventCode::OnSiteInspectionEntry => ::std::option::Option::Some("现场检查入场"),
-            EventCode::OnSiteInspectionCompleted => ::std::option::Option::Some("现场检查完成"),
+            EventCode::OnSiteInspectionEntry => {
+                ::std::option::Option::Some("现场检查入场")
+            }
+            EventCode::OnSiteInspectionCompleted => {
+                ::std::option::Option::Some("现场检查完成")
+            }
             EventCode::OnSiteScoringSummaryCompleted => {
                 ::std::option::Option::Some("现场评分总结完成")
             }
             EventCode::OnSiteSelfCheckEndedCompanySigned => {
-                ::std::option::Option::Some("安全自检现场检查结束-企业签字")
+                ::std::option::Option::Some(
+                    "安全自检现场检查结束-企业签字",
+                )
             }
             EventCode::ReportPassed => ::std::option::Option::Some("获得报告通过"),
-            EventCode::ReportFailed => ::std::option::Option::Some("获得报告不通过"),
+            EventCode::ReportFailed => {
+                ::std::option::Option::Some("获得报告不通过")
+            }
             EventCode::EquipmentMaterialsSubmitted4001 => {
                 ::std::option::Option::Some("设备材料已经提交")
             }
-            EventCode::VerificationContractInProgress => ::std::option::Option::Some("核查合同中"),
-            EventCode::VerificationContractPassed => ::std::option::Option::Some("核查合同通过"),
-            EventCode::OnSiteVerificationStarted => ::std::option::Option::Some("现场核查开始"),
+            EventCode::VerificationContractInProgress => {
+                ::std::option::Option::Some("核查合同中")
+            }
+            EventCode::VerificationContractPassed => {
+                ::std::option::Option::Some("核查合同通过")
+            }
+            EventCode::OnSiteVerificationStarted => {
+                ::std::option::Option::Some("现场核查开始")
+            }
             EventCode::OnSiteVerificationPassedFirstTime => {
                 ::std::option::Option::Some("现场核查一次通过")
             }
@@ -8627,15 +9301,27 @@ impl EventCode {
                 ::std::option::Option::Some("现场核查二次核查中")
             }
             EventCode::VerificationPassed => ::std::option::Option::Some("核查通过"),
-            EventCode::VerificationFailed => ::std::option::Option::Some("核查不通过"),
+            EventCode::VerificationFailed => {
+                ::std::option::Option::Some("核查不通过")
+            }
             EventCode::SelfCheckStarted => ::std::option::Option::Some("自查启动"),
             EventCode::SelfCheckPassed => ::std::option::Option::Some("自查通过"),
             EventCode::SelfCheckFailed => ::std::option::Option::Some("自查不通过"),
-            EventCode::FireEquipmentCheck => ::std::option::Option::Some("消防设备检查"),
-            EventCode::FireEquipmentAccepted => ::std::option::Option::Some("消防设备验收通过"),
-            EventCode::FireEquipmentFault => ::std::option::Option::Some("消防设备故障"),
-            EventCode::PowerDistributionFault => ::std::option::Option::Some("配电故障"),
-            EventCode::StationServiceFault => ::std::option::Option::Some("场站服务故障"),
+            EventCode::FireEquipmentCheck => {
+                ::std::option::Option::Some("消防设备检查")
+            }
+            EventCode::FireEquipmentAccepted => {
+                ::std::option::Option::Some("消防设备验收通过")
+            }
+            EventCode::FireEquipmentFault => {
+                ::std::option::Option::Some("消防设备故障")
+            }
+            EventCode::PowerDistributionFault => {
+                ::std::option::Option::Some("配电故障")
+            }
+            EventCode::StationServiceFault => {
+                ::std::option::Option::Some("场站服务故障")
+            }
             EventCode::VehicleFault => ::std::option::Option::Some("车辆故障"),
             EventCode::Unknown(_) => ::std::option::Option::None,
         }
@@ -8650,8 +9336,12 @@ impl EventCode {
                 ::std::option::Option::Some("equipment materials submitted")
             }
             EventCode::EquipmentOnline => ::std::option::Option::Some("equipment online"),
-            EventCode::EquipmentAccepted => ::std::option::Option::Some("equipment accepted"),
-            EventCode::InspectionTaskSet => ::std::option::Option::Some("inspection task set"),
+            EventCode::EquipmentAccepted => {
+                ::std::option::Option::Some("equipment accepted")
+            }
+            EventCode::InspectionTaskSet => {
+                ::std::option::Option::Some("inspection task set")
+            }
             EventCode::SafetySelfCheckMaterialsPrepared => {
                 ::std::option::Option::Some("safety self-check materials prepared")
             }
@@ -8690,20 +9380,36 @@ impl EventCode {
             EventCode::SecondVerificationInProgress => {
                 ::std::option::Option::Some("second verification in progress")
             }
-            EventCode::VerificationPassed => ::std::option::Option::Some("verification passed"),
-            EventCode::VerificationFailed => ::std::option::Option::Some("verification failed"),
-            EventCode::SelfCheckStarted => ::std::option::Option::Some("self-check started"),
-            EventCode::SelfCheckPassed => ::std::option::Option::Some("self-check passed"),
-            EventCode::SelfCheckFailed => ::std::option::Option::Some("self-check failed"),
-            EventCode::FireEquipmentCheck => ::std::option::Option::Some("fire-equipment check"),
+            EventCode::VerificationPassed => {
+                ::std::option::Option::Some("verification passed")
+            }
+            EventCode::VerificationFailed => {
+                ::std::option::Option::Some("verification failed")
+            }
+            EventCode::SelfCheckStarted => {
+                ::std::option::Option::Some("self-check started")
+            }
+            EventCode::SelfCheckPassed => {
+                ::std::option::Option::Some("self-check passed")
+            }
+            EventCode::SelfCheckFailed => {
+                ::std::option::Option::Some("self-check failed")
+            }
+            EventCode::FireEquipmentCheck => {
+                ::std::option::Option::Some("fire-equipment check")
+            }
             EventCode::FireEquipmentAccepted => {
                 ::std::option::Option::Some("fire equipment accepted")
             }
-            EventCode::FireEquipmentFault => ::std::option::Option::Some("fire-equipment fault"),
+            EventCode::FireEquipmentFault => {
+                ::std::option::Option::Some("fire-equipment fault")
+            }
             EventCode::PowerDistributionFault => {
                 ::std::option::Option::Some("power-distribution fault")
             }
-            EventCode::StationServiceFault => ::std::option::Option::Some("station service fault"),
+            EventCode::StationServiceFault => {
+                ::std::option::Option::Some("station service fault")
+            }
             EventCode::VehicleFault => ::std::option::Option::Some("vehicle fault"),
             EventCode::Unknown(_) => ::std::option::Option::None,
         }
@@ -8730,12 +9436,17 @@ impl ::chargespec_runtime::CodeTable for EventCode {
     }
 }
 impl ::serde::Serialize for EventCode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EventCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(EventCode::from_code)
     }
 }
@@ -8778,7 +9489,7 @@ impl ::core::fmt::Display for EventCode {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum ProblemSource {
@@ -8857,9 +9568,15 @@ impl ProblemSource {
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
             ProblemSource::CitizenFeedback => ::std::option::Option::Some("市民反馈"),
-            ProblemSource::SafetyInspection => ::std::option::Option::Some("安全检查"),
-            ProblemSource::OperatorSelfInspection => ::std::option::Option::Some("企业自查"),
-            ProblemSource::PlatformMonitoring => ::std::option::Option::Some("平台监测"),
+            ProblemSource::SafetyInspection => {
+                ::std::option::Option::Some("安全检查")
+            }
+            ProblemSource::OperatorSelfInspection => {
+                ::std::option::Option::Some("企业自查")
+            }
+            ProblemSource::PlatformMonitoring => {
+                ::std::option::Option::Some("平台监测")
+            }
             ProblemSource::Other => ::std::option::Option::Some("其他"),
             ProblemSource::Unknown(_) => ::std::option::Option::None,
         }
@@ -8867,12 +9584,18 @@ impl ProblemSource {
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
-            ProblemSource::CitizenFeedback => ::std::option::Option::Some("citizen feedback"),
-            ProblemSource::SafetyInspection => ::std::option::Option::Some("safety inspection"),
+            ProblemSource::CitizenFeedback => {
+                ::std::option::Option::Some("citizen feedback")
+            }
+            ProblemSource::SafetyInspection => {
+                ::std::option::Option::Some("safety inspection")
+            }
             ProblemSource::OperatorSelfInspection => {
                 ::std::option::Option::Some("operator self-inspection")
             }
-            ProblemSource::PlatformMonitoring => ::std::option::Option::Some("platform monitoring"),
+            ProblemSource::PlatformMonitoring => {
+                ::std::option::Option::Some("platform monitoring")
+            }
             ProblemSource::Other => ::std::option::Option::Some("other"),
             ProblemSource::Unknown(_) => ::std::option::Option::None,
         }
@@ -8899,12 +9622,17 @@ impl ::chargespec_runtime::CodeTable for ProblemSource {
     }
 }
 impl ::serde::Serialize for ProblemSource {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ProblemSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(ProblemSource::from_code)
     }
 }
@@ -8947,7 +9675,7 @@ impl ::core::fmt::Display for ProblemSource {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum HandleStatus {
@@ -9016,9 +9744,13 @@ impl HandleStatus {
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
             HandleStatus::NotHandled => ::std::option::Option::Some("未处理"),
-            HandleStatus::RemediationInProgress => ::std::option::Option::Some("整改中"),
+            HandleStatus::RemediationInProgress => {
+                ::std::option::Option::Some("整改中")
+            }
             HandleStatus::Remediated => ::std::option::Option::Some("已整改"),
-            HandleStatus::ReInspectedAndClosed => ::std::option::Option::Some("已复查关闭"),
+            HandleStatus::ReInspectedAndClosed => {
+                ::std::option::Option::Some("已复查关闭")
+            }
             HandleStatus::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -9058,12 +9790,17 @@ impl ::chargespec_runtime::CodeTable for HandleStatus {
     }
 }
 impl ::serde::Serialize for HandleStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for HandleStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(HandleStatus::from_code)
     }
 }
@@ -9106,7 +9843,7 @@ impl ::core::fmt::Display for HandleStatus {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum CameraStatus {
@@ -9201,12 +9938,17 @@ impl ::chargespec_runtime::CodeTable for CameraStatus {
     }
 }
 impl ::serde::Serialize for CameraStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CameraStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(CameraStatus::from_code)
     }
 }
@@ -9249,7 +9991,7 @@ impl ::core::fmt::Display for CameraStatus {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum StreamProtocol {
@@ -9392,12 +10134,17 @@ impl ::chargespec_runtime::CodeTable for StreamProtocol {
     }
 }
 impl ::serde::Serialize for StreamProtocol {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StreamProtocol {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(StreamProtocol::from_code)
     }
 }
@@ -9440,7 +10187,7 @@ impl ::core::fmt::Display for StreamProtocol {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum OwnerType {
@@ -9533,7 +10280,9 @@ impl OwnerType {
             OwnerType::ChargingEquipment => ::std::option::Option::Some("充电设备"),
             OwnerType::Connector => ::std::option::Option::Some("充电设备接口"),
             OwnerType::SwapEquipment => ::std::option::Option::Some("换电设备"),
-            OwnerType::DistributionEquipment => ::std::option::Option::Some("配电设备"),
+            OwnerType::DistributionEquipment => {
+                ::std::option::Option::Some("配电设备")
+            }
             OwnerType::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -9541,8 +10290,12 @@ impl OwnerType {
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
             OwnerType::Operator => ::std::option::Option::Some("operator"),
-            OwnerType::ChargingSwapStation => ::std::option::Option::Some("charging/swap station"),
-            OwnerType::ChargingEquipment => ::std::option::Option::Some("charging equipment"),
+            OwnerType::ChargingSwapStation => {
+                ::std::option::Option::Some("charging/swap station")
+            }
+            OwnerType::ChargingEquipment => {
+                ::std::option::Option::Some("charging equipment")
+            }
             OwnerType::Connector => ::std::option::Option::Some("connector"),
             OwnerType::SwapEquipment => ::std::option::Option::Some("swap equipment"),
             OwnerType::DistributionEquipment => {
@@ -9573,12 +10326,17 @@ impl ::chargespec_runtime::CodeTable for OwnerType {
     }
 }
 impl ::serde::Serialize for OwnerType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OwnerType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(OwnerType::from_code)
     }
 }
@@ -9621,7 +10379,7 @@ impl ::core::fmt::Display for OwnerType {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum AttachmentType {
@@ -9790,7 +10548,9 @@ impl AttachmentType {
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
             AttachmentType::StationPhotos => ::std::option::Option::Some("站点照片"),
-            AttachmentType::BusinessLicence => ::std::option::Option::Some("营业执照"),
+            AttachmentType::BusinessLicence => {
+                ::std::option::Option::Some("营业执照")
+            }
             AttachmentType::ProofOfSiteUseLease => {
                 ::std::option::Option::Some("场地使用证明/租赁合同")
             }
@@ -9816,8 +10576,12 @@ impl AttachmentType {
             AttachmentType::SafeOperationProceduresManagementRules => {
                 ::std::option::Option::Some("安全操作规程/管理制度")
             }
-            AttachmentType::MaintenanceRecords => ::std::option::Option::Some("维护保养记录"),
-            AttachmentType::InsuranceCertificate => ::std::option::Option::Some("保险凭证"),
+            AttachmentType::MaintenanceRecords => {
+                ::std::option::Option::Some("维护保养记录")
+            }
+            AttachmentType::InsuranceCertificate => {
+                ::std::option::Option::Some("保险凭证")
+            }
             AttachmentType::Other => ::std::option::Option::Some("其他"),
             AttachmentType::Unknown(_) => ::std::option::Option::None,
         }
@@ -9825,8 +10589,12 @@ impl AttachmentType {
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
         match self {
-            AttachmentType::StationPhotos => ::std::option::Option::Some("station photos"),
-            AttachmentType::BusinessLicence => ::std::option::Option::Some("business licence"),
+            AttachmentType::StationPhotos => {
+                ::std::option::Option::Some("station photos")
+            }
+            AttachmentType::BusinessLicence => {
+                ::std::option::Option::Some("business licence")
+            }
             AttachmentType::ProofOfSiteUseLease => {
                 ::std::option::Option::Some("proof of site use / lease")
             }
@@ -9848,9 +10616,13 @@ impl AttachmentType {
             AttachmentType::SafetySelfInspectionReport => {
                 ::std::option::Option::Some("safety self-inspection report")
             }
-            AttachmentType::EmergencyPlan => ::std::option::Option::Some("emergency plan"),
+            AttachmentType::EmergencyPlan => {
+                ::std::option::Option::Some("emergency plan")
+            }
             AttachmentType::SafeOperationProceduresManagementRules => {
-                ::std::option::Option::Some("safe-operation procedures / management rules")
+                ::std::option::Option::Some(
+                    "safe-operation procedures / management rules",
+                )
             }
             AttachmentType::MaintenanceRecords => {
                 ::std::option::Option::Some("maintenance records")
@@ -9884,12 +10656,17 @@ impl ::chargespec_runtime::CodeTable for AttachmentType {
     }
 }
 impl ::serde::Serialize for AttachmentType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AttachmentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(AttachmentType::from_code)
     }
 }
@@ -9932,7 +10709,7 @@ impl ::core::fmt::Display for AttachmentType {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub enum PushStatus {
     /// `0` 接受 — accepted
@@ -9950,7 +10727,10 @@ impl PushStatus {
     /// The table's name in the spec.
     pub const TABLE: &'static str = "T-PushStatus";
     /// Every listed code, in table order (ranges and unknown values excluded).
-    pub const ALL: &'static [PushStatus] = &[PushStatus::Accepted, PushStatus::DiscardedOrIgnored];
+    pub const ALL: &'static [PushStatus] = &[
+        PushStatus::Accepted,
+        PushStatus::DiscardedOrIgnored,
+    ];
     /// The code as on the wire.
     pub const fn code(&self) -> i64 {
         match self {
@@ -9971,7 +10751,9 @@ impl PushStatus {
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
         match self {
             PushStatus::Accepted => ::std::option::Option::Some("接受"),
-            PushStatus::DiscardedOrIgnored => ::std::option::Option::Some("丢弃或忽略，不需要重试"),
+            PushStatus::DiscardedOrIgnored => {
+                ::std::option::Option::Some("丢弃或忽略，不需要重试")
+            }
             PushStatus::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -10007,12 +10789,17 @@ impl ::chargespec_runtime::CodeTable for PushStatus {
     }
 }
 impl ::serde::Serialize for PushStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PushStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(PushStatus::from_code)
     }
 }
@@ -10055,7 +10842,7 @@ impl ::core::fmt::Display for PushStatus {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum EnvelopeAlgorithm {
@@ -10080,8 +10867,10 @@ impl EnvelopeAlgorithm {
     /// The table's name in the spec.
     pub const TABLE: &'static str = "T-EnvelopeAlgorithm";
     /// Every listed code, in table order (ranges and unknown values excluded).
-    pub const ALL: &'static [EnvelopeAlgorithm] =
-        &[EnvelopeAlgorithm::Sm2, EnvelopeAlgorithm::Rsa2048];
+    pub const ALL: &'static [EnvelopeAlgorithm] = &[
+        EnvelopeAlgorithm::Sm2,
+        EnvelopeAlgorithm::Rsa2048,
+    ];
     /// The code as on the wire.
     pub const fn code(&self) -> i64 {
         match self {
@@ -10136,12 +10925,17 @@ impl ::chargespec_runtime::CodeTable for EnvelopeAlgorithm {
     }
 }
 impl ::serde::Serialize for EnvelopeAlgorithm {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_i64(self.code())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EnvelopeAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::chargespec_runtime::code::deserialize_int(d).map(EnvelopeAlgorithm::from_code)
     }
 }

@@ -14,7 +14,7 @@
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 pub struct QrCode {
     /// 充电设备接口编码 — connector ID
@@ -31,7 +31,12 @@ pub struct QrCode {
     pub tail: ::std::string::String,
 }
 /// The URI does not have the QR-code format.
-#[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq, ::core::cmp::Eq)]
+#[derive(
+    ::core::clone::Clone,
+    ::core::fmt::Debug,
+    ::core::cmp::PartialEq,
+    ::core::cmp::Eq
+)]
 pub struct QrError {
     /// The literal part that was expected.
     pub expected: &'static str,
@@ -41,10 +46,8 @@ pub struct QrError {
 impl ::core::fmt::Display for QrError {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::write!(
-            f,
-            "not a connector QR code: expected `{}` at byte {}",
-            self.expected,
-            self.at
+            f, "not a connector QR code: expected `{}` at byte {}", self.expected, self
+            .at
         )
     }
 }
@@ -58,26 +61,36 @@ impl QrCode {
     /// Parses a URI into its parts (the structure only; see [`QrCode::validate`]).
     pub fn parse(s: &str) -> ::std::result::Result<Self, QrError> {
         let rest = s;
-        let rest = rest.strip_prefix("hlht://").ok_or(QrError {
-            expected: "hlht://",
-            at: s.len() - rest.len(),
-        })?;
-        let (connector_id, rest) = rest.split_once(".").ok_or(QrError {
-            expected: ".",
-            at: s.len(),
-        })?;
-        let rest = rest.strip_prefix(".").ok_or(QrError {
-            expected: ".",
-            at: s.len() - rest.len(),
-        })?;
-        let (operator_id, rest) = rest.split_once("/").ok_or(QrError {
-            expected: "/",
-            at: s.len(),
-        })?;
-        let rest = rest.strip_prefix("/").ok_or(QrError {
-            expected: "/",
-            at: s.len() - rest.len(),
-        })?;
+        let rest = rest
+            .strip_prefix("hlht://")
+            .ok_or(QrError {
+                expected: "hlht://",
+                at: s.len() - rest.len(),
+            })?;
+        let (connector_id, rest) = rest
+            .split_once(".")
+            .ok_or(QrError {
+                expected: ".",
+                at: s.len(),
+            })?;
+        let rest = rest
+            .strip_prefix(".")
+            .ok_or(QrError {
+                expected: ".",
+                at: s.len() - rest.len(),
+            })?;
+        let (operator_id, rest) = rest
+            .split_once("/")
+            .ok_or(QrError {
+                expected: "/",
+                at: s.len(),
+            })?;
+        let rest = rest
+            .strip_prefix("/")
+            .ok_or(QrError {
+                expected: "/",
+                at: s.len() - rest.len(),
+            })?;
         let tail = rest;
         ::std::result::Result::Ok(QrCode {
             connector_id: ::std::string::String::from(connector_id),
@@ -86,7 +99,10 @@ impl QrCode {
         })
     }
     /// Checks the parts against the field types of the spec.
-    pub fn validate(&self, mode: ::chargespec_runtime::Mode) -> ::chargespec_runtime::Report {
+    pub fn validate(
+        &self,
+        mode: ::chargespec_runtime::Mode,
+    ) -> ::chargespec_runtime::Report {
         ::chargespec_runtime::Validate::validate(self, mode)
     }
 }
@@ -94,25 +110,33 @@ impl ::chargespec_runtime::Validate for QrCode {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.connector_id;
-            v.field("ConnectorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ConnectorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.operator_id;
-            v.field("OperatorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }

@@ -15,7 +15,7 @@
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct ChargeOrderInfo {
     /// 充电订单号 — Order number
@@ -336,7 +336,9 @@ pub struct ChargeOrderInfo {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub charge_details: ::std::option::Option<::std::vec::Vec<crate::types::ChargeDetail>>,
+    pub charge_details: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ChargeDetail>,
+    >,
     /// 推送时间 — Push time
     ///
     /// Wire name `PushTimeStamp`; datetime(yyyy-MM-dd HH:mm:ss); Required.
@@ -419,7 +421,7 @@ pub struct ChargeOrderInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct ChargeDetail {
     /// 时段开始时间 — Period start time
@@ -535,7 +537,7 @@ pub struct ChargeDetail {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct SwapOrderInfo {
     /// 换电订单号 — Swap order number
@@ -920,7 +922,7 @@ pub struct SwapOrderInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct OrderConfirm {
     /// 订单号 — Order number
@@ -957,7 +959,7 @@ pub struct OrderConfirm {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct OperatorInfo {
     /// 运营商ID — Operator ID
@@ -1153,7 +1155,7 @@ pub struct OperatorInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct StationInfo {
     /// 充电站ID — Station ID
@@ -1500,7 +1502,9 @@ pub struct StationInfo {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub equipment_infos: ::std::option::Option<::std::vec::Vec<crate::types::EquipmentInfo>>,
+    pub equipment_infos: ::std::option::Option<
+        ::std::vec::Vec<crate::types::EquipmentInfo>,
+    >,
     /// 站点分类 — Station classification
     ///
     /// Wire name `StationClassification`; code T-StationClassification; Required.
@@ -1526,7 +1530,9 @@ pub struct StationInfo {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub general_application_type: ::std::option::Option<crate::codes::GeneralApplicationType>,
+    pub general_application_type: ::std::option::Option<
+        crate::codes::GeneralApplicationType,
+    >,
     /// 换电站类型 — Swap-station type
     ///
     /// Wire name `SwapStationType`; code T-SwapStationType; Required when StationClassification ∈ {2, 3}.
@@ -1681,8 +1687,9 @@ pub struct StationInfo {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub swap_equipment_infos:
-        ::std::option::Option<::std::vec::Vec<crate::types::SwapEquipmentInfo>>,
+    pub swap_equipment_infos: ::std::option::Option<
+        ::std::vec::Vec<crate::types::SwapEquipmentInfo>,
+    >,
 }
 /// 充电设备信息 — Charging equipment information
 ///
@@ -1693,7 +1700,7 @@ pub struct StationInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct EquipmentInfo {
     /// 设备编码 — Equipment ID
@@ -1848,7 +1855,7 @@ pub struct EquipmentInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct ConnectorInfo {
     /// 充电设备接口编码 — Connector ID
@@ -1954,7 +1961,7 @@ pub struct ConnectorInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct SwapEquipmentInfo {
     /// 换电设备编码 — Swap equipment ID
@@ -2200,7 +2207,7 @@ pub struct SwapEquipmentInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct BinInfo {
     /// 仓位编码 — Bin ID
@@ -2253,7 +2260,7 @@ pub struct BinInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct ConnectorStatusInfo {
     /// 设备接口编码 — Connector ID
@@ -2430,7 +2437,7 @@ pub struct ConnectorStatusInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct StationStatusInfo {
     /// 充电站ID — Station ID
@@ -2463,7 +2470,7 @@ pub struct StationStatusInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct SwapEquipmentStatusInfo {
     /// 换电设备编码 — Swap equipment ID
@@ -2654,7 +2661,7 @@ pub struct SwapEquipmentStatusInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct StationChargeStats {
     /// 充电站ID — Station ID
@@ -2694,7 +2701,9 @@ pub struct StationChargeStats {
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentChargeStatsInfos")]
-    pub equipment_charge_stats_infos: ::std::vec::Vec<crate::types::EquipmentChargeStatsInfo>,
+    pub equipment_charge_stats_infos: ::std::vec::Vec<
+        crate::types::EquipmentChargeStatsInfo,
+    >,
 }
 /// 充电设备统计信息 — Equipment charge statistics
 ///
@@ -2704,7 +2713,7 @@ pub struct StationChargeStats {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct EquipmentChargeStatsInfo {
     /// 设备编码 — Equipment ID
@@ -2730,7 +2739,9 @@ pub struct EquipmentChargeStatsInfo {
     ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorChargeStatsInfos")]
-    pub connector_charge_stats_infos: ::std::vec::Vec<crate::types::ConnectorChargeStatsInfo>,
+    pub connector_charge_stats_infos: ::std::vec::Vec<
+        crate::types::ConnectorChargeStatsInfo,
+    >,
 }
 /// 充电设备接口统计信息 — Connector charge statistics
 ///
@@ -2740,7 +2751,7 @@ pub struct EquipmentChargeStatsInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct ConnectorChargeStatsInfo {
     /// 充电设备接口编码 — Connector ID
@@ -2771,7 +2782,7 @@ pub struct ConnectorChargeStatsInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct StationDischargeStats {
     /// 充电站ID — Station ID
@@ -2811,7 +2822,9 @@ pub struct StationDischargeStats {
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentDischargeStatsInfos")]
-    pub equipment_discharge_stats_infos: ::std::vec::Vec<crate::types::EquipmentDischargeStatsInfo>,
+    pub equipment_discharge_stats_infos: ::std::vec::Vec<
+        crate::types::EquipmentDischargeStatsInfo,
+    >,
 }
 /// 充电设备放电统计信息 — Equipment discharge statistics
 ///
@@ -2821,7 +2834,7 @@ pub struct StationDischargeStats {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct EquipmentDischargeStatsInfo {
     /// 设备编码 — Equipment ID
@@ -2847,7 +2860,9 @@ pub struct EquipmentDischargeStatsInfo {
     ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorDischargeStatsInfos")]
-    pub connector_discharge_stats_infos: ::std::vec::Vec<crate::types::ConnectorDischargeStatsInfo>,
+    pub connector_discharge_stats_infos: ::std::vec::Vec<
+        crate::types::ConnectorDischargeStatsInfo,
+    >,
 }
 /// 充电设备接口放电统计信息 — Connector discharge statistics
 ///
@@ -2857,7 +2872,7 @@ pub struct EquipmentDischargeStatsInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct ConnectorDischargeStatsInfo {
     /// 充电设备接口编码 — Connector ID
@@ -2891,7 +2906,7 @@ pub struct ConnectorDischargeStatsInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct StationSwapStats {
     /// 充换电站ID — Station ID
@@ -2977,8 +2992,9 @@ pub struct StationSwapStats {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub equipment_swap_stats_infos:
-        ::std::option::Option<::std::vec::Vec<crate::types::EquipmentSwapStatsInfo>>,
+    pub equipment_swap_stats_infos: ::std::option::Option<
+        ::std::vec::Vec<crate::types::EquipmentSwapStatsInfo>,
+    >,
 }
 /// 换电设备统计信息 — Swap equipment statistics
 ///
@@ -2991,7 +3007,7 @@ pub struct StationSwapStats {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct EquipmentSwapStatsInfo {
     /// 换电设备编码 — Swap equipment ID
@@ -3045,7 +3061,7 @@ pub struct EquipmentSwapStatsInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct DisEquipmentStatusInfo {
     /// 充电站ID — Station ID
@@ -3357,7 +3373,7 @@ pub struct DisEquipmentStatusInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct DisEquipmentInfo {
     /// 充电站ID — Station ID
@@ -3557,7 +3573,7 @@ pub struct DisEquipmentInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct AlarmInfo {
     /// 充电站ID — Station ID
@@ -3683,7 +3699,7 @@ pub struct AlarmInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct BmsInfo {
     /// BMS编码 — BMS code
@@ -3882,7 +3898,9 @@ pub struct BmsInfo {
         skip_serializing_if = "::std::option::Option::is_none",
         serialize_with = "::chargespec_runtime::decimal::number_vec_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
     )]
-    pub cell_voltages: ::std::option::Option<::std::vec::Vec<::chargespec_runtime::Decimal>>,
+    pub cell_voltages: ::std::option::Option<
+        ::std::vec::Vec<::chargespec_runtime::Decimal>,
+    >,
     /// 单体温度 — Per-cell temperatures
     ///
     /// Wire name `CellTemps`; array<decimal(scale unknown)>; unit ℃; Optional.
@@ -3897,7 +3915,9 @@ pub struct BmsInfo {
         skip_serializing_if = "::std::option::Option::is_none",
         serialize_with = "::chargespec_runtime::decimal::number_vec_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
     )]
-    pub cell_temps: ::std::option::Option<::std::vec::Vec<::chargespec_runtime::Decimal>>,
+    pub cell_temps: ::std::option::Option<
+        ::std::vec::Vec<::chargespec_runtime::Decimal>,
+    >,
 }
 /// 电池过程信息 — Battery process information
 ///
@@ -3914,7 +3934,7 @@ pub struct BmsInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct BatteryProcessInfo {
     /// 设备接口编码 — Connector ID
@@ -4009,7 +4029,7 @@ pub struct BatteryProcessInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct SwapEquipmentBatteryBoxStatus {
     /// 充换电站ID — Station ID
@@ -4056,7 +4076,7 @@ pub struct SwapEquipmentBatteryBoxStatus {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct BatteryBoxStatusInfo {
     /// 仓位编码 — Battery bin ID
@@ -4335,7 +4355,7 @@ pub struct BatteryBoxStatusInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct EventInfo {
     /// 充电站ID — Station ID
@@ -4416,7 +4436,7 @@ pub struct EventInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct StationProblemStats {
     /// 充换电站ID — Station ID
@@ -4473,7 +4493,7 @@ pub struct StationProblemStats {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct ProblemStatsInfo {
     /// 问题编码 — Problem code
@@ -4514,7 +4534,7 @@ pub struct ProblemStatsInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct ProblemInfo {
     /// 问题编号 — Problem ID
@@ -4701,7 +4721,7 @@ pub struct ProblemInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct VideoInfo {
     /// 摄像头编码 — Camera ID
@@ -4858,7 +4878,7 @@ pub struct VideoInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct AttachmentInfo {
     /// 附件编号 — Attachment ID
@@ -5030,7 +5050,7 @@ pub struct AttachmentInfo {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct PushAck {
     /// 状态 — Status
@@ -5054,7 +5074,7 @@ pub struct PushAck {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct KeyEnvelope {
     /// 运营商标识 — Operator ID
@@ -5152,7 +5172,7 @@ pub struct KeyEnvelope {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct RequestEnvelope {
     /// 运营商标识 — Operator ID
@@ -5209,7 +5229,7 @@ pub struct RequestEnvelope {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct ResponseEnvelope {
     /// 返回值 — Return code
@@ -5259,7 +5279,7 @@ pub struct ResponseEnvelope {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryAlarmInfoRequest {
     /// 充电站ID — Station ID
@@ -5306,7 +5326,7 @@ pub struct QueryAlarmInfoRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryAlarmInfoResponse {
     /// 告警信息列表 — Alarm list
@@ -5327,7 +5347,7 @@ pub struct QueryAlarmInfoResponse {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct NotificationAlarmInfoRequest {
     /// 告警信息列表 — Alarm list
@@ -5350,7 +5370,7 @@ pub struct NotificationAlarmInfoRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryBmsInfoRequest {
     /// 设备接口编码 — Connector ID
@@ -5412,7 +5432,7 @@ pub struct QueryBmsInfoRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryBatteryBoxStatusRequest {
     /// 充换电站ID — Station ID
@@ -5453,7 +5473,7 @@ pub struct QueryBatteryBoxStatusRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryChargeOrderInfoRequest {
     /// 充电站ID — Station ID
@@ -5500,7 +5520,7 @@ pub struct QueryChargeOrderInfoRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryChargeOrderInfoResponse {
     /// 充电订单信息列表 — Charging order list
@@ -5527,7 +5547,7 @@ pub struct QueryChargeOrderInfoResponse {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QuerySwapOrderInfoRequest {
     /// 充换电站ID — Station ID
@@ -5574,7 +5594,7 @@ pub struct QuerySwapOrderInfoRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QuerySwapOrderInfoResponse {
     /// 换电订单信息列表 — Swap order list
@@ -5601,7 +5621,7 @@ pub struct QuerySwapOrderInfoResponse {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryFrequencyRequest {
     /// 上报频率 — Reporting frequency
@@ -5629,7 +5649,7 @@ pub struct QueryFrequencyRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryEventInfoRequest {
     /// 充电站ID — Station ID
@@ -5694,7 +5714,7 @@ pub struct QueryEventInfoRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryEventInfoResponse {
     /// 事件信息列表 — Event list
@@ -5718,7 +5738,7 @@ pub struct QueryEventInfoResponse {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct NotificationEventInfoRequest {
     /// 事件信息列表 — Event list
@@ -5744,7 +5764,7 @@ pub struct NotificationEventInfoRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryDisequipmentstatusInfoRequest {
     /// 充电站ID — Station ID
@@ -5798,7 +5818,7 @@ pub struct QueryDisequipmentstatusInfoRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryDisequipmentstatusInfoResponse {
     /// 配电设备状态信息列表 — Distribution-equipment status list
@@ -5807,7 +5827,9 @@ pub struct QueryDisequipmentstatusInfoResponse {
     ///
     /// Provenance: sz2020.
     #[serde(rename = "DisEquipmentStatusInfos")]
-    pub dis_equipment_status_infos: ::std::vec::Vec<crate::types::DisEquipmentStatusInfo>,
+    pub dis_equipment_status_infos: ::std::vec::Vec<
+        crate::types::DisEquipmentStatusInfo,
+    >,
 }
 /// 问题统计信息查询请求 — Query problem statistics (request)
 ///
@@ -5822,7 +5844,7 @@ pub struct QueryDisequipmentstatusInfoResponse {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryProblemStatsRequest {
     /// 充换电站ID — Station ID
@@ -5873,7 +5895,7 @@ pub struct QueryProblemStatsRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct NotificationProblemInfoRequest {
     /// 问题信息列表 — Problem list
@@ -5900,7 +5922,7 @@ pub struct NotificationProblemInfoRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryVideoInfoRequest {
     /// 充换电站ID — Station ID
@@ -5943,7 +5965,7 @@ pub struct QueryVideoInfoRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryVideoInfoResponse {
     /// 充换电站ID — Station ID
@@ -5980,7 +6002,7 @@ pub struct QueryVideoInfoResponse {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryAttachmentInfoRequest {
     /// 附件所属对象 — Owner type
@@ -6035,7 +6057,7 @@ pub struct QueryAttachmentInfoRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryAttachmentInfoResponse {
     /// 附件信息列表 — Attachment list
@@ -6062,7 +6084,7 @@ pub struct QueryAttachmentInfoResponse {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct NotificationAttachmentInfoRequest {
     /// 附件信息列表 — Attachment list
@@ -6089,7 +6111,7 @@ pub struct NotificationAttachmentInfoRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct NotificationOperatorInfoRequest {
     /// 运营商信息 — Operator information
@@ -6115,7 +6137,7 @@ pub struct NotificationOperatorInfoRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct NotificationStationInfoRequest {
     /// 充换电站信息 — Station information
@@ -6136,7 +6158,7 @@ pub struct NotificationStationInfoRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryStationsInfoRequest {
     /// 上次查询时间 — Last query time
@@ -6187,7 +6209,7 @@ pub struct QueryStationsInfoRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryStationsInfoResponse {
     /// 当前页数 — Current page
@@ -6231,7 +6253,7 @@ pub struct QueryStationsInfoResponse {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryStationChargeStatsRequest {
     /// 充电站ID — Station ID
@@ -6266,7 +6288,7 @@ pub struct QueryStationChargeStatsRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryStationChargeStatsResponse {
     /// 统计信息 — Station charging statistics
@@ -6287,7 +6309,7 @@ pub struct QueryStationChargeStatsResponse {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryStationDischargeStatsRequest {
     /// 充电站ID — Station ID
@@ -6322,7 +6344,7 @@ pub struct QueryStationDischargeStatsRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryStationDischargeStatsResponse {
     /// 统计信息 — Station discharging statistics
@@ -6346,7 +6368,7 @@ pub struct QueryStationDischargeStatsResponse {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryStationSwapStatsRequest {
     /// 充换电站ID — Station ID
@@ -6393,7 +6415,7 @@ pub struct QueryStationSwapStatsRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryStationSwapStatsResponse {
     /// 统计信息 — Station swap statistics
@@ -6419,7 +6441,7 @@ pub struct QueryStationSwapStatsResponse {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct NotificationStationStatusRequest {
     /// 充电设备接口状态 — Connector status
@@ -6440,7 +6462,7 @@ pub struct NotificationStationStatusRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryStationsStatusRequest {
     /// 充电站ID列表 — Station IDs
@@ -6465,7 +6487,7 @@ pub struct QueryStationsStatusRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryStationsStatusResponse {
     /// 充电站状态信息列表 — Station status list
@@ -6489,7 +6511,7 @@ pub struct QueryStationsStatusResponse {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct NotificationSwapEquipmentStatusRequest {
     /// 换电设备仓位状态 — Swap-equipment bin status
@@ -6513,7 +6535,7 @@ pub struct NotificationSwapEquipmentStatusRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryTokenRequest {
     /// 运营商标识 — Operator ID
@@ -6547,7 +6569,7 @@ pub struct QueryTokenRequest {
     ::core::fmt::Debug,
     ::core::cmp::PartialEq,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub struct QueryTokenResponse {
     /// 运营商标识 — Operator ID

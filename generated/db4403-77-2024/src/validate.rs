@@ -6,266 +6,373 @@ impl ::chargespec_runtime::Validate for crate::types::ChargeOrderInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.order_no;
-            v.field("OrderNo", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(27),
-                    ::std::option::Option::Some(27),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OrderNo",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(27),
+                        ::std::option::Option::Some(27),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.operator_id;
-            v.field("OperatorID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_owner_id;
-            v.field("EquipmentOwnerID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentOwnerID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.station_id;
-            v.field("StationID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_id;
-            v.field("EquipmentID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(23),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(23),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.connector_id;
-            v.field("ConnectorID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ConnectorID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.license_plate {
-            v.field("LicensePlate", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(10),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "LicensePlate",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(10),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.vin {
-            v.field("VIN", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(17),
-                    ::std::option::Option::Some(17),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "VIN",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(17),
+                        ::std::option::Option::Some(17),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.start_time;
-            v.field("StartTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "StartTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.end_time;
-            v.field("EndTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "EndTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.total_power;
-            v.field("TotalPower", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "TotalPower",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.cusp_elect {
-            v.field("CuspElect", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "CuspElect",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.peak_elect {
-            v.field("PeakElect", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "PeakElect",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.flat_elect {
-            v.field("FlatElect", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "FlatElect",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.valley_elect {
-            v.field("ValleyElect", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ValleyElect",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.total_elec_money;
-            v.field("TotalElecMoney", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "TotalElecMoney",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.total_sevice_money;
-            v.field("TotalSeviceMoney", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "TotalSeviceMoney",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.total_money;
-            v.field("TotalMoney", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "TotalMoney",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.stop_reason;
-            v.field("StopReason", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "StopReason",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.sum_period {
-            v.field("SumPeriod", true, |v| {
-                v.int(
-                    *x,
-                    ::std::option::Option::Some(0),
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "SumPeriod",
+                true,
+                |v| {
+                    v.int(
+                        *x,
+                        ::std::option::Option::Some(0),
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.charge_details {
-            v.field("ChargeDetails", true, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "ChargeDetails",
+                true,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
         {
             let x = &self.push_time_stamp;
-            v.field("PushTimeStamp", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "PushTimeStamp",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.order_status {
-            v.field("OrderStatus", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "OrderStatus",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.charge_model {
-            v.field("ChargeModel", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "ChargeModel",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.meter_value_start {
-            v.field("MeterValueStart", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "MeterValueStart",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.meter_value_end {
-            v.field("MeterValueEnd", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "MeterValueEnd",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -273,83 +380,111 @@ impl ::chargespec_runtime::Validate for crate::types::ChargeDetail {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.detail_start_time;
-            v.field("DetailStartTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "DetailStartTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.detail_end_time;
-            v.field("DetailEndTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "DetailEndTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.elec_price;
-            v.field("ElecPrice", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(4),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ElecPrice",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(4),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.sevice_price;
-            v.field("SevicePrice", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(4),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "SevicePrice",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(4),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.detail_power;
-            v.field("DetailPower", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "DetailPower",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.detail_elec_money;
-            v.field("DetailElecMoney", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "DetailElecMoney",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.detail_sevice_money;
-            v.field("DetailSeviceMoney", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "DetailSeviceMoney",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -357,136 +492,192 @@ impl ::chargespec_runtime::Validate for crate::types::SwapOrderInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.order_no;
-            v.field("OrderNo", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(64),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OrderNo",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(64),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.operator_id;
-            v.field("OperatorID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.station_id;
-            v.field("StationID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_id;
-            v.field("EquipmentID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(23),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(23),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.license_plate {
-            v.field("LicensePlate", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(10),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "LicensePlate",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(10),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.vin {
-            v.field("VIN", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(17),
-                    ::std::option::Option::Some(17),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "VIN",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(17),
+                        ::std::option::Option::Some(17),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.swap_way {
-            v.field("SwapWay", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "SwapWay",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.order_status;
-            v.field("OrderStatus", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "OrderStatus",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.fail_reason {
-            v.field("FailReason", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(100),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "FailReason",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(100),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.vehicle_enter_time {
-            v.field("VehicleEnterTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "VehicleEnterTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.vehicle_leave_time {
-            v.field("VehicleLeaveTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "VehicleLeaveTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.start_time;
-            v.field("StartTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "StartTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.end_time;
-            v.field("EndTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "EndTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.in_battery_id {
-            v.field("InBatteryID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "InBatteryID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         } else if ::core::matches!(self.order_status.code(), 2) {
             v.absent(
                 "InBatteryID",
@@ -495,46 +686,62 @@ impl ::chargespec_runtime::Validate for crate::types::SwapOrderInfo {
             );
         }
         if let ::std::option::Option::Some(x) = &self.in_battery_soc {
-            v.field("InBatterySoc", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "InBatterySoc",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.in_battery_soe {
-            v.field("InBatterySoe", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "InBatterySoe",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.in_bin_id {
-            v.field("InBinID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "InBinID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.out_battery_id {
-            v.field("OutBatteryID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OutBatteryID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         } else if ::core::matches!(self.order_status.code(), 2) {
             v.absent(
                 "OutBatteryID",
@@ -543,101 +750,137 @@ impl ::chargespec_runtime::Validate for crate::types::SwapOrderInfo {
             );
         }
         if let ::std::option::Option::Some(x) = &self.out_battery_soc {
-            v.field("OutBatterySoc", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OutBatterySoc",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.out_battery_soe {
-            v.field("OutBatterySoe", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OutBatterySoe",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.out_bin_id {
-            v.field("OutBinID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OutBinID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.swap_electricity {
-            v.field("SwapElectricity", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "SwapElectricity",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.mileage {
-            v.field("Mileage", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "Mileage",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.total_elec_money {
-            v.field("TotalElecMoney", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "TotalElecMoney",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.total_sevice_money {
-            v.field("TotalSeviceMoney", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "TotalSeviceMoney",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.total_money {
-            v.field("TotalMoney", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "TotalMoney",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.push_time_stamp;
-            v.field("PushTimeStamp", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "PushTimeStamp",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
     }
 }
@@ -645,20 +888,28 @@ impl ::chargespec_runtime::Validate for crate::types::OrderConfirm {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.order_no;
-            v.field("OrderNo", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(64),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OrderNo",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(64),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.confirm_result;
-            v.field("ConfirmResult", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "ConfirmResult",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
     }
 }
@@ -666,159 +917,219 @@ impl ::chargespec_runtime::Validate for crate::types::OperatorInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.operator_id;
-            v.field("OperatorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.operator_name;
-            v.field("OperatorName", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(64),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorName",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(64),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.operator_tel1;
-            v.field("OperatorTel1", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorTel1",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.operator_tel2 {
-            v.field("OperatorTel2", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorTel2",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.operator_reg_address {
-            v.field("OperatorRegAddress", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(64),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorRegAddress",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(64),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.operator_note {
-            v.field("OperatorNote", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(255),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorNote",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(255),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.credit_code {
-            v.field("CreditCode", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(18),
-                    ::std::option::Option::Some(18),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "CreditCode",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(18),
+                        ::std::option::Option::Some(18),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.legal_person {
-            v.field("LegalPerson", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "LegalPerson",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.legal_person_tel {
-            v.field("LegalPersonTel", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "LegalPersonTel",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.contact_person;
-            v.field("ContactPerson", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ContactPerson",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.contact_tel;
-            v.field("ContactTel", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ContactTel",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.contact_email {
-            v.field("ContactEmail", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(64),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ContactEmail",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(64),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.safety_principal;
-            v.field("SafetyPrincipal", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "SafetyPrincipal",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.safety_principal_tel;
-            v.field("SafetyPrincipalTel", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "SafetyPrincipalTel",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.found_date {
-            v.field("FoundDate", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "FoundDate",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
     }
 }
@@ -826,287 +1137,421 @@ impl ::chargespec_runtime::Validate for crate::types::StationInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.operator_id;
-            v.field("OperatorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_owner_id;
-            v.field("EquipmentOwnerID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentOwnerID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.station_name;
-            v.field("StationName", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(50),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationName",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(50),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.country_code;
-            v.field("CountryCode", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "CountryCode",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.area_code;
-            v.field("AreaCode", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "AreaCode",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.address;
-            v.field("Address", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(200),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "Address",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(200),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.station_tel;
-            v.field("StationTel", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(11),
-                    ::std::option::Option::Some(11),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationTel",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(11),
+                        ::std::option::Option::Some(11),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.service_tel;
-            v.field("ServiceTel", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(30),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ServiceTel",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(30),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.station_type;
-            v.field("StationType", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "StationType",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.station_status;
-            v.field("StationStatus", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "StationStatus",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.station_lng;
-            v.field("StationLng", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(6),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationLng",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(6),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.station_lat;
-            v.field("StationLat", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(6),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationLat",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(6),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.site_guide {
-            v.field("SiteGuide", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(100),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "SiteGuide",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(100),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.construction;
-            v.field("Construction", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "Construction",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.match_cars {
-            v.field("MatchCars", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(100),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "MatchCars",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(100),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.park_info {
-            v.field("ParkInfo", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(100),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ParkInfo",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(100),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.busine_hours {
-            v.field("BusineHours", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(100),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "BusineHours",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(100),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.electricity_fee {
-            v.field("ElectricityFee", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(256),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ElectricityFee",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(256),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.service_fee {
-            v.field("ServiceFee", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(256),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ServiceFee",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(256),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.park_fee {
-            v.field("ParkFee", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(100),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ParkFee",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(100),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.payment {
-            v.field("Payment", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "Payment",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.support_order {
-            v.field("SupportOrder", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "SupportOrder",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.remark {
-            v.field("Remark", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(100),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "Remark",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(100),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.open_all_day {
-            v.field("OpenAllDay", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "OpenAllDay",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.park_free {
-            v.field("ParkFree", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "ParkFree",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.oprator_type;
-            v.field("OpratorType", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "OpratorType",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.equipment_infos {
-            v.field("EquipmentInfos", false, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "EquipmentInfos",
+                false,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
         {
             let x = &self.station_classification;
-            v.field("StationClassification", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "StationClassification",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.general_application_type {
-            v.field("GeneralApplicationType", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "GeneralApplicationType",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         } else if ::core::matches!(self.station_classification.code(), 2 | 3) {
             v.absent(
                 "GeneralApplicationType",
                 true,
-                ::chargespec_runtime::Rule::RequiredWhen("StationClassification ∈ {2, 3}"),
+                ::chargespec_runtime::Rule::RequiredWhen(
+                    "StationClassification ∈ {2, 3}",
+                ),
             );
         }
         if let ::std::option::Option::Some(x) = &self.swap_station_type {
-            v.field("SwapStationType", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "SwapStationType",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         } else if ::core::matches!(self.station_classification.code(), 2 | 3) {
             v.absent(
                 "SwapStationType",
                 true,
-                ::chargespec_runtime::Rule::RequiredWhen("StationClassification ∈ {2, 3}"),
+                ::chargespec_runtime::Rule::RequiredWhen(
+                    "StationClassification ∈ {2, 3}",
+                ),
             );
         }
-        if self.channel_num.is_none() && ::core::matches!(self.station_classification.code(), 2 | 3)
+        if self.channel_num.is_none()
+            && ::core::matches!(self.station_classification.code(), 2 | 3)
         {
             v.absent(
                 "ChannelNum",
                 true,
-                ::chargespec_runtime::Rule::RequiredWhen("StationClassification ∈ {2, 3}"),
+                ::chargespec_runtime::Rule::RequiredWhen(
+                    "StationClassification ∈ {2, 3}",
+                ),
             );
         }
         if self.position_num.is_none()
@@ -1115,61 +1560,96 @@ impl ::chargespec_runtime::Validate for crate::types::StationInfo {
             v.absent(
                 "PositionNum",
                 true,
-                ::chargespec_runtime::Rule::RequiredWhen("StationClassification ∈ {2, 3}"),
+                ::chargespec_runtime::Rule::RequiredWhen(
+                    "StationClassification ∈ {2, 3}",
+                ),
             );
         }
         if let ::std::option::Option::Some(x) = &self.rated_capacity {
-            v.field("RatedCapacity", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "RatedCapacity",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.swap_fee {
-            v.field("SwapFee", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(256),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "SwapFee",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(256),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.video_monitor {
-            v.field("VideoMonitor", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "VideoMonitor",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.have_person {
-            v.field("HavePerson", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "HavePerson",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.land_ownership {
-            v.field("LandOwnership", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "LandOwnership",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.land_use_type {
-            v.field("LandUseType", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "LandUseType",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.swap_equipment_infos {
-            v.field("SwapEquipmentInfos", true, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "SwapEquipmentInfos",
+                true,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         } else if ::core::matches!(self.station_classification.code(), 2 | 3) {
             v.absent(
                 "SwapEquipmentInfos",
                 true,
-                ::chargespec_runtime::Rule::RequiredWhen("StationClassification ∈ {2, 3}"),
+                ::chargespec_runtime::Rule::RequiredWhen(
+                    "StationClassification ∈ {2, 3}",
+                ),
             );
         }
     }
@@ -1178,126 +1658,181 @@ impl ::chargespec_runtime::Validate for crate::types::EquipmentInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.equipment_id;
-            v.field("EquipmentID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(23),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(23),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.manufacturer_id;
-            v.field("ManufacturerID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ManufacturerID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.manufacturer_name {
-            v.field("ManufacturerName", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(30),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ManufacturerName",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(30),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_model;
-            v.field("EquipmentModel", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentModel",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.production_date {
-            v.field("ProductionDate", false, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "ProductionDate",
+                false,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_type;
-            v.field("EquipmentType", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "EquipmentType",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.equipment_lng {
-            v.field("EquipmentLng", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(6),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentLng",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(6),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.equipment_lat {
-            v.field("EquipmentLat", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(6),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentLat",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(6),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_name;
-            v.field("EquipmentName", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(30),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentName",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(30),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.power;
-            v.field("Power", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "Power",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_status;
-            v.field("EquipmentStatus", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "EquipmentStatus",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.new_national_standard;
-            v.field("NewNationalStandard", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "NewNationalStandard",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.connector_infos;
-            v.field("ConnectorInfos", false, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "ConnectorInfos",
+                false,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -1305,59 +1840,83 @@ impl ::chargespec_runtime::Validate for crate::types::ConnectorInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.connector_id;
-            v.field("ConnectorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ConnectorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.connector_name;
-            v.field("ConnectorName", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(30),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ConnectorName",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(30),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.connector_type;
-            v.field("ConnectorType", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "ConnectorType",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.power;
-            v.field("Power", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "Power",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.park_no {
-            v.field("ParkNo", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(10),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ParkNo",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(10),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.bms_power_type;
-            v.field("BMSPowerType", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "BMSPowerType",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
     }
 }
@@ -1365,127 +1924,182 @@ impl ::chargespec_runtime::Validate for crate::types::SwapEquipmentInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.equipment_id;
-            v.field("EquipmentID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(23),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(23),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_name;
-            v.field("EquipmentName", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(30),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentName",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(30),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.manufacturer_id {
-            v.field("ManufacturerID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ManufacturerID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.manufacturer_name {
-            v.field("ManufacturerName", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(30),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ManufacturerName",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(30),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.equipment_model {
-            v.field("EquipmentModel", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentModel",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.production_date {
-            v.field("ProductionDate", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "ProductionDate",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.swap_mode;
-            v.field("SwapMode", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "SwapMode",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.equipment_status;
-            v.field("EquipmentStatus", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "EquipmentStatus",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.power;
-            v.field("Power", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "Power",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.match_cars {
-            v.field("MatchCars", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(100),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "MatchCars",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(100),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.equipment_lng {
-            v.field("EquipmentLng", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(6),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentLng",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(6),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.equipment_lat {
-            v.field("EquipmentLat", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(6),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentLat",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(6),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.bin_infos {
-            v.field("BinInfos", true, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "BinInfos",
+                true,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -1493,35 +2107,47 @@ impl ::chargespec_runtime::Validate for crate::types::BinInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.bin_id;
-            v.field("BinID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "BinID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.bin_name {
-            v.field("BinName", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(30),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "BinName",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(30),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.power {
-            v.field("Power", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "Power",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -1529,45 +2155,69 @@ impl ::chargespec_runtime::Validate for crate::types::ConnectorStatusInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.connector_id;
-            v.field("ConnectorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ConnectorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.status;
-            v.field("Status", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "Status",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.park_status {
-            v.field("ParkStatus", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "ParkStatus",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.lock_status {
-            v.field("LockStatus", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "LockStatus",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.soc {
-            v.field("SOC", false, |v| {
-                v.int(
-                    *x,
-                    ::std::option::Option::Some(0),
-                    ::std::option::Option::Some(100),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "SOC",
+                false,
+                |v| {
+                    v.int(
+                        *x,
+                        ::std::option::Option::Some(0),
+                        ::std::option::Option::Some(100),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.connector_lock {
-            v.field("ConnectorLock", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "ConnectorLock",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
     }
 }
@@ -1575,22 +2225,33 @@ impl ::chargespec_runtime::Validate for crate::types::StationStatusInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.connector_status_infos;
-            v.field("ConnectorStatusInfos", false, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "ConnectorStatusInfos",
+                false,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -1598,41 +2259,57 @@ impl ::chargespec_runtime::Validate for crate::types::SwapEquipmentStatusInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.equipment_id;
-            v.field("EquipmentID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(23),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(23),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.bin_id;
-            v.field("BinID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "BinID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.status;
-            v.field("Status", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "Status",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.soc {
-            v.field("SOC", true, |v| {
-                v.int(
-                    *x,
-                    ::std::option::Option::Some(0),
-                    ::std::option::Option::Some(100),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "SOC",
+                true,
+                |v| {
+                    v.int(
+                        *x,
+                        ::std::option::Option::Some(0),
+                        ::std::option::Option::Some(100),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -1640,54 +2317,77 @@ impl ::chargespec_runtime::Validate for crate::types::StationChargeStats {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.start_time;
-            v.field("StartTime", false, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "StartTime",
+                false,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.end_time;
-            v.field("EndTime", false, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "EndTime",
+                false,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.station_charge_electricity;
-            v.field("StationChargeElectricity", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationChargeElectricity",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_charge_stats_infos;
-            v.field("EquipmentChargeStatsInfos", false, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "EquipmentChargeStatsInfos",
+                false,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -1695,34 +2395,49 @@ impl ::chargespec_runtime::Validate for crate::types::EquipmentChargeStatsInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.equipment_id;
-            v.field("EquipmentID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(23),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(23),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_charge_electricity;
-            v.field("EquipmentChargeElectricity", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentChargeElectricity",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.connector_charge_stats_infos;
-            v.field("ConnectorChargeStatsInfos", false, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "ConnectorChargeStatsInfos",
+                false,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -1730,26 +2445,34 @@ impl ::chargespec_runtime::Validate for crate::types::ConnectorChargeStatsInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.connector_id;
-            v.field("ConnectorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ConnectorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.connector_charge_electricity;
-            v.field("ConnectorChargeElectricity", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ConnectorChargeElectricity",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -1757,54 +2480,77 @@ impl ::chargespec_runtime::Validate for crate::types::StationDischargeStats {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.start_time;
-            v.field("StartTime", false, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "StartTime",
+                false,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.end_time;
-            v.field("EndTime", false, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "EndTime",
+                false,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.station_discharge_electricity;
-            v.field("StationDischargeElectricity", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationDischargeElectricity",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_discharge_stats_infos;
-            v.field("EquipmentDischargeStatsInfos", false, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "EquipmentDischargeStatsInfos",
+                false,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -1812,34 +2558,49 @@ impl ::chargespec_runtime::Validate for crate::types::EquipmentDischargeStatsInf
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.equipment_id;
-            v.field("EquipmentID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(23),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(23),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_discharge_electricity;
-            v.field("EquipmentDischargeElectricity", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentDischargeElectricity",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.connector_discharge_stats_infos;
-            v.field("ConnectorDischargeStatsInfos", false, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "ConnectorDischargeStatsInfos",
+                false,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -1847,26 +2608,34 @@ impl ::chargespec_runtime::Validate for crate::types::ConnectorDischargeStatsInf
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.connector_id;
-            v.field("ConnectorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ConnectorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.connector_discharge_electricity;
-            v.field("ConnectorDischargeElectricity", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ConnectorDischargeElectricity",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -1874,64 +2643,91 @@ impl ::chargespec_runtime::Validate for crate::types::StationSwapStats {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.start_time;
-            v.field("StartTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "StartTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.end_time;
-            v.field("EndTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "EndTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.station_swap_electricity;
-            v.field("StationSwapElectricity", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationSwapElectricity",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.station_charge_electricity {
-            v.field("StationChargeElectricity", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationChargeElectricity",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.equipment_swap_stats_infos {
-            v.field("EquipmentSwapStatsInfos", true, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "EquipmentSwapStatsInfos",
+                true,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -1939,25 +2735,33 @@ impl ::chargespec_runtime::Validate for crate::types::EquipmentSwapStatsInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.equipment_id;
-            v.field("EquipmentID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(23),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(23),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.equipment_swap_electricity {
-            v.field("EquipmentSwapElectricity", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentSwapElectricity",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -1965,60 +2769,88 @@ impl ::chargespec_runtime::Validate for crate::types::DisEquipmentStatusInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.operator_id;
-            v.field("OperatorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.disequipment_id;
-            v.field("DisequipmentID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "DisequipmentID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.feed_state;
-            v.field("FeedState", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "FeedState",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.smok_alam1;
-            v.field("SmokAlam1", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "SmokAlam1",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.smok_alam2;
-            v.field("SmokAlam2", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "SmokAlam2",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.tran_over_tem_alam;
-            v.field("TranOverTemAlam", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "TranOverTemAlam",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
     }
 }
@@ -2026,83 +2858,115 @@ impl ::chargespec_runtime::Validate for crate::types::DisEquipmentInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.operator_id;
-            v.field("OperatorID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.disequipment_id;
-            v.field("DisequipmentID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "DisequipmentID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.production_date {
-            v.field("ProductionDate", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "ProductionDate",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.rated_in_voltage {
-            v.field("RatedInVoltage", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "RatedInVoltage",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.rated_out_voltage {
-            v.field("RatedOutVoltage", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "RatedOutVoltage",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.rated_power {
-            v.field("RatedPower", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "RatedPower",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.status {
-            v.field("Status", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "Status",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
     }
 }
@@ -2110,118 +2974,170 @@ impl ::chargespec_runtime::Validate for crate::types::AlarmInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.operator_id;
-            v.field("OperatorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_owner_id;
-            v.field("EquipmentOwnerID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentOwnerID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.station_name;
-            v.field("StationName", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(50),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationName",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(50),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_id;
-            v.field("EquipmentID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(23),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(23),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.connector_id;
-            v.field("ConnectorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ConnectorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.alarm_status;
-            v.field("AlarmStatus", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "AlarmStatus",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.alarm_code;
-            v.field("AlarmCode", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "AlarmCode",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.alarm_type;
-            v.field("AlarmType", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "AlarmType",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.alarm_level;
-            v.field("AlarmLevel", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "AlarmLevel",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.alarm_time;
-            v.field("AlarmTime", false, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "AlarmTime",
+                false,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.note_string {
-            v.field("NoteString", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(255),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "NoteString",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(255),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.bms_info {
-            v.field("BmsInfo", false, |v| {
-                ::chargespec_runtime::Validate::validate_into(x, v);
-            });
+            v.field(
+                "BmsInfo",
+                false,
+                |v| {
+                    ::chargespec_runtime::Validate::validate_into(x, v);
+                },
+            );
         }
     }
 }
@@ -2229,218 +3145,298 @@ impl ::chargespec_runtime::Validate for crate::types::BmsInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.bms_code;
-            v.field("BMSCode", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(50),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "BMSCode",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(50),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.bms_ver;
-            v.field("BMSVer", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(50),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "BMSVer",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(50),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.max_charge_current;
-            v.field("MaxChargeCurrent", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(10),
-                );
-            });
+            v.field(
+                "MaxChargeCurrent",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(10),
+                    );
+                },
+            );
         }
         {
             let x = &self.max_charge_cell_voltage;
-            v.field("MaxChargeCellVoltage", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(10),
-                );
-            });
+            v.field(
+                "MaxChargeCellVoltage",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(10),
+                    );
+                },
+            );
         }
         {
             let x = &self.max_temp;
-            v.field("MaxTemp", false, |v| {
-                v.int(
-                    *x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(10),
-                );
-            });
+            v.field(
+                "MaxTemp",
+                false,
+                |v| {
+                    v.int(
+                        *x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(10),
+                    );
+                },
+            );
         }
         {
             let x = &self.rated_capacity;
-            v.field("RatedCapacity", false, |v| {
-                v.int(
-                    *x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(10),
-                );
-            });
+            v.field(
+                "RatedCapacity",
+                false,
+                |v| {
+                    v.int(
+                        *x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(10),
+                    );
+                },
+            );
         }
         {
             let x = &self.tatal_voltage;
-            v.field("TatalVoltage", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(10),
-                );
-            });
+            v.field(
+                "TatalVoltage",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(10),
+                    );
+                },
+            );
         }
         {
             let x = &self.total_current;
-            v.field("TotalCurrent", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(10),
-                );
-            });
+            v.field(
+                "TotalCurrent",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(10),
+                    );
+                },
+            );
         }
         {
             let x = &self.soc;
-            v.field("Soc", false, |v| {
-                v.int(
-                    *x,
-                    ::std::option::Option::Some(0),
-                    ::std::option::Option::Some(100),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "Soc",
+                false,
+                |v| {
+                    v.int(
+                        *x,
+                        ::std::option::Option::Some(0),
+                        ::std::option::Option::Some(100),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.voltage_h;
-            v.field("VoltageH", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(10),
-                );
-            });
+            v.field(
+                "VoltageH",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(10),
+                    );
+                },
+            );
         }
         {
             let x = &self.voltage_l;
-            v.field("VoltageL", false, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(10),
-                );
-            });
+            v.field(
+                "VoltageL",
+                false,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(10),
+                    );
+                },
+            );
         }
         {
             let x = &self.tempture_h;
-            v.field("TemptureH", false, |v| {
-                v.int(
-                    *x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(10),
-                );
-            });
+            v.field(
+                "TemptureH",
+                false,
+                |v| {
+                    v.int(
+                        *x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(10),
+                    );
+                },
+            );
         }
         {
             let x = &self.tempture_l;
-            v.field("TemptureL", false, |v| {
-                v.int(
-                    *x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(10),
-                );
-            });
+            v.field(
+                "TemptureL",
+                false,
+                |v| {
+                    v.int(
+                        *x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(10),
+                    );
+                },
+            );
         }
         {
             let x = &self.start_charging_time;
-            v.field("StartChargingTime", false, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "StartChargingTime",
+                false,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
     }
 }
 impl ::chargespec_runtime::Validate for crate::types::BatteryProcessInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         if let ::std::option::Option::Some(x) = &self.connector_id {
-            v.field("ConnectorID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ConnectorID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.equipment_id {
-            v.field("EquipmentID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(23),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(23),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.bin_id {
-            v.field("BinID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "BinID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.battery_box_id {
-            v.field("BatteryBoxID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "BatteryBoxID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.status;
-            v.field("Status", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "Status",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.bms_info;
-            v.field("BmsInfo", false, |v| {
-                ::chargespec_runtime::Validate::validate_into(x, v);
-            });
+            v.field(
+                "BmsInfo",
+                false,
+                |v| {
+                    ::chargespec_runtime::Validate::validate_into(x, v);
+                },
+            );
         }
         {
             let groups: [(bool, bool); 2] = [
@@ -2474,33 +3470,48 @@ impl ::chargespec_runtime::Validate for crate::types::SwapEquipmentBatteryBoxSta
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_id;
-            v.field("EquipmentID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(23),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(23),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.battery_box_status_infos;
-            v.field("BatteryBoxStatusInfos", true, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "BatteryBoxStatusInfos",
+                true,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -2508,24 +3519,32 @@ impl ::chargespec_runtime::Validate for crate::types::BatteryBoxStatusInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.bin_id;
-            v.field("BinID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "BinID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.battery_box_id {
-            v.field("BatteryBoxID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "BatteryBoxID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         } else if !::core::matches!(self.battery_box_status.code(), 6) {
             v.absent(
                 "BatteryBoxID",
@@ -2535,25 +3554,37 @@ impl ::chargespec_runtime::Validate for crate::types::BatteryBoxStatusInfo {
         }
         {
             let x = &self.battery_box_status;
-            v.field("BatteryBoxStatus", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "BatteryBoxStatus",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.connect_status {
-            v.field("ConnectStatus", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "ConnectStatus",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.soc {
-            v.field("Soc", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::Some(0f64),
-                    ::std::option::Option::Some(100f64),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "Soc",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::Some(0f64),
+                        ::std::option::Option::Some(100f64),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         } else if !::core::matches!(self.battery_box_status.code(), 6) {
             v.absent(
                 "Soc",
@@ -2562,117 +3593,165 @@ impl ::chargespec_runtime::Validate for crate::types::BatteryBoxStatusInfo {
             );
         }
         if let ::std::option::Option::Some(x) = &self.soh {
-            v.field("Soh", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::Some(0f64),
-                    ::std::option::Option::Some(100f64),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "Soh",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::Some(0f64),
+                        ::std::option::Option::Some(100f64),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.soe {
-            v.field("Soe", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "Soe",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.total_voltage {
-            v.field("TotalVoltage", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "TotalVoltage",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.total_current {
-            v.field("TotalCurrent", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "TotalCurrent",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.voltage_h {
-            v.field("VoltageH", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "VoltageH",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.voltage_l {
-            v.field("VoltageL", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(2),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "VoltageL",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(2),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.tempture_h {
-            v.field("TemptureH", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "TemptureH",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.tempture_l {
-            v.field("TemptureL", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "TemptureL",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(1),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.fault_status {
-            v.field("FaultStatus", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "FaultStatus",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.alarm_status {
-            v.field("AlarmStatus", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "AlarmStatus",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.fault_code {
-            v.field("FaultCode", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "FaultCode",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.status_time;
-            v.field("StatusTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "StatusTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
     }
 }
@@ -2680,79 +3759,111 @@ impl ::chargespec_runtime::Validate for crate::types::EventInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.operator_id;
-            v.field("OperatorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.equipment_owner_id;
-            v.field("EquipmentOwnerID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentOwnerID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.station_name;
-            v.field("StationName", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(50),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationName",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(50),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.event_type;
-            v.field("EventType", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "EventType",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.event_code;
-            v.field("EventCode", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "EventCode",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.event_time;
-            v.field("EventTime", false, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "EventTime",
+                false,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.note_string {
-            v.field("NoteString", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(255),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "NoteString",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(255),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -2760,42 +3871,61 @@ impl ::chargespec_runtime::Validate for crate::types::StationProblemStats {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.start_time;
-            v.field("StartTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "StartTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.end_time;
-            v.field("EndTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "EndTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.problem_stats_infos;
-            v.field("ProblemStatsInfos", true, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "ProblemStatsInfos",
+                true,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -2803,9 +3933,13 @@ impl ::chargespec_runtime::Validate for crate::types::ProblemStatsInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.problem_code;
-            v.field("ProblemCode", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "ProblemCode",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
     }
 }
@@ -2813,133 +3947,189 @@ impl ::chargespec_runtime::Validate for crate::types::ProblemInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.problem_id;
-            v.field("ProblemID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ProblemID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.operator_id;
-            v.field("OperatorID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.station_id;
-            v.field("StationID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.equipment_id {
-            v.field("EquipmentID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(23),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(23),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.connector_id {
-            v.field("ConnectorID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ConnectorID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.problem_source;
-            v.field("ProblemSource", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "ProblemSource",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.problem_code;
-            v.field("ProblemCode", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "ProblemCode",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.problem_describe {
-            v.field("ProblemDescribe", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(255),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ProblemDescribe",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(255),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.occur_time;
-            v.field("OccurTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "OccurTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.handle_status;
-            v.field("HandleStatus", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "HandleStatus",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.handle_time {
-            v.field("HandleTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "HandleTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.handle_result {
-            v.field("HandleResult", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(255),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "HandleResult",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(255),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.principal {
-            v.field("Principal", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "Principal",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.phone {
-            v.field("Phone", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "Phone",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -2947,83 +4137,115 @@ impl ::chargespec_runtime::Validate for crate::types::VideoInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.camera_id;
-            v.field("CameraID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "CameraID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.camera_name;
-            v.field("CameraName", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(50),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "CameraName",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(50),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.equipment_id {
-            v.field("EquipmentID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(23),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(23),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.camera_lng {
-            v.field("CameraLng", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(6),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "CameraLng",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(6),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.camera_lat {
-            v.field("CameraLat", true, |v| {
-                v.decimal(
-                    x,
-                    ::std::option::Option::Some(6),
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "CameraLat",
+                true,
+                |v| {
+                    v.decimal(
+                        x,
+                        ::std::option::Option::Some(6),
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.camera_ip {
-            v.field("CameraIP", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(39),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "CameraIP",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(39),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.camera_status;
-            v.field("CameraStatus", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "CameraStatus",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.video_url {
-            v.field("VideoUrl", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(512),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "VideoUrl",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(512),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         } else if ::core::matches!(self.camera_status.code(), 1) {
             v.absent(
                 "VideoUrl",
@@ -3032,18 +4254,26 @@ impl ::chargespec_runtime::Validate for crate::types::VideoInfo {
             );
         }
         if let ::std::option::Option::Some(x) = &self.stream_protocol {
-            v.field("StreamProtocol", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "StreamProtocol",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.url_expire_time {
-            v.field("UrlExpireTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "UrlExpireTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
     }
 }
@@ -3051,118 +4281,166 @@ impl ::chargespec_runtime::Validate for crate::types::AttachmentInfo {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.attachment_id;
-            v.field("AttachmentID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "AttachmentID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.owner_type;
-            v.field("OwnerType", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "OwnerType",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.owner_id;
-            v.field("OwnerID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OwnerID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.attachment_type;
-            v.field("AttachmentType", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "AttachmentType",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.file_name;
-            v.field("FileName", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(100),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "FileName",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(100),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.file_format;
-            v.field("FileFormat", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(10),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "FileFormat",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(10),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.file_url;
-            v.field("FileUrl", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(512),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "FileUrl",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(512),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.file_hash {
-            v.field("FileHash", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(64),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "FileHash",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(64),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.valid_start_date {
-            v.field("ValidStartDate", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "ValidStartDate",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.valid_end_date {
-            v.field("ValidEndDate", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "ValidEndDate",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.upload_time;
-            v.field("UploadTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "UploadTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.remark {
-            v.field("Remark", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(255),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "Remark",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(255),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -3170,9 +4448,13 @@ impl ::chargespec_runtime::Validate for crate::types::PushAck {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.status;
-            v.field("Status", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "Status",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
     }
 }
@@ -3180,60 +4462,84 @@ impl ::chargespec_runtime::Validate for crate::types::KeyEnvelope {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.operator_id;
-            v.field("OperatorID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.envelope_algorithm;
-            v.field("EnvelopeAlgorithm", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "EnvelopeAlgorithm",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.encrypted_key;
-            v.field("EncryptedKey", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(1024),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EncryptedKey",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(1024),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.effective_time;
-            v.field("EffectiveTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "EffectiveTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.expire_time {
-            v.field("ExpireTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "ExpireTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.public_key_id {
-            v.field("PublicKeyID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(64),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "PublicKeyID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(64),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -3241,46 +4547,66 @@ impl ::chargespec_runtime::Validate for crate::types::RequestEnvelope {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.operator_id;
-            v.field("OperatorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.time_stamp;
-            v.field("TimeStamp", false, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::CompactDateTime::FORMAT,
-                );
-            });
+            v.field(
+                "TimeStamp",
+                false,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::CompactDateTime::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.seq;
-            v.field("Seq", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(4),
-                    ::std::option::Option::Some(4),
-                    ::std::option::Option::Some(::chargespec_runtime::validate::Charset::Digits),
-                );
-            });
+            v.field(
+                "Seq",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(4),
+                        ::std::option::Option::Some(4),
+                        ::std::option::Option::Some(
+                            ::chargespec_runtime::validate::Charset::Digits,
+                        ),
+                    );
+                },
+            );
         }
         {
             let x = &self.sig;
-            v.field("Sig", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::Some(::chargespec_runtime::validate::Charset::UpperHex),
-                );
-            });
+            v.field(
+                "Sig",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::Some(
+                            ::chargespec_runtime::validate::Charset::UpperHex,
+                        ),
+                    );
+                },
+            );
         }
     }
 }
@@ -3288,54 +4614,76 @@ impl ::chargespec_runtime::Validate for crate::types::ResponseEnvelope {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.ret;
-            v.field("Ret", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "Ret",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.sig;
-            v.field("Sig", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::Some(::chargespec_runtime::validate::Charset::UpperHex),
-                );
-            });
+            v.field(
+                "Sig",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::Some(
+                            ::chargespec_runtime::validate::Charset::UpperHex,
+                        ),
+                    );
+                },
+            );
         }
     }
 }
 impl ::chargespec_runtime::Validate for crate::types::QueryAlarmInfoRequest {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         if let ::std::option::Option::Some(x) = &self.station_id {
-            v.field("StationID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.operator_id {
-            v.field("OperatorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.equipment_id {
-            v.field("EquipmentID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(23),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(23),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -3343,11 +4691,18 @@ impl ::chargespec_runtime::Validate for crate::types::QueryAlarmInfoResponse {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.alarm_infos;
-            v.field("AlarmInfos", false, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "AlarmInfos",
+                false,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -3355,45 +4710,64 @@ impl ::chargespec_runtime::Validate for crate::types::NotificationAlarmInfoReque
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.alarm_infos;
-            v.field("AlarmInfos", false, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "AlarmInfos",
+                false,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
 impl ::chargespec_runtime::Validate for crate::types::QueryBmsInfoRequest {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         if let ::std::option::Option::Some(x) = &self.connector_id {
-            v.field("ConnectorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "ConnectorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.equipment_id {
-            v.field("EquipmentID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(23),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(23),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.bin_id {
-            v.field("BinID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "BinID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -3401,24 +4775,32 @@ impl ::chargespec_runtime::Validate for crate::types::QueryBatteryBoxStatusReque
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.equipment_id {
-            v.field("EquipmentID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(23),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(23),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -3426,34 +4808,46 @@ impl ::chargespec_runtime::Validate for crate::types::QueryChargeOrderInfoReques
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.start_time;
-            v.field("StartTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "StartTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.end_time;
-            v.field("EndTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "EndTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
     }
 }
@@ -3461,11 +4855,18 @@ impl ::chargespec_runtime::Validate for crate::types::QueryChargeOrderInfoRespon
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.charge_order_infos;
-            v.field("ChargeOrderInfos", true, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "ChargeOrderInfos",
+                true,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -3473,34 +4874,46 @@ impl ::chargespec_runtime::Validate for crate::types::QuerySwapOrderInfoRequest 
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.start_time;
-            v.field("StartTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "StartTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.end_time;
-            v.field("EndTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "EndTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
     }
 }
@@ -3508,11 +4921,18 @@ impl ::chargespec_runtime::Validate for crate::types::QuerySwapOrderInfoResponse
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.swap_order_infos;
-            v.field("SwapOrderInfos", true, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "SwapOrderInfos",
+                true,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -3522,24 +4942,32 @@ impl ::chargespec_runtime::Validate for crate::types::QueryFrequencyRequest {
 impl ::chargespec_runtime::Validate for crate::types::QueryEventInfoRequest {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         if let ::std::option::Option::Some(x) = &self.station_id {
-            v.field("StationID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.operator_id {
-            v.field("OperatorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -3547,11 +4975,18 @@ impl ::chargespec_runtime::Validate for crate::types::QueryEventInfoResponse {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.event_infos;
-            v.field("EventInfos", false, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "EventInfos",
+                false,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -3559,91 +4994,131 @@ impl ::chargespec_runtime::Validate for crate::types::NotificationEventInfoReque
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.event_infos;
-            v.field("EventInfos", false, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "EventInfos",
+                false,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
-impl ::chargespec_runtime::Validate for crate::types::QueryDisequipmentstatusInfoRequest {
+impl ::chargespec_runtime::Validate
+for crate::types::QueryDisequipmentstatusInfoRequest {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         if let ::std::option::Option::Some(x) = &self.station_id {
-            v.field("StationID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.operator_id {
-            v.field("OperatorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.disequipment_id {
-            v.field("DisequipmentID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "DisequipmentID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
-impl ::chargespec_runtime::Validate for crate::types::QueryDisequipmentstatusInfoResponse {
+impl ::chargespec_runtime::Validate
+for crate::types::QueryDisequipmentstatusInfoResponse {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.dis_equipment_status_infos;
-            v.field("DisEquipmentStatusInfos", false, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "DisEquipmentStatusInfos",
+                false,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
 impl ::chargespec_runtime::Validate for crate::types::QueryProblemStatsRequest {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         if let ::std::option::Option::Some(x) = &self.station_id {
-            v.field("StationID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.start_time;
-            v.field("StartTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "StartTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.end_time;
-            v.field("EndTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "EndTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
     }
 }
@@ -3651,11 +5126,18 @@ impl ::chargespec_runtime::Validate for crate::types::NotificationProblemInfoReq
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.problem_infos;
-            v.field("ProblemInfos", true, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "ProblemInfos",
+                true,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -3663,24 +5145,32 @@ impl ::chargespec_runtime::Validate for crate::types::QueryVideoInfoRequest {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.camera_id {
-            v.field("CameraID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(32),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "CameraID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(32),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -3688,22 +5178,33 @@ impl ::chargespec_runtime::Validate for crate::types::QueryVideoInfoResponse {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.video_infos;
-            v.field("VideoInfos", true, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "VideoInfos",
+                true,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -3711,29 +5212,41 @@ impl ::chargespec_runtime::Validate for crate::types::QueryAttachmentInfoRequest
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.owner_type;
-            v.field("OwnerType", true, |v| {
-                v.code(x);
-            });
+            v.field(
+                "OwnerType",
+                true,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         {
             let x = &self.owner_id;
-            v.field("OwnerID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(26),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OwnerID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(26),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         if let ::std::option::Option::Some(x) = &self.last_query_time {
-            v.field("LastQueryTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "LastQueryTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
     }
 }
@@ -3741,11 +5254,18 @@ impl ::chargespec_runtime::Validate for crate::types::QueryAttachmentInfoRespons
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.attachment_infos;
-            v.field("AttachmentInfos", true, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "AttachmentInfos",
+                true,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -3753,11 +5273,18 @@ impl ::chargespec_runtime::Validate for crate::types::NotificationAttachmentInfo
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.attachment_infos;
-            v.field("AttachmentInfos", true, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "AttachmentInfos",
+                true,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -3765,9 +5292,13 @@ impl ::chargespec_runtime::Validate for crate::types::NotificationOperatorInfoRe
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.operator_info;
-            v.field("OperatorInfo", true, |v| {
-                ::chargespec_runtime::Validate::validate_into(x, v);
-            });
+            v.field(
+                "OperatorInfo",
+                true,
+                |v| {
+                    ::chargespec_runtime::Validate::validate_into(x, v);
+                },
+            );
         }
     }
 }
@@ -3775,22 +5306,30 @@ impl ::chargespec_runtime::Validate for crate::types::NotificationStationInfoReq
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_info;
-            v.field("StationInfo", false, |v| {
-                ::chargespec_runtime::Validate::validate_into(x, v);
-            });
+            v.field(
+                "StationInfo",
+                false,
+                |v| {
+                    ::chargespec_runtime::Validate::validate_into(x, v);
+                },
+            );
         }
     }
 }
 impl ::chargespec_runtime::Validate for crate::types::QueryStationsInfoRequest {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         if let ::std::option::Option::Some(x) = &self.last_query_time {
-            v.field("LastQueryTime", false, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::DateTime::FORMAT,
-                );
-            });
+            v.field(
+                "LastQueryTime",
+                false,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::DateTime::FORMAT,
+                    );
+                },
+            );
         }
     }
 }
@@ -3798,11 +5337,18 @@ impl ::chargespec_runtime::Validate for crate::types::QueryStationsInfoResponse 
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_infos;
-            v.field("StationInfos", false, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "StationInfos",
+                false,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -3810,34 +5356,46 @@ impl ::chargespec_runtime::Validate for crate::types::QueryStationChargeStatsReq
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.start_time;
-            v.field("StartTime", false, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "StartTime",
+                false,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.end_time;
-            v.field("EndTime", false, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "EndTime",
+                false,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
     }
 }
@@ -3845,9 +5403,13 @@ impl ::chargespec_runtime::Validate for crate::types::QueryStationChargeStatsRes
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_stats;
-            v.field("StationStats", false, |v| {
-                ::chargespec_runtime::Validate::validate_into(x, v);
-            });
+            v.field(
+                "StationStats",
+                false,
+                |v| {
+                    ::chargespec_runtime::Validate::validate_into(x, v);
+                },
+            );
         }
     }
 }
@@ -3855,44 +5417,61 @@ impl ::chargespec_runtime::Validate for crate::types::QueryStationDischargeStats
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.start_time;
-            v.field("StartTime", false, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "StartTime",
+                false,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.end_time;
-            v.field("EndTime", false, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "EndTime",
+                false,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
     }
 }
-impl ::chargespec_runtime::Validate for crate::types::QueryStationDischargeStatsResponse {
+impl ::chargespec_runtime::Validate
+for crate::types::QueryStationDischargeStatsResponse {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_stats;
-            v.field("StationStats", false, |v| {
-                ::chargespec_runtime::Validate::validate_into(x, v);
-            });
+            v.field(
+                "StationStats",
+                false,
+                |v| {
+                    ::chargespec_runtime::Validate::validate_into(x, v);
+                },
+            );
         }
     }
 }
@@ -3900,34 +5479,46 @@ impl ::chargespec_runtime::Validate for crate::types::QueryStationSwapStatsReque
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_id;
-            v.field("StationID", true, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::None,
-                    ::std::option::Option::Some(20),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.start_time;
-            v.field("StartTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "StartTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
         {
             let x = &self.end_time;
-            v.field("EndTime", true, |v| {
-                v.format(
-                    x.is_valid(),
-                    x.as_str(),
-                    ::chargespec_runtime::time::Date::FORMAT,
-                );
-            });
+            v.field(
+                "EndTime",
+                true,
+                |v| {
+                    v.format(
+                        x.is_valid(),
+                        x.as_str(),
+                        ::chargespec_runtime::time::Date::FORMAT,
+                    );
+                },
+            );
         }
     }
 }
@@ -3935,9 +5526,13 @@ impl ::chargespec_runtime::Validate for crate::types::QueryStationSwapStatsRespo
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_stats;
-            v.field("StationStats", true, |v| {
-                ::chargespec_runtime::Validate::validate_into(x, v);
-            });
+            v.field(
+                "StationStats",
+                true,
+                |v| {
+                    ::chargespec_runtime::Validate::validate_into(x, v);
+                },
+            );
         }
     }
 }
@@ -3945,9 +5540,13 @@ impl ::chargespec_runtime::Validate for crate::types::NotificationStationStatusR
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.connector_status_info;
-            v.field("ConnectorStatusInfo", false, |v| {
-                ::chargespec_runtime::Validate::validate_into(x, v);
-            });
+            v.field(
+                "ConnectorStatusInfo",
+                false,
+                |v| {
+                    ::chargespec_runtime::Validate::validate_into(x, v);
+                },
+            );
         }
     }
 }
@@ -3955,16 +5554,23 @@ impl ::chargespec_runtime::Validate for crate::types::QueryStationsStatusRequest
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_ids;
-            v.field("StationIDs", false, |v| {
-                v.each(x, |v, item| {
-                    v.string(
-                        item,
-                        ::std::option::Option::None,
-                        ::std::option::Option::Some(20),
-                        ::std::option::Option::None,
+            v.field(
+                "StationIDs",
+                false,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            v.string(
+                                item,
+                                ::std::option::Option::None,
+                                ::std::option::Option::Some(20),
+                                ::std::option::Option::None,
+                            );
+                        },
                     );
-                });
-            });
+                },
+            );
         }
     }
 }
@@ -3972,21 +5578,33 @@ impl ::chargespec_runtime::Validate for crate::types::QueryStationsStatusRespons
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.station_status_infos;
-            v.field("StationStatusInfos", false, |v| {
-                v.each(x, |v, item| {
-                    ::chargespec_runtime::Validate::validate_into(item, v);
-                });
-            });
+            v.field(
+                "StationStatusInfos",
+                false,
+                |v| {
+                    v.each(
+                        x,
+                        |v, item| {
+                            ::chargespec_runtime::Validate::validate_into(item, v);
+                        },
+                    );
+                },
+            );
         }
     }
 }
-impl ::chargespec_runtime::Validate for crate::types::NotificationSwapEquipmentStatusRequest {
+impl ::chargespec_runtime::Validate
+for crate::types::NotificationSwapEquipmentStatusRequest {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.swap_equipment_status_info;
-            v.field("SwapEquipmentStatusInfo", true, |v| {
-                ::chargespec_runtime::Validate::validate_into(x, v);
-            });
+            v.field(
+                "SwapEquipmentStatusInfo",
+                true,
+                |v| {
+                    ::chargespec_runtime::Validate::validate_into(x, v);
+                },
+            );
         }
     }
 }
@@ -3994,14 +5612,18 @@ impl ::chargespec_runtime::Validate for crate::types::QueryTokenRequest {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.operator_id;
-            v.field("OperatorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
     }
 }
@@ -4009,20 +5631,28 @@ impl ::chargespec_runtime::Validate for crate::types::QueryTokenResponse {
     fn validate_into(&self, v: &mut ::chargespec_runtime::Validator) {
         {
             let x = &self.operator_id;
-            v.field("OperatorID", false, |v| {
-                v.string(
-                    x,
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::Some(9),
-                    ::std::option::Option::None,
-                );
-            });
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.string(
+                        x,
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::Some(9),
+                        ::std::option::Option::None,
+                    );
+                },
+            );
         }
         {
             let x = &self.succ_stat;
-            v.field("SuccStat", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "SuccStat",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
         if self.access_token.is_none() && ::core::matches!(self.succ_stat.code(), 0) {
             v.absent(
@@ -4033,9 +5663,13 @@ impl ::chargespec_runtime::Validate for crate::types::QueryTokenResponse {
         }
         {
             let x = &self.fail_reason;
-            v.field("FailReason", false, |v| {
-                v.code(x);
-            });
+            v.field(
+                "FailReason",
+                false,
+                |v| {
+                    v.code(x);
+                },
+            );
         }
     }
 }

@@ -47,10 +47,7 @@ const SAMPLES: &[(&str, &str)] = &[
         "SwapEquipmentInfo",
         "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
     ),
-    (
-        "BinInfo",
-        "{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}",
-    ),
+    ("BinInfo", "{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}"),
     (
         "ConnectorStatusInfo",
         "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
@@ -131,10 +128,7 @@ const SAMPLES: &[(&str, &str)] = &[
         "StationProblemStats",
         "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"ProblemStatsInfos\":[{\"ProblemCode\":101,\"ProblemCount\":1}]}",
     ),
-    (
-        "ProblemStatsInfo",
-        "{\"ProblemCode\":101,\"ProblemCount\":1}",
-    ),
+    ("ProblemStatsInfo", "{\"ProblemCode\":101,\"ProblemCount\":1}"),
     (
         "ProblemInfo",
         "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
@@ -225,10 +219,7 @@ const SAMPLES: &[(&str, &str)] = &[
         "NotificationProblemInfoRequest",
         "{\"ProblemInfos\":[{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}]}",
     ),
-    (
-        "QueryVideoInfoRequest",
-        "{\"StationID\":\"AAAA\",\"CameraID\":\"AAAA\"}",
-    ),
+    ("QueryVideoInfoRequest", "{\"StationID\":\"AAAA\",\"CameraID\":\"AAAA\"}"),
     (
         "QueryVideoInfoResponse",
         "{\"StationID\":\"AAAA\",\"VideoInfos\":[{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}]}",
@@ -298,10 +289,7 @@ const SAMPLES: &[(&str, &str)] = &[
         "NotificationSwapEquipmentStatusRequest",
         "{\"SwapEquipmentStatusInfo\":{\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\",\"Status\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"EquipmentTemp\":1,\"ChargeElectricity\":1.5}}",
     ),
-    (
-        "QueryTokenRequest",
-        "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorSecret\":\"AAAA\"}",
-    ),
+    ("QueryTokenRequest", "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorSecret\":\"AAAA\"}"),
     (
         "QueryTokenResponse",
         "{\"OperatorID\":\"AAAAAAAAA\",\"SuccStat\":0,\"AccessToken\":\"AAAA\",\"TokenAvailableTime\":1,\"FailReason\":0}",
@@ -316,10 +304,7 @@ const UNKNOWN_CODES: &[(&str, &str)] = &[
         "SwapOrderInfo",
         "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":99999,\"OrderStatus\":99999,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
     ),
-    (
-        "OrderConfirm",
-        "{\"OrderNo\":\"AAAA\",\"ConfirmResult\":99999}",
-    ),
+    ("OrderConfirm", "{\"OrderNo\":\"AAAA\",\"ConfirmResult\":99999}"),
     (
         "StationInfo",
         "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"ZZ9\",\"AreaCode\":\"ZZ9\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":99999,\"StationStatus\":99999,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":99999,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":99999,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":99999,\"ParkFree\":99999,\"OpratorType\":99999,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":99999,\"GeneralApplicationType\":99999,\"SwapStationType\":99999,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":99999,\"HavePerson\":99999,\"LandOwnership\":99999,\"LandUseType\":\"ZZ9\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
@@ -368,10 +353,7 @@ const UNKNOWN_CODES: &[(&str, &str)] = &[
         "EventInfo",
         "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":99999,\"EventCode\":99999,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
     ),
-    (
-        "ProblemStatsInfo",
-        "{\"ProblemCode\":99999,\"ProblemCount\":1}",
-    ),
+    ("ProblemStatsInfo", "{\"ProblemCode\":99999,\"ProblemCount\":1}"),
     (
         "ProblemInfo",
         "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":99999,\"ProblemCode\":99999,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":99999,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
@@ -406,20 +388,18 @@ const CASES: &[Case] = &[
     Case {
         object: "ChargeOrderInfo",
         sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
-        mutations: &[(
-            "/OrderNo",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/OrderNo", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/OrderNo",
         rule: "length",
     },
     Case {
         object: "ChargeOrderInfo",
         sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
-        mutations: &[(
-            "/OrderNo",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/OrderNo", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/OrderNo",
         rule: "length",
     },
@@ -454,20 +434,16 @@ const CASES: &[Case] = &[
     Case {
         object: "ChargeOrderInfo",
         sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
-        mutations: &[(
-            "/EquipmentOwnerID",
-            ::std::option::Option::Some("\"AAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentOwnerID", ::std::option::Option::Some("\"AAAAAAAAAA\"")),
+        ],
         path: "/EquipmentOwnerID",
         rule: "length",
     },
     Case {
         object: "ChargeOrderInfo",
         sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
-        mutations: &[(
-            "/EquipmentOwnerID",
-            ::std::option::Option::Some("\"AAAAAAAA\""),
-        )],
+        mutations: &[("/EquipmentOwnerID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/EquipmentOwnerID",
         rule: "length",
     },
@@ -481,10 +457,9 @@ const CASES: &[Case] = &[
     Case {
         object: "ChargeOrderInfo",
         sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -498,10 +473,9 @@ const CASES: &[Case] = &[
     Case {
         object: "ChargeOrderInfo",
         sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
-        mutations: &[(
-            "/EquipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentID",
         rule: "length",
     },
@@ -515,10 +489,12 @@ const CASES: &[Case] = &[
     Case {
         object: "ChargeOrderInfo",
         sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
-        mutations: &[(
-            "/ConnectorID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/ConnectorID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/ConnectorID",
         rule: "length",
     },
@@ -532,20 +508,14 @@ const CASES: &[Case] = &[
     Case {
         object: "ChargeOrderInfo",
         sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
-        mutations: &[(
-            "/LicensePlate",
-            ::std::option::Option::Some("\"AAAAAAAAAAA\""),
-        )],
+        mutations: &[("/LicensePlate", ::std::option::Option::Some("\"AAAAAAAAAAA\""))],
         path: "/LicensePlate",
         rule: "length",
     },
     Case {
         object: "ChargeOrderInfo",
         sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
-        mutations: &[(
-            "/VIN",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[("/VIN", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAA\""))],
         path: "/VIN",
         rule: "length",
     },
@@ -559,10 +529,9 @@ const CASES: &[Case] = &[
     Case {
         object: "ChargeOrderInfo",
         sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
-        mutations: &[(
-            "/StartTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/StartTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/StartTime",
         rule: "format",
     },
@@ -576,10 +545,9 @@ const CASES: &[Case] = &[
     Case {
         object: "ChargeOrderInfo",
         sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
-        mutations: &[(
-            "/EndTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/EndTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/EndTime",
         rule: "format",
     },
@@ -705,10 +673,9 @@ const CASES: &[Case] = &[
     Case {
         object: "ChargeOrderInfo",
         sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
-        mutations: &[(
-            "/PushTimeStamp",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/PushTimeStamp", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/PushTimeStamp",
         rule: "format",
     },
@@ -750,10 +717,9 @@ const CASES: &[Case] = &[
     Case {
         object: "ChargeDetail",
         sample: "{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}",
-        mutations: &[(
-            "/DetailStartTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/DetailStartTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/DetailStartTime",
         rule: "format",
     },
@@ -767,10 +733,9 @@ const CASES: &[Case] = &[
     Case {
         object: "ChargeDetail",
         sample: "{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}",
-        mutations: &[(
-            "/DetailEndTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/DetailEndTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/DetailEndTime",
         rule: "format",
     },
@@ -854,12 +819,14 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapOrderInfo",
         sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/OrderNo",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/OrderNo",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/OrderNo",
         rule: "length",
     },
@@ -894,10 +861,9 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapOrderInfo",
         sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -911,10 +877,9 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapOrderInfo",
         sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/EquipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentID",
         rule: "length",
     },
@@ -928,20 +893,14 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapOrderInfo",
         sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/LicensePlate",
-            ::std::option::Option::Some("\"AAAAAAAAAAA\""),
-        )],
+        mutations: &[("/LicensePlate", ::std::option::Option::Some("\"AAAAAAAAAAA\""))],
         path: "/LicensePlate",
         rule: "length",
     },
     Case {
         object: "SwapOrderInfo",
         sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/VIN",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[("/VIN", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAA\""))],
         path: "/VIN",
         rule: "length",
     },
@@ -976,42 +935,41 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapOrderInfo",
         sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/FailReason",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/FailReason",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/FailReason",
         rule: "length",
     },
     Case {
         object: "SwapOrderInfo",
         sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/VehicleEnterTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/VehicleEnterTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/VehicleEnterTime",
         rule: "format",
     },
     Case {
         object: "SwapOrderInfo",
         sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/VehicleLeaveTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/VehicleLeaveTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/VehicleLeaveTime",
         rule: "format",
     },
     Case {
         object: "SwapOrderInfo",
         sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/StartTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/StartTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/StartTime",
         rule: "format",
     },
@@ -1025,10 +983,9 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapOrderInfo",
         sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/EndTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/EndTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/EndTime",
         rule: "format",
     },
@@ -1042,10 +999,12 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapOrderInfo",
         sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/InBatteryID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/InBatteryID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/InBatteryID",
         rule: "length",
     },
@@ -1076,20 +1035,21 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapOrderInfo",
         sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/InBinID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/InBinID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/InBinID",
         rule: "length",
     },
     Case {
         object: "SwapOrderInfo",
         sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/OutBatteryID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/OutBatteryID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/OutBatteryID",
         rule: "length",
     },
@@ -1120,10 +1080,9 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapOrderInfo",
         sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/OutBinID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/OutBinID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/OutBinID",
         rule: "length",
     },
@@ -1165,10 +1124,9 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapOrderInfo",
         sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/PushTimeStamp",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/PushTimeStamp", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/PushTimeStamp",
         rule: "format",
     },
@@ -1182,12 +1140,14 @@ const CASES: &[Case] = &[
     Case {
         object: "OrderConfirm",
         sample: "{\"OrderNo\":\"AAAA\",\"ConfirmResult\":0}",
-        mutations: &[(
-            "/OrderNo",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/OrderNo",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/OrderNo",
         rule: "length",
     },
@@ -1236,12 +1196,14 @@ const CASES: &[Case] = &[
     Case {
         object: "OperatorInfo",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
-        mutations: &[(
-            "/OperatorName",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/OperatorName",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/OperatorName",
         rule: "length",
     },
@@ -1255,10 +1217,12 @@ const CASES: &[Case] = &[
     Case {
         object: "OperatorInfo",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
-        mutations: &[(
-            "/OperatorTel1",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/OperatorTel1",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/OperatorTel1",
         rule: "length",
     },
@@ -1272,84 +1236,88 @@ const CASES: &[Case] = &[
     Case {
         object: "OperatorInfo",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
-        mutations: &[(
-            "/OperatorTel2",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/OperatorTel2",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/OperatorTel2",
         rule: "length",
     },
     Case {
         object: "OperatorInfo",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
-        mutations: &[(
-            "/OperatorRegAddress",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/OperatorRegAddress",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/OperatorRegAddress",
         rule: "length",
     },
     Case {
         object: "OperatorInfo",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
-        mutations: &[(
-            "/OperatorNote",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/OperatorNote",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/OperatorNote",
         rule: "length",
     },
     Case {
         object: "OperatorInfo",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
-        mutations: &[(
-            "/CreditCode",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/CreditCode", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/CreditCode",
         rule: "length",
     },
     Case {
         object: "OperatorInfo",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
-        mutations: &[(
-            "/CreditCode",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/CreditCode", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/CreditCode",
         rule: "length",
     },
     Case {
         object: "OperatorInfo",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
-        mutations: &[(
-            "/LegalPerson",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/LegalPerson", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/LegalPerson",
         rule: "length",
     },
     Case {
         object: "OperatorInfo",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
-        mutations: &[(
-            "/LegalPersonTel",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/LegalPersonTel",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/LegalPersonTel",
         rule: "length",
     },
     Case {
         object: "OperatorInfo",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
-        mutations: &[(
-            "/ContactPerson",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/ContactPerson", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/ContactPerson",
         rule: "length",
     },
@@ -1363,10 +1331,12 @@ const CASES: &[Case] = &[
     Case {
         object: "OperatorInfo",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
-        mutations: &[(
-            "/ContactTel",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/ContactTel",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/ContactTel",
         rule: "length",
     },
@@ -1380,22 +1350,26 @@ const CASES: &[Case] = &[
     Case {
         object: "OperatorInfo",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
-        mutations: &[(
-            "/ContactEmail",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/ContactEmail",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/ContactEmail",
         rule: "length",
     },
     Case {
         object: "OperatorInfo",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
-        mutations: &[(
-            "/SafetyPrincipal",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/SafetyPrincipal",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/SafetyPrincipal",
         rule: "length",
     },
@@ -1409,10 +1383,12 @@ const CASES: &[Case] = &[
     Case {
         object: "OperatorInfo",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
-        mutations: &[(
-            "/SafetyPrincipalTel",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/SafetyPrincipalTel",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/SafetyPrincipalTel",
         rule: "length",
     },
@@ -1433,10 +1409,9 @@ const CASES: &[Case] = &[
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -1471,20 +1446,16 @@ const CASES: &[Case] = &[
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/EquipmentOwnerID",
-            ::std::option::Option::Some("\"AAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentOwnerID", ::std::option::Option::Some("\"AAAAAAAAAA\"")),
+        ],
         path: "/EquipmentOwnerID",
         rule: "length",
     },
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/EquipmentOwnerID",
-            ::std::option::Option::Some("\"AAAAAAAA\""),
-        )],
+        mutations: &[("/EquipmentOwnerID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/EquipmentOwnerID",
         rule: "length",
     },
@@ -1498,10 +1469,14 @@ const CASES: &[Case] = &[
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/StationName",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/StationName",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
+            ),
+        ],
         path: "/StationName",
         rule: "length",
     },
@@ -1543,12 +1518,14 @@ const CASES: &[Case] = &[
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/Address",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/Address",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/Address",
         rule: "length",
     },
@@ -1562,10 +1539,7 @@ const CASES: &[Case] = &[
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/StationTel",
-            ::std::option::Option::Some("\"AAAAAAAAAAAA\""),
-        )],
+        mutations: &[("/StationTel", ::std::option::Option::Some("\"AAAAAAAAAAAA\""))],
         path: "/StationTel",
         rule: "length",
     },
@@ -1586,10 +1560,12 @@ const CASES: &[Case] = &[
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/ServiceTel",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/ServiceTel",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/ServiceTel",
         rule: "length",
     },
@@ -1666,12 +1642,14 @@ const CASES: &[Case] = &[
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/SiteGuide",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/SiteGuide",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/SiteGuide",
         rule: "length",
     },
@@ -1699,82 +1677,93 @@ const CASES: &[Case] = &[
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/MatchCars",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/MatchCars",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/MatchCars",
         rule: "length",
     },
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/ParkInfo",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/ParkInfo",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/ParkInfo",
         rule: "length",
     },
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/BusineHours",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/BusineHours",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/BusineHours",
         rule: "length",
     },
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/ElectricityFee",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/ElectricityFee",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/ElectricityFee",
         rule: "length",
     },
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/ServiceFee",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/ServiceFee",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/ServiceFee",
         rule: "length",
     },
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/ParkFee",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/ParkFee",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/ParkFee",
         rule: "length",
     },
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/Payment",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/Payment", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/Payment",
         rule: "length",
     },
@@ -1788,12 +1777,14 @@ const CASES: &[Case] = &[
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/Remark",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/Remark",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/Remark",
         rule: "length",
     },
@@ -1828,10 +1819,7 @@ const CASES: &[Case] = &[
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/StationClassification",
-            ::std::option::Option::Some("99999"),
-        )],
+        mutations: &[("/StationClassification", ::std::option::Option::Some("99999"))],
         path: "/StationClassification",
         rule: "code",
     },
@@ -1845,10 +1833,7 @@ const CASES: &[Case] = &[
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/GeneralApplicationType",
-            ::std::option::Option::Some("99999"),
-        )],
+        mutations: &[("/GeneralApplicationType", ::std::option::Option::Some("99999"))],
         path: "/GeneralApplicationType",
         rule: "code",
     },
@@ -1909,12 +1894,14 @@ const CASES: &[Case] = &[
     Case {
         object: "StationInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
-        mutations: &[(
-            "/SwapFee",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/SwapFee",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/SwapFee",
         rule: "length",
     },
@@ -1959,10 +1946,9 @@ const CASES: &[Case] = &[
     Case {
         object: "EquipmentInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
-        mutations: &[(
-            "/EquipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentID",
         rule: "length",
     },
@@ -1976,20 +1962,14 @@ const CASES: &[Case] = &[
     Case {
         object: "EquipmentInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
-        mutations: &[(
-            "/ManufacturerID",
-            ::std::option::Option::Some("\"AAAAAAAAAA\""),
-        )],
+        mutations: &[("/ManufacturerID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/ManufacturerID",
         rule: "length",
     },
     Case {
         object: "EquipmentInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
-        mutations: &[(
-            "/ManufacturerID",
-            ::std::option::Option::Some("\"AAAAAAAA\""),
-        )],
+        mutations: &[("/ManufacturerID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/ManufacturerID",
         rule: "length",
     },
@@ -2003,20 +1983,21 @@ const CASES: &[Case] = &[
     Case {
         object: "EquipmentInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
-        mutations: &[(
-            "/ManufacturerName",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/ManufacturerName",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/ManufacturerName",
         rule: "length",
     },
     Case {
         object: "EquipmentInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
-        mutations: &[(
-            "/EquipmentModel",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentModel", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentModel",
         rule: "length",
     },
@@ -2030,10 +2011,7 @@ const CASES: &[Case] = &[
     Case {
         object: "EquipmentInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
-        mutations: &[(
-            "/ProductionDate",
-            ::std::option::Option::Some("\"2024-13-40\""),
-        )],
+        mutations: &[("/ProductionDate", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/ProductionDate",
         rule: "format",
     },
@@ -2068,10 +2046,12 @@ const CASES: &[Case] = &[
     Case {
         object: "EquipmentInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
-        mutations: &[(
-            "/EquipmentName",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/EquipmentName",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/EquipmentName",
         rule: "length",
     },
@@ -2141,10 +2121,12 @@ const CASES: &[Case] = &[
     Case {
         object: "ConnectorInfo",
         sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
-        mutations: &[(
-            "/ConnectorID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/ConnectorID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/ConnectorID",
         rule: "length",
     },
@@ -2158,10 +2140,12 @@ const CASES: &[Case] = &[
     Case {
         object: "ConnectorInfo",
         sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
-        mutations: &[(
-            "/ConnectorName",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/ConnectorName",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/ConnectorName",
         rule: "length",
     },
@@ -2252,10 +2236,9 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapEquipmentInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
-        mutations: &[(
-            "/EquipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentID",
         rule: "length",
     },
@@ -2269,10 +2252,12 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapEquipmentInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
-        mutations: &[(
-            "/EquipmentName",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/EquipmentName",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/EquipmentName",
         rule: "length",
     },
@@ -2286,50 +2271,42 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapEquipmentInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
-        mutations: &[(
-            "/ManufacturerID",
-            ::std::option::Option::Some("\"AAAAAAAAAA\""),
-        )],
+        mutations: &[("/ManufacturerID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/ManufacturerID",
         rule: "length",
     },
     Case {
         object: "SwapEquipmentInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
-        mutations: &[(
-            "/ManufacturerID",
-            ::std::option::Option::Some("\"AAAAAAAA\""),
-        )],
+        mutations: &[("/ManufacturerID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/ManufacturerID",
         rule: "length",
     },
     Case {
         object: "SwapEquipmentInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
-        mutations: &[(
-            "/ManufacturerName",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/ManufacturerName",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/ManufacturerName",
         rule: "length",
     },
     Case {
         object: "SwapEquipmentInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
-        mutations: &[(
-            "/EquipmentModel",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentModel", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentModel",
         rule: "length",
     },
     Case {
         object: "SwapEquipmentInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
-        mutations: &[(
-            "/ProductionDate",
-            ::std::option::Option::Some("\"2024-13-40\""),
-        )],
+        mutations: &[("/ProductionDate", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/ProductionDate",
         rule: "format",
     },
@@ -2406,12 +2383,14 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapEquipmentInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
-        mutations: &[(
-            "/MatchCars",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/MatchCars",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/MatchCars",
         rule: "length",
     },
@@ -2432,10 +2411,9 @@ const CASES: &[Case] = &[
     Case {
         object: "BinInfo",
         sample: "{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}",
-        mutations: &[(
-            "/BinID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/BinID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/BinID",
         rule: "length",
     },
@@ -2449,10 +2427,12 @@ const CASES: &[Case] = &[
     Case {
         object: "BinInfo",
         sample: "{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}",
-        mutations: &[(
-            "/BinName",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/BinName",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/BinName",
         rule: "length",
     },
@@ -2466,10 +2446,12 @@ const CASES: &[Case] = &[
     Case {
         object: "ConnectorStatusInfo",
         sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
-        mutations: &[(
-            "/ConnectorID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/ConnectorID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/ConnectorID",
         rule: "length",
     },
@@ -2588,10 +2570,9 @@ const CASES: &[Case] = &[
     Case {
         object: "StationStatusInfo",
         sample: "{\"StationID\":\"AAAA\",\"ConnectorStatusInfos\":[{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}]}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -2612,10 +2593,9 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapEquipmentStatusInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\",\"Status\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"EquipmentTemp\":1,\"ChargeElectricity\":1.5}",
-        mutations: &[(
-            "/EquipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentID",
         rule: "length",
     },
@@ -2629,10 +2609,9 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapEquipmentStatusInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\",\"Status\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"EquipmentTemp\":1,\"ChargeElectricity\":1.5}",
-        mutations: &[(
-            "/BinID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/BinID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/BinID",
         rule: "length",
     },
@@ -2674,10 +2653,9 @@ const CASES: &[Case] = &[
     Case {
         object: "StationChargeStats",
         sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationChargeElectricity\":1.5,\"EquipmentChargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}]}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -2719,10 +2697,7 @@ const CASES: &[Case] = &[
     Case {
         object: "StationChargeStats",
         sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationChargeElectricity\":1.5,\"EquipmentChargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}]}",
-        mutations: &[(
-            "/StationChargeElectricity",
-            ::std::option::Option::Some("1.01"),
-        )],
+        mutations: &[("/StationChargeElectricity", ::std::option::Option::Some("1.01"))],
         path: "/StationChargeElectricity",
         rule: "scale",
     },
@@ -2743,10 +2718,9 @@ const CASES: &[Case] = &[
     Case {
         object: "EquipmentChargeStatsInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}",
-        mutations: &[(
-            "/EquipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentID",
         rule: "length",
     },
@@ -2760,10 +2734,9 @@ const CASES: &[Case] = &[
     Case {
         object: "EquipmentChargeStatsInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}",
-        mutations: &[(
-            "/EquipmentChargeElectricity",
-            ::std::option::Option::Some("1.01"),
-        )],
+        mutations: &[
+            ("/EquipmentChargeElectricity", ::std::option::Option::Some("1.01")),
+        ],
         path: "/EquipmentChargeElectricity",
         rule: "scale",
     },
@@ -2784,10 +2757,12 @@ const CASES: &[Case] = &[
     Case {
         object: "ConnectorChargeStatsInfo",
         sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}",
-        mutations: &[(
-            "/ConnectorID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/ConnectorID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/ConnectorID",
         rule: "length",
     },
@@ -2801,10 +2776,9 @@ const CASES: &[Case] = &[
     Case {
         object: "ConnectorChargeStatsInfo",
         sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}",
-        mutations: &[(
-            "/ConnectorChargeElectricity",
-            ::std::option::Option::Some("1.01"),
-        )],
+        mutations: &[
+            ("/ConnectorChargeElectricity", ::std::option::Option::Some("1.01")),
+        ],
         path: "/ConnectorChargeElectricity",
         rule: "scale",
     },
@@ -2818,10 +2792,9 @@ const CASES: &[Case] = &[
     Case {
         object: "StationDischargeStats",
         sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationDischargeElectricity\":1.5,\"EquipmentDischargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}]}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -2863,10 +2836,9 @@ const CASES: &[Case] = &[
     Case {
         object: "StationDischargeStats",
         sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationDischargeElectricity\":1.5,\"EquipmentDischargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}]}",
-        mutations: &[(
-            "/StationDischargeElectricity",
-            ::std::option::Option::Some("1.01"),
-        )],
+        mutations: &[
+            ("/StationDischargeElectricity", ::std::option::Option::Some("1.01")),
+        ],
         path: "/StationDischargeElectricity",
         rule: "scale",
     },
@@ -2887,10 +2859,9 @@ const CASES: &[Case] = &[
     Case {
         object: "EquipmentDischargeStatsInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}",
-        mutations: &[(
-            "/EquipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentID",
         rule: "length",
     },
@@ -2904,20 +2875,16 @@ const CASES: &[Case] = &[
     Case {
         object: "EquipmentDischargeStatsInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}",
-        mutations: &[(
-            "/EquipmentDischargeElectricity",
-            ::std::option::Option::Some("1.01"),
-        )],
+        mutations: &[
+            ("/EquipmentDischargeElectricity", ::std::option::Option::Some("1.01")),
+        ],
         path: "/EquipmentDischargeElectricity",
         rule: "scale",
     },
     Case {
         object: "EquipmentDischargeStatsInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}",
-        mutations: &[(
-            "/EquipmentDischargeElectricity",
-            ::std::option::Option::None,
-        )],
+        mutations: &[("/EquipmentDischargeElectricity", ::std::option::Option::None)],
         path: "/EquipmentDischargeElectricity",
         rule: "required",
     },
@@ -2931,10 +2898,12 @@ const CASES: &[Case] = &[
     Case {
         object: "ConnectorDischargeStatsInfo",
         sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}",
-        mutations: &[(
-            "/ConnectorID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/ConnectorID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/ConnectorID",
         rule: "length",
     },
@@ -2948,30 +2917,25 @@ const CASES: &[Case] = &[
     Case {
         object: "ConnectorDischargeStatsInfo",
         sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}",
-        mutations: &[(
-            "/ConnectorDischargeElectricity",
-            ::std::option::Option::Some("1.01"),
-        )],
+        mutations: &[
+            ("/ConnectorDischargeElectricity", ::std::option::Option::Some("1.01")),
+        ],
         path: "/ConnectorDischargeElectricity",
         rule: "scale",
     },
     Case {
         object: "ConnectorDischargeStatsInfo",
         sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}",
-        mutations: &[(
-            "/ConnectorDischargeElectricity",
-            ::std::option::Option::None,
-        )],
+        mutations: &[("/ConnectorDischargeElectricity", ::std::option::Option::None)],
         path: "/ConnectorDischargeElectricity",
         rule: "required",
     },
     Case {
         object: "StationSwapStats",
         sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationSwapCount\":1,\"StationSwapElectricity\":1.5,\"StationChargeElectricity\":1.5,\"EquipmentSwapStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}]}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -3020,10 +2984,7 @@ const CASES: &[Case] = &[
     Case {
         object: "StationSwapStats",
         sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationSwapCount\":1,\"StationSwapElectricity\":1.5,\"StationChargeElectricity\":1.5,\"EquipmentSwapStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}]}",
-        mutations: &[(
-            "/StationSwapElectricity",
-            ::std::option::Option::Some("1.01"),
-        )],
+        mutations: &[("/StationSwapElectricity", ::std::option::Option::Some("1.01"))],
         path: "/StationSwapElectricity",
         rule: "scale",
     },
@@ -3037,20 +2998,16 @@ const CASES: &[Case] = &[
     Case {
         object: "StationSwapStats",
         sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationSwapCount\":1,\"StationSwapElectricity\":1.5,\"StationChargeElectricity\":1.5,\"EquipmentSwapStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}]}",
-        mutations: &[(
-            "/StationChargeElectricity",
-            ::std::option::Option::Some("1.01"),
-        )],
+        mutations: &[("/StationChargeElectricity", ::std::option::Option::Some("1.01"))],
         path: "/StationChargeElectricity",
         rule: "scale",
     },
     Case {
         object: "EquipmentSwapStatsInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}",
-        mutations: &[(
-            "/EquipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentID",
         rule: "length",
     },
@@ -3071,20 +3028,16 @@ const CASES: &[Case] = &[
     Case {
         object: "EquipmentSwapStatsInfo",
         sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}",
-        mutations: &[(
-            "/EquipmentSwapElectricity",
-            ::std::option::Option::Some("1.01"),
-        )],
+        mutations: &[("/EquipmentSwapElectricity", ::std::option::Option::Some("1.01"))],
         path: "/EquipmentSwapElectricity",
         rule: "scale",
     },
     Case {
         object: "DisEquipmentStatusInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -3119,10 +3072,12 @@ const CASES: &[Case] = &[
     Case {
         object: "DisEquipmentStatusInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
-        mutations: &[(
-            "/DisequipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/DisequipmentID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/DisequipmentID",
         rule: "length",
     },
@@ -3297,10 +3252,9 @@ const CASES: &[Case] = &[
     Case {
         object: "DisEquipmentInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"RatedInVoltage\":1.5,\"RatedOutVoltage\":1.5,\"RatedPower\":1.5,\"FeedNum\":1,\"Status\":1}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -3335,10 +3289,12 @@ const CASES: &[Case] = &[
     Case {
         object: "DisEquipmentInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"RatedInVoltage\":1.5,\"RatedOutVoltage\":1.5,\"RatedPower\":1.5,\"FeedNum\":1,\"Status\":1}",
-        mutations: &[(
-            "/DisequipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/DisequipmentID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/DisequipmentID",
         rule: "length",
     },
@@ -3352,10 +3308,7 @@ const CASES: &[Case] = &[
     Case {
         object: "DisEquipmentInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"RatedInVoltage\":1.5,\"RatedOutVoltage\":1.5,\"RatedPower\":1.5,\"FeedNum\":1,\"Status\":1}",
-        mutations: &[(
-            "/ProductionDate",
-            ::std::option::Option::Some("\"2024-13-40\""),
-        )],
+        mutations: &[("/ProductionDate", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/ProductionDate",
         rule: "format",
     },
@@ -3390,10 +3343,9 @@ const CASES: &[Case] = &[
     Case {
         object: "AlarmInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -3428,20 +3380,16 @@ const CASES: &[Case] = &[
     Case {
         object: "AlarmInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
-        mutations: &[(
-            "/EquipmentOwnerID",
-            ::std::option::Option::Some("\"AAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentOwnerID", ::std::option::Option::Some("\"AAAAAAAAAA\"")),
+        ],
         path: "/EquipmentOwnerID",
         rule: "length",
     },
     Case {
         object: "AlarmInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
-        mutations: &[(
-            "/EquipmentOwnerID",
-            ::std::option::Option::Some("\"AAAAAAAA\""),
-        )],
+        mutations: &[("/EquipmentOwnerID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/EquipmentOwnerID",
         rule: "length",
     },
@@ -3455,10 +3403,14 @@ const CASES: &[Case] = &[
     Case {
         object: "AlarmInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
-        mutations: &[(
-            "/StationName",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/StationName",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
+            ),
+        ],
         path: "/StationName",
         rule: "length",
     },
@@ -3472,10 +3424,9 @@ const CASES: &[Case] = &[
     Case {
         object: "AlarmInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
-        mutations: &[(
-            "/EquipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentID",
         rule: "length",
     },
@@ -3489,10 +3440,12 @@ const CASES: &[Case] = &[
     Case {
         object: "AlarmInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
-        mutations: &[(
-            "/ConnectorID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/ConnectorID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/ConnectorID",
         rule: "length",
     },
@@ -3562,10 +3515,9 @@ const CASES: &[Case] = &[
     Case {
         object: "AlarmInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
-        mutations: &[(
-            "/AlarmTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/AlarmTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/AlarmTime",
         rule: "format",
     },
@@ -3579,22 +3531,28 @@ const CASES: &[Case] = &[
     Case {
         object: "AlarmInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
-        mutations: &[(
-            "/NoteString",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/NoteString",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/NoteString",
         rule: "length",
     },
     Case {
         object: "BmsInfo",
         sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
-        mutations: &[(
-            "/BMSCode",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/BMSCode",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
+            ),
+        ],
         path: "/BMSCode",
         rule: "length",
     },
@@ -3608,10 +3566,14 @@ const CASES: &[Case] = &[
     Case {
         object: "BmsInfo",
         sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
-        mutations: &[(
-            "/BMSVer",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/BMSVer",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
+            ),
+        ],
         path: "/BMSVer",
         rule: "length",
     },
@@ -3744,10 +3706,12 @@ const CASES: &[Case] = &[
     Case {
         object: "BmsInfo",
         sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
-        mutations: &[(
-            "/StartChargingTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            (
+                "/StartChargingTime",
+                ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
+            ),
+        ],
         path: "/StartChargingTime",
         rule: "format",
     },
@@ -3768,20 +3732,24 @@ const CASES: &[Case] = &[
     Case {
         object: "BatteryProcessInfo",
         sample: "{\"ConnectorID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"Status\":0,\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
-        mutations: &[(
-            "/ConnectorID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/ConnectorID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/ConnectorID",
         rule: "length",
     },
     Case {
         object: "BatteryProcessInfo",
         sample: "{\"ConnectorID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"Status\":0,\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
-        mutations: &[(
-            "/BatteryBoxID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/BatteryBoxID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/BatteryBoxID",
         rule: "length",
     },
@@ -3819,10 +3787,9 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapEquipmentBatteryBoxStatus",
         sample: "{\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"BatteryBoxStatusInfos\":[{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}]}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -3836,10 +3803,9 @@ const CASES: &[Case] = &[
     Case {
         object: "SwapEquipmentBatteryBoxStatus",
         sample: "{\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"BatteryBoxStatusInfos\":[{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}]}",
-        mutations: &[(
-            "/EquipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentID",
         rule: "length",
     },
@@ -3860,10 +3826,9 @@ const CASES: &[Case] = &[
     Case {
         object: "BatteryBoxStatusInfo",
         sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/BinID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/BinID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/BinID",
         rule: "length",
     },
@@ -3877,10 +3842,12 @@ const CASES: &[Case] = &[
     Case {
         object: "BatteryBoxStatusInfo",
         sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/BatteryBoxID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/BatteryBoxID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/BatteryBoxID",
         rule: "length",
     },
@@ -4040,10 +4007,9 @@ const CASES: &[Case] = &[
     Case {
         object: "BatteryBoxStatusInfo",
         sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/StatusTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/StatusTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/StatusTime",
         rule: "format",
     },
@@ -4057,10 +4023,9 @@ const CASES: &[Case] = &[
     Case {
         object: "EventInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -4095,20 +4060,16 @@ const CASES: &[Case] = &[
     Case {
         object: "EventInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
-        mutations: &[(
-            "/EquipmentOwnerID",
-            ::std::option::Option::Some("\"AAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentOwnerID", ::std::option::Option::Some("\"AAAAAAAAAA\"")),
+        ],
         path: "/EquipmentOwnerID",
         rule: "length",
     },
     Case {
         object: "EventInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
-        mutations: &[(
-            "/EquipmentOwnerID",
-            ::std::option::Option::Some("\"AAAAAAAA\""),
-        )],
+        mutations: &[("/EquipmentOwnerID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/EquipmentOwnerID",
         rule: "length",
     },
@@ -4122,10 +4083,14 @@ const CASES: &[Case] = &[
     Case {
         object: "EventInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
-        mutations: &[(
-            "/StationName",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/StationName",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
+            ),
+        ],
         path: "/StationName",
         rule: "length",
     },
@@ -4167,10 +4132,9 @@ const CASES: &[Case] = &[
     Case {
         object: "EventInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
-        mutations: &[(
-            "/EventTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/EventTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/EventTime",
         rule: "format",
     },
@@ -4184,22 +4148,23 @@ const CASES: &[Case] = &[
     Case {
         object: "EventInfo",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
-        mutations: &[(
-            "/NoteString",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/NoteString",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/NoteString",
         rule: "length",
     },
     Case {
         object: "StationProblemStats",
         sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"ProblemStatsInfos\":[{\"ProblemCode\":101,\"ProblemCount\":1}]}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -4269,10 +4234,12 @@ const CASES: &[Case] = &[
     Case {
         object: "ProblemInfo",
         sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
-        mutations: &[(
-            "/ProblemID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/ProblemID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/ProblemID",
         rule: "length",
     },
@@ -4307,10 +4274,9 @@ const CASES: &[Case] = &[
     Case {
         object: "ProblemInfo",
         sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -4324,20 +4290,21 @@ const CASES: &[Case] = &[
     Case {
         object: "ProblemInfo",
         sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
-        mutations: &[(
-            "/EquipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentID",
         rule: "length",
     },
     Case {
         object: "ProblemInfo",
         sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
-        mutations: &[(
-            "/ConnectorID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/ConnectorID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/ConnectorID",
         rule: "length",
     },
@@ -4372,22 +4339,23 @@ const CASES: &[Case] = &[
     Case {
         object: "ProblemInfo",
         sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
-        mutations: &[(
-            "/ProblemDescribe",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/ProblemDescribe",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/ProblemDescribe",
         rule: "length",
     },
     Case {
         object: "ProblemInfo",
         sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
-        mutations: &[(
-            "/OccurTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/OccurTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/OccurTime",
         rule: "format",
     },
@@ -4415,52 +4383,56 @@ const CASES: &[Case] = &[
     Case {
         object: "ProblemInfo",
         sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
-        mutations: &[(
-            "/HandleTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/HandleTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/HandleTime",
         rule: "format",
     },
     Case {
         object: "ProblemInfo",
         sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
-        mutations: &[(
-            "/HandleResult",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/HandleResult",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/HandleResult",
         rule: "length",
     },
     Case {
         object: "ProblemInfo",
         sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
-        mutations: &[(
-            "/Principal",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/Principal", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/Principal",
         rule: "length",
     },
     Case {
         object: "ProblemInfo",
         sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
-        mutations: &[(
-            "/Phone",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/Phone",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/Phone",
         rule: "length",
     },
     Case {
         object: "VideoInfo",
         sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/CameraID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/CameraID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/CameraID",
         rule: "length",
     },
@@ -4474,10 +4446,14 @@ const CASES: &[Case] = &[
     Case {
         object: "VideoInfo",
         sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/CameraName",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/CameraName",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
+            ),
+        ],
         path: "/CameraName",
         rule: "length",
     },
@@ -4491,10 +4467,9 @@ const CASES: &[Case] = &[
     Case {
         object: "VideoInfo",
         sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/EquipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentID",
         rule: "length",
     },
@@ -4515,10 +4490,14 @@ const CASES: &[Case] = &[
     Case {
         object: "VideoInfo",
         sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/CameraIP",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/CameraIP",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
+            ),
+        ],
         path: "/CameraIP",
         rule: "length",
     },
@@ -4539,12 +4518,14 @@ const CASES: &[Case] = &[
     Case {
         object: "VideoInfo",
         sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/VideoUrl",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/VideoUrl",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/VideoUrl",
         rule: "length",
     },
@@ -4568,20 +4549,21 @@ const CASES: &[Case] = &[
     Case {
         object: "VideoInfo",
         sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/UrlExpireTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/UrlExpireTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/UrlExpireTime",
         rule: "format",
     },
     Case {
         object: "AttachmentInfo",
         sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
-        mutations: &[(
-            "/AttachmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/AttachmentID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/AttachmentID",
         rule: "length",
     },
@@ -4609,10 +4591,9 @@ const CASES: &[Case] = &[
     Case {
         object: "AttachmentInfo",
         sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
-        mutations: &[(
-            "/OwnerID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/OwnerID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/OwnerID",
         rule: "length",
     },
@@ -4640,12 +4621,14 @@ const CASES: &[Case] = &[
     Case {
         object: "AttachmentInfo",
         sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
-        mutations: &[(
-            "/FileName",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/FileName",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/FileName",
         rule: "length",
     },
@@ -4659,10 +4642,7 @@ const CASES: &[Case] = &[
     Case {
         object: "AttachmentInfo",
         sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
-        mutations: &[(
-            "/FileFormat",
-            ::std::option::Option::Some("\"AAAAAAAAAAA\""),
-        )],
+        mutations: &[("/FileFormat", ::std::option::Option::Some("\"AAAAAAAAAAA\""))],
         path: "/FileFormat",
         rule: "length",
     },
@@ -4676,12 +4656,14 @@ const CASES: &[Case] = &[
     Case {
         object: "AttachmentInfo",
         sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
-        mutations: &[(
-            "/FileUrl",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/FileUrl",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/FileUrl",
         rule: "length",
     },
@@ -4695,42 +4677,37 @@ const CASES: &[Case] = &[
     Case {
         object: "AttachmentInfo",
         sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
-        mutations: &[(
-            "/FileHash",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/FileHash",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/FileHash",
         rule: "length",
     },
     Case {
         object: "AttachmentInfo",
         sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
-        mutations: &[(
-            "/ValidStartDate",
-            ::std::option::Option::Some("\"2024-13-40\""),
-        )],
+        mutations: &[("/ValidStartDate", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/ValidStartDate",
         rule: "format",
     },
     Case {
         object: "AttachmentInfo",
         sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
-        mutations: &[(
-            "/ValidEndDate",
-            ::std::option::Option::Some("\"2024-13-40\""),
-        )],
+        mutations: &[("/ValidEndDate", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/ValidEndDate",
         rule: "format",
     },
     Case {
         object: "AttachmentInfo",
         sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
-        mutations: &[(
-            "/UploadTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/UploadTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/UploadTime",
         rule: "format",
     },
@@ -4744,12 +4721,14 @@ const CASES: &[Case] = &[
     Case {
         object: "AttachmentInfo",
         sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
-        mutations: &[(
-            "/Remark",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/Remark",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/Remark",
         rule: "length",
     },
@@ -4812,12 +4791,14 @@ const CASES: &[Case] = &[
     Case {
         object: "KeyEnvelope",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"KeyVersion\":1,\"EnvelopeAlgorithm\":1,\"EncryptedKey\":\"AAAA\",\"EffectiveTime\":\"2024-12-31 23:59:59\",\"ExpireTime\":\"2024-12-31 23:59:59\",\"PublicKeyID\":\"AAAA\"}",
-        mutations: &[(
-            "/EncryptedKey",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/EncryptedKey",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/EncryptedKey",
         rule: "length",
     },
@@ -4831,10 +4812,9 @@ const CASES: &[Case] = &[
     Case {
         object: "KeyEnvelope",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"KeyVersion\":1,\"EnvelopeAlgorithm\":1,\"EncryptedKey\":\"AAAA\",\"EffectiveTime\":\"2024-12-31 23:59:59\",\"ExpireTime\":\"2024-12-31 23:59:59\",\"PublicKeyID\":\"AAAA\"}",
-        mutations: &[(
-            "/EffectiveTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/EffectiveTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/EffectiveTime",
         rule: "format",
     },
@@ -4848,22 +4828,23 @@ const CASES: &[Case] = &[
     Case {
         object: "KeyEnvelope",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"KeyVersion\":1,\"EnvelopeAlgorithm\":1,\"EncryptedKey\":\"AAAA\",\"EffectiveTime\":\"2024-12-31 23:59:59\",\"ExpireTime\":\"2024-12-31 23:59:59\",\"PublicKeyID\":\"AAAA\"}",
-        mutations: &[(
-            "/ExpireTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/ExpireTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/ExpireTime",
         rule: "format",
     },
     Case {
         object: "KeyEnvelope",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"KeyVersion\":1,\"EnvelopeAlgorithm\":1,\"EncryptedKey\":\"AAAA\",\"EffectiveTime\":\"2024-12-31 23:59:59\",\"ExpireTime\":\"2024-12-31 23:59:59\",\"PublicKeyID\":\"AAAA\"}",
-        mutations: &[(
-            "/PublicKeyID",
-            ::std::option::Option::Some(
-                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+        mutations: &[
+            (
+                "/PublicKeyID",
+                ::std::option::Option::Some(
+                    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+                ),
             ),
-        )],
+        ],
         path: "/PublicKeyID",
         rule: "length",
     },
@@ -4898,10 +4879,7 @@ const CASES: &[Case] = &[
     Case {
         object: "RequestEnvelope",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
-        mutations: &[(
-            "/TimeStamp",
-            ::std::option::Option::Some("\"20241340256161\""),
-        )],
+        mutations: &[("/TimeStamp", ::std::option::Option::Some("\"20241340256161\""))],
         path: "/TimeStamp",
         rule: "format",
     },
@@ -4943,30 +4921,30 @@ const CASES: &[Case] = &[
     Case {
         object: "RequestEnvelope",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
-        mutations: &[(
-            "/Sig",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/Sig",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/Sig",
         rule: "length",
     },
     Case {
         object: "RequestEnvelope",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
-        mutations: &[(
-            "/Sig",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/Sig", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/Sig",
         rule: "length",
     },
     Case {
         object: "RequestEnvelope",
         sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
-        mutations: &[(
-            "/Sig",
-            ::std::option::Option::Some("\"GGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGG\""),
-        )],
+        mutations: &[
+            ("/Sig", ::std::option::Option::Some("\"GGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGG\"")),
+        ],
         path: "/Sig",
         rule: "charset",
     },
@@ -5008,30 +4986,30 @@ const CASES: &[Case] = &[
     Case {
         object: "ResponseEnvelope",
         sample: "{\"Ret\":-1,\"Msg\":\"AAAA\",\"Data\":\"AAAA\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
-        mutations: &[(
-            "/Sig",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/Sig",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/Sig",
         rule: "length",
     },
     Case {
         object: "ResponseEnvelope",
         sample: "{\"Ret\":-1,\"Msg\":\"AAAA\",\"Data\":\"AAAA\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
-        mutations: &[(
-            "/Sig",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/Sig", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/Sig",
         rule: "length",
     },
     Case {
         object: "ResponseEnvelope",
         sample: "{\"Ret\":-1,\"Msg\":\"AAAA\",\"Data\":\"AAAA\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
-        mutations: &[(
-            "/Sig",
-            ::std::option::Option::Some("\"GGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGG\""),
-        )],
+        mutations: &[
+            ("/Sig", ::std::option::Option::Some("\"GGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGG\"")),
+        ],
         path: "/Sig",
         rule: "charset",
     },
@@ -5045,10 +5023,9 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryAlarmInfoRequest",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentID\":\"AAAA\"}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -5069,10 +5046,9 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryAlarmInfoRequest",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentID\":\"AAAA\"}",
-        mutations: &[(
-            "/EquipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentID",
         rule: "length",
     },
@@ -5093,40 +5069,39 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryBmsInfoRequest",
         sample: "{\"ConnectorID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\"}",
-        mutations: &[(
-            "/ConnectorID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/ConnectorID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/ConnectorID",
         rule: "length",
     },
     Case {
         object: "QueryBmsInfoRequest",
         sample: "{\"ConnectorID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\"}",
-        mutations: &[(
-            "/EquipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentID",
         rule: "length",
     },
     Case {
         object: "QueryBmsInfoRequest",
         sample: "{\"ConnectorID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\"}",
-        mutations: &[(
-            "/BinID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/BinID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/BinID",
         rule: "length",
     },
     Case {
         object: "QueryBatteryBoxStatusRequest",
         sample: "{\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\"}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -5140,20 +5115,18 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryBatteryBoxStatusRequest",
         sample: "{\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\"}",
-        mutations: &[(
-            "/EquipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/EquipmentID",
         rule: "length",
     },
     Case {
         object: "QueryChargeOrderInfoRequest",
         sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -5202,10 +5175,9 @@ const CASES: &[Case] = &[
     Case {
         object: "QuerySwapOrderInfoRequest",
         sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -5261,10 +5233,9 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryEventInfoRequest",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StartTime\":\"AAAA\",\"EndTime\":\"AAAA\"}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -5299,10 +5270,9 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryDisequipmentstatusInfoRequest",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\"}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -5323,10 +5293,12 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryDisequipmentstatusInfoRequest",
         sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\"}",
-        mutations: &[(
-            "/DisequipmentID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/DisequipmentID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/DisequipmentID",
         rule: "length",
     },
@@ -5340,10 +5312,9 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryProblemStatsRequest",
         sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -5385,10 +5356,9 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryVideoInfoRequest",
         sample: "{\"StationID\":\"AAAA\",\"CameraID\":\"AAAA\"}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -5402,20 +5372,21 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryVideoInfoRequest",
         sample: "{\"StationID\":\"AAAA\",\"CameraID\":\"AAAA\"}",
-        mutations: &[(
-            "/CameraID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            (
+                "/CameraID",
+                ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
+            ),
+        ],
         path: "/CameraID",
         rule: "length",
     },
     Case {
         object: "QueryVideoInfoResponse",
         sample: "{\"StationID\":\"AAAA\",\"VideoInfos\":[{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}]}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -5450,10 +5421,9 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryAttachmentInfoRequest",
         sample: "{\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"LastQueryTime\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/OwnerID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/OwnerID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/OwnerID",
         rule: "length",
     },
@@ -5467,10 +5437,9 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryAttachmentInfoRequest",
         sample: "{\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"LastQueryTime\":\"2024-12-31 23:59:59\"}",
-        mutations: &[(
-            "/LastQueryTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/LastQueryTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/LastQueryTime",
         rule: "format",
     },
@@ -5505,10 +5474,9 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryStationsInfoRequest",
         sample: "{\"LastQueryTime\":\"2024-12-31 23:59:59\",\"PageNo\":1,\"PageSize\":1}",
-        mutations: &[(
-            "/LastQueryTime",
-            ::std::option::Option::Some("\"2024-13-40 25:61:61\""),
-        )],
+        mutations: &[
+            ("/LastQueryTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
+        ],
         path: "/LastQueryTime",
         rule: "format",
     },
@@ -5543,10 +5511,9 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryStationChargeStatsRequest",
         sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -5595,10 +5562,9 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryStationDischargeStatsRequest",
         sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -5647,10 +5613,9 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryStationSwapStatsRequest",
         sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
-        mutations: &[(
-            "/StationID",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationID",
         rule: "length",
     },
@@ -5706,10 +5671,9 @@ const CASES: &[Case] = &[
     Case {
         object: "QueryStationsStatusRequest",
         sample: "{\"StationIDs\":[\"AAAA\"]}",
-        mutations: &[(
-            "/StationIDs/0",
-            ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\""),
-        )],
+        mutations: &[
+            ("/StationIDs/0", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
+        ],
         path: "/StationIDs/0",
         rule: "length",
     },
@@ -5847,21 +5811,31 @@ fn check(object: &str, json: &[u8], mode: Mode) -> Report {
         "StationInfo" => run::<db4403_77_2024::types::StationInfo>(json, mode),
         "EquipmentInfo" => run::<db4403_77_2024::types::EquipmentInfo>(json, mode),
         "ConnectorInfo" => run::<db4403_77_2024::types::ConnectorInfo>(json, mode),
-        "SwapEquipmentInfo" => run::<db4403_77_2024::types::SwapEquipmentInfo>(json, mode),
+        "SwapEquipmentInfo" => {
+            run::<db4403_77_2024::types::SwapEquipmentInfo>(json, mode)
+        }
         "BinInfo" => run::<db4403_77_2024::types::BinInfo>(json, mode),
-        "ConnectorStatusInfo" => run::<db4403_77_2024::types::ConnectorStatusInfo>(json, mode),
-        "StationStatusInfo" => run::<db4403_77_2024::types::StationStatusInfo>(json, mode),
+        "ConnectorStatusInfo" => {
+            run::<db4403_77_2024::types::ConnectorStatusInfo>(json, mode)
+        }
+        "StationStatusInfo" => {
+            run::<db4403_77_2024::types::StationStatusInfo>(json, mode)
+        }
         "SwapEquipmentStatusInfo" => {
             run::<db4403_77_2024::types::SwapEquipmentStatusInfo>(json, mode)
         }
-        "StationChargeStats" => run::<db4403_77_2024::types::StationChargeStats>(json, mode),
+        "StationChargeStats" => {
+            run::<db4403_77_2024::types::StationChargeStats>(json, mode)
+        }
         "EquipmentChargeStatsInfo" => {
             run::<db4403_77_2024::types::EquipmentChargeStatsInfo>(json, mode)
         }
         "ConnectorChargeStatsInfo" => {
             run::<db4403_77_2024::types::ConnectorChargeStatsInfo>(json, mode)
         }
-        "StationDischargeStats" => run::<db4403_77_2024::types::StationDischargeStats>(json, mode),
+        "StationDischargeStats" => {
+            run::<db4403_77_2024::types::StationDischargeStats>(json, mode)
+        }
         "EquipmentDischargeStatsInfo" => {
             run::<db4403_77_2024::types::EquipmentDischargeStatsInfo>(json, mode)
         }
@@ -5878,13 +5852,19 @@ fn check(object: &str, json: &[u8], mode: Mode) -> Report {
         "DisEquipmentInfo" => run::<db4403_77_2024::types::DisEquipmentInfo>(json, mode),
         "AlarmInfo" => run::<db4403_77_2024::types::AlarmInfo>(json, mode),
         "BmsInfo" => run::<db4403_77_2024::types::BmsInfo>(json, mode),
-        "BatteryProcessInfo" => run::<db4403_77_2024::types::BatteryProcessInfo>(json, mode),
+        "BatteryProcessInfo" => {
+            run::<db4403_77_2024::types::BatteryProcessInfo>(json, mode)
+        }
         "SwapEquipmentBatteryBoxStatus" => {
             run::<db4403_77_2024::types::SwapEquipmentBatteryBoxStatus>(json, mode)
         }
-        "BatteryBoxStatusInfo" => run::<db4403_77_2024::types::BatteryBoxStatusInfo>(json, mode),
+        "BatteryBoxStatusInfo" => {
+            run::<db4403_77_2024::types::BatteryBoxStatusInfo>(json, mode)
+        }
         "EventInfo" => run::<db4403_77_2024::types::EventInfo>(json, mode),
-        "StationProblemStats" => run::<db4403_77_2024::types::StationProblemStats>(json, mode),
+        "StationProblemStats" => {
+            run::<db4403_77_2024::types::StationProblemStats>(json, mode)
+        }
         "ProblemStatsInfo" => run::<db4403_77_2024::types::ProblemStatsInfo>(json, mode),
         "ProblemInfo" => run::<db4403_77_2024::types::ProblemInfo>(json, mode),
         "VideoInfo" => run::<db4403_77_2024::types::VideoInfo>(json, mode),
@@ -5893,14 +5873,18 @@ fn check(object: &str, json: &[u8], mode: Mode) -> Report {
         "KeyEnvelope" => run::<db4403_77_2024::types::KeyEnvelope>(json, mode),
         "RequestEnvelope" => run::<db4403_77_2024::types::RequestEnvelope>(json, mode),
         "ResponseEnvelope" => run::<db4403_77_2024::types::ResponseEnvelope>(json, mode),
-        "QueryAlarmInfoRequest" => run::<db4403_77_2024::types::QueryAlarmInfoRequest>(json, mode),
+        "QueryAlarmInfoRequest" => {
+            run::<db4403_77_2024::types::QueryAlarmInfoRequest>(json, mode)
+        }
         "QueryAlarmInfoResponse" => {
             run::<db4403_77_2024::types::QueryAlarmInfoResponse>(json, mode)
         }
         "NotificationAlarmInfoRequest" => {
             run::<db4403_77_2024::types::NotificationAlarmInfoRequest>(json, mode)
         }
-        "QueryBmsInfoRequest" => run::<db4403_77_2024::types::QueryBmsInfoRequest>(json, mode),
+        "QueryBmsInfoRequest" => {
+            run::<db4403_77_2024::types::QueryBmsInfoRequest>(json, mode)
+        }
         "QueryBatteryBoxStatusRequest" => {
             run::<db4403_77_2024::types::QueryBatteryBoxStatusRequest>(json, mode)
         }
@@ -5916,8 +5900,12 @@ fn check(object: &str, json: &[u8], mode: Mode) -> Report {
         "QuerySwapOrderInfoResponse" => {
             run::<db4403_77_2024::types::QuerySwapOrderInfoResponse>(json, mode)
         }
-        "QueryFrequencyRequest" => run::<db4403_77_2024::types::QueryFrequencyRequest>(json, mode),
-        "QueryEventInfoRequest" => run::<db4403_77_2024::types::QueryEventInfoRequest>(json, mode),
+        "QueryFrequencyRequest" => {
+            run::<db4403_77_2024::types::QueryFrequencyRequest>(json, mode)
+        }
+        "QueryEventInfoRequest" => {
+            run::<db4403_77_2024::types::QueryEventInfoRequest>(json, mode)
+        }
         "QueryEventInfoResponse" => {
             run::<db4403_77_2024::types::QueryEventInfoResponse>(json, mode)
         }
@@ -5936,7 +5924,9 @@ fn check(object: &str, json: &[u8], mode: Mode) -> Report {
         "NotificationProblemInfoRequest" => {
             run::<db4403_77_2024::types::NotificationProblemInfoRequest>(json, mode)
         }
-        "QueryVideoInfoRequest" => run::<db4403_77_2024::types::QueryVideoInfoRequest>(json, mode),
+        "QueryVideoInfoRequest" => {
+            run::<db4403_77_2024::types::QueryVideoInfoRequest>(json, mode)
+        }
         "QueryVideoInfoResponse" => {
             run::<db4403_77_2024::types::QueryVideoInfoResponse>(json, mode)
         }
@@ -5989,14 +5979,22 @@ fn check(object: &str, json: &[u8], mode: Mode) -> Report {
             run::<db4403_77_2024::types::QueryStationsStatusResponse>(json, mode)
         }
         "NotificationSwapEquipmentStatusRequest" => {
-            run::<db4403_77_2024::types::NotificationSwapEquipmentStatusRequest>(json, mode)
+            run::<
+                db4403_77_2024::types::NotificationSwapEquipmentStatusRequest,
+            >(json, mode)
         }
-        "QueryTokenRequest" => run::<db4403_77_2024::types::QueryTokenRequest>(json, mode),
-        "QueryTokenResponse" => run::<db4403_77_2024::types::QueryTokenResponse>(json, mode),
+        "QueryTokenRequest" => {
+            run::<db4403_77_2024::types::QueryTokenRequest>(json, mode)
+        }
+        "QueryTokenResponse" => {
+            run::<db4403_77_2024::types::QueryTokenResponse>(json, mode)
+        }
         other => panic!("no object {other}"),
     }
 }
-fn roundtrip_as<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> (Value, Value) {
+fn roundtrip_as<T: serde::de::DeserializeOwned + serde::Serialize>(
+    json: &str,
+) -> (Value, Value) {
     let typed: T = serde_json::from_str(json).expect("sample decodes");
     let back = serde_json::to_value(&typed).expect("serialises");
     (serde_json::from_str(json).expect("sample is JSON"), back)
@@ -6011,14 +6009,22 @@ fn roundtrip(object: &str, json: &str) -> (Value, Value) {
         "StationInfo" => roundtrip_as::<db4403_77_2024::types::StationInfo>(json),
         "EquipmentInfo" => roundtrip_as::<db4403_77_2024::types::EquipmentInfo>(json),
         "ConnectorInfo" => roundtrip_as::<db4403_77_2024::types::ConnectorInfo>(json),
-        "SwapEquipmentInfo" => roundtrip_as::<db4403_77_2024::types::SwapEquipmentInfo>(json),
+        "SwapEquipmentInfo" => {
+            roundtrip_as::<db4403_77_2024::types::SwapEquipmentInfo>(json)
+        }
         "BinInfo" => roundtrip_as::<db4403_77_2024::types::BinInfo>(json),
-        "ConnectorStatusInfo" => roundtrip_as::<db4403_77_2024::types::ConnectorStatusInfo>(json),
-        "StationStatusInfo" => roundtrip_as::<db4403_77_2024::types::StationStatusInfo>(json),
+        "ConnectorStatusInfo" => {
+            roundtrip_as::<db4403_77_2024::types::ConnectorStatusInfo>(json)
+        }
+        "StationStatusInfo" => {
+            roundtrip_as::<db4403_77_2024::types::StationStatusInfo>(json)
+        }
         "SwapEquipmentStatusInfo" => {
             roundtrip_as::<db4403_77_2024::types::SwapEquipmentStatusInfo>(json)
         }
-        "StationChargeStats" => roundtrip_as::<db4403_77_2024::types::StationChargeStats>(json),
+        "StationChargeStats" => {
+            roundtrip_as::<db4403_77_2024::types::StationChargeStats>(json)
+        }
         "EquipmentChargeStatsInfo" => {
             roundtrip_as::<db4403_77_2024::types::EquipmentChargeStatsInfo>(json)
         }
@@ -6034,31 +6040,45 @@ fn roundtrip(object: &str, json: &str) -> (Value, Value) {
         "ConnectorDischargeStatsInfo" => {
             roundtrip_as::<db4403_77_2024::types::ConnectorDischargeStatsInfo>(json)
         }
-        "StationSwapStats" => roundtrip_as::<db4403_77_2024::types::StationSwapStats>(json),
+        "StationSwapStats" => {
+            roundtrip_as::<db4403_77_2024::types::StationSwapStats>(json)
+        }
         "EquipmentSwapStatsInfo" => {
             roundtrip_as::<db4403_77_2024::types::EquipmentSwapStatsInfo>(json)
         }
         "DisEquipmentStatusInfo" => {
             roundtrip_as::<db4403_77_2024::types::DisEquipmentStatusInfo>(json)
         }
-        "DisEquipmentInfo" => roundtrip_as::<db4403_77_2024::types::DisEquipmentInfo>(json),
+        "DisEquipmentInfo" => {
+            roundtrip_as::<db4403_77_2024::types::DisEquipmentInfo>(json)
+        }
         "AlarmInfo" => roundtrip_as::<db4403_77_2024::types::AlarmInfo>(json),
         "BmsInfo" => roundtrip_as::<db4403_77_2024::types::BmsInfo>(json),
-        "BatteryProcessInfo" => roundtrip_as::<db4403_77_2024::types::BatteryProcessInfo>(json),
+        "BatteryProcessInfo" => {
+            roundtrip_as::<db4403_77_2024::types::BatteryProcessInfo>(json)
+        }
         "SwapEquipmentBatteryBoxStatus" => {
             roundtrip_as::<db4403_77_2024::types::SwapEquipmentBatteryBoxStatus>(json)
         }
-        "BatteryBoxStatusInfo" => roundtrip_as::<db4403_77_2024::types::BatteryBoxStatusInfo>(json),
+        "BatteryBoxStatusInfo" => {
+            roundtrip_as::<db4403_77_2024::types::BatteryBoxStatusInfo>(json)
+        }
         "EventInfo" => roundtrip_as::<db4403_77_2024::types::EventInfo>(json),
-        "StationProblemStats" => roundtrip_as::<db4403_77_2024::types::StationProblemStats>(json),
-        "ProblemStatsInfo" => roundtrip_as::<db4403_77_2024::types::ProblemStatsInfo>(json),
+        "StationProblemStats" => {
+            roundtrip_as::<db4403_77_2024::types::StationProblemStats>(json)
+        }
+        "ProblemStatsInfo" => {
+            roundtrip_as::<db4403_77_2024::types::ProblemStatsInfo>(json)
+        }
         "ProblemInfo" => roundtrip_as::<db4403_77_2024::types::ProblemInfo>(json),
         "VideoInfo" => roundtrip_as::<db4403_77_2024::types::VideoInfo>(json),
         "AttachmentInfo" => roundtrip_as::<db4403_77_2024::types::AttachmentInfo>(json),
         "PushAck" => roundtrip_as::<db4403_77_2024::types::PushAck>(json),
         "KeyEnvelope" => roundtrip_as::<db4403_77_2024::types::KeyEnvelope>(json),
         "RequestEnvelope" => roundtrip_as::<db4403_77_2024::types::RequestEnvelope>(json),
-        "ResponseEnvelope" => roundtrip_as::<db4403_77_2024::types::ResponseEnvelope>(json),
+        "ResponseEnvelope" => {
+            roundtrip_as::<db4403_77_2024::types::ResponseEnvelope>(json)
+        }
         "QueryAlarmInfoRequest" => {
             roundtrip_as::<db4403_77_2024::types::QueryAlarmInfoRequest>(json)
         }
@@ -6068,7 +6088,9 @@ fn roundtrip(object: &str, json: &str) -> (Value, Value) {
         "NotificationAlarmInfoRequest" => {
             roundtrip_as::<db4403_77_2024::types::NotificationAlarmInfoRequest>(json)
         }
-        "QueryBmsInfoRequest" => roundtrip_as::<db4403_77_2024::types::QueryBmsInfoRequest>(json),
+        "QueryBmsInfoRequest" => {
+            roundtrip_as::<db4403_77_2024::types::QueryBmsInfoRequest>(json)
+        }
         "QueryBatteryBoxStatusRequest" => {
             roundtrip_as::<db4403_77_2024::types::QueryBatteryBoxStatusRequest>(json)
         }
@@ -6097,10 +6119,14 @@ fn roundtrip(object: &str, json: &str) -> (Value, Value) {
             roundtrip_as::<db4403_77_2024::types::NotificationEventInfoRequest>(json)
         }
         "QueryDisequipmentstatusInfoRequest" => {
-            roundtrip_as::<db4403_77_2024::types::QueryDisequipmentstatusInfoRequest>(json)
+            roundtrip_as::<
+                db4403_77_2024::types::QueryDisequipmentstatusInfoRequest,
+            >(json)
         }
         "QueryDisequipmentstatusInfoResponse" => {
-            roundtrip_as::<db4403_77_2024::types::QueryDisequipmentstatusInfoResponse>(json)
+            roundtrip_as::<
+                db4403_77_2024::types::QueryDisequipmentstatusInfoResponse,
+            >(json)
         }
         "QueryProblemStatsRequest" => {
             roundtrip_as::<db4403_77_2024::types::QueryProblemStatsRequest>(json)
@@ -6121,7 +6147,9 @@ fn roundtrip(object: &str, json: &str) -> (Value, Value) {
             roundtrip_as::<db4403_77_2024::types::QueryAttachmentInfoResponse>(json)
         }
         "NotificationAttachmentInfoRequest" => {
-            roundtrip_as::<db4403_77_2024::types::NotificationAttachmentInfoRequest>(json)
+            roundtrip_as::<
+                db4403_77_2024::types::NotificationAttachmentInfoRequest,
+            >(json)
         }
         "NotificationOperatorInfoRequest" => {
             roundtrip_as::<db4403_77_2024::types::NotificationOperatorInfoRequest>(json)
@@ -6142,10 +6170,14 @@ fn roundtrip(object: &str, json: &str) -> (Value, Value) {
             roundtrip_as::<db4403_77_2024::types::QueryStationChargeStatsResponse>(json)
         }
         "QueryStationDischargeStatsRequest" => {
-            roundtrip_as::<db4403_77_2024::types::QueryStationDischargeStatsRequest>(json)
+            roundtrip_as::<
+                db4403_77_2024::types::QueryStationDischargeStatsRequest,
+            >(json)
         }
         "QueryStationDischargeStatsResponse" => {
-            roundtrip_as::<db4403_77_2024::types::QueryStationDischargeStatsResponse>(json)
+            roundtrip_as::<
+                db4403_77_2024::types::QueryStationDischargeStatsResponse,
+            >(json)
         }
         "QueryStationSwapStatsRequest" => {
             roundtrip_as::<db4403_77_2024::types::QueryStationSwapStatsRequest>(json)
@@ -6163,10 +6195,16 @@ fn roundtrip(object: &str, json: &str) -> (Value, Value) {
             roundtrip_as::<db4403_77_2024::types::QueryStationsStatusResponse>(json)
         }
         "NotificationSwapEquipmentStatusRequest" => {
-            roundtrip_as::<db4403_77_2024::types::NotificationSwapEquipmentStatusRequest>(json)
+            roundtrip_as::<
+                db4403_77_2024::types::NotificationSwapEquipmentStatusRequest,
+            >(json)
         }
-        "QueryTokenRequest" => roundtrip_as::<db4403_77_2024::types::QueryTokenRequest>(json),
-        "QueryTokenResponse" => roundtrip_as::<db4403_77_2024::types::QueryTokenResponse>(json),
+        "QueryTokenRequest" => {
+            roundtrip_as::<db4403_77_2024::types::QueryTokenRequest>(json)
+        }
+        "QueryTokenResponse" => {
+            roundtrip_as::<db4403_77_2024::types::QueryTokenResponse>(json)
+        }
         other => panic!("no object {other}"),
     }
 }
@@ -6175,8 +6213,8 @@ fn apply(sample: &str, mutations: &[(&str, ::std::option::Option<&str>)]) -> Vec
     for (ptr, new) in mutations {
         let (parent, key) = ptr.rsplit_once('/').expect("pointer");
         let target = v.pointer_mut(parent).expect("parent exists");
-        let new: ::std::option::Option<Value> =
-            new.map(|n| serde_json::from_str(n).expect("value is JSON"));
+        let new: ::std::option::Option<Value> = new
+            .map(|n| serde_json::from_str(n).expect("value is JSON"));
         match (target, new) {
             (Value::Object(m), Some(n)) => {
                 m.insert(key.replace("~1", "/").replace("~0", "~"), n);
@@ -6223,30 +6261,24 @@ fn unknown_codes_survive_a_round_trip() {
         );
         assert!(report.is_ok(), "{object}: {report}");
         assert!(
-            report.warnings().any(|w| w.rule.name() == "code"),
-            "{object}: {report}"
+            report.warnings().any(| w | w.rule.name() == "code"), "{object}: {report}"
         );
     }
 }
 #[test]
 fn every_invalid_sample_reports_its_exact_violation() {
-    assert!(!CASES.is_empty());
+    assert!(! CASES.is_empty());
     for case in CASES {
         let json = apply(case.sample, case.mutations);
         let report = check(case.object, &json, Mode::strict().with_provisional(true));
         assert_eq!(
-            report.violations.len(),
-            1,
-            "{}: expected one violation at {} ({}), got: {report}",
-            case.object,
-            case.path,
-            case.rule
+            report.violations.len(), 1,
+            "{}: expected one violation at {} ({}), got: {report}", case.object, case
+            .path, case.rule
         );
         let v = &report.violations[0];
         assert_eq!(
-            (v.path.as_str(), v.rule.name()),
-            (case.path, case.rule),
-            "{}: {report}",
+            (v.path.as_str(), v.rule.name()), (case.path, case.rule), "{}: {report}",
             case.object
         );
     }
