@@ -70,7 +70,7 @@ pub struct Generated {
 
 /// Checks and generates every edition folder given. Fails with the rendered diagnostics of the
 /// first edition that has errors (after printing nothing: the caller decides).
-pub fn generate(dirs: &[std::path::PathBuf]) -> Result<Generated, String> {
+pub fn generate(dirs: &[std::path::PathBuf], opts: &emit::Options) -> Result<Generated, String> {
     let mut files = Vec::new();
     let mut editions = Vec::new();
     for dir in dirs {
@@ -83,7 +83,7 @@ pub fn generate(dirs: &[std::path::PathBuf]) -> Result<Generated, String> {
                 checked.diags.error_count()
             ));
         };
-        files.extend(emit::edition_files(&ir).map_err(|e| e.to_string())?);
+        files.extend(emit::edition_files(&ir, opts).map_err(|e| e.to_string())?);
         editions.push(ir.meta.id.clone());
     }
     Ok(Generated { files, editions })

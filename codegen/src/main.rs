@@ -36,6 +36,9 @@ enum Command {
         /// Output root.
         #[arg(long, default_value = "generated")]
         out: PathBuf,
+        /// Path of the runtime crate relative to each generated crate.
+        #[arg(long, default_value = "../../codegen/runtime")]
+        runtime_path: String,
     },
     /// Regenerate in memory and compare with `generated/`: exits 1 with a unified diff of every
     /// stale file.
@@ -45,6 +48,9 @@ enum Command {
         /// Output root.
         #[arg(long, default_value = "generated")]
         out: PathBuf,
+        /// Path of the runtime crate relative to each generated crate.
+        #[arg(long, default_value = "../../codegen/runtime")]
+        runtime_path: String,
     },
     /// Print the IR summary of an edition.
     Summary {
@@ -114,17 +120,17 @@ fn lint_one(dir: &Path, deny_warnings: bool) -> bool {
     }
 }
 
-fn generate(dirs: Vec<PathBuf>, out: &Path, check_only: bool) -> ExitCode {
+fn generate(dirs: Vec<PathBuf>, out: &Path, runtime_path: String, check_only: bool) -> ExitCode {
     let dirs = if dirs.is_empty() {
         default_editions()
     } else {
         dirs
     };
     let started = std::time::Instant::now();
-    let generated = match chargespec::generate(&dirs) {
+    let generated = match chargespec::generate(&dirs, &chargespec::emit::Options { runtime_path }) {
         Ok(g) => g,
         Err(e) => {
-            eprint!("{e}\n");
+            eprintln!("{e}");
             return ExitCode::FAILURE;
         }
     };
@@ -185,8 +191,16 @@ fn main() -> ExitCode {
             dirs,
             deny_warnings,
         } => lint(dirs, deny_warnings),
-        Command::Generate { dirs, out } => generate(dirs, &out, false),
-        Command::Check { dirs, out } => generate(dirs, &out, true),
+        Command::Generate {
+            dirs,
+            out,
+            runtime_path,
+        } => generate(dirs, &out, runtime_path, false),
+        Command::Check {
+            dirs,
+            out,
+            runtime_path,
+        } => generate(dirs, &out, runtime_path, true),
         Command::Summary { dir } => {
             let checked = chargespec::check_dir(&dir);
             let sorted = checked.diags.sorted();

@@ -40,9 +40,24 @@ impl std::fmt::Display for EmitError {
 
 impl std::error::Error for EmitError {}
 
+/// Settings of the emitters that depend on where the output goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Path of the runtime crate relative to the generated crate's folder.
+    pub runtime_path: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            runtime_path: "../../codegen/runtime".to_owned(),
+        }
+    }
+}
+
 /// Every file of one edition, below `<edition id>/`, sorted by path.
-pub fn edition_files(ir: &Edition) -> Result<Vec<OutFile>, EmitError> {
-    let mut files = rust::crate_files(ir)?;
+pub fn edition_files(ir: &Edition, opts: &Options) -> Result<Vec<OutFile>, EmitError> {
+    let mut files = rust::crate_files(ir, opts)?;
     files.extend(docs::files(ir)?);
     for f in &mut files {
         f.path = format!("{}/{}", ir.meta.id, f.path);

@@ -122,10 +122,10 @@ impl<'a> MapView<'a> {
         let missing_keys: Vec<&str> = self.missing.iter().map(|(k, _)| *k).collect();
         let mut explained: Vec<&str> = Vec::new();
         for (i, (key, _, _)) in self.entries.iter().enumerate() {
-            if !self.taken[i] {
-                if let Some(m) = closest(key, &missing_keys) {
-                    explained.push(m);
-                }
+            if !self.taken[i]
+                && let Some(m) = closest(key, &missing_keys)
+            {
+                explained.push(m);
             }
         }
         for (key, what) in &self.missing {

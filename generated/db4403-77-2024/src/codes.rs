@@ -525,389 +525,289 @@ impl AlarmCode {
             _ => AlarmCode::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(AlarmCode, &'static str, &'static str)] = &[
+        (AlarmCode::AcContactorFault, "交流接触器故障", "AC contactor fault"),
+        (AlarmCode::EmergencyStop, "急停", "emergency stop"),
+        (
+            AlarmCode::AmmeterCommunicationFault,
+            "电流表通讯故障",
+            "ammeter communication fault",
+        ),
+        (
+            AlarmCode::InsulationMonitoringFault,
+            "绝缘监测故障",
+            "insulation-monitoring fault",
+        ),
+        (
+            AlarmCode::InsulationDeviceCommunicationFault,
+            "绝缘设备通信故障",
+            "insulation-device communication fault",
+        ),
+        (
+            AlarmCode::InsulationMonitoringAbnormal,
+            "绝缘监测异常",
+            "insulation monitoring abnormal",
+        ),
+        (
+            AlarmCode::InsulationMonitoringModuleFault,
+            "绝缘监测模块故障",
+            "insulation-monitoring module fault",
+        ),
+        (AlarmCode::AbnormalPowerLoss, "异常掉电", "abnormal power loss"),
+        (AlarmCode::SmokeAlarm, "烟雾报警告警", "smoke alarm"),
+        (
+            AlarmCode::AcCircuitBreakerFault,
+            "交流断路器故障",
+            "AC circuit-breaker fault",
+        ),
+        (
+            AlarmCode::DcBusOutputContactorFault,
+            "直流母线输出接触器故障",
+            "DC bus output contactor fault",
+        ),
+        (
+            AlarmCode::DcBusOutputFuseFault,
+            "直流母线输出熔断器故障",
+            "DC bus output fuse fault",
+        ),
+        (
+            AlarmCode::ConnectorElectronicLockFault,
+            "充电接口电子锁故障",
+            "connector electronic-lock fault",
+        ),
+        (AlarmCode::ChargerFanFault, "充电机风扇故障", "charger fan fault"),
+        (AlarmCode::SurgeArresterFault, "避雷器故障", "surge-arrester fault"),
+        (
+            AlarmCode::ControlPilotAlarmWhileCharging,
+            "充电中车辆控制导引告警",
+            "control-pilot alarm while charging",
+        ),
+        (
+            AlarmCode::ChargerOverTemperature,
+            "充电桩过温故障",
+            "charger over-temperature",
+        ),
+        (
+            AlarmCode::ChargingGunOverTemperature,
+            "充电枪过温故障",
+            "charging-gun over-temperature",
+        ),
+        (
+            AlarmCode::ChargingGunNotReturnedToHolster,
+            "充电枪未归位故障",
+            "charging gun not returned to holster",
+        ),
+        (
+            AlarmCode::BmsAuxiliarySupplyAbnormal,
+            "BMS辅助电源异常",
+            "BMS auxiliary supply abnormal",
+        ),
+        (AlarmCode::PreChargeFailed, "预充失败告警", "pre-charge failed"),
+        (
+            AlarmCode::DcBusVoltageAbnormalWhileIdle,
+            "空闲时直流母线电压异常告警",
+            "DC bus voltage abnormal while idle",
+        ),
+        (
+            AlarmCode::ModuleGroupCommunicationFault,
+            "整组模块通讯故障",
+            "module-group communication fault",
+        ),
+        (AlarmCode::Bleeder, "泄放电路故障", "bleeder (discharge) circuit fault"),
+        (
+            AlarmCode::VoltageMismatch,
+            "电压不匹配，5%误差",
+            "voltage mismatch (5 % tolerance)",
+        ),
+        (
+            AlarmCode::ServiceDoorOpenChargingStopped,
+            "维修门开停止充电",
+            "service door open, charging stopped",
+        ),
+        (
+            AlarmCode::BackEndCommunicationFault,
+            "后台通讯故障",
+            "back-end communication fault",
+        ),
+        (
+            AlarmCode::VehicleChargingConnectorFault,
+            "车辆充电连接器故障（车报）",
+            "vehicle charging-connector fault (reported by the vehicle)",
+        ),
+        (
+            AlarmCode::VehicleSideHvRelayFault,
+            "车辆侧高压继电器故障",
+            "vehicle-side HV relay fault",
+        ),
+        (
+            AlarmCode::SingleModuleCommunicationFault,
+            "单模块通讯故障",
+            "single-module communication fault",
+        ),
+        (AlarmCode::ChargingModuleFault, "充电模块故障", "charging-module fault"),
+        (
+            AlarmCode::BmsCommunicationTimeout,
+            "BMS通讯超时",
+            "BMS communication timeout",
+        ),
+        (
+            AlarmCode::BatteryReverseConnection,
+            "电池反接故障",
+            "battery reverse connection",
+        ),
+        (
+            AlarmCode::BatteryNotConnectedBeforeCharging,
+            "充电前电池未连接",
+            "battery not connected before charging",
+        ),
+        (
+            AlarmCode::BatteryPackOverVoltage,
+            "电池组过压",
+            "battery-pack over-voltage",
+        ),
+        (
+            AlarmCode::BatteryPackConnectorFault,
+            "电池组连接器故障（同步。。）",
+            "battery-pack connector fault (label truncated in the source)",
+        ),
+        (
+            AlarmCode::CellVoltageTooLow,
+            "单体电池电压过低",
+            "cell voltage too low",
+        ),
+        (
+            AlarmCode::CellVoltageTooHigh,
+            "单体电池电压过高",
+            "cell voltage too high",
+        ),
+        (AlarmCode::SocAbnormal, "SOC异常", "SOC abnormal"),
+        (
+            AlarmCode::VehicleDetectionPoint2VoltageFault,
+            "车辆检测点2电压检测故障",
+            "vehicle detection point 2 voltage fault",
+        ),
+        (AlarmCode::OtherVehicleFault, "车辆其他故障", "other vehicle fault"),
+        (
+            AlarmCode::VehicleSideOverCurrent,
+            "车辆侧电流过大",
+            "vehicle-side over-current",
+        ),
+        (
+            AlarmCode::VehicleSideOverVoltage,
+            "车辆侧电压过高",
+            "vehicle-side over-voltage",
+        ),
+        (
+            AlarmCode::EnergyCannotBeTransferred,
+            "电量不能传输",
+            "energy cannot be transferred",
+        ),
+        (AlarmCode::CurrentMismatch, "电流不匹配", "current mismatch"),
+        (
+            AlarmCode::VehicleSideOutputConnectorOverTemperature,
+            "车辆侧输出连接器过温故障",
+            "vehicle-side output connector over-temperature",
+        ),
+        (
+            AlarmCode::BmsComponentOutputConnectorOverTemperature,
+            "BMS元件，输出连接器过温",
+            "BMS component / output connector over-temperature",
+        ),
+        (
+            AlarmCode::DcContactorOuterSideVoltageAbnormalBeforeInsulationTest,
+            "绝缘检测前直流接触器外侧电压异常",
+            "DC contactor outer-side voltage abnormal before insulation test",
+        ),
+        (
+            AlarmCode::BatteryVoltageTooLowBeforeCharging,
+            "充电前电池电压检测过低",
+            "battery voltage too low before charging",
+        ),
+        (
+            AlarmCode::BatteryVoltageTooHighBeforeCharging,
+            "充电前电池电压检测过高",
+            "battery voltage too high before charging",
+        ),
+        (
+            AlarmCode::TractionBatteryOverTemperature,
+            "动力蓄电池温度过高",
+            "traction battery over-temperature",
+        ),
+        (
+            AlarmCode::TractionBatteryInsulationState,
+            "动力蓄电池绝缘状态",
+            "traction battery insulation state",
+        ),
+        (
+            AlarmCode::BatteryChargingOverCurrent,
+            "蓄电池充电过流告警",
+            "battery charging over-current",
+        ),
+        (AlarmCode::OverVoltage, "电压过高", "over-voltage"),
+        (AlarmCode::Overload, "过负荷", "overload"),
+        (AlarmCode::SwitchTripped, "开关跳闸", "switch tripped"),
+        (
+            AlarmCode::TransformerOverTemperature,
+            "变压器温度过高",
+            "transformer over-temperature",
+        ),
+        (
+            AlarmCode::AmbientOverTemperature,
+            "环境温度过高",
+            "ambient over-temperature",
+        ),
+        (AlarmCode::SmokeDetectorAlarm, "烟感报警", "smoke-detector alarm"),
+        (AlarmCode::SwapRobotFault, "换电机器人故障", "swap-robot fault"),
+        (
+            AlarmCode::BatteryBoxLockingMechanismFault,
+            "电池箱锁止机构故障",
+            "battery-box locking mechanism fault",
+        ),
+        (
+            AlarmCode::BatteryBinOverTemperature,
+            "电池仓温度过高",
+            "battery-bin over-temperature",
+        ),
+        (
+            AlarmCode::BatteryBoxThermalRunawaySmoke,
+            "电池箱热失控/烟雾",
+            "battery-box thermal runaway / smoke",
+        ),
+        (
+            AlarmCode::BinChargingModuleFault,
+            "仓位充电模块故障",
+            "bin charging-module fault",
+        ),
+        (
+            AlarmCode::SwapStationFireSystemAlarm,
+            "换电站消防系统告警",
+            "swap-station fire-system alarm",
+        ),
+        (
+            AlarmCode::StationControlCommunicationLost,
+            "站控通信中断",
+            "station-control communication lost",
+        ),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            AlarmCode::Unknown(_) => ::std::option::Option::None,
+            known => {
+                AlarmCode::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            AlarmCode::AcContactorFault => {
-                ::std::option::Option::Some("交流接触器故障")
-            }
-            AlarmCode::EmergencyStop => ::std::option::Option::Some("急停"),
-            AlarmCode::AmmeterCommunicationFault => {
-                ::std::option::Option::Some("电流表通讯故障")
-            }
-            AlarmCode::InsulationMonitoringFault => {
-                ::std::option::Option::Some("绝缘监测故障")
-            }
-            AlarmCode::InsulationDeviceCommunicationFault => {
-                ::std::option::Option::Some("绝缘设备通信故障")
-            }
-            AlarmCode::InsulationMonitoringAbnormal => {
-                ::std::option::Option::Some("绝缘监测异常")
-            }
-            AlarmCode::InsulationMonitoringModuleFault => {
-                ::std::option::Option::Some("绝缘监测模块故障")
-            }
-            AlarmCode::AbnormalPowerLoss => ::std::option::Option::Some("异常掉电"),
-            AlarmCode::SmokeAlarm => ::std::option::Option::Some("烟雾报警告警"),
-            AlarmCode::AcCircuitBreakerFault => {
-                ::std::option::Option::Some("交流断路器故障")
-            }
-            AlarmCode::DcBusOutputContactorFault => {
-                ::std::option::Option::Some("直流母线输出接触器故障")
-            }
-            AlarmCode::DcBusOutputFuseFault => {
-                ::std::option::Option::Some("直流母线输出熔断器故障")
-            }
-            AlarmCode::ConnectorElectronicLockFault => {
-                ::std::option::Option::Some("充电接口电子锁故障")
-            }
-            AlarmCode::ChargerFanFault => {
-                ::std::option::Option::Some("充电机风扇故障")
-            }
-            AlarmCode::SurgeArresterFault => {
-                ::std::option::Option::Some("避雷器故障")
-            }
-            AlarmCode::ControlPilotAlarmWhileCharging => {
-                ::std::option::Option::Some("充电中车辆控制导引告警")
-            }
-            AlarmCode::ChargerOverTemperature => {
-                ::std::option::Option::Some("充电桩过温故障")
-            }
-            AlarmCode::ChargingGunOverTemperature => {
-                ::std::option::Option::Some("充电枪过温故障")
-            }
-            AlarmCode::ChargingGunNotReturnedToHolster => {
-                ::std::option::Option::Some("充电枪未归位故障")
-            }
-            AlarmCode::BmsAuxiliarySupplyAbnormal => {
-                ::std::option::Option::Some("BMS辅助电源异常")
-            }
-            AlarmCode::PreChargeFailed => {
-                ::std::option::Option::Some("预充失败告警")
-            }
-            AlarmCode::DcBusVoltageAbnormalWhileIdle => {
-                ::std::option::Option::Some("空闲时直流母线电压异常告警")
-            }
-            AlarmCode::ModuleGroupCommunicationFault => {
-                ::std::option::Option::Some("整组模块通讯故障")
-            }
-            AlarmCode::Bleeder => ::std::option::Option::Some("泄放电路故障"),
-            AlarmCode::VoltageMismatch => {
-                ::std::option::Option::Some("电压不匹配，5%误差")
-            }
-            AlarmCode::ServiceDoorOpenChargingStopped => {
-                ::std::option::Option::Some("维修门开停止充电")
-            }
-            AlarmCode::BackEndCommunicationFault => {
-                ::std::option::Option::Some("后台通讯故障")
-            }
-            AlarmCode::VehicleChargingConnectorFault => {
-                ::std::option::Option::Some("车辆充电连接器故障（车报）")
-            }
-            AlarmCode::VehicleSideHvRelayFault => {
-                ::std::option::Option::Some("车辆侧高压继电器故障")
-            }
-            AlarmCode::SingleModuleCommunicationFault => {
-                ::std::option::Option::Some("单模块通讯故障")
-            }
-            AlarmCode::ChargingModuleFault => {
-                ::std::option::Option::Some("充电模块故障")
-            }
-            AlarmCode::BmsCommunicationTimeout => {
-                ::std::option::Option::Some("BMS通讯超时")
-            }
-            AlarmCode::BatteryReverseConnection => {
-                ::std::option::Option::Some("电池反接故障")
-            }
-            AlarmCode::BatteryNotConnectedBeforeCharging => {
-                ::std::option::Option::Some("充电前电池未连接")
-            }
-            AlarmCode::BatteryPackOverVoltage => {
-                ::std::option::Option::Some("电池组过压")
-            }
-            AlarmCode::BatteryPackConnectorFault => {
-                ::std::option::Option::Some("电池组连接器故障（同步。。）")
-            }
-            AlarmCode::CellVoltageTooLow => {
-                ::std::option::Option::Some("单体电池电压过低")
-            }
-            AlarmCode::CellVoltageTooHigh => {
-                ::std::option::Option::Some("单体电池电压过高")
-            }
-            AlarmCode::SocAbnormal => ::std::option::Option::Some("SOC异常"),
-            AlarmCode::VehicleDetectionPoint2VoltageFault => {
-                ::std::option::Option::Some("车辆检测点2电压检测故障")
-            }
-            AlarmCode::OtherVehicleFault => {
-                ::std::option::Option::Some("车辆其他故障")
-            }
-            AlarmCode::VehicleSideOverCurrent => {
-                ::std::option::Option::Some("车辆侧电流过大")
-            }
-            AlarmCode::VehicleSideOverVoltage => {
-                ::std::option::Option::Some("车辆侧电压过高")
-            }
-            AlarmCode::EnergyCannotBeTransferred => {
-                ::std::option::Option::Some("电量不能传输")
-            }
-            AlarmCode::CurrentMismatch => ::std::option::Option::Some("电流不匹配"),
-            AlarmCode::VehicleSideOutputConnectorOverTemperature => {
-                ::std::option::Option::Some("车辆侧输出连接器过温故障")
-            }
-            AlarmCode::BmsComponentOutputConnectorOverTemperature => {
-                ::std::option::Option::Some("BMS元件，输出连接器过温")
-            }
-            AlarmCode::DcContactorOuterSideVoltageAbnormalBeforeInsulationTest => {
-                ::std::option::Option::Some(
-                    "绝缘检测前直流接触器外侧电压异常",
-                )
-            }
-            AlarmCode::BatteryVoltageTooLowBeforeCharging => {
-                ::std::option::Option::Some("充电前电池电压检测过低")
-            }
-            AlarmCode::BatteryVoltageTooHighBeforeCharging => {
-                ::std::option::Option::Some("充电前电池电压检测过高")
-            }
-            AlarmCode::TractionBatteryOverTemperature => {
-                ::std::option::Option::Some("动力蓄电池温度过高")
-            }
-            AlarmCode::TractionBatteryInsulationState => {
-                ::std::option::Option::Some("动力蓄电池绝缘状态")
-            }
-            AlarmCode::BatteryChargingOverCurrent => {
-                ::std::option::Option::Some("蓄电池充电过流告警")
-            }
-            AlarmCode::OverVoltage => ::std::option::Option::Some("电压过高"),
-            AlarmCode::Overload => ::std::option::Option::Some("过负荷"),
-            AlarmCode::SwitchTripped => ::std::option::Option::Some("开关跳闸"),
-            AlarmCode::TransformerOverTemperature => {
-                ::std::option::Option::Some("变压器温度过高")
-            }
-            AlarmCode::AmbientOverTemperature => {
-                ::std::option::Option::Some("环境温度过高")
-            }
-            AlarmCode::SmokeDetectorAlarm => ::std::option::Option::Some("烟感报警"),
-            AlarmCode::SwapRobotFault => {
-                ::std::option::Option::Some("换电机器人故障")
-            }
-            AlarmCode::BatteryBoxLockingMechanismFault => {
-                ::std::option::Option::Some("电池箱锁止机构故障")
-            }
-            AlarmCode::BatteryBinOverTemperature => {
-                ::std::option::Option::Some("电池仓温度过高")
-            }
-            AlarmCode::BatteryBoxThermalRunawaySmoke => {
-                ::std::option::Option::Some("电池箱热失控/烟雾")
-            }
-            AlarmCode::BinChargingModuleFault => {
-                ::std::option::Option::Some("仓位充电模块故障")
-            }
-            AlarmCode::SwapStationFireSystemAlarm => {
-                ::std::option::Option::Some("换电站消防系统告警")
-            }
-            AlarmCode::StationControlCommunicationLost => {
-                ::std::option::Option::Some("站控通信中断")
-            }
-            AlarmCode::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            AlarmCode::AcContactorFault => {
-                ::std::option::Option::Some("AC contactor fault")
-            }
-            AlarmCode::EmergencyStop => ::std::option::Option::Some("emergency stop"),
-            AlarmCode::AmmeterCommunicationFault => {
-                ::std::option::Option::Some("ammeter communication fault")
-            }
-            AlarmCode::InsulationMonitoringFault => {
-                ::std::option::Option::Some("insulation-monitoring fault")
-            }
-            AlarmCode::InsulationDeviceCommunicationFault => {
-                ::std::option::Option::Some("insulation-device communication fault")
-            }
-            AlarmCode::InsulationMonitoringAbnormal => {
-                ::std::option::Option::Some("insulation monitoring abnormal")
-            }
-            AlarmCode::InsulationMonitoringModuleFault => {
-                ::std::option::Option::Some("insulation-monitoring module fault")
-            }
-            AlarmCode::AbnormalPowerLoss => {
-                ::std::option::Option::Some("abnormal power loss")
-            }
-            AlarmCode::SmokeAlarm => ::std::option::Option::Some("smoke alarm"),
-            AlarmCode::AcCircuitBreakerFault => {
-                ::std::option::Option::Some("AC circuit-breaker fault")
-            }
-            AlarmCode::DcBusOutputContactorFault => {
-                ::std::option::Option::Some("DC bus output contactor fault")
-            }
-            AlarmCode::DcBusOutputFuseFault => {
-                ::std::option::Option::Some("DC bus output fuse fault")
-            }
-            AlarmCode::ConnectorElectronicLockFault => {
-                ::std::option::Option::Some("connector electronic-lock fault")
-            }
-            AlarmCode::ChargerFanFault => {
-                ::std::option::Option::Some("charger fan fault")
-            }
-            AlarmCode::SurgeArresterFault => {
-                ::std::option::Option::Some("surge-arrester fault")
-            }
-            AlarmCode::ControlPilotAlarmWhileCharging => {
-                ::std::option::Option::Some("control-pilot alarm while charging")
-            }
-            AlarmCode::ChargerOverTemperature => {
-                ::std::option::Option::Some("charger over-temperature")
-            }
-            AlarmCode::ChargingGunOverTemperature => {
-                ::std::option::Option::Some("charging-gun over-temperature")
-            }
-            AlarmCode::ChargingGunNotReturnedToHolster => {
-                ::std::option::Option::Some("charging gun not returned to holster")
-            }
-            AlarmCode::BmsAuxiliarySupplyAbnormal => {
-                ::std::option::Option::Some("BMS auxiliary supply abnormal")
-            }
-            AlarmCode::PreChargeFailed => {
-                ::std::option::Option::Some("pre-charge failed")
-            }
-            AlarmCode::DcBusVoltageAbnormalWhileIdle => {
-                ::std::option::Option::Some("DC bus voltage abnormal while idle")
-            }
-            AlarmCode::ModuleGroupCommunicationFault => {
-                ::std::option::Option::Some("module-group communication fault")
-            }
-            AlarmCode::Bleeder => {
-                ::std::option::Option::Some("bleeder (discharge) circuit fault")
-            }
-            AlarmCode::VoltageMismatch => {
-                ::std::option::Option::Some("voltage mismatch (5 % tolerance)")
-            }
-            AlarmCode::ServiceDoorOpenChargingStopped => {
-                ::std::option::Option::Some("service door open, charging stopped")
-            }
-            AlarmCode::BackEndCommunicationFault => {
-                ::std::option::Option::Some("back-end communication fault")
-            }
-            AlarmCode::VehicleChargingConnectorFault => {
-                ::std::option::Option::Some(
-                    "vehicle charging-connector fault (reported by the vehicle)",
-                )
-            }
-            AlarmCode::VehicleSideHvRelayFault => {
-                ::std::option::Option::Some("vehicle-side HV relay fault")
-            }
-            AlarmCode::SingleModuleCommunicationFault => {
-                ::std::option::Option::Some("single-module communication fault")
-            }
-            AlarmCode::ChargingModuleFault => {
-                ::std::option::Option::Some("charging-module fault")
-            }
-            AlarmCode::BmsCommunicationTimeout => {
-                ::std::option::Option::Some("BMS communication timeout")
-            }
-            AlarmCode::BatteryReverseConnection => {
-                ::std::option::Option::Some("battery reverse connection")
-            }
-            AlarmCode::BatteryNotConnectedBeforeCharging => {
-                ::std::option::Option::Some("battery not connected before charging")
-            }
-            AlarmCode::BatteryPackOverVoltage => {
-                ::std::option::Option::Some("battery-pack over-voltage")
-            }
-            AlarmCode::BatteryPackConnectorFault => {
-                ::std::option::Option::Some(
-                    "battery-pack connector fault (label truncated in the source)",
-                )
-            }
-            AlarmCode::CellVoltageTooLow => {
-                ::std::option::Option::Some("cell voltage too low")
-            }
-            AlarmCode::CellVoltageTooHigh => {
-                ::std::option::Option::Some("cell voltage too high")
-            }
-            AlarmCode::SocAbnormal => ::std::option::Option::Some("SOC abnormal"),
-            AlarmCode::VehicleDetectionPoint2VoltageFault => {
-                ::std::option::Option::Some("vehicle detection point 2 voltage fault")
-            }
-            AlarmCode::OtherVehicleFault => {
-                ::std::option::Option::Some("other vehicle fault")
-            }
-            AlarmCode::VehicleSideOverCurrent => {
-                ::std::option::Option::Some("vehicle-side over-current")
-            }
-            AlarmCode::VehicleSideOverVoltage => {
-                ::std::option::Option::Some("vehicle-side over-voltage")
-            }
-            AlarmCode::EnergyCannotBeTransferred => {
-                ::std::option::Option::Some("energy cannot be transferred")
-            }
-            AlarmCode::CurrentMismatch => ::std::option::Option::Some("current mismatch"),
-            AlarmCode::VehicleSideOutputConnectorOverTemperature => {
-                ::std::option::Option::Some(
-                    "vehicle-side output connector over-temperature",
-                )
-            }
-            AlarmCode::BmsComponentOutputConnectorOverTemperature => {
-                ::std::option::Option::Some(
-                    "BMS component / output connector over-temperature",
-                )
-            }
-            AlarmCode::DcContactorOuterSideVoltageAbnormalBeforeInsulationTest => {
-                ::std::option::Option::Some(
-                    "DC contactor outer-side voltage abnormal before insulation test",
-                )
-            }
-            AlarmCode::BatteryVoltageTooLowBeforeCharging => {
-                ::std::option::Option::Some("battery voltage too low before charging")
-            }
-            AlarmCode::BatteryVoltageTooHighBeforeCharging => {
-                ::std::option::Option::Some("battery voltage too high before charging")
-            }
-            AlarmCode::TractionBatteryOverTemperature => {
-                ::std::option::Option::Some("traction battery over-temperature")
-            }
-            AlarmCode::TractionBatteryInsulationState => {
-                ::std::option::Option::Some("traction battery insulation state")
-            }
-            AlarmCode::BatteryChargingOverCurrent => {
-                ::std::option::Option::Some("battery charging over-current")
-            }
-            AlarmCode::OverVoltage => ::std::option::Option::Some("over-voltage"),
-            AlarmCode::Overload => ::std::option::Option::Some("overload"),
-            AlarmCode::SwitchTripped => ::std::option::Option::Some("switch tripped"),
-            AlarmCode::TransformerOverTemperature => {
-                ::std::option::Option::Some("transformer over-temperature")
-            }
-            AlarmCode::AmbientOverTemperature => {
-                ::std::option::Option::Some("ambient over-temperature")
-            }
-            AlarmCode::SmokeDetectorAlarm => {
-                ::std::option::Option::Some("smoke-detector alarm")
-            }
-            AlarmCode::SwapRobotFault => ::std::option::Option::Some("swap-robot fault"),
-            AlarmCode::BatteryBoxLockingMechanismFault => {
-                ::std::option::Option::Some("battery-box locking mechanism fault")
-            }
-            AlarmCode::BatteryBinOverTemperature => {
-                ::std::option::Option::Some("battery-bin over-temperature")
-            }
-            AlarmCode::BatteryBoxThermalRunawaySmoke => {
-                ::std::option::Option::Some("battery-box thermal runaway / smoke")
-            }
-            AlarmCode::BinChargingModuleFault => {
-                ::std::option::Option::Some("bin charging-module fault")
-            }
-            AlarmCode::SwapStationFireSystemAlarm => {
-                ::std::option::Option::Some("swap-station fire-system alarm")
-            }
-            AlarmCode::StationControlCommunicationLost => {
-                ::std::option::Option::Some("station-control communication lost")
-            }
-            AlarmCode::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -1161,101 +1061,85 @@ impl ProblemCode {
             _ => ProblemCode::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(ProblemCode, &'static str, &'static str)] = &[
+        (
+            ProblemCode::SpaceOccupiedByANonChargingVehicle,
+            "有车站位（非充电车辆占位）",
+            "space occupied by a non-charging vehicle",
+        ),
+        (
+            ProblemCode::ChargingSpaceNotOpen,
+            "桩位不开放",
+            "charging space not open",
+        ),
+        (ProblemCode::CannotCharge, "无法充电", "cannot charge"),
+        (
+            ProblemCode::CannotFindTheCharger,
+            "找不到充电桩",
+            "cannot find the charger",
+        ),
+        (ProblemCode::OtherUserFeedback, "其他用户反馈", "other user feedback"),
+        (
+            ProblemCode::OverallSafetyProblem,
+            "整体安全性问题",
+            "overall safety problem",
+        ),
+        (
+            ProblemCode::PowerSupplySystemProblem,
+            "供电系统问题",
+            "power-supply system problem",
+        ),
+        (
+            ProblemCode::ChargingSystemProblem,
+            "充电系统问题",
+            "charging-system problem",
+        ),
+        (
+            ProblemCode::MonitoringSystemProblem,
+            "监控系统问题",
+            "monitoring-system problem",
+        ),
+        (
+            ProblemCode::FireFacilityProblem,
+            "消防设施问题",
+            "fire-facility problem",
+        ),
+        (
+            ProblemCode::InsufficientOnDutyStaff,
+            "值守人员不足",
+            "insufficient on-duty staff",
+        ),
+        (
+            ProblemCode::MissingSigns,
+            "标识缺失（如人车分离标识）",
+            "missing signs (e.g. pedestrian/vehicle separation)",
+        ),
+        (
+            ProblemCode::MissingMaintenanceRecordsSafetyProcedures,
+            "设备维护记录/安全规程缺失",
+            "missing maintenance records / safety procedures",
+        ),
+        (ProblemCode::OtherSafetyProblem, "其他安全问题", "other safety problem"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            ProblemCode::Unknown(_) => ::std::option::Option::None,
+            known => {
+                ProblemCode::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ProblemCode::SpaceOccupiedByANonChargingVehicle => {
-                ::std::option::Option::Some("有车站位（非充电车辆占位）")
-            }
-            ProblemCode::ChargingSpaceNotOpen => {
-                ::std::option::Option::Some("桩位不开放")
-            }
-            ProblemCode::CannotCharge => ::std::option::Option::Some("无法充电"),
-            ProblemCode::CannotFindTheCharger => {
-                ::std::option::Option::Some("找不到充电桩")
-            }
-            ProblemCode::OtherUserFeedback => {
-                ::std::option::Option::Some("其他用户反馈")
-            }
-            ProblemCode::OverallSafetyProblem => {
-                ::std::option::Option::Some("整体安全性问题")
-            }
-            ProblemCode::PowerSupplySystemProblem => {
-                ::std::option::Option::Some("供电系统问题")
-            }
-            ProblemCode::ChargingSystemProblem => {
-                ::std::option::Option::Some("充电系统问题")
-            }
-            ProblemCode::MonitoringSystemProblem => {
-                ::std::option::Option::Some("监控系统问题")
-            }
-            ProblemCode::FireFacilityProblem => {
-                ::std::option::Option::Some("消防设施问题")
-            }
-            ProblemCode::InsufficientOnDutyStaff => {
-                ::std::option::Option::Some("值守人员不足")
-            }
-            ProblemCode::MissingSigns => {
-                ::std::option::Option::Some("标识缺失（如人车分离标识）")
-            }
-            ProblemCode::MissingMaintenanceRecordsSafetyProcedures => {
-                ::std::option::Option::Some("设备维护记录/安全规程缺失")
-            }
-            ProblemCode::OtherSafetyProblem => {
-                ::std::option::Option::Some("其他安全问题")
-            }
-            ProblemCode::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ProblemCode::SpaceOccupiedByANonChargingVehicle => {
-                ::std::option::Option::Some("space occupied by a non-charging vehicle")
-            }
-            ProblemCode::ChargingSpaceNotOpen => {
-                ::std::option::Option::Some("charging space not open")
-            }
-            ProblemCode::CannotCharge => ::std::option::Option::Some("cannot charge"),
-            ProblemCode::CannotFindTheCharger => {
-                ::std::option::Option::Some("cannot find the charger")
-            }
-            ProblemCode::OtherUserFeedback => {
-                ::std::option::Option::Some("other user feedback")
-            }
-            ProblemCode::OverallSafetyProblem => {
-                ::std::option::Option::Some("overall safety problem")
-            }
-            ProblemCode::PowerSupplySystemProblem => {
-                ::std::option::Option::Some("power-supply system problem")
-            }
-            ProblemCode::ChargingSystemProblem => {
-                ::std::option::Option::Some("charging-system problem")
-            }
-            ProblemCode::MonitoringSystemProblem => {
-                ::std::option::Option::Some("monitoring-system problem")
-            }
-            ProblemCode::FireFacilityProblem => {
-                ::std::option::Option::Some("fire-facility problem")
-            }
-            ProblemCode::InsufficientOnDutyStaff => {
-                ::std::option::Option::Some("insufficient on-duty staff")
-            }
-            ProblemCode::MissingSigns => {
-                ::std::option::Option::Some(
-                    "missing signs (e.g. pedestrian/vehicle separation)",
-                )
-            }
-            ProblemCode::MissingMaintenanceRecordsSafetyProcedures => {
-                ::std::option::Option::Some(
-                    "missing maintenance records / safety procedures",
-                )
-            }
-            ProblemCode::OtherSafetyProblem => {
-                ::std::option::Option::Some("other safety problem")
-            }
-            ProblemCode::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -1403,35 +1287,35 @@ impl LandOwnership {
             _ => LandOwnership::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(LandOwnership, &'static str, &'static str)] = &[
+        (LandOwnership::StateOwnedLand, "国有土地", "state-owned land"),
+        (
+            LandOwnership::CollectivelyOwnedLand,
+            "集体土地",
+            "collectively owned land",
+        ),
+        (LandOwnership::TemporaryLandUse, "临时用地", "temporary land use"),
+        (LandOwnership::OtherUnknown, "其他/未知", "other / unknown"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            LandOwnership::Unknown(_) => ::std::option::Option::None,
+            known => {
+                LandOwnership::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            LandOwnership::StateOwnedLand => ::std::option::Option::Some("国有土地"),
-            LandOwnership::CollectivelyOwnedLand => {
-                ::std::option::Option::Some("集体土地")
-            }
-            LandOwnership::TemporaryLandUse => {
-                ::std::option::Option::Some("临时用地")
-            }
-            LandOwnership::OtherUnknown => ::std::option::Option::Some("其他/未知"),
-            LandOwnership::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            LandOwnership::StateOwnedLand => {
-                ::std::option::Option::Some("state-owned land")
-            }
-            LandOwnership::CollectivelyOwnedLand => {
-                ::std::option::Option::Some("collectively owned land")
-            }
-            LandOwnership::TemporaryLandUse => {
-                ::std::option::Option::Some("temporary land use")
-            }
-            LandOwnership::OtherUnknown => ::std::option::Option::Some("other / unknown"),
-            LandOwnership::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -1924,247 +1808,146 @@ impl LandUseType {
             _ => LandUseType::Unknown(::std::string::String::from(code)),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(LandUseType, &'static str, &'static str)] = &[
+        (LandUseType::Residential, "居住用地", "residential"),
+        (
+            LandUseType::CommercialAndService,
+            "商业服务业用地",
+            "commercial and service",
+        ),
+        (
+            LandUseType::PublicAdministrationAndServices,
+            "公共管理与服务设施用地",
+            "public administration and services",
+        ),
+        (LandUseType::Industrial, "工业用地", "industrial"),
+        (
+            LandUseType::LogisticsAndWarehousing,
+            "物流仓储用地",
+            "logistics and warehousing",
+        ),
+        (LandUseType::TransportFacilities, "交通设施用地", "transport facilities"),
+        (LandUseType::PublicUtilities, "公用设施用地", "public utilities"),
+        (
+            LandUseType::GreenSpaceAndSquares,
+            "绿地与广场用地",
+            "green space and squares",
+        ),
+        (LandUseType::Other, "其他用地", "other"),
+        (
+            LandUseType::ResidentialSubClassR1,
+            "居住用地（R1子类）",
+            "residential sub-class R1",
+        ),
+        (
+            LandUseType::ResidentialSubClassR2,
+            "居住用地（R2子类）",
+            "residential sub-class R2",
+        ),
+        (
+            LandUseType::ResidentialSubClassR3,
+            "居住用地（R3子类）",
+            "residential sub-class R3",
+        ),
+        (
+            LandUseType::ResidentialSubClassR4,
+            "居住用地（R4子类）",
+            "residential sub-class R4",
+        ),
+        (LandUseType::Commercial, "商业用地", "commercial"),
+        (
+            LandUseType::PublicAdministrationAndServicesSubClassGic1,
+            "公共管理与服务设施用地（GIC1子类）",
+            "public administration and services sub-class GIC1",
+        ),
+        (
+            LandUseType::PublicAdministrationAndServicesSubClassGic2,
+            "公共管理与服务设施用地（GIC2子类）",
+            "public administration and services sub-class GIC2",
+        ),
+        (
+            LandUseType::PublicAdministrationAndServicesSubClassGic3,
+            "公共管理与服务设施用地（GIC3子类）",
+            "public administration and services sub-class GIC3",
+        ),
+        (
+            LandUseType::PublicAdministrationAndServicesSubClassGic4,
+            "公共管理与服务设施用地（GIC4子类）",
+            "public administration and services sub-class GIC4",
+        ),
+        (
+            LandUseType::PublicAdministrationAndServicesSubClassGic5,
+            "公共管理与服务设施用地（GIC5子类）",
+            "public administration and services sub-class GIC5",
+        ),
+        (
+            LandUseType::PublicAdministrationAndServicesSubClassGic6,
+            "公共管理与服务设施用地（GIC6子类）",
+            "public administration and services sub-class GIC6",
+        ),
+        (
+            LandUseType::PublicAdministrationAndServicesSubClassGic7,
+            "公共管理与服务设施用地（GIC7子类）",
+            "public administration and services sub-class GIC7",
+        ),
+        (
+            LandUseType::PublicAdministrationAndServicesSubClassGic8,
+            "公共管理与服务设施用地（GIC8子类）",
+            "public administration and services sub-class GIC8",
+        ),
+        (
+            LandUseType::PublicAdministrationAndServicesSubClassGic9,
+            "公共管理与服务设施用地（GIC9子类）",
+            "public administration and services sub-class GIC9",
+        ),
+        (LandUseType::NewTypeIndustrial, "新型产业用地", "new-type industrial"),
+        (LandUseType::OrdinaryIndustrial, "普通工业用地", "ordinary industrial"),
+        (LandUseType::Logistics, "物流用地", "logistics"),
+        (LandUseType::Warehousing, "仓储用地", "warehousing"),
+        (LandUseType::Roads, "道路用地", "roads"),
+        (LandUseType::RailTransit, "轨道交通用地", "rail transit"),
+        (
+            LandUseType::IntegratedTransportHub,
+            "综合交通枢纽用地",
+            "integrated transport hub",
+        ),
+        (LandUseType::TransportDepots, "交通场站用地", "transport depots"),
+        (
+            LandUseType::PublicTransportDepots,
+            "公共交通场站用地",
+            "public-transport depots",
+        ),
+        (LandUseType::PublicCarParks, "社会停车场用地", "public car parks"),
+        (LandUseType::SupplyFacilities, "供应设施用地", "supply facilities"),
+        (
+            LandUseType::SanitationFacilities,
+            "环境卫生设施用地",
+            "sanitation facilities",
+        ),
+        (LandUseType::Parks, "公园绿地", "parks"),
+        (LandUseType::ProtectiveGreenSpace, "防护绿地", "protective green space"),
+        (LandUseType::Water, "水域", "water"),
+        (LandUseType::AgricultureAndForestry, "农林用地", "agriculture and forestry"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            LandUseType::Unknown(_) => ::std::option::Option::None,
+            known => {
+                LandUseType::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            LandUseType::Residential => ::std::option::Option::Some("居住用地"),
-            LandUseType::CommercialAndService => {
-                ::std::option::Option::Some("商业服务业用地")
-            }
-            LandUseType::PublicAdministrationAndServices => {
-                ::std::option::Option::Some("公共管理与服务设施用地")
-            }
-            LandUseType::Industrial => ::std::option::Option::Some("工业用地"),
-            LandUseType::LogisticsAndWarehousing => {
-                ::std::option::Option::Some("物流仓储用地")
-            }
-            LandUseType::TransportFacilities => {
-                ::std::option::Option::Some("交通设施用地")
-            }
-            LandUseType::PublicUtilities => {
-                ::std::option::Option::Some("公用设施用地")
-            }
-            LandUseType::GreenSpaceAndSquares => {
-                ::std::option::Option::Some("绿地与广场用地")
-            }
-            LandUseType::Other => ::std::option::Option::Some("其他用地"),
-            LandUseType::ResidentialSubClassR1 => {
-                ::std::option::Option::Some("居住用地（R1子类）")
-            }
-            LandUseType::ResidentialSubClassR2 => {
-                ::std::option::Option::Some("居住用地（R2子类）")
-            }
-            LandUseType::ResidentialSubClassR3 => {
-                ::std::option::Option::Some("居住用地（R3子类）")
-            }
-            LandUseType::ResidentialSubClassR4 => {
-                ::std::option::Option::Some("居住用地（R4子类）")
-            }
-            LandUseType::Commercial => ::std::option::Option::Some("商业用地"),
-            LandUseType::PublicAdministrationAndServicesSubClassGic1 => {
-                ::std::option::Option::Some(
-                    "公共管理与服务设施用地（GIC1子类）",
-                )
-            }
-            LandUseType::PublicAdministrationAndServicesSubClassGic2 => {
-                ::std::option::Option::Some(
-                    "公共管理与服务设施用地（GIC2子类）",
-                )
-            }
-            LandUseType::PublicAdministrationAndServicesSubClassGic3 => {
-                ::std::option::Option::Some(
-                    "公共管理与服务设施用地（GIC3子类）",
-                )
-            }
-            LandUseType::PublicAdministrationAndServicesSubClassGic4 => {
-                ::std::option::Option::Some(
-                    "公共管理与服务设施用地（GIC4子类）",
-                )
-            }
-            LandUseType::PublicAdministrationAndServicesSubClassGic5 => {
-                ::std::option::Option::Some(
-                    "公共管理与服务设施用地（GIC5子类）",
-                )
-            }
-            LandUseType::PublicAdministrationAndServicesSubClassGic6 => {
-                ::std::option::Option::Some(
-                    "公共管理与服务设施用地（GIC6子类）",
-                )
-            }
-            LandUseType::PublicAdministrationAndServicesSubClassGic7 => {
-                ::std::option::Option::Some(
-                    "公共管理与服务设施用地（GIC7子类）",
-                )
-            }
-            LandUseType::PublicAdministrationAndServicesSubClassGic8 => {
-                ::std::option::Option::Some(
-                    "公共管理与服务设施用地（GIC8子类）",
-                )
-            }
-            LandUseType::PublicAdministrationAndServicesSubClassGic9 => {
-                ::std::option::Option::Some(
-                    "公共管理与服务设施用地（GIC9子类）",
-                )
-            }
-            LandUseType::NewTypeIndustrial => {
-                ::std::option::Option::Some("新型产业用地")
-            }
-            LandUseType::OrdinaryIndustrial => {
-                ::std::option::Option::Some("普通工业用地")
-            }
-            LandUseType::Logistics => ::std::option::Option::Some("物流用地"),
-            LandUseType::Warehousing => ::std::option::Option::Some("仓储用地"),
-            LandUseType::Roads => ::std::option::Option::Some("道路用地"),
-            LandUseType::RailTransit => ::std::option::Option::Some("轨道交通用地"),
-            LandUseType::IntegratedTransportHub => {
-                ::std::option::Option::Some("综合交通枢纽用地")
-            }
-            LandUseType::TransportDepots => {
-                ::std::option::Option::Some("交通场站用地")
-            }
-            LandUseType::PublicTransportDepots => {
-                ::std::option::Option::Some("公共交通场站用地")
-            }
-            LandUseType::PublicCarParks => {
-                ::std::option::Option::Some("社会停车场用地")
-            }
-            LandUseType::SupplyFacilities => {
-                ::std::option::Option::Some("供应设施用地")
-            }
-            LandUseType::SanitationFacilities => {
-                ::std::option::Option::Some("环境卫生设施用地")
-            }
-            LandUseType::Parks => ::std::option::Option::Some("公园绿地"),
-            LandUseType::ProtectiveGreenSpace => {
-                ::std::option::Option::Some("防护绿地")
-            }
-            LandUseType::Water => ::std::option::Option::Some("水域"),
-            LandUseType::AgricultureAndForestry => {
-                ::std::option::Option::Some("农林用地")
-            }
-            LandUseType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            LandUseType::Residential => ::std::option::Option::Some("residential"),
-            LandUseType::CommercialAndService => {
-                ::std::option::Option::Some("commercial and service")
-            }
-            LandUseType::PublicAdministrationAndServices => {
-                ::std::option::Option::Some("public administration and services")
-            }
-            LandUseType::Industrial => ::std::option::Option::Some("industrial"),
-            LandUseType::LogisticsAndWarehousing => {
-                ::std::option::Option::Some("logistics and warehousing")
-            }
-            LandUseType::TransportFacilities => {
-                ::std::option::Option::Some("transport facilities")
-            }
-            LandUseType::PublicUtilities => {
-                ::std::option::Option::Some("public utilities")
-            }
-            LandUseType::GreenSpaceAndSquares => {
-                ::std::option::Option::Some("green space and squares")
-            }
-            LandUseType::Other => ::std::option::Option::Some("other"),
-            LandUseType::ResidentialSubClassR1 => {
-                ::std::option::Option::Some("residential sub-class R1")
-            }
-            LandUseType::ResidentialSubClassR2 => {
-                ::std::option::Option::Some("residential sub-class R2")
-            }
-            LandUseType::ResidentialSubClassR3 => {
-                ::std::option::Option::Some("residential sub-class R3")
-            }
-            LandUseType::ResidentialSubClassR4 => {
-                ::std::option::Option::Some("residential sub-class R4")
-            }
-            LandUseType::Commercial => ::std::option::Option::Some("commercial"),
-            LandUseType::PublicAdministrationAndServicesSubClassGic1 => {
-                ::std::option::Option::Some(
-                    "public administration and services sub-class GIC1",
-                )
-            }
-            LandUseType::PublicAdministrationAndServicesSubClassGic2 => {
-                ::std::option::Option::Some(
-                    "public administration and services sub-class GIC2",
-                )
-            }
-            LandUseType::PublicAdministrationAndServicesSubClassGic3 => {
-                ::std::option::Option::Some(
-                    "public administration and services sub-class GIC3",
-                )
-            }
-            LandUseType::PublicAdministrationAndServicesSubClassGic4 => {
-                ::std::option::Option::Some(
-                    "public administration and services sub-class GIC4",
-                )
-            }
-            LandUseType::PublicAdministrationAndServicesSubClassGic5 => {
-                ::std::option::Option::Some(
-                    "public administration and services sub-class GIC5",
-                )
-            }
-            LandUseType::PublicAdministrationAndServicesSubClassGic6 => {
-                ::std::option::Option::Some(
-                    "public administration and services sub-class GIC6",
-                )
-            }
-            LandUseType::PublicAdministrationAndServicesSubClassGic7 => {
-                ::std::option::Option::Some(
-                    "public administration and services sub-class GIC7",
-                )
-            }
-            LandUseType::PublicAdministrationAndServicesSubClassGic8 => {
-                ::std::option::Option::Some(
-                    "public administration and services sub-class GIC8",
-                )
-            }
-            LandUseType::PublicAdministrationAndServicesSubClassGic9 => {
-                ::std::option::Option::Some(
-                    "public administration and services sub-class GIC9",
-                )
-            }
-            LandUseType::NewTypeIndustrial => {
-                ::std::option::Option::Some("new-type industrial")
-            }
-            LandUseType::OrdinaryIndustrial => {
-                ::std::option::Option::Some("ordinary industrial")
-            }
-            LandUseType::Logistics => ::std::option::Option::Some("logistics"),
-            LandUseType::Warehousing => ::std::option::Option::Some("warehousing"),
-            LandUseType::Roads => ::std::option::Option::Some("roads"),
-            LandUseType::RailTransit => ::std::option::Option::Some("rail transit"),
-            LandUseType::IntegratedTransportHub => {
-                ::std::option::Option::Some("integrated transport hub")
-            }
-            LandUseType::TransportDepots => {
-                ::std::option::Option::Some("transport depots")
-            }
-            LandUseType::PublicTransportDepots => {
-                ::std::option::Option::Some("public-transport depots")
-            }
-            LandUseType::PublicCarParks => {
-                ::std::option::Option::Some("public car parks")
-            }
-            LandUseType::SupplyFacilities => {
-                ::std::option::Option::Some("supply facilities")
-            }
-            LandUseType::SanitationFacilities => {
-                ::std::option::Option::Some("sanitation facilities")
-            }
-            LandUseType::Parks => ::std::option::Option::Some("parks"),
-            LandUseType::ProtectiveGreenSpace => {
-                ::std::option::Option::Some("protective green space")
-            }
-            LandUseType::Water => ::std::option::Option::Some("water"),
-            LandUseType::AgricultureAndForestry => {
-                ::std::option::Option::Some("agriculture and forestry")
-            }
-            LandUseType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -2343,77 +2126,66 @@ impl ConstructionE3 {
             _ => ConstructionE3::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(ConstructionE3, &'static str, &'static str)] = &[
+        (
+            ConstructionE3::CommercialCarPark,
+            "社会经营性停车场（非住宅）",
+            "commercial car park (non-residential)",
+        ),
+        (
+            ConstructionE3::WithinTheRoadArea,
+            "道路范围内",
+            "within the road area (on-street)",
+        ),
+        (ConstructionE3::TransportDepot, "交通场站", "transport depot"),
+        (ConstructionE3::ParkCarPark, "公园停车场", "park car park"),
+        (
+            ConstructionE3::SanitationFacilityLand,
+            "环卫设施用地",
+            "sanitation-facility land",
+        ),
+        (
+            ConstructionE3::ResidentialEstateCarPark,
+            "住宅小区停车场",
+            "residential-estate car park",
+        ),
+        (
+            ConstructionE3::StateOwnedEnterpriseInternalCarPark,
+            "国有企业内部停车场",
+            "state-owned enterprise internal car park",
+        ),
+        (
+            ConstructionE3::InternalCarParkOfPartyGovernmentBodiesPublicInstitutionsEtc,
+            "党政机关、事业单位、公共机构等内部停车场",
+            "internal car park of Party/government bodies, public institutions, etc.",
+        ),
+        (ConstructionE3::FuelGasStation, "加油站、加气站", "fuel / gas station"),
+        (
+            ConstructionE3::ExpresswayServiceArea,
+            "高速公路服务区",
+            "expressway service area",
+        ),
+        (ConstructionE3::Other, "其他", "other"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            ConstructionE3::Unknown(_) => ::std::option::Option::None,
+            known => {
+                ConstructionE3::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ConstructionE3::CommercialCarPark => {
-                ::std::option::Option::Some("社会经营性停车场（非住宅）")
-            }
-            ConstructionE3::WithinTheRoadArea => {
-                ::std::option::Option::Some("道路范围内")
-            }
-            ConstructionE3::TransportDepot => ::std::option::Option::Some("交通场站"),
-            ConstructionE3::ParkCarPark => ::std::option::Option::Some("公园停车场"),
-            ConstructionE3::SanitationFacilityLand => {
-                ::std::option::Option::Some("环卫设施用地")
-            }
-            ConstructionE3::ResidentialEstateCarPark => {
-                ::std::option::Option::Some("住宅小区停车场")
-            }
-            ConstructionE3::StateOwnedEnterpriseInternalCarPark => {
-                ::std::option::Option::Some("国有企业内部停车场")
-            }
-            ConstructionE3::InternalCarParkOfPartyGovernmentBodiesPublicInstitutionsEtc => {
-                ::std::option::Option::Some(
-                    "党政机关、事业单位、公共机构等内部停车场",
-                )
-            }
-            ConstructionE3::FuelGasStation => {
-                ::std::option::Option::Some("加油站、加气站")
-            }
-            ConstructionE3::ExpresswayServiceArea => {
-                ::std::option::Option::Some("高速公路服务区")
-            }
-            ConstructionE3::Other => ::std::option::Option::Some("其他"),
-            ConstructionE3::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ConstructionE3::CommercialCarPark => {
-                ::std::option::Option::Some("commercial car park (non-residential)")
-            }
-            ConstructionE3::WithinTheRoadArea => {
-                ::std::option::Option::Some("within the road area (on-street)")
-            }
-            ConstructionE3::TransportDepot => {
-                ::std::option::Option::Some("transport depot")
-            }
-            ConstructionE3::ParkCarPark => ::std::option::Option::Some("park car park"),
-            ConstructionE3::SanitationFacilityLand => {
-                ::std::option::Option::Some("sanitation-facility land")
-            }
-            ConstructionE3::ResidentialEstateCarPark => {
-                ::std::option::Option::Some("residential-estate car park")
-            }
-            ConstructionE3::StateOwnedEnterpriseInternalCarPark => {
-                ::std::option::Option::Some("state-owned enterprise internal car park")
-            }
-            ConstructionE3::InternalCarParkOfPartyGovernmentBodiesPublicInstitutionsEtc => {
-                ::std::option::Option::Some(
-                    "internal car park of Party/government bodies, public institutions, etc.",
-                )
-            }
-            ConstructionE3::FuelGasStation => {
-                ::std::option::Option::Some("fuel / gas station")
-            }
-            ConstructionE3::ExpresswayServiceArea => {
-                ::std::option::Option::Some("expressway service area")
-            }
-            ConstructionE3::Other => ::std::option::Option::Some("other"),
-            ConstructionE3::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -2571,35 +2343,38 @@ impl Ret {
             _ => Ret::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(Ret, &'static str, &'static str)] = &[
+        (Ret::SystemBusy, "系统繁忙", "system busy"),
+        (Ret::Success, "请求成功", "success"),
+        (Ret::SignatureError, "签名错误", "signature error"),
+        (Ret::TokenError, "Token错误", "token error"),
+        (Ret::EnvelopeInvalid, "POST参数不合法", "envelope invalid"),
+        (
+            Ret::BusinessParametersInvalid,
+            "请求的业务参数不合法",
+            "business parameters invalid",
+        ),
+        (Ret::SystemError, "系统错误", "system error"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            Ret::Unknown(_) => ::std::option::Option::None,
+            known => {
+                Ret::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Ret::SystemBusy => ::std::option::Option::Some("系统繁忙"),
-            Ret::Success => ::std::option::Option::Some("请求成功"),
-            Ret::SignatureError => ::std::option::Option::Some("签名错误"),
-            Ret::TokenError => ::std::option::Option::Some("Token错误"),
-            Ret::EnvelopeInvalid => ::std::option::Option::Some("POST参数不合法"),
-            Ret::BusinessParametersInvalid => {
-                ::std::option::Option::Some("请求的业务参数不合法")
-            }
-            Ret::SystemError => ::std::option::Option::Some("系统错误"),
-            Ret::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Ret::SystemBusy => ::std::option::Option::Some("system busy"),
-            Ret::Success => ::std::option::Option::Some("success"),
-            Ret::SignatureError => ::std::option::Option::Some("signature error"),
-            Ret::TokenError => ::std::option::Option::Some("token error"),
-            Ret::EnvelopeInvalid => ::std::option::Option::Some("envelope invalid"),
-            Ret::BusinessParametersInvalid => {
-                ::std::option::Option::Some("business parameters invalid")
-            }
-            Ret::SystemError => ::std::option::Option::Some("system error"),
-            Ret::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -2708,21 +2483,29 @@ impl SuccStat {
             _ => SuccStat::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(SuccStat, &'static str, &'static str)] = &[
+        (SuccStat::Success, "成功", "success"),
+        (SuccStat::Failure, "失败", "failure"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            SuccStat::Unknown(_) => ::std::option::Option::None,
+            known => {
+                SuccStat::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            SuccStat::Success => ::std::option::Option::Some("成功"),
-            SuccStat::Failure => ::std::option::Option::Some("失败"),
-            SuccStat::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            SuccStat::Success => ::std::option::Option::Some("success"),
-            SuccStat::Failure => ::std::option::Option::Some("failure"),
-            SuccStat::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -2847,33 +2630,33 @@ impl TokenFailReason {
             _ => TokenFailReason::Unknown(code),
         }
     }
-    /// The Chinese meaning, if the code is known.
-    pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(TokenFailReason, &'static str, &'static str)] = &[
+        (TokenFailReason::None, "无", "none"),
+        (TokenFailReason::NoSuchOperator, "无此运营商", "no such operator"),
+        (TokenFailReason::WrongSecret, "密钥错误", "wrong secret"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
         match self {
-            TokenFailReason::None => ::std::option::Option::Some("无"),
-            TokenFailReason::NoSuchOperator => {
-                ::std::option::Option::Some("无此运营商")
-            }
-            TokenFailReason::WrongSecret => ::std::option::Option::Some("密钥错误"),
             TokenFailReason::OperatorDefined(_) => {
-                ::std::option::Option::Some("自定义")
+                ::std::option::Option::Some(("自定义", "operator-defined"))
             }
             TokenFailReason::Unknown(_) => ::std::option::Option::None,
+            known => {
+                TokenFailReason::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
         }
+    }
+    /// The Chinese meaning, if the code is known.
+    pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            TokenFailReason::None => ::std::option::Option::Some("none"),
-            TokenFailReason::NoSuchOperator => {
-                ::std::option::Option::Some("no such operator")
-            }
-            TokenFailReason::WrongSecret => ::std::option::Option::Some("wrong secret"),
-            TokenFailReason::OperatorDefined(_) => {
-                ::std::option::Option::Some("operator-defined")
-            }
-            TokenFailReason::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -2976,19 +2759,28 @@ impl CountryCode {
             _ => CountryCode::Unknown(::std::string::String::from(code)),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(CountryCode, &'static str, &'static str)] = &[
+        (CountryCode::China, "中国国家代码", "China"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            CountryCode::Unknown(_) => ::std::option::Option::None,
+            known => {
+                CountryCode::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            CountryCode::China => ::std::option::Option::Some("中国国家代码"),
-            CountryCode::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            CountryCode::China => ::std::option::Option::Some("China"),
-            CountryCode::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -3162,51 +2954,42 @@ impl AreaCode {
             _ => AreaCode::Unknown(::std::string::String::from(code)),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(AreaCode, &'static str, &'static str)] = &[
+        (AreaCode::LuohuDistrict, "罗湖区", "Luohu District"),
+        (AreaCode::FutianDistrict, "福田区", "Futian District"),
+        (AreaCode::NanshanDistrict, "南山区", "Nanshan District"),
+        (AreaCode::BaoAnDistrict, "宝安区", "Bao'an District"),
+        (AreaCode::LonggangDistrict, "龙岗区", "Longgang District"),
+        (AreaCode::YantianDistrict, "盐田区", "Yantian District"),
+        (AreaCode::LonghuaDistrict, "龙华区", "Longhua District"),
+        (AreaCode::PingshanDistrict, "坪山区", "Pingshan District"),
+        (AreaCode::GuangmingDistrict, "光明区", "Guangming District"),
+        (
+            AreaCode::QianhaiShekouFreeTradeZone,
+            "前海蛇口自贸片区",
+            "Qianhai-Shekou Free Trade Zone",
+        ),
+        (AreaCode::DapengNewDistrict, "大鹏新区", "Dapeng New District"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            AreaCode::Unknown(_) => ::std::option::Option::None,
+            known => {
+                AreaCode::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            AreaCode::LuohuDistrict => ::std::option::Option::Some("罗湖区"),
-            AreaCode::FutianDistrict => ::std::option::Option::Some("福田区"),
-            AreaCode::NanshanDistrict => ::std::option::Option::Some("南山区"),
-            AreaCode::BaoAnDistrict => ::std::option::Option::Some("宝安区"),
-            AreaCode::LonggangDistrict => ::std::option::Option::Some("龙岗区"),
-            AreaCode::YantianDistrict => ::std::option::Option::Some("盐田区"),
-            AreaCode::LonghuaDistrict => ::std::option::Option::Some("龙华区"),
-            AreaCode::PingshanDistrict => ::std::option::Option::Some("坪山区"),
-            AreaCode::GuangmingDistrict => ::std::option::Option::Some("光明区"),
-            AreaCode::QianhaiShekouFreeTradeZone => {
-                ::std::option::Option::Some("前海蛇口自贸片区")
-            }
-            AreaCode::DapengNewDistrict => ::std::option::Option::Some("大鹏新区"),
-            AreaCode::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            AreaCode::LuohuDistrict => ::std::option::Option::Some("Luohu District"),
-            AreaCode::FutianDistrict => ::std::option::Option::Some("Futian District"),
-            AreaCode::NanshanDistrict => ::std::option::Option::Some("Nanshan District"),
-            AreaCode::BaoAnDistrict => ::std::option::Option::Some("Bao'an District"),
-            AreaCode::LonggangDistrict => {
-                ::std::option::Option::Some("Longgang District")
-            }
-            AreaCode::YantianDistrict => ::std::option::Option::Some("Yantian District"),
-            AreaCode::LonghuaDistrict => ::std::option::Option::Some("Longhua District"),
-            AreaCode::PingshanDistrict => {
-                ::std::option::Option::Some("Pingshan District")
-            }
-            AreaCode::GuangmingDistrict => {
-                ::std::option::Option::Some("Guangming District")
-            }
-            AreaCode::QianhaiShekouFreeTradeZone => {
-                ::std::option::Option::Some("Qianhai-Shekou Free Trade Zone")
-            }
-            AreaCode::DapengNewDistrict => {
-                ::std::option::Option::Some("Dapeng New District")
-            }
-            AreaCode::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -3349,35 +3132,34 @@ impl StationType {
             _ => StationType::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(StationType, &'static str, &'static str)] = &[
+        (StationType::Public, "公共", "public"),
+        (StationType::Private, "个人", "private"),
+        (StationType::Bus, "公交（专用）", "bus (dedicated)"),
+        (StationType::Sanitation, "环卫（专用）", "sanitation (dedicated)"),
+        (StationType::Logistics, "物流（专用）", "logistics (dedicated)"),
+        (StationType::Taxi, "出租车（专用）", "taxi (dedicated)"),
+        (StationType::Other, "其他", "other"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            StationType::Unknown(_) => ::std::option::Option::None,
+            known => {
+                StationType::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            StationType::Public => ::std::option::Option::Some("公共"),
-            StationType::Private => ::std::option::Option::Some("个人"),
-            StationType::Bus => ::std::option::Option::Some("公交（专用）"),
-            StationType::Sanitation => ::std::option::Option::Some("环卫（专用）"),
-            StationType::Logistics => ::std::option::Option::Some("物流（专用）"),
-            StationType::Taxi => ::std::option::Option::Some("出租车（专用）"),
-            StationType::Other => ::std::option::Option::Some("其他"),
-            StationType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            StationType::Public => ::std::option::Option::Some("public"),
-            StationType::Private => ::std::option::Option::Some("private"),
-            StationType::Bus => ::std::option::Option::Some("bus (dedicated)"),
-            StationType::Sanitation => {
-                ::std::option::Option::Some("sanitation (dedicated)")
-            }
-            StationType::Logistics => {
-                ::std::option::Option::Some("logistics (dedicated)")
-            }
-            StationType::Taxi => ::std::option::Option::Some("taxi (dedicated)"),
-            StationType::Other => ::std::option::Option::Some("other"),
-            StationType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -3521,37 +3303,33 @@ impl StationStatus {
             _ => StationStatus::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(StationStatus, &'static str, &'static str)] = &[
+        (StationStatus::Unknown0, "未知", "unknown"),
+        (StationStatus::UnderConstruction, "建设中", "under construction"),
+        (StationStatus::ClosedOffline, "关闭下线", "closed, offline"),
+        (StationStatus::UnderMaintenance, "维护中", "under maintenance"),
+        (StationStatus::InService, "正常使用", "in service"),
+        (StationStatus::BusinessSuspended, "歇业", "business suspended"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            StationStatus::Unknown(_) => ::std::option::Option::None,
+            known => {
+                StationStatus::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            StationStatus::Unknown0 => ::std::option::Option::Some("未知"),
-            StationStatus::UnderConstruction => ::std::option::Option::Some("建设中"),
-            StationStatus::ClosedOffline => ::std::option::Option::Some("关闭下线"),
-            StationStatus::UnderMaintenance => ::std::option::Option::Some("维护中"),
-            StationStatus::InService => ::std::option::Option::Some("正常使用"),
-            StationStatus::BusinessSuspended => ::std::option::Option::Some("歇业"),
-            StationStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            StationStatus::Unknown0 => ::std::option::Option::Some("unknown"),
-            StationStatus::UnderConstruction => {
-                ::std::option::Option::Some("under construction")
-            }
-            StationStatus::ClosedOffline => {
-                ::std::option::Option::Some("closed, offline")
-            }
-            StationStatus::UnderMaintenance => {
-                ::std::option::Option::Some("under maintenance")
-            }
-            StationStatus::InService => ::std::option::Option::Some("in service"),
-            StationStatus::BusinessSuspended => {
-                ::std::option::Option::Some("business suspended")
-            }
-            StationStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -3736,79 +3514,55 @@ impl Construction2020 {
             _ => Construction2020::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(Construction2020, &'static str, &'static str)] = &[
+        (Construction2020::ResidentialArea, "居民区", "residential area"),
+        (Construction2020::PublicInstitution, "公共机构", "public institution"),
+        (
+            Construction2020::EnterpriseOrInstitution,
+            "企事业单位",
+            "enterprise or institution",
+        ),
+        (Construction2020::OfficeBuilding, "写字楼", "office building"),
+        (Construction2020::IndustrialPark, "工业园区", "industrial park"),
+        (Construction2020::TransportHub, "交通枢纽", "transport hub"),
+        (
+            Construction2020::LargeSportsOrCultureVenue,
+            "大型文体设施",
+            "large sports or culture venue",
+        ),
+        (Construction2020::UrbanGreenSpace, "城市绿地", "urban green space"),
+        (
+            Construction2020::CarParkAttachedToALargeBuilding,
+            "大型建筑配建停车场",
+            "car park attached to a large building",
+        ),
+        (Construction2020::OnStreetParking, "路边停车位", "on-street parking"),
+        (
+            Construction2020::IntercityExpresswayServiceArea,
+            "城际高速服务区",
+            "intercity expressway service area",
+        ),
+        (Construction2020::Other, "其他", "other"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            Construction2020::Unknown(_) => ::std::option::Option::None,
+            known => {
+                Construction2020::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Construction2020::ResidentialArea => ::std::option::Option::Some("居民区"),
-            Construction2020::PublicInstitution => {
-                ::std::option::Option::Some("公共机构")
-            }
-            Construction2020::EnterpriseOrInstitution => {
-                ::std::option::Option::Some("企事业单位")
-            }
-            Construction2020::OfficeBuilding => ::std::option::Option::Some("写字楼"),
-            Construction2020::IndustrialPark => {
-                ::std::option::Option::Some("工业园区")
-            }
-            Construction2020::TransportHub => ::std::option::Option::Some("交通枢纽"),
-            Construction2020::LargeSportsOrCultureVenue => {
-                ::std::option::Option::Some("大型文体设施")
-            }
-            Construction2020::UrbanGreenSpace => {
-                ::std::option::Option::Some("城市绿地")
-            }
-            Construction2020::CarParkAttachedToALargeBuilding => {
-                ::std::option::Option::Some("大型建筑配建停车场")
-            }
-            Construction2020::OnStreetParking => {
-                ::std::option::Option::Some("路边停车位")
-            }
-            Construction2020::IntercityExpresswayServiceArea => {
-                ::std::option::Option::Some("城际高速服务区")
-            }
-            Construction2020::Other => ::std::option::Option::Some("其他"),
-            Construction2020::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Construction2020::ResidentialArea => {
-                ::std::option::Option::Some("residential area")
-            }
-            Construction2020::PublicInstitution => {
-                ::std::option::Option::Some("public institution")
-            }
-            Construction2020::EnterpriseOrInstitution => {
-                ::std::option::Option::Some("enterprise or institution")
-            }
-            Construction2020::OfficeBuilding => {
-                ::std::option::Option::Some("office building")
-            }
-            Construction2020::IndustrialPark => {
-                ::std::option::Option::Some("industrial park")
-            }
-            Construction2020::TransportHub => {
-                ::std::option::Option::Some("transport hub")
-            }
-            Construction2020::LargeSportsOrCultureVenue => {
-                ::std::option::Option::Some("large sports or culture venue")
-            }
-            Construction2020::UrbanGreenSpace => {
-                ::std::option::Option::Some("urban green space")
-            }
-            Construction2020::CarParkAttachedToALargeBuilding => {
-                ::std::option::Option::Some("car park attached to a large building")
-            }
-            Construction2020::OnStreetParking => {
-                ::std::option::Option::Some("on-street parking")
-            }
-            Construction2020::IntercityExpresswayServiceArea => {
-                ::std::option::Option::Some("intercity expressway service area")
-            }
-            Construction2020::Other => ::std::option::Option::Some("other"),
-            Construction2020::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -3919,21 +3673,29 @@ impl YesNo {
             _ => YesNo::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(YesNo, &'static str, &'static str)] = &[
+        (YesNo::No, "否", "no"),
+        (YesNo::Yes, "是", "yes"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            YesNo::Unknown(_) => ::std::option::Option::None,
+            known => {
+                YesNo::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            YesNo::No => ::std::option::Option::Some("否"),
-            YesNo::Yes => ::std::option::Option::Some("是"),
-            YesNo::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            YesNo::No => ::std::option::Option::Some("no"),
-            YesNo::Yes => ::std::option::Option::Some("yes"),
-            YesNo::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -4045,27 +3807,29 @@ impl SupportOrder {
             _ => SupportOrder::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(SupportOrder, &'static str, &'static str)] = &[
+        (SupportOrder::NoReservation, "不支持预约", "no reservation (default)"),
+        (SupportOrder::ReservationSupported, "支持预约", "reservation supported"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            SupportOrder::Unknown(_) => ::std::option::Option::None,
+            known => {
+                SupportOrder::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            SupportOrder::NoReservation => ::std::option::Option::Some("不支持预约"),
-            SupportOrder::ReservationSupported => {
-                ::std::option::Option::Some("支持预约")
-            }
-            SupportOrder::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            SupportOrder::NoReservation => {
-                ::std::option::Option::Some("no reservation (default)")
-            }
-            SupportOrder::ReservationSupported => {
-                ::std::option::Option::Some("reservation supported")
-            }
-            SupportOrder::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -4179,31 +3943,37 @@ impl OpratorType {
             _ => OpratorType::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(OpratorType, &'static str, &'static str)] = &[
+        (
+            OpratorType::OperatedByThisOperatorItself,
+            "由本运营商自营",
+            "operated by this operator itself",
+        ),
+        (
+            OpratorType::OperatedByThisOperatorOnBehalfOfAnother,
+            "由本运营商代运营",
+            "operated by this operator on behalf of another",
+        ),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            OpratorType::Unknown(_) => ::std::option::Option::None,
+            known => {
+                OpratorType::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            OpratorType::OperatedByThisOperatorItself => {
-                ::std::option::Option::Some("由本运营商自营")
-            }
-            OpratorType::OperatedByThisOperatorOnBehalfOfAnother => {
-                ::std::option::Option::Some("由本运营商代运营")
-            }
-            OpratorType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            OpratorType::OperatedByThisOperatorItself => {
-                ::std::option::Option::Some("operated by this operator itself")
-            }
-            OpratorType::OperatedByThisOperatorOnBehalfOfAnother => {
-                ::std::option::Option::Some(
-                    "operated by this operator on behalf of another",
-                )
-            }
-            OpratorType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -4335,35 +4105,34 @@ impl StationClassification {
             _ => StationClassification::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(StationClassification, &'static str, &'static str)] = &[
+        (StationClassification::ChargingStation, "充电站", "charging station"),
+        (StationClassification::BatterySwapStation, "换电站", "battery-swap station"),
+        (
+            StationClassification::ChargingAndSwapStation,
+            "充换电一体站",
+            "charging and swap station",
+        ),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            StationClassification::Unknown(_) => ::std::option::Option::None,
+            known => {
+                StationClassification::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            StationClassification::ChargingStation => {
-                ::std::option::Option::Some("充电站")
-            }
-            StationClassification::BatterySwapStation => {
-                ::std::option::Option::Some("换电站")
-            }
-            StationClassification::ChargingAndSwapStation => {
-                ::std::option::Option::Some("充换电一体站")
-            }
-            StationClassification::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            StationClassification::ChargingStation => {
-                ::std::option::Option::Some("charging station")
-            }
-            StationClassification::BatterySwapStation => {
-                ::std::option::Option::Some("battery-swap station")
-            }
-            StationClassification::ChargingAndSwapStation => {
-                ::std::option::Option::Some("charging and swap station")
-            }
-            StationClassification::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -4486,29 +4255,33 @@ impl GeneralApplicationType {
             _ => GeneralApplicationType::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(GeneralApplicationType, &'static str, &'static str)] = &[
+        (
+            GeneralApplicationType::General,
+            "通用",
+            "general (3 or more vehicle models can swap)",
+        ),
+        (GeneralApplicationType::NotGeneral, "非通用", "not general"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            GeneralApplicationType::Unknown(_) => ::std::option::Option::None,
+            known => {
+                GeneralApplicationType::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            GeneralApplicationType::General => ::std::option::Option::Some("通用"),
-            GeneralApplicationType::NotGeneral => {
-                ::std::option::Option::Some("非通用")
-            }
-            GeneralApplicationType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            GeneralApplicationType::General => {
-                ::std::option::Option::Some(
-                    "general (3 or more vehicle models can swap)",
-                )
-            }
-            GeneralApplicationType::NotGeneral => {
-                ::std::option::Option::Some("not general")
-            }
-            GeneralApplicationType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -4651,31 +4424,35 @@ impl SwapStationType {
             _ => SwapStationType::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(SwapStationType, &'static str, &'static str)] = &[
+        (SwapStationType::PassengerCars, "乘用车", "passenger cars"),
+        (
+            SwapStationType::CommercialVehicles,
+            "商用车（重卡）",
+            "commercial vehicles (heavy trucks)",
+        ),
+        (SwapStationType::Buses, "公交", "buses"),
+        (SwapStationType::Other, "其他", "other"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            SwapStationType::Unknown(_) => ::std::option::Option::None,
+            known => {
+                SwapStationType::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            SwapStationType::PassengerCars => ::std::option::Option::Some("乘用车"),
-            SwapStationType::CommercialVehicles => {
-                ::std::option::Option::Some("商用车（重卡）")
-            }
-            SwapStationType::Buses => ::std::option::Option::Some("公交"),
-            SwapStationType::Other => ::std::option::Option::Some("其他"),
-            SwapStationType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            SwapStationType::PassengerCars => {
-                ::std::option::Option::Some("passenger cars")
-            }
-            SwapStationType::CommercialVehicles => {
-                ::std::option::Option::Some("commercial vehicles (heavy trucks)")
-            }
-            SwapStationType::Buses => ::std::option::Option::Some("buses"),
-            SwapStationType::Other => ::std::option::Option::Some("other"),
-            SwapStationType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -4796,21 +4573,29 @@ impl HaveOrNot {
             _ => HaveOrNot::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(HaveOrNot, &'static str, &'static str)] = &[
+        (HaveOrNot::None, "无", "none"),
+        (HaveOrNot::Present, "有", "present"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            HaveOrNot::Unknown(_) => ::std::option::Option::None,
+            known => {
+                HaveOrNot::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            HaveOrNot::None => ::std::option::Option::Some("无"),
-            HaveOrNot::Present => ::std::option::Option::Some("有"),
-            HaveOrNot::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            HaveOrNot::None => ::std::option::Option::Some("none"),
-            HaveOrNot::Present => ::std::option::Option::Some("present"),
-            HaveOrNot::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -4951,41 +4736,41 @@ impl EquipmentType {
             _ => EquipmentType::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(EquipmentType, &'static str, &'static str)] = &[
+        (EquipmentType::DcEquipment, "直流设备", "DC equipment"),
+        (EquipmentType::AcEquipment, "交流设备", "AC equipment"),
+        (
+            EquipmentType::AcDcCombinedEquipment,
+            "交直流一体设备",
+            "AC/DC combined equipment",
+        ),
+        (EquipmentType::WirelessCharging, "无线充电", "wireless charging"),
+        (
+            EquipmentType::ChargeDischargeEquipment,
+            "充放电设备",
+            "charge/discharge equipment (V2G)",
+        ),
+        (EquipmentType::Other, "其他", "other"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            EquipmentType::Unknown(_) => ::std::option::Option::None,
+            known => {
+                EquipmentType::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            EquipmentType::DcEquipment => ::std::option::Option::Some("直流设备"),
-            EquipmentType::AcEquipment => ::std::option::Option::Some("交流设备"),
-            EquipmentType::AcDcCombinedEquipment => {
-                ::std::option::Option::Some("交直流一体设备")
-            }
-            EquipmentType::WirelessCharging => {
-                ::std::option::Option::Some("无线充电")
-            }
-            EquipmentType::ChargeDischargeEquipment => {
-                ::std::option::Option::Some("充放电设备")
-            }
-            EquipmentType::Other => ::std::option::Option::Some("其他"),
-            EquipmentType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            EquipmentType::DcEquipment => ::std::option::Option::Some("DC equipment"),
-            EquipmentType::AcEquipment => ::std::option::Option::Some("AC equipment"),
-            EquipmentType::AcDcCombinedEquipment => {
-                ::std::option::Option::Some("AC/DC combined equipment")
-            }
-            EquipmentType::WirelessCharging => {
-                ::std::option::Option::Some("wireless charging")
-            }
-            EquipmentType::ChargeDischargeEquipment => {
-                ::std::option::Option::Some("charge/discharge equipment (V2G)")
-            }
-            EquipmentType::Other => ::std::option::Option::Some("other"),
-            EquipmentType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -5112,41 +4897,39 @@ impl EquipmentStatus {
             _ => EquipmentStatus::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(EquipmentStatus, &'static str, &'static str)] = &[
+        (EquipmentStatus::UnderConstruction, "建设中", "under construction"),
+        (EquipmentStatus::ClosedDisabled, "关闭下线：停用", "closed, disabled"),
+        (
+            EquipmentStatus::LongTermMaintenance,
+            "维护中：长时间维护",
+            "long-term maintenance",
+        ),
+        (
+            EquipmentStatus::InServiceAfterAcceptance,
+            "正常使用，验收后",
+            "in service, after acceptance",
+        ),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            EquipmentStatus::Unknown(_) => ::std::option::Option::None,
+            known => {
+                EquipmentStatus::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            EquipmentStatus::UnderConstruction => {
-                ::std::option::Option::Some("建设中")
-            }
-            EquipmentStatus::ClosedDisabled => {
-                ::std::option::Option::Some("关闭下线：停用")
-            }
-            EquipmentStatus::LongTermMaintenance => {
-                ::std::option::Option::Some("维护中：长时间维护")
-            }
-            EquipmentStatus::InServiceAfterAcceptance => {
-                ::std::option::Option::Some("正常使用，验收后")
-            }
-            EquipmentStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            EquipmentStatus::UnderConstruction => {
-                ::std::option::Option::Some("under construction")
-            }
-            EquipmentStatus::ClosedDisabled => {
-                ::std::option::Option::Some("closed, disabled")
-            }
-            EquipmentStatus::LongTermMaintenance => {
-                ::std::option::Option::Some("long-term maintenance")
-            }
-            EquipmentStatus::InServiceAfterAcceptance => {
-                ::std::option::Option::Some("in service, after acceptance")
-            }
-            EquipmentStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -5272,35 +5055,31 @@ impl NewNationalStandard {
             _ => NewNationalStandard::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(NewNationalStandard, &'static str, &'static str)] = &[
+        (NewNationalStandard::GbT202342011Edition, "2011版", "GB/T 20234 2011 edition"),
+        (NewNationalStandard::V2015Edition, "2015版", "2015 edition"),
+        (NewNationalStandard::HighPowerAc, "大功率交流", "high-power AC"),
+        (NewNationalStandard::Other, "其他", "other"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            NewNationalStandard::Unknown(_) => ::std::option::Option::None,
+            known => {
+                NewNationalStandard::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            NewNationalStandard::GbT202342011Edition => {
-                ::std::option::Option::Some("2011版")
-            }
-            NewNationalStandard::V2015Edition => ::std::option::Option::Some("2015版"),
-            NewNationalStandard::HighPowerAc => {
-                ::std::option::Option::Some("大功率交流")
-            }
-            NewNationalStandard::Other => ::std::option::Option::Some("其他"),
-            NewNationalStandard::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            NewNationalStandard::GbT202342011Edition => {
-                ::std::option::Option::Some("GB/T 20234 2011 edition")
-            }
-            NewNationalStandard::V2015Edition => {
-                ::std::option::Option::Some("2015 edition")
-            }
-            NewNationalStandard::HighPowerAc => {
-                ::std::option::Option::Some("high-power AC")
-            }
-            NewNationalStandard::Other => ::std::option::Option::Some("other"),
-            NewNationalStandard::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -5442,55 +5221,53 @@ impl ConnectorType {
             _ => ConnectorType::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(ConnectorType, &'static str, &'static str)] = &[
+        (
+            ConnectorType::DomesticSocketMode2,
+            "家用插座（模式2）",
+            "domestic socket, mode 2",
+        ),
+        (
+            ConnectorType::AcSocketMode3ConnectionB,
+            "交流接口插座（模式3，连接方式B）",
+            "AC socket, mode 3, connection B",
+        ),
+        (
+            ConnectorType::AcPlugWithCableMode3ConnectionC,
+            "交流接口插头（带枪线，模式3，连接方式C）",
+            "AC plug with cable, mode 3, connection C",
+        ),
+        (
+            ConnectorType::DcPlugWithCableMode4,
+            "直流接口插头（带枪线，模式4）",
+            "DC plug with cable, mode 4",
+        ),
+        (
+            ConnectorType::HighPowerAcPlug,
+            "大功率交流接口插头",
+            "high-power AC plug",
+        ),
+        (ConnectorType::Other, "其他", "other"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            ConnectorType::Unknown(_) => ::std::option::Option::None,
+            known => {
+                ConnectorType::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ConnectorType::DomesticSocketMode2 => {
-                ::std::option::Option::Some("家用插座（模式2）")
-            }
-            ConnectorType::AcSocketMode3ConnectionB => {
-                ::std::option::Option::Some(
-                    "交流接口插座（模式3，连接方式B）",
-                )
-            }
-            ConnectorType::AcPlugWithCableMode3ConnectionC => {
-                ::std::option::Option::Some(
-                    "交流接口插头（带枪线，模式3，连接方式C）",
-                )
-            }
-            ConnectorType::DcPlugWithCableMode4 => {
-                ::std::option::Option::Some(
-                    "直流接口插头（带枪线，模式4）",
-                )
-            }
-            ConnectorType::HighPowerAcPlug => {
-                ::std::option::Option::Some("大功率交流接口插头")
-            }
-            ConnectorType::Other => ::std::option::Option::Some("其他"),
-            ConnectorType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ConnectorType::DomesticSocketMode2 => {
-                ::std::option::Option::Some("domestic socket, mode 2")
-            }
-            ConnectorType::AcSocketMode3ConnectionB => {
-                ::std::option::Option::Some("AC socket, mode 3, connection B")
-            }
-            ConnectorType::AcPlugWithCableMode3ConnectionC => {
-                ::std::option::Option::Some("AC plug with cable, mode 3, connection C")
-            }
-            ConnectorType::DcPlugWithCableMode4 => {
-                ::std::option::Option::Some("DC plug with cable, mode 4")
-            }
-            ConnectorType::HighPowerAcPlug => {
-                ::std::option::Option::Some("high-power AC plug")
-            }
-            ConnectorType::Other => ::std::option::Option::Some("other"),
-            ConnectorType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -5616,25 +5393,31 @@ impl BmsPowerType {
             _ => BmsPowerType::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(BmsPowerType, &'static str, &'static str)] = &[
+        (BmsPowerType::V12V, "12V", "12 V"),
+        (BmsPowerType::V24V, "24V", "24 V"),
+        (BmsPowerType::Adaptive, "自适应", "adaptive"),
+        (BmsPowerType::Other, "其他", "other"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            BmsPowerType::Unknown(_) => ::std::option::Option::None,
+            known => {
+                BmsPowerType::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            BmsPowerType::V12V => ::std::option::Option::Some("12V"),
-            BmsPowerType::V24V => ::std::option::Option::Some("24V"),
-            BmsPowerType::Adaptive => ::std::option::Option::Some("自适应"),
-            BmsPowerType::Other => ::std::option::Option::Some("其他"),
-            BmsPowerType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            BmsPowerType::V12V => ::std::option::Option::Some("12 V"),
-            BmsPowerType::V24V => ::std::option::Option::Some("24 V"),
-            BmsPowerType::Adaptive => ::std::option::Option::Some("adaptive"),
-            BmsPowerType::Other => ::std::option::Option::Some("other"),
-            BmsPowerType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -5784,47 +5567,50 @@ impl ConnectorStatus {
             _ => ConnectorStatus::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(ConnectorStatus, &'static str, &'static str)] = &[
+        (ConnectorStatus::Offline, "离网", "offline"),
+        (ConnectorStatus::Idle, "空闲", "idle"),
+        (
+            ConnectorStatus::OccupiedNotChargingDischarging,
+            "占用（未充放电）",
+            "occupied, not charging/discharging",
+        ),
+        (
+            ConnectorStatus::OccupiedChargingDischarging,
+            "占用（充放电中）",
+            "occupied, charging/discharging",
+        ),
+        (
+            ConnectorStatus::OccupiedReservedLocked,
+            "占用（预约锁定）",
+            "occupied, reserved/locked",
+        ),
+        (
+            ConnectorStatus::OccupiedChargingFinished,
+            "占用（充电完成）",
+            "occupied, charging finished",
+        ),
+        (ConnectorStatus::Fault, "故障", "fault"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            ConnectorStatus::Unknown(_) => ::std::option::Option::None,
+            known => {
+                ConnectorStatus::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ConnectorStatus::Offline => ::std::option::Option::Some("离网"),
-            ConnectorStatus::Idle => ::std::option::Option::Some("空闲"),
-            ConnectorStatus::OccupiedNotChargingDischarging => {
-                ::std::option::Option::Some("占用（未充放电）")
-            }
-            ConnectorStatus::OccupiedChargingDischarging => {
-                ::std::option::Option::Some("占用（充放电中）")
-            }
-            ConnectorStatus::OccupiedReservedLocked => {
-                ::std::option::Option::Some("占用（预约锁定）")
-            }
-            ConnectorStatus::OccupiedChargingFinished => {
-                ::std::option::Option::Some("占用（充电完成）")
-            }
-            ConnectorStatus::Fault => ::std::option::Option::Some("故障"),
-            ConnectorStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ConnectorStatus::Offline => ::std::option::Option::Some("offline"),
-            ConnectorStatus::Idle => ::std::option::Option::Some("idle"),
-            ConnectorStatus::OccupiedNotChargingDischarging => {
-                ::std::option::Option::Some("occupied, not charging/discharging")
-            }
-            ConnectorStatus::OccupiedChargingDischarging => {
-                ::std::option::Option::Some("occupied, charging/discharging")
-            }
-            ConnectorStatus::OccupiedReservedLocked => {
-                ::std::option::Option::Some("occupied, reserved/locked")
-            }
-            ConnectorStatus::OccupiedChargingFinished => {
-                ::std::option::Option::Some("occupied, charging finished")
-            }
-            ConnectorStatus::Fault => ::std::option::Option::Some("fault"),
-            ConnectorStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -5943,23 +5729,30 @@ impl ParkStatus {
             _ => ParkStatus::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(ParkStatus, &'static str, &'static str)] = &[
+        (ParkStatus::Unknown0, "未知", "unknown"),
+        (ParkStatus::Free, "空闲", "free"),
+        (ParkStatus::Occupied, "占用", "occupied"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            ParkStatus::Unknown(_) => ::std::option::Option::None,
+            known => {
+                ParkStatus::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ParkStatus::Unknown0 => ::std::option::Option::Some("未知"),
-            ParkStatus::Free => ::std::option::Option::Some("空闲"),
-            ParkStatus::Occupied => ::std::option::Option::Some("占用"),
-            ParkStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ParkStatus::Unknown0 => ::std::option::Option::Some("unknown"),
-            ParkStatus::Free => ::std::option::Option::Some("free"),
-            ParkStatus::Occupied => ::std::option::Option::Some("occupied"),
-            ParkStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -6078,23 +5871,30 @@ impl LockStatus {
             _ => LockStatus::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(LockStatus, &'static str, &'static str)] = &[
+        (LockStatus::Unknown0, "未知", "unknown"),
+        (LockStatus::Unlocked, "已解锁", "unlocked"),
+        (LockStatus::Locked, "已上锁", "locked"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            LockStatus::Unknown(_) => ::std::option::Option::None,
+            known => {
+                LockStatus::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            LockStatus::Unknown0 => ::std::option::Option::Some("未知"),
-            LockStatus::Unlocked => ::std::option::Option::Some("已解锁"),
-            LockStatus::Locked => ::std::option::Option::Some("已上锁"),
-            LockStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            LockStatus::Unknown0 => ::std::option::Option::Some("unknown"),
-            LockStatus::Unlocked => ::std::option::Option::Some("unlocked"),
-            LockStatus::Locked => ::std::option::Option::Some("locked"),
-            LockStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -6220,25 +6020,31 @@ impl ConnectorLock {
             _ => ConnectorLock::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(ConnectorLock, &'static str, &'static str)] = &[
+        (ConnectorLock::Unknown0, "未知", "unknown"),
+        (ConnectorLock::Unlocked, "解锁", "unlocked"),
+        (ConnectorLock::Locked, "锁止", "locked"),
+        (ConnectorLock::Other, "其他", "other"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            ConnectorLock::Unknown(_) => ::std::option::Option::None,
+            known => {
+                ConnectorLock::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ConnectorLock::Unknown0 => ::std::option::Option::Some("未知"),
-            ConnectorLock::Unlocked => ::std::option::Option::Some("解锁"),
-            ConnectorLock::Locked => ::std::option::Option::Some("锁止"),
-            ConnectorLock::Other => ::std::option::Option::Some("其他"),
-            ConnectorLock::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ConnectorLock::Unknown0 => ::std::option::Option::Some("unknown"),
-            ConnectorLock::Unlocked => ::std::option::Option::Some("unlocked"),
-            ConnectorLock::Locked => ::std::option::Option::Some("locked"),
-            ConnectorLock::Other => ::std::option::Option::Some("other"),
-            ConnectorLock::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -6349,21 +6155,29 @@ impl FeedState {
             _ => FeedState::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(FeedState, &'static str, &'static str)] = &[
+        (FeedState::Open, "断开", "open"),
+        (FeedState::Closed, "闭合", "closed"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            FeedState::Unknown(_) => ::std::option::Option::None,
+            known => {
+                FeedState::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            FeedState::Open => ::std::option::Option::Some("断开"),
-            FeedState::Closed => ::std::option::Option::Some("闭合"),
-            FeedState::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            FeedState::Open => ::std::option::Option::Some("open"),
-            FeedState::Closed => ::std::option::Option::Some("closed"),
-            FeedState::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -6474,21 +6288,29 @@ impl AlarmFlag {
             _ => AlarmFlag::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(AlarmFlag, &'static str, &'static str)] = &[
+        (AlarmFlag::Normal, "正常", "normal"),
+        (AlarmFlag::Alarm, "告警", "alarm"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            AlarmFlag::Unknown(_) => ::std::option::Option::None,
+            known => {
+                AlarmFlag::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            AlarmFlag::Normal => ::std::option::Option::Some("正常"),
-            AlarmFlag::Alarm => ::std::option::Option::Some("告警"),
-            AlarmFlag::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            AlarmFlag::Normal => ::std::option::Option::Some("normal"),
-            AlarmFlag::Alarm => ::std::option::Option::Some("alarm"),
-            AlarmFlag::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -6606,23 +6428,29 @@ impl DisEquipmentStatus {
             _ => DisEquipmentStatus::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(DisEquipmentStatus, &'static str, &'static str)] = &[
+        (DisEquipmentStatus::OutOfService, "停运", "out of service"),
+        (DisEquipmentStatus::Active, "活跃", "active"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            DisEquipmentStatus::Unknown(_) => ::std::option::Option::None,
+            known => {
+                DisEquipmentStatus::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            DisEquipmentStatus::OutOfService => ::std::option::Option::Some("停运"),
-            DisEquipmentStatus::Active => ::std::option::Option::Some("活跃"),
-            DisEquipmentStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            DisEquipmentStatus::OutOfService => {
-                ::std::option::Option::Some("out of service")
-            }
-            DisEquipmentStatus::Active => ::std::option::Option::Some("active"),
-            DisEquipmentStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -6774,27 +6602,32 @@ impl SwapMode {
             _ => SwapMode::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(SwapMode, &'static str, &'static str)] = &[
+        (SwapMode::ChassisSwap, "底换式", "chassis swap"),
+        (SwapMode::SideSwap, "侧换式", "side swap"),
+        (SwapMode::TopLiftSwap, "吊装式（顶换）", "top-lift swap"),
+        (SwapMode::SplitBoxSwap, "分箱换电", "split-box swap"),
+        (SwapMode::Other, "其他", "other"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            SwapMode::Unknown(_) => ::std::option::Option::None,
+            known => {
+                SwapMode::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            SwapMode::ChassisSwap => ::std::option::Option::Some("底换式"),
-            SwapMode::SideSwap => ::std::option::Option::Some("侧换式"),
-            SwapMode::TopLiftSwap => ::std::option::Option::Some("吊装式（顶换）"),
-            SwapMode::SplitBoxSwap => ::std::option::Option::Some("分箱换电"),
-            SwapMode::Other => ::std::option::Option::Some("其他"),
-            SwapMode::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            SwapMode::ChassisSwap => ::std::option::Option::Some("chassis swap"),
-            SwapMode::SideSwap => ::std::option::Option::Some("side swap"),
-            SwapMode::TopLiftSwap => ::std::option::Option::Some("top-lift swap"),
-            SwapMode::SplitBoxSwap => ::std::option::Option::Some("split-box swap"),
-            SwapMode::Other => ::std::option::Option::Some("other"),
-            SwapMode::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -6933,49 +6766,39 @@ impl StopReason {
             _ => StopReason::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(StopReason, &'static str, &'static str)] = &[
+        (StopReason::StoppedByTheUser, "用户手动停止", "stopped by the user"),
+        (
+            StopReason::StoppedByTheCustomerSOperatorPlatform,
+            "客户归属地运营商平台停止",
+            "stopped by the customer's operator platform",
+        ),
+        (StopReason::StoppedByTheBms, "BMS停止", "stopped by the BMS"),
+        (StopReason::ChargerFault, "充电机设备故障", "charger fault"),
+        (StopReason::ConnectorDisconnected, "连接器断开", "connector disconnected"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            StopReason::OperatorDefined(_) => {
+                ::std::option::Option::Some(("自定义", "operator-defined"))
+            }
+            StopReason::Unknown(_) => ::std::option::Option::None,
+            known => {
+                StopReason::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            StopReason::StoppedByTheUser => {
-                ::std::option::Option::Some("用户手动停止")
-            }
-            StopReason::StoppedByTheCustomerSOperatorPlatform => {
-                ::std::option::Option::Some("客户归属地运营商平台停止")
-            }
-            StopReason::StoppedByTheBms => ::std::option::Option::Some("BMS停止"),
-            StopReason::ChargerFault => {
-                ::std::option::Option::Some("充电机设备故障")
-            }
-            StopReason::ConnectorDisconnected => {
-                ::std::option::Option::Some("连接器断开")
-            }
-            StopReason::OperatorDefined(_) => ::std::option::Option::Some("自定义"),
-            StopReason::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            StopReason::StoppedByTheUser => {
-                ::std::option::Option::Some("stopped by the user")
-            }
-            StopReason::StoppedByTheCustomerSOperatorPlatform => {
-                ::std::option::Option::Some(
-                    "stopped by the customer's operator platform",
-                )
-            }
-            StopReason::StoppedByTheBms => {
-                ::std::option::Option::Some("stopped by the BMS")
-            }
-            StopReason::ChargerFault => ::std::option::Option::Some("charger fault"),
-            StopReason::ConnectorDisconnected => {
-                ::std::option::Option::Some("connector disconnected")
-            }
-            StopReason::OperatorDefined(_) => {
-                ::std::option::Option::Some("operator-defined")
-            }
-            StopReason::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -7147,35 +6970,34 @@ impl OrderStatus {
             _ => OrderStatus::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(OrderStatus, &'static str, &'static str)] = &[
+        (OrderStatus::Starting, "启动中", "starting"),
+        (OrderStatus::Charging, "充电中", "charging"),
+        (OrderStatus::Stopping, "停止中", "stopping"),
+        (OrderStatus::Finished, "充电完成", "finished"),
+        (OrderStatus::Suspended, "订单挂起", "suspended"),
+        (OrderStatus::EndedAbnormally, "充电异常结束", "ended abnormally"),
+        (OrderStatus::StartFailed, "启动失败", "start failed"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            OrderStatus::Unknown(_) => ::std::option::Option::None,
+            known => {
+                OrderStatus::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            OrderStatus::Starting => ::std::option::Option::Some("启动中"),
-            OrderStatus::Charging => ::std::option::Option::Some("充电中"),
-            OrderStatus::Stopping => ::std::option::Option::Some("停止中"),
-            OrderStatus::Finished => ::std::option::Option::Some("充电完成"),
-            OrderStatus::Suspended => ::std::option::Option::Some("订单挂起"),
-            OrderStatus::EndedAbnormally => {
-                ::std::option::Option::Some("充电异常结束")
-            }
-            OrderStatus::StartFailed => ::std::option::Option::Some("启动失败"),
-            OrderStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            OrderStatus::Starting => ::std::option::Option::Some("starting"),
-            OrderStatus::Charging => ::std::option::Option::Some("charging"),
-            OrderStatus::Stopping => ::std::option::Option::Some("stopping"),
-            OrderStatus::Finished => ::std::option::Option::Some("finished"),
-            OrderStatus::Suspended => ::std::option::Option::Some("suspended"),
-            OrderStatus::EndedAbnormally => {
-                ::std::option::Option::Some("ended abnormally")
-            }
-            OrderStatus::StartFailed => ::std::option::Option::Some("start failed"),
-            OrderStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -7317,33 +7139,35 @@ impl ChargeModel {
             _ => ChargeModel::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(ChargeModel, &'static str, &'static str)] = &[
+        (ChargeModel::Unknown0, "未知", "unknown"),
+        (
+            ChargeModel::StartedByTheCityPlatform,
+            "市级平台启动",
+            "started by the city platform",
+        ),
+        (ChargeModel::CardStart, "有卡启动", "card start"),
+        (ChargeModel::OtherCardlessStart, "其他无卡启动", "other cardless start"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            ChargeModel::Unknown(_) => ::std::option::Option::None,
+            known => {
+                ChargeModel::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ChargeModel::Unknown0 => ::std::option::Option::Some("未知"),
-            ChargeModel::StartedByTheCityPlatform => {
-                ::std::option::Option::Some("市级平台启动")
-            }
-            ChargeModel::CardStart => ::std::option::Option::Some("有卡启动"),
-            ChargeModel::OtherCardlessStart => {
-                ::std::option::Option::Some("其他无卡启动")
-            }
-            ChargeModel::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ChargeModel::Unknown0 => ::std::option::Option::Some("unknown"),
-            ChargeModel::StartedByTheCityPlatform => {
-                ::std::option::Option::Some("started by the city platform")
-            }
-            ChargeModel::CardStart => ::std::option::Option::Some("card start"),
-            ChargeModel::OtherCardlessStart => {
-                ::std::option::Option::Some("other cardless start")
-            }
-            ChargeModel::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -7462,21 +7286,29 @@ impl SwapWay {
             _ => SwapWay::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(SwapWay, &'static str, &'static str)] = &[
+        (SwapWay::Automatic, "自动换电", "automatic"),
+        (SwapWay::Manual, "手动换电", "manual"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            SwapWay::Unknown(_) => ::std::option::Option::None,
+            known => {
+                SwapWay::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            SwapWay::Automatic => ::std::option::Option::Some("自动换电"),
-            SwapWay::Manual => ::std::option::Option::Some("手动换电"),
-            SwapWay::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            SwapWay::Automatic => ::std::option::Option::Some("automatic"),
-            SwapWay::Manual => ::std::option::Option::Some("manual"),
-            SwapWay::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -7628,27 +7460,32 @@ impl SwapOrderStatus {
             _ => SwapOrderStatus::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(SwapOrderStatus, &'static str, &'static str)] = &[
+        (SwapOrderStatus::Swapping, "换电中", "swapping"),
+        (SwapOrderStatus::Succeeded, "换电成功", "succeeded"),
+        (SwapOrderStatus::Failed, "换电失败", "failed"),
+        (SwapOrderStatus::Cancelled, "订单取消", "cancelled"),
+        (SwapOrderStatus::Unknown5, "未知", "unknown"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            SwapOrderStatus::Unknown(_) => ::std::option::Option::None,
+            known => {
+                SwapOrderStatus::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            SwapOrderStatus::Swapping => ::std::option::Option::Some("换电中"),
-            SwapOrderStatus::Succeeded => ::std::option::Option::Some("换电成功"),
-            SwapOrderStatus::Failed => ::std::option::Option::Some("换电失败"),
-            SwapOrderStatus::Cancelled => ::std::option::Option::Some("订单取消"),
-            SwapOrderStatus::Unknown5 => ::std::option::Option::Some("未知"),
-            SwapOrderStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            SwapOrderStatus::Swapping => ::std::option::Option::Some("swapping"),
-            SwapOrderStatus::Succeeded => ::std::option::Option::Some("succeeded"),
-            SwapOrderStatus::Failed => ::std::option::Option::Some("failed"),
-            SwapOrderStatus::Cancelled => ::std::option::Option::Some("cancelled"),
-            SwapOrderStatus::Unknown5 => ::std::option::Option::Some("unknown"),
-            SwapOrderStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -7766,29 +7603,32 @@ impl ConfirmResult {
             _ => ConfirmResult::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(ConfirmResult, &'static str, &'static str)] = &[
+        (ConfirmResult::Accepted, "成功", "accepted"),
+        (ConfirmResult::DisputedTransaction, "争议交易", "disputed transaction"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            ConfirmResult::OperatorDefined(_) => {
+                ::std::option::Option::Some(("自定义", "operator-defined"))
+            }
+            ConfirmResult::Unknown(_) => ::std::option::Option::None,
+            known => {
+                ConfirmResult::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ConfirmResult::Accepted => ::std::option::Option::Some("成功"),
-            ConfirmResult::DisputedTransaction => {
-                ::std::option::Option::Some("争议交易")
-            }
-            ConfirmResult::OperatorDefined(_) => ::std::option::Option::Some("自定义"),
-            ConfirmResult::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ConfirmResult::Accepted => ::std::option::Option::Some("accepted"),
-            ConfirmResult::DisputedTransaction => {
-                ::std::option::Option::Some("disputed transaction")
-            }
-            ConfirmResult::OperatorDefined(_) => {
-                ::std::option::Option::Some("operator-defined")
-            }
-            ConfirmResult::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -7897,21 +7737,29 @@ impl AlarmStatus {
             _ => AlarmStatus::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(AlarmStatus, &'static str, &'static str)] = &[
+        (AlarmStatus::Cleared, "恢复", "cleared"),
+        (AlarmStatus::Raised, "发生", "raised"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            AlarmStatus::Unknown(_) => ::std::option::Option::None,
+            known => {
+                AlarmStatus::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            AlarmStatus::Cleared => ::std::option::Option::Some("恢复"),
-            AlarmStatus::Raised => ::std::option::Option::Some("发生"),
-            AlarmStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            AlarmStatus::Cleared => ::std::option::Option::Some("cleared"),
-            AlarmStatus::Raised => ::std::option::Option::Some("raised"),
-            AlarmStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -8048,41 +7896,39 @@ impl AlarmType {
             _ => AlarmType::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(AlarmType, &'static str, &'static str)] = &[
+        (AlarmType::ChargingSystemFault, "充电系统故障", "charging system fault"),
+        (AlarmType::BatterySystemFault, "电池系统故障", "battery system fault"),
+        (
+            AlarmType::PowerDistributionSystemFault,
+            "配电系统故障",
+            "power distribution system fault",
+        ),
+        (
+            AlarmType::BatterySwapSystemFault,
+            "换电系统故障",
+            "battery-swap system fault",
+        ),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            AlarmType::Unknown(_) => ::std::option::Option::None,
+            known => {
+                AlarmType::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            AlarmType::ChargingSystemFault => {
-                ::std::option::Option::Some("充电系统故障")
-            }
-            AlarmType::BatterySystemFault => {
-                ::std::option::Option::Some("电池系统故障")
-            }
-            AlarmType::PowerDistributionSystemFault => {
-                ::std::option::Option::Some("配电系统故障")
-            }
-            AlarmType::BatterySwapSystemFault => {
-                ::std::option::Option::Some("换电系统故障")
-            }
-            AlarmType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            AlarmType::ChargingSystemFault => {
-                ::std::option::Option::Some("charging system fault")
-            }
-            AlarmType::BatterySystemFault => {
-                ::std::option::Option::Some("battery system fault")
-            }
-            AlarmType::PowerDistributionSystemFault => {
-                ::std::option::Option::Some("power distribution system fault")
-            }
-            AlarmType::BatterySwapSystemFault => {
-                ::std::option::Option::Some("battery-swap system fault")
-            }
-            AlarmType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -8208,25 +8054,30 @@ impl AlarmLevel {
             _ => AlarmLevel::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(AlarmLevel, &'static str, &'static str)] = &[
+        (AlarmLevel::PersonalSafety, "人身安全级", "personal safety"),
+        (AlarmLevel::EquipmentSafety, "设备安全级", "equipment safety"),
+        (AlarmLevel::Warning, "告警提示级", "warning"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            AlarmLevel::Unknown(_) => ::std::option::Option::None,
+            known => {
+                AlarmLevel::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            AlarmLevel::PersonalSafety => ::std::option::Option::Some("人身安全级"),
-            AlarmLevel::EquipmentSafety => ::std::option::Option::Some("设备安全级"),
-            AlarmLevel::Warning => ::std::option::Option::Some("告警提示级"),
-            AlarmLevel::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            AlarmLevel::PersonalSafety => ::std::option::Option::Some("personal safety"),
-            AlarmLevel::EquipmentSafety => {
-                ::std::option::Option::Some("equipment safety")
-            }
-            AlarmLevel::Warning => ::std::option::Option::Some("warning"),
-            AlarmLevel::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -8408,57 +8259,47 @@ impl BatteryBoxStatus {
             _ => BatteryBoxStatus::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(BatteryBoxStatus, &'static str, &'static str)] = &[
+        (BatteryBoxStatus::UnknownOffline, "未知/离线", "unknown / offline"),
+        (
+            BatteryBoxStatus::Idle,
+            "空闲（满电待换）",
+            "idle (full and ready to swap)",
+        ),
+        (BatteryBoxStatus::Charging, "充电中", "charging"),
+        (
+            BatteryBoxStatus::Depleted,
+            "待充电（亏电）",
+            "depleted (waiting to charge)",
+        ),
+        (BatteryBoxStatus::ReservedLocked, "预约锁定", "reserved / locked"),
+        (
+            BatteryBoxStatus::IsolatedForMaintenance,
+            "维护隔离",
+            "isolated for maintenance",
+        ),
+        (BatteryBoxStatus::EmptyBin, "空仓（无电池）", "empty bin (no battery)"),
+        (BatteryBoxStatus::Fault, "故障", "fault"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            BatteryBoxStatus::Unknown(_) => ::std::option::Option::None,
+            known => {
+                BatteryBoxStatus::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            BatteryBoxStatus::UnknownOffline => {
-                ::std::option::Option::Some("未知/离线")
-            }
-            BatteryBoxStatus::Idle => {
-                ::std::option::Option::Some("空闲（满电待换）")
-            }
-            BatteryBoxStatus::Charging => ::std::option::Option::Some("充电中"),
-            BatteryBoxStatus::Depleted => {
-                ::std::option::Option::Some("待充电（亏电）")
-            }
-            BatteryBoxStatus::ReservedLocked => {
-                ::std::option::Option::Some("预约锁定")
-            }
-            BatteryBoxStatus::IsolatedForMaintenance => {
-                ::std::option::Option::Some("维护隔离")
-            }
-            BatteryBoxStatus::EmptyBin => {
-                ::std::option::Option::Some("空仓（无电池）")
-            }
-            BatteryBoxStatus::Fault => ::std::option::Option::Some("故障"),
-            BatteryBoxStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            BatteryBoxStatus::UnknownOffline => {
-                ::std::option::Option::Some("unknown / offline")
-            }
-            BatteryBoxStatus::Idle => {
-                ::std::option::Option::Some("idle (full and ready to swap)")
-            }
-            BatteryBoxStatus::Charging => ::std::option::Option::Some("charging"),
-            BatteryBoxStatus::Depleted => {
-                ::std::option::Option::Some("depleted (waiting to charge)")
-            }
-            BatteryBoxStatus::ReservedLocked => {
-                ::std::option::Option::Some("reserved / locked")
-            }
-            BatteryBoxStatus::IsolatedForMaintenance => {
-                ::std::option::Option::Some("isolated for maintenance")
-            }
-            BatteryBoxStatus::EmptyBin => {
-                ::std::option::Option::Some("empty bin (no battery)")
-            }
-            BatteryBoxStatus::Fault => ::std::option::Option::Some("fault"),
-            BatteryBoxStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -8590,23 +8431,30 @@ impl ConnectStatus {
             _ => ConnectStatus::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(ConnectStatus, &'static str, &'static str)] = &[
+        (ConnectStatus::Unknown0, "未知", "unknown"),
+        (ConnectStatus::Connected, "已连接", "connected"),
+        (ConnectStatus::NotConnected, "未连接", "not connected"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            ConnectStatus::Unknown(_) => ::std::option::Option::None,
+            known => {
+                ConnectStatus::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ConnectStatus::Unknown0 => ::std::option::Option::Some("未知"),
-            ConnectStatus::Connected => ::std::option::Option::Some("已连接"),
-            ConnectStatus::NotConnected => ::std::option::Option::Some("未连接"),
-            ConnectStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ConnectStatus::Unknown0 => ::std::option::Option::Some("unknown"),
-            ConnectStatus::Connected => ::std::option::Option::Some("connected"),
-            ConnectStatus::NotConnected => ::std::option::Option::Some("not connected"),
-            ConnectStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -8727,21 +8575,29 @@ impl FaultFlag {
             _ => FaultFlag::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(FaultFlag, &'static str, &'static str)] = &[
+        (FaultFlag::None, "无", "none"),
+        (FaultFlag::Present, "有", "present"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            FaultFlag::Unknown(_) => ::std::option::Option::None,
+            known => {
+                FaultFlag::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            FaultFlag::None => ::std::option::Option::Some("无"),
-            FaultFlag::Present => ::std::option::Option::Some("有"),
-            FaultFlag::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            FaultFlag::None => ::std::option::Option::Some("none"),
-            FaultFlag::Present => ::std::option::Option::Some("present"),
-            FaultFlag::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -8894,39 +8750,34 @@ impl EventType {
             _ => EventType::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(EventType, &'static str, &'static str)] = &[
+        (EventType::FilingRegistration, "备案", "filing / registration"),
+        (EventType::Acceptance, "验收", "acceptance"),
+        (EventType::SafetyInspection, "安全检查", "safety inspection"),
+        (EventType::EquipmentVerification, "设备核查", "equipment verification"),
+        (EventType::SelfInspection, "自查", "self-inspection"),
+        (EventType::Other, "其他", "other"),
+        (EventType::MajorEvent, "重大事件", "major event"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            EventType::Unknown(_) => ::std::option::Option::None,
+            known => {
+                EventType::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            EventType::FilingRegistration => ::std::option::Option::Some("备案"),
-            EventType::Acceptance => ::std::option::Option::Some("验收"),
-            EventType::SafetyInspection => ::std::option::Option::Some("安全检查"),
-            EventType::EquipmentVerification => {
-                ::std::option::Option::Some("设备核查")
-            }
-            EventType::SelfInspection => ::std::option::Option::Some("自查"),
-            EventType::Other => ::std::option::Option::Some("其他"),
-            EventType::MajorEvent => ::std::option::Option::Some("重大事件"),
-            EventType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            EventType::FilingRegistration => {
-                ::std::option::Option::Some("filing / registration")
-            }
-            EventType::Acceptance => ::std::option::Option::Some("acceptance"),
-            EventType::SafetyInspection => {
-                ::std::option::Option::Some("safety inspection")
-            }
-            EventType::EquipmentVerification => {
-                ::std::option::Option::Some("equipment verification")
-            }
-            EventType::SelfInspection => ::std::option::Option::Some("self-inspection"),
-            EventType::Other => ::std::option::Option::Some("other"),
-            EventType::MajorEvent => ::std::option::Option::Some("major event"),
-            EventType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -9240,179 +9091,117 @@ impl EventCode {
             _ => EventCode::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(EventCode, &'static str, &'static str)] = &[
+        (
+            EventCode::OperatorMaterialsSubmitted,
+            "运营商材料已经提交",
+            "operator materials submitted",
+        ),
+        (
+            EventCode::EquipmentMaterialsSubmitted1002,
+            "设备材料已经提交",
+            "equipment materials submitted",
+        ),
+        (EventCode::EquipmentOnline, "设备已经上线", "equipment online"),
+        (EventCode::EquipmentAccepted, "设备已经验收", "equipment accepted"),
+        (EventCode::InspectionTaskSet, "检查任务确定", "inspection task set"),
+        (
+            EventCode::SafetySelfCheckMaterialsPrepared,
+            "安全自检材料已经准备",
+            "safety self-check materials prepared",
+        ),
+        (
+            EventCode::SafetySelfCheckMaterialsSubmitted,
+            "安全自检材料已经提交",
+            "safety self-check materials submitted",
+        ),
+        (
+            EventCode::OnSiteInspectionEntry,
+            "现场检查入场",
+            "on-site inspection entry",
+        ),
+        (
+            EventCode::OnSiteInspectionCompleted,
+            "现场检查完成",
+            "on-site inspection completed",
+        ),
+        (
+            EventCode::OnSiteScoringSummaryCompleted,
+            "现场评分总结完成",
+            "on-site scoring summary completed",
+        ),
+        (
+            EventCode::OnSiteSelfCheckEndedCompanySigned,
+            "安全自检现场检查结束-企业签字",
+            "on-site self-check ended, company signed",
+        ),
+        (EventCode::ReportPassed, "获得报告通过", "report passed"),
+        (EventCode::ReportFailed, "获得报告不通过", "report failed"),
+        (
+            EventCode::EquipmentMaterialsSubmitted4001,
+            "设备材料已经提交",
+            "equipment materials submitted",
+        ),
+        (
+            EventCode::VerificationContractInProgress,
+            "核查合同中",
+            "verification contract in progress",
+        ),
+        (
+            EventCode::VerificationContractPassed,
+            "核查合同通过",
+            "verification contract passed",
+        ),
+        (
+            EventCode::OnSiteVerificationStarted,
+            "现场核查开始",
+            "on-site verification started",
+        ),
+        (
+            EventCode::OnSiteVerificationPassedFirstTime,
+            "现场核查一次通过",
+            "on-site verification passed first time",
+        ),
+        (
+            EventCode::SecondVerificationInProgress,
+            "现场核查二次核查中",
+            "second verification in progress",
+        ),
+        (EventCode::VerificationPassed, "核查通过", "verification passed"),
+        (EventCode::VerificationFailed, "核查不通过", "verification failed"),
+        (EventCode::SelfCheckStarted, "自查启动", "self-check started"),
+        (EventCode::SelfCheckPassed, "自查通过", "self-check passed"),
+        (EventCode::SelfCheckFailed, "自查不通过", "self-check failed"),
+        (EventCode::FireEquipmentCheck, "消防设备检查", "fire-equipment check"),
+        (
+            EventCode::FireEquipmentAccepted,
+            "消防设备验收通过",
+            "fire equipment accepted",
+        ),
+        (EventCode::FireEquipmentFault, "消防设备故障", "fire-equipment fault"),
+        (EventCode::PowerDistributionFault, "配电故障", "power-distribution fault"),
+        (EventCode::StationServiceFault, "场站服务故障", "station service fault"),
+        (EventCode::VehicleFault, "车辆故障", "vehicle fault"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            EventCode::Unknown(_) => ::std::option::Option::None,
+            known => {
+                EventCode::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            EventCode::OperatorMaterialsSubmitted => {
-                ::std::option::Option::Some("运营商材料已经提交")
-            }
-            EventCode::EquipmentMaterialsSubmitted1002 => {
-                ::std::option::Option::Some("设备材料已经提交")
-            }
-            EventCode::EquipmentOnline => {
-                ::std::option::Option::Some("设备已经上线")
-            }
-            EventCode::EquipmentAccepted => {
-                ::std::option::Option::Some("设备已经验收")
-            }
-            EventCode::InspectionTaskSet => {
-                ::std::option::Option::Some("检查任务确定")
-            }
-            EventCode::SafetySelfCheckMaterialsPrepared => {
-                ::std::option::Option::Some("安全自检材料已经准备")
-            }
-            EventCode::SafetySelfCheckMaterialsSubmitted => {
-                ::std::option::Option::Some("安全自检材料已经提交")
-            }
-            EventCode::OnSiteInspectionEntry => {
-                ::std::option::Option::Some("现场检查入场")
-            }
-            EventCode::OnSiteInspectionCompleted => {
-                ::std::option::Option::Some("现场检查完成")
-            }
-            EventCode::OnSiteScoringSummaryCompleted => {
-                ::std::option::Option::Some("现场评分总结完成")
-            }
-            EventCode::OnSiteSelfCheckEndedCompanySigned => {
-                ::std::option::Option::Some(
-                    "安全自检现场检查结束-企业签字",
-                )
-            }
-            EventCode::ReportPassed => ::std::option::Option::Some("获得报告通过"),
-            EventCode::ReportFailed => {
-                ::std::option::Option::Some("获得报告不通过")
-            }
-            EventCode::EquipmentMaterialsSubmitted4001 => {
-                ::std::option::Option::Some("设备材料已经提交")
-            }
-            EventCode::VerificationContractInProgress => {
-                ::std::option::Option::Some("核查合同中")
-            }
-            EventCode::VerificationContractPassed => {
-                ::std::option::Option::Some("核查合同通过")
-            }
-            EventCode::OnSiteVerificationStarted => {
-                ::std::option::Option::Some("现场核查开始")
-            }
-            EventCode::OnSiteVerificationPassedFirstTime => {
-                ::std::option::Option::Some("现场核查一次通过")
-            }
-            EventCode::SecondVerificationInProgress => {
-                ::std::option::Option::Some("现场核查二次核查中")
-            }
-            EventCode::VerificationPassed => ::std::option::Option::Some("核查通过"),
-            EventCode::VerificationFailed => {
-                ::std::option::Option::Some("核查不通过")
-            }
-            EventCode::SelfCheckStarted => ::std::option::Option::Some("自查启动"),
-            EventCode::SelfCheckPassed => ::std::option::Option::Some("自查通过"),
-            EventCode::SelfCheckFailed => ::std::option::Option::Some("自查不通过"),
-            EventCode::FireEquipmentCheck => {
-                ::std::option::Option::Some("消防设备检查")
-            }
-            EventCode::FireEquipmentAccepted => {
-                ::std::option::Option::Some("消防设备验收通过")
-            }
-            EventCode::FireEquipmentFault => {
-                ::std::option::Option::Some("消防设备故障")
-            }
-            EventCode::PowerDistributionFault => {
-                ::std::option::Option::Some("配电故障")
-            }
-            EventCode::StationServiceFault => {
-                ::std::option::Option::Some("场站服务故障")
-            }
-            EventCode::VehicleFault => ::std::option::Option::Some("车辆故障"),
-            EventCode::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            EventCode::OperatorMaterialsSubmitted => {
-                ::std::option::Option::Some("operator materials submitted")
-            }
-            EventCode::EquipmentMaterialsSubmitted1002 => {
-                ::std::option::Option::Some("equipment materials submitted")
-            }
-            EventCode::EquipmentOnline => ::std::option::Option::Some("equipment online"),
-            EventCode::EquipmentAccepted => {
-                ::std::option::Option::Some("equipment accepted")
-            }
-            EventCode::InspectionTaskSet => {
-                ::std::option::Option::Some("inspection task set")
-            }
-            EventCode::SafetySelfCheckMaterialsPrepared => {
-                ::std::option::Option::Some("safety self-check materials prepared")
-            }
-            EventCode::SafetySelfCheckMaterialsSubmitted => {
-                ::std::option::Option::Some("safety self-check materials submitted")
-            }
-            EventCode::OnSiteInspectionEntry => {
-                ::std::option::Option::Some("on-site inspection entry")
-            }
-            EventCode::OnSiteInspectionCompleted => {
-                ::std::option::Option::Some("on-site inspection completed")
-            }
-            EventCode::OnSiteScoringSummaryCompleted => {
-                ::std::option::Option::Some("on-site scoring summary completed")
-            }
-            EventCode::OnSiteSelfCheckEndedCompanySigned => {
-                ::std::option::Option::Some("on-site self-check ended, company signed")
-            }
-            EventCode::ReportPassed => ::std::option::Option::Some("report passed"),
-            EventCode::ReportFailed => ::std::option::Option::Some("report failed"),
-            EventCode::EquipmentMaterialsSubmitted4001 => {
-                ::std::option::Option::Some("equipment materials submitted")
-            }
-            EventCode::VerificationContractInProgress => {
-                ::std::option::Option::Some("verification contract in progress")
-            }
-            EventCode::VerificationContractPassed => {
-                ::std::option::Option::Some("verification contract passed")
-            }
-            EventCode::OnSiteVerificationStarted => {
-                ::std::option::Option::Some("on-site verification started")
-            }
-            EventCode::OnSiteVerificationPassedFirstTime => {
-                ::std::option::Option::Some("on-site verification passed first time")
-            }
-            EventCode::SecondVerificationInProgress => {
-                ::std::option::Option::Some("second verification in progress")
-            }
-            EventCode::VerificationPassed => {
-                ::std::option::Option::Some("verification passed")
-            }
-            EventCode::VerificationFailed => {
-                ::std::option::Option::Some("verification failed")
-            }
-            EventCode::SelfCheckStarted => {
-                ::std::option::Option::Some("self-check started")
-            }
-            EventCode::SelfCheckPassed => {
-                ::std::option::Option::Some("self-check passed")
-            }
-            EventCode::SelfCheckFailed => {
-                ::std::option::Option::Some("self-check failed")
-            }
-            EventCode::FireEquipmentCheck => {
-                ::std::option::Option::Some("fire-equipment check")
-            }
-            EventCode::FireEquipmentAccepted => {
-                ::std::option::Option::Some("fire equipment accepted")
-            }
-            EventCode::FireEquipmentFault => {
-                ::std::option::Option::Some("fire-equipment fault")
-            }
-            EventCode::PowerDistributionFault => {
-                ::std::option::Option::Some("power-distribution fault")
-            }
-            EventCode::StationServiceFault => {
-                ::std::option::Option::Some("station service fault")
-            }
-            EventCode::VehicleFault => ::std::option::Option::Some("vehicle fault"),
-            EventCode::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -9564,41 +9353,36 @@ impl ProblemSource {
             _ => ProblemSource::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(ProblemSource, &'static str, &'static str)] = &[
+        (ProblemSource::CitizenFeedback, "市民反馈", "citizen feedback"),
+        (ProblemSource::SafetyInspection, "安全检查", "safety inspection"),
+        (
+            ProblemSource::OperatorSelfInspection,
+            "企业自查",
+            "operator self-inspection",
+        ),
+        (ProblemSource::PlatformMonitoring, "平台监测", "platform monitoring"),
+        (ProblemSource::Other, "其他", "other"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            ProblemSource::Unknown(_) => ::std::option::Option::None,
+            known => {
+                ProblemSource::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ProblemSource::CitizenFeedback => ::std::option::Option::Some("市民反馈"),
-            ProblemSource::SafetyInspection => {
-                ::std::option::Option::Some("安全检查")
-            }
-            ProblemSource::OperatorSelfInspection => {
-                ::std::option::Option::Some("企业自查")
-            }
-            ProblemSource::PlatformMonitoring => {
-                ::std::option::Option::Some("平台监测")
-            }
-            ProblemSource::Other => ::std::option::Option::Some("其他"),
-            ProblemSource::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            ProblemSource::CitizenFeedback => {
-                ::std::option::Option::Some("citizen feedback")
-            }
-            ProblemSource::SafetyInspection => {
-                ::std::option::Option::Some("safety inspection")
-            }
-            ProblemSource::OperatorSelfInspection => {
-                ::std::option::Option::Some("operator self-inspection")
-            }
-            ProblemSource::PlatformMonitoring => {
-                ::std::option::Option::Some("platform monitoring")
-            }
-            ProblemSource::Other => ::std::option::Option::Some("other"),
-            ProblemSource::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -9740,33 +9524,35 @@ impl HandleStatus {
             _ => HandleStatus::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(HandleStatus, &'static str, &'static str)] = &[
+        (HandleStatus::NotHandled, "未处理", "not handled"),
+        (HandleStatus::RemediationInProgress, "整改中", "remediation in progress"),
+        (HandleStatus::Remediated, "已整改", "remediated"),
+        (
+            HandleStatus::ReInspectedAndClosed,
+            "已复查关闭",
+            "re-inspected and closed",
+        ),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            HandleStatus::Unknown(_) => ::std::option::Option::None,
+            known => {
+                HandleStatus::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            HandleStatus::NotHandled => ::std::option::Option::Some("未处理"),
-            HandleStatus::RemediationInProgress => {
-                ::std::option::Option::Some("整改中")
-            }
-            HandleStatus::Remediated => ::std::option::Option::Some("已整改"),
-            HandleStatus::ReInspectedAndClosed => {
-                ::std::option::Option::Some("已复查关闭")
-            }
-            HandleStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            HandleStatus::NotHandled => ::std::option::Option::Some("not handled"),
-            HandleStatus::RemediationInProgress => {
-                ::std::option::Option::Some("remediation in progress")
-            }
-            HandleStatus::Remediated => ::std::option::Option::Some("remediated"),
-            HandleStatus::ReInspectedAndClosed => {
-                ::std::option::Option::Some("re-inspected and closed")
-            }
-            HandleStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -9898,23 +9684,30 @@ impl CameraStatus {
             _ => CameraStatus::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(CameraStatus, &'static str, &'static str)] = &[
+        (CameraStatus::Offline, "离线", "offline"),
+        (CameraStatus::Online, "在线", "online"),
+        (CameraStatus::Fault, "故障", "fault"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            CameraStatus::Unknown(_) => ::std::option::Option::None,
+            known => {
+                CameraStatus::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            CameraStatus::Offline => ::std::option::Option::Some("离线"),
-            CameraStatus::Online => ::std::option::Option::Some("在线"),
-            CameraStatus::Fault => ::std::option::Option::Some("故障"),
-            CameraStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            CameraStatus::Offline => ::std::option::Option::Some("offline"),
-            CameraStatus::Online => ::std::option::Option::Some("online"),
-            CameraStatus::Fault => ::std::option::Option::Some("fault"),
-            CameraStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -10086,31 +9879,34 @@ impl StreamProtocol {
             _ => StreamProtocol::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(StreamProtocol, &'static str, &'static str)] = &[
+        (StreamProtocol::Hls, "HLS", "HLS"),
+        (StreamProtocol::HttpFlv, "HTTP-FLV", "HTTP-FLV"),
+        (StreamProtocol::Rtsp, "RTSP", "RTSP"),
+        (StreamProtocol::Rtmp, "RTMP", "RTMP"),
+        (StreamProtocol::WebRtc, "WebRTC", "WebRTC"),
+        (StreamProtocol::GbT28181, "GB/T 28181", "GB/T 28181"),
+        (StreamProtocol::Other, "其他", "other"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            StreamProtocol::Unknown(_) => ::std::option::Option::None,
+            known => {
+                StreamProtocol::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            StreamProtocol::Hls => ::std::option::Option::Some("HLS"),
-            StreamProtocol::HttpFlv => ::std::option::Option::Some("HTTP-FLV"),
-            StreamProtocol::Rtsp => ::std::option::Option::Some("RTSP"),
-            StreamProtocol::Rtmp => ::std::option::Option::Some("RTMP"),
-            StreamProtocol::WebRtc => ::std::option::Option::Some("WebRTC"),
-            StreamProtocol::GbT28181 => ::std::option::Option::Some("GB/T 28181"),
-            StreamProtocol::Other => ::std::option::Option::Some("其他"),
-            StreamProtocol::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            StreamProtocol::Hls => ::std::option::Option::Some("HLS"),
-            StreamProtocol::HttpFlv => ::std::option::Option::Some("HTTP-FLV"),
-            StreamProtocol::Rtsp => ::std::option::Option::Some("RTSP"),
-            StreamProtocol::Rtmp => ::std::option::Option::Some("RTMP"),
-            StreamProtocol::WebRtc => ::std::option::Option::Some("WebRTC"),
-            StreamProtocol::GbT28181 => ::std::option::Option::Some("GB/T 28181"),
-            StreamProtocol::Other => ::std::option::Option::Some("other"),
-            StreamProtocol::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -10272,37 +10068,33 @@ impl OwnerType {
             _ => OwnerType::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(OwnerType, &'static str, &'static str)] = &[
+        (OwnerType::Operator, "运营商", "operator"),
+        (OwnerType::ChargingSwapStation, "充换电站", "charging/swap station"),
+        (OwnerType::ChargingEquipment, "充电设备", "charging equipment"),
+        (OwnerType::Connector, "充电设备接口", "connector"),
+        (OwnerType::SwapEquipment, "换电设备", "swap equipment"),
+        (OwnerType::DistributionEquipment, "配电设备", "distribution equipment"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            OwnerType::Unknown(_) => ::std::option::Option::None,
+            known => {
+                OwnerType::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            OwnerType::Operator => ::std::option::Option::Some("运营商"),
-            OwnerType::ChargingSwapStation => ::std::option::Option::Some("充换电站"),
-            OwnerType::ChargingEquipment => ::std::option::Option::Some("充电设备"),
-            OwnerType::Connector => ::std::option::Option::Some("充电设备接口"),
-            OwnerType::SwapEquipment => ::std::option::Option::Some("换电设备"),
-            OwnerType::DistributionEquipment => {
-                ::std::option::Option::Some("配电设备")
-            }
-            OwnerType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            OwnerType::Operator => ::std::option::Option::Some("operator"),
-            OwnerType::ChargingSwapStation => {
-                ::std::option::Option::Some("charging/swap station")
-            }
-            OwnerType::ChargingEquipment => {
-                ::std::option::Option::Some("charging equipment")
-            }
-            OwnerType::Connector => ::std::option::Option::Some("connector"),
-            OwnerType::SwapEquipment => ::std::option::Option::Some("swap equipment"),
-            OwnerType::DistributionEquipment => {
-                ::std::option::Option::Some("distribution equipment")
-            }
-            OwnerType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -10544,95 +10336,77 @@ impl AttachmentType {
             _ => AttachmentType::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(AttachmentType, &'static str, &'static str)] = &[
+        (AttachmentType::StationPhotos, "站点照片", "station photos"),
+        (AttachmentType::BusinessLicence, "营业执照", "business licence"),
+        (
+            AttachmentType::ProofOfSiteUseLease,
+            "场地使用证明/租赁合同",
+            "proof of site use / lease",
+        ),
+        (
+            AttachmentType::FireAcceptanceFilingDocuments,
+            "消防验收/备案文件",
+            "fire acceptance / filing documents",
+        ),
+        (
+            AttachmentType::PowerSupplyAcceptanceDocuments,
+            "供电（电力）验收文件",
+            "power-supply acceptance documents",
+        ),
+        (
+            AttachmentType::LightningProtectionTestReport,
+            "防雷检测报告",
+            "lightning-protection test report",
+        ),
+        (
+            AttachmentType::FactoryTestConformityCertificate,
+            "设备出厂检验/合格证明",
+            "factory test / conformity certificate",
+        ),
+        (
+            AttachmentType::ThirdPartyTestMetrologyReport,
+            "第三方检测/计量报告",
+            "third-party test / metrology report",
+        ),
+        (
+            AttachmentType::SafetySelfInspectionReport,
+            "安全自检报告",
+            "safety self-inspection report",
+        ),
+        (AttachmentType::EmergencyPlan, "应急预案", "emergency plan"),
+        (
+            AttachmentType::SafeOperationProceduresManagementRules,
+            "安全操作规程/管理制度",
+            "safe-operation procedures / management rules",
+        ),
+        (
+            AttachmentType::MaintenanceRecords,
+            "维护保养记录",
+            "maintenance records",
+        ),
+        (AttachmentType::InsuranceCertificate, "保险凭证", "insurance certificate"),
+        (AttachmentType::Other, "其他", "other"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            AttachmentType::Unknown(_) => ::std::option::Option::None,
+            known => {
+                AttachmentType::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            AttachmentType::StationPhotos => ::std::option::Option::Some("站点照片"),
-            AttachmentType::BusinessLicence => {
-                ::std::option::Option::Some("营业执照")
-            }
-            AttachmentType::ProofOfSiteUseLease => {
-                ::std::option::Option::Some("场地使用证明/租赁合同")
-            }
-            AttachmentType::FireAcceptanceFilingDocuments => {
-                ::std::option::Option::Some("消防验收/备案文件")
-            }
-            AttachmentType::PowerSupplyAcceptanceDocuments => {
-                ::std::option::Option::Some("供电（电力）验收文件")
-            }
-            AttachmentType::LightningProtectionTestReport => {
-                ::std::option::Option::Some("防雷检测报告")
-            }
-            AttachmentType::FactoryTestConformityCertificate => {
-                ::std::option::Option::Some("设备出厂检验/合格证明")
-            }
-            AttachmentType::ThirdPartyTestMetrologyReport => {
-                ::std::option::Option::Some("第三方检测/计量报告")
-            }
-            AttachmentType::SafetySelfInspectionReport => {
-                ::std::option::Option::Some("安全自检报告")
-            }
-            AttachmentType::EmergencyPlan => ::std::option::Option::Some("应急预案"),
-            AttachmentType::SafeOperationProceduresManagementRules => {
-                ::std::option::Option::Some("安全操作规程/管理制度")
-            }
-            AttachmentType::MaintenanceRecords => {
-                ::std::option::Option::Some("维护保养记录")
-            }
-            AttachmentType::InsuranceCertificate => {
-                ::std::option::Option::Some("保险凭证")
-            }
-            AttachmentType::Other => ::std::option::Option::Some("其他"),
-            AttachmentType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            AttachmentType::StationPhotos => {
-                ::std::option::Option::Some("station photos")
-            }
-            AttachmentType::BusinessLicence => {
-                ::std::option::Option::Some("business licence")
-            }
-            AttachmentType::ProofOfSiteUseLease => {
-                ::std::option::Option::Some("proof of site use / lease")
-            }
-            AttachmentType::FireAcceptanceFilingDocuments => {
-                ::std::option::Option::Some("fire acceptance / filing documents")
-            }
-            AttachmentType::PowerSupplyAcceptanceDocuments => {
-                ::std::option::Option::Some("power-supply acceptance documents")
-            }
-            AttachmentType::LightningProtectionTestReport => {
-                ::std::option::Option::Some("lightning-protection test report")
-            }
-            AttachmentType::FactoryTestConformityCertificate => {
-                ::std::option::Option::Some("factory test / conformity certificate")
-            }
-            AttachmentType::ThirdPartyTestMetrologyReport => {
-                ::std::option::Option::Some("third-party test / metrology report")
-            }
-            AttachmentType::SafetySelfInspectionReport => {
-                ::std::option::Option::Some("safety self-inspection report")
-            }
-            AttachmentType::EmergencyPlan => {
-                ::std::option::Option::Some("emergency plan")
-            }
-            AttachmentType::SafeOperationProceduresManagementRules => {
-                ::std::option::Option::Some(
-                    "safe-operation procedures / management rules",
-                )
-            }
-            AttachmentType::MaintenanceRecords => {
-                ::std::option::Option::Some("maintenance records")
-            }
-            AttachmentType::InsuranceCertificate => {
-                ::std::option::Option::Some("insurance certificate")
-            }
-            AttachmentType::Other => ::std::option::Option::Some("other"),
-            AttachmentType::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -10747,25 +10521,33 @@ impl PushStatus {
             _ => PushStatus::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(PushStatus, &'static str, &'static str)] = &[
+        (PushStatus::Accepted, "接受", "accepted"),
+        (
+            PushStatus::DiscardedOrIgnored,
+            "丢弃或忽略，不需要重试",
+            "discarded or ignored; do not retry",
+        ),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            PushStatus::Unknown(_) => ::std::option::Option::None,
+            known => {
+                PushStatus::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            PushStatus::Accepted => ::std::option::Option::Some("接受"),
-            PushStatus::DiscardedOrIgnored => {
-                ::std::option::Option::Some("丢弃或忽略，不需要重试")
-            }
-            PushStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            PushStatus::Accepted => ::std::option::Option::Some("accepted"),
-            PushStatus::DiscardedOrIgnored => {
-                ::std::option::Option::Some("discarded or ignored; do not retry")
-            }
-            PushStatus::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {
@@ -10887,21 +10669,29 @@ impl EnvelopeAlgorithm {
             _ => EnvelopeAlgorithm::Unknown(code),
         }
     }
+    /// Every listed code with its Chinese and English meaning.
+    pub const NAMES: &'static [(EnvelopeAlgorithm, &'static str, &'static str)] = &[
+        (EnvelopeAlgorithm::Sm2, "SM2", "SM2"),
+        (EnvelopeAlgorithm::Rsa2048, "RSA-2048", "RSA-2048"),
+    ];
+    fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+        match self {
+            EnvelopeAlgorithm::Unknown(_) => ::std::option::Option::None,
+            known => {
+                EnvelopeAlgorithm::NAMES
+                    .iter()
+                    .find(|(v, _, _)| v == known)
+                    .map(|(_, zh, en)| (*zh, *en))
+            }
+        }
+    }
     /// The Chinese meaning, if the code is known.
     pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            EnvelopeAlgorithm::Sm2 => ::std::option::Option::Some("SM2"),
-            EnvelopeAlgorithm::Rsa2048 => ::std::option::Option::Some("RSA-2048"),
-            EnvelopeAlgorithm::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(zh, _)| zh)
     }
     /// The English meaning, if the code is known.
     pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            EnvelopeAlgorithm::Sm2 => ::std::option::Option::Some("SM2"),
-            EnvelopeAlgorithm::Rsa2048 => ::std::option::Option::Some("RSA-2048"),
-            EnvelopeAlgorithm::Unknown(_) => ::std::option::Option::None,
-        }
+        self.names().map(|(_, en)| en)
     }
     /// Whether the value is a code of the table (or lies in one of its ranges).
     pub fn is_known(&self) -> bool {

@@ -8,7 +8,6 @@ use serde_json::Value;
 /// and the one violation expected.
 struct Case {
     object: &'static str,
-    sample: &'static str,
     mutations: &'static [(&'static str, ::std::option::Option<&'static str>)],
     path: &'static str,
     rule: &'static str,
@@ -387,7 +386,6 @@ const UNKNOWN_CODES: &[(&str, &str)] = &[
 const CASES: &[Case] = &[
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[
             ("/OrderNo", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -396,7 +394,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[
             ("/OrderNo", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -405,35 +402,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/OrderNo", ::std::option::Option::None)],
         path: "/OrderNo",
         rule: "required",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/OperatorID", ::std::option::Option::None)],
         path: "/OperatorID",
         rule: "required",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[
             ("/EquipmentOwnerID", ::std::option::Option::Some("\"AAAAAAAAAA\"")),
         ],
@@ -442,21 +434,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/EquipmentOwnerID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/EquipmentOwnerID",
         rule: "length",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/EquipmentOwnerID", ::std::option::Option::None)],
         path: "/EquipmentOwnerID",
         rule: "required",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -465,14 +454,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[
             ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -481,14 +468,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/EquipmentID", ::std::option::Option::None)],
         path: "/EquipmentID",
         rule: "required",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[
             (
                 "/ConnectorID",
@@ -500,35 +485,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/ConnectorID", ::std::option::Option::None)],
         path: "/ConnectorID",
         rule: "required",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/LicensePlate", ::std::option::Option::Some("\"AAAAAAAAAAA\""))],
         path: "/LicensePlate",
         rule: "length",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/VIN", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAA\""))],
         path: "/VIN",
         rule: "length",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/VIN", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAA\""))],
         path: "/VIN",
         rule: "length",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[
             ("/StartTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -537,14 +517,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/StartTime", ::std::option::Option::None)],
         path: "/StartTime",
         rule: "required",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[
             ("/EndTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -553,126 +531,108 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/EndTime", ::std::option::Option::None)],
         path: "/EndTime",
         rule: "required",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/TotalPower", ::std::option::Option::Some("1.001"))],
         path: "/TotalPower",
         rule: "scale",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/TotalPower", ::std::option::Option::None)],
         path: "/TotalPower",
         rule: "required",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/CuspElect", ::std::option::Option::Some("1.001"))],
         path: "/CuspElect",
         rule: "scale",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/PeakElect", ::std::option::Option::Some("1.001"))],
         path: "/PeakElect",
         rule: "scale",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/FlatElect", ::std::option::Option::Some("1.001"))],
         path: "/FlatElect",
         rule: "scale",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/ValleyElect", ::std::option::Option::Some("1.001"))],
         path: "/ValleyElect",
         rule: "scale",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/TotalElecMoney", ::std::option::Option::Some("1.001"))],
         path: "/TotalElecMoney",
         rule: "scale",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/TotalElecMoney", ::std::option::Option::None)],
         path: "/TotalElecMoney",
         rule: "required",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/TotalSeviceMoney", ::std::option::Option::Some("1.001"))],
         path: "/TotalSeviceMoney",
         rule: "scale",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/TotalSeviceMoney", ::std::option::Option::None)],
         path: "/TotalSeviceMoney",
         rule: "required",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/TotalMoney", ::std::option::Option::Some("1.001"))],
         path: "/TotalMoney",
         rule: "scale",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/TotalMoney", ::std::option::Option::None)],
         path: "/TotalMoney",
         rule: "required",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/StopReason", ::std::option::Option::Some("99999"))],
         path: "/StopReason",
         rule: "code",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/StopReason", ::std::option::Option::None)],
         path: "/StopReason",
         rule: "required",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/SumPeriod", ::std::option::Option::Some("-1"))],
         path: "/SumPeriod",
         rule: "range",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/SumPeriod", ::std::option::Option::Some("33"))],
         path: "/SumPeriod",
         rule: "range",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[
             ("/PushTimeStamp", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -681,42 +641,36 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/PushTimeStamp", ::std::option::Option::None)],
         path: "/PushTimeStamp",
         rule: "required",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/OrderStatus", ::std::option::Option::Some("99999"))],
         path: "/OrderStatus",
         rule: "code",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/ChargeModel", ::std::option::Option::Some("99999"))],
         path: "/ChargeModel",
         rule: "code",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/MeterValueStart", ::std::option::Option::Some("1.001"))],
         path: "/MeterValueStart",
         rule: "scale",
     },
     Case {
         object: "ChargeOrderInfo",
-        sample: "{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}",
         mutations: &[("/MeterValueEnd", ::std::option::Option::Some("1.001"))],
         path: "/MeterValueEnd",
         rule: "scale",
     },
     Case {
         object: "ChargeDetail",
-        sample: "{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}",
         mutations: &[
             ("/DetailStartTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -725,14 +679,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ChargeDetail",
-        sample: "{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}",
         mutations: &[("/DetailStartTime", ::std::option::Option::None)],
         path: "/DetailStartTime",
         rule: "required",
     },
     Case {
         object: "ChargeDetail",
-        sample: "{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}",
         mutations: &[
             ("/DetailEndTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -741,84 +693,72 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ChargeDetail",
-        sample: "{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}",
         mutations: &[("/DetailEndTime", ::std::option::Option::None)],
         path: "/DetailEndTime",
         rule: "required",
     },
     Case {
         object: "ChargeDetail",
-        sample: "{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}",
         mutations: &[("/ElecPrice", ::std::option::Option::Some("1.00001"))],
         path: "/ElecPrice",
         rule: "scale",
     },
     Case {
         object: "ChargeDetail",
-        sample: "{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}",
         mutations: &[("/ElecPrice", ::std::option::Option::None)],
         path: "/ElecPrice",
         rule: "required",
     },
     Case {
         object: "ChargeDetail",
-        sample: "{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}",
         mutations: &[("/SevicePrice", ::std::option::Option::Some("1.00001"))],
         path: "/SevicePrice",
         rule: "scale",
     },
     Case {
         object: "ChargeDetail",
-        sample: "{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}",
         mutations: &[("/SevicePrice", ::std::option::Option::None)],
         path: "/SevicePrice",
         rule: "required",
     },
     Case {
         object: "ChargeDetail",
-        sample: "{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}",
         mutations: &[("/DetailPower", ::std::option::Option::Some("1.001"))],
         path: "/DetailPower",
         rule: "scale",
     },
     Case {
         object: "ChargeDetail",
-        sample: "{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}",
         mutations: &[("/DetailPower", ::std::option::Option::None)],
         path: "/DetailPower",
         rule: "required",
     },
     Case {
         object: "ChargeDetail",
-        sample: "{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}",
         mutations: &[("/DetailElecMoney", ::std::option::Option::Some("1.001"))],
         path: "/DetailElecMoney",
         rule: "scale",
     },
     Case {
         object: "ChargeDetail",
-        sample: "{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}",
         mutations: &[("/DetailElecMoney", ::std::option::Option::None)],
         path: "/DetailElecMoney",
         rule: "required",
     },
     Case {
         object: "ChargeDetail",
-        sample: "{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}",
         mutations: &[("/DetailSeviceMoney", ::std::option::Option::Some("1.001"))],
         path: "/DetailSeviceMoney",
         rule: "scale",
     },
     Case {
         object: "ChargeDetail",
-        sample: "{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}",
         mutations: &[("/DetailSeviceMoney", ::std::option::Option::None)],
         path: "/DetailSeviceMoney",
         rule: "required",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             (
                 "/OrderNo",
@@ -832,35 +772,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/OrderNo", ::std::option::Option::None)],
         path: "/OrderNo",
         rule: "required",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/OperatorID", ::std::option::Option::None)],
         path: "/OperatorID",
         rule: "required",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -869,14 +804,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -885,56 +818,48 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/EquipmentID", ::std::option::Option::None)],
         path: "/EquipmentID",
         rule: "required",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/LicensePlate", ::std::option::Option::Some("\"AAAAAAAAAAA\""))],
         path: "/LicensePlate",
         rule: "length",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/VIN", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAA\""))],
         path: "/VIN",
         rule: "length",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/VIN", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAA\""))],
         path: "/VIN",
         rule: "length",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/SwapWay", ::std::option::Option::Some("99999"))],
         path: "/SwapWay",
         rule: "code",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/OrderStatus", ::std::option::Option::Some("99999"))],
         path: "/OrderStatus",
         rule: "code",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/OrderStatus", ::std::option::Option::None)],
         path: "/OrderStatus",
         rule: "required",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             (
                 "/FailReason",
@@ -948,7 +873,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/VehicleEnterTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -957,7 +881,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/VehicleLeaveTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -966,7 +889,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/StartTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -975,14 +897,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/StartTime", ::std::option::Option::None)],
         path: "/StartTime",
         rule: "required",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/EndTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -991,14 +911,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/EndTime", ::std::option::Option::None)],
         path: "/EndTime",
         rule: "required",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             (
                 "/InBatteryID",
@@ -1010,7 +928,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/OrderStatus", ::std::option::Option::Some("2")),
             ("/InBatteryID", ::std::option::Option::None),
@@ -1020,21 +937,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/InBatterySoc", ::std::option::Option::Some("1.01"))],
         path: "/InBatterySoc",
         rule: "scale",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/InBatterySoe", ::std::option::Option::Some("1.001"))],
         path: "/InBatterySoe",
         rule: "scale",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/InBinID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -1043,7 +957,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             (
                 "/OutBatteryID",
@@ -1055,7 +968,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/OrderStatus", ::std::option::Option::Some("2")),
             ("/OutBatteryID", ::std::option::Option::None),
@@ -1065,21 +977,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/OutBatterySoc", ::std::option::Option::Some("1.01"))],
         path: "/OutBatterySoc",
         rule: "scale",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/OutBatterySoe", ::std::option::Option::Some("1.001"))],
         path: "/OutBatterySoe",
         rule: "scale",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/OutBinID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -1088,42 +997,36 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/SwapElectricity", ::std::option::Option::Some("1.001"))],
         path: "/SwapElectricity",
         rule: "scale",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/Mileage", ::std::option::Option::Some("1.01"))],
         path: "/Mileage",
         rule: "scale",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/TotalElecMoney", ::std::option::Option::Some("1.001"))],
         path: "/TotalElecMoney",
         rule: "scale",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/TotalSeviceMoney", ::std::option::Option::Some("1.001"))],
         path: "/TotalSeviceMoney",
         rule: "scale",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/TotalMoney", ::std::option::Option::Some("1.001"))],
         path: "/TotalMoney",
         rule: "scale",
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/PushTimeStamp", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -1132,14 +1035,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapOrderInfo",
-        sample: "{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/PushTimeStamp", ::std::option::Option::None)],
         path: "/PushTimeStamp",
         rule: "required",
     },
     Case {
         object: "OrderConfirm",
-        sample: "{\"OrderNo\":\"AAAA\",\"ConfirmResult\":0}",
         mutations: &[
             (
                 "/OrderNo",
@@ -1153,49 +1054,42 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "OrderConfirm",
-        sample: "{\"OrderNo\":\"AAAA\",\"ConfirmResult\":0}",
         mutations: &[("/OrderNo", ::std::option::Option::None)],
         path: "/OrderNo",
         rule: "required",
     },
     Case {
         object: "OrderConfirm",
-        sample: "{\"OrderNo\":\"AAAA\",\"ConfirmResult\":0}",
         mutations: &[("/ConfirmResult", ::std::option::Option::Some("99999"))],
         path: "/ConfirmResult",
         rule: "code",
     },
     Case {
         object: "OrderConfirm",
-        sample: "{\"OrderNo\":\"AAAA\",\"ConfirmResult\":0}",
         mutations: &[("/ConfirmResult", ::std::option::Option::None)],
         path: "/ConfirmResult",
         rule: "required",
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[("/OperatorID", ::std::option::Option::None)],
         path: "/OperatorID",
         rule: "required",
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[
             (
                 "/OperatorName",
@@ -1209,14 +1103,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[("/OperatorName", ::std::option::Option::None)],
         path: "/OperatorName",
         rule: "required",
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[
             (
                 "/OperatorTel1",
@@ -1228,14 +1120,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[("/OperatorTel1", ::std::option::Option::None)],
         path: "/OperatorTel1",
         rule: "required",
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[
             (
                 "/OperatorTel2",
@@ -1247,7 +1137,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[
             (
                 "/OperatorRegAddress",
@@ -1261,7 +1150,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[
             (
                 "/OperatorNote",
@@ -1275,7 +1163,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[
             ("/CreditCode", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -1284,7 +1171,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[
             ("/CreditCode", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAA\"")),
         ],
@@ -1293,7 +1179,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[
             ("/LegalPerson", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -1302,7 +1187,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[
             (
                 "/LegalPersonTel",
@@ -1314,7 +1198,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[
             ("/ContactPerson", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -1323,14 +1206,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[("/ContactPerson", ::std::option::Option::None)],
         path: "/ContactPerson",
         rule: "required",
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[
             (
                 "/ContactTel",
@@ -1342,14 +1223,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[("/ContactTel", ::std::option::Option::None)],
         path: "/ContactTel",
         rule: "required",
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[
             (
                 "/ContactEmail",
@@ -1363,7 +1242,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[
             (
                 "/SafetyPrincipal",
@@ -1375,14 +1253,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[("/SafetyPrincipal", ::std::option::Option::None)],
         path: "/SafetyPrincipal",
         rule: "required",
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[
             (
                 "/SafetyPrincipalTel",
@@ -1394,21 +1270,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[("/SafetyPrincipalTel", ::std::option::Option::None)],
         path: "/SafetyPrincipalTel",
         rule: "required",
     },
     Case {
         object: "OperatorInfo",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}",
         mutations: &[("/FoundDate", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/FoundDate",
         rule: "format",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -1417,35 +1290,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/OperatorID", ::std::option::Option::None)],
         path: "/OperatorID",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             ("/EquipmentOwnerID", ::std::option::Option::Some("\"AAAAAAAAAA\"")),
         ],
@@ -1454,21 +1322,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/EquipmentOwnerID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/EquipmentOwnerID",
         rule: "length",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/EquipmentOwnerID", ::std::option::Option::None)],
         path: "/EquipmentOwnerID",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             (
                 "/StationName",
@@ -1482,42 +1347,36 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/StationName", ::std::option::Option::None)],
         path: "/StationName",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/CountryCode", ::std::option::Option::Some("\"ZZ9\""))],
         path: "/CountryCode",
         rule: "code",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/CountryCode", ::std::option::Option::None)],
         path: "/CountryCode",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/AreaCode", ::std::option::Option::Some("\"ZZ9\""))],
         path: "/AreaCode",
         rule: "code",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/AreaCode", ::std::option::Option::None)],
         path: "/AreaCode",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             (
                 "/Address",
@@ -1531,35 +1390,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/Address", ::std::option::Option::None)],
         path: "/Address",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/StationTel", ::std::option::Option::Some("\"AAAAAAAAAAAA\""))],
         path: "/StationTel",
         rule: "length",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/StationTel", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/StationTel",
         rule: "length",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/StationTel", ::std::option::Option::None)],
         path: "/StationTel",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             (
                 "/ServiceTel",
@@ -1571,77 +1425,66 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/ServiceTel", ::std::option::Option::None)],
         path: "/ServiceTel",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/StationType", ::std::option::Option::Some("99999"))],
         path: "/StationType",
         rule: "code",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/StationType", ::std::option::Option::None)],
         path: "/StationType",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/StationStatus", ::std::option::Option::Some("99999"))],
         path: "/StationStatus",
         rule: "code",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/StationStatus", ::std::option::Option::None)],
         path: "/StationStatus",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/ParkNums", ::std::option::Option::None)],
         path: "/ParkNums",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/StationLng", ::std::option::Option::Some("1.0000001"))],
         path: "/StationLng",
         rule: "scale",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/StationLng", ::std::option::Option::None)],
         path: "/StationLng",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/StationLat", ::std::option::Option::Some("1.0000001"))],
         path: "/StationLat",
         rule: "scale",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/StationLat", ::std::option::Option::None)],
         path: "/StationLat",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             (
                 "/SiteGuide",
@@ -1655,28 +1498,24 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/Construction", ::std::option::Option::Some("99999"))],
         path: "/Construction",
         rule: "code",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/Construction", ::std::option::Option::None)],
         path: "/Construction",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/Pictures", ::std::option::Option::None)],
         path: "/Pictures",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             (
                 "/MatchCars",
@@ -1690,7 +1529,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             (
                 "/ParkInfo",
@@ -1704,7 +1542,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             (
                 "/BusineHours",
@@ -1718,7 +1555,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             (
                 "/ElectricityFee",
@@ -1732,7 +1568,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             (
                 "/ServiceFee",
@@ -1746,7 +1581,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             (
                 "/ParkFee",
@@ -1760,7 +1594,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             ("/Payment", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -1769,14 +1602,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/SupportOrder", ::std::option::Option::Some("99999"))],
         path: "/SupportOrder",
         rule: "code",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             (
                 "/Remark",
@@ -1790,56 +1621,48 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/OpenAllDay", ::std::option::Option::Some("99999"))],
         path: "/OpenAllDay",
         rule: "code",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/ParkFree", ::std::option::Option::Some("99999"))],
         path: "/ParkFree",
         rule: "code",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/OpratorType", ::std::option::Option::Some("99999"))],
         path: "/OpratorType",
         rule: "code",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/OpratorType", ::std::option::Option::None)],
         path: "/OpratorType",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/StationClassification", ::std::option::Option::Some("99999"))],
         path: "/StationClassification",
         rule: "code",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/StationClassification", ::std::option::Option::None)],
         path: "/StationClassification",
         rule: "required",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/GeneralApplicationType", ::std::option::Option::Some("99999"))],
         path: "/GeneralApplicationType",
         rule: "code",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             ("/StationClassification", ::std::option::Option::Some("2")),
             ("/GeneralApplicationType", ::std::option::Option::None),
@@ -1849,14 +1672,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/SwapStationType", ::std::option::Option::Some("99999"))],
         path: "/SwapStationType",
         rule: "code",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             ("/StationClassification", ::std::option::Option::Some("2")),
             ("/SwapStationType", ::std::option::Option::None),
@@ -1866,7 +1687,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             ("/StationClassification", ::std::option::Option::Some("2")),
             ("/ChannelNum", ::std::option::Option::None),
@@ -1876,7 +1696,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             ("/StationClassification", ::std::option::Option::Some("2")),
             ("/PositionNum", ::std::option::Option::None),
@@ -1886,14 +1705,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/RatedCapacity", ::std::option::Option::Some("1.01"))],
         path: "/RatedCapacity",
         rule: "scale",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             (
                 "/SwapFee",
@@ -1907,35 +1724,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/VideoMonitor", ::std::option::Option::Some("99999"))],
         path: "/VideoMonitor",
         rule: "code",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/HavePerson", ::std::option::Option::Some("99999"))],
         path: "/HavePerson",
         rule: "code",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/LandOwnership", ::std::option::Option::Some("99999"))],
         path: "/LandOwnership",
         rule: "code",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[("/LandUseType", ::std::option::Option::Some("\"ZZ9\""))],
         path: "/LandUseType",
         rule: "code",
     },
     Case {
         object: "StationInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}",
         mutations: &[
             ("/StationClassification", ::std::option::Option::Some("2")),
             ("/SwapEquipmentInfos", ::std::option::Option::None),
@@ -1945,7 +1757,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[
             ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -1954,35 +1765,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/EquipmentID", ::std::option::Option::None)],
         path: "/EquipmentID",
         rule: "required",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/ManufacturerID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/ManufacturerID",
         rule: "length",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/ManufacturerID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/ManufacturerID",
         rule: "length",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/ManufacturerID", ::std::option::Option::None)],
         path: "/ManufacturerID",
         rule: "required",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[
             (
                 "/ManufacturerName",
@@ -1994,7 +1800,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[
             ("/EquipmentModel", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -2003,49 +1808,42 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/EquipmentModel", ::std::option::Option::None)],
         path: "/EquipmentModel",
         rule: "required",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/ProductionDate", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/ProductionDate",
         rule: "format",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/EquipmentType", ::std::option::Option::Some("99999"))],
         path: "/EquipmentType",
         rule: "code",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/EquipmentType", ::std::option::Option::None)],
         path: "/EquipmentType",
         rule: "required",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/EquipmentLng", ::std::option::Option::Some("1.0000001"))],
         path: "/EquipmentLng",
         rule: "scale",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/EquipmentLat", ::std::option::Option::Some("1.0000001"))],
         path: "/EquipmentLat",
         rule: "scale",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[
             (
                 "/EquipmentName",
@@ -2057,70 +1855,60 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/EquipmentName", ::std::option::Option::None)],
         path: "/EquipmentName",
         rule: "required",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/Power", ::std::option::Option::Some("1.01"))],
         path: "/Power",
         rule: "scale",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/Power", ::std::option::Option::None)],
         path: "/Power",
         rule: "required",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/EquipmentStatus", ::std::option::Option::Some("99999"))],
         path: "/EquipmentStatus",
         rule: "code",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/EquipmentStatus", ::std::option::Option::None)],
         path: "/EquipmentStatus",
         rule: "required",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/EquipmentPower", ::std::option::Option::None)],
         path: "/EquipmentPower",
         rule: "required",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/NewNationalStandard", ::std::option::Option::Some("99999"))],
         path: "/NewNationalStandard",
         rule: "code",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/NewNationalStandard", ::std::option::Option::None)],
         path: "/NewNationalStandard",
         rule: "required",
     },
     Case {
         object: "EquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}",
         mutations: &[("/ConnectorInfos", ::std::option::Option::None)],
         path: "/ConnectorInfos",
         rule: "required",
     },
     Case {
         object: "ConnectorInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
         mutations: &[
             (
                 "/ConnectorID",
@@ -2132,14 +1920,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ConnectorInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
         mutations: &[("/ConnectorID", ::std::option::Option::None)],
         path: "/ConnectorID",
         rule: "required",
     },
     Case {
         object: "ConnectorInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
         mutations: &[
             (
                 "/ConnectorName",
@@ -2151,91 +1937,78 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ConnectorInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
         mutations: &[("/ConnectorName", ::std::option::Option::None)],
         path: "/ConnectorName",
         rule: "required",
     },
     Case {
         object: "ConnectorInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
         mutations: &[("/ConnectorType", ::std::option::Option::Some("99999"))],
         path: "/ConnectorType",
         rule: "code",
     },
     Case {
         object: "ConnectorInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
         mutations: &[("/ConnectorType", ::std::option::Option::None)],
         path: "/ConnectorType",
         rule: "required",
     },
     Case {
         object: "ConnectorInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
         mutations: &[("/VoltageUpperLimits", ::std::option::Option::None)],
         path: "/VoltageUpperLimits",
         rule: "required",
     },
     Case {
         object: "ConnectorInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
         mutations: &[("/VoltageLowerLimits", ::std::option::Option::None)],
         path: "/VoltageLowerLimits",
         rule: "required",
     },
     Case {
         object: "ConnectorInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
         mutations: &[("/Current", ::std::option::Option::None)],
         path: "/Current",
         rule: "required",
     },
     Case {
         object: "ConnectorInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
         mutations: &[("/Power", ::std::option::Option::Some("1.01"))],
         path: "/Power",
         rule: "scale",
     },
     Case {
         object: "ConnectorInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
         mutations: &[("/Power", ::std::option::Option::None)],
         path: "/Power",
         rule: "required",
     },
     Case {
         object: "ConnectorInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
         mutations: &[("/ParkNo", ::std::option::Option::Some("\"AAAAAAAAAAA\""))],
         path: "/ParkNo",
         rule: "length",
     },
     Case {
         object: "ConnectorInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
         mutations: &[("/Voltage", ::std::option::Option::None)],
         path: "/Voltage",
         rule: "required",
     },
     Case {
         object: "ConnectorInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
         mutations: &[("/BMSPowerType", ::std::option::Option::Some("99999"))],
         path: "/BMSPowerType",
         rule: "code",
     },
     Case {
         object: "ConnectorInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}",
         mutations: &[("/BMSPowerType", ::std::option::Option::None)],
         path: "/BMSPowerType",
         rule: "required",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[
             ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -2244,14 +2017,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/EquipmentID", ::std::option::Option::None)],
         path: "/EquipmentID",
         rule: "required",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[
             (
                 "/EquipmentName",
@@ -2263,28 +2034,24 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/EquipmentName", ::std::option::Option::None)],
         path: "/EquipmentName",
         rule: "required",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/ManufacturerID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/ManufacturerID",
         rule: "length",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/ManufacturerID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/ManufacturerID",
         rule: "length",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[
             (
                 "/ManufacturerName",
@@ -2296,7 +2063,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[
             ("/EquipmentModel", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -2305,84 +2071,72 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/ProductionDate", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/ProductionDate",
         rule: "format",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/SwapMode", ::std::option::Option::Some("99999"))],
         path: "/SwapMode",
         rule: "code",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/SwapMode", ::std::option::Option::None)],
         path: "/SwapMode",
         rule: "required",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/EquipmentStatus", ::std::option::Option::Some("99999"))],
         path: "/EquipmentStatus",
         rule: "code",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/EquipmentStatus", ::std::option::Option::None)],
         path: "/EquipmentStatus",
         rule: "required",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/BinNum", ::std::option::Option::None)],
         path: "/BinNum",
         rule: "required",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/Power", ::std::option::Option::Some("1.01"))],
         path: "/Power",
         rule: "scale",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/Power", ::std::option::Option::None)],
         path: "/Power",
         rule: "required",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/VoltageUpperLimits", ::std::option::Option::None)],
         path: "/VoltageUpperLimits",
         rule: "required",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/VoltageLowerLimits", ::std::option::Option::None)],
         path: "/VoltageLowerLimits",
         rule: "required",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/Current", ::std::option::Option::None)],
         path: "/Current",
         rule: "required",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[
             (
                 "/MatchCars",
@@ -2396,21 +2150,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/EquipmentLng", ::std::option::Option::Some("1.0000001"))],
         path: "/EquipmentLng",
         rule: "scale",
     },
     Case {
         object: "SwapEquipmentInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}",
         mutations: &[("/EquipmentLat", ::std::option::Option::Some("1.0000001"))],
         path: "/EquipmentLat",
         rule: "scale",
     },
     Case {
         object: "BinInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}",
         mutations: &[
             ("/BinID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -2419,14 +2170,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "BinInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}",
         mutations: &[("/BinID", ::std::option::Option::None)],
         path: "/BinID",
         rule: "required",
     },
     Case {
         object: "BinInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}",
         mutations: &[
             (
                 "/BinName",
@@ -2438,14 +2187,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "BinInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}",
         mutations: &[("/Power", ::std::option::Option::Some("1.01"))],
         path: "/Power",
         rule: "scale",
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[
             (
                 "/ConnectorID",
@@ -2457,119 +2204,102 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[("/ConnectorID", ::std::option::Option::None)],
         path: "/ConnectorID",
         rule: "required",
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[("/Status", ::std::option::Option::Some("99999"))],
         path: "/Status",
         rule: "code",
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[("/Status", ::std::option::Option::None)],
         path: "/Status",
         rule: "required",
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[("/ParkStatus", ::std::option::Option::Some("99999"))],
         path: "/ParkStatus",
         rule: "code",
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[("/LockStatus", ::std::option::Option::Some("99999"))],
         path: "/LockStatus",
         rule: "code",
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[("/CurrentA", ::std::option::Option::None)],
         path: "/CurrentA",
         rule: "required",
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[("/CurrentB", ::std::option::Option::None)],
         path: "/CurrentB",
         rule: "required",
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[("/CurrentC", ::std::option::Option::None)],
         path: "/CurrentC",
         rule: "required",
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[("/VoltageA", ::std::option::Option::None)],
         path: "/VoltageA",
         rule: "required",
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[("/VoltageB", ::std::option::Option::None)],
         path: "/VoltageB",
         rule: "required",
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[("/VoltageC", ::std::option::Option::None)],
         path: "/VoltageC",
         rule: "required",
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[("/SOC", ::std::option::Option::Some("-1"))],
         path: "/SOC",
         rule: "range",
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[("/SOC", ::std::option::Option::Some("101"))],
         path: "/SOC",
         rule: "range",
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[("/ConnectorLock", ::std::option::Option::Some("99999"))],
         path: "/ConnectorLock",
         rule: "code",
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[("/ChargeElectricity", ::std::option::Option::None)],
         path: "/ChargeElectricity",
         rule: "required",
     },
     Case {
         object: "ConnectorStatusInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}",
         mutations: &[("/DischargeElectricity", ::std::option::Option::None)],
         path: "/DischargeElectricity",
         rule: "required",
     },
     Case {
         object: "StationStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"ConnectorStatusInfos\":[{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}]}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -2578,21 +2308,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"ConnectorStatusInfos\":[{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}]}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "StationStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"ConnectorStatusInfos\":[{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}]}",
         mutations: &[("/ConnectorStatusInfos", ::std::option::Option::None)],
         path: "/ConnectorStatusInfos",
         rule: "required",
     },
     Case {
         object: "SwapEquipmentStatusInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\",\"Status\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"EquipmentTemp\":1,\"ChargeElectricity\":1.5}",
         mutations: &[
             ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -2601,14 +2328,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapEquipmentStatusInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\",\"Status\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"EquipmentTemp\":1,\"ChargeElectricity\":1.5}",
         mutations: &[("/EquipmentID", ::std::option::Option::None)],
         path: "/EquipmentID",
         rule: "required",
     },
     Case {
         object: "SwapEquipmentStatusInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\",\"Status\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"EquipmentTemp\":1,\"ChargeElectricity\":1.5}",
         mutations: &[
             ("/BinID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -2617,42 +2342,36 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapEquipmentStatusInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\",\"Status\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"EquipmentTemp\":1,\"ChargeElectricity\":1.5}",
         mutations: &[("/BinID", ::std::option::Option::None)],
         path: "/BinID",
         rule: "required",
     },
     Case {
         object: "SwapEquipmentStatusInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\",\"Status\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"EquipmentTemp\":1,\"ChargeElectricity\":1.5}",
         mutations: &[("/Status", ::std::option::Option::Some("99999"))],
         path: "/Status",
         rule: "code",
     },
     Case {
         object: "SwapEquipmentStatusInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\",\"Status\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"EquipmentTemp\":1,\"ChargeElectricity\":1.5}",
         mutations: &[("/Status", ::std::option::Option::None)],
         path: "/Status",
         rule: "required",
     },
     Case {
         object: "SwapEquipmentStatusInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\",\"Status\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"EquipmentTemp\":1,\"ChargeElectricity\":1.5}",
         mutations: &[("/SOC", ::std::option::Option::Some("-1"))],
         path: "/SOC",
         rule: "range",
     },
     Case {
         object: "SwapEquipmentStatusInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\",\"Status\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"EquipmentTemp\":1,\"ChargeElectricity\":1.5}",
         mutations: &[("/SOC", ::std::option::Option::Some("101"))],
         path: "/SOC",
         rule: "range",
     },
     Case {
         object: "StationChargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationChargeElectricity\":1.5,\"EquipmentChargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}]}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -2661,63 +2380,54 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationChargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationChargeElectricity\":1.5,\"EquipmentChargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}]}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "StationChargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationChargeElectricity\":1.5,\"EquipmentChargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}]}",
         mutations: &[("/StartTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/StartTime",
         rule: "format",
     },
     Case {
         object: "StationChargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationChargeElectricity\":1.5,\"EquipmentChargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}]}",
         mutations: &[("/StartTime", ::std::option::Option::None)],
         path: "/StartTime",
         rule: "required",
     },
     Case {
         object: "StationChargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationChargeElectricity\":1.5,\"EquipmentChargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}]}",
         mutations: &[("/EndTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/EndTime",
         rule: "format",
     },
     Case {
         object: "StationChargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationChargeElectricity\":1.5,\"EquipmentChargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}]}",
         mutations: &[("/EndTime", ::std::option::Option::None)],
         path: "/EndTime",
         rule: "required",
     },
     Case {
         object: "StationChargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationChargeElectricity\":1.5,\"EquipmentChargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}]}",
         mutations: &[("/StationChargeElectricity", ::std::option::Option::Some("1.01"))],
         path: "/StationChargeElectricity",
         rule: "scale",
     },
     Case {
         object: "StationChargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationChargeElectricity\":1.5,\"EquipmentChargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}]}",
         mutations: &[("/StationChargeElectricity", ::std::option::Option::None)],
         path: "/StationChargeElectricity",
         rule: "required",
     },
     Case {
         object: "StationChargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationChargeElectricity\":1.5,\"EquipmentChargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}]}",
         mutations: &[("/EquipmentChargeStatsInfos", ::std::option::Option::None)],
         path: "/EquipmentChargeStatsInfos",
         rule: "required",
     },
     Case {
         object: "EquipmentChargeStatsInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}",
         mutations: &[
             ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -2726,14 +2436,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "EquipmentChargeStatsInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}",
         mutations: &[("/EquipmentID", ::std::option::Option::None)],
         path: "/EquipmentID",
         rule: "required",
     },
     Case {
         object: "EquipmentChargeStatsInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}",
         mutations: &[
             ("/EquipmentChargeElectricity", ::std::option::Option::Some("1.01")),
         ],
@@ -2742,21 +2450,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "EquipmentChargeStatsInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}",
         mutations: &[("/EquipmentChargeElectricity", ::std::option::Option::None)],
         path: "/EquipmentChargeElectricity",
         rule: "required",
     },
     Case {
         object: "EquipmentChargeStatsInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}",
         mutations: &[("/ConnectorChargeStatsInfos", ::std::option::Option::None)],
         path: "/ConnectorChargeStatsInfos",
         rule: "required",
     },
     Case {
         object: "ConnectorChargeStatsInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}",
         mutations: &[
             (
                 "/ConnectorID",
@@ -2768,14 +2473,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ConnectorChargeStatsInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}",
         mutations: &[("/ConnectorID", ::std::option::Option::None)],
         path: "/ConnectorID",
         rule: "required",
     },
     Case {
         object: "ConnectorChargeStatsInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}",
         mutations: &[
             ("/ConnectorChargeElectricity", ::std::option::Option::Some("1.01")),
         ],
@@ -2784,14 +2487,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ConnectorChargeStatsInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}",
         mutations: &[("/ConnectorChargeElectricity", ::std::option::Option::None)],
         path: "/ConnectorChargeElectricity",
         rule: "required",
     },
     Case {
         object: "StationDischargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationDischargeElectricity\":1.5,\"EquipmentDischargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}]}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -2800,42 +2501,36 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationDischargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationDischargeElectricity\":1.5,\"EquipmentDischargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}]}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "StationDischargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationDischargeElectricity\":1.5,\"EquipmentDischargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}]}",
         mutations: &[("/StartTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/StartTime",
         rule: "format",
     },
     Case {
         object: "StationDischargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationDischargeElectricity\":1.5,\"EquipmentDischargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}]}",
         mutations: &[("/StartTime", ::std::option::Option::None)],
         path: "/StartTime",
         rule: "required",
     },
     Case {
         object: "StationDischargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationDischargeElectricity\":1.5,\"EquipmentDischargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}]}",
         mutations: &[("/EndTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/EndTime",
         rule: "format",
     },
     Case {
         object: "StationDischargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationDischargeElectricity\":1.5,\"EquipmentDischargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}]}",
         mutations: &[("/EndTime", ::std::option::Option::None)],
         path: "/EndTime",
         rule: "required",
     },
     Case {
         object: "StationDischargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationDischargeElectricity\":1.5,\"EquipmentDischargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}]}",
         mutations: &[
             ("/StationDischargeElectricity", ::std::option::Option::Some("1.01")),
         ],
@@ -2844,21 +2539,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationDischargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationDischargeElectricity\":1.5,\"EquipmentDischargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}]}",
         mutations: &[("/StationDischargeElectricity", ::std::option::Option::None)],
         path: "/StationDischargeElectricity",
         rule: "required",
     },
     Case {
         object: "StationDischargeStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationDischargeElectricity\":1.5,\"EquipmentDischargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}]}",
         mutations: &[("/EquipmentDischargeStatsInfos", ::std::option::Option::None)],
         path: "/EquipmentDischargeStatsInfos",
         rule: "required",
     },
     Case {
         object: "EquipmentDischargeStatsInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}",
         mutations: &[
             ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -2867,14 +2559,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "EquipmentDischargeStatsInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}",
         mutations: &[("/EquipmentID", ::std::option::Option::None)],
         path: "/EquipmentID",
         rule: "required",
     },
     Case {
         object: "EquipmentDischargeStatsInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}",
         mutations: &[
             ("/EquipmentDischargeElectricity", ::std::option::Option::Some("1.01")),
         ],
@@ -2883,21 +2573,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "EquipmentDischargeStatsInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}",
         mutations: &[("/EquipmentDischargeElectricity", ::std::option::Option::None)],
         path: "/EquipmentDischargeElectricity",
         rule: "required",
     },
     Case {
         object: "EquipmentDischargeStatsInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}",
         mutations: &[("/ConnectorDischargeStatsInfos", ::std::option::Option::None)],
         path: "/ConnectorDischargeStatsInfos",
         rule: "required",
     },
     Case {
         object: "ConnectorDischargeStatsInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}",
         mutations: &[
             (
                 "/ConnectorID",
@@ -2909,14 +2596,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ConnectorDischargeStatsInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}",
         mutations: &[("/ConnectorID", ::std::option::Option::None)],
         path: "/ConnectorID",
         rule: "required",
     },
     Case {
         object: "ConnectorDischargeStatsInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}",
         mutations: &[
             ("/ConnectorDischargeElectricity", ::std::option::Option::Some("1.01")),
         ],
@@ -2925,14 +2610,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ConnectorDischargeStatsInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}",
         mutations: &[("/ConnectorDischargeElectricity", ::std::option::Option::None)],
         path: "/ConnectorDischargeElectricity",
         rule: "required",
     },
     Case {
         object: "StationSwapStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationSwapCount\":1,\"StationSwapElectricity\":1.5,\"StationChargeElectricity\":1.5,\"EquipmentSwapStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}]}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -2941,70 +2624,60 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationSwapStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationSwapCount\":1,\"StationSwapElectricity\":1.5,\"StationChargeElectricity\":1.5,\"EquipmentSwapStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}]}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "StationSwapStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationSwapCount\":1,\"StationSwapElectricity\":1.5,\"StationChargeElectricity\":1.5,\"EquipmentSwapStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}]}",
         mutations: &[("/StartTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/StartTime",
         rule: "format",
     },
     Case {
         object: "StationSwapStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationSwapCount\":1,\"StationSwapElectricity\":1.5,\"StationChargeElectricity\":1.5,\"EquipmentSwapStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}]}",
         mutations: &[("/StartTime", ::std::option::Option::None)],
         path: "/StartTime",
         rule: "required",
     },
     Case {
         object: "StationSwapStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationSwapCount\":1,\"StationSwapElectricity\":1.5,\"StationChargeElectricity\":1.5,\"EquipmentSwapStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}]}",
         mutations: &[("/EndTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/EndTime",
         rule: "format",
     },
     Case {
         object: "StationSwapStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationSwapCount\":1,\"StationSwapElectricity\":1.5,\"StationChargeElectricity\":1.5,\"EquipmentSwapStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}]}",
         mutations: &[("/EndTime", ::std::option::Option::None)],
         path: "/EndTime",
         rule: "required",
     },
     Case {
         object: "StationSwapStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationSwapCount\":1,\"StationSwapElectricity\":1.5,\"StationChargeElectricity\":1.5,\"EquipmentSwapStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}]}",
         mutations: &[("/StationSwapCount", ::std::option::Option::None)],
         path: "/StationSwapCount",
         rule: "required",
     },
     Case {
         object: "StationSwapStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationSwapCount\":1,\"StationSwapElectricity\":1.5,\"StationChargeElectricity\":1.5,\"EquipmentSwapStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}]}",
         mutations: &[("/StationSwapElectricity", ::std::option::Option::Some("1.01"))],
         path: "/StationSwapElectricity",
         rule: "scale",
     },
     Case {
         object: "StationSwapStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationSwapCount\":1,\"StationSwapElectricity\":1.5,\"StationChargeElectricity\":1.5,\"EquipmentSwapStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}]}",
         mutations: &[("/StationSwapElectricity", ::std::option::Option::None)],
         path: "/StationSwapElectricity",
         rule: "required",
     },
     Case {
         object: "StationSwapStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationSwapCount\":1,\"StationSwapElectricity\":1.5,\"StationChargeElectricity\":1.5,\"EquipmentSwapStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}]}",
         mutations: &[("/StationChargeElectricity", ::std::option::Option::Some("1.01"))],
         path: "/StationChargeElectricity",
         rule: "scale",
     },
     Case {
         object: "EquipmentSwapStatsInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}",
         mutations: &[
             ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -3013,28 +2686,24 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "EquipmentSwapStatsInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}",
         mutations: &[("/EquipmentID", ::std::option::Option::None)],
         path: "/EquipmentID",
         rule: "required",
     },
     Case {
         object: "EquipmentSwapStatsInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}",
         mutations: &[("/EquipmentSwapCount", ::std::option::Option::None)],
         path: "/EquipmentSwapCount",
         rule: "required",
     },
     Case {
         object: "EquipmentSwapStatsInfo",
-        sample: "{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}",
         mutations: &[("/EquipmentSwapElectricity", ::std::option::Option::Some("1.01"))],
         path: "/EquipmentSwapElectricity",
         rule: "scale",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -3043,35 +2712,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/OperatorID", ::std::option::Option::None)],
         path: "/OperatorID",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[
             (
                 "/DisequipmentID",
@@ -3083,175 +2747,150 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/DisequipmentID", ::std::option::Option::None)],
         path: "/DisequipmentID",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/FoPEnergy", ::std::option::Option::None)],
         path: "/FoPEnergy",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/RePEnergy", ::std::option::Option::None)],
         path: "/RePEnergy",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/FoQEnergy", ::std::option::Option::None)],
         path: "/FoQEnergy",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/ReQEnergy", ::std::option::Option::None)],
         path: "/ReQEnergy",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/AVoltage", ::std::option::Option::None)],
         path: "/AVoltage",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/BVoltage", ::std::option::Option::None)],
         path: "/BVoltage",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/CVoltage", ::std::option::Option::None)],
         path: "/CVoltage",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/ACurrent", ::std::option::Option::None)],
         path: "/ACurrent",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/BCurrent", ::std::option::Option::None)],
         path: "/BCurrent",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/CCurrent", ::std::option::Option::None)],
         path: "/CCurrent",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/CurPPower", ::std::option::Option::None)],
         path: "/CurPPower",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/CurQPower", ::std::option::Option::None)],
         path: "/CurQPower",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/Factor", ::std::option::Option::None)],
         path: "/Factor",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/CurSPower", ::std::option::Option::None)],
         path: "/CurSPower",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/Frequency", ::std::option::Option::None)],
         path: "/Frequency",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/FeedState", ::std::option::Option::Some("99999"))],
         path: "/FeedState",
         rule: "code",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/FeedState", ::std::option::Option::None)],
         path: "/FeedState",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/SmokAlam1", ::std::option::Option::Some("99999"))],
         path: "/SmokAlam1",
         rule: "code",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/SmokAlam1", ::std::option::Option::None)],
         path: "/SmokAlam1",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/SmokAlam2", ::std::option::Option::Some("99999"))],
         path: "/SmokAlam2",
         rule: "code",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/SmokAlam2", ::std::option::Option::None)],
         path: "/SmokAlam2",
         rule: "required",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/TranOverTemAlam", ::std::option::Option::Some("99999"))],
         path: "/TranOverTemAlam",
         rule: "code",
     },
     Case {
         object: "DisEquipmentStatusInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}",
         mutations: &[("/TranOverTemAlam", ::std::option::Option::None)],
         path: "/TranOverTemAlam",
         rule: "required",
     },
     Case {
         object: "DisEquipmentInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"RatedInVoltage\":1.5,\"RatedOutVoltage\":1.5,\"RatedPower\":1.5,\"FeedNum\":1,\"Status\":1}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -3260,35 +2899,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "DisEquipmentInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"RatedInVoltage\":1.5,\"RatedOutVoltage\":1.5,\"RatedPower\":1.5,\"FeedNum\":1,\"Status\":1}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "DisEquipmentInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"RatedInVoltage\":1.5,\"RatedOutVoltage\":1.5,\"RatedPower\":1.5,\"FeedNum\":1,\"Status\":1}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "DisEquipmentInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"RatedInVoltage\":1.5,\"RatedOutVoltage\":1.5,\"RatedPower\":1.5,\"FeedNum\":1,\"Status\":1}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "DisEquipmentInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"RatedInVoltage\":1.5,\"RatedOutVoltage\":1.5,\"RatedPower\":1.5,\"FeedNum\":1,\"Status\":1}",
         mutations: &[("/OperatorID", ::std::option::Option::None)],
         path: "/OperatorID",
         rule: "required",
     },
     Case {
         object: "DisEquipmentInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"RatedInVoltage\":1.5,\"RatedOutVoltage\":1.5,\"RatedPower\":1.5,\"FeedNum\":1,\"Status\":1}",
         mutations: &[
             (
                 "/DisequipmentID",
@@ -3300,49 +2934,42 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "DisEquipmentInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"RatedInVoltage\":1.5,\"RatedOutVoltage\":1.5,\"RatedPower\":1.5,\"FeedNum\":1,\"Status\":1}",
         mutations: &[("/DisequipmentID", ::std::option::Option::None)],
         path: "/DisequipmentID",
         rule: "required",
     },
     Case {
         object: "DisEquipmentInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"RatedInVoltage\":1.5,\"RatedOutVoltage\":1.5,\"RatedPower\":1.5,\"FeedNum\":1,\"Status\":1}",
         mutations: &[("/ProductionDate", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/ProductionDate",
         rule: "format",
     },
     Case {
         object: "DisEquipmentInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"RatedInVoltage\":1.5,\"RatedOutVoltage\":1.5,\"RatedPower\":1.5,\"FeedNum\":1,\"Status\":1}",
         mutations: &[("/RatedInVoltage", ::std::option::Option::Some("1.01"))],
         path: "/RatedInVoltage",
         rule: "scale",
     },
     Case {
         object: "DisEquipmentInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"RatedInVoltage\":1.5,\"RatedOutVoltage\":1.5,\"RatedPower\":1.5,\"FeedNum\":1,\"Status\":1}",
         mutations: &[("/RatedOutVoltage", ::std::option::Option::Some("1.01"))],
         path: "/RatedOutVoltage",
         rule: "scale",
     },
     Case {
         object: "DisEquipmentInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"RatedInVoltage\":1.5,\"RatedOutVoltage\":1.5,\"RatedPower\":1.5,\"FeedNum\":1,\"Status\":1}",
         mutations: &[("/RatedPower", ::std::option::Option::Some("1.01"))],
         path: "/RatedPower",
         rule: "scale",
     },
     Case {
         object: "DisEquipmentInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"RatedInVoltage\":1.5,\"RatedOutVoltage\":1.5,\"RatedPower\":1.5,\"FeedNum\":1,\"Status\":1}",
         mutations: &[("/Status", ::std::option::Option::Some("99999"))],
         path: "/Status",
         rule: "code",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -3351,35 +2978,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/OperatorID", ::std::option::Option::None)],
         path: "/OperatorID",
         rule: "required",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[
             ("/EquipmentOwnerID", ::std::option::Option::Some("\"AAAAAAAAAA\"")),
         ],
@@ -3388,21 +3010,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/EquipmentOwnerID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/EquipmentOwnerID",
         rule: "length",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/EquipmentOwnerID", ::std::option::Option::None)],
         path: "/EquipmentOwnerID",
         rule: "required",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[
             (
                 "/StationName",
@@ -3416,14 +3035,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/StationName", ::std::option::Option::None)],
         path: "/StationName",
         rule: "required",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[
             ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -3432,14 +3049,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/EquipmentID", ::std::option::Option::None)],
         path: "/EquipmentID",
         rule: "required",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[
             (
                 "/ConnectorID",
@@ -3451,70 +3066,60 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/ConnectorID", ::std::option::Option::None)],
         path: "/ConnectorID",
         rule: "required",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/AlarmStatus", ::std::option::Option::Some("99999"))],
         path: "/AlarmStatus",
         rule: "code",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/AlarmStatus", ::std::option::Option::None)],
         path: "/AlarmStatus",
         rule: "required",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/AlarmCode", ::std::option::Option::Some("99999"))],
         path: "/AlarmCode",
         rule: "code",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/AlarmCode", ::std::option::Option::None)],
         path: "/AlarmCode",
         rule: "required",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/AlarmType", ::std::option::Option::Some("99999"))],
         path: "/AlarmType",
         rule: "code",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/AlarmType", ::std::option::Option::None)],
         path: "/AlarmType",
         rule: "required",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/AlarmLevel", ::std::option::Option::Some("99999"))],
         path: "/AlarmLevel",
         rule: "code",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/AlarmLevel", ::std::option::Option::None)],
         path: "/AlarmLevel",
         rule: "required",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[
             ("/AlarmTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -3523,14 +3128,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/AlarmTime", ::std::option::Option::None)],
         path: "/AlarmTime",
         rule: "required",
     },
     Case {
         object: "AlarmInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[
             (
                 "/NoteString",
@@ -3544,7 +3147,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[
             (
                 "/BMSCode",
@@ -3558,14 +3160,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/BMSCode", ::std::option::Option::None)],
         path: "/BMSCode",
         rule: "required",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[
             (
                 "/BMSVer",
@@ -3579,133 +3179,114 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/BMSVer", ::std::option::Option::None)],
         path: "/BMSVer",
         rule: "required",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/MaxChargeCurrent", ::std::option::Option::None)],
         path: "/MaxChargeCurrent",
         rule: "required",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/MaxChargeCellVoltage", ::std::option::Option::None)],
         path: "/MaxChargeCellVoltage",
         rule: "required",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/MaxTemp", ::std::option::Option::Some("10000000000"))],
         path: "/MaxTemp",
         rule: "text_length",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/MaxTemp", ::std::option::Option::None)],
         path: "/MaxTemp",
         rule: "required",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/RatedCapacity", ::std::option::Option::Some("10000000000"))],
         path: "/RatedCapacity",
         rule: "text_length",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/RatedCapacity", ::std::option::Option::None)],
         path: "/RatedCapacity",
         rule: "required",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/TatalVoltage", ::std::option::Option::None)],
         path: "/TatalVoltage",
         rule: "required",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/TotalCurrent", ::std::option::Option::None)],
         path: "/TotalCurrent",
         rule: "required",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/Soc", ::std::option::Option::Some("-1"))],
         path: "/Soc",
         rule: "range",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/Soc", ::std::option::Option::Some("101"))],
         path: "/Soc",
         rule: "range",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/Soc", ::std::option::Option::None)],
         path: "/Soc",
         rule: "required",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/VoltageH", ::std::option::Option::None)],
         path: "/VoltageH",
         rule: "required",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/VoltageL", ::std::option::Option::None)],
         path: "/VoltageL",
         rule: "required",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/TemptureH", ::std::option::Option::Some("10000000000"))],
         path: "/TemptureH",
         rule: "text_length",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/TemptureH", ::std::option::Option::None)],
         path: "/TemptureH",
         rule: "required",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/TemptureL", ::std::option::Option::Some("10000000000"))],
         path: "/TemptureL",
         rule: "text_length",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/TemptureL", ::std::option::Option::None)],
         path: "/TemptureL",
         rule: "required",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[
             (
                 "/StartChargingTime",
@@ -3717,21 +3298,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/StartChargingTime", ::std::option::Option::None)],
         path: "/StartChargingTime",
         rule: "required",
     },
     Case {
         object: "BmsInfo",
-        sample: "{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}",
         mutations: &[("/ChargingSessionMin", ::std::option::Option::None)],
         path: "/ChargingSessionMin",
         rule: "required",
     },
     Case {
         object: "BatteryProcessInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"Status\":0,\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[
             (
                 "/ConnectorID",
@@ -3743,7 +3321,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "BatteryProcessInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"Status\":0,\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[
             (
                 "/BatteryBoxID",
@@ -3755,28 +3332,24 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "BatteryProcessInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"Status\":0,\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/Status", ::std::option::Option::Some("99999"))],
         path: "/Status",
         rule: "code",
     },
     Case {
         object: "BatteryProcessInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"Status\":0,\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/Status", ::std::option::Option::None)],
         path: "/Status",
         rule: "required",
     },
     Case {
         object: "BatteryProcessInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"Status\":0,\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[("/BmsInfo", ::std::option::Option::None)],
         path: "/BmsInfo",
         rule: "required",
     },
     Case {
         object: "BatteryProcessInfo",
-        sample: "{\"ConnectorID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"Status\":0,\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}",
         mutations: &[
             ("/EquipmentID", ::std::option::Option::Some("\"AAAA\"")),
             ("/BinID", ::std::option::Option::Some("\"AAAA\"")),
@@ -3786,7 +3359,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapEquipmentBatteryBoxStatus",
-        sample: "{\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"BatteryBoxStatusInfos\":[{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}]}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -3795,14 +3367,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapEquipmentBatteryBoxStatus",
-        sample: "{\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"BatteryBoxStatusInfos\":[{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}]}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "SwapEquipmentBatteryBoxStatus",
-        sample: "{\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"BatteryBoxStatusInfos\":[{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}]}",
         mutations: &[
             ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -3811,21 +3381,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "SwapEquipmentBatteryBoxStatus",
-        sample: "{\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"BatteryBoxStatusInfos\":[{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}]}",
         mutations: &[("/EquipmentID", ::std::option::Option::None)],
         path: "/EquipmentID",
         rule: "required",
     },
     Case {
         object: "SwapEquipmentBatteryBoxStatus",
-        sample: "{\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"BatteryBoxStatusInfos\":[{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}]}",
         mutations: &[("/BatteryBoxStatusInfos", ::std::option::Option::None)],
         path: "/BatteryBoxStatusInfos",
         rule: "required",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/BinID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -3834,14 +3401,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/BinID", ::std::option::Option::None)],
         path: "/BinID",
         rule: "required",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             (
                 "/BatteryBoxID",
@@ -3853,7 +3418,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/BatteryBoxStatus", ::std::option::Option::Some("0")),
             ("/BatteryBoxID", ::std::option::Option::None),
@@ -3863,49 +3427,42 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/BatteryBoxStatus", ::std::option::Option::Some("99999"))],
         path: "/BatteryBoxStatus",
         rule: "code",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/BatteryBoxStatus", ::std::option::Option::None)],
         path: "/BatteryBoxStatus",
         rule: "required",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/ConnectStatus", ::std::option::Option::Some("99999"))],
         path: "/ConnectStatus",
         rule: "code",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/Soc", ::std::option::Option::Some("0.01"))],
         path: "/Soc",
         rule: "scale",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/Soc", ::std::option::Option::Some("-1.5"))],
         path: "/Soc",
         rule: "range",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/Soc", ::std::option::Option::Some("101.5"))],
         path: "/Soc",
         rule: "range",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/BatteryBoxStatus", ::std::option::Option::Some("0")),
             ("/Soc", ::std::option::Option::None),
@@ -3915,98 +3472,84 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/Soh", ::std::option::Option::Some("0.01"))],
         path: "/Soh",
         rule: "scale",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/Soh", ::std::option::Option::Some("-1.5"))],
         path: "/Soh",
         rule: "range",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/Soh", ::std::option::Option::Some("101.5"))],
         path: "/Soh",
         rule: "range",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/Soe", ::std::option::Option::Some("1.001"))],
         path: "/Soe",
         rule: "scale",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/TotalVoltage", ::std::option::Option::Some("1.01"))],
         path: "/TotalVoltage",
         rule: "scale",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/TotalCurrent", ::std::option::Option::Some("1.01"))],
         path: "/TotalCurrent",
         rule: "scale",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/VoltageH", ::std::option::Option::Some("1.001"))],
         path: "/VoltageH",
         rule: "scale",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/VoltageL", ::std::option::Option::Some("1.001"))],
         path: "/VoltageL",
         rule: "scale",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/TemptureH", ::std::option::Option::Some("1.01"))],
         path: "/TemptureH",
         rule: "scale",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/TemptureL", ::std::option::Option::Some("1.01"))],
         path: "/TemptureL",
         rule: "scale",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/FaultStatus", ::std::option::Option::Some("99999"))],
         path: "/FaultStatus",
         rule: "code",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/AlarmStatus", ::std::option::Option::Some("99999"))],
         path: "/AlarmStatus",
         rule: "code",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/FaultCode", ::std::option::Option::Some("99999"))],
         path: "/FaultCode",
         rule: "code",
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/StatusTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -4015,14 +3558,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "BatteryBoxStatusInfo",
-        sample: "{\"BinID\":\"AAAA\",\"BatteryBoxID\":\"AAAA\",\"BatteryBoxStatus\":0,\"ConnectStatus\":0,\"Soc\":0.5,\"Soh\":0.5,\"Soe\":1.05,\"TotalVoltage\":1.5,\"TotalCurrent\":1.5,\"VoltageH\":1.05,\"VoltageL\":1.05,\"TemptureH\":1.5,\"TemptureL\":1.5,\"FaultStatus\":0,\"AlarmStatus\":0,\"FaultCode\":1,\"StatusTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/StatusTime", ::std::option::Option::None)],
         path: "/StatusTime",
         rule: "required",
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -4031,35 +3572,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::None)],
         path: "/OperatorID",
         rule: "required",
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[
             ("/EquipmentOwnerID", ::std::option::Option::Some("\"AAAAAAAAAA\"")),
         ],
@@ -4068,21 +3604,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[("/EquipmentOwnerID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/EquipmentOwnerID",
         rule: "length",
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[("/EquipmentOwnerID", ::std::option::Option::None)],
         path: "/EquipmentOwnerID",
         rule: "required",
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[
             (
                 "/StationName",
@@ -4096,42 +3629,36 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[("/StationName", ::std::option::Option::None)],
         path: "/StationName",
         rule: "required",
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[("/EventType", ::std::option::Option::Some("99999"))],
         path: "/EventType",
         rule: "code",
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[("/EventType", ::std::option::Option::None)],
         path: "/EventType",
         rule: "required",
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[("/EventCode", ::std::option::Option::Some("99999"))],
         path: "/EventCode",
         rule: "code",
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[("/EventCode", ::std::option::Option::None)],
         path: "/EventCode",
         rule: "required",
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[
             ("/EventTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -4140,14 +3667,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[("/EventTime", ::std::option::Option::None)],
         path: "/EventTime",
         rule: "required",
     },
     Case {
         object: "EventInfo",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}",
         mutations: &[
             (
                 "/NoteString",
@@ -4161,7 +3686,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationProblemStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"ProblemStatsInfos\":[{\"ProblemCode\":101,\"ProblemCount\":1}]}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -4170,70 +3694,60 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationProblemStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"ProblemStatsInfos\":[{\"ProblemCode\":101,\"ProblemCount\":1}]}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "StationProblemStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"ProblemStatsInfos\":[{\"ProblemCode\":101,\"ProblemCount\":1}]}",
         mutations: &[("/StartTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/StartTime",
         rule: "format",
     },
     Case {
         object: "StationProblemStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"ProblemStatsInfos\":[{\"ProblemCode\":101,\"ProblemCount\":1}]}",
         mutations: &[("/StartTime", ::std::option::Option::None)],
         path: "/StartTime",
         rule: "required",
     },
     Case {
         object: "StationProblemStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"ProblemStatsInfos\":[{\"ProblemCode\":101,\"ProblemCount\":1}]}",
         mutations: &[("/EndTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/EndTime",
         rule: "format",
     },
     Case {
         object: "StationProblemStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"ProblemStatsInfos\":[{\"ProblemCode\":101,\"ProblemCount\":1}]}",
         mutations: &[("/EndTime", ::std::option::Option::None)],
         path: "/EndTime",
         rule: "required",
     },
     Case {
         object: "StationProblemStats",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"ProblemStatsInfos\":[{\"ProblemCode\":101,\"ProblemCount\":1}]}",
         mutations: &[("/ProblemStatsInfos", ::std::option::Option::None)],
         path: "/ProblemStatsInfos",
         rule: "required",
     },
     Case {
         object: "ProblemStatsInfo",
-        sample: "{\"ProblemCode\":101,\"ProblemCount\":1}",
         mutations: &[("/ProblemCode", ::std::option::Option::Some("99999"))],
         path: "/ProblemCode",
         rule: "code",
     },
     Case {
         object: "ProblemStatsInfo",
-        sample: "{\"ProblemCode\":101,\"ProblemCount\":1}",
         mutations: &[("/ProblemCode", ::std::option::Option::None)],
         path: "/ProblemCode",
         rule: "required",
     },
     Case {
         object: "ProblemStatsInfo",
-        sample: "{\"ProblemCode\":101,\"ProblemCount\":1}",
         mutations: &[("/ProblemCount", ::std::option::Option::None)],
         path: "/ProblemCount",
         rule: "required",
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[
             (
                 "/ProblemID",
@@ -4245,35 +3759,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[("/ProblemID", ::std::option::Option::None)],
         path: "/ProblemID",
         rule: "required",
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::None)],
         path: "/OperatorID",
         rule: "required",
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -4282,14 +3791,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[
             ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -4298,7 +3805,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[
             (
                 "/ConnectorID",
@@ -4310,35 +3816,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[("/ProblemSource", ::std::option::Option::Some("99999"))],
         path: "/ProblemSource",
         rule: "code",
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[("/ProblemSource", ::std::option::Option::None)],
         path: "/ProblemSource",
         rule: "required",
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[("/ProblemCode", ::std::option::Option::Some("99999"))],
         path: "/ProblemCode",
         rule: "code",
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[("/ProblemCode", ::std::option::Option::None)],
         path: "/ProblemCode",
         rule: "required",
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[
             (
                 "/ProblemDescribe",
@@ -4352,7 +3853,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[
             ("/OccurTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -4361,28 +3861,24 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[("/OccurTime", ::std::option::Option::None)],
         path: "/OccurTime",
         rule: "required",
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[("/HandleStatus", ::std::option::Option::Some("99999"))],
         path: "/HandleStatus",
         rule: "code",
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[("/HandleStatus", ::std::option::Option::None)],
         path: "/HandleStatus",
         rule: "required",
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[
             ("/HandleTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -4391,7 +3887,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[
             (
                 "/HandleResult",
@@ -4405,7 +3900,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[
             ("/Principal", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -4414,7 +3908,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ProblemInfo",
-        sample: "{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}",
         mutations: &[
             (
                 "/Phone",
@@ -4426,7 +3919,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "VideoInfo",
-        sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             (
                 "/CameraID",
@@ -4438,14 +3930,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "VideoInfo",
-        sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/CameraID", ::std::option::Option::None)],
         path: "/CameraID",
         rule: "required",
     },
     Case {
         object: "VideoInfo",
-        sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             (
                 "/CameraName",
@@ -4459,14 +3949,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "VideoInfo",
-        sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/CameraName", ::std::option::Option::None)],
         path: "/CameraName",
         rule: "required",
     },
     Case {
         object: "VideoInfo",
-        sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -4475,21 +3963,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "VideoInfo",
-        sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/CameraLng", ::std::option::Option::Some("1.0000001"))],
         path: "/CameraLng",
         rule: "scale",
     },
     Case {
         object: "VideoInfo",
-        sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/CameraLat", ::std::option::Option::Some("1.0000001"))],
         path: "/CameraLat",
         rule: "scale",
     },
     Case {
         object: "VideoInfo",
-        sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             (
                 "/CameraIP",
@@ -4503,21 +3988,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "VideoInfo",
-        sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/CameraStatus", ::std::option::Option::Some("99999"))],
         path: "/CameraStatus",
         rule: "code",
     },
     Case {
         object: "VideoInfo",
-        sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/CameraStatus", ::std::option::Option::None)],
         path: "/CameraStatus",
         rule: "required",
     },
     Case {
         object: "VideoInfo",
-        sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             (
                 "/VideoUrl",
@@ -4531,7 +4013,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "VideoInfo",
-        sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/CameraStatus", ::std::option::Option::Some("1")),
             ("/VideoUrl", ::std::option::Option::None),
@@ -4541,14 +4022,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "VideoInfo",
-        sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/StreamProtocol", ::std::option::Option::Some("99999"))],
         path: "/StreamProtocol",
         rule: "code",
     },
     Case {
         object: "VideoInfo",
-        sample: "{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/UrlExpireTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -4557,7 +4036,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[
             (
                 "/AttachmentID",
@@ -4569,28 +4047,24 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[("/AttachmentID", ::std::option::Option::None)],
         path: "/AttachmentID",
         rule: "required",
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[("/OwnerType", ::std::option::Option::Some("99999"))],
         path: "/OwnerType",
         rule: "code",
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[("/OwnerType", ::std::option::Option::None)],
         path: "/OwnerType",
         rule: "required",
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[
             ("/OwnerID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -4599,28 +4073,24 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[("/OwnerID", ::std::option::Option::None)],
         path: "/OwnerID",
         rule: "required",
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[("/AttachmentType", ::std::option::Option::Some("99999"))],
         path: "/AttachmentType",
         rule: "code",
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[("/AttachmentType", ::std::option::Option::None)],
         path: "/AttachmentType",
         rule: "required",
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[
             (
                 "/FileName",
@@ -4634,28 +4104,24 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[("/FileName", ::std::option::Option::None)],
         path: "/FileName",
         rule: "required",
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[("/FileFormat", ::std::option::Option::Some("\"AAAAAAAAAAA\""))],
         path: "/FileFormat",
         rule: "length",
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[("/FileFormat", ::std::option::Option::None)],
         path: "/FileFormat",
         rule: "required",
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[
             (
                 "/FileUrl",
@@ -4669,14 +4135,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[("/FileUrl", ::std::option::Option::None)],
         path: "/FileUrl",
         rule: "required",
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[
             (
                 "/FileHash",
@@ -4690,21 +4154,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[("/ValidStartDate", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/ValidStartDate",
         rule: "format",
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[("/ValidEndDate", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/ValidEndDate",
         rule: "format",
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[
             ("/UploadTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -4713,14 +4174,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[("/UploadTime", ::std::option::Option::None)],
         path: "/UploadTime",
         rule: "required",
     },
     Case {
         object: "AttachmentInfo",
-        sample: "{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}",
         mutations: &[
             (
                 "/Remark",
@@ -4734,63 +4193,54 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "PushAck",
-        sample: "{\"Status\":0}",
         mutations: &[("/Status", ::std::option::Option::Some("99999"))],
         path: "/Status",
         rule: "code",
     },
     Case {
         object: "PushAck",
-        sample: "{\"Status\":0}",
         mutations: &[("/Status", ::std::option::Option::None)],
         path: "/Status",
         rule: "required",
     },
     Case {
         object: "KeyEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"KeyVersion\":1,\"EnvelopeAlgorithm\":1,\"EncryptedKey\":\"AAAA\",\"EffectiveTime\":\"2024-12-31 23:59:59\",\"ExpireTime\":\"2024-12-31 23:59:59\",\"PublicKeyID\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "KeyEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"KeyVersion\":1,\"EnvelopeAlgorithm\":1,\"EncryptedKey\":\"AAAA\",\"EffectiveTime\":\"2024-12-31 23:59:59\",\"ExpireTime\":\"2024-12-31 23:59:59\",\"PublicKeyID\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "KeyEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"KeyVersion\":1,\"EnvelopeAlgorithm\":1,\"EncryptedKey\":\"AAAA\",\"EffectiveTime\":\"2024-12-31 23:59:59\",\"ExpireTime\":\"2024-12-31 23:59:59\",\"PublicKeyID\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::None)],
         path: "/OperatorID",
         rule: "required",
     },
     Case {
         object: "KeyEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"KeyVersion\":1,\"EnvelopeAlgorithm\":1,\"EncryptedKey\":\"AAAA\",\"EffectiveTime\":\"2024-12-31 23:59:59\",\"ExpireTime\":\"2024-12-31 23:59:59\",\"PublicKeyID\":\"AAAA\"}",
         mutations: &[("/KeyVersion", ::std::option::Option::None)],
         path: "/KeyVersion",
         rule: "required",
     },
     Case {
         object: "KeyEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"KeyVersion\":1,\"EnvelopeAlgorithm\":1,\"EncryptedKey\":\"AAAA\",\"EffectiveTime\":\"2024-12-31 23:59:59\",\"ExpireTime\":\"2024-12-31 23:59:59\",\"PublicKeyID\":\"AAAA\"}",
         mutations: &[("/EnvelopeAlgorithm", ::std::option::Option::Some("99999"))],
         path: "/EnvelopeAlgorithm",
         rule: "code",
     },
     Case {
         object: "KeyEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"KeyVersion\":1,\"EnvelopeAlgorithm\":1,\"EncryptedKey\":\"AAAA\",\"EffectiveTime\":\"2024-12-31 23:59:59\",\"ExpireTime\":\"2024-12-31 23:59:59\",\"PublicKeyID\":\"AAAA\"}",
         mutations: &[("/EnvelopeAlgorithm", ::std::option::Option::None)],
         path: "/EnvelopeAlgorithm",
         rule: "required",
     },
     Case {
         object: "KeyEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"KeyVersion\":1,\"EnvelopeAlgorithm\":1,\"EncryptedKey\":\"AAAA\",\"EffectiveTime\":\"2024-12-31 23:59:59\",\"ExpireTime\":\"2024-12-31 23:59:59\",\"PublicKeyID\":\"AAAA\"}",
         mutations: &[
             (
                 "/EncryptedKey",
@@ -4804,14 +4254,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "KeyEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"KeyVersion\":1,\"EnvelopeAlgorithm\":1,\"EncryptedKey\":\"AAAA\",\"EffectiveTime\":\"2024-12-31 23:59:59\",\"ExpireTime\":\"2024-12-31 23:59:59\",\"PublicKeyID\":\"AAAA\"}",
         mutations: &[("/EncryptedKey", ::std::option::Option::None)],
         path: "/EncryptedKey",
         rule: "required",
     },
     Case {
         object: "KeyEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"KeyVersion\":1,\"EnvelopeAlgorithm\":1,\"EncryptedKey\":\"AAAA\",\"EffectiveTime\":\"2024-12-31 23:59:59\",\"ExpireTime\":\"2024-12-31 23:59:59\",\"PublicKeyID\":\"AAAA\"}",
         mutations: &[
             ("/EffectiveTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -4820,14 +4268,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "KeyEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"KeyVersion\":1,\"EnvelopeAlgorithm\":1,\"EncryptedKey\":\"AAAA\",\"EffectiveTime\":\"2024-12-31 23:59:59\",\"ExpireTime\":\"2024-12-31 23:59:59\",\"PublicKeyID\":\"AAAA\"}",
         mutations: &[("/EffectiveTime", ::std::option::Option::None)],
         path: "/EffectiveTime",
         rule: "required",
     },
     Case {
         object: "KeyEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"KeyVersion\":1,\"EnvelopeAlgorithm\":1,\"EncryptedKey\":\"AAAA\",\"EffectiveTime\":\"2024-12-31 23:59:59\",\"ExpireTime\":\"2024-12-31 23:59:59\",\"PublicKeyID\":\"AAAA\"}",
         mutations: &[
             ("/ExpireTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -4836,7 +4282,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "KeyEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"KeyVersion\":1,\"EnvelopeAlgorithm\":1,\"EncryptedKey\":\"AAAA\",\"EffectiveTime\":\"2024-12-31 23:59:59\",\"ExpireTime\":\"2024-12-31 23:59:59\",\"PublicKeyID\":\"AAAA\"}",
         mutations: &[
             (
                 "/PublicKeyID",
@@ -4850,77 +4295,66 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "RequestEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "RequestEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "RequestEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::None)],
         path: "/OperatorID",
         rule: "required",
     },
     Case {
         object: "RequestEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[("/Data", ::std::option::Option::None)],
         path: "/Data",
         rule: "required",
     },
     Case {
         object: "RequestEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[("/TimeStamp", ::std::option::Option::Some("\"20241340256161\""))],
         path: "/TimeStamp",
         rule: "format",
     },
     Case {
         object: "RequestEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[("/TimeStamp", ::std::option::Option::None)],
         path: "/TimeStamp",
         rule: "required",
     },
     Case {
         object: "RequestEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[("/Seq", ::std::option::Option::Some("\"11111\""))],
         path: "/Seq",
         rule: "length",
     },
     Case {
         object: "RequestEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[("/Seq", ::std::option::Option::Some("\"111\""))],
         path: "/Seq",
         rule: "length",
     },
     Case {
         object: "RequestEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[("/Seq", ::std::option::Option::Some("\"AAAA\""))],
         path: "/Seq",
         rule: "charset",
     },
     Case {
         object: "RequestEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[("/Seq", ::std::option::Option::None)],
         path: "/Seq",
         rule: "required",
     },
     Case {
         object: "RequestEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[
             (
                 "/Sig",
@@ -4932,7 +4366,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "RequestEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[
             ("/Sig", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -4941,7 +4374,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "RequestEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[
             ("/Sig", ::std::option::Option::Some("\"GGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGG\"")),
         ],
@@ -4950,42 +4382,36 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "RequestEnvelope",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"Data\":\"AAAA\",\"TimeStamp\":\"20241231235959\",\"Seq\":\"1111\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[("/Sig", ::std::option::Option::None)],
         path: "/Sig",
         rule: "required",
     },
     Case {
         object: "ResponseEnvelope",
-        sample: "{\"Ret\":-1,\"Msg\":\"AAAA\",\"Data\":\"AAAA\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[("/Ret", ::std::option::Option::Some("99999"))],
         path: "/Ret",
         rule: "code",
     },
     Case {
         object: "ResponseEnvelope",
-        sample: "{\"Ret\":-1,\"Msg\":\"AAAA\",\"Data\":\"AAAA\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[("/Ret", ::std::option::Option::None)],
         path: "/Ret",
         rule: "required",
     },
     Case {
         object: "ResponseEnvelope",
-        sample: "{\"Ret\":-1,\"Msg\":\"AAAA\",\"Data\":\"AAAA\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[("/Msg", ::std::option::Option::None)],
         path: "/Msg",
         rule: "required",
     },
     Case {
         object: "ResponseEnvelope",
-        sample: "{\"Ret\":-1,\"Msg\":\"AAAA\",\"Data\":\"AAAA\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[("/Data", ::std::option::Option::None)],
         path: "/Data",
         rule: "required",
     },
     Case {
         object: "ResponseEnvelope",
-        sample: "{\"Ret\":-1,\"Msg\":\"AAAA\",\"Data\":\"AAAA\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[
             (
                 "/Sig",
@@ -4997,7 +4423,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ResponseEnvelope",
-        sample: "{\"Ret\":-1,\"Msg\":\"AAAA\",\"Data\":\"AAAA\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[
             ("/Sig", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5006,7 +4431,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ResponseEnvelope",
-        sample: "{\"Ret\":-1,\"Msg\":\"AAAA\",\"Data\":\"AAAA\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[
             ("/Sig", ::std::option::Option::Some("\"GGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGG\"")),
         ],
@@ -5015,14 +4439,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "ResponseEnvelope",
-        sample: "{\"Ret\":-1,\"Msg\":\"AAAA\",\"Data\":\"AAAA\",\"Sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
         mutations: &[("/Sig", ::std::option::Option::None)],
         path: "/Sig",
         rule: "required",
     },
     Case {
         object: "QueryAlarmInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentID\":\"AAAA\"}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5031,21 +4453,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryAlarmInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentID\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "QueryAlarmInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentID\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "QueryAlarmInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentID\":\"AAAA\"}",
         mutations: &[
             ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5054,21 +4473,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryAlarmInfoResponse",
-        sample: "{\"AlarmInfos\":[{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}]}",
         mutations: &[("/AlarmInfos", ::std::option::Option::None)],
         path: "/AlarmInfos",
         rule: "required",
     },
     Case {
         object: "NotificationAlarmInfoRequest",
-        sample: "{\"AlarmInfos\":[{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"AlarmStatus\":0,\"AlarmCode\":1,\"AlarmType\":1,\"AlarmLevel\":1,\"AlarmTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\",\"BmsInfo\":{\"BMSCode\":\"AAAA\",\"BMSVer\":\"AAAA\",\"MaxChargeCurrent\":1.5,\"MaxChargeCellVoltage\":1.5,\"MaxTemp\":1,\"RatedCapacity\":1,\"TatalVoltage\":1.5,\"TotalCurrent\":1.5,\"Soc\":0,\"VoltageH\":1.5,\"VoltageL\":1.5,\"TemptureH\":1,\"TemptureL\":1,\"StartChargingTime\":\"2024-12-31 23:59:59\",\"ChargingSessionMin\":1,\"Soh\":1.5,\"Soe\":1.5,\"CellVoltages\":[1.5],\"CellTemps\":[1.5]}}]}",
         mutations: &[("/AlarmInfos", ::std::option::Option::None)],
         path: "/AlarmInfos",
         rule: "required",
     },
     Case {
         object: "QueryBmsInfoRequest",
-        sample: "{\"ConnectorID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\"}",
         mutations: &[
             (
                 "/ConnectorID",
@@ -5080,7 +4496,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryBmsInfoRequest",
-        sample: "{\"ConnectorID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\"}",
         mutations: &[
             ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5089,7 +4504,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryBmsInfoRequest",
-        sample: "{\"ConnectorID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\"}",
         mutations: &[
             ("/BinID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5098,7 +4512,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryBatteryBoxStatusRequest",
-        sample: "{\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\"}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5107,14 +4520,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryBatteryBoxStatusRequest",
-        sample: "{\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\"}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "QueryBatteryBoxStatusRequest",
-        sample: "{\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\"}",
         mutations: &[
             ("/EquipmentID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5123,7 +4534,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryChargeOrderInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5132,49 +4542,42 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryChargeOrderInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "QueryChargeOrderInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StartTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/StartTime",
         rule: "format",
     },
     Case {
         object: "QueryChargeOrderInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StartTime", ::std::option::Option::None)],
         path: "/StartTime",
         rule: "required",
     },
     Case {
         object: "QueryChargeOrderInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/EndTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/EndTime",
         rule: "format",
     },
     Case {
         object: "QueryChargeOrderInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/EndTime", ::std::option::Option::None)],
         path: "/EndTime",
         rule: "required",
     },
     Case {
         object: "QueryChargeOrderInfoResponse",
-        sample: "{\"ChargeOrderInfos\":[{\"OrderNo\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"StartSoc\":1.5,\"EndSoc\":1.5,\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"TotalPower\":1.05,\"CuspElect\":1.05,\"PeakElect\":1.05,\"FlatElect\":1.05,\"ValleyElect\":1.05,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"StopReason\":0,\"StopDesc\":\"AAAA\",\"SumPeriod\":0,\"ChargeDetails\":[{\"DetailStartTime\":\"2024-12-31 23:59:59\",\"DetailEndTime\":\"2024-12-31 23:59:59\",\"ElecPrice\":1.0005,\"SevicePrice\":1.0005,\"DetailPower\":1.05,\"DetailElecMoney\":1.05,\"DetailSeviceMoney\":1.05}],\"PushTimeStamp\":\"2024-12-31 23:59:59\",\"OrderStatus\":1,\"ChargeModel\":0,\"MeterValueStart\":1.05,\"MeterValueEnd\":1.05}]}",
         mutations: &[("/ChargeOrderInfos", ::std::option::Option::None)],
         path: "/ChargeOrderInfos",
         rule: "required",
     },
     Case {
         object: "QuerySwapOrderInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5183,56 +4586,48 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QuerySwapOrderInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "QuerySwapOrderInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StartTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/StartTime",
         rule: "format",
     },
     Case {
         object: "QuerySwapOrderInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StartTime", ::std::option::Option::None)],
         path: "/StartTime",
         rule: "required",
     },
     Case {
         object: "QuerySwapOrderInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/EndTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/EndTime",
         rule: "format",
     },
     Case {
         object: "QuerySwapOrderInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/EndTime", ::std::option::Option::None)],
         path: "/EndTime",
         rule: "required",
     },
     Case {
         object: "QuerySwapOrderInfoResponse",
-        sample: "{\"SwapOrderInfos\":[{\"OrderNo\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"LicensePlate\":\"AAAA\",\"VIN\":\"AAAAAAAAAAAAAAAAA\",\"SwapWay\":1,\"OrderStatus\":1,\"FailReason\":\"AAAA\",\"VehicleEnterTime\":\"2024-12-31 23:59:59\",\"VehicleLeaveTime\":\"2024-12-31 23:59:59\",\"StartTime\":\"2024-12-31 23:59:59\",\"EndTime\":\"2024-12-31 23:59:59\",\"InBatteryID\":\"AAAA\",\"InBatterySoc\":1.5,\"InBatterySoe\":1.05,\"InBinID\":\"AAAA\",\"OutBatteryID\":\"AAAA\",\"OutBatterySoc\":1.5,\"OutBatterySoe\":1.05,\"OutBinID\":\"AAAA\",\"SwapElectricity\":1.05,\"Mileage\":1.5,\"TotalElecMoney\":1.05,\"TotalSeviceMoney\":1.05,\"TotalMoney\":1.05,\"PushTimeStamp\":\"2024-12-31 23:59:59\"}]}",
         mutations: &[("/SwapOrderInfos", ::std::option::Option::None)],
         path: "/SwapOrderInfos",
         rule: "required",
     },
     Case {
         object: "QueryFrequencyRequest",
-        sample: "{\"ParaFrequency\":1}",
         mutations: &[("/ParaFrequency", ::std::option::Option::None)],
         path: "/ParaFrequency",
         rule: "required",
     },
     Case {
         object: "QueryEventInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StartTime\":\"AAAA\",\"EndTime\":\"AAAA\"}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5241,35 +4636,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryEventInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StartTime\":\"AAAA\",\"EndTime\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "QueryEventInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StartTime\":\"AAAA\",\"EndTime\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "QueryEventInfoResponse",
-        sample: "{\"EventInfos\":[{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}]}",
         mutations: &[("/EventInfos", ::std::option::Option::None)],
         path: "/EventInfos",
         rule: "required",
     },
     Case {
         object: "NotificationEventInfoRequest",
-        sample: "{\"EventInfos\":[{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"EventType\":1,\"EventCode\":1001,\"EventTime\":\"2024-12-31 23:59:59\",\"NoteString\":\"AAAA\"}]}",
         mutations: &[("/EventInfos", ::std::option::Option::None)],
         path: "/EventInfos",
         rule: "required",
     },
     Case {
         object: "QueryDisequipmentstatusInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\"}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5278,21 +4668,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryDisequipmentstatusInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "QueryDisequipmentstatusInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "QueryDisequipmentstatusInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\"}",
         mutations: &[
             (
                 "/DisequipmentID",
@@ -5304,14 +4691,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryDisequipmentstatusInfoResponse",
-        sample: "{\"DisEquipmentStatusInfos\":[{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"DisequipmentID\":\"AAAA\",\"FoPEnergy\":1.5,\"RePEnergy\":1.5,\"FoQEnergy\":1.5,\"ReQEnergy\":1.5,\"AVoltage\":1.5,\"BVoltage\":1.5,\"CVoltage\":1.5,\"ACurrent\":1.5,\"BCurrent\":1.5,\"CCurrent\":1.5,\"CurPPower\":1.5,\"CurQPower\":1.5,\"Factor\":1.5,\"CurSPower\":1.5,\"Frequency\":1.5,\"FeedState\":0,\"EnvTemp1\":1,\"EnvTemp2\":1,\"EnvHumi1\":1,\"EnvHumi2\":1,\"SmokAlam1\":0,\"SmokAlam2\":0,\"TranOverTemAlam\":0}]}",
         mutations: &[("/DisEquipmentStatusInfos", ::std::option::Option::None)],
         path: "/DisEquipmentStatusInfos",
         rule: "required",
     },
     Case {
         object: "QueryProblemStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5320,42 +4705,36 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryProblemStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StartTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/StartTime",
         rule: "format",
     },
     Case {
         object: "QueryProblemStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StartTime", ::std::option::Option::None)],
         path: "/StartTime",
         rule: "required",
     },
     Case {
         object: "QueryProblemStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/EndTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/EndTime",
         rule: "format",
     },
     Case {
         object: "QueryProblemStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/EndTime", ::std::option::Option::None)],
         path: "/EndTime",
         rule: "required",
     },
     Case {
         object: "NotificationProblemInfoRequest",
-        sample: "{\"ProblemInfos\":[{\"ProblemID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"StationID\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"ConnectorID\":\"AAAA\",\"ProblemSource\":1,\"ProblemCode\":101,\"ProblemDescribe\":\"AAAA\",\"OccurTime\":\"2024-12-31 23:59:59\",\"HandleStatus\":0,\"HandleTime\":\"2024-12-31 23:59:59\",\"HandleResult\":\"AAAA\",\"Principal\":\"AAAA\",\"Phone\":\"AAAA\"}]}",
         mutations: &[("/ProblemInfos", ::std::option::Option::None)],
         path: "/ProblemInfos",
         rule: "required",
     },
     Case {
         object: "QueryVideoInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"CameraID\":\"AAAA\"}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5364,14 +4743,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryVideoInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"CameraID\":\"AAAA\"}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "QueryVideoInfoRequest",
-        sample: "{\"StationID\":\"AAAA\",\"CameraID\":\"AAAA\"}",
         mutations: &[
             (
                 "/CameraID",
@@ -5383,7 +4760,6 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryVideoInfoResponse",
-        sample: "{\"StationID\":\"AAAA\",\"VideoInfos\":[{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}]}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5392,35 +4768,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryVideoInfoResponse",
-        sample: "{\"StationID\":\"AAAA\",\"VideoInfos\":[{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}]}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "QueryVideoInfoResponse",
-        sample: "{\"StationID\":\"AAAA\",\"VideoInfos\":[{\"CameraID\":\"AAAA\",\"CameraName\":\"AAAA\",\"EquipmentID\":\"AAAA\",\"CameraLng\":1.000005,\"CameraLat\":1.000005,\"CameraIP\":\"AAAA\",\"CameraStatus\":0,\"VideoUrl\":\"AAAA\",\"StreamProtocol\":1,\"UrlExpireTime\":\"2024-12-31 23:59:59\"}]}",
         mutations: &[("/VideoInfos", ::std::option::Option::None)],
         path: "/VideoInfos",
         rule: "required",
     },
     Case {
         object: "QueryAttachmentInfoRequest",
-        sample: "{\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"LastQueryTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/OwnerType", ::std::option::Option::Some("99999"))],
         path: "/OwnerType",
         rule: "code",
     },
     Case {
         object: "QueryAttachmentInfoRequest",
-        sample: "{\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"LastQueryTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/OwnerType", ::std::option::Option::None)],
         path: "/OwnerType",
         rule: "required",
     },
     Case {
         object: "QueryAttachmentInfoRequest",
-        sample: "{\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"LastQueryTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/OwnerID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5429,14 +4800,12 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryAttachmentInfoRequest",
-        sample: "{\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"LastQueryTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[("/OwnerID", ::std::option::Option::None)],
         path: "/OwnerID",
         rule: "required",
     },
     Case {
         object: "QueryAttachmentInfoRequest",
-        sample: "{\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"LastQueryTime\":\"2024-12-31 23:59:59\"}",
         mutations: &[
             ("/LastQueryTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -5445,35 +4814,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryAttachmentInfoResponse",
-        sample: "{\"AttachmentInfos\":[{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}]}",
         mutations: &[("/AttachmentInfos", ::std::option::Option::None)],
         path: "/AttachmentInfos",
         rule: "required",
     },
     Case {
         object: "NotificationAttachmentInfoRequest",
-        sample: "{\"AttachmentInfos\":[{\"AttachmentID\":\"AAAA\",\"OwnerType\":1,\"OwnerID\":\"AAAA\",\"AttachmentType\":1,\"FileName\":\"AAAA\",\"FileFormat\":\"AAAA\",\"FileUrl\":\"AAAA\",\"FileSize\":1,\"FileHash\":\"AAAA\",\"ValidStartDate\":\"2024-12-31\",\"ValidEndDate\":\"2024-12-31\",\"UploadTime\":\"2024-12-31 23:59:59\",\"Remark\":\"AAAA\"}]}",
         mutations: &[("/AttachmentInfos", ::std::option::Option::None)],
         path: "/AttachmentInfos",
         rule: "required",
     },
     Case {
         object: "NotificationOperatorInfoRequest",
-        sample: "{\"OperatorInfo\":{\"OperatorID\":\"AAAAAAAAA\",\"OperatorName\":\"AAAA\",\"OperatorTel1\":\"AAAA\",\"OperatorTel2\":\"AAAA\",\"OperatorRegAddress\":\"AAAA\",\"OperatorNote\":\"AAAA\",\"CreditCode\":\"AAAAAAAAAAAAAAAAAA\",\"LegalPerson\":\"AAAA\",\"LegalPersonTel\":\"AAAA\",\"ContactPerson\":\"AAAA\",\"ContactTel\":\"AAAA\",\"ContactEmail\":\"AAAA\",\"SafetyPrincipal\":\"AAAA\",\"SafetyPrincipalTel\":\"AAAA\",\"RegCapital\":1.5,\"FoundDate\":\"2024-12-31\"}}",
         mutations: &[("/OperatorInfo", ::std::option::Option::None)],
         path: "/OperatorInfo",
         rule: "required",
     },
     Case {
         object: "NotificationStationInfoRequest",
-        sample: "{\"StationInfo\":{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}}",
         mutations: &[("/StationInfo", ::std::option::Option::None)],
         path: "/StationInfo",
         rule: "required",
     },
     Case {
         object: "QueryStationsInfoRequest",
-        sample: "{\"LastQueryTime\":\"2024-12-31 23:59:59\",\"PageNo\":1,\"PageSize\":1}",
         mutations: &[
             ("/LastQueryTime", ::std::option::Option::Some("\"2024-13-40 25:61:61\"")),
         ],
@@ -5482,35 +4846,30 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryStationsInfoResponse",
-        sample: "{\"PageNo\":1,\"PageCount\":1,\"ItemSize\":1,\"StationInfos\":[{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}]}",
         mutations: &[("/PageNo", ::std::option::Option::None)],
         path: "/PageNo",
         rule: "required",
     },
     Case {
         object: "QueryStationsInfoResponse",
-        sample: "{\"PageNo\":1,\"PageCount\":1,\"ItemSize\":1,\"StationInfos\":[{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}]}",
         mutations: &[("/PageCount", ::std::option::Option::None)],
         path: "/PageCount",
         rule: "required",
     },
     Case {
         object: "QueryStationsInfoResponse",
-        sample: "{\"PageNo\":1,\"PageCount\":1,\"ItemSize\":1,\"StationInfos\":[{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}]}",
         mutations: &[("/ItemSize", ::std::option::Option::None)],
         path: "/ItemSize",
         rule: "required",
     },
     Case {
         object: "QueryStationsInfoResponse",
-        sample: "{\"PageNo\":1,\"PageCount\":1,\"ItemSize\":1,\"StationInfos\":[{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"CN\",\"AreaCode\":\"440303\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":1,\"StationStatus\":0,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":1,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":0,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":0,\"ParkFree\":0,\"OpratorType\":1,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}],\"StationClassification\":1,\"GeneralApplicationType\":1,\"SwapStationType\":1,\"ChannelNum\":1,\"PositionNum\":1,\"RatedCapacity\":1.5,\"SwapFee\":\"AAAA\",\"VideoMonitor\":0,\"HavePerson\":0,\"LandOwnership\":1,\"LandUseType\":\"R\",\"SwapEquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentName\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"ManufacturerName\":\"AAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"SwapMode\":1,\"EquipmentStatus\":1,\"ChannelNum\":1,\"BinNum\":1,\"Power\":1.5,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"MatchCars\":\"AAAA\",\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"BinInfos\":[{\"BinID\":\"AAAA\",\"BinName\":\"AAAA\",\"Power\":1.5}]}]}]}",
         mutations: &[("/StationInfos", ::std::option::Option::None)],
         path: "/StationInfos",
         rule: "required",
     },
     Case {
         object: "QueryStationChargeStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5519,49 +4878,42 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryStationChargeStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "QueryStationChargeStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StartTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/StartTime",
         rule: "format",
     },
     Case {
         object: "QueryStationChargeStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StartTime", ::std::option::Option::None)],
         path: "/StartTime",
         rule: "required",
     },
     Case {
         object: "QueryStationChargeStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/EndTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/EndTime",
         rule: "format",
     },
     Case {
         object: "QueryStationChargeStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/EndTime", ::std::option::Option::None)],
         path: "/EndTime",
         rule: "required",
     },
     Case {
         object: "QueryStationChargeStatsResponse",
-        sample: "{\"StationStats\":{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationChargeElectricity\":1.5,\"EquipmentChargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentChargeElectricity\":1.5,\"ConnectorChargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorChargeElectricity\":1.5}]}]}}",
         mutations: &[("/StationStats", ::std::option::Option::None)],
         path: "/StationStats",
         rule: "required",
     },
     Case {
         object: "QueryStationDischargeStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5570,49 +4922,42 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryStationDischargeStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "QueryStationDischargeStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StartTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/StartTime",
         rule: "format",
     },
     Case {
         object: "QueryStationDischargeStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StartTime", ::std::option::Option::None)],
         path: "/StartTime",
         rule: "required",
     },
     Case {
         object: "QueryStationDischargeStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/EndTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/EndTime",
         rule: "format",
     },
     Case {
         object: "QueryStationDischargeStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/EndTime", ::std::option::Option::None)],
         path: "/EndTime",
         rule: "required",
     },
     Case {
         object: "QueryStationDischargeStatsResponse",
-        sample: "{\"StationStats\":{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationDischargeElectricity\":1.5,\"EquipmentDischargeStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentDischargeElectricity\":1.5,\"ConnectorDischargeStatsInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorDischargeElectricity\":1.5}]}]}}",
         mutations: &[("/StationStats", ::std::option::Option::None)],
         path: "/StationStats",
         rule: "required",
     },
     Case {
         object: "QueryStationSwapStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[
             ("/StationID", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5621,56 +4966,48 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryStationSwapStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StationID", ::std::option::Option::None)],
         path: "/StationID",
         rule: "required",
     },
     Case {
         object: "QueryStationSwapStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StartTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/StartTime",
         rule: "format",
     },
     Case {
         object: "QueryStationSwapStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/StartTime", ::std::option::Option::None)],
         path: "/StartTime",
         rule: "required",
     },
     Case {
         object: "QueryStationSwapStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/EndTime", ::std::option::Option::Some("\"2024-13-40\""))],
         path: "/EndTime",
         rule: "format",
     },
     Case {
         object: "QueryStationSwapStatsRequest",
-        sample: "{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\"}",
         mutations: &[("/EndTime", ::std::option::Option::None)],
         path: "/EndTime",
         rule: "required",
     },
     Case {
         object: "QueryStationSwapStatsResponse",
-        sample: "{\"StationStats\":{\"StationID\":\"AAAA\",\"StartTime\":\"2024-12-31\",\"EndTime\":\"2024-12-31\",\"StationSwapCount\":1,\"StationSwapElectricity\":1.5,\"StationChargeElectricity\":1.5,\"EquipmentSwapStatsInfos\":[{\"EquipmentID\":\"AAAA\",\"EquipmentSwapCount\":1,\"EquipmentSwapElectricity\":1.5}]}}",
         mutations: &[("/StationStats", ::std::option::Option::None)],
         path: "/StationStats",
         rule: "required",
     },
     Case {
         object: "NotificationStationStatusRequest",
-        sample: "{\"ConnectorStatusInfo\":{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}}",
         mutations: &[("/ConnectorStatusInfo", ::std::option::Option::None)],
         path: "/ConnectorStatusInfo",
         rule: "required",
     },
     Case {
         object: "QueryStationsStatusRequest",
-        sample: "{\"StationIDs\":[\"AAAA\"]}",
         mutations: &[
             ("/StationIDs/0", ::std::option::Option::Some("\"AAAAAAAAAAAAAAAAAAAAA\"")),
         ],
@@ -5679,91 +5016,78 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryStationsStatusRequest",
-        sample: "{\"StationIDs\":[\"AAAA\"]}",
         mutations: &[("/StationIDs", ::std::option::Option::None)],
         path: "/StationIDs",
         rule: "required",
     },
     Case {
         object: "QueryStationsStatusResponse",
-        sample: "{\"StationStatusInfos\":[{\"StationID\":\"AAAA\",\"ConnectorStatusInfos\":[{\"ConnectorID\":\"AAAA\",\"Status\":0,\"ParkStatus\":0,\"LockStatus\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"ConnectorTemp\":1,\"EquipmentTemp\":1,\"ConnectorLock\":0,\"ChargeElectricity\":1.5,\"DischargeElectricity\":1.5}]}]}",
         mutations: &[("/StationStatusInfos", ::std::option::Option::None)],
         path: "/StationStatusInfos",
         rule: "required",
     },
     Case {
         object: "NotificationSwapEquipmentStatusRequest",
-        sample: "{\"SwapEquipmentStatusInfo\":{\"EquipmentID\":\"AAAA\",\"BinID\":\"AAAA\",\"Status\":0,\"CurrentA\":1,\"CurrentB\":1,\"CurrentC\":1,\"VoltageA\":1,\"VoltageB\":1,\"VoltageC\":1,\"SOC\":0,\"EquipmentTemp\":1,\"ChargeElectricity\":1.5}}",
         mutations: &[("/SwapEquipmentStatusInfo", ::std::option::Option::None)],
         path: "/SwapEquipmentStatusInfo",
         rule: "required",
     },
     Case {
         object: "QueryTokenRequest",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorSecret\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "QueryTokenRequest",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorSecret\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "QueryTokenRequest",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorSecret\":\"AAAA\"}",
         mutations: &[("/OperatorID", ::std::option::Option::None)],
         path: "/OperatorID",
         rule: "required",
     },
     Case {
         object: "QueryTokenRequest",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"OperatorSecret\":\"AAAA\"}",
         mutations: &[("/OperatorSecret", ::std::option::Option::None)],
         path: "/OperatorSecret",
         rule: "required",
     },
     Case {
         object: "QueryTokenResponse",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"SuccStat\":0,\"AccessToken\":\"AAAA\",\"TokenAvailableTime\":1,\"FailReason\":0}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "QueryTokenResponse",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"SuccStat\":0,\"AccessToken\":\"AAAA\",\"TokenAvailableTime\":1,\"FailReason\":0}",
         mutations: &[("/OperatorID", ::std::option::Option::Some("\"AAAAAAAA\""))],
         path: "/OperatorID",
         rule: "length",
     },
     Case {
         object: "QueryTokenResponse",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"SuccStat\":0,\"AccessToken\":\"AAAA\",\"TokenAvailableTime\":1,\"FailReason\":0}",
         mutations: &[("/OperatorID", ::std::option::Option::None)],
         path: "/OperatorID",
         rule: "required",
     },
     Case {
         object: "QueryTokenResponse",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"SuccStat\":0,\"AccessToken\":\"AAAA\",\"TokenAvailableTime\":1,\"FailReason\":0}",
         mutations: &[("/SuccStat", ::std::option::Option::Some("99999"))],
         path: "/SuccStat",
         rule: "code",
     },
     Case {
         object: "QueryTokenResponse",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"SuccStat\":0,\"AccessToken\":\"AAAA\",\"TokenAvailableTime\":1,\"FailReason\":0}",
         mutations: &[("/SuccStat", ::std::option::Option::None)],
         path: "/SuccStat",
         rule: "required",
     },
     Case {
         object: "QueryTokenResponse",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"SuccStat\":0,\"AccessToken\":\"AAAA\",\"TokenAvailableTime\":1,\"FailReason\":0}",
         mutations: &[
             ("/SuccStat", ::std::option::Option::Some("0")),
             ("/AccessToken", ::std::option::Option::None),
@@ -5773,21 +5097,18 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "QueryTokenResponse",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"SuccStat\":0,\"AccessToken\":\"AAAA\",\"TokenAvailableTime\":1,\"FailReason\":0}",
         mutations: &[("/TokenAvailableTime", ::std::option::Option::None)],
         path: "/TokenAvailableTime",
         rule: "required",
     },
     Case {
         object: "QueryTokenResponse",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"SuccStat\":0,\"AccessToken\":\"AAAA\",\"TokenAvailableTime\":1,\"FailReason\":0}",
         mutations: &[("/FailReason", ::std::option::Option::Some("99999"))],
         path: "/FailReason",
         rule: "code",
     },
     Case {
         object: "QueryTokenResponse",
-        sample: "{\"OperatorID\":\"AAAAAAAAA\",\"SuccStat\":0,\"AccessToken\":\"AAAA\",\"TokenAvailableTime\":1,\"FailReason\":0}",
         mutations: &[("/FailReason", ::std::option::Option::None)],
         path: "/FailReason",
         rule: "required",
@@ -6269,7 +5590,12 @@ fn unknown_codes_survive_a_round_trip() {
 fn every_invalid_sample_reports_its_exact_violation() {
     assert!(! CASES.is_empty());
     for case in CASES {
-        let json = apply(case.sample, case.mutations);
+        let sample = SAMPLES
+            .iter()
+            .find(|(o, _)| *o == case.object)
+            .map(|(_, s)| *s)
+            .expect("sample");
+        let json = apply(sample, case.mutations);
         let report = check(case.object, &json, Mode::strict().with_provisional(true));
         assert_eq!(
             report.violations.len(), 1,

@@ -130,25 +130,17 @@ pub fn emit_table(t: &CodeTable) -> TokenStream {
         );
         quote! { #a..=#b => #name::#v(code), }
     });
-    let names = |zh: bool| -> Vec<TokenStream> {
-        let mut arms: Vec<TokenStream> = t
-            .codes
-            .iter()
-            .map(|c| {
-                let v = ident(&c.rust_variant);
-                let s = if zh { &c.info.zh } else { &c.info.en };
-                quote! { #name::#v => ::std::option::Option::Some(#s), }
-            })
-            .collect();
-        arms.extend(t.ranges.iter().map(|r| {
-            let v = ident(&r.rust_variant);
-            let s = if zh { &r.info.zh } else { &r.info.en };
-            quote! { #name::#v(_) => ::std::option::Option::Some(#s), }
-        }));
-        arms
-    };
-    let zh_arms = names(true);
-    let en_arms = names(false);
+    // Meanings are looked up in one table per enum (smaller code than two matches).
+    let name_rows = t.codes.iter().map(|c| {
+        let v = ident(&c.rust_variant);
+        let (zh, en) = (&c.info.zh, &c.info.en);
+        quote! { (#name::#v, #zh, #en), }
+    });
+    let range_name_arms = t.ranges.iter().map(|r| {
+        let v = ident(&r.rust_variant);
+        let (zh, en) = (&r.info.zh, &r.info.en);
+        quote! { #name::#v(_) => ::std::option::Option::Some((#zh, #en)), }
+    });
     let unknown_doc =
         doc_attrs(&["A value that is not a code of the table, kept as received.".to_owned()]);
 
@@ -286,20 +278,25 @@ pub fn emit_table(t: &CodeTable) -> TokenStream {
             #code_fn
             #from_fn
 
+            /// Every listed code with its Chinese and English meaning.
+            pub const NAMES: &'static [(#name, &'static str, &'static str)] = &[#(#name_rows)*];
+
+            fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+                match self {
+                    #(#range_name_arms)*
+                    #name::Unknown(_) => ::std::option::Option::None,
+                    known => #name::NAMES.iter().find(|(v, _, _)| v == known).map(|(_, zh, en)| (*zh, *en)),
+                }
+            }
+
             /// The Chinese meaning, if the code is known.
             pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-                match self {
-                    #(#zh_arms)*
-                    #name::Unknown(_) => ::std::option::Option::None,
-                }
+                self.names().map(|(zh, _)| zh)
             }
 
             /// The English meaning, if the code is known.
             pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-                match self {
-                    #(#en_arms)*
-                    #name::Unknown(_) => ::std::option::Option::None,
-                }
+                self.names().map(|(_, en)| en)
             }
 
             /// Whether the value is a code of the table (or lies in one of its ranges).

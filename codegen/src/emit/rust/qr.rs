@@ -71,7 +71,7 @@ pub fn emit(ir: &Edition) -> TokenStream {
                 if let Some(ty) = ty {
                     let x = quote! { x };
                     let mut pats = Default::default();
-                    let c = validate::value_checks_public(ir, ty, &x, &mut pats);
+                    let c = validate::value_checks_public(ty, &x, &mut pats);
                     let statics = validate::pattern_statics(&pats);
                     if !c.is_empty() {
                         checks.push(quote! {

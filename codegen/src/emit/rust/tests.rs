@@ -305,17 +305,15 @@ fn invalid_values(ir: &Edition, ty: &Type) -> Vec<(J, &'static str)> {
 
 struct Case {
     object: String,
-    sample: String,
     mutations: Vec<(String, Option<String>)>,
     path: String,
     rule: &'static str,
 }
 
-fn cases(ir: &Edition, o: &Object, sample_text: &str) -> Vec<Case> {
+fn cases(ir: &Edition, o: &Object) -> Vec<Case> {
     let mut out = Vec::new();
     let case = |mutations: Vec<(String, Option<String>)>, path: String, rule: &'static str| Case {
         object: o.rust_name.clone(),
-        sample: sample_text.to_owned(),
         mutations,
         path,
         rule,
@@ -392,10 +390,10 @@ fn cases(ir: &Edition, o: &Object, sample_text: &str) -> Vec<Case> {
     for c in &o.constraints {
         let mut muts = Vec::new();
         for w in c.exactly_one_of.iter().skip(1).flatten() {
-            if let Some(f) = o.fields.iter().find(|f| &f.wire == w) {
-                if let Some(v) = sample(ir, &f.ty, 1) {
-                    muts.push((format!("/{w}"), Some(v.render())));
-                }
+            if let Some(f) = o.fields.iter().find(|f| &f.wire == w)
+                && let Some(v) = sample(ir, &f.ty, 1)
+            {
+                muts.push((format!("/{w}"), Some(v.render())));
             }
         }
         if !muts.is_empty() {
@@ -415,7 +413,7 @@ pub fn emit(ir: &Edition) -> TokenStream {
             continue;
         };
         let text = s.render();
-        all_cases.extend(cases(ir, o, &text));
+        all_cases.extend(cases(ir, o));
         // Every code field set to an unknown value.
         if let J::Obj(fields) = &s {
             let mut changed = false;
@@ -452,12 +450,12 @@ pub fn emit(ir: &Edition) -> TokenStream {
     let sample_items = samples.iter().map(|(n, s)| quote! { (#n, #s), });
     let unknown_items = unknown.iter().map(|(n, s)| quote! { (#n, #s), });
     let case_items = all_cases.iter().map(|c| {
-        let (object, sample, path, rule) = (&c.object, &c.sample, &c.path, c.rule);
+        let (object, path, rule) = (&c.object, &c.path, c.rule);
         let muts = c.mutations.iter().map(|(p, v)| match v {
             Some(v) => quote! { (#p, ::std::option::Option::Some(#v)) },
             None => quote! { (#p, ::std::option::Option::None) },
         });
-        quote! { Case { object: #object, sample: #sample, mutations: &[#(#muts),*], path: #path, rule: #rule }, }
+        quote! { Case { object: #object, mutations: &[#(#muts),*], path: #path, rule: #rule }, }
     });
     quote! {
         //! Generated from the IR: valid samples, one invalid sample per constraint, round trips.
@@ -470,7 +468,6 @@ pub fn emit(ir: &Edition) -> TokenStream {
         /// and the one violation expected.
         struct Case {
             object: &'static str,
-            sample: &'static str,
             mutations: &'static [(&'static str, ::std::option::Option<&'static str>)],
             path: &'static str,
             rule: &'static str,
@@ -561,7 +558,8 @@ pub fn emit(ir: &Edition) -> TokenStream {
         fn every_invalid_sample_reports_its_exact_violation() {
             assert!(!CASES.is_empty());
             for case in CASES {
-                let json = apply(case.sample, case.mutations);
+                let sample = SAMPLES.iter().find(|(o, _)| *o == case.object).map(|(_, s)| *s).expect("sample");
+                let json = apply(sample, case.mutations);
                 let report = check(case.object, &json, Mode::strict().with_provisional(true));
                 assert_eq!(report.violations.len(), 1, "{}: expected one violation at {} ({}), got: {report}", case.object, case.path, case.rule);
                 let v = &report.violations[0];

@@ -89,13 +89,7 @@ impl Patterns {
 
 /// The checks of one value (`value` is an expression of type `&T`). Empty when the type has no
 /// constraint.
-fn value_checks(
-    ir: &Edition,
-    ty: &Type,
-    value: &TokenStream,
-    secret: bool,
-    pats: &mut Patterns,
-) -> TokenStream {
+fn value_checks(ty: &Type, value: &TokenStream, secret: bool, pats: &mut Patterns) -> TokenStream {
     match ty {
         Type::String(s) => {
             let mut out = TokenStream::new();
@@ -152,7 +146,7 @@ fn value_checks(
                 out.extend(quote! { v.items(#value.len(), #min, #max); });
             }
             let item = quote! { item };
-            let inner = value_checks(ir, &a.items, &item, false, pats);
+            let inner = value_checks(&a.items, &item, false, pats);
             if !inner.is_empty() {
                 out.extend(quote! { v.each(#value, |v, item| { #inner }); });
             }
@@ -204,7 +198,7 @@ fn field_checks(ir: &Edition, o: &Object, f: &Field, pats: &mut Patterns) -> Tok
     let wire = &f.wire;
     let prov = f.prov.provisional;
     let x = quote! { x };
-    let checks = value_checks(ir, &f.ty, &x, f.secret, pats);
+    let checks = value_checks(&f.ty, &x, f.secret, pats);
     let missing = match &f.requirement {
         Requirement::Conditional(c) => {
             let cond = condition_expr(ir, o, c);
@@ -324,13 +318,8 @@ pub fn emit(ir: &Edition) -> TokenStream {
 }
 
 /// The checks of a value of type `ty` (for other emitters).
-pub fn value_checks_public(
-    ir: &Edition,
-    ty: &Type,
-    value: &TokenStream,
-    pats: &mut Patterns,
-) -> TokenStream {
-    value_checks(ir, ty, value, false, pats)
+pub fn value_checks_public(ty: &Type, value: &TokenStream, pats: &mut Patterns) -> TokenStream {
+    value_checks(ty, value, false, pats)
 }
 
 /// The statics of the patterns collected.
