@@ -82,10 +82,10 @@ impl std::fmt::Display for Counts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} objects ({} fields, plus {} inline payloads), {} code tables ({} codes), {} interfaces, {} flows; {} of {} items provisional ({:.1}%)",
+            "{} objects and {} inline payloads ({} fields), {} code tables ({} codes), {} interfaces, {} flows; {} of {} items provisional ({:.1}%)",
             self.objects,
-            self.fields,
             self.payloads,
+            self.fields,
             self.code_tables,
             self.codes,
             self.interfaces,
