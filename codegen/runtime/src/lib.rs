@@ -13,7 +13,7 @@ pub mod validate;
 
 pub use code::{CodeTable, CodeValue};
 pub use secret::Secret;
-pub use validate::{Mode, Report, Rule, Severity, Validate, Validator, Violation};
+pub use validate::{Kind, Mode, Report, Rule, Severity, Shape, Validate, Validator, Violation};
 
 /// Re-exports, so generated crates name one dependency for these.
 pub use regex;

@@ -44,6 +44,8 @@ pub enum Rule {
     Items { min: Option<u32>, max: Option<u32> },
     /// The value is not a code of the table.
     Code(&'static str),
+    /// The JSON value has the wrong kind (e.g. a number where a string is expected).
+    Type(&'static str),
 }
 
 impl Rule {
@@ -62,6 +64,7 @@ impl Rule {
             Rule::Format(_) => "format",
             Rule::Items { .. } => "items",
             Rule::Code(_) => "code",
+            Rule::Type(_) => "type",
         }
     }
 }
@@ -96,6 +99,7 @@ impl fmt::Display for Rule {
             Rule::Format(p) => write!(f, "format {p}"),
             Rule::Items { min, max } => bounds(f, "items", min.as_ref(), max.as_ref()),
             Rule::Code(t) => write!(f, "a code of {t}"),
+            Rule::Type(k) => write!(f, "{k}"),
         }
     }
 }
@@ -502,26 +506,106 @@ impl<T: Validate> Validate for Option<T> {
     }
 }
 
-/// Decodes a JSON payload into `T` and validates it. A payload that does not deserialise (a
-/// required field absent, a value of the wrong JSON kind) gives one violation at the JSON pointer
-/// where decoding stopped.
-pub fn decode<T: serde::de::DeserializeOwned + Validate>(
+/// The JSON kinds a field accepts (what its Rust type deserialises from).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A JSON string.
+    String,
+    /// A JSON integer.
+    Integer,
+    /// A JSON number, or a string holding one (decimals).
+    Number,
+    /// An integer, an integral number or a numeric string (integer code tables).
+    IntegerCode,
+    /// A string, or a number taken as its text (string code tables).
+    StringCode,
+    /// A JSON array.
+    Array,
+    /// A JSON object.
+    Object,
+}
+
+impl Kind {
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::String => "a JSON string",
+            Kind::Integer => "a JSON integer",
+            Kind::Number => "a JSON number (or a numeric string)",
+            Kind::IntegerCode => "an integer code",
+            Kind::StringCode => "a string code",
+            Kind::Array => "a JSON array",
+            Kind::Object => "a JSON object",
+        }
+    }
+
+    fn accepts(self, v: &serde_json::Value) -> bool {
+        use serde_json::Value as V;
+        let numeric_text = |s: &str| s.trim().parse::<f64>().is_ok();
+        match (self, v) {
+            (Kind::String, V::String(_))
+            | (Kind::Array, V::Array(_))
+            | (Kind::Object, V::Object(_))
+            | (Kind::StringCode, V::String(_) | V::Number(_)) => true,
+            (Kind::Integer, V::Number(n)) => {
+                n.as_i64().is_some() || n.as_u64().is_some() || n.to_string().parse::<i64>().is_ok()
+            }
+            (Kind::Number, V::Number(_)) => true,
+            (Kind::Number, V::String(s)) => numeric_text(s),
+            (Kind::IntegerCode, V::Number(n)) => {
+                n.to_string().parse::<f64>().is_ok_and(|f| f.fract() == 0.0)
+            }
+            (Kind::IntegerCode, V::String(s)) => s.trim().parse::<i64>().is_ok(),
+            _ => false,
+        }
+    }
+}
+
+fn shown(v: &serde_json::Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s
+    }
+}
+
+impl Validator {
+    /// Checks the JSON kind of a present value; reports `type` when it cannot deserialise.
+    pub fn kind(&mut self, value: &serde_json::Value, kind: Kind, nullable: bool) -> bool {
+        if value.is_null() && nullable {
+            return false;
+        }
+        if kind.accepts(value) {
+            return true;
+        }
+        self.violation(Rule::Type(kind.describe()), shown(value));
+        false
+    }
+}
+
+/// Implemented by every generated object: the structural check of a JSON value (required keys
+/// present, every value of a kind its Rust type reads), which lets a payload that does not
+/// deserialise still report all of its problems.
+pub trait Shape {
+    fn check_shape(value: &serde_json::Value, v: &mut Validator);
+}
+
+/// Looks a field up by its wire name or one of its aliases.
+pub fn field<'a>(
+    map: &'a serde_json::Map<String, serde_json::Value>,
+    names: &[&str],
+) -> Option<&'a serde_json::Value> {
+    names.iter().find_map(|n| map.get(*n))
+}
+
+/// Decodes a JSON payload into `T` and validates it, returning every violation. Valid input
+/// takes the fast path (direct deserialisation); input that does not deserialise is checked
+/// structurally, so all of its missing keys and wrong kinds are reported together.
+pub fn decode<T: serde::de::DeserializeOwned + Validate + Shape>(
     json: &[u8],
     mode: Mode,
 ) -> Result<(T, Report), Report> {
-    let mut de = serde_json::Deserializer::from_slice(json);
-    let value: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    if let (Ok(_), Err(e)) = (&value, de.end()) {
-        return Err(Report {
-            violations: vec![Violation {
-                path: String::new(),
-                rule: Rule::Format("JSON"),
-                value: e.to_string(),
-                severity: Severity::Error,
-            }],
-        });
-    }
-    match value {
+    match serde_json::from_slice::<T>(json) {
         Ok(t) => {
             let report = t.validate(mode);
             if report.is_ok() {
@@ -530,39 +614,60 @@ pub fn decode<T: serde::de::DeserializeOwned + Validate>(
                 Err(report)
             }
         }
-        Err(e) => {
-            let mut path = String::new();
-            for seg in e.path().iter() {
-                match seg {
-                    serde_path_to_error::Segment::Map { key } => {
-                        path.push('/');
-                        path.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                    }
-                    serde_path_to_error::Segment::Seq { index } => {
-                        path.push('/');
-                        path.push_str(&index.to_string());
-                    }
-                    _ => {}
+        Err(first) => {
+            let value: serde_json::Value = match serde_json::from_slice(json) {
+                Ok(v) => v,
+                Err(e) => {
+                    return Err(Report {
+                        violations: vec![Violation {
+                            path: String::new(),
+                            rule: Rule::Format("JSON"),
+                            value: e.to_string(),
+                            severity: Severity::Error,
+                        }],
+                    });
                 }
-            }
-            let msg = e.into_inner().to_string();
-            let rule = if let Some(rest) = msg.strip_prefix("missing field `") {
-                if let Some(field) = rest.split('`').next() {
-                    path.push('/');
-                    path.push_str(field);
-                }
-                Rule::Required
-            } else {
-                Rule::Format("JSON")
             };
-            Err(Report {
-                violations: vec![Violation {
-                    path,
-                    rule,
-                    value: msg,
-                    severity: Severity::Error,
-                }],
-            })
+            let mut v = Validator::new(mode);
+            T::check_shape(&value, &mut v);
+            let mut report = v.into_report();
+            if report.violations.is_empty() {
+                // The structural check found nothing: report what serde said, located.
+                report.violations.push(located::<T>(json, &first));
+            }
+            Err(report)
         }
     }
+}
+
+fn located<T: serde::de::DeserializeOwned>(json: &[u8], first: &serde_json::Error) -> Violation {
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(_) => String::new(),
+        Err(e) => pointer_of(e.path()),
+    };
+    Violation {
+        path,
+        rule: Rule::Format("JSON"),
+        value: first.to_string(),
+        severity: Severity::Error,
+    }
+}
+
+fn pointer_of(p: &serde_path_to_error::Path) -> String {
+    let mut path = String::new();
+    for seg in p.iter() {
+        match seg {
+            serde_path_to_error::Segment::Map { key } => {
+                path.push('/');
+                path.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            serde_path_to_error::Segment::Seq { index } => {
+                path.push('/');
+                path.push_str(&index.to_string());
+            }
+            _ => {}
+        }
+    }
+    path
 }

@@ -2028,6 +2028,9 @@ impl<'a> Builder<'a> {
                 prov,
                 value: Encryption {
                     algorithm: e.algorithm.as_ref()?.value,
+                    padding: e.padding.as_ref()?.value,
+                    plaintext: e.plaintext.as_ref()?.value,
+                    ciphertext: e.ciphertext.as_ref()?.value,
                     key,
                     iv,
                     key_encoding: e.key_encoding.as_ref()?.value,

@@ -12,7 +12,9 @@ pub use summary::{Counts, summary, type_text as summary_type_text};
 use indexmap::IndexMap;
 
 pub use crate::load::raw::{Charset, CodeKind, DateFormat, DecimalWire, Tag};
-pub use crate::load::security::{Cipher, HexCase, KeyEncoding, Mac, ProcessingStep};
+pub use crate::load::security::{
+    Cipher, HexCase, KeyEncoding, Mac, Padding, ProcessingStep, TextEncoding,
+};
 
 /// Names and descriptions of an item.
 #[derive(Clone, Debug, PartialEq)]
@@ -472,6 +474,11 @@ pub struct Key {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Encryption {
     pub algorithm: Cipher,
+    pub padding: Padding,
+    /// Encoding of the plaintext (the business JSON).
+    pub plaintext: TextEncoding,
+    /// Encoding of the ciphertext in `Data`.
+    pub ciphertext: TextEncoding,
     pub key: String,
     pub iv: String,
     pub key_encoding: KeyEncoding,

@@ -14,6 +14,20 @@ pub enum Cipher {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Padding {
+    /// PKCS#7 (PKCS#5 for 8-byte blocks; the same bytes for AES).
+    Pkcs7,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextEncoding {
+    /// Standard Base64 with `+`, `/` and `=` padding.
+    Base64,
+    /// UTF-8 text (the plaintext JSON).
+    Utf8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mac {
     HmacMd5,
 }
@@ -104,6 +118,9 @@ pub struct RawKey {
 pub struct RawEncryption {
     pub doc: Doc,
     pub algorithm: Option<Sp<Cipher>>,
+    pub padding: Option<Sp<Padding>>,
+    pub plaintext: Option<Sp<TextEncoding>>,
+    pub ciphertext: Option<Sp<TextEncoding>>,
     pub key: Option<Sp<String>>,
     pub iv: Option<Sp<String>>,
     pub key_encoding: Option<Sp<KeyEncoding>>,
@@ -379,6 +396,20 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                             ("AES-128-CBC", Cipher::Aes128Cbc),
                             ("SM4-CBC", Cipher::Sm4Cbc),
                         ],
+                    )
+                }),
+                padding: m
+                    .req(d, "padding", "security.encryption")
+                    .and_then(|n| keyword(d, n, "padding", &[("PKCS7", Padding::Pkcs7)])),
+                plaintext: m.req(d, "plaintext", "security.encryption").and_then(|n| {
+                    keyword(d, n, "plaintext encoding", &[("utf-8", TextEncoding::Utf8)])
+                }),
+                ciphertext: m.req(d, "ciphertext", "security.encryption").and_then(|n| {
+                    keyword(
+                        d,
+                        n,
+                        "ciphertext encoding",
+                        &[("base64", TextEncoding::Base64)],
                     )
                 }),
                 key: req_name(d, m, "key", "the encryption key"),

@@ -68,11 +68,14 @@ impl QrCode {
                 at: s.len() - rest.len(),
             })?;
         let (connector_id, rest) = rest
-            .split_once(".")
-            .ok_or(QrError {
-                expected: ".",
-                at: s.len(),
-            })?;
+            .split_at(
+                rest
+                    .find(".")
+                    .ok_or(QrError {
+                        expected: ".",
+                        at: s.len(),
+                    })?,
+            );
         let rest = rest
             .strip_prefix(".")
             .ok_or(QrError {
@@ -80,11 +83,14 @@ impl QrCode {
                 at: s.len() - rest.len(),
             })?;
         let (operator_id, rest) = rest
-            .split_once("/")
-            .ok_or(QrError {
-                expected: "/",
-                at: s.len(),
-            })?;
+            .split_at(
+                rest
+                    .find("/")
+                    .ok_or(QrError {
+                        expected: "/",
+                        at: s.len(),
+                    })?,
+            );
         let rest = rest
             .strip_prefix("/")
             .ok_or(QrError {

@@ -5673,3 +5673,7543 @@ impl ::chargespec_runtime::Validate for crate::types::QueryTokenResponse {
         }
     }
 }
+impl ::chargespec_runtime::Shape for crate::types::ChargeOrderInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OrderNo", "StartChargeSeq"],
+        ) {
+            v.field(
+                "OrderNo",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OrderNo", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorID"],
+        ) {
+            v.field(
+                "OperatorID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OperatorID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentOwnerID"],
+        ) {
+            v.field(
+                "EquipmentOwnerID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentOwnerID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentID"],
+        ) {
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorID"],
+        ) {
+            v.field(
+                "ConnectorID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("ConnectorID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["LicensePlate"],
+        ) {
+            v.field(
+                "LicensePlate",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VIN"],
+        ) {
+            v.field(
+                "VIN",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StartSoc"],
+        ) {
+            v.field(
+                "StartSoc",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EndSoc"],
+        ) {
+            v.field(
+                "EndSoc",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StartTime"],
+        ) {
+            v.field(
+                "StartTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StartTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EndTime"],
+        ) {
+            v.field(
+                "EndTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EndTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TotalPower"],
+        ) {
+            v.field(
+                "TotalPower",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("TotalPower", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CuspElect"],
+        ) {
+            v.field(
+                "CuspElect",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["PeakElect"],
+        ) {
+            v.field(
+                "PeakElect",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["FlatElect"],
+        ) {
+            v.field(
+                "FlatElect",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ValleyElect"],
+        ) {
+            v.field(
+                "ValleyElect",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TotalElecMoney"],
+        ) {
+            v.field(
+                "TotalElecMoney",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("TotalElecMoney", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TotalSeviceMoney", "TotalServiceMoney"],
+        ) {
+            v.field(
+                "TotalSeviceMoney",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("TotalSeviceMoney", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TotalMoney"],
+        ) {
+            v.field(
+                "TotalMoney",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("TotalMoney", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StopReason"],
+        ) {
+            v.field(
+                "StopReason",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("StopReason", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StopDesc"],
+        ) {
+            v.field(
+                "StopDesc",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SumPeriod"],
+        ) {
+            v.field(
+                "SumPeriod",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ChargeDetails"],
+        ) {
+            v.field(
+                "ChargeDetails",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, true) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::ChargeDetail as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["PushTimeStamp"],
+        ) {
+            v.field(
+                "PushTimeStamp",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("PushTimeStamp", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OrderStatus"],
+        ) {
+            v.field(
+                "OrderStatus",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ChargeModel"],
+        ) {
+            v.field(
+                "ChargeModel",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["MeterValueStart"],
+        ) {
+            v.field(
+                "MeterValueStart",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["MeterValueEnd"],
+        ) {
+            v.field(
+                "MeterValueEnd",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::ChargeDetail {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["DetailStartTime"],
+        ) {
+            v.field(
+                "DetailStartTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("DetailStartTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["DetailEndTime"],
+        ) {
+            v.field(
+                "DetailEndTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("DetailEndTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ElecPrice"],
+        ) {
+            v.field(
+                "ElecPrice",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("ElecPrice", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SevicePrice", "ServicePrice"],
+        ) {
+            v.field(
+                "SevicePrice",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("SevicePrice", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["DetailPower"],
+        ) {
+            v.field(
+                "DetailPower",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("DetailPower", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["DetailElecMoney"],
+        ) {
+            v.field(
+                "DetailElecMoney",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("DetailElecMoney", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["DetailSeviceMoney", "DetailServiceMoney"],
+        ) {
+            v.field(
+                "DetailSeviceMoney",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("DetailSeviceMoney", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::SwapOrderInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OrderNo"],
+        ) {
+            v.field(
+                "OrderNo",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OrderNo", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorID"],
+        ) {
+            v.field(
+                "OperatorID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OperatorID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentID"],
+        ) {
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["LicensePlate"],
+        ) {
+            v.field(
+                "LicensePlate",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VIN"],
+        ) {
+            v.field(
+                "VIN",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SwapWay"],
+        ) {
+            v.field(
+                "SwapWay",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OrderStatus"],
+        ) {
+            v.field(
+                "OrderStatus",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("OrderStatus", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["FailReason"],
+        ) {
+            v.field(
+                "FailReason",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VehicleEnterTime"],
+        ) {
+            v.field(
+                "VehicleEnterTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VehicleLeaveTime"],
+        ) {
+            v.field(
+                "VehicleLeaveTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StartTime"],
+        ) {
+            v.field(
+                "StartTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StartTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EndTime"],
+        ) {
+            v.field(
+                "EndTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EndTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["InBatteryID"],
+        ) {
+            v.field(
+                "InBatteryID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["InBatterySoc"],
+        ) {
+            v.field(
+                "InBatterySoc",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["InBatterySoe"],
+        ) {
+            v.field(
+                "InBatterySoe",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["InBinID"],
+        ) {
+            v.field(
+                "InBinID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OutBatteryID"],
+        ) {
+            v.field(
+                "OutBatteryID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OutBatterySoc"],
+        ) {
+            v.field(
+                "OutBatterySoc",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OutBatterySoe"],
+        ) {
+            v.field(
+                "OutBatterySoe",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OutBinID"],
+        ) {
+            v.field(
+                "OutBinID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SwapElectricity"],
+        ) {
+            v.field(
+                "SwapElectricity",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Mileage"],
+        ) {
+            v.field(
+                "Mileage",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TotalElecMoney"],
+        ) {
+            v.field(
+                "TotalElecMoney",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TotalSeviceMoney", "TotalServiceMoney"],
+        ) {
+            v.field(
+                "TotalSeviceMoney",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TotalMoney"],
+        ) {
+            v.field(
+                "TotalMoney",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["PushTimeStamp"],
+        ) {
+            v.field(
+                "PushTimeStamp",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("PushTimeStamp", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::OrderConfirm {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OrderNo"],
+        ) {
+            v.field(
+                "OrderNo",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OrderNo", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConfirmResult"],
+        ) {
+            v.field(
+                "ConfirmResult",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("ConfirmResult", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::OperatorInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorID"],
+        ) {
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OperatorID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorName"],
+        ) {
+            v.field(
+                "OperatorName",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OperatorName", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorTel1"],
+        ) {
+            v.field(
+                "OperatorTel1",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OperatorTel1", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorTel2"],
+        ) {
+            v.field(
+                "OperatorTel2",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorRegAddress"],
+        ) {
+            v.field(
+                "OperatorRegAddress",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorNote"],
+        ) {
+            v.field(
+                "OperatorNote",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CreditCode"],
+        ) {
+            v.field(
+                "CreditCode",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["LegalPerson"],
+        ) {
+            v.field(
+                "LegalPerson",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["LegalPersonTel"],
+        ) {
+            v.field(
+                "LegalPersonTel",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ContactPerson"],
+        ) {
+            v.field(
+                "ContactPerson",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("ContactPerson", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ContactTel"],
+        ) {
+            v.field(
+                "ContactTel",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("ContactTel", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ContactEmail"],
+        ) {
+            v.field(
+                "ContactEmail",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SafetyPrincipal"],
+        ) {
+            v.field(
+                "SafetyPrincipal",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("SafetyPrincipal", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SafetyPrincipalTel"],
+        ) {
+            v.field(
+                "SafetyPrincipalTel",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("SafetyPrincipalTel", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["RegCapital"],
+        ) {
+            v.field(
+                "RegCapital",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["FoundDate"],
+        ) {
+            v.field(
+                "FoundDate",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::StationInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorID"],
+        ) {
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OperatorID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentOwnerID"],
+        ) {
+            v.field(
+                "EquipmentOwnerID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentOwnerID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationName"],
+        ) {
+            v.field(
+                "StationName",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationName", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CountryCode"],
+        ) {
+            v.field(
+                "CountryCode",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::StringCode, false);
+                },
+            );
+        } else {
+            v.absent("CountryCode", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["AreaCode"],
+        ) {
+            v.field(
+                "AreaCode",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::StringCode, false);
+                },
+            );
+        } else {
+            v.absent("AreaCode", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Address"],
+        ) {
+            v.field(
+                "Address",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("Address", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationTel"],
+        ) {
+            v.field(
+                "StationTel",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationTel", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ServiceTel"],
+        ) {
+            v.field(
+                "ServiceTel",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("ServiceTel", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationType"],
+        ) {
+            v.field(
+                "StationType",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("StationType", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationStatus"],
+        ) {
+            v.field(
+                "StationStatus",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("StationStatus", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ParkNums"],
+        ) {
+            v.field(
+                "ParkNums",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("ParkNums", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationLng"],
+        ) {
+            v.field(
+                "StationLng",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("StationLng", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationLat"],
+        ) {
+            v.field(
+                "StationLat",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("StationLat", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SiteGuide"],
+        ) {
+            v.field(
+                "SiteGuide",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Construction"],
+        ) {
+            v.field(
+                "Construction",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("Construction", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Pictures"],
+        ) {
+            v.field(
+                "Pictures",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("Pictures", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["MatchCars"],
+        ) {
+            v.field(
+                "MatchCars",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ParkInfo"],
+        ) {
+            v.field(
+                "ParkInfo",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BusineHours"],
+        ) {
+            v.field(
+                "BusineHours",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ElectricityFee"],
+        ) {
+            v.field(
+                "ElectricityFee",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ServiceFee"],
+        ) {
+            v.field(
+                "ServiceFee",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ParkFee"],
+        ) {
+            v.field(
+                "ParkFee",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Payment"],
+        ) {
+            v.field(
+                "Payment",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SupportOrder"],
+        ) {
+            v.field(
+                "SupportOrder",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Remark"],
+        ) {
+            v.field(
+                "Remark",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ParkOwner"],
+        ) {
+            v.field(
+                "ParkOwner",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ParkManager"],
+        ) {
+            v.field(
+                "ParkManager",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OpenAllDay"],
+        ) {
+            v.field(
+                "OpenAllDay",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ParkFree"],
+        ) {
+            v.field(
+                "ParkFree",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OpratorType"],
+        ) {
+            v.field(
+                "OpratorType",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("OpratorType", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentInfos"],
+        ) {
+            v.field(
+                "EquipmentInfos",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, true) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::EquipmentInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationClassification"],
+        ) {
+            v.field(
+                "StationClassification",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent(
+                "StationClassification",
+                true,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["GeneralApplicationType"],
+        ) {
+            v.field(
+                "GeneralApplicationType",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SwapStationType"],
+        ) {
+            v.field(
+                "SwapStationType",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ChannelNum"],
+        ) {
+            v.field(
+                "ChannelNum",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["PositionNum"],
+        ) {
+            v.field(
+                "PositionNum",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["RatedCapacity"],
+        ) {
+            v.field(
+                "RatedCapacity",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SwapFee"],
+        ) {
+            v.field(
+                "SwapFee",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VideoMonitor"],
+        ) {
+            v.field(
+                "VideoMonitor",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["HavePerson"],
+        ) {
+            v.field(
+                "HavePerson",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["LandOwnership"],
+        ) {
+            v.field(
+                "LandOwnership",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["LandUseType"],
+        ) {
+            v.field(
+                "LandUseType",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::StringCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SwapEquipmentInfos"],
+        ) {
+            v.field(
+                "SwapEquipmentInfos",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, true) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::SwapEquipmentInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::EquipmentInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentID"],
+        ) {
+            v.field(
+                "EquipmentID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ManufacturerID"],
+        ) {
+            v.field(
+                "ManufacturerID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("ManufacturerID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ManufacturerName"],
+        ) {
+            v.field(
+                "ManufacturerName",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentModel"],
+        ) {
+            v.field(
+                "EquipmentModel",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentModel", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ProductionDate"],
+        ) {
+            v.field(
+                "ProductionDate",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentType"],
+        ) {
+            v.field(
+                "EquipmentType",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentType", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentLng"],
+        ) {
+            v.field(
+                "EquipmentLng",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentLat"],
+        ) {
+            v.field(
+                "EquipmentLat",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentName"],
+        ) {
+            v.field(
+                "EquipmentName",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentName", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Power"],
+        ) {
+            v.field(
+                "Power",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("Power", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentStatus"],
+        ) {
+            v.field(
+                "EquipmentStatus",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentStatus", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentPower"],
+        ) {
+            v.field(
+                "EquipmentPower",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentPower", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["NewNationalStandard"],
+        ) {
+            v.field(
+                "NewNationalStandard",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("NewNationalStandard", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorInfos"],
+        ) {
+            v.field(
+                "ConnectorInfos",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::ConnectorInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("ConnectorInfos", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::ConnectorInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorID"],
+        ) {
+            v.field(
+                "ConnectorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("ConnectorID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorName"],
+        ) {
+            v.field(
+                "ConnectorName",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("ConnectorName", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorType"],
+        ) {
+            v.field(
+                "ConnectorType",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("ConnectorType", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VoltageUpperLimits"],
+        ) {
+            v.field(
+                "VoltageUpperLimits",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("VoltageUpperLimits", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VoltageLowerLimits"],
+        ) {
+            v.field(
+                "VoltageLowerLimits",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("VoltageLowerLimits", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Current"],
+        ) {
+            v.field(
+                "Current",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("Current", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Power"],
+        ) {
+            v.field(
+                "Power",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("Power", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ParkNo"],
+        ) {
+            v.field(
+                "ParkNo",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Voltage"],
+        ) {
+            v.field(
+                "Voltage",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("Voltage", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BMSPowerType"],
+        ) {
+            v.field(
+                "BMSPowerType",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("BMSPowerType", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::SwapEquipmentInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentID"],
+        ) {
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentName"],
+        ) {
+            v.field(
+                "EquipmentName",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentName", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ManufacturerID"],
+        ) {
+            v.field(
+                "ManufacturerID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ManufacturerName"],
+        ) {
+            v.field(
+                "ManufacturerName",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentModel"],
+        ) {
+            v.field(
+                "EquipmentModel",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ProductionDate"],
+        ) {
+            v.field(
+                "ProductionDate",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SwapMode"],
+        ) {
+            v.field(
+                "SwapMode",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("SwapMode", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentStatus"],
+        ) {
+            v.field(
+                "EquipmentStatus",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentStatus", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ChannelNum"],
+        ) {
+            v.field(
+                "ChannelNum",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BinNum"],
+        ) {
+            v.field(
+                "BinNum",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("BinNum", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Power"],
+        ) {
+            v.field(
+                "Power",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("Power", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VoltageUpperLimits"],
+        ) {
+            v.field(
+                "VoltageUpperLimits",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("VoltageUpperLimits", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VoltageLowerLimits"],
+        ) {
+            v.field(
+                "VoltageLowerLimits",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("VoltageLowerLimits", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Current"],
+        ) {
+            v.field(
+                "Current",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("Current", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["MatchCars"],
+        ) {
+            v.field(
+                "MatchCars",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentLng"],
+        ) {
+            v.field(
+                "EquipmentLng",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentLat"],
+        ) {
+            v.field(
+                "EquipmentLat",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BinInfos"],
+        ) {
+            v.field(
+                "BinInfos",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, true) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::BinInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::BinInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BinID"],
+        ) {
+            v.field(
+                "BinID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("BinID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BinName"],
+        ) {
+            v.field(
+                "BinName",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Power"],
+        ) {
+            v.field(
+                "Power",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::ConnectorStatusInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorID"],
+        ) {
+            v.field(
+                "ConnectorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("ConnectorID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Status"],
+        ) {
+            v.field(
+                "Status",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("Status", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ParkStatus"],
+        ) {
+            v.field(
+                "ParkStatus",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["LockStatus"],
+        ) {
+            v.field(
+                "LockStatus",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CurrentA"],
+        ) {
+            v.field(
+                "CurrentA",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("CurrentA", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CurrentB"],
+        ) {
+            v.field(
+                "CurrentB",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("CurrentB", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CurrentC"],
+        ) {
+            v.field(
+                "CurrentC",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("CurrentC", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VoltageA"],
+        ) {
+            v.field(
+                "VoltageA",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("VoltageA", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VoltageB"],
+        ) {
+            v.field(
+                "VoltageB",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("VoltageB", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VoltageC"],
+        ) {
+            v.field(
+                "VoltageC",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("VoltageC", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SOC"],
+        ) {
+            v.field(
+                "SOC",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorTemp"],
+        ) {
+            v.field(
+                "ConnectorTemp",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentTemp"],
+        ) {
+            v.field(
+                "EquipmentTemp",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorLock"],
+        ) {
+            v.field(
+                "ConnectorLock",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ChargeElectricity"],
+        ) {
+            v.field(
+                "ChargeElectricity",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("ChargeElectricity", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["DischargeElectricity"],
+        ) {
+            v.field(
+                "DischargeElectricity",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent(
+                "DischargeElectricity",
+                false,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::StationStatusInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorStatusInfos"],
+        ) {
+            v.field(
+                "ConnectorStatusInfos",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::ConnectorStatusInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent(
+                "ConnectorStatusInfos",
+                false,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::SwapEquipmentStatusInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentID"],
+        ) {
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BinID"],
+        ) {
+            v.field(
+                "BinID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("BinID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Status"],
+        ) {
+            v.field(
+                "Status",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("Status", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CurrentA"],
+        ) {
+            v.field(
+                "CurrentA",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CurrentB"],
+        ) {
+            v.field(
+                "CurrentB",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CurrentC"],
+        ) {
+            v.field(
+                "CurrentC",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VoltageA"],
+        ) {
+            v.field(
+                "VoltageA",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VoltageB"],
+        ) {
+            v.field(
+                "VoltageB",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VoltageC"],
+        ) {
+            v.field(
+                "VoltageC",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SOC"],
+        ) {
+            v.field(
+                "SOC",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentTemp"],
+        ) {
+            v.field(
+                "EquipmentTemp",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ChargeElectricity"],
+        ) {
+            v.field(
+                "ChargeElectricity",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::StationChargeStats {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StartTime"],
+        ) {
+            v.field(
+                "StartTime",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StartTime", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EndTime"],
+        ) {
+            v.field(
+                "EndTime",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EndTime", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationChargeElectricity"],
+        ) {
+            v.field(
+                "StationChargeElectricity",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent(
+                "StationChargeElectricity",
+                false,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentChargeStatsInfos"],
+        ) {
+            v.field(
+                "EquipmentChargeStatsInfos",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::EquipmentChargeStatsInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent(
+                "EquipmentChargeStatsInfos",
+                false,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::EquipmentChargeStatsInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentID"],
+        ) {
+            v.field(
+                "EquipmentID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentChargeElectricity"],
+        ) {
+            v.field(
+                "EquipmentChargeElectricity",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent(
+                "EquipmentChargeElectricity",
+                false,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorChargeStatsInfos"],
+        ) {
+            v.field(
+                "ConnectorChargeStatsInfos",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::ConnectorChargeStatsInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent(
+                "ConnectorChargeStatsInfos",
+                false,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::ConnectorChargeStatsInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorID"],
+        ) {
+            v.field(
+                "ConnectorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("ConnectorID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorChargeElectricity"],
+        ) {
+            v.field(
+                "ConnectorChargeElectricity",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent(
+                "ConnectorChargeElectricity",
+                false,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::StationDischargeStats {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StartTime"],
+        ) {
+            v.field(
+                "StartTime",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StartTime", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EndTime"],
+        ) {
+            v.field(
+                "EndTime",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EndTime", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationDischargeElectricity"],
+        ) {
+            v.field(
+                "StationDischargeElectricity",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent(
+                "StationDischargeElectricity",
+                false,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentDischargeStatsInfos"],
+        ) {
+            v.field(
+                "EquipmentDischargeStatsInfos",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::EquipmentDischargeStatsInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent(
+                "EquipmentDischargeStatsInfos",
+                false,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::EquipmentDischargeStatsInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentID"],
+        ) {
+            v.field(
+                "EquipmentID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentDischargeElectricity"],
+        ) {
+            v.field(
+                "EquipmentDischargeElectricity",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent(
+                "EquipmentDischargeElectricity",
+                false,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorDischargeStatsInfos"],
+        ) {
+            v.field(
+                "ConnectorDischargeStatsInfos",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::ConnectorDischargeStatsInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent(
+                "ConnectorDischargeStatsInfos",
+                false,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::ConnectorDischargeStatsInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorID"],
+        ) {
+            v.field(
+                "ConnectorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("ConnectorID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorDischargeElectricity"],
+        ) {
+            v.field(
+                "ConnectorDischargeElectricity",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent(
+                "ConnectorDischargeElectricity",
+                false,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::StationSwapStats {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StartTime"],
+        ) {
+            v.field(
+                "StartTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StartTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EndTime"],
+        ) {
+            v.field(
+                "EndTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EndTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationSwapCount"],
+        ) {
+            v.field(
+                "StationSwapCount",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("StationSwapCount", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationSwapElectricity"],
+        ) {
+            v.field(
+                "StationSwapElectricity",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent(
+                "StationSwapElectricity",
+                true,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationChargeElectricity"],
+        ) {
+            v.field(
+                "StationChargeElectricity",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentSwapStatsInfos"],
+        ) {
+            v.field(
+                "EquipmentSwapStatsInfos",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, true) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::EquipmentSwapStatsInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::EquipmentSwapStatsInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentID"],
+        ) {
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentSwapCount"],
+        ) {
+            v.field(
+                "EquipmentSwapCount",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentSwapCount", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentSwapElectricity"],
+        ) {
+            v.field(
+                "EquipmentSwapElectricity",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::DisEquipmentStatusInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorID"],
+        ) {
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OperatorID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["DisequipmentID"],
+        ) {
+            v.field(
+                "DisequipmentID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("DisequipmentID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["FoPEnergy"],
+        ) {
+            v.field(
+                "FoPEnergy",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("FoPEnergy", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["RePEnergy"],
+        ) {
+            v.field(
+                "RePEnergy",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("RePEnergy", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["FoQEnergy"],
+        ) {
+            v.field(
+                "FoQEnergy",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("FoQEnergy", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ReQEnergy"],
+        ) {
+            v.field(
+                "ReQEnergy",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("ReQEnergy", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["AVoltage"],
+        ) {
+            v.field(
+                "AVoltage",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("AVoltage", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BVoltage"],
+        ) {
+            v.field(
+                "BVoltage",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("BVoltage", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CVoltage"],
+        ) {
+            v.field(
+                "CVoltage",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("CVoltage", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ACurrent"],
+        ) {
+            v.field(
+                "ACurrent",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("ACurrent", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BCurrent"],
+        ) {
+            v.field(
+                "BCurrent",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("BCurrent", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CCurrent"],
+        ) {
+            v.field(
+                "CCurrent",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("CCurrent", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CurPPower"],
+        ) {
+            v.field(
+                "CurPPower",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("CurPPower", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CurQPower"],
+        ) {
+            v.field(
+                "CurQPower",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("CurQPower", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Factor"],
+        ) {
+            v.field(
+                "Factor",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("Factor", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CurSPower"],
+        ) {
+            v.field(
+                "CurSPower",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("CurSPower", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Frequency"],
+        ) {
+            v.field(
+                "Frequency",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("Frequency", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["FeedState"],
+        ) {
+            v.field(
+                "FeedState",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("FeedState", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EnvTemp1"],
+        ) {
+            v.field(
+                "EnvTemp1",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EnvTemp2"],
+        ) {
+            v.field(
+                "EnvTemp2",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EnvHumi1"],
+        ) {
+            v.field(
+                "EnvHumi1",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EnvHumi2"],
+        ) {
+            v.field(
+                "EnvHumi2",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SmokAlam1"],
+        ) {
+            v.field(
+                "SmokAlam1",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("SmokAlam1", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SmokAlam2"],
+        ) {
+            v.field(
+                "SmokAlam2",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("SmokAlam2", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TranOverTemAlam"],
+        ) {
+            v.field(
+                "TranOverTemAlam",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("TranOverTemAlam", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::DisEquipmentInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorID"],
+        ) {
+            v.field(
+                "OperatorID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OperatorID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["DisequipmentID"],
+        ) {
+            v.field(
+                "DisequipmentID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("DisequipmentID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ManufacturerID"],
+        ) {
+            v.field(
+                "ManufacturerID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ManufacturerName"],
+        ) {
+            v.field(
+                "ManufacturerName",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentModel"],
+        ) {
+            v.field(
+                "EquipmentModel",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ProductionDate"],
+        ) {
+            v.field(
+                "ProductionDate",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["RatedInVoltage"],
+        ) {
+            v.field(
+                "RatedInVoltage",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["RatedOutVoltage"],
+        ) {
+            v.field(
+                "RatedOutVoltage",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["RatedPower"],
+        ) {
+            v.field(
+                "RatedPower",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["FeedNum"],
+        ) {
+            v.field(
+                "FeedNum",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Status"],
+        ) {
+            v.field(
+                "Status",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::AlarmInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorID"],
+        ) {
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OperatorID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentOwnerID"],
+        ) {
+            v.field(
+                "EquipmentOwnerID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentOwnerID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationName"],
+        ) {
+            v.field(
+                "StationName",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationName", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentID"],
+        ) {
+            v.field(
+                "EquipmentID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorID"],
+        ) {
+            v.field(
+                "ConnectorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("ConnectorID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["AlarmStatus"],
+        ) {
+            v.field(
+                "AlarmStatus",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("AlarmStatus", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["AlarmCode"],
+        ) {
+            v.field(
+                "AlarmCode",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("AlarmCode", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["AlarmType"],
+        ) {
+            v.field(
+                "AlarmType",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("AlarmType", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["AlarmLevel"],
+        ) {
+            v.field(
+                "AlarmLevel",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("AlarmLevel", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["AlarmTime"],
+        ) {
+            v.field(
+                "AlarmTime",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("AlarmTime", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["NoteString"],
+        ) {
+            v.field(
+                "NoteString",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BmsInfo"],
+        ) {
+            v.field(
+                "BmsInfo",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Object, true) {
+                        <crate::types::BmsInfo as ::chargespec_runtime::Shape>::check_shape(
+                            x,
+                            v,
+                        );
+                    }
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::BmsInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BMSCode"],
+        ) {
+            v.field(
+                "BMSCode",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("BMSCode", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BMSVer"],
+        ) {
+            v.field(
+                "BMSVer",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("BMSVer", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["MaxChargeCurrent"],
+        ) {
+            v.field(
+                "MaxChargeCurrent",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("MaxChargeCurrent", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["MaxChargeCellVoltage"],
+        ) {
+            v.field(
+                "MaxChargeCellVoltage",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent(
+                "MaxChargeCellVoltage",
+                false,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["MaxTemp"],
+        ) {
+            v.field(
+                "MaxTemp",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("MaxTemp", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["RatedCapacity"],
+        ) {
+            v.field(
+                "RatedCapacity",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("RatedCapacity", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TatalVoltage", "TotalVoltage"],
+        ) {
+            v.field(
+                "TatalVoltage",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("TatalVoltage", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TotalCurrent"],
+        ) {
+            v.field(
+                "TotalCurrent",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("TotalCurrent", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Soc"],
+        ) {
+            v.field(
+                "Soc",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("Soc", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VoltageH"],
+        ) {
+            v.field(
+                "VoltageH",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("VoltageH", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VoltageL"],
+        ) {
+            v.field(
+                "VoltageL",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("VoltageL", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TemptureH", "TemperatureH"],
+        ) {
+            v.field(
+                "TemptureH",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("TemptureH", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TemptureL", "TemperatureL"],
+        ) {
+            v.field(
+                "TemptureL",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("TemptureL", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StartChargingTime"],
+        ) {
+            v.field(
+                "StartChargingTime",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StartChargingTime", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ChargingSessionMin"],
+        ) {
+            v.field(
+                "ChargingSessionMin",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("ChargingSessionMin", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Soh"],
+        ) {
+            v.field(
+                "Soh",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Soe"],
+        ) {
+            v.field(
+                "Soe",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CellVoltages"],
+        ) {
+            v.field(
+                "CellVoltages",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, true) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CellTemps"],
+        ) {
+            v.field(
+                "CellTemps",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, true) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::BatteryProcessInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorID"],
+        ) {
+            v.field(
+                "ConnectorID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentID"],
+        ) {
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BinID"],
+        ) {
+            v.field(
+                "BinID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BatteryBoxID"],
+        ) {
+            v.field(
+                "BatteryBoxID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Status"],
+        ) {
+            v.field(
+                "Status",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("Status", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BmsInfo"],
+        ) {
+            v.field(
+                "BmsInfo",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                        <crate::types::BmsInfo as ::chargespec_runtime::Shape>::check_shape(
+                            x,
+                            v,
+                        );
+                    }
+                },
+            );
+        } else {
+            v.absent("BmsInfo", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::SwapEquipmentBatteryBoxStatus {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentID"],
+        ) {
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BatteryBoxStatusInfos"],
+        ) {
+            v.field(
+                "BatteryBoxStatusInfos",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::BatteryBoxStatusInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent(
+                "BatteryBoxStatusInfos",
+                true,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::BatteryBoxStatusInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BinID"],
+        ) {
+            v.field(
+                "BinID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("BinID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BatteryBoxID"],
+        ) {
+            v.field(
+                "BatteryBoxID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BatteryBoxStatus"],
+        ) {
+            v.field(
+                "BatteryBoxStatus",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("BatteryBoxStatus", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectStatus"],
+        ) {
+            v.field(
+                "ConnectStatus",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Soc"],
+        ) {
+            v.field(
+                "Soc",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Soh"],
+        ) {
+            v.field(
+                "Soh",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Soe"],
+        ) {
+            v.field(
+                "Soe",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TotalVoltage", "TatalVoltage"],
+        ) {
+            v.field(
+                "TotalVoltage",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TotalCurrent"],
+        ) {
+            v.field(
+                "TotalCurrent",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VoltageH"],
+        ) {
+            v.field(
+                "VoltageH",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VoltageL"],
+        ) {
+            v.field(
+                "VoltageL",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TemptureH", "TemperatureH"],
+        ) {
+            v.field(
+                "TemptureH",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TemptureL", "TemperatureL"],
+        ) {
+            v.field(
+                "TemptureL",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["FaultStatus"],
+        ) {
+            v.field(
+                "FaultStatus",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["AlarmStatus"],
+        ) {
+            v.field(
+                "AlarmStatus",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["FaultCode"],
+        ) {
+            v.field(
+                "FaultCode",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StatusTime"],
+        ) {
+            v.field(
+                "StatusTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StatusTime", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::EventInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorID"],
+        ) {
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OperatorID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentOwnerID"],
+        ) {
+            v.field(
+                "EquipmentOwnerID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EquipmentOwnerID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationName"],
+        ) {
+            v.field(
+                "StationName",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationName", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EventType"],
+        ) {
+            v.field(
+                "EventType",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("EventType", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EventCode"],
+        ) {
+            v.field(
+                "EventCode",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("EventCode", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EventTime"],
+        ) {
+            v.field(
+                "EventTime",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EventTime", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["NoteString"],
+        ) {
+            v.field(
+                "NoteString",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::StationProblemStats {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StartTime"],
+        ) {
+            v.field(
+                "StartTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StartTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EndTime"],
+        ) {
+            v.field(
+                "EndTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EndTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ProblemStatsInfos"],
+        ) {
+            v.field(
+                "ProblemStatsInfos",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::ProblemStatsInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("ProblemStatsInfos", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::ProblemStatsInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ProblemCode"],
+        ) {
+            v.field(
+                "ProblemCode",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("ProblemCode", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ProblemCount"],
+        ) {
+            v.field(
+                "ProblemCount",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("ProblemCount", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::ProblemInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ProblemID"],
+        ) {
+            v.field(
+                "ProblemID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("ProblemID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorID"],
+        ) {
+            v.field(
+                "OperatorID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OperatorID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentID"],
+        ) {
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorID"],
+        ) {
+            v.field(
+                "ConnectorID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ProblemSource"],
+        ) {
+            v.field(
+                "ProblemSource",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("ProblemSource", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ProblemCode"],
+        ) {
+            v.field(
+                "ProblemCode",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("ProblemCode", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ProblemDescribe"],
+        ) {
+            v.field(
+                "ProblemDescribe",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OccurTime"],
+        ) {
+            v.field(
+                "OccurTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OccurTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["HandleStatus"],
+        ) {
+            v.field(
+                "HandleStatus",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("HandleStatus", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["HandleTime"],
+        ) {
+            v.field(
+                "HandleTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["HandleResult"],
+        ) {
+            v.field(
+                "HandleResult",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Principal"],
+        ) {
+            v.field(
+                "Principal",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Phone"],
+        ) {
+            v.field(
+                "Phone",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::VideoInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CameraID"],
+        ) {
+            v.field(
+                "CameraID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("CameraID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CameraName"],
+        ) {
+            v.field(
+                "CameraName",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("CameraName", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentID"],
+        ) {
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CameraLng"],
+        ) {
+            v.field(
+                "CameraLng",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CameraLat"],
+        ) {
+            v.field(
+                "CameraLat",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CameraIP"],
+        ) {
+            v.field(
+                "CameraIP",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CameraStatus"],
+        ) {
+            v.field(
+                "CameraStatus",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("CameraStatus", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VideoUrl"],
+        ) {
+            v.field(
+                "VideoUrl",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StreamProtocol"],
+        ) {
+            v.field(
+                "StreamProtocol",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["UrlExpireTime"],
+        ) {
+            v.field(
+                "UrlExpireTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::AttachmentInfo {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["AttachmentID"],
+        ) {
+            v.field(
+                "AttachmentID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("AttachmentID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OwnerType"],
+        ) {
+            v.field(
+                "OwnerType",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("OwnerType", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OwnerID"],
+        ) {
+            v.field(
+                "OwnerID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OwnerID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["AttachmentType"],
+        ) {
+            v.field(
+                "AttachmentType",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("AttachmentType", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["FileName"],
+        ) {
+            v.field(
+                "FileName",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("FileName", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["FileFormat"],
+        ) {
+            v.field(
+                "FileFormat",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("FileFormat", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["FileUrl"],
+        ) {
+            v.field(
+                "FileUrl",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("FileUrl", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["FileSize"],
+        ) {
+            v.field(
+                "FileSize",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["FileHash"],
+        ) {
+            v.field(
+                "FileHash",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ValidStartDate"],
+        ) {
+            v.field(
+                "ValidStartDate",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ValidEndDate"],
+        ) {
+            v.field(
+                "ValidEndDate",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["UploadTime"],
+        ) {
+            v.field(
+                "UploadTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("UploadTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Remark"],
+        ) {
+            v.field(
+                "Remark",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::PushAck {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Status"],
+        ) {
+            v.field(
+                "Status",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("Status", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::KeyEnvelope {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorID"],
+        ) {
+            v.field(
+                "OperatorID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OperatorID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["KeyVersion"],
+        ) {
+            v.field(
+                "KeyVersion",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("KeyVersion", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EnvelopeAlgorithm"],
+        ) {
+            v.field(
+                "EnvelopeAlgorithm",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("EnvelopeAlgorithm", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EncryptedKey"],
+        ) {
+            v.field(
+                "EncryptedKey",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EncryptedKey", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EffectiveTime"],
+        ) {
+            v.field(
+                "EffectiveTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EffectiveTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ExpireTime"],
+        ) {
+            v.field(
+                "ExpireTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["PublicKeyID"],
+        ) {
+            v.field(
+                "PublicKeyID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::RequestEnvelope {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorID"],
+        ) {
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OperatorID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Data"],
+        ) {
+            v.field(
+                "Data",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("Data", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TimeStamp"],
+        ) {
+            v.field(
+                "TimeStamp",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("TimeStamp", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Seq"],
+        ) {
+            v.field(
+                "Seq",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("Seq", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Sig"],
+        ) {
+            v.field(
+                "Sig",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("Sig", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::ResponseEnvelope {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Ret"],
+        ) {
+            v.field(
+                "Ret",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("Ret", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Msg"],
+        ) {
+            v.field(
+                "Msg",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("Msg", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Data"],
+        ) {
+            v.field(
+                "Data",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("Data", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Sig"],
+        ) {
+            v.field(
+                "Sig",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("Sig", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryAlarmInfoRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorID"],
+        ) {
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentID"],
+        ) {
+            v.field(
+                "EquipmentID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryAlarmInfoResponse {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["AlarmInfos"],
+        ) {
+            v.field(
+                "AlarmInfos",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::AlarmInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("AlarmInfos", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::NotificationAlarmInfoRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["AlarmInfos"],
+        ) {
+            v.field(
+                "AlarmInfos",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::AlarmInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("AlarmInfos", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryBmsInfoRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorID"],
+        ) {
+            v.field(
+                "ConnectorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentID"],
+        ) {
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["BinID"],
+        ) {
+            v.field(
+                "BinID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryBatteryBoxStatusRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EquipmentID"],
+        ) {
+            v.field(
+                "EquipmentID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryChargeOrderInfoRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StartTime"],
+        ) {
+            v.field(
+                "StartTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StartTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EndTime"],
+        ) {
+            v.field(
+                "EndTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EndTime", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryChargeOrderInfoResponse {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ChargeOrderInfos"],
+        ) {
+            v.field(
+                "ChargeOrderInfos",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::ChargeOrderInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("ChargeOrderInfos", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QuerySwapOrderInfoRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StartTime"],
+        ) {
+            v.field(
+                "StartTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StartTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EndTime"],
+        ) {
+            v.field(
+                "EndTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EndTime", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QuerySwapOrderInfoResponse {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SwapOrderInfos"],
+        ) {
+            v.field(
+                "SwapOrderInfos",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::SwapOrderInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("SwapOrderInfos", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryFrequencyRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ParaFrequency"],
+        ) {
+            v.field(
+                "ParaFrequency",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("ParaFrequency", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryEventInfoRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorID"],
+        ) {
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StartTime"],
+        ) {
+            v.field(
+                "StartTime",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EndTime"],
+        ) {
+            v.field(
+                "EndTime",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryEventInfoResponse {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EventInfos"],
+        ) {
+            v.field(
+                "EventInfos",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::EventInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("EventInfos", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::NotificationEventInfoRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EventInfos"],
+        ) {
+            v.field(
+                "EventInfos",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::EventInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("EventInfos", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryDisequipmentstatusInfoRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorID"],
+        ) {
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["DisequipmentID"],
+        ) {
+            v.field(
+                "DisequipmentID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryDisequipmentstatusInfoResponse {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["DisEquipmentStatusInfos"],
+        ) {
+            v.field(
+                "DisEquipmentStatusInfos",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::DisEquipmentStatusInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent(
+                "DisEquipmentStatusInfos",
+                false,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryProblemStatsRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StartTime"],
+        ) {
+            v.field(
+                "StartTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StartTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EndTime"],
+        ) {
+            v.field(
+                "EndTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EndTime", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::NotificationProblemInfoRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ProblemInfos"],
+        ) {
+            v.field(
+                "ProblemInfos",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::ProblemInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("ProblemInfos", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryVideoInfoRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["CameraID"],
+        ) {
+            v.field(
+                "CameraID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryVideoInfoResponse {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["VideoInfos"],
+        ) {
+            v.field(
+                "VideoInfos",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::VideoInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("VideoInfos", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryAttachmentInfoRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OwnerType"],
+        ) {
+            v.field(
+                "OwnerType",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("OwnerType", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OwnerID"],
+        ) {
+            v.field(
+                "OwnerID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OwnerID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["LastQueryTime"],
+        ) {
+            v.field(
+                "LastQueryTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryAttachmentInfoResponse {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["AttachmentInfos"],
+        ) {
+            v.field(
+                "AttachmentInfos",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::AttachmentInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("AttachmentInfos", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::NotificationAttachmentInfoRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["AttachmentInfos"],
+        ) {
+            v.field(
+                "AttachmentInfos",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::AttachmentInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("AttachmentInfos", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::NotificationOperatorInfoRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorInfo"],
+        ) {
+            v.field(
+                "OperatorInfo",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                        <crate::types::OperatorInfo as ::chargespec_runtime::Shape>::check_shape(
+                            x,
+                            v,
+                        );
+                    }
+                },
+            );
+        } else {
+            v.absent("OperatorInfo", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::NotificationStationInfoRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationInfo"],
+        ) {
+            v.field(
+                "StationInfo",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                        <crate::types::StationInfo as ::chargespec_runtime::Shape>::check_shape(
+                            x,
+                            v,
+                        );
+                    }
+                },
+            );
+        } else {
+            v.absent("StationInfo", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryStationsInfoRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["LastQueryTime"],
+        ) {
+            v.field(
+                "LastQueryTime",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["PageNo"],
+        ) {
+            v.field(
+                "PageNo",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["PageSize"],
+        ) {
+            v.field(
+                "PageSize",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryStationsInfoResponse {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["PageNo"],
+        ) {
+            v.field(
+                "PageNo",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("PageNo", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["PageCount"],
+        ) {
+            v.field(
+                "PageCount",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("PageCount", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ItemSize"],
+        ) {
+            v.field(
+                "ItemSize",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("ItemSize", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationInfos"],
+        ) {
+            v.field(
+                "StationInfos",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::StationInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("StationInfos", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryStationChargeStatsRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StartTime"],
+        ) {
+            v.field(
+                "StartTime",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StartTime", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EndTime"],
+        ) {
+            v.field(
+                "EndTime",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EndTime", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryStationChargeStatsResponse {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationStats"],
+        ) {
+            v.field(
+                "StationStats",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                        <crate::types::StationChargeStats as ::chargespec_runtime::Shape>::check_shape(
+                            x,
+                            v,
+                        );
+                    }
+                },
+            );
+        } else {
+            v.absent("StationStats", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryStationDischargeStatsRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StartTime"],
+        ) {
+            v.field(
+                "StartTime",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StartTime", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EndTime"],
+        ) {
+            v.field(
+                "EndTime",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EndTime", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryStationDischargeStatsResponse {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationStats"],
+        ) {
+            v.field(
+                "StationStats",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                        <crate::types::StationDischargeStats as ::chargespec_runtime::Shape>::check_shape(
+                            x,
+                            v,
+                        );
+                    }
+                },
+            );
+        } else {
+            v.absent("StationStats", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryStationSwapStatsRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationID"],
+        ) {
+            v.field(
+                "StationID",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StationID", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StartTime"],
+        ) {
+            v.field(
+                "StartTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("StartTime", true, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["EndTime"],
+        ) {
+            v.field(
+                "EndTime",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("EndTime", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryStationSwapStatsResponse {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationStats"],
+        ) {
+            v.field(
+                "StationStats",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                        <crate::types::StationSwapStats as ::chargespec_runtime::Shape>::check_shape(
+                            x,
+                            v,
+                        );
+                    }
+                },
+            );
+        } else {
+            v.absent("StationStats", true, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::NotificationStationStatusRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorStatusInfo"],
+        ) {
+            v.field(
+                "ConnectorStatusInfo",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                        <crate::types::ConnectorStatusInfo as ::chargespec_runtime::Shape>::check_shape(
+                            x,
+                            v,
+                        );
+                    }
+                },
+            );
+        } else {
+            v.absent("ConnectorStatusInfo", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryStationsStatusRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationIDs"],
+        ) {
+            v.field(
+                "StationIDs",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("StationIDs", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryStationsStatusResponse {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["StationStatusInfos"],
+        ) {
+            v.field(
+                "StationStatusInfos",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::StationStatusInfo as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("StationStatusInfos", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape
+for crate::types::NotificationSwapEquipmentStatusRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SwapEquipmentStatusInfo"],
+        ) {
+            v.field(
+                "SwapEquipmentStatusInfo",
+                true,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                        <crate::types::SwapEquipmentStatusInfo as ::chargespec_runtime::Shape>::check_shape(
+                            x,
+                            v,
+                        );
+                    }
+                },
+            );
+        } else {
+            v.absent(
+                "SwapEquipmentStatusInfo",
+                true,
+                ::chargespec_runtime::Rule::Required,
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryTokenRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorID"],
+        ) {
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OperatorID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorSecret"],
+        ) {
+            v.field(
+                "OperatorSecret",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OperatorSecret", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::QueryTokenResponse {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorID"],
+        ) {
+            v.field(
+                "OperatorID",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("OperatorID", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["SuccStat"],
+        ) {
+            v.field(
+                "SuccStat",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("SuccStat", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["AccessToken"],
+        ) {
+            v.field(
+                "AccessToken",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["TokenAvailableTime"],
+        ) {
+            v.field(
+                "TokenAvailableTime",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("TokenAvailableTime", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["FailReason"],
+        ) {
+            v.field(
+                "FailReason",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("FailReason", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}

@@ -62,8 +62,9 @@ pub fn emit(ir: &Edition) -> TokenStream {
                 names.push(n.clone());
                 fields.push(quote! { #pdoc pub #n: ::std::string::String, });
                 match next_literal {
+                    // The field runs up to the next literal, which the literal part consumes.
                     Some(l) => parse.push(quote! {
-                        let (#n, rest) = rest.split_once(#l).ok_or(QrError { expected: #l, at: s.len() })?;
+                        let (#n, rest) = rest.split_at(rest.find(#l).ok_or(QrError { expected: #l, at: s.len() })?);
                     }),
                     None => parse.push(quote! { let (#n, rest) = (rest, ""); }),
                 }

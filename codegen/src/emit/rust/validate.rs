@@ -301,13 +301,111 @@ fn emit_object(ir: &Edition, o: &Object, pats: &mut Patterns) -> TokenStream {
     }
 }
 
+fn kind_of(ir: &Edition, ty: &Type) -> TokenStream {
+    let k = match ty {
+        Type::String(_) | Type::DateTime(_) => quote! { String },
+        Type::Integer(_) => quote! { Integer },
+        Type::Decimal(_) => quote! { Number },
+        Type::Array(_) => quote! { Array },
+        Type::Object(_) => quote! { Object },
+        Type::Code(t) => match ir.code_tables.get(t).map(|t| t.kind) {
+            Some(crate::ir::CodeKind::String) => quote! { StringCode },
+            _ => quote! { IntegerCode },
+        },
+    };
+    quote! { ::chargespec_runtime::Kind::#k }
+}
+
+/// The structural check inside a value of type `ty` (`x` is a `&serde_json::Value` of the right
+/// kind): recursion into objects and arrays.
+fn shape_inner(ir: &Edition, ty: &Type) -> TokenStream {
+    match ty {
+        Type::Object(o) => {
+            let n = ident(
+                ir.objects
+                    .get(o)
+                    .map_or(o.as_str(), |x| x.rust_name.as_str()),
+            );
+            quote! { <crate::types::#n as ::chargespec_runtime::Shape>::check_shape(x, v); }
+        }
+        Type::Array(a) => {
+            let kind = kind_of(ir, &a.items);
+            let inner = shape_inner(ir, &a.items);
+            let body = if inner.is_empty() {
+                quote! { v.kind(x, #kind, false); }
+            } else {
+                quote! {
+                    if v.kind(x, #kind, false) {
+                        #inner
+                    }
+                }
+            };
+            quote! {
+                for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                    v.index(i, |v| { #body });
+                }
+            }
+        }
+        _ => TokenStream::new(),
+    }
+}
+
+/// `impl Shape`: required keys present and every value of a kind its Rust type reads.
+fn emit_shape(ir: &Edition, o: &Object) -> TokenStream {
+    let name = ident(&o.rust_name);
+    let checks = o.fields.iter().map(|f| {
+        let wire = &f.wire;
+        let names: Vec<String> = std::iter::once(f.wire.clone()).chain(f.aliases.iter().cloned()).collect();
+        let prov = f.prov.provisional;
+        let kind = kind_of(ir, &f.ty);
+        let inner = shape_inner(ir, &f.ty);
+        let optional = is_optional(f);
+        let absent = if optional {
+            quote! {}
+        } else {
+            quote! { else { v.absent(#wire, #prov, ::chargespec_runtime::Rule::Required); } }
+        };
+        let body = if inner.is_empty() {
+            quote! { v.kind(x, #kind, #optional); }
+        } else {
+            quote! {
+                if v.kind(x, #kind, #optional) {
+                    #inner
+                }
+            }
+        };
+        quote! {
+            if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(map, &[#(#names),*]) {
+                v.field(#wire, #prov, |v| { #body });
+            } #absent
+        }
+    });
+    let map = if o.fields.is_empty() {
+        quote! { _map }
+    } else {
+        quote! { map }
+    };
+    quote! {
+        impl ::chargespec_runtime::Shape for crate::types::#name {
+            fn check_shape(value: &::chargespec_runtime::serde_json::Value, v: &mut ::chargespec_runtime::Validator) {
+                let ::chargespec_runtime::serde_json::Value::Object(#map) = value else {
+                    v.kind(value, ::chargespec_runtime::Kind::Object, false);
+                    return;
+                };
+                #(#checks)*
+            }
+        }
+    }
+}
+
 pub fn emit(ir: &Edition) -> TokenStream {
     let mut pats = Patterns::default();
-    let impls: Vec<TokenStream> = ir
+    let mut impls: Vec<TokenStream> = ir
         .objects
         .values()
         .map(|o| emit_object(ir, o, &mut pats))
         .collect();
+    impls.extend(ir.objects.values().map(|o| emit_shape(ir, o)));
     let statics = pats.statics();
     quote! {
         //! Validators: every constraint of the spec, all violations reported with JSON-pointer

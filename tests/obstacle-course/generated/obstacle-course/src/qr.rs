@@ -56,11 +56,14 @@ impl QrCode {
                 at: s.len() - rest.len(),
             })?;
         let (some, rest) = rest
-            .split_once("/")
-            .ok_or(QrError {
-                expected: "/",
-                at: s.len(),
-            })?;
+            .split_at(
+                rest
+                    .find("/")
+                    .ok_or(QrError {
+                        expected: "/",
+                        at: s.len(),
+                    })?,
+            );
         let rest = rest
             .strip_prefix("/")
             .ok_or(QrError {

@@ -291,3 +291,307 @@ impl ::chargespec_runtime::Validate for crate::types::TypeRequest {
         }
     }
 }
+impl ::chargespec_runtime::Shape for crate::types::Option {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["type"],
+        ) {
+            v.field(
+                "type",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Integer, false);
+                },
+            );
+        } else {
+            v.absent("type", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["gen"],
+        ) {
+            v.field(
+                "gen",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["match"],
+        ) {
+            v.field(
+                "match",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::StringCode, false);
+                },
+            );
+        } else {
+            v.absent("match", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Some"],
+        ) {
+            v.field(
+                "Some",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                },
+            );
+        } else {
+            v.absent("Some", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["None"],
+        ) {
+            v.field(
+                "None",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["String"],
+        ) {
+            v.field(
+                "String",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                },
+            );
+        } else {
+            v.absent("String", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Vec"],
+        ) {
+            v.field(
+                "Vec",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, false) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                                        <crate::types::Result as ::chargespec_runtime::Shape>::check_shape(
+                                            x,
+                                            v,
+                                        );
+                                    }
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        } else {
+            v.absent("Vec", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Box"],
+        ) {
+            v.field(
+                "Box",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Object, true) {
+                        <crate::types::Result as ::chargespec_runtime::Shape>::check_shape(
+                            x,
+                            v,
+                        );
+                    }
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["async"],
+        ) {
+            v.field(
+                "async",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, true) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    v.kind(x, ::chargespec_runtime::Kind::Number, false);
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["ConnectorIDs"],
+        ) {
+            v.field(
+                "ConnectorIDs",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Array, true) {
+                        for (i, x) in x.as_array().into_iter().flatten().enumerate() {
+                            v.index(
+                                i,
+                                |v| {
+                                    v.kind(x, ::chargespec_runtime::Kind::String, false);
+                                },
+                            );
+                        }
+                    }
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["OperatorSecret"],
+        ) {
+            v.field(
+                "OperatorSecret",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::Result {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Ok"],
+        ) {
+            v.field(
+                "Ok",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::IntegerCode, false);
+                },
+            );
+        } else {
+            v.absent("Ok", false, ::chargespec_runtime::Rule::Required);
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Err"],
+        ) {
+            v.field(
+                "Err",
+                true,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["dyn"],
+        ) {
+            v.field(
+                "dyn",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::Clone {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Debug"],
+        ) {
+            v.field(
+                "Debug",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Serialize"],
+        ) {
+            v.field(
+                "Serialize",
+                false,
+                |v| {
+                    v.kind(x, ::chargespec_runtime::Kind::String, true);
+                },
+            );
+        }
+    }
+}
+impl ::chargespec_runtime::Shape for crate::types::TypeRequest {
+    fn check_shape(
+        value: &::chargespec_runtime::serde_json::Value,
+        v: &mut ::chargespec_runtime::Validator,
+    ) {
+        let ::chargespec_runtime::serde_json::Value::Object(map) = value else {
+            v.kind(value, ::chargespec_runtime::Kind::Object, false);
+            return;
+        };
+        if let ::std::option::Option::Some(x) = ::chargespec_runtime::validate::field(
+            map,
+            &["Option"],
+        ) {
+            v.field(
+                "Option",
+                false,
+                |v| {
+                    if v.kind(x, ::chargespec_runtime::Kind::Object, false) {
+                        <crate::types::Option as ::chargespec_runtime::Shape>::check_shape(
+                            x,
+                            v,
+                        );
+                    }
+                },
+            );
+        } else {
+            v.absent("Option", false, ::chargespec_runtime::Rule::Required);
+        }
+    }
+}
