@@ -387,22 +387,29 @@ impl Validator {
         }
     }
 
+    fn out_of_range<T: ToString>(&mut self, min: Option<T>, max: Option<T>, value: String) {
+        self.violation(
+            Rule::Range {
+                min: min.map(|m| m.to_string()),
+                max: max.map(|m| m.to_string()),
+            },
+            value,
+        );
+    }
+
+    fn text_length(&mut self, text: String, max: Option<u32>) {
+        if let Some(n) = max
+            && text.chars().count() > n as usize
+        {
+            self.violation(Rule::TextLength(n), text);
+        }
+    }
+
     pub fn int(&mut self, v: i64, min: Option<i64>, max: Option<i64>, max_text_len: Option<u32>) {
         if min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m) {
-            self.violation(
-                Rule::Range {
-                    min: min.map(|m| m.to_string()),
-                    max: max.map(|m| m.to_string()),
-                },
-                v.to_string(),
-            );
+            self.out_of_range(min, max, v.to_string());
         }
-        if let Some(n) = max_text_len {
-            let text = v.to_string();
-            if text.chars().count() > n as usize {
-                self.violation(Rule::TextLength(n), text);
-            }
-        }
+        self.text_length(v.to_string(), max_text_len);
     }
 
     pub fn decimal(
@@ -421,21 +428,10 @@ impl Validator {
         if min.is_some() || max.is_some() {
             let f = v.to_f64().unwrap_or(f64::NAN);
             if min.is_some_and(|m| f < m) || max.is_some_and(|m| f > m) || f.is_nan() {
-                self.violation(
-                    Rule::Range {
-                        min: min.map(|m| m.to_string()),
-                        max: max.map(|m| m.to_string()),
-                    },
-                    v.to_string(),
-                );
+                self.out_of_range(min, max, v.to_string());
             }
         }
-        if let Some(n) = max_text_len {
-            let text = v.normalize().to_string();
-            if text.chars().count() > n as usize {
-                self.violation(Rule::TextLength(n), text);
-            }
-        }
+        self.text_length(v.normalize().to_string(), max_text_len);
     }
 
     /// A date/time value: `valid` is its own check, `text` what was received.

@@ -537,7 +537,7 @@ impl<'a> Builder<'a> {
                 max_len,
                 pattern,
                 charset,
-                loc,
+                ..
             } => {
                 if let (Some(l), Some(other)) = (len, min_len.as_ref().or(max_len.as_ref())) {
                     self.err(
@@ -563,13 +563,7 @@ impl<'a> Builder<'a> {
                         );
                     }
                 }
-                self.bounds(
-                    min_len.as_ref(),
-                    max_len.as_ref(),
-                    "min_len",
-                    "max_len",
-                    *loc,
-                );
+                self.bounds(min_len.as_ref(), max_len.as_ref(), "min_len", "max_len");
                 if let Some(p) = pattern {
                     self.pattern(p);
                 }
@@ -591,9 +585,9 @@ impl<'a> Builder<'a> {
                 min,
                 max,
                 max_text_len,
-                loc,
+                ..
             } => {
-                self.bounds(min.as_ref(), max.as_ref(), "min", "max", *loc);
+                self.bounds(min.as_ref(), max.as_ref(), "min", "max");
                 self.non_negative(max_text_len.as_ref(), "max_text_len");
                 Some(Type::Integer(IntegerType {
                     min: min.as_ref().map(|v| v.value),
@@ -618,20 +612,7 @@ impl<'a> Builder<'a> {
                                 .hint("the scale is the number of decimal places; exact decimals carry at most 28"),
                         );
                 }
-                if let (Some(a), Some(b)) = (min, max)
-                    && a.value > b.value
-                {
-                    self.err(
-                        Diagnostic::new(
-                            DCode::ImpossibleBounds,
-                            b.loc,
-                            format!("`max` ({}) is below `min` ({})", b.value, a.value),
-                        )
-                        .label("upper bound")
-                        .related(a.loc, "lower bound")
-                        .hint("swap the bounds or correct one of them"),
-                    );
-                }
+                self.bounds(min.as_ref(), max.as_ref(), "min", "max");
                 self.non_negative(max_text_len.as_ref(), "max_text_len");
                 Some(Type::Decimal(DecimalType {
                     scale: scale.as_ref().map(|s| u32_of(s.value.clamp(0, 28))),
@@ -646,14 +627,13 @@ impl<'a> Builder<'a> {
                 items,
                 min_items,
                 max_items,
-                loc,
+                ..
             } => {
                 self.bounds(
                     min_items.as_ref(),
                     max_items.as_ref(),
                     "min_items",
                     "max_items",
-                    *loc,
                 );
                 for v in [min_items, max_items].into_iter().flatten() {
                     if v.value < 0 {
@@ -745,13 +725,12 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn bounds(
+    fn bounds<T: PartialOrd + std::fmt::Display>(
         &mut self,
-        min: Option<&Sp<i64>>,
-        max: Option<&Sp<i64>>,
+        min: Option<&Sp<T>>,
+        max: Option<&Sp<T>>,
         lo: &str,
         hi: &str,
-        _loc: Loc,
     ) {
         if let (Some(a), Some(b)) = (min, max)
             && a.value > b.value
@@ -2094,13 +2073,7 @@ impl<'a> Builder<'a> {
             if let (Some(env), Some(f)) = (&env_req, &q.field) {
                 self.field_ref(objects, env, f);
             }
-            self.bounds(
-                q.min.as_ref(),
-                q.max.as_ref(),
-                "min",
-                "max",
-                q.doc.loc.unwrap_or(s.loc),
-            );
+            self.bounds(q.min.as_ref(), q.max.as_ref(), "min", "max");
             Some(Block {
                 info,
                 prov,
