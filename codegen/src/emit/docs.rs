@@ -133,3 +133,654 @@ pub fn files(ir: &Edition) -> Result<Vec<OutFile>, EmitError> {
     }
     Ok(out)
 }
+
+// ---- the documentation site: index, objects, interfaces, flows, code tables, provenance ----
+
+use crate::emit::samples::object_sample;
+use crate::ir::{Counts, Object, ObjectOrigin, Provenance, Requirement, Tag};
+
+#[derive(Template)]
+#[template(path = "docs-index.md", escape = "none")]
+struct IndexPage<'a> {
+    id: &'a str,
+    number: &'a str,
+    zh: &'a str,
+    en: &'a str,
+    replaces: String,
+    counts: String,
+    roles: Vec<String>,
+    appendices: Vec<String>,
+    contents: Vec<(String, String, String, String, String)>,
+    flows: Vec<(i64, String, String, String, String)>,
+    interfaces: Vec<(String, String, String, String, String)>,
+    objects: Vec<(String, String, String, usize, String)>,
+}
+
+pub struct FieldRow {
+    pub wire: String,
+    pub marks: String,
+    pub zh: String,
+    pub en: String,
+    pub ty: String,
+    pub required: String,
+    pub unit: String,
+    pub provenance: String,
+}
+
+#[derive(Template)]
+#[template(path = "docs-object.md", escape = "none")]
+struct ObjectPage<'a> {
+    id: &'a str,
+    name: &'a str,
+    zh: &'a str,
+    en: &'a str,
+    origin: String,
+    provenance: String,
+    provisional: bool,
+    section: String,
+    description: String,
+    note: String,
+    fields: Vec<FieldRow>,
+    constraints: Vec<String>,
+    notes: Vec<String>,
+    example: String,
+}
+
+#[derive(Template)]
+#[template(path = "docs-interface.md", escape = "none")]
+struct InterfacePage<'a> {
+    id: &'a str,
+    name: &'a str,
+    zh: &'a str,
+    en: &'a str,
+    implementer: String,
+    caller: String,
+    optional: bool,
+    auth: &'a str,
+    provenance: String,
+    provisional: bool,
+    section_2020: String,
+    description: String,
+    note: String,
+    trigger: String,
+    flows: String,
+    request: &'a str,
+    response: &'a str,
+    aliases: String,
+    paging: String,
+    rets: Vec<(String, String, String)>,
+    example: String,
+}
+
+#[derive(Template)]
+#[template(path = "docs-flow.md", escape = "none")]
+struct FlowPage<'a> {
+    id: &'a str,
+    number: i64,
+    zh: &'a str,
+    en: &'a str,
+    provenance: String,
+    trigger: String,
+    note: String,
+    participants: Vec<(String, String)>,
+    arrows: Vec<(String, String, String, String)>,
+    steps: Vec<(String, String, String, String, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "docs-codes.md", escape = "none")]
+struct CodesPage<'a> {
+    id: &'a str,
+    number: &'a str,
+    tables: Vec<TableView>,
+}
+
+#[derive(Template)]
+#[template(path = "docs-provenance.md", escape = "none")]
+struct ProvenancePage<'a> {
+    id: &'a str,
+    number: &'a str,
+    items: usize,
+    tags: Vec<(String, usize)>,
+    provisional: Vec<(String, String, String, String, String)>,
+    misspellings: Vec<(String, String, String, String)>,
+}
+
+fn render<T: Template>(t: &T) -> Result<String, EmitError> {
+    t.render().map_err(|e| EmitError(e.to_string()))
+}
+
+fn party_text(ir: &Edition, p: &crate::ir::Party) -> String {
+    match p {
+        crate::ir::Party::Both => "both platforms".to_owned(),
+        crate::ir::Party::Role(r) => ir
+            .roles
+            .get(r)
+            .map_or(r.clone(), |x| format!("{} ({})", x.info.zh, r)),
+    }
+}
+
+fn requirement_cell(r: &Requirement) -> String {
+    match r {
+        Requirement::Required => "Y".to_owned(),
+        Requirement::Optional => "N".to_owned(),
+        Requirement::Conditional(c) => format!(
+            "C: {}",
+            md_cell(&crate::emit::rust::types::condition_text(c))
+        ),
+    }
+}
+
+fn pretty(j: &crate::emit::samples::J) -> String {
+    serde_json::to_string_pretty(&j.to_value()).unwrap_or_default()
+}
+
+fn object_page(ir: &Edition, o: &Object) -> Result<String, EmitError> {
+    let origin = match &o.origin {
+        ObjectOrigin::Declared => String::new(),
+        ObjectOrigin::Payload {
+            interface,
+            direction,
+        } => format!(
+            "The {} payload of [`{interface}`](../interfaces/{interface}.md).",
+            if *direction == crate::ir::PayloadDirection::Request {
+                "request"
+            } else {
+                "response"
+            }
+        ),
+    };
+    let mut notes = Vec::new();
+    let fields = o
+        .fields
+        .iter()
+        .map(|f| {
+            let mut marks = String::new();
+            if let Some(m) = &f.misspelling_of {
+                marks.push_str(" ⚠");
+                notes.push(format!(
+                    "`{}` is a known misspelling of `{m}`, kept exactly as on the wire.",
+                    f.wire
+                ));
+            }
+            if !f.aliases.is_empty() {
+                notes.push(format!(
+                    "`{}` also accepts {} on input.",
+                    f.wire,
+                    f.aliases
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            if f.secret {
+                marks.push_str(" 🔒");
+            }
+            if let Some(d) = &f.info.description {
+                notes.push(format!("`{}`: {}", f.wire, md_cell(d)));
+            }
+            if let (true, Some(n)) = (f.prov.provisional, &f.prov.note) {
+                notes.push(format!("`{}` (provisional): {}", f.wire, md_cell(n)));
+            }
+            let ty = match &f.ty {
+                crate::ir::Type::Object(n) => format!("[{n}]({n}.md)"),
+                crate::ir::Type::Array(a) => match &a.items {
+                    crate::ir::Type::Object(n) => format!(
+                        "array of [{n}]({n}.md){}",
+                        md_cell(&crate::ir::summary_type_text(&f.ty))
+                            .trim_start_matches(&format!("array<object {n}>"))
+                    ),
+                    _ => md_cell(&crate::ir::summary_type_text(&f.ty)),
+                },
+                crate::ir::Type::Code(c) => format!("[{c}](../codes.md)"),
+                _ => md_cell(&crate::ir::summary_type_text(&f.ty)),
+            };
+            FieldRow {
+                wire: f.wire.clone(),
+                marks,
+                zh: md_cell(&f.info.zh),
+                en: md_cell(&f.info.en),
+                ty,
+                required: requirement_cell(&f.requirement),
+                unit: f.unit.clone().unwrap_or_default(),
+                provenance: badge(&f.prov),
+            }
+        })
+        .collect();
+    let constraints = o
+        .constraints
+        .iter()
+        .map(|c| {
+            format!(
+                "exactly one of {} ({}).",
+                c.exactly_one_of
+                    .iter()
+                    .map(|g| format!("[{}]", g.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                badge(&c.prov)
+            )
+        })
+        .collect();
+    render(&ObjectPage {
+        id: &ir.meta.id,
+        name: &o.name,
+        zh: &o.info.zh,
+        en: &o.info.en,
+        origin,
+        provenance: badge(&o.prov),
+        provisional: o.prov.provisional,
+        section: o.info.section.clone().unwrap_or_default(),
+        description: o
+            .info
+            .description
+            .as_deref()
+            .map(md_cell)
+            .unwrap_or_default(),
+        note: o.prov.note.as_deref().map(md_cell).unwrap_or_default(),
+        fields,
+        constraints,
+        notes,
+        example: object_sample(ir, o, 0)
+            .map(|j| pretty(&j))
+            .unwrap_or_default(),
+    })
+}
+
+fn interface_page(ir: &Edition, i: &crate::ir::Interface) -> Result<String, EmitError> {
+    let rets = ir
+        .security
+        .as_ref()
+        .and_then(|s| s.ret.as_ref())
+        .and_then(|r| ir.code_tables.get(&r.value.table))
+        .map(|t| {
+            t.codes
+                .iter()
+                .map(|c| (c.value.to_string(), c.info.zh.clone(), c.info.en.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let flows = if i.flows.is_empty() {
+        "—".to_owned()
+    } else {
+        i.flows
+            .iter()
+            .map(|f| {
+                ir.flows.get(f).map_or(f.clone(), |x| {
+                    format!("[{} {}](../flows/{f}.md)", x.number, x.info.zh)
+                })
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let paging = i.paging.as_ref().map_or_else(
+        || "—".to_owned(),
+        |p| {
+            format!(
+                "request {} / {} (default {} / {}); response {}, {}, {}",
+                p.page_no,
+                p.page_size,
+                p.default_page_no.unwrap_or(1),
+                p.default_page_size
+                    .map_or("—".to_owned(), |v| v.to_string()),
+                p.page_count,
+                p.item_count,
+                p.items
+            )
+        },
+    );
+    render(&InterfacePage {
+        id: &ir.meta.id,
+        name: &i.name,
+        zh: &i.info.zh,
+        en: &i.info.en,
+        implementer: party_text(ir, &i.implementer),
+        caller: party_text(ir, &i.caller),
+        optional: i.optional,
+        auth: if i.auth == crate::ir::Auth::None {
+            "none (this is the token interface)"
+        } else {
+            "`Authorization: Bearer <AccessToken>`"
+        },
+        provenance: badge(&i.prov),
+        provisional: i.prov.provisional,
+        section_2020: i.section_2020.clone().unwrap_or_default(),
+        description: i
+            .info
+            .description
+            .as_deref()
+            .map(md_cell)
+            .unwrap_or_default(),
+        note: i.prov.note.as_deref().map(md_cell).unwrap_or_default(),
+        trigger: i.trigger.as_deref().map_or("—".to_owned(), md_cell),
+        flows,
+        request: &i.request.object,
+        response: &i.response.object,
+        aliases: if i.route_aliases.is_empty() {
+            "—".to_owned()
+        } else {
+            i.route_aliases.join(", ")
+        },
+        paging,
+        rets,
+        example: ir
+            .objects
+            .get(&i.request.object)
+            .and_then(|o| object_sample(ir, o, 0))
+            .map(|j| pretty(&j))
+            .unwrap_or_default(),
+    })
+}
+
+/// The sequence-diagram participant of a party, added on first use.
+fn participant(
+    ir: &Edition,
+    participants: &mut Vec<(String, String)>,
+    p: &crate::ir::Party,
+) -> String {
+    let key = match p {
+        crate::ir::Party::Role(r) => r.clone(),
+        crate::ir::Party::Both => "peer".to_owned(),
+    };
+    if !participants.iter().any(|(k, _)| k == &key) {
+        let label = match p {
+            crate::ir::Party::Role(r) => ir.roles.get(r).map_or(r.clone(), |x| x.info.zh.clone()),
+            crate::ir::Party::Both => "对端平台 (either platform)".to_owned(),
+        };
+        participants.push((key.clone(), label));
+    }
+    key
+}
+
+fn flow_page(ir: &Edition, f: &crate::ir::Flow) -> Result<String, EmitError> {
+    let mut participants: Vec<(String, String)> = Vec::new();
+    let mut arrows = Vec::new();
+    let mut steps = Vec::new();
+    for s in &f.steps {
+        let Some(i) = ir.interfaces.get(&s.interface) else {
+            continue;
+        };
+        let mut caller = participant(ir, &mut participants, &i.caller);
+        let mut callee = participant(ir, &mut participants, &i.implementer);
+        if caller == callee {
+            // query_token: either side calls the other.
+            caller = "caller".to_owned();
+            if !participants.iter().any(|(k, _)| k == "caller") {
+                participants.insert(0, ("caller".to_owned(), "调用方 (caller)".to_owned()));
+            }
+            callee = "peer".to_owned();
+        }
+        let response = ir
+            .objects
+            .get(&i.response.object)
+            .map_or(i.response.object.clone(), |o| o.info.zh.clone());
+        arrows.push((
+            caller.clone(),
+            callee.clone(),
+            format!("{} {}", i.name, if s.optional { "(optional)" } else { "" })
+                .trim()
+                .to_owned(),
+            format!("Ret + {response}"),
+        ));
+        steps.push((
+            s.interface.clone(),
+            md_cell(&s.info.zh),
+            md_cell(&s.info.en),
+            format!("{caller} → {callee}"),
+            badge(&s.prov),
+            s.optional,
+        ));
+    }
+    render(&FlowPage {
+        id: &ir.meta.id,
+        number: f.number,
+        zh: &f.info.zh,
+        en: &f.info.en,
+        provenance: badge(&f.prov),
+        trigger: f.trigger.as_deref().map(md_cell).unwrap_or_default(),
+        note: f.prov.note.as_deref().map(md_cell).unwrap_or_default(),
+        participants,
+        arrows,
+        steps,
+    })
+}
+
+fn provenance_page(ir: &Edition) -> Result<String, EmitError> {
+    let mut provisional = Vec::new();
+    let mut tag_counts: std::collections::BTreeMap<String, usize> =
+        std::collections::BTreeMap::new();
+    let mut items = 0;
+    let mut visit = |kind: &str, name: String, zh: &str, p: &Provenance| {
+        items += 1;
+        for t in &p.tags {
+            let key = match t {
+                Tag::Analogue(_) => "analogue(…)".to_owned(),
+                other => other.to_string(),
+            };
+            *tag_counts.entry(key).or_default() += 1;
+        }
+        if p.provisional {
+            provisional.push((
+                kind.to_owned(),
+                name,
+                md_cell(zh),
+                md_cell(&p.tags_text()),
+                p.note.as_deref().map(md_cell).unwrap_or_default(),
+            ));
+        }
+    };
+    for o in ir
+        .objects
+        .values()
+        .filter(|o| o.origin == ObjectOrigin::Declared)
+    {
+        visit(
+            "object",
+            format!("[{0}](objects/{0}.md)", o.name),
+            &o.info.zh,
+            &o.prov,
+        );
+        for f in &o.fields {
+            visit(
+                "field",
+                format!("[{0}](objects/{0}.md).`{1}`", o.name, f.wire),
+                &f.info.zh,
+                &f.prov,
+            );
+        }
+    }
+    for t in ir.code_tables.values() {
+        visit("code table", format!("`{}`", t.name), &t.info.zh, &t.prov);
+        for c in &t.codes {
+            visit(
+                "code",
+                format!("`{}` {}", t.name, c.value),
+                &c.info.zh,
+                &c.prov,
+            );
+        }
+    }
+    for i in ir.interfaces.values() {
+        visit(
+            "interface",
+            format!("[`{0}`](interfaces/{0}.md)", i.name),
+            &i.info.zh,
+            &i.prov,
+        );
+    }
+    for f in ir.flows.values() {
+        visit(
+            "flow",
+            format!("[{} {}](flows/{}.md)", f.number, f.key, f.key),
+            &f.info.zh,
+            &f.prov,
+        );
+    }
+    if let Some(s) = &ir.security {
+        for (name, b) in s
+            .keys
+            .iter()
+            .map(|k| (k.value.name.clone(), (&k.info, &k.prov)))
+        {
+            visit("security key", name, &b.0.zh, b.1);
+        }
+        for (name, info, prov) in [
+            (
+                "transport URL",
+                s.transport
+                    .as_ref()
+                    .and_then(|t| t.value.url.as_ref())
+                    .map(|u| (&u.info, &u.prov)),
+            ),
+            ("resend", s.resend.as_ref().map(|b| (&b.info, &b.prov))),
+            ("replay", s.replay.as_ref().map(|b| (&b.info, &b.prov))),
+            (
+                "key distribution",
+                s.key_distribution.as_ref().map(|b| (&b.info, &b.prov)),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(n, x)| x.map(|(i, p)| (n, i, p)))
+        {
+            visit("security", name.to_owned(), &info.zh, prov);
+        }
+    }
+    let misspellings = ir
+        .objects
+        .values()
+        .filter(|o| o.origin == ObjectOrigin::Declared)
+        .flat_map(|o| {
+            o.fields.iter().filter_map(move |f| {
+                f.misspelling_of.as_ref().map(|m| {
+                    (
+                        o.name.clone(),
+                        f.wire.clone(),
+                        m.clone(),
+                        f.aliases
+                            .iter()
+                            .map(|a| format!("`{a}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )
+                })
+            })
+        })
+        .collect();
+    render(&ProvenancePage {
+        id: &ir.meta.id,
+        number: &ir.meta.number,
+        items,
+        tags: tag_counts.into_iter().collect(),
+        provisional,
+        misspellings,
+    })
+}
+
+/// The documentation site under `docs/`.
+pub fn site(ir: &Edition) -> Result<Vec<OutFile>, EmitError> {
+    let mut out = Vec::new();
+    let appendices: Vec<String> = ["A", "B", "C", "D", "E"]
+        .iter()
+        .filter(|l| {
+            ir.code_tables.values().any(|t| {
+                t.appendix
+                    .as_deref()
+                    .is_some_and(|a| a == **l || a.starts_with(&format!("{l}.")))
+            })
+        })
+        .map(|l| (*l).to_owned())
+        .collect();
+    let index = IndexPage {
+        id: &ir.meta.id,
+        number: &ir.meta.number,
+        zh: &ir.meta.info.zh,
+        en: &ir.meta.info.en,
+        replaces: ir.meta.replaces.clone().unwrap_or_default(),
+        counts: Counts::of(ir).to_string(),
+        roles: ir.roles.keys().cloned().collect(),
+        appendices,
+        contents: ir
+            .meta
+            .contents
+            .iter()
+            .map(|c| {
+                (
+                    c.number.clone(),
+                    md_cell(&c.info.zh),
+                    md_cell(&c.info.en),
+                    c.page.clone().unwrap_or_default(),
+                    badge(&c.prov),
+                )
+            })
+            .collect(),
+        flows: ir
+            .flows
+            .values()
+            .map(|f| {
+                (
+                    f.number,
+                    md_cell(&f.info.zh),
+                    md_cell(&f.info.en),
+                    f.key.clone(),
+                    badge(&f.prov),
+                )
+            })
+            .collect(),
+        interfaces: ir
+            .interfaces
+            .values()
+            .map(|i| {
+                (
+                    i.name.clone(),
+                    md_cell(&i.info.zh),
+                    format!("{} ← {}", i.implementer, i.caller),
+                    i.flows.join(", "),
+                    badge(&i.prov),
+                )
+            })
+            .collect(),
+        objects: ir
+            .objects
+            .values()
+            .map(|o| {
+                (
+                    o.name.clone(),
+                    md_cell(&o.info.zh),
+                    md_cell(&o.info.en),
+                    o.fields.len(),
+                    badge(&o.prov),
+                )
+            })
+            .collect(),
+    };
+    out.push(OutFile::new("docs/index.md", render(&index)?));
+    for o in ir.objects.values() {
+        out.push(OutFile::new(
+            format!("docs/objects/{}.md", o.name),
+            object_page(ir, o)?,
+        ));
+    }
+    for i in ir.interfaces.values() {
+        out.push(OutFile::new(
+            format!("docs/interfaces/{}.md", i.name),
+            interface_page(ir, i)?,
+        ));
+    }
+    for f in ir.flows.values() {
+        out.push(OutFile::new(
+            format!("docs/flows/{}.md", f.key),
+            flow_page(ir, f)?,
+        ));
+    }
+    out.push(OutFile::new(
+        "docs/codes.md",
+        render(&CodesPage {
+            id: &ir.meta.id,
+            number: &ir.meta.number,
+            tables: ir.code_tables.values().map(table_view).collect(),
+        })?,
+    ));
+    out.push(OutFile::new("docs/provenance.md", provenance_page(ir)?));
+    Ok(out)
+}

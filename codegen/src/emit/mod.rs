@@ -2,7 +2,9 @@
 //! only places that touch the disk.
 
 pub mod docs;
+pub mod openapi;
 pub mod rust;
+pub mod samples;
 
 use std::path::Path;
 
@@ -59,6 +61,8 @@ impl Default for Options {
 pub fn edition_files(ir: &Edition, opts: &Options) -> Result<Vec<OutFile>, EmitError> {
     let mut files = rust::crate_files(ir, opts)?;
     files.extend(docs::files(ir)?);
+    files.extend(docs::site(ir)?);
+    files.extend(openapi::files(ir)?);
     for f in &mut files {
         f.path = format!("{}/{}", ir.meta.id, f.path);
     }
