@@ -215,7 +215,8 @@ impl<'a> Builder<'a> {
         section: &str,
         required: bool,
     ) -> Option<&'s Sp<T>> {
-        if items.is_empty() && required {
+        // Not when no file was read or a file failed to parse (the section may be in it).
+        if items.is_empty() && required && self.raw.file_count > 0 && self.raw.failed_files == 0 {
             let file = self.raw_first_file();
             self.err(
                 Diagnostic::new(

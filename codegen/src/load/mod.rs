@@ -28,14 +28,20 @@ pub const SECTIONS: [&str; 8] = [
 
 /// Reads every `*.yaml` file below `dir` (sorted by path) into `sources` and the raw model.
 pub fn load_dir(dir: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> RawSpec {
+    // Paths are shown relative to the edition folder's parent, so diagnostics do not depend on
+    // where the checkout lives.
+    let shown_dir = dir.file_name().map_or_else(
+        || dir.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let mut files = Vec::new();
     if let Err(e) = collect_yaml(dir, &mut files) {
-        let id = sources.add(dir.display().to_string(), String::new());
+        let id = sources.add(shown_dir.clone(), String::new());
         diags.push(
             Diagnostic::new(
                 Code::Io,
                 Loc::file_start(id),
-                format!("cannot read `{}`: {e}", dir.display()),
+                format!("cannot read `{shown_dir}`: {e}"),
             )
             .hint("pass the folder of one edition, e.g. spec/db4403-77-2024"),
         );
@@ -61,12 +67,12 @@ pub fn load_dir(dir: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) ->
         }
     }
     if texts.is_empty() {
-        let id = sources.add(dir.display().to_string(), String::new());
+        let id = sources.add(shown_dir.clone(), String::new());
         diags.push(
             Diagnostic::new(
                 Code::Io,
                 Loc::file_start(id),
-                format!("no YAML file in `{}`", dir.display()),
+                format!("no YAML file in `{shown_dir}`"),
             )
             .hint("an edition folder holds standard.yaml and the other *.yaml files of the spec"),
         );
