@@ -397,11 +397,12 @@ impl Validator {
         );
     }
 
-    fn text_length(&mut self, text: String, max: Option<u32>) {
-        if let Some(n) = max
-            && text.chars().count() > n as usize
-        {
-            self.violation(Rule::TextLength(n), text);
+    fn text_length(&mut self, text: impl FnOnce() -> String, max: Option<u32>) {
+        if let Some(n) = max {
+            let text = text();
+            if text.chars().count() > n as usize {
+                self.violation(Rule::TextLength(n), text);
+            }
         }
     }
 
@@ -409,7 +410,7 @@ impl Validator {
         if min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m) {
             self.out_of_range(min, max, v.to_string());
         }
-        self.text_length(v.to_string(), max_text_len);
+        self.text_length(|| v.to_string(), max_text_len);
     }
 
     pub fn decimal(
@@ -431,7 +432,7 @@ impl Validator {
                 self.out_of_range(min, max, v.to_string());
             }
         }
-        self.text_length(v.normalize().to_string(), max_text_len);
+        self.text_length(|| v.normalize().to_string(), max_text_len);
     }
 
     /// A date/time value: `valid` is its own check, `text` what was received.
