@@ -7,6 +7,7 @@
 
 pub mod code;
 pub mod decimal;
+pub mod envelope;
 pub mod secret;
 pub mod time;
 pub mod validate;

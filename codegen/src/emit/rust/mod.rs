@@ -2,6 +2,7 @@
 //! validate,qr}.rs` and its generated tests.
 
 pub mod codes;
+pub mod protocol;
 pub mod qr;
 pub mod tests;
 pub mod types;
@@ -82,6 +83,7 @@ fn lib_rs(ir: &Edition) -> proc_macro2::TokenStream {
         #![forbid(unsafe_code)]
 
         pub mod codes;
+        pub mod protocol;
         pub mod qr;
         pub mod types;
         pub mod validate;
@@ -121,8 +123,9 @@ pub fn crate_files(ir: &Edition, opts: &crate::emit::Options) -> Result<Vec<OutF
     .map_err(|e| EmitError(e.to_string()))?;
     // The Rust files are independent: format them in parallel (prettyplease dominates).
     type Emitter = fn(&Edition) -> proc_macro2::TokenStream;
-    let rust: [(&str, Emitter); 6] = [
+    let rust: [(&str, Emitter); 7] = [
         ("src/lib.rs", lib_rs),
+        ("src/protocol.rs", protocol::emit),
         ("src/codes.rs", codes::emit),
         ("src/types.rs", types::emit),
         ("src/validate.rs", validate::emit),
