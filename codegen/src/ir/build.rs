@@ -664,26 +664,9 @@ impl<'a> Builder<'a> {
                     max_items: max_items.as_ref().map(|v| u32_of(v.value.max(0))),
                 })))
             }
-            RawType::Object(n) => {
-                if names.objects.contains_key(n.value.as_str()) {
-                    Some(Type::Object(n.value.clone()))
-                } else {
-                    let hint = match closest_owned(&n.value, names.objects.keys()) {
-                        Some(c) => format!("did you mean `{c}`?"),
-                        None => "objects are defined under `objects:`".to_owned(),
-                    };
-                    self.unresolved(
-                        Diagnostic::new(
-                            DCode::UnknownObject,
-                            n.loc,
-                            format!("unknown object `{}`", n.value),
-                        )
-                        .label("no such object")
-                        .hint(hint),
-                    );
-                    None
-                }
-            }
+            RawType::Object(n) => self
+                .object_ref(names, n)
+                .then(|| Type::Object(n.value.clone())),
             RawType::Code(n) => {
                 if names.tables.contains_key(n.value.as_str()) {
                     Some(Type::Code(n.value.clone()))
@@ -1426,21 +1409,7 @@ impl<'a> Builder<'a> {
                     Some(RawPayload::Object {
                         name, description, ..
                     }) => {
-                        if !names.objects.contains_key(name.value.as_str()) {
-                            let hint = match closest_owned(&name.value, names.objects.keys()) {
-                                Some(c) => format!("did you mean `{c}`?"),
-                                None => "objects are defined under `objects:`".to_owned(),
-                            };
-                            this.unresolved(
-                                Diagnostic::new(
-                                    DCode::UnknownObject,
-                                    name.loc,
-                                    format!("unknown object `{}`", name.value),
-                                )
-                                .label("no such object")
-                                .hint(hint),
-                            );
-                        }
+                        this.object_ref(names, name);
                         Payload {
                             object: name.value.clone(),
                             inline: false,

@@ -7,7 +7,9 @@ use quote::quote;
 
 use crate::ir::{CodeKind, Edition, HexCase, KeyEncoding, Object, Type};
 
-use super::util::{doc_attrs, ident, one_line, provenance_lines, title};
+use super::util::{
+    doc_attrs, ident, inner_doc_attrs as util_inner, one_line, provenance_lines, title,
+};
 
 fn encoding(e: KeyEncoding) -> TokenStream {
     match e {
@@ -56,17 +58,7 @@ pub fn emit(ir: &Edition) -> TokenStream {
     }
     doc.push(String::new());
     doc.extend(provenance_lines(&sec.prov, sec.info.section.as_deref()));
-    let module_doc: Vec<TokenStream> = doc
-        .iter()
-        .map(|l| {
-            let l = if l.is_empty() {
-                String::new()
-            } else {
-                format!(" {l}")
-            };
-            quote! { #![doc = #l] }
-        })
-        .collect();
+    let module_doc = util_inner(&doc);
 
     if let Some(t) = &sec.transport {
         let (method, ct) = (&t.value.method, &t.value.content_type);
@@ -182,13 +174,13 @@ pub fn emit(ir: &Edition) -> TokenStream {
         })
         .collect();
     let (Some(enc), Some(sig), Some(env)) = (&sec.encryption, &sec.signature, &sec.envelope) else {
-        return quote! { #(#module_doc)* #(#items)* };
+        return quote! { #module_doc #(#items)* };
     };
     let (Some(req_obj), Some(resp_obj)) = (
         ir.objects.get(&env.value.request),
         ir.objects.get(&env.value.response),
     ) else {
-        return quote! { #(#module_doc)* #(#items)* };
+        return quote! { #module_doc #(#items)* };
     };
     let req_ty = ident(&req_obj.rust_name);
     let resp_ty = ident(&resp_obj.rust_name);
@@ -265,7 +257,7 @@ pub fn emit(ir: &Edition) -> TokenStream {
         }
     });
     quote! {
-        #(#module_doc)*
+        #module_doc
         #(#items)*
     }
 }

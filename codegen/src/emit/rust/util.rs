@@ -37,6 +37,19 @@ pub fn doc_attrs(lines: &[String]) -> TokenStream {
     quote! { #(#attrs)* }
 }
 
+/// `#![doc = "..."]` inner attributes (module docs), one per line.
+pub fn inner_doc_attrs(lines: &[String]) -> TokenStream {
+    let attrs = lines.iter().map(|l| {
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
+        quote! { #![doc = #l] }
+    });
+    quote! { #(#attrs)* }
+}
+
 /// The title line: `中文名 — English name`.
 pub fn title(info: &Info) -> String {
     format!("{} — {}", info.zh, info.en)
