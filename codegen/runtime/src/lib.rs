@@ -10,6 +10,7 @@ pub mod decimal;
 pub mod envelope;
 pub mod secret;
 pub mod time;
+pub mod token;
 pub mod validate;
 
 pub use code::{CodeTable, CodeValue};

@@ -1990,6 +1990,11 @@ impl<'a> Builder<'a> {
         });
         let signature = r.signature.as_ref().and_then(|g| {
             let (info, prov) = blk(self, &g.doc, "security.signature");
+            if let Some(f) = &g.field {
+                for env in [&env_req, &env_resp].into_iter().flatten() {
+                    self.field_ref(objects, env, f);
+                }
+            }
             let key = key_ref(self, &g.key);
             if let Some(env) = &env_req {
                 for f in &g.request_fields {
@@ -2006,6 +2011,7 @@ impl<'a> Builder<'a> {
                 prov,
                 value: Signature {
                     algorithm: g.algorithm.as_ref()?.value,
+                    field: g.field.as_ref()?.value.clone(),
                     key,
                     key_encoding: g.key_encoding.as_ref()?.value,
                     request_fields: g.request_fields.iter().map(|f| f.value.clone()).collect(),

@@ -489,6 +489,8 @@ pub struct Encryption {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Signature {
     pub algorithm: Mac,
+    /// The envelope field that carries the signature (in both envelopes).
+    pub field: String,
     pub key: String,
     pub key_encoding: KeyEncoding,
     pub request_fields: Vec<String>,

@@ -132,6 +132,7 @@ pub struct RawEncryption {
 pub struct RawSignature {
     pub doc: Doc,
     pub algorithm: Option<Sp<Mac>>,
+    pub field: Option<Sp<String>>,
     pub key: Option<Sp<String>>,
     pub key_encoding: Option<Sp<KeyEncoding>>,
     pub request_fields: Vec<Sp<String>>,
@@ -432,6 +433,7 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                 algorithm: m.req(d, "algorithm", "security.signature").and_then(|n| {
                     keyword(d, n, "signature algorithm", &[("HMAC-MD5", Mac::HmacMd5)])
                 }),
+                field: req_name(d, m, "field", "the signature field"),
                 key: req_name(d, m, "key", "the signature key"),
                 key_encoding: m
                     .req(d, "key_encoding", "security.signature")

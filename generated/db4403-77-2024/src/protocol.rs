@@ -219,3 +219,224 @@ impl Keys {
         )
     }
 }
+/// A request refused by a receiver check: the Ret the spec assigns to the failed step,
+/// and a message for `Msg` (never containing key material).
+#[derive(
+    ::core::clone::Clone,
+    ::core::fmt::Debug,
+    ::core::cmp::PartialEq,
+    ::core::cmp::Eq
+)]
+pub struct Refusal {
+    pub ret: i64,
+    pub msg: ::std::string::String,
+}
+/// Receiver settings the standard leaves open: validation mode, timestamp window (the
+/// standard names none: provisional), and the current time (UNIX seconds).
+#[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
+pub struct Policy {
+    pub mode: ::chargespec_runtime::Mode,
+    pub timestamp_window_s: ::std::option::Option<u64>,
+    pub now_unix: i64,
+}
+/// A request that passed every check.
+#[derive(::core::fmt::Debug)]
+pub struct Opened<T> {
+    pub envelope: crate::types::RequestEnvelope,
+    pub payload: T,
+    /// Warnings of the payload validation (unknown codes, provisional items).
+    pub warnings: ::chargespec_runtime::Report,
+    /// The OperatorID the bearer token was issued to (`None` for the token interface).
+    pub token_owner: ::std::option::Option<::std::string::String>,
+}
+fn envelope_sender(env: &crate::types::RequestEnvelope) -> ::std::string::String {
+    env.operator_id.clone()
+}
+/// Applies the receiver's checks to a request body, in the order of the spec.
+pub fn open_request<
+    T: ::chargespec_runtime::serde::de::DeserializeOwned + ::chargespec_runtime::Validate
+        + ::chargespec_runtime::Shape,
+>(
+    keys: &Keys,
+    tokens: &::chargespec_runtime::token::TokenStore,
+    replay: ::std::option::Option<&::chargespec_runtime::token::ReplayCache>,
+    interface: &str,
+    authorization: ::std::option::Option<&str>,
+    body: &[u8],
+    policy: &Policy,
+) -> ::std::result::Result<Opened<T>, Refusal> {
+    let value: ::chargespec_runtime::serde_json::Value = ::chargespec_runtime::serde_json::from_slice(
+            body,
+        )
+        .map_err(|e| Refusal {
+            ret: 4003,
+            msg: ::std::format!("the body is not JSON: {e}"),
+        })?;
+    let mut shape = ::chargespec_runtime::Validator::new(
+        ::chargespec_runtime::Mode::strict(),
+    );
+    <crate::types::RequestEnvelope as ::chargespec_runtime::Shape>::check_shape(
+        &value,
+        &mut shape,
+    );
+    let report = shape.into_report();
+    if !report.violations.is_empty() {
+        return ::std::result::Result::Err(Refusal {
+            ret: 4003,
+            msg: report.to_string(),
+        });
+    }
+    let envelope: crate::types::RequestEnvelope = ::chargespec_runtime::serde_json::from_value(
+            value,
+        )
+        .map_err(|e| Refusal {
+            ret: 4003,
+            msg: e.to_string(),
+        })?;
+    let report = ::chargespec_runtime::Validate::validate(
+        &envelope,
+        ::chargespec_runtime::Mode::strict(),
+    );
+    if !report.is_ok() {
+        return ::std::result::Result::Err(Refusal {
+            ret: 4003,
+            msg: report.to_string(),
+        });
+    }
+    let token_owner = if interface == TOKEN_INTERFACE {
+        ::std::option::Option::None
+    } else {
+        ::std::option::Option::Some(
+            tokens
+                .check_header(
+                    authorization,
+                    AUTH_SCHEME,
+                    u64::try_from(policy.now_unix).unwrap_or(0),
+                )
+                .map_err(|e| Refusal {
+                    ret: 4002,
+                    msg: e.to_string(),
+                })?,
+        )
+    };
+    keys.verify_request(&envelope)
+        .map_err(|e| Refusal {
+            ret: 4001,
+            msg: e.to_string(),
+        })?;
+    if let ::std::option::Option::Some(window) = policy.timestamp_window_s {
+        let local_now = policy.now_unix + 28800;
+        let sent = envelope.time_stamp.parts().map(|p| p.to_unix());
+        if sent.is_none_or(|t| (local_now - t).unsigned_abs() > window) {
+            return ::std::result::Result::Err(Refusal {
+                ret: 4003,
+                msg: ::std::format!(
+                    "{} outside the accepted window of {window} s", "TimeStamp"
+                ),
+            });
+        }
+    }
+    if let ::std::option::Option::Some(replay) = replay
+        && !replay
+            .first_seen(
+                &envelope_sender(&envelope),
+                envelope.time_stamp.as_str(),
+                &envelope.seq,
+                u64::try_from(policy.now_unix).unwrap_or(0),
+            )
+    {
+        return ::std::result::Result::Err(Refusal {
+            ret: 4003,
+            msg: ::std::string::String::from("replayed request"),
+        });
+    }
+    let plain = keys
+        .decrypt(&envelope.data)
+        .map_err(|e| Refusal {
+            ret: 4003,
+            msg: e.to_string(),
+        })?;
+    let (payload, report) = ::chargespec_runtime::validate::decode::<
+        T,
+    >(&plain, policy.mode)
+        .map_err(|report| Refusal {
+            ret: 4004,
+            msg: report.to_string(),
+        })?;
+    ::std::result::Result::Ok(Opened {
+        envelope,
+        payload,
+        warnings: report,
+        token_owner,
+    })
+}
+/// A signed response envelope; `payload` is encrypted into `Data`, or `Data` is empty.
+pub fn seal_response<T: ::chargespec_runtime::serde::Serialize>(
+    keys: &Keys,
+    ret: i64,
+    msg: &str,
+    payload: ::std::option::Option<&T>,
+) -> ::std::result::Result<
+    crate::types::ResponseEnvelope,
+    ::chargespec_runtime::envelope::EnvelopeError,
+> {
+    let ciphertext = match payload {
+        ::std::option::Option::Some(p) => {
+            let json = ::chargespec_runtime::serde_json::to_vec(p)
+                .map_err(|_| ::chargespec_runtime::envelope::EnvelopeError::Decrypt)?;
+            keys.encrypt(&json)?
+        }
+        ::std::option::Option::None if true => ::std::string::String::new(),
+        ::std::option::Option::None => keys.encrypt(b"")?,
+    };
+    let mut env = crate::types::ResponseEnvelope {
+        ret: crate::codes::Ret::from_code(ret),
+        msg: ::std::string::String::from(msg),
+        data: ciphertext,
+        sig: ::std::string::String::new(),
+    };
+    env.sig = keys.sign_response(&env)?;
+    ::std::result::Result::Ok(env)
+}
+/// A signed request envelope carrying `payload` encrypted in `Data`.
+pub fn seal_request<T: ::chargespec_runtime::serde::Serialize>(
+    keys: &Keys,
+    operator_id: &str,
+    timestamp: ::chargespec_runtime::time::CompactDateTime,
+    sequence: ::std::string::String,
+    payload: &T,
+) -> ::std::result::Result<
+    crate::types::RequestEnvelope,
+    ::chargespec_runtime::envelope::EnvelopeError,
+> {
+    let json = ::chargespec_runtime::serde_json::to_vec(payload)
+        .map_err(|_| ::chargespec_runtime::envelope::EnvelopeError::Decrypt)?;
+    let ciphertext = keys.encrypt(&json)?;
+    let mut env = crate::types::RequestEnvelope {
+        operator_id: ::std::string::String::from(operator_id),
+        data: ciphertext,
+        time_stamp: timestamp,
+        seq: sequence,
+        sig: ::std::string::String::new(),
+    };
+    env.sig = keys.sign_request(&env)?;
+    ::std::result::Result::Ok(env)
+}
+/// Verifies a response envelope's signature (before decrypting) and decrypts its payload
+/// (`None` when `Data` is empty).
+pub fn open_response<T: ::chargespec_runtime::serde::de::DeserializeOwned>(
+    keys: &Keys,
+    env: &crate::types::ResponseEnvelope,
+) -> ::std::result::Result<
+    ::std::option::Option<T>,
+    ::chargespec_runtime::envelope::EnvelopeError,
+> {
+    keys.verify_response(env)?;
+    if env.data.is_empty() {
+        return ::std::result::Result::Ok(::std::option::Option::None);
+    }
+    let plain = keys.decrypt(&env.data)?;
+    ::chargespec_runtime::serde_json::from_slice(&plain)
+        .map(::std::option::Option::Some)
+        .map_err(|_| ::chargespec_runtime::envelope::EnvelopeError::Decrypt)
+}

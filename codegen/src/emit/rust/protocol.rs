@@ -198,6 +198,18 @@ pub fn emit(ir: &Edition) -> TokenStream {
     let req_parts = parts(ir, req_obj, req_fields);
     let resp_parts = parts(ir, resp_obj, resp_fields);
     let verify_first = sig.value.verify_before_decrypt;
+    let field_of = |obj: &Object, wire: &str| {
+        obj.fields
+            .iter()
+            .find(|f| f.wire == wire)
+            .map(|f| ident(&f.rust_ident))
+    };
+    let (Some(req_sig), Some(resp_sig)) = (
+        field_of(req_obj, &sig.value.field),
+        field_of(resp_obj, &sig.value.field),
+    ) else {
+        return quote! { #module_doc #(#items)* };
+    };
     let enc_doc = doc_attrs(&provenance_lines(&enc.prov, enc.info.section.as_deref()));
     let sig_doc = doc_attrs(&provenance_lines(&sig.prov, sig.info.section.as_deref()));
     items.push(quote! {
@@ -240,7 +252,7 @@ pub fn emit(ir: &Edition) -> TokenStream {
             /// Checks a request envelope's signature in constant time.
             pub fn verify_request(&self, env: &crate::types::#req_ty) -> ::std::result::Result<(), ::chargespec_runtime::envelope::EnvelopeError> {
                 let key = ::chargespec_runtime::envelope::key_bytes(&self.#sig_key, #sig_enc, #sig_key_name)?;
-                ::chargespec_runtime::envelope::verify_hmac_md5_hex(&key, &[#(#req_parts),*], #sep, env.sig.as_str())
+                ::chargespec_runtime::envelope::verify_hmac_md5_hex(&key, &[#(#req_parts),*], #sep, env.#req_sig.as_str())
             }
 
             /// The signature of a response envelope (over [`RESPONSE_SIGNED_FIELDS`]).
@@ -252,12 +264,309 @@ pub fn emit(ir: &Edition) -> TokenStream {
             /// Checks a response envelope's signature in constant time.
             pub fn verify_response(&self, env: &crate::types::#resp_ty) -> ::std::result::Result<(), ::chargespec_runtime::envelope::EnvelopeError> {
                 let key = ::chargespec_runtime::envelope::key_bytes(&self.#sig_key, #sig_enc, #sig_key_name)?;
-                ::chargespec_runtime::envelope::verify_hmac_md5_hex(&key, &[#(#resp_parts),*], #sep, env.sig.as_str())
+                ::chargespec_runtime::envelope::verify_hmac_md5_hex(&key, &[#(#resp_parts),*], #sep, env.#resp_sig.as_str())
             }
         }
     });
+    items.push(pipeline(ir, sec, req_obj, resp_obj));
     quote! {
         #module_doc
         #(#items)*
+    }
+}
+
+/// Server side: `open_request` applies the receiver's checks in the order of the spec's
+/// `processing` list, each failing with the Ret the spec assigns; `seal_response` builds a signed
+/// response. Client side: `seal_request` and `open_response`.
+fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object) -> TokenStream {
+    use crate::ir::ProcessingStep as P;
+    let (Some(env), Some(sig), Some(enc)) = (&sec.envelope, &sec.signature, &sec.encryption) else {
+        return TokenStream::new();
+    };
+    fn field<'o>(obj: &'o Object, wire: &str) -> Option<&'o crate::ir::Field> {
+        obj.fields.iter().find(|f| f.wire == wire)
+    }
+    let data_wire = &env.value.data_field;
+    let ts_wire = sec
+        .timestamp
+        .as_ref()
+        .map(|t| t.value.field.clone())
+        .unwrap_or_default();
+    let seq_wire = sec
+        .seq
+        .as_ref()
+        .map(|t| t.value.field.clone())
+        .unwrap_or_default();
+    let sig_wire = &sig.value.field;
+    let (Some(req_data), Some(req_sig), Some(resp_data), Some(resp_sig)) = (
+        field(req, data_wire),
+        field(req, sig_wire),
+        field(resp, data_wire),
+        field(resp, sig_wire),
+    ) else {
+        return TokenStream::new();
+    };
+    let (req_data, req_sig, resp_data, resp_sig) = (
+        ident(&req_data.rust_ident),
+        ident(&req_sig.rust_ident),
+        ident(&resp_data.rust_ident),
+        ident(&resp_sig.rust_ident),
+    );
+    let req_ty = ident(&req.rust_name);
+    let resp_ty = ident(&resp.rust_name);
+    let offset_s = sec
+        .timestamp
+        .as_ref()
+        .and_then(|t| t.value.utc_offset.as_deref())
+        .and_then(|o| {
+            let sign = if o.starts_with('-') { -1 } else { 1 };
+            let (h, m) = o.trim_start_matches(['+', '-']).split_once(':')?;
+            Some(sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60))
+        })
+        .unwrap_or(0);
+    let offset = Literal::i64_unsuffixed(offset_s);
+    let envelope_ret = sec
+        .processing
+        .iter()
+        .find(|p| p.value.step == P::CheckEnvelope)
+        .and_then(|p| p.value.ret)
+        .or(sec.ret.as_ref().map(|r| r.value.bad_envelope))
+        .unwrap_or(4003);
+    let envelope_ret = Literal::i64_unsuffixed(envelope_ret);
+    let ts_field = field(req, &ts_wire).map(|f| ident(&f.rust_ident));
+    let seq_field = field(req, &seq_wire).map(|f| ident(&f.rust_ident));
+    let window_check = match (&ts_field, &seq_field) {
+        (Some(ts), Some(seq)) => quote! {
+            if let ::std::option::Option::Some(window) = policy.timestamp_window_s {
+                let local_now = policy.now_unix + #offset;
+                let sent = envelope.#ts.parts().map(|p| p.to_unix());
+                if sent.is_none_or(|t| (local_now - t).unsigned_abs() > window) {
+                    return ::std::result::Result::Err(Refusal { ret: #envelope_ret, msg: ::std::format!("{} outside the accepted window of {window} s", #ts_wire) });
+                }
+            }
+            if let ::std::option::Option::Some(replay) = replay
+                && !replay.first_seen(&envelope_sender(&envelope), envelope.#ts.as_str(), &envelope.#seq, u64::try_from(policy.now_unix).unwrap_or(0))
+            {
+                return ::std::result::Result::Err(Refusal { ret: #envelope_ret, msg: ::std::string::String::from("replayed request") });
+            }
+        },
+        _ => TokenStream::new(),
+    };
+    // The sender's identity: the envelope's first string field that is neither data, time, seq nor signature.
+    let sender = req
+        .fields
+        .iter()
+        .find(|f| {
+            ![
+                data_wire.as_str(),
+                ts_wire.as_str(),
+                seq_wire.as_str(),
+                sig_wire.as_str(),
+            ]
+            .contains(&f.wire.as_str())
+        })
+        .map(|f| ident(&f.rust_ident));
+    let sender_expr = match &sender {
+        Some(s) => quote! { env.#s.clone() },
+        None => quote! { ::std::string::String::new() },
+    };
+    let mut steps = Vec::new();
+    for rule in &sec.processing {
+        let ret = Literal::i64_unsuffixed(rule.value.ret.unwrap_or(0));
+        steps.push(match rule.value.step {
+            P::CheckEnvelope => quote! {
+                let value: ::chargespec_runtime::serde_json::Value = ::chargespec_runtime::serde_json::from_slice(body)
+                    .map_err(|e| Refusal { ret: #ret, msg: ::std::format!("the body is not JSON: {e}") })?;
+                let mut shape = ::chargespec_runtime::Validator::new(::chargespec_runtime::Mode::strict());
+                <crate::types::#req_ty as ::chargespec_runtime::Shape>::check_shape(&value, &mut shape);
+                let report = shape.into_report();
+                if !report.violations.is_empty() {
+                    return ::std::result::Result::Err(Refusal { ret: #ret, msg: report.to_string() });
+                }
+                let envelope: crate::types::#req_ty = ::chargespec_runtime::serde_json::from_value(value)
+                    .map_err(|e| Refusal { ret: #ret, msg: e.to_string() })?;
+                let report = ::chargespec_runtime::Validate::validate(&envelope, ::chargespec_runtime::Mode::strict());
+                if !report.is_ok() {
+                    return ::std::result::Result::Err(Refusal { ret: #ret, msg: report.to_string() });
+                }
+            },
+            P::CheckToken => quote! {
+                let token_owner = if interface == TOKEN_INTERFACE {
+                    ::std::option::Option::None
+                } else {
+                    ::std::option::Option::Some(
+                        tokens
+                            .check_header(authorization, AUTH_SCHEME, u64::try_from(policy.now_unix).unwrap_or(0))
+                            .map_err(|e| Refusal { ret: #ret, msg: e.to_string() })?,
+                    )
+                };
+            },
+            P::VerifySignature => quote! {
+                keys.verify_request(&envelope).map_err(|e| Refusal { ret: #ret, msg: e.to_string() })?;
+                #window_check
+            },
+            P::Decrypt => quote! {
+                let plain = keys.decrypt(&envelope.#req_data).map_err(|e| Refusal { ret: #ret, msg: e.to_string() })?;
+            },
+            P::Validate => quote! {
+                let (payload, report) = ::chargespec_runtime::validate::decode::<T>(&plain, policy.mode)
+                    .map_err(|report| Refusal { ret: #ret, msg: report.to_string() })?;
+            },
+            P::Handle => TokenStream::new(),
+        });
+    }
+    let has = |s: P| sec.processing.iter().any(|p| p.value.step == s);
+    if !(has(P::CheckEnvelope) && has(P::CheckToken) && has(P::Decrypt) && has(P::Validate)) {
+        return TokenStream::new();
+    }
+    // Request construction (client side): the envelope fields other than data, time, seq and
+    // signature are parameters.
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for f in &req.fields {
+        let n = ident(&f.rust_ident);
+        if f.wire == *data_wire {
+            inits.push(quote! { #n: ciphertext });
+        } else if f.wire == ts_wire {
+            inits.push(quote! { #n: timestamp });
+        } else if f.wire == seq_wire {
+            inits.push(quote! { #n: sequence });
+        } else if f.wire == *sig_wire {
+            inits.push(quote! { #n: ::std::string::String::new() });
+        } else {
+            params.push(quote! { #n: &str });
+            inits.push(quote! { #n: ::std::string::String::from(#n) });
+        }
+    }
+    let ts_ty = ir
+        .objects
+        .get(&req.name)
+        .and_then(|o| o.fields.iter().find(|f| f.wire == ts_wire))
+        .map_or(quote! { ::std::string::String }, |f| {
+            super::types::value_type(ir, &f.ty, false)
+        });
+    let empty_plain = enc.value.empty_data_plain;
+    let mut resp_params = Vec::new();
+    let mut resp_inits = Vec::new();
+    for f in &resp.fields {
+        let n = ident(&f.rust_ident);
+        if f.wire == *data_wire {
+            resp_inits.push(quote! { #n: ciphertext });
+        } else if f.wire == *sig_wire {
+            resp_inits.push(quote! { #n: ::std::string::String::new() });
+        } else {
+            match &f.ty {
+                Type::Code(t) => {
+                    let ty = ident(
+                        ir.code_tables
+                            .get(t)
+                            .map_or(t.as_str(), |x| x.rust_name.as_str()),
+                    );
+                    resp_params.push(quote! { #n: i64 });
+                    resp_inits.push(quote! { #n: crate::codes::#ty::from_code(#n) });
+                }
+                _ => {
+                    resp_params.push(quote! { #n: &str });
+                    resp_inits.push(quote! { #n: ::std::string::String::from(#n) });
+                }
+            }
+        }
+    }
+    quote! {
+        /// A request refused by a receiver check: the Ret the spec assigns to the failed step,
+        /// and a message for `Msg` (never containing key material).
+        #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq, ::core::cmp::Eq)]
+        pub struct Refusal {
+            pub ret: i64,
+            pub msg: ::std::string::String,
+        }
+
+        /// Receiver settings the standard leaves open: validation mode, timestamp window (the
+        /// standard names none: provisional), and the current time (UNIX seconds).
+        #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
+        pub struct Policy {
+            pub mode: ::chargespec_runtime::Mode,
+            pub timestamp_window_s: ::std::option::Option<u64>,
+            pub now_unix: i64,
+        }
+
+        /// A request that passed every check.
+        #[derive(::core::fmt::Debug)]
+        pub struct Opened<T> {
+            pub envelope: crate::types::#req_ty,
+            pub payload: T,
+            /// Warnings of the payload validation (unknown codes, provisional items).
+            pub warnings: ::chargespec_runtime::Report,
+            /// The OperatorID the bearer token was issued to (`None` for the token interface).
+            pub token_owner: ::std::option::Option<::std::string::String>,
+        }
+
+        fn envelope_sender(env: &crate::types::#req_ty) -> ::std::string::String {
+            #sender_expr
+        }
+
+        /// Applies the receiver's checks to a request body, in the order of the spec.
+        pub fn open_request<T: ::chargespec_runtime::serde::de::DeserializeOwned + ::chargespec_runtime::Validate + ::chargespec_runtime::Shape>(
+            keys: &Keys,
+            tokens: &::chargespec_runtime::token::TokenStore,
+            replay: ::std::option::Option<&::chargespec_runtime::token::ReplayCache>,
+            interface: &str,
+            authorization: ::std::option::Option<&str>,
+            body: &[u8],
+            policy: &Policy,
+        ) -> ::std::result::Result<Opened<T>, Refusal> {
+            #(#steps)*
+            ::std::result::Result::Ok(Opened { envelope, payload, warnings: report, token_owner })
+        }
+
+        /// A signed response envelope; `payload` is encrypted into `Data`, or `Data` is empty.
+        pub fn seal_response<T: ::chargespec_runtime::serde::Serialize>(
+            keys: &Keys,
+            #(#resp_params,)*
+            payload: ::std::option::Option<&T>,
+        ) -> ::std::result::Result<crate::types::#resp_ty, ::chargespec_runtime::envelope::EnvelopeError> {
+            let ciphertext = match payload {
+                ::std::option::Option::Some(p) => {
+                    let json = ::chargespec_runtime::serde_json::to_vec(p).map_err(|_| ::chargespec_runtime::envelope::EnvelopeError::Decrypt)?;
+                    keys.encrypt(&json)?
+                }
+                ::std::option::Option::None if #empty_plain => ::std::string::String::new(),
+                ::std::option::Option::None => keys.encrypt(b"")?,
+            };
+            let mut env = crate::types::#resp_ty { #(#resp_inits),* };
+            env.#resp_sig = keys.sign_response(&env)?;
+            ::std::result::Result::Ok(env)
+        }
+
+        /// A signed request envelope carrying `payload` encrypted in `Data`.
+        pub fn seal_request<T: ::chargespec_runtime::serde::Serialize>(
+            keys: &Keys,
+            #(#params,)*
+            timestamp: #ts_ty,
+            sequence: ::std::string::String,
+            payload: &T,
+        ) -> ::std::result::Result<crate::types::#req_ty, ::chargespec_runtime::envelope::EnvelopeError> {
+            let json = ::chargespec_runtime::serde_json::to_vec(payload).map_err(|_| ::chargespec_runtime::envelope::EnvelopeError::Decrypt)?;
+            let ciphertext = keys.encrypt(&json)?;
+            let mut env = crate::types::#req_ty { #(#inits),* };
+            env.#req_sig = keys.sign_request(&env)?;
+            ::std::result::Result::Ok(env)
+        }
+
+        /// Verifies a response envelope's signature (before decrypting) and decrypts its payload
+        /// (`None` when `Data` is empty).
+        pub fn open_response<T: ::chargespec_runtime::serde::de::DeserializeOwned>(
+            keys: &Keys,
+            env: &crate::types::#resp_ty,
+        ) -> ::std::result::Result<::std::option::Option<T>, ::chargespec_runtime::envelope::EnvelopeError> {
+            keys.verify_response(env)?;
+            if env.#resp_data.is_empty() {
+                return ::std::result::Result::Ok(::std::option::Option::None);
+            }
+            let plain = keys.decrypt(&env.#resp_data)?;
+            ::chargespec_runtime::serde_json::from_slice(&plain)
+                .map(::std::option::Option::Some)
+                .map_err(|_| ::chargespec_runtime::envelope::EnvelopeError::Decrypt)
+        }
     }
 }
