@@ -841,10 +841,7 @@ impl<'a> Builder<'a> {
                         info: self.info(&c.doc),
                         prov: cprov,
                         alt_zh: c.alt_zh.iter().map(|s| s.value.clone()).collect(),
-                        category: c.category.as_ref().map(|s| match &s.value {
-                            Scalar::Int(i) => CodeValue::Int(*i),
-                            Scalar::Str(s) => CodeValue::Str(s.clone()),
-                        }),
+                        category: c.category.as_ref().map(|s| CodeValue::from(&s.value)),
                     },
                 ));
             }
@@ -1138,13 +1135,7 @@ impl<'a> Builder<'a> {
                 }) => Requirement::Conditional(Condition {
                     field: field.value.clone(),
                     op: *op,
-                    values: values
-                        .iter()
-                        .map(|v| match &v.value {
-                            Scalar::Int(i) => CodeValue::Int(*i),
-                            Scalar::Str(s) => CodeValue::Str(s.clone()),
-                        })
-                        .collect(),
+                    values: values.iter().map(|v| CodeValue::from(&v.value)).collect(),
                 }),
             };
             let Some(ty) = ty else { continue };
@@ -2490,6 +2481,27 @@ fn code_known(t: &CodeTable, v: &CodeValue) -> bool {
         || matches!(v, CodeValue::Int(i) if t.ranges.iter().any(|r| (r.from..=r.to).contains(i)))
 }
 
+/// A literal as a value of the table, if it has the table's kind.
+fn table_value(t: &CodeTable, v: &Scalar) -> Option<CodeValue> {
+    match (v, t.kind) {
+        (Scalar::Int(_), CodeKind::Integer) | (Scalar::Str(_), CodeKind::String) => {
+            Some(CodeValue::from(v))
+        }
+        _ => None,
+    }
+}
+
+fn kind_mismatch(name: &str, t: &CodeTable) -> String {
+    format!(
+        "`{name}` holds {} codes",
+        if t.kind == CodeKind::Integer {
+            "integer"
+        } else {
+            "string"
+        }
+    )
+}
+
 fn default_misfit(ty: &Type, v: &Value, tables: &IndexMap<String, CodeTable>) -> Option<String> {
     match (ty, v) {
         (Type::Integer(t), Value::Int(i)) => {
@@ -2510,21 +2522,16 @@ fn default_misfit(ty: &Type, v: &Value, tables: &IndexMap<String, CodeTable>) ->
         }
         (Type::Code(name), v) => {
             let t = tables.get(name)?;
-            let cv = match (v, t.kind) {
-                (Value::Int(i), CodeKind::Integer) => CodeValue::Int(*i),
-                (Value::Str(s), CodeKind::String) => CodeValue::Str(s.clone()),
-                _ => {
-                    return Some(format!(
-                        "`{name}` holds {} codes",
-                        if t.kind == CodeKind::Integer {
-                            "integer"
-                        } else {
-                            "string"
-                        }
-                    ));
-                }
+            let scalar = match v {
+                Value::Int(i) => Scalar::Int(*i),
+                Value::Str(s) => Scalar::Str(s.clone()),
+                _ => return Some(kind_mismatch(name, t)),
             };
-            (!code_known(t, &cv) && !t.open).then(|| format!("{cv} is not a code of `{name}`"))
+            match table_value(t, &scalar) {
+                None => Some(kind_mismatch(name, t)),
+                Some(cv) => (!code_known(t, &cv) && !t.open)
+                    .then(|| format!("{cv} is not a code of `{name}`")),
+            }
         }
         (Type::DateTime(_), Value::Str(_)) => None,
         (_, v) => Some(format!(
@@ -2543,21 +2550,12 @@ fn condition_misfit(ty: &Type, v: &Scalar, tables: &IndexMap<String, CodeTable>)
     match (ty, v) {
         (Type::Code(name), v) => {
             let t = tables.get(name)?;
-            let cv = match (v, t.kind) {
-                (Scalar::Int(i), CodeKind::Integer) => CodeValue::Int(*i),
-                (Scalar::Str(s), CodeKind::String) => CodeValue::Str(s.clone()),
-                _ => {
-                    return Some(format!(
-                        "`{name}` holds {} codes",
-                        if t.kind == CodeKind::Integer {
-                            "integer"
-                        } else {
-                            "string"
-                        }
-                    ));
+            match table_value(t, v) {
+                None => Some(kind_mismatch(name, t)),
+                Some(cv) => {
+                    (!code_known(t, &cv)).then(|| format!("{cv} is not a code of `{name}`"))
                 }
-            };
-            (!code_known(t, &cv)).then(|| format!("{cv} is not a code of `{name}`"))
+            }
         }
         (Type::Integer(t), Scalar::Int(i)) => (t.min.is_some_and(|m| *i < m)
             || t.max.is_some_and(|m| *i > m))

@@ -256,6 +256,15 @@ impl std::fmt::Display for CodeValue {
     }
 }
 
+impl From<&crate::load::raw::Scalar> for CodeValue {
+    fn from(v: &crate::load::raw::Scalar) -> Self {
+        match v {
+            crate::load::raw::Scalar::Int(i) => CodeValue::Int(*i),
+            crate::load::raw::Scalar::Str(s) => CodeValue::Str(s.clone()),
+        }
+    }
+}
+
 /// A literal value (defaults).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {

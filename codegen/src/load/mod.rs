@@ -167,7 +167,7 @@ fn read_file(d: &mut Diagnostics, root: &Node, spec: &mut RawSpec) {
             let mut m = MapView::new(d, node, &format!("type `{name}`"))?;
             let doc = read_doc(d, &mut m, node.loc, &format!("type `{name}`"));
             let ty = m
-                .req(d, "type", &format!("type `{name}`"))
+                .req("type", &format!("type `{name}`"))
                 .and_then(|n| read_type(d, n));
             m.finish(d, &format!("type `{name}`"));
             Some(RawNamedType { doc, ty })
@@ -223,8 +223,8 @@ pub fn read_doc(d: &mut Diagnostics, m: &mut MapView<'_>, loc: Loc, what: &str) 
         loc: Some(loc),
         ..Doc::default()
     };
-    doc.zh = m.req(d, "zh", what).and_then(|n| text(d, n, "zh"));
-    doc.en = m.req(d, "en", what).and_then(|n| text(d, n, "en"));
+    doc.zh = m.req("zh", what).and_then(|n| text(d, n, "zh"));
+    doc.en = m.req("en", what).and_then(|n| text(d, n, "en"));
     doc.description = m.get("description").and_then(|n| text(d, n, "description"));
     doc.section = m.get("section").and_then(|n| text(d, n, "section"));
     doc.note = m.get("note").and_then(|n| text(d, n, "note"));
@@ -388,7 +388,7 @@ pub fn read_type(d: &mut Diagnostics, node: &Node) -> Option<RawType> {
                 "datetime" => keyword(d, v, "date format", &DateFormat::ALL).map(RawType::DateTime),
                 "array" => {
                     let mut m = MapView::new(d, v, &what)?;
-                    let items = m.req(d, "items", &what).and_then(|n| read_type(d, n));
+                    let items = m.req("items", &what).and_then(|n| read_type(d, n));
                     let min_items = opt_int(d, &mut m, "min_items");
                     let max_items = opt_int(d, &mut m, "max_items");
                     m.finish(d, &what);
@@ -457,12 +457,12 @@ fn read_required(d: &mut Diagnostics, node: &Node) -> Option<RawRequired> {
         NodeKind::Bool(b) => Some(RawRequired::Always(Sp::new(*b, node.loc))),
         NodeKind::Map(_) => {
             let mut m = MapView::new(d, node, "a conditional requirement")?;
-            let when = m.req(d, "when", "a conditional requirement");
+            let when = m.req("when", "a conditional requirement");
             m.finish(d, "a conditional requirement");
             let when = when?;
             let mut w = MapView::new(d, when, "a condition")?;
             let field = w
-                .req(d, "field", "a condition")
+                .req("field", "a condition")
                 .and_then(|n| name(d, n, "the condition field"));
             let equals = w.get("equals");
             let in_ = w.get("in");
@@ -523,16 +523,14 @@ fn read_required(d: &mut Diagnostics, node: &Node) -> Option<RawRequired> {
 pub fn read_field(d: &mut Diagnostics, node: &Node) -> Option<RawField> {
     let mut m = MapView::new(d, node, "a field")?;
     let wire = m
-        .req(d, "wire", "a field")
+        .req("wire", "a field")
         .and_then(|n| name(d, n, "the wire name"));
     let what = wire
         .as_ref()
         .map_or_else(|| "a field".to_owned(), |w| format!("field `{}`", w.value));
     let doc = read_doc(d, &mut m, wire.as_ref().map_or(node.loc, |w| w.loc), &what);
-    let ty = m.req(d, "type", &what).and_then(|n| read_type(d, n));
-    let required = m
-        .req(d, "required", &what)
-        .and_then(|n| read_required(d, n));
+    let ty = m.req("type", &what).and_then(|n| read_type(d, n));
+    let required = m.req("required", &what).and_then(|n| read_required(d, n));
     let unit = m.get("unit").and_then(|n| text(d, n, "unit"));
     let aliases = m
         .get("aliases")
@@ -566,7 +564,7 @@ fn read_object(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawObjec
     let mut m = MapView::new(d, node, &what)?;
     let doc = read_doc(d, &mut m, node.loc, &what);
     let fields = m
-        .req(d, "fields", &what)
+        .req("fields", &what)
         .map(|n| read_fields(d, n))
         .unwrap_or_default();
     let constraints = m
@@ -579,7 +577,7 @@ fn read_object(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawObjec
                     let mut c = MapView::new(d, n, "a constraint")?;
                     let doc = read_doc(d, &mut c, n.loc, "a constraint");
                     let groups = c
-                        .req(d, "exactly_one_of", "a constraint")
+                        .req("exactly_one_of", "a constraint")
                         .and_then(|g| list(d, g, "`exactly_one_of`"));
                     let groups: Vec<Vec<Sp<String>>> = groups
                         .map(|gs| gs.iter().map(|g| name_list(d, g, "a field name")).collect())
@@ -606,7 +604,7 @@ fn read_code_table(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawC
     let what = format!("code table `{name_}`");
     let mut m = MapView::new(d, node, &what)?;
     let doc = read_doc(d, &mut m, node.loc, &what);
-    let kind = m.req(d, "kind", &what).and_then(|n| {
+    let kind = m.req("kind", &what).and_then(|n| {
         keyword(
             d,
             n,
@@ -614,9 +612,9 @@ fn read_code_table(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawC
             &[("integer", CodeKind::Integer), ("string", CodeKind::String)],
         )
     });
-    let open = m.req(d, "open", &what).and_then(|n| boolean(d, n, "open"));
+    let open = m.req("open", &what).and_then(|n| boolean(d, n, "open"));
     let codes = m
-        .req(d, "codes", &what)
+        .req("codes", &what)
         .and_then(|n| list(d, n, "`codes`"))
         .map(|items| {
             items
@@ -624,7 +622,7 @@ fn read_code_table(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawC
                 .filter_map(|n| {
                     let mut c = MapView::new(d, n, "a code")?;
                     let code = c
-                        .req(d, "code", "a code")
+                        .req("code", "a code")
                         .and_then(|v| read_scalar(d, v, "a code"));
                     let cwhat = code
                         .as_ref()
@@ -657,9 +655,9 @@ fn read_code_table(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawC
                 .filter_map(|n| {
                     let mut c = MapView::new(d, n, "a code range")?;
                     let from = c
-                        .req(d, "from", "a code range")
+                        .req("from", "a code range")
                         .and_then(|v| int(d, v, "from"));
-                    let to = c.req(d, "to", "a code range").and_then(|v| int(d, v, "to"));
+                    let to = c.req("to", "a code range").and_then(|v| int(d, v, "to"));
                     let doc = read_doc(d, &mut c, n.loc, "a code range");
                     c.finish(d, "a code range");
                     Some(RawRange {
@@ -754,17 +752,16 @@ fn read_interface(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawIn
             .map(|n| name_list(d, n, "a route alias"))
             .unwrap_or_default(),
         request: m
-            .req(d, "request", &what)
+            .req("request", &what)
             .and_then(|n| read_payload(d, n, &format!("the request of `{name_}`"))),
         response: m
-            .req(d, "response", &what)
+            .req("response", &what)
             .and_then(|n| read_payload(d, n, &format!("the response of `{name_}`"))),
         paging: m.get("paging").and_then(|n| {
             let mut p = MapView::new(d, n, "a paging block")?;
             let doc = read_doc(d, &mut p, n.loc, "a paging block");
             let mut f = |p: &mut MapView<'_>, key: &'static str| {
-                p.req(d, key, "a paging block")
-                    .and_then(|v| name(d, v, key))
+                p.req(key, "a paging block").and_then(|v| name(d, v, key))
             };
             let page_no = f(&mut p, "page_no");
             let page_size = f(&mut p, "page_size");
@@ -795,10 +792,10 @@ fn read_flow(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawFlow> {
     let what = format!("flow `{name_}`");
     let mut m = MapView::new(d, node, &what)?;
     let doc = read_doc(d, &mut m, node.loc, &what);
-    let number = m.req(d, "number", &what).and_then(|n| int(d, n, "number"));
+    let number = m.req("number", &what).and_then(|n| int(d, n, "number"));
     let trigger = m.get("trigger").and_then(|n| text(d, n, "trigger"));
     let steps = m
-        .req(d, "steps", &what)
+        .req("steps", &what)
         .and_then(|n| list(d, n, "`steps`"))
         .map(|items| {
             items
@@ -806,7 +803,7 @@ fn read_flow(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawFlow> {
                 .filter_map(|n| {
                     let mut s = MapView::new(d, n, "a flow step")?;
                     let interface = s
-                        .req(d, "interface", "a flow step")
+                        .req("interface", "a flow step")
                         .and_then(|v| name(d, v, "an interface name"));
                     let doc = read_doc(
                         d,
@@ -839,7 +836,7 @@ fn read_edition(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawEdition>> {
     let mut m = MapView::new(d, node, what)?;
     let doc = read_doc(d, &mut m, node.loc, what);
     let mut t = |m: &mut MapView<'_>, key: &'static str, req: bool| {
-        let n = if req { m.req(d, key, what) } else { m.get(key) };
+        let n = if req { m.req(key, what) } else { m.get(key) };
         n.and_then(|n| text(d, n, key))
     };
     let id = t(&mut m, "id", true);
@@ -851,7 +848,7 @@ fn read_edition(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawEdition>> {
     let in_force = t(&mut m, "in_force", false);
     let issuer = t(&mut m, "issuer", false);
     let mut roles = Vec::new();
-    if let Some(n) = m.req(d, "roles", what) {
+    if let Some(n) = m.req("roles", what) {
         named_items(d, n, "roles", &mut roles, |d, node, name_| {
             let w = format!("role `{name_}`");
             let mut r = MapView::new(d, node, &w)?;
@@ -869,7 +866,7 @@ fn read_edition(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawEdition>> {
                 .filter_map(|n| {
                     let mut c = MapView::new(d, n, "a contents entry")?;
                     let number = c
-                        .req(d, "number", "a contents entry")
+                        .req("number", "a contents entry")
                         .and_then(|v| text(d, v, "number"));
                     let doc = read_doc(d, &mut c, n.loc, "a contents entry");
                     let page = c.get("page").and_then(|v| text(d, v, "page"));
@@ -912,7 +909,7 @@ fn read_qr(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawQrCode>> {
     let mut m = MapView::new(d, node, what)?;
     let doc = read_doc(d, &mut m, node.loc, what);
     let parts = m
-        .req(d, "parts", what)
+        .req("parts", what)
         .and_then(|n| list(d, n, "`parts`"))
         .map(|items| {
             items
@@ -970,10 +967,10 @@ fn read_qr(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawQrCode>> {
                 .filter_map(|n| {
                     let mut p = MapView::new(d, n, "a QR-code pattern")?;
                     let name_ = p
-                        .req(d, "name", "a QR-code pattern")
+                        .req("name", "a QR-code pattern")
                         .and_then(|v| name(d, v, "name"));
                     let pattern = p
-                        .req(d, "pattern", "a QR-code pattern")
+                        .req("pattern", "a QR-code pattern")
                         .and_then(|v| name(d, v, "pattern"));
                     let doc = read_doc(d, &mut p, n.loc, "a QR-code pattern");
                     p.finish(d, "a QR-code pattern");

@@ -84,12 +84,7 @@ impl<'a> MapView<'a> {
     }
 
     /// Takes a required key; reports `E0004` when it is missing.
-    pub fn req(
-        &mut self,
-        _diags: &mut Diagnostics,
-        key: &'static str,
-        what: &str,
-    ) -> Option<&'a Node> {
+    pub fn req(&mut self, key: &'static str, what: &str) -> Option<&'a Node> {
         let v = self.get(key);
         if v.is_none() {
             self.missing.push((key, what.to_owned()));

@@ -264,7 +264,7 @@ fn req_name(
     key: &'static str,
     what: &str,
 ) -> Option<Sp<String>> {
-    m.req(d, key, what).and_then(|n| name(d, n, what))
+    m.req(key, what).and_then(|n| name(d, n, what))
 }
 
 fn req_int(
@@ -273,7 +273,7 @@ fn req_int(
     key: &'static str,
     what: &str,
 ) -> Option<Sp<i64>> {
-    m.req(d, key, what).and_then(|n| int(d, n, what))
+    m.req(key, what).and_then(|n| int(d, n, what))
 }
 
 fn opt_int(
@@ -330,14 +330,14 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                     .unwrap_or_default(),
                 method: req_name(d, m, "method", "the HTTP method"),
                 content_type: m
-                    .req(d, "content_type", "security.transport")
+                    .req("content_type", "security.transport")
                     .and_then(|n| text(d, n, "content_type")),
                 error_http_status: opt_int(d, m, "error_http_status", "error_http_status"),
                 url: m.get("url").and_then(|n| {
                     block(d, n, "security.transport.url", |d, m, doc| RawUrl {
                         doc,
                         pattern: m
-                            .req(d, "pattern", "the URL block")
+                            .req("pattern", "the URL block")
                             .and_then(|n| text(d, n, "the URL pattern")),
                         default_base_path: m
                             .get("default_base_path")
@@ -348,7 +348,7 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                                 blocks(d, n, "a URL variant", |d, m, doc| RawUrlVariant {
                                     doc,
                                     pattern: m
-                                        .req(d, "pattern", "a URL variant")
+                                        .req("pattern", "a URL variant")
                                         .and_then(|n| text(d, n, "pattern")),
                                 })
                             })
@@ -362,7 +362,7 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                 doc,
                 name: req_name(d, m, "name", "the header name"),
                 value: m
-                    .req(d, "value", "a header")
+                    .req("value", "a header")
                     .and_then(|n| text(d, n, "the header value")),
                 except: m
                     .get("except")
@@ -382,13 +382,13 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
             s.keys = blocks(d, n, "a key", |d, m, doc| RawKey {
                 doc,
                 name: req_name(d, m, "name", "the key name"),
-                ty: m.req(d, "type", "a key").and_then(|n| read_type(d, n)),
+                ty: m.req("type", "a key").and_then(|n| read_type(d, n)),
             });
         }
         if let Some(n) = m.get("encryption") {
             s.encryption = block(d, n, "security.encryption", |d, m, doc| RawEncryption {
                 doc,
-                algorithm: m.req(d, "algorithm", "security.encryption").and_then(|n| {
+                algorithm: m.req("algorithm", "security.encryption").and_then(|n| {
                     keyword(
                         d,
                         n,
@@ -400,12 +400,12 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                     )
                 }),
                 padding: m
-                    .req(d, "padding", "security.encryption")
+                    .req("padding", "security.encryption")
                     .and_then(|n| keyword(d, n, "padding", &[("PKCS7", Padding::Pkcs7)])),
-                plaintext: m.req(d, "plaintext", "security.encryption").and_then(|n| {
+                plaintext: m.req("plaintext", "security.encryption").and_then(|n| {
                     keyword(d, n, "plaintext encoding", &[("utf-8", TextEncoding::Utf8)])
                 }),
-                ciphertext: m.req(d, "ciphertext", "security.encryption").and_then(|n| {
+                ciphertext: m.req("ciphertext", "security.encryption").and_then(|n| {
                     keyword(
                         d,
                         n,
@@ -416,10 +416,10 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                 key: req_name(d, m, "key", "the encryption key"),
                 iv: req_name(d, m, "iv", "the IV"),
                 key_encoding: m
-                    .req(d, "key_encoding", "security.encryption")
+                    .req("key_encoding", "security.encryption")
                     .and_then(|n| keyword(d, n, "key encoding", &ENCODINGS)),
                 fields: m
-                    .req(d, "fields", "security.encryption")
+                    .req("fields", "security.encryption")
                     .map(|n| name_list(d, n, "a field"))
                     .unwrap_or_default(),
                 empty_data_plain: m
@@ -430,24 +430,24 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
         if let Some(n) = m.get("signature") {
             s.signature = block(d, n, "security.signature", |d, m, doc| RawSignature {
                 doc,
-                algorithm: m.req(d, "algorithm", "security.signature").and_then(|n| {
+                algorithm: m.req("algorithm", "security.signature").and_then(|n| {
                     keyword(d, n, "signature algorithm", &[("HMAC-MD5", Mac::HmacMd5)])
                 }),
                 field: req_name(d, m, "field", "the signature field"),
                 key: req_name(d, m, "key", "the signature key"),
                 key_encoding: m
-                    .req(d, "key_encoding", "security.signature")
+                    .req("key_encoding", "security.signature")
                     .and_then(|n| keyword(d, n, "key encoding", &ENCODINGS)),
                 request_fields: m
-                    .req(d, "request_fields", "security.signature")
+                    .req("request_fields", "security.signature")
                     .map(|n| name_list(d, n, "a field"))
                     .unwrap_or_default(),
                 response_fields: m
-                    .req(d, "response_fields", "security.signature")
+                    .req("response_fields", "security.signature")
                     .map(|n| name_list(d, n, "a field"))
                     .unwrap_or_default(),
                 separator: m.get("separator").and_then(|n| name(d, n, "the separator")),
-                hex_case: m.req(d, "hex_case", "security.signature").and_then(|n| {
+                hex_case: m.req("hex_case", "security.signature").and_then(|n| {
                     keyword(
                         d,
                         n,
@@ -465,7 +465,7 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                 doc,
                 field: req_name(d, m, "field", "the timestamp field"),
                 format: m
-                    .req(d, "format", "security.timestamp")
+                    .req("format", "security.timestamp")
                     .and_then(|n| keyword(d, n, "date format", &DateFormat::ALL)),
                 utc_offset: m.get("utc_offset").and_then(|n| text(d, n, "utc_offset")),
             });
@@ -510,7 +510,7 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                             doc,
                             ret: req_int(d, m, "ret", "a Ret message"),
                             msg: m
-                                .req(d, "msg", "a Ret message")
+                                .req("msg", "a Ret message")
                                 .and_then(|n| text(d, n, "msg")),
                         })
                     })
@@ -527,7 +527,7 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
             s.processing = blocks(d, n, "a processing step", |d, m, doc| RawStepRule {
                 doc,
                 step: m
-                    .req(d, "step", "a processing step")
+                    .req("step", "a processing step")
                     .and_then(|n| keyword(d, n, "processing step", &ProcessingStep::ALL)),
                 ret: opt_int(d, m, "ret", "the Ret of a failed step"),
             });
@@ -568,7 +568,7 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                 RawKeyDistribution {
                     doc,
                     interfaces: m
-                        .req(d, "interfaces", "security.key_distribution")
+                        .req("interfaces", "security.key_distribution")
                         .map(|n| name_list(d, n, "an interface name"))
                         .unwrap_or_default(),
                     envelope: req_name(d, m, "envelope", "the key envelope object"),
