@@ -5,10 +5,14 @@
 //! ([`time`]), code tables that keep unknown values ([`code`]), validation reports
 //! ([`validate`]) and secrets that never print ([`Secret`]).
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod code;
 pub mod decimal;
 pub mod envelope;
 pub mod secret;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod time;
 pub mod token;
 pub mod validate;
@@ -23,3 +27,18 @@ pub use rust_decimal;
 pub use rust_decimal::Decimal;
 pub use serde;
 pub use serde_json;
+#[cfg(feature = "server")]
+pub use axum;
+#[cfg(feature = "client")]
+pub use reqwest;
+#[cfg(any(feature = "server", feature = "client"))]
+pub use tokio;
+#[cfg(any(feature = "server", feature = "client"))]
+pub use tracing;
+
+/// Seconds since the UNIX epoch from the system clock.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}

@@ -131,30 +131,45 @@ impl TokenStore {
 #[derive(Debug)]
 pub struct ReplayCache {
     window_s: u64,
-    seen: Mutex<BTreeMap<(String, String, String), u64>>,
+    seen: Mutex<Seen>,
+}
+
+#[derive(Debug, Default)]
+struct Seen {
+    entries: BTreeMap<(String, String, String), u64>,
+    /// When expired entries were last dropped: at most once per second, so a busy server does
+    /// not scan the whole cache on every request.
+    pruned_at: u64,
 }
 
 impl ReplayCache {
     pub fn new(window_s: u64) -> Self {
         ReplayCache {
             window_s,
-            seen: Mutex::new(BTreeMap::new()),
+            seen: Mutex::new(Seen::default()),
         }
     }
 
     /// Records the envelope; `false` if it was already seen within the window.
     pub fn first_seen(&self, operator_id: &str, timestamp: &str, seq: &str, now: u64) -> bool {
-        let mut map = match self.seen.lock() {
+        let mut seen = match self.seen.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
         let window = self.window_s;
-        map.retain(|_, t| now.saturating_sub(*t) <= window);
-        map.insert(
-            (operator_id.to_owned(), timestamp.to_owned(), seq.to_owned()),
-            now,
-        )
-        .is_none()
+        if now != seen.pruned_at {
+            seen.entries
+                .retain(|_, t| now.saturating_sub(*t) <= window);
+            seen.pruned_at = now;
+        }
+        let key = (operator_id.to_owned(), timestamp.to_owned(), seq.to_owned());
+        match seen.entries.get(&key) {
+            Some(t) if now.saturating_sub(*t) <= window => false,
+            _ => {
+                seen.entries.insert(key, now);
+                true
+            }
+        }
     }
 }
 

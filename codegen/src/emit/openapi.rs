@@ -10,7 +10,7 @@ use crate::emit::rust::util::one_line;
 use crate::emit::samples::object_sample;
 use crate::emit::{EmitError, OutFile};
 use crate::ir::{
-    Auth, CodeKind, CodeTable, CondOp, DateFormat, DecimalWire, Edition, Field, Object, Party,
+    Auth, CodeKind, CodeTable, CondOp, DateFormat, DecimalWire, Edition, Field, Object,
     Provenance, Requirement, Type,
 };
 
@@ -434,13 +434,6 @@ fn code_schema(t: &CodeTable) -> oa::Schema {
     schema(oa::SchemaKind::Type(kind), data)
 }
 
-fn implements(i: &crate::ir::Interface, role: &str) -> bool {
-    match &i.implementer {
-        Party::Both => true,
-        Party::Role(r) => r == role,
-    }
-}
-
 fn plain_envelope(
     ir: &Edition,
     envelope: &str,
@@ -528,7 +521,7 @@ fn document(ir: &Edition, role: &str, profile: Profile) -> oa::OpenAPI {
     let mut interfaces: Vec<&crate::ir::Interface> = ir
         .interfaces
         .values()
-        .filter(|i| implements(i, role))
+        .filter(|i| i.implementer.includes(role))
         .collect();
     interfaces.sort_by(|a, b| a.name.cmp(&b.name));
     for i in interfaces {

@@ -422,7 +422,18 @@ impl<'a> Builder<'a> {
             }
             let prov = self.prov(&r.item, &format!("role `{name}`"), r.name.loc);
             let info = self.info(&r.item);
-            out.insert(name.clone(), Role { name, info, prov });
+            let rust_name = crate::ir::ident::pascal(&name);
+            let module = crate::ir::ident::snake(&name);
+            out.insert(
+                name.clone(),
+                Role {
+                    name,
+                    rust_name,
+                    module,
+                    info,
+                    prov,
+                },
+            );
         }
         out
     }
@@ -2089,6 +2100,13 @@ impl<'a> Builder<'a> {
                     success_field: ustr(t.success_field.as_ref()),
                     success_code: t.success_code.as_ref()?.value,
                     fail_reason_field: t.fail_reason_field.as_ref().map(|v| v.value.clone()),
+                    failure_code: t.failure_code.as_ref().map(|v| v.value),
+                    fail_reason_none: t.fail_reason_none.as_ref().map(|v| v.value),
+                    fail_reason_unknown_operator: t
+                        .fail_reason_unknown_operator
+                        .as_ref()
+                        .map(|v| v.value),
+                    fail_reason_wrong_secret: t.fail_reason_wrong_secret.as_ref().map(|v| v.value),
                 },
             })
         });

@@ -73,6 +73,24 @@ pub struct Edition {
     pub qr_code: Option<QrCode>,
 }
 
+impl Edition {
+    /// The token interface (Appendix C), when the edition has one.
+    pub fn token_interface(&self) -> Option<&Interface> {
+        let name = &self.security.as_ref()?.token.as_ref()?.value.interface;
+        self.interfaces.get(name)
+    }
+
+    /// The interfaces a role implements (those of `both` included), in spec order.
+    pub fn implemented_by<'a>(&'a self, role: &'a str) -> impl Iterator<Item = &'a Interface> {
+        self.interfaces.values().filter(move |i| i.implementer.includes(role))
+    }
+
+    /// The interfaces a role calls (those of `both` included), in spec order.
+    pub fn called_by<'a>(&'a self, role: &'a str) -> impl Iterator<Item = &'a Interface> {
+        self.interfaces.values().filter(move |i| i.caller.includes(role))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct EditionMeta {
     pub id: String,
@@ -100,6 +118,10 @@ pub struct Content {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Role {
     pub name: String,
+    /// `City`: the stem of the generated server trait (`CityPlatform`) and client (`CityClient`).
+    pub rust_name: String,
+    /// `city`: the module of the role's server and client.
+    pub module: String,
     pub info: Info,
     pub prov: Provenance,
 }
@@ -337,6 +359,16 @@ pub enum Party {
     Both,
 }
 
+impl Party {
+    /// Whether the party is `role` (or both roles).
+    pub fn includes(&self, role: &str) -> bool {
+        match self {
+            Party::Role(r) => r == role,
+            Party::Both => true,
+        }
+    }
+}
+
 impl std::fmt::Display for Party {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -536,6 +568,12 @@ pub struct Token {
     pub success_field: String,
     pub success_code: i64,
     pub fail_reason_field: Option<String>,
+    /// The `success_field` value of a refusal.
+    pub failure_code: Option<i64>,
+    /// `fail_reason_field` values: no failure, unknown operator, wrong secret.
+    pub fail_reason_none: Option<i64>,
+    pub fail_reason_unknown_operator: Option<i64>,
+    pub fail_reason_wrong_secret: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -172,6 +172,10 @@ pub struct RawToken {
     pub success_field: Option<Sp<String>>,
     pub success_code: Option<Sp<i64>>,
     pub fail_reason_field: Option<Sp<String>>,
+    pub failure_code: Option<Sp<i64>>,
+    pub fail_reason_none: Option<Sp<i64>>,
+    pub fail_reason_unknown_operator: Option<Sp<i64>>,
+    pub fail_reason_wrong_secret: Option<Sp<i64>>,
 }
 
 #[derive(Clone, Debug)]
@@ -492,6 +496,15 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                 success_field: req_name(d, m, "success_field", "security.token"),
                 success_code: req_int(d, m, "success_code", "security.token"),
                 fail_reason_field: opt_name(d, m, "fail_reason_field", "security.token"),
+                failure_code: opt_int(d, m, "failure_code", "security.token"),
+                fail_reason_none: opt_int(d, m, "fail_reason_none", "security.token"),
+                fail_reason_unknown_operator: opt_int(
+                    d,
+                    m,
+                    "fail_reason_unknown_operator",
+                    "security.token",
+                ),
+                fail_reason_wrong_secret: opt_int(d, m, "fail_reason_wrong_secret", "security.token"),
             });
         }
         if let Some(n) = m.get("ret") {

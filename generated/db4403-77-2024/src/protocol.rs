@@ -11,6 +11,8 @@
 pub const METHOD: &str = "POST";
 /// The request and response content type.
 pub const CONTENT_TYPE: &str = "application/json;charset=utf-8";
+/// The HTTP status of every answer, errors included (their Ret tells them apart).
+pub const HTTP_STATUS: u16 = 200;
 /// The URL of an interface: `{base}` is the peer's configured base.
 /// Provenance: provisional.
 ///
@@ -230,14 +232,68 @@ impl Keys {
 pub struct Refusal {
     pub ret: i64,
     pub msg: ::std::string::String,
+    /// The sender, once identified as a configured peer: the refusal is then signed with
+    /// its keys. `None` when the envelope is unreadable or the sender unknown.
+    pub peer: ::std::option::Option<::std::string::String>,
+}
+impl Refusal {
+    pub fn new(
+        ret: i64,
+        msg: ::std::string::String,
+        peer: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        Refusal { ret, msg, peer }
+    }
 }
 /// Receiver settings the standard leaves open: validation mode, timestamp window (the
-/// standard names none: provisional), and the current time (UNIX seconds).
+/// standard names none: provisional), the current time (UNIX seconds), and the plaintext
+/// test profile (`Data` is the payload itself, no signature; never on a production link).
 #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
 pub struct Policy {
     pub mode: ::chargespec_runtime::Mode,
     pub timestamp_window_s: ::std::option::Option<u64>,
     pub now_unix: i64,
+    pub plaintext: bool,
+}
+/// The envelope field that carries the payload.
+pub const DATA_FIELD: &str = "Data";
+/// The envelope time zone, in seconds east of UTC.
+pub const UTC_OFFSET_S: i64 = 28800;
+/// The current time as an envelope timestamp (in the envelope time zone).
+pub fn timestamp_now() -> ::chargespec_runtime::time::CompactDateTime {
+    let parts = ::chargespec_runtime::time::Parts::from_unix(
+        ::chargespec_runtime::now_unix() + UTC_OFFSET_S,
+    );
+    <::chargespec_runtime::time::CompactDateTime>::from_parts(parts)
+        .unwrap_or_else(|| <::chargespec_runtime::time::CompactDateTime>::from_raw(
+            ::std::string::String::new(),
+        ))
+}
+/// The keys of each configured peer, by its OperatorID. `Debug` never shows them.
+#[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::default::Default)]
+pub struct Peers {
+    keys: ::std::collections::BTreeMap<::std::string::String, Keys>,
+}
+impl Peers {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Adds (or replaces) the keys of a peer.
+    pub fn insert(
+        &mut self,
+        operator_id: impl ::std::convert::Into<::std::string::String>,
+        keys: Keys,
+    ) {
+        self.keys.insert(operator_id.into(), keys);
+    }
+    /// The keys of a peer.
+    pub fn get(&self, operator_id: &str) -> ::std::option::Option<&Keys> {
+        self.keys.get(operator_id)
+    }
+    /// The OperatorIDs of the configured peers.
+    pub fn ids(&self) -> impl ::std::iter::Iterator<Item = &str> {
+        self.keys.keys().map(::std::string::String::as_str)
+    }
 }
 /// A request that passed every check.
 #[derive(::core::fmt::Debug)]
@@ -249,7 +305,8 @@ pub struct Opened<T> {
     /// The OperatorID the bearer token was issued to (`None` for the token interface).
     pub token_owner: ::std::option::Option<::std::string::String>,
 }
-fn envelope_sender(env: &crate::types::RequestEnvelope) -> ::std::string::String {
+/// The sender of a request envelope (its OperatorID).
+pub fn sender(env: &crate::types::RequestEnvelope) -> ::std::string::String {
     env.operator_id.clone()
 }
 /// Applies the receiver's checks to a request body, in the order of the spec.
@@ -257,7 +314,7 @@ pub fn open_request<
     T: ::chargespec_runtime::serde::de::DeserializeOwned + ::chargespec_runtime::Validate
         + ::chargespec_runtime::Shape,
 >(
-    keys: &Keys,
+    peers: &Peers,
     tokens: &::chargespec_runtime::token::TokenStore,
     replay: ::std::option::Option<&::chargespec_runtime::token::ReplayCache>,
     interface: &str,
@@ -265,13 +322,19 @@ pub fn open_request<
     body: &[u8],
     policy: &Policy,
 ) -> ::std::result::Result<Opened<T>, Refusal> {
-    let value: ::chargespec_runtime::serde_json::Value = ::chargespec_runtime::serde_json::from_slice(
+    let mut value: ::chargespec_runtime::serde_json::Value = ::chargespec_runtime::serde_json::from_slice(
             body,
         )
-        .map_err(|e| Refusal {
-            ret: 4003,
-            msg: ::std::format!("the body is not JSON: {e}"),
-        })?;
+        .map_err(|e| Refusal::new(
+            4003,
+            ::std::format!("the body is not JSON: {e}"),
+            ::std::option::Option::None,
+        ))?;
+    if policy.plaintext && let ::std::option::Option::Some(data) = value.get_mut("Data")
+        && !data.is_string()
+    {
+        *data = ::chargespec_runtime::serde_json::Value::String(data.to_string());
+    }
     let mut shape = ::chargespec_runtime::Validator::new(
         ::chargespec_runtime::Mode::strict(),
     );
@@ -281,88 +344,102 @@ pub fn open_request<
     );
     let report = shape.into_report();
     if !report.violations.is_empty() {
-        return ::std::result::Result::Err(Refusal {
-            ret: 4003,
-            msg: report.to_string(),
-        });
+        return ::std::result::Result::Err(
+            Refusal::new(4003, report.to_string(), ::std::option::Option::None),
+        );
     }
     let envelope: crate::types::RequestEnvelope = ::chargespec_runtime::serde_json::from_value(
             value,
         )
-        .map_err(|e| Refusal {
-            ret: 4003,
-            msg: e.to_string(),
-        })?;
+        .map_err(|e| Refusal::new(4003, e.to_string(), ::std::option::Option::None))?;
     let report = ::chargespec_runtime::Validate::validate(
         &envelope,
         ::chargespec_runtime::Mode::strict(),
     );
     if !report.is_ok() {
-        return ::std::result::Result::Err(Refusal {
-            ret: 4003,
-            msg: report.to_string(),
-        });
+        return ::std::result::Result::Err(
+            Refusal::new(4003, report.to_string(), ::std::option::Option::None),
+        );
     }
+    let sender = sender(&envelope);
+    let keys = peers.get(&sender);
+    if keys.is_none() && !policy.plaintext {
+        return ::std::result::Result::Err(
+            Refusal::new(
+                4003,
+                ::std::format!("OperatorID {sender} is not registered"),
+                ::std::option::Option::None,
+            ),
+        );
+    }
+    let peer = keys.map(|_| sender.clone());
+    let refuse = |ret: i64, msg: ::std::string::String| Refusal::new(
+        ret,
+        msg,
+        peer.clone(),
+    );
     let token_owner = if interface == TOKEN_INTERFACE {
         ::std::option::Option::None
     } else {
-        ::std::option::Option::Some(
-            tokens
-                .check_header(
-                    authorization,
-                    AUTH_SCHEME,
-                    u64::try_from(policy.now_unix).unwrap_or(0),
-                )
-                .map_err(|e| Refusal {
-                    ret: 4002,
-                    msg: e.to_string(),
-                })?,
-        )
+        let owner = tokens
+            .check_header(
+                authorization,
+                AUTH_SCHEME,
+                u64::try_from(policy.now_unix).unwrap_or(0),
+            )
+            .map_err(|e| refuse(4002, e.to_string()))?;
+        if owner != sender && !policy.plaintext {
+            return ::std::result::Result::Err(
+                refuse(
+                    4002,
+                    ::std::string::String::from(
+                        "the token was issued to another OperatorID",
+                    ),
+                ),
+            );
+        }
+        ::std::option::Option::Some(owner)
     };
-    keys.verify_request(&envelope)
-        .map_err(|e| Refusal {
-            ret: 4001,
-            msg: e.to_string(),
-        })?;
+    if let (false, ::std::option::Option::Some(keys)) = (policy.plaintext, keys) {
+        keys.verify_request(&envelope).map_err(|e| refuse(4001, e.to_string()))?;
+    }
     if let ::std::option::Option::Some(window) = policy.timestamp_window_s {
         let local_now = policy.now_unix + 28800;
         let sent = envelope.time_stamp.parts().map(|p| p.to_unix());
         if sent.is_none_or(|t| (local_now - t).unsigned_abs() > window) {
-            return ::std::result::Result::Err(Refusal {
-                ret: 4003,
-                msg: ::std::format!(
-                    "{} outside the accepted window of {window} s", "TimeStamp"
+            return ::std::result::Result::Err(
+                refuse(
+                    4003,
+                    ::std::format!(
+                        "{} outside the accepted window of {window} s", "TimeStamp"
+                    ),
                 ),
-            });
+            );
         }
     }
     if let ::std::option::Option::Some(replay) = replay
         && !replay
             .first_seen(
-                &envelope_sender(&envelope),
+                &sender,
                 envelope.time_stamp.as_str(),
                 &envelope.seq,
                 u64::try_from(policy.now_unix).unwrap_or(0),
             )
     {
-        return ::std::result::Result::Err(Refusal {
-            ret: 4003,
-            msg: ::std::string::String::from("replayed request"),
-        });
+        return ::std::result::Result::Err(
+            refuse(4003, ::std::string::String::from("replayed request")),
+        );
     }
-    let plain = keys
-        .decrypt(&envelope.data)
-        .map_err(|e| Refusal {
-            ret: 4003,
-            msg: e.to_string(),
-        })?;
+    let plain = match (policy.plaintext, keys) {
+        (false, ::std::option::Option::Some(keys)) => {
+            keys.decrypt(&envelope.data).map_err(|e| refuse(4003, e.to_string()))?
+        }
+        _ => envelope.data.clone().into_bytes(),
+    };
     let (payload, report) = ::chargespec_runtime::validate::decode::<
         T,
     >(&plain, policy.mode)
-        .map_err(|report| Refusal {
-            ret: 4004,
-            msg: report.to_string(),
-        })?;
+        .map_err(|report| refuse(4004, report.to_string()))?;
     ::std::result::Result::Ok(Opened {
         envelope,
         payload,
@@ -386,8 +463,7 @@ pub fn seal_response<T: ::chargespec_runtime::serde::Serialize>(
                 .map_err(|_| ::chargespec_runtime::envelope::EnvelopeError::Decrypt)?;
             keys.encrypt(&json)?
         }
-        ::std::option::Option::None if true => ::std::string::String::new(),
-        ::std::option::Option::None => keys.encrypt(b"")?,
+        ::std::option::Option::None => ::std::string::String::new(),
     };
     let mut env = crate::types::ResponseEnvelope {
         ret: crate::codes::Ret::from_code(ret),
@@ -397,6 +473,21 @@ pub fn seal_response<T: ::chargespec_runtime::serde::Serialize>(
     };
     env.sig = keys.sign_response(&env)?;
     ::std::result::Result::Ok(env)
+}
+/// An unsigned response envelope with an empty `Data`: the answer to a request whose sender
+/// could not be identified (so no keys to sign with), and the base of the plaintext profile.
+pub fn unsigned_response(ret: i64, msg: &str) -> crate::types::ResponseEnvelope {
+    let ciphertext = ::std::string::String::new();
+    crate::types::ResponseEnvelope {
+        ret: crate::codes::Ret::from_code(ret),
+        msg: ::std::string::String::from(msg),
+        data: ciphertext,
+        sig: ::std::string::String::new(),
+    }
+}
+/// The Ret, `Msg` and whether the answer is signed, of a response envelope.
+pub fn response_status(env: &crate::types::ResponseEnvelope) -> (i64, &str, bool) {
+    (env.ret.code(), env.msg.as_str(), !env.sig.is_empty())
 }
 /// A signed request envelope carrying `payload` encrypted in `Data`.
 pub fn seal_request<T: ::chargespec_runtime::serde::Serialize>(

@@ -1,9 +1,11 @@
 //! The generated Rust crate of an edition: `Cargo.toml`, `README.md`, `src/{lib,types,codes,
 //! validate,qr}.rs` and its generated tests.
 
+pub mod client;
 pub mod codes;
 pub mod protocol;
 pub mod qr;
+pub mod server;
 pub mod tests;
 pub mod types;
 pub mod util;
@@ -72,9 +74,13 @@ fn lib_rs(ir: &Edition) -> proc_macro2::TokenStream {
         #doc
         #![forbid(unsafe_code)]
 
+        #[cfg(feature = "client")]
+        pub mod client;
         pub mod codes;
         pub mod protocol;
         pub mod qr;
+        #[cfg(feature = "server")]
+        pub mod server;
         pub mod types;
         pub mod validate;
 
@@ -113,13 +119,15 @@ pub fn crate_files(ir: &Edition, opts: &crate::emit::Options) -> Result<Vec<OutF
     .map_err(|e| EmitError(e.to_string()))?;
     // The Rust files are independent: format them in parallel (prettyplease dominates).
     type Emitter = fn(&Edition) -> proc_macro2::TokenStream;
-    let rust: [(&str, Emitter); 7] = [
+    let rust: [(&str, Emitter); 9] = [
         ("src/lib.rs", lib_rs),
         ("src/protocol.rs", protocol::emit),
         ("src/codes.rs", codes::emit),
         ("src/types.rs", types::emit),
         ("src/validate.rs", validate::emit),
         ("src/qr.rs", qr::emit),
+        ("src/server.rs", server::emit),
+        ("src/client.rs", client::emit),
         ("tests/generated.rs", tests::emit),
     ];
     let formatted: Vec<Result<OutFile, EmitError>> = std::thread::scope(|s| {

@@ -62,6 +62,12 @@ pub fn emit(ir: &Edition) -> TokenStream {
 
     if let Some(t) = &sec.transport {
         let (method, ct) = (&t.value.method, &t.value.content_type);
+        let status = Literal::u16_unsuffixed(
+            t.value
+                .error_http_status
+                .and_then(|s| u16::try_from(s).ok())
+                .unwrap_or(200),
+        );
         let d = doc_attrs(&provenance_lines(&t.prov, None));
         items.push(quote! {
             /// The HTTP method of every interface.
@@ -69,6 +75,8 @@ pub fn emit(ir: &Edition) -> TokenStream {
             pub const METHOD: &str = #method;
             /// The request and response content type.
             pub const CONTENT_TYPE: &str = #ct;
+            /// The HTTP status of every answer, errors included (their Ret tells them apart).
+            pub const HTTP_STATUS: u16 = #status;
         });
         if let Some(u) = &t.value.url {
             let pattern = &u.value.pattern;
@@ -275,6 +283,23 @@ pub fn emit(ir: &Edition) -> TokenStream {
     }
 }
 
+/// The sender's identity in the request envelope: its first field that is neither data, time,
+/// sequence nor signature (`OperatorID`).
+pub(super) fn sender_field(ir: &Edition) -> Option<&crate::ir::Field> {
+    let sec = ir.security.as_ref()?;
+    let env = &sec.envelope.as_ref()?.value;
+    let req = ir.objects.get(&env.request)?;
+    let skip = [
+        Some(env.data_field.as_str()),
+        sec.timestamp.as_ref().map(|t| t.value.field.as_str()),
+        sec.seq.as_ref().map(|t| t.value.field.as_str()),
+        sec.signature.as_ref().map(|t| t.value.field.as_str()),
+    ];
+    req.fields
+        .iter()
+        .find(|f| !skip.contains(&Some(f.wire.as_str())))
+}
+
 /// Server side: `open_request` applies the receiver's checks in the order of the spec's
 /// `processing` list, each failing with the Ret the spec assigns; `seal_response` builds a signed
 /// response. Client side: `seal_request` and `open_response`.
@@ -341,31 +366,18 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
                 let local_now = policy.now_unix + #offset;
                 let sent = envelope.#ts.parts().map(|p| p.to_unix());
                 if sent.is_none_or(|t| (local_now - t).unsigned_abs() > window) {
-                    return ::std::result::Result::Err(Refusal { ret: #envelope_ret, msg: ::std::format!("{} outside the accepted window of {window} s", #ts_wire) });
+                    return ::std::result::Result::Err(refuse(#envelope_ret, ::std::format!("{} outside the accepted window of {window} s", #ts_wire)));
                 }
             }
             if let ::std::option::Option::Some(replay) = replay
-                && !replay.first_seen(&envelope_sender(&envelope), envelope.#ts.as_str(), &envelope.#seq, u64::try_from(policy.now_unix).unwrap_or(0))
+                && !replay.first_seen(&sender, envelope.#ts.as_str(), &envelope.#seq, u64::try_from(policy.now_unix).unwrap_or(0))
             {
-                return ::std::result::Result::Err(Refusal { ret: #envelope_ret, msg: ::std::string::String::from("replayed request") });
+                return ::std::result::Result::Err(refuse(#envelope_ret, ::std::string::String::from("replayed request")));
             }
         },
         _ => TokenStream::new(),
     };
-    // The sender's identity: the envelope's first string field that is neither data, time, seq nor signature.
-    let sender = req
-        .fields
-        .iter()
-        .find(|f| {
-            ![
-                data_wire.as_str(),
-                ts_wire.as_str(),
-                seq_wire.as_str(),
-                sig_wire.as_str(),
-            ]
-            .contains(&f.wire.as_str())
-        })
-        .map(|f| ident(&f.rust_ident));
+    let sender = sender_field(ir).map(|f| ident(&f.rust_ident));
     let sender_expr = match &sender {
         Some(s) => quote! { env.#s.clone() },
         None => quote! { ::std::string::String::new() },
@@ -375,42 +387,64 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
         let ret = Literal::i64_unsuffixed(rule.value.ret.unwrap_or(0));
         steps.push(match rule.value.step {
             P::CheckEnvelope => quote! {
-                let value: ::chargespec_runtime::serde_json::Value = ::chargespec_runtime::serde_json::from_slice(body)
-                    .map_err(|e| Refusal { ret: #ret, msg: ::std::format!("the body is not JSON: {e}") })?;
+                let mut value: ::chargespec_runtime::serde_json::Value = ::chargespec_runtime::serde_json::from_slice(body)
+                    .map_err(|e| Refusal::new(#ret, ::std::format!("the body is not JSON: {e}"), ::std::option::Option::None))?;
+                if policy.plaintext
+                    && let ::std::option::Option::Some(data) = value.get_mut(#data_wire)
+                    && !data.is_string()
+                {
+                    // The plaintext test profile: `Data` is the payload itself; keep its JSON text.
+                    *data = ::chargespec_runtime::serde_json::Value::String(data.to_string());
+                }
                 let mut shape = ::chargespec_runtime::Validator::new(::chargespec_runtime::Mode::strict());
                 <crate::types::#req_ty as ::chargespec_runtime::Shape>::check_shape(&value, &mut shape);
                 let report = shape.into_report();
                 if !report.violations.is_empty() {
-                    return ::std::result::Result::Err(Refusal { ret: #ret, msg: report.to_string() });
+                    return ::std::result::Result::Err(Refusal::new(#ret, report.to_string(), ::std::option::Option::None));
                 }
                 let envelope: crate::types::#req_ty = ::chargespec_runtime::serde_json::from_value(value)
-                    .map_err(|e| Refusal { ret: #ret, msg: e.to_string() })?;
+                    .map_err(|e| Refusal::new(#ret, e.to_string(), ::std::option::Option::None))?;
                 let report = ::chargespec_runtime::Validate::validate(&envelope, ::chargespec_runtime::Mode::strict());
                 if !report.is_ok() {
-                    return ::std::result::Result::Err(Refusal { ret: #ret, msg: report.to_string() });
+                    return ::std::result::Result::Err(Refusal::new(#ret, report.to_string(), ::std::option::Option::None));
                 }
+                // The sender must be a configured peer (its keys are needed from here on).
+                let sender = sender(&envelope);
+                let keys = peers.get(&sender);
+                if keys.is_none() && !policy.plaintext {
+                    return ::std::result::Result::Err(Refusal::new(#ret, ::std::format!("OperatorID {sender} is not registered"), ::std::option::Option::None));
+                }
+                let peer = keys.map(|_| sender.clone());
+                let refuse = |ret: i64, msg: ::std::string::String| Refusal::new(ret, msg, peer.clone());
             },
             P::CheckToken => quote! {
                 let token_owner = if interface == TOKEN_INTERFACE {
                     ::std::option::Option::None
                 } else {
-                    ::std::option::Option::Some(
-                        tokens
-                            .check_header(authorization, AUTH_SCHEME, u64::try_from(policy.now_unix).unwrap_or(0))
-                            .map_err(|e| Refusal { ret: #ret, msg: e.to_string() })?,
-                    )
+                    let owner = tokens
+                        .check_header(authorization, AUTH_SCHEME, u64::try_from(policy.now_unix).unwrap_or(0))
+                        .map_err(|e| refuse(#ret, e.to_string()))?;
+                    if owner != sender && !policy.plaintext {
+                        return ::std::result::Result::Err(refuse(#ret, ::std::string::String::from("the token was issued to another OperatorID")));
+                    }
+                    ::std::option::Option::Some(owner)
                 };
             },
             P::VerifySignature => quote! {
-                keys.verify_request(&envelope).map_err(|e| Refusal { ret: #ret, msg: e.to_string() })?;
+                if let (false, ::std::option::Option::Some(keys)) = (policy.plaintext, keys) {
+                    keys.verify_request(&envelope).map_err(|e| refuse(#ret, e.to_string()))?;
+                }
                 #window_check
             },
             P::Decrypt => quote! {
-                let plain = keys.decrypt(&envelope.#req_data).map_err(|e| Refusal { ret: #ret, msg: e.to_string() })?;
+                let plain = match (policy.plaintext, keys) {
+                    (false, ::std::option::Option::Some(keys)) => keys.decrypt(&envelope.#req_data).map_err(|e| refuse(#ret, e.to_string()))?,
+                    _ => envelope.#req_data.clone().into_bytes(),
+                };
             },
             P::Validate => quote! {
                 let (payload, report) = ::chargespec_runtime::validate::decode::<T>(&plain, policy.mode)
-                    .map_err(|report| Refusal { ret: #ret, msg: report.to_string() })?;
+                    .map_err(|report| refuse(#ret, report.to_string()))?;
             },
             P::Handle => TokenStream::new(),
         });
@@ -445,7 +479,11 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
         .map_or(quote! { ::std::string::String }, |f| {
             super::types::value_type(ir, &f.ty, false)
         });
-    let empty_plain = enc.value.empty_data_plain;
+    let empty_data = if enc.value.empty_data_plain {
+        quote! { ::std::string::String::new() }
+    } else {
+        quote! { keys.encrypt(b"")? }
+    };
     let mut resp_params = Vec::new();
     let mut resp_inits = Vec::new();
     for f in &resp.fields {
@@ -472,6 +510,26 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
             }
         }
     }
+    // The response's Ret (the field typed by the Ret table) and message (its other string field).
+    let ret_table = sec.ret.as_ref().map(|r| r.value.table.clone());
+    let ret_expr = resp
+        .fields
+        .iter()
+        .find(|f| matches!(&f.ty, Type::Code(t) if Some(t) == ret_table.as_ref()))
+        .map_or(quote! { 0 }, |f| {
+            let n = ident(&f.rust_ident);
+            quote! { env.#n.code() }
+        });
+    let msg_expr = resp
+        .fields
+        .iter()
+        .find(|f| {
+            f.wire != *data_wire && f.wire != *sig_wire && matches!(f.ty, Type::String(_))
+        })
+        .map_or(quote! { "" }, |f| {
+            let n = ident(&f.rust_ident);
+            quote! { env.#n.as_str() }
+        });
     quote! {
         /// A request refused by a receiver check: the Ret the spec assigns to the failed step,
         /// and a message for `Msg` (never containing key material).
@@ -479,15 +537,65 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
         pub struct Refusal {
             pub ret: i64,
             pub msg: ::std::string::String,
+            /// The sender, once identified as a configured peer: the refusal is then signed with
+            /// its keys. `None` when the envelope is unreadable or the sender unknown.
+            pub peer: ::std::option::Option<::std::string::String>,
+        }
+
+        impl Refusal {
+            pub fn new(ret: i64, msg: ::std::string::String, peer: ::std::option::Option<::std::string::String>) -> Self {
+                Refusal { ret, msg, peer }
+            }
         }
 
         /// Receiver settings the standard leaves open: validation mode, timestamp window (the
-        /// standard names none: provisional), and the current time (UNIX seconds).
+        /// standard names none: provisional), the current time (UNIX seconds), and the plaintext
+        /// test profile (`Data` is the payload itself, no signature; never on a production link).
         #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
         pub struct Policy {
             pub mode: ::chargespec_runtime::Mode,
             pub timestamp_window_s: ::std::option::Option<u64>,
             pub now_unix: i64,
+            pub plaintext: bool,
+        }
+
+        /// The envelope field that carries the payload.
+        pub const DATA_FIELD: &str = #data_wire;
+
+        /// The envelope time zone, in seconds east of UTC.
+        pub const UTC_OFFSET_S: i64 = #offset;
+
+        /// The current time as an envelope timestamp (in the envelope time zone).
+        pub fn timestamp_now() -> #ts_ty {
+            let parts = ::chargespec_runtime::time::Parts::from_unix(::chargespec_runtime::now_unix() + UTC_OFFSET_S);
+            <#ts_ty>::from_parts(parts).unwrap_or_else(|| <#ts_ty>::from_raw(::std::string::String::new()))
+        }
+
+        /// The keys of each configured peer, by its OperatorID. `Debug` never shows them.
+        #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::default::Default)]
+        pub struct Peers {
+            keys: ::std::collections::BTreeMap<::std::string::String, Keys>,
+        }
+
+        impl Peers {
+            pub fn new() -> Self {
+                Self::default()
+            }
+
+            /// Adds (or replaces) the keys of a peer.
+            pub fn insert(&mut self, operator_id: impl ::std::convert::Into<::std::string::String>, keys: Keys) {
+                self.keys.insert(operator_id.into(), keys);
+            }
+
+            /// The keys of a peer.
+            pub fn get(&self, operator_id: &str) -> ::std::option::Option<&Keys> {
+                self.keys.get(operator_id)
+            }
+
+            /// The OperatorIDs of the configured peers.
+            pub fn ids(&self) -> impl ::std::iter::Iterator<Item = &str> {
+                self.keys.keys().map(::std::string::String::as_str)
+            }
         }
 
         /// A request that passed every check.
@@ -501,13 +609,14 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
             pub token_owner: ::std::option::Option<::std::string::String>,
         }
 
-        fn envelope_sender(env: &crate::types::#req_ty) -> ::std::string::String {
+        /// The sender of a request envelope (its OperatorID).
+        pub fn sender(env: &crate::types::#req_ty) -> ::std::string::String {
             #sender_expr
         }
 
         /// Applies the receiver's checks to a request body, in the order of the spec.
         pub fn open_request<T: ::chargespec_runtime::serde::de::DeserializeOwned + ::chargespec_runtime::Validate + ::chargespec_runtime::Shape>(
-            keys: &Keys,
+            peers: &Peers,
             tokens: &::chargespec_runtime::token::TokenStore,
             replay: ::std::option::Option<&::chargespec_runtime::token::ReplayCache>,
             interface: &str,
@@ -530,12 +639,25 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
                     let json = ::chargespec_runtime::serde_json::to_vec(p).map_err(|_| ::chargespec_runtime::envelope::EnvelopeError::Decrypt)?;
                     keys.encrypt(&json)?
                 }
-                ::std::option::Option::None if #empty_plain => ::std::string::String::new(),
-                ::std::option::Option::None => keys.encrypt(b"")?,
+                ::std::option::Option::None => #empty_data,
             };
             let mut env = crate::types::#resp_ty { #(#resp_inits),* };
             env.#resp_sig = keys.sign_response(&env)?;
             ::std::result::Result::Ok(env)
+        }
+
+        /// An unsigned response envelope with an empty `Data`: the answer to a request whose sender
+        /// could not be identified (so no keys to sign with), and the base of the plaintext profile.
+        pub fn unsigned_response(
+            #(#resp_params,)*
+        ) -> crate::types::#resp_ty {
+            let ciphertext = ::std::string::String::new();
+            crate::types::#resp_ty { #(#resp_inits),* }
+        }
+
+        /// The Ret, `Msg` and whether the answer is signed, of a response envelope.
+        pub fn response_status(env: &crate::types::#resp_ty) -> (i64, &str, bool) {
+            (#ret_expr, #msg_expr, !env.#resp_sig.is_empty())
         }
 
         /// A signed request envelope carrying `payload` encrypted in `Data`.
