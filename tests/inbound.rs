@@ -6,7 +6,7 @@
 use chargespec_runtime::time::{CompactDateTime, Parts};
 use chargespec_runtime::token::{ReplayCache, TokenStore};
 use chargespec_runtime::{Mode, Secret};
-use db4403_77_2024::protocol::{self, Keys, Policy, Refusal};
+use db4403_77_2024::protocol::{self, Keys, Peers, Policy, Refusal};
 use db4403_77_2024::types::{QueryStationsStatusRequest, QueryTokenRequest, RequestEnvelope};
 
 const NOW: i64 = 1_735_660_800; // 2025-01-01 00:00:00 UTC
@@ -20,11 +20,18 @@ fn keys() -> Keys {
     }
 }
 
+fn peers() -> Peers {
+    let mut p = Peers::new();
+    p.insert("MA5DA0053", keys());
+    p
+}
+
 fn policy() -> Policy {
     Policy {
         mode: Mode::strict(),
         timestamp_window_s: Some(300),
         now_unix: NOW,
+        plaintext: false,
     }
 }
 
@@ -46,7 +53,7 @@ fn open(
     auth: Option<&str>,
     body: &[u8],
 ) -> Result<protocol::Opened<QueryStationsStatusRequest>, Refusal> {
-    protocol::open_request(&keys(), tokens, None, interface, auth, body, &policy())
+    protocol::open_request(&peers(), tokens, None, interface, auth, body, &policy())
 }
 
 fn bearer(tokens: &TokenStore) -> String {
@@ -80,7 +87,7 @@ fn the_token_interface_needs_no_token() {
         "0001",
     );
     let opened: protocol::Opened<QueryTokenRequest> = protocol::open_request(
-        &keys(),
+        &peers(),
         &tokens,
         None,
         "query_token",
@@ -242,7 +249,7 @@ fn a_replayed_request_is_refused() {
     let env = request(&serde_json::json!({"StationIDs": ["S1"]}), "0007");
     let run = || {
         protocol::open_request::<QueryStationsStatusRequest>(
-            &keys(),
+            &peers(),
             &tokens,
             Some(&replay),
             "query_stations_status",
@@ -279,4 +286,96 @@ fn responses_round_trip_and_bad_signatures_are_errors() {
     let mut forged = env.clone();
     forged.msg = "changed".into();
     assert!(protocol::open_response::<serde_json::Value>(&keys(), &forged).is_err());
+}
+
+#[test]
+fn an_unknown_sender_is_refused_unsigned_and_a_borrowed_token_is_refused() {
+    let tokens = TokenStore::new(7200);
+    let auth = bearer(&tokens);
+    let stranger = protocol::seal_request(
+        &keys(),
+        "MA5DA0099",
+        stamp(0),
+        "0001".to_owned(),
+        &serde_json::json!({"StationIDs": ["S1"]}),
+    )
+    .expect("seals");
+    let e = open(
+        &tokens,
+        "query_stations_status",
+        Some(&auth),
+        &body(&stranger),
+    )
+    .expect_err("unknown sender");
+    assert_eq!(e.ret, protocol::ret::BAD_ENVELOPE);
+    assert!(e.msg.contains("MA5DA0099"), "{}", e.msg);
+    assert_eq!(e.peer, None, "no keys to sign the refusal with");
+
+    // A second peer presenting the first peer's token.
+    let mut two = peers();
+    two.insert("MA5DA0099", keys());
+    let e = protocol::open_request::<QueryStationsStatusRequest>(
+        &two,
+        &tokens,
+        None,
+        "query_stations_status",
+        Some(&auth),
+        &body(&stranger),
+        &policy(),
+    )
+    .expect_err("borrowed token");
+    assert_eq!(e.ret, protocol::ret::BAD_TOKEN);
+    assert_eq!(e.peer.as_deref(), Some("MA5DA0099"));
+}
+
+#[test]
+fn the_plaintext_profile_takes_the_payload_itself_and_skips_the_signature() {
+    let tokens = TokenStore::new(7200);
+    let auth = bearer(&tokens);
+    let plain = serde_json::json!({
+        "OperatorID": "MA5DA0053",
+        "Data": {"StationIDs": ["S1"]},
+        "TimeStamp": stamp(0).as_str(),
+        "Seq": "0001",
+        "Sig": "00000000000000000000000000000000",
+    });
+    let bytes = serde_json::to_vec(&plain).expect("bytes");
+    let run = |plaintext: bool| {
+        protocol::open_request::<QueryStationsStatusRequest>(
+            &peers(),
+            &tokens,
+            None,
+            "query_stations_status",
+            Some(&auth),
+            &bytes,
+            &Policy {
+                plaintext,
+                ..policy()
+            },
+        )
+    };
+    let opened = run(true).expect("plaintext profile");
+    assert_eq!(opened.payload.station_ids, vec!["S1".to_owned()]);
+    // Off by default: the same request is not an envelope.
+    assert_eq!(
+        run(false).map(|_| 0).unwrap_or_else(|e| e.ret),
+        protocol::ret::BAD_ENVELOPE
+    );
+    // Payload validation still applies.
+    let mut bad = plain.clone();
+    bad["Data"] = serde_json::json!({"StationIDs": "S1"});
+    let e = protocol::open_request::<QueryStationsStatusRequest>(
+        &peers(),
+        &tokens,
+        None,
+        "query_stations_status",
+        Some(&auth),
+        &serde_json::to_vec(&bad).expect("bytes"),
+        &Policy {
+            plaintext: true,
+            ..policy()
+        },
+    )
+    .expect_err("invalid payload");
+    assert_eq!(e.ret, protocol::ret::BAD_PAYLOAD);
 }

@@ -21,16 +21,16 @@ pub use code::{CodeTable, CodeValue};
 pub use secret::Secret;
 pub use validate::{Kind, Mode, Report, Rule, Severity, Shape, Validate, Validator, Violation};
 
+#[cfg(feature = "server")]
+pub use axum;
 /// Re-exports, so generated crates name one dependency for these.
 pub use regex;
+#[cfg(feature = "client")]
+pub use reqwest;
 pub use rust_decimal;
 pub use rust_decimal::Decimal;
 pub use serde;
 pub use serde_json;
-#[cfg(feature = "server")]
-pub use axum;
-#[cfg(feature = "client")]
-pub use reqwest;
 #[cfg(any(feature = "server", feature = "client"))]
 pub use tokio;
 #[cfg(any(feature = "server", feature = "client"))]

@@ -158,8 +158,7 @@ impl ReplayCache {
         };
         let window = self.window_s;
         if now != seen.pruned_at {
-            seen.entries
-                .retain(|_, t| now.saturating_sub(*t) <= window);
+            seen.entries.retain(|_, t| now.saturating_sub(*t) <= window);
             seen.pruned_at = now;
         }
         let key = (operator_id.to_owned(), timestamp.to_owned(), seq.to_owned());

@@ -10,8 +10,8 @@ use crate::emit::rust::util::one_line;
 use crate::emit::samples::object_sample;
 use crate::emit::{EmitError, OutFile};
 use crate::ir::{
-    Auth, CodeKind, CodeTable, CondOp, DateFormat, DecimalWire, Edition, Field, Object,
-    Provenance, Requirement, Type,
+    Auth, CodeKind, CodeTable, CondOp, DateFormat, DecimalWire, Edition, Field, Object, Provenance,
+    Requirement, Type,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -82,12 +82,16 @@ impl Edition {
 
     /// The interfaces a role implements (those of `both` included), in spec order.
     pub fn implemented_by<'a>(&'a self, role: &'a str) -> impl Iterator<Item = &'a Interface> {
-        self.interfaces.values().filter(move |i| i.implementer.includes(role))
+        self.interfaces
+            .values()
+            .filter(move |i| i.implementer.includes(role))
     }
 
     /// The interfaces a role calls (those of `both` included), in spec order.
     pub fn called_by<'a>(&'a self, role: &'a str) -> impl Iterator<Item = &'a Interface> {
-        self.interfaces.values().filter(move |i| i.caller.includes(role))
+        self.interfaces
+            .values()
+            .filter(move |i| i.caller.includes(role))
     }
 }
 

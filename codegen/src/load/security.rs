@@ -504,7 +504,12 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                     "fail_reason_unknown_operator",
                     "security.token",
                 ),
-                fail_reason_wrong_secret: opt_int(d, m, "fail_reason_wrong_secret", "security.token"),
+                fail_reason_wrong_secret: opt_int(
+                    d,
+                    m,
+                    "fail_reason_wrong_secret",
+                    "security.token",
+                ),
             });
         }
         if let Some(n) = m.get("ret") {

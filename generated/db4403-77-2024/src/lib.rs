@@ -15,6 +15,7 @@ pub mod client;
 pub mod codes;
 pub mod protocol;
 pub mod qr;
+pub mod samples;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod types;

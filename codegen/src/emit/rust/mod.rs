@@ -3,8 +3,10 @@
 
 pub mod client;
 pub mod codes;
+pub mod loopback;
 pub mod protocol;
 pub mod qr;
+pub mod samples;
 pub mod server;
 pub mod tests;
 pub mod types;
@@ -79,6 +81,7 @@ fn lib_rs(ir: &Edition) -> proc_macro2::TokenStream {
         pub mod codes;
         pub mod protocol;
         pub mod qr;
+        pub mod samples;
         #[cfg(feature = "server")]
         pub mod server;
         pub mod types;
@@ -119,16 +122,18 @@ pub fn crate_files(ir: &Edition, opts: &crate::emit::Options) -> Result<Vec<OutF
     .map_err(|e| EmitError(e.to_string()))?;
     // The Rust files are independent: format them in parallel (prettyplease dominates).
     type Emitter = fn(&Edition) -> proc_macro2::TokenStream;
-    let rust: [(&str, Emitter); 9] = [
+    let rust: [(&str, Emitter); 11] = [
         ("src/lib.rs", lib_rs),
         ("src/protocol.rs", protocol::emit),
         ("src/codes.rs", codes::emit),
         ("src/types.rs", types::emit),
         ("src/validate.rs", validate::emit),
         ("src/qr.rs", qr::emit),
+        ("src/samples.rs", samples::emit),
         ("src/server.rs", server::emit),
         ("src/client.rs", client::emit),
         ("tests/generated.rs", tests::emit),
+        ("tests/loopback.rs", loopback::emit),
     ];
     let formatted: Vec<Result<OutFile, EmitError>> = std::thread::scope(|s| {
         let handles: Vec<_> = rust

@@ -523,9 +523,7 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
     let msg_expr = resp
         .fields
         .iter()
-        .find(|f| {
-            f.wire != *data_wire && f.wire != *sig_wire && matches!(f.ty, Type::String(_))
-        })
+        .find(|f| f.wire != *data_wire && f.wire != *sig_wire && matches!(f.ty, Type::String(_)))
         .map_or(quote! { "" }, |f| {
             let n = ident(&f.rust_ident);
             quote! { env.#n.as_str() }

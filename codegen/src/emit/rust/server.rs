@@ -13,7 +13,10 @@ use super::util::{doc_attrs, ident, one_line, provenance_lines, title};
 
 /// The Rust type of an interface's request or response payload.
 pub(super) fn payload_type(ir: &Edition, object: &str) -> TokenStream {
-    let name = ir.objects.get(object).map_or(object, |o| o.rust_name.as_str());
+    let name = ir
+        .objects
+        .get(object)
+        .map_or(object, |o| o.rust_name.as_str());
     let n = ident(name);
     quote! { crate::types::#n }
 }
