@@ -1,0 +1,120 @@
+//! The mock city platform: accepts every push, keeps it in memory, and acknowledges it.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use chargespec_runtime::serde_json::{self, Value, json};
+use chargespec_runtime::tracing;
+use db4403_77_2024::server::city::CityPlatform;
+use db4403_77_2024::server::{HandlerError, RequestContext};
+use db4403_77_2024::types;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// One push as received.
+#[derive(Clone, Debug)]
+pub struct Received {
+    /// The sender's OperatorID.
+    pub peer: String,
+    /// The payload, as JSON.
+    pub payload: Value,
+}
+
+/// What the city has received, by interface.
+#[derive(Debug, Default)]
+pub struct Store {
+    received: Mutex<BTreeMap<&'static str, Vec<Received>>>,
+}
+
+impl Store {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<&'static str, Vec<Received>>> {
+        match self.received.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// The pushes received on an interface, oldest first.
+    pub fn received(&self, interface: &str) -> Vec<Received> {
+        self.lock().get(interface).cloned().unwrap_or_default()
+    }
+
+    /// How many pushes each interface received.
+    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+        self.lock().iter().map(|(k, v)| (*k, v.len())).collect()
+    }
+}
+
+/// The city platform's handlers.
+#[derive(Debug, Default, Clone)]
+pub struct CityMock {
+    pub store: Arc<Store>,
+}
+
+impl CityMock {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Stores a push and answers `answer(payload)`.
+    fn keep<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        ctx: &RequestContext,
+        request: &Req,
+        answer: fn(&Value) -> Value,
+    ) -> Result<Resp, HandlerError> {
+        let payload =
+            serde_json::to_value(request).map_err(|e| HandlerError::system(e.to_string()))?;
+        let reply = answer(&payload);
+        let total = {
+            let mut map = self.store.lock();
+            let list = map.entry(ctx.interface).or_default();
+            list.push(Received {
+                peer: ctx.operator_id.clone(),
+                payload,
+            });
+            list.len()
+        };
+        tracing::info!(interface = ctx.interface, peer = %ctx.operator_id, total, "push stored");
+        serde_json::from_value(reply).map_err(|e| HandlerError::system(e.to_string()))
+    }
+}
+
+/// `PushAck`: accepted.
+fn ack(_: &Value) -> Value {
+    json!({ "Status": 0 })
+}
+
+/// `OrderConfirm`: the order number back, confirmed.
+fn confirm(order: &Value) -> Value {
+    json!({ "OrderNo": order.get("OrderNo").cloned().unwrap_or(Value::Null), "ConfirmResult": 0 })
+}
+
+macro_rules! pushes {
+    ($($method:ident: $req:ident => $resp:ident by $answer:ident,)*) => {
+        impl CityPlatform for CityMock {
+            $(
+                async fn $method(&self, ctx: RequestContext, request: types::$req) -> Result<types::$resp, HandlerError> {
+                    self.keep(&ctx, &request, $answer)
+                }
+            )*
+        }
+    };
+}
+
+pushes! {
+    notification_alarm_info: NotificationAlarmInfoRequest => PushAck by ack,
+    notification_bms_info: BatteryProcessInfo => PushAck by ack,
+    notification_battery_box_status: SwapEquipmentBatteryBoxStatus => PushAck by ack,
+    notification_charge_order_info: ChargeOrderInfo => OrderConfirm by confirm,
+    notification_swap_order_info: SwapOrderInfo => OrderConfirm by confirm,
+    notification_event_info: NotificationEventInfoRequest => PushAck by ack,
+    query_secret: KeyEnvelope => PushAck by ack,
+    notification_secret: KeyEnvelope => PushAck by ack,
+    notification_problem_info: NotificationProblemInfoRequest => PushAck by ack,
+    notification_attachment_info: NotificationAttachmentInfoRequest => PushAck by ack,
+    notification_operator_info: NotificationOperatorInfoRequest => PushAck by ack,
+    notification_station_info: NotificationStationInfoRequest => PushAck by ack,
+    notification_station_status: NotificationStationStatusRequest => PushAck by ack,
+    notification_swap_equipment_status: NotificationSwapEquipmentStatusRequest => PushAck by ack,
+}

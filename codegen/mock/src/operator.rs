@@ -1,0 +1,224 @@
+//! The mock operator platform: answers the city's queries from a seeded data set (the spec's
+//! samples, with `stations` distinct stations for `query_stations_info` and its paging).
+
+use std::collections::BTreeMap;
+
+use chargespec_runtime::serde_json::{self, Value, json};
+use chargespec_runtime::tracing;
+use db4403_77_2024::client::city::CityClient;
+use db4403_77_2024::client::operator::OperatorClient;
+use db4403_77_2024::server::operator::OperatorPlatform;
+use db4403_77_2024::server::{HandlerError, RequestContext};
+use db4403_77_2024::{samples, types};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The operator's data: its stations and a canned answer per query.
+#[derive(Debug, Clone)]
+pub struct DataSet {
+    pub stations: Vec<Value>,
+    answers: BTreeMap<String, Value>,
+}
+
+impl DataSet {
+    /// `stations` stations (`ST0001`, `ST0002`…) made from the spec's sample station, and the
+    /// spec's sample answer for every other query.
+    pub fn seeded(stations: usize) -> Result<DataSet, String> {
+        let sample = |interface: &str| -> Result<Value, String> {
+            let text = samples::response(interface)
+                .ok_or_else(|| format!("the spec has no sample answer for {interface}"))?;
+            serde_json::from_str(text).map_err(|e| format!("{interface}: {e}"))
+        };
+        let page = sample("query_stations_info")?;
+        let station = page
+            .get("StationInfos")
+            .and_then(|s| s.get(0))
+            .cloned()
+            .ok_or("the sample station list is empty")?;
+        let stations = (1..=stations)
+            .map(|i| {
+                let mut s = station.clone();
+                s["StationID"] = json!(format!("ST{i:04}"));
+                s
+            })
+            .collect();
+        let mut answers = BTreeMap::new();
+        for interface in QUERIES {
+            answers.insert((*interface).to_owned(), sample(interface)?);
+        }
+        Ok(DataSet { stations, answers })
+    }
+}
+
+/// The queries answered from canned samples.
+const QUERIES: &[&str] = &[
+    "query_alarm_info",
+    "query_bms_info",
+    "query_battery_box_status",
+    "query_charge_order_info",
+    "query_swap_order_info",
+    "query_frequency",
+    "query_event_info",
+    "query_disequipmentstatus_info",
+    "query_secret",
+    "notification_secret",
+    "query_problem_stats",
+    "query_video_info",
+    "query_attachment_info",
+    "query_station_charge_stats",
+    "query_station_discharge_stats",
+    "query_station_swap_stats",
+    "query_stations_status",
+];
+
+/// The operator platform's handlers.
+#[derive(Debug, Clone)]
+pub struct OperatorMock {
+    pub data: DataSet,
+}
+
+impl OperatorMock {
+    pub fn new(data: DataSet) -> Self {
+        OperatorMock { data }
+    }
+
+    fn canned<Resp: DeserializeOwned>(&self, ctx: &RequestContext) -> Result<Resp, HandlerError> {
+        let answer = self
+            .data
+            .answers
+            .get(ctx.interface)
+            .cloned()
+            .ok_or_else(|| HandlerError::system(format!("no data for {}", ctx.interface)))?;
+        tracing::info!(interface = ctx.interface, peer = %ctx.operator_id, "query answered");
+        serde_json::from_value(answer).map_err(|e| HandlerError::system(e.to_string()))
+    }
+
+    /// One page of the stations (`PageNo` from 1, `PageSize` stations per page).
+    fn stations_page<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        ctx: &RequestContext,
+        request: &Req,
+    ) -> Result<Resp, HandlerError> {
+        let asked =
+            serde_json::to_value(request).map_err(|e| HandlerError::system(e.to_string()))?;
+        let number =
+            |key: &str, default: u64| asked.get(key).and_then(Value::as_u64).unwrap_or(default);
+        let (page_no, page_size) = (number("PageNo", 1), number("PageSize", 10));
+        if page_no == 0 || page_size == 0 {
+            return Err(HandlerError::invalid("PageNo and PageSize start at 1"));
+        }
+        let total = self.data.stations.len() as u64;
+        let page_count = total.div_ceil(page_size).max(1);
+        let items: Vec<Value> = self
+            .data
+            .stations
+            .iter()
+            .skip(usize::try_from((page_no - 1) * page_size).unwrap_or(usize::MAX))
+            .take(usize::try_from(page_size).unwrap_or(usize::MAX))
+            .cloned()
+            .collect();
+        tracing::info!(interface = ctx.interface, peer = %ctx.operator_id, page_no, page_size, items = items.len(), "stations page answered");
+        serde_json::from_value(json!({
+            "PageNo": page_no,
+            "PageCount": page_count,
+            "ItemSize": total,
+            "StationInfos": items,
+        }))
+        .map_err(|e| HandlerError::system(e.to_string()))
+    }
+}
+
+macro_rules! queries {
+    ($($method:ident: $req:ident => $resp:ident,)*) => {
+        impl OperatorPlatform for OperatorMock {
+            async fn query_stations_info(&self, ctx: RequestContext, request: types::QueryStationsInfoRequest) -> Result<types::QueryStationsInfoResponse, HandlerError> {
+                self.stations_page(&ctx, &request)
+            }
+            $(
+                async fn $method(&self, ctx: RequestContext, _request: types::$req) -> Result<types::$resp, HandlerError> {
+                    self.canned(&ctx)
+                }
+            )*
+        }
+    };
+}
+
+queries! {
+    query_alarm_info: QueryAlarmInfoRequest => QueryAlarmInfoResponse,
+    query_bms_info: QueryBmsInfoRequest => BatteryProcessInfo,
+    query_battery_box_status: QueryBatteryBoxStatusRequest => SwapEquipmentBatteryBoxStatus,
+    query_charge_order_info: QueryChargeOrderInfoRequest => QueryChargeOrderInfoResponse,
+    query_swap_order_info: QuerySwapOrderInfoRequest => QuerySwapOrderInfoResponse,
+    query_frequency: QueryFrequencyRequest => PushAck,
+    query_event_info: QueryEventInfoRequest => QueryEventInfoResponse,
+    query_disequipmentstatus_info: QueryDisequipmentstatusInfoRequest => QueryDisequipmentstatusInfoResponse,
+    query_secret: KeyEnvelope => PushAck,
+    notification_secret: KeyEnvelope => PushAck,
+    query_problem_stats: QueryProblemStatsRequest => StationProblemStats,
+    query_video_info: QueryVideoInfoRequest => QueryVideoInfoResponse,
+    query_attachment_info: QueryAttachmentInfoRequest => QueryAttachmentInfoResponse,
+    query_station_charge_stats: QueryStationChargeStatsRequest => QueryStationChargeStatsResponse,
+    query_station_discharge_stats: QueryStationDischargeStatsRequest => QueryStationDischargeStatsResponse,
+    query_station_swap_stats: QueryStationSwapStatsRequest => QueryStationSwapStatsResponse,
+    query_stations_status: QueryStationsStatusRequest => QueryStationsStatusResponse,
+}
+
+/// The city side of paging: every station of an operator, page by page.
+pub async fn query_all_stations(
+    client: &OperatorClient,
+    page_size: u64,
+) -> Result<Vec<Value>, String> {
+    let mut stations = Vec::new();
+    let mut page_no = 1;
+    loop {
+        let request: types::QueryStationsInfoRequest =
+            serde_json::from_value(json!({ "PageNo": page_no, "PageSize": page_size }))
+                .map_err(|e| e.to_string())?;
+        let page = client
+            .query_stations_info(&request)
+            .await
+            .map_err(|e| format!("page {page_no}: {e}"))?;
+        let page = serde_json::to_value(&page).map_err(|e| e.to_string())?;
+        let items = page
+            .get("StationInfos")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let page_count = page.get("PageCount").and_then(Value::as_u64).unwrap_or(1);
+        tracing::info!(
+            page_no,
+            page_count,
+            items = items.len(),
+            "stations page received"
+        );
+        stations.extend(items);
+        if page_no >= page_count {
+            return Ok(stations);
+        }
+        page_no += 1;
+    }
+}
+
+/// The operator's demonstration pushes: a connector status and an alarm (the spec's samples).
+pub async fn push_status_and_alarm(client: &CityClient) -> Result<(), String> {
+    let sample = |interface: &str| -> Result<Value, String> {
+        samples::request(interface)
+            .ok_or_else(|| format!("no sample for {interface}"))
+            .and_then(|t| serde_json::from_str(t).map_err(|e| e.to_string()))
+    };
+    let status: types::NotificationStationStatusRequest =
+        serde_json::from_value(sample("notification_stationStatus")?).map_err(|e| e.to_string())?;
+    let ack = client
+        .notification_station_status(&status)
+        .await
+        .map_err(|e| format!("notification_stationStatus: {e}"))?;
+    tracing::info!(?ack, "status pushed");
+    let alarm: types::NotificationAlarmInfoRequest =
+        serde_json::from_value(sample("notification_alarmInfo")?).map_err(|e| e.to_string())?;
+    let ack = client
+        .notification_alarm_info(&alarm)
+        .await
+        .map_err(|e| format!("notification_alarmInfo: {e}"))?;
+    tracing::info!(?ack, "alarm pushed");
+    Ok(())
+}
