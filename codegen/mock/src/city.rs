@@ -49,11 +49,29 @@ impl Store {
 #[derive(Debug, Default, Clone)]
 pub struct CityMock {
     pub store: Arc<Store>,
+    failures: Arc<Mutex<Vec<HandlerError>>>,
 }
 
 impl CityMock {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Answers the next `count` pushes with `error` (to exercise a client's resend rule).
+    pub fn fail_next(&self, count: usize, error: HandlerError) {
+        let mut f = match self.failures.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f.extend(std::iter::repeat_n(error, count));
+    }
+
+    fn injected_failure(&self) -> Option<HandlerError> {
+        let mut f = match self.failures.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f.pop()
     }
 
     /// Stores a push and answers `answer(payload)`.
@@ -63,6 +81,10 @@ impl CityMock {
         request: &Req,
         answer: fn(&Value) -> Value,
     ) -> Result<Resp, HandlerError> {
+        if let Some(e) = self.injected_failure() {
+            tracing::warn!(interface = ctx.interface, error = %e, "injected failure");
+            return Err(e);
+        }
         let payload =
             serde_json::to_value(request).map_err(|e| HandlerError::system(e.to_string()))?;
         let reply = answer(&payload);

@@ -1,0 +1,471 @@
+//! The generated server and client over real HTTP on loopback: every refusal of chapter 10 with
+//! its Ret (raw requests), and the client's token renewal, resend rule, response verification and
+//! timeout. The positive case of every interface is the generated crate's own loopback test.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use chargespec_mock::city::CityMock;
+use chargespec_runtime::client::{ClientConfig, ClientError};
+use chargespec_runtime::serde_json::{self, Value, json};
+use chargespec_runtime::time::{CompactDateTime, Parts};
+use chargespec_runtime::{Mode, Secret, axum, tokio};
+use db4403_77_2024::client::city::CityClient;
+use db4403_77_2024::protocol::{self, Keys, Peers, ret};
+use db4403_77_2024::server::{self, Endpoint, HandlerError, ServerConfig};
+use db4403_77_2024::{samples, types};
+
+const CITY: &str = "MA5DA0001";
+const OPERATOR: &str = "MA5DA0053";
+
+fn keys() -> Keys {
+    Keys {
+        operator_secret: Secret::new("Op3r4t0rS3cr3t01"),
+        data_secret: Secret::new("D4t4S3cr3tK3y016"),
+        data_secret_iv: Secret::new("D4t4S3cr3tIV0016"),
+        sig_secret: Secret::new("S1gS3cr3tK3y0016"),
+    }
+}
+
+fn other_keys() -> Keys {
+    Keys {
+        operator_secret: Secret::new("0ther0perator001"),
+        data_secret: Secret::new("0therD4t4K3y0016"),
+        data_secret_iv: Secret::new("0therD4t4IV00016"),
+        sig_secret: Secret::new("0therS1gK3y00016"),
+    }
+}
+
+struct City {
+    /// The base URL (up to the interface name).
+    url: String,
+    mock: CityMock,
+}
+
+async fn listen(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
+    format!("http://{addr}")
+}
+
+async fn city(config: ServerConfig) -> City {
+    let mut peers = Peers::new();
+    peers.insert(OPERATOR, keys());
+    let base = config.base_path.clone();
+    let mock = CityMock::new();
+    let endpoint = Endpoint::new(CITY, peers, config);
+    let url = listen(server::city::router(mock.clone(), endpoint)).await;
+    City {
+        url: format!("{url}{base}"),
+        mock,
+    }
+}
+
+fn quick() -> ClientConfig {
+    ClientConfig {
+        timeout: Duration::from_secs(5),
+        resend_attempts: 3,
+        resend_interval: Duration::from_millis(10),
+        token_refresh_margin: Duration::ZERO,
+    }
+}
+
+fn client(url: &str, keys: Keys, config: ClientConfig) -> CityClient {
+    CityClient::new(url, OPERATOR, keys, config).expect("client")
+}
+
+async fn post(url: &str, interface: &str, token: Option<&str>, body: Vec<u8>) -> Value {
+    let http = chargespec_runtime::client::http_client(Duration::from_secs(5)).expect("http");
+    let bytes = chargespec_runtime::client::post(
+        &http,
+        &format!("{url}/{interface}"),
+        protocol::CONTENT_TYPE,
+        token.map(|t| format!("Bearer {t}")),
+        body,
+        protocol::HTTP_STATUS,
+    )
+    .await
+    .expect("an answer");
+    serde_json::from_slice(&bytes).expect("the answer is JSON")
+}
+
+fn sample(interface: &str) -> Value {
+    serde_json::from_str(samples::request(interface).expect("sample")).expect("JSON")
+}
+
+static SEQ: AtomicI64 = AtomicI64::new(1);
+
+fn stamp(offset_s: i64) -> CompactDateTime {
+    CompactDateTime::from_parts(Parts::from_unix(
+        chargespec_runtime::now_unix() + protocol::UTC_OFFSET_S + offset_s,
+    ))
+    .expect("valid")
+}
+
+/// A sealed request envelope (a fresh `Seq` each time) as JSON.
+fn sealed_with(keys: &Keys, sender: &str, offset_s: i64, payload: &Value) -> Value {
+    let seq = format!("{:04}", SEQ.fetch_add(1, Ordering::Relaxed) % 9999 + 1);
+    let env = protocol::seal_request(keys, sender, stamp(offset_s), seq, payload).expect("seals");
+    serde_json::to_value(env).expect("JSON")
+}
+
+fn sealed(payload: &Value) -> Value {
+    sealed_with(&keys(), OPERATOR, 0, payload)
+}
+
+fn bytes(v: &Value) -> Vec<u8> {
+    serde_json::to_vec(v).expect("bytes")
+}
+
+/// Re-signs an envelope after a field was changed.
+fn resign(env: &mut Value) {
+    let typed: types::RequestEnvelope = serde_json::from_value(env.clone()).expect("envelope");
+    env["Sig"] = json!(keys().sign_request(&typed).expect("signs"));
+}
+
+fn ret_of(answer: &Value) -> i64 {
+    answer["Ret"].as_i64().expect("Ret")
+}
+
+/// The answer is signed with the operator's keys.
+fn signed(answer: &Value) -> bool {
+    let typed: types::ResponseEnvelope = serde_json::from_value(answer.clone()).expect("envelope");
+    keys().verify_response(&typed).is_ok()
+}
+
+async fn fetch_token(url: &str) -> String {
+    client(url, keys(), quick())
+        .0
+        .token()
+        .await
+        .expect("token")
+        .expose()
+        .to_owned()
+}
+
+const PUSH: &str = "notification_stationStatus";
+
+/// Valid Base64 of two AES blocks whose decryption ends in a zero byte: not PKCS#7 padding.
+/// In CBC the last plaintext block is D(C1) XOR C0; with C1 the one-block ciphertext of `{}`,
+/// D(C1) = P XOR IV is known, and C0 = D(C1) makes the last block all zeros.
+fn badly_padded() -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let c1 = b64
+        .decode(keys().encrypt(b"{}").expect("encrypts"))
+        .expect("Base64");
+    let mut p = b"{}".to_vec();
+    p.resize(16, 14);
+    let iv = keys().data_secret_iv.expose().as_bytes().to_vec();
+    let c0: Vec<u8> = p.iter().zip(&iv).map(|(a, b)| a ^ b).collect();
+    b64.encode([c0, c1].concat())
+}
+
+#[tokio::test]
+async fn a_good_push_is_accepted_and_the_answer_is_signed() {
+    let city = city(ServerConfig::default()).await;
+    let token = fetch_token(&city.url).await;
+    let answer = post(&city.url, PUSH, Some(&token), bytes(&sealed(&sample(PUSH)))).await;
+    assert_eq!(ret_of(&answer), ret::SUCCESS, "{answer}");
+    assert!(signed(&answer));
+    let typed: types::ResponseEnvelope = serde_json::from_value(answer).expect("envelope");
+    let ack: Option<Value> = protocol::open_response(&keys(), &typed).expect("opens");
+    assert_eq!(ack, Some(json!({"Status": 0})));
+    assert_eq!(city.mock.store.received(PUSH).len(), 1);
+}
+
+#[tokio::test]
+async fn every_broken_envelope_is_refused_with_the_ret_of_the_spec() {
+    let city = city(ServerConfig {
+        body_limit: 64 * 1024,
+        ..ServerConfig::default()
+    })
+    .await;
+    let token = fetch_token(&city.url).await;
+    let push = sample(PUSH);
+    let refused = |answer: &Value, ret: i64, what: &str| {
+        assert_eq!(ret_of(answer), ret, "{what}: {answer}");
+        assert_eq!(answer["Data"], json!(""), "{what}: no data in a refusal");
+    };
+
+    // Not JSON.
+    let a = post(&city.url, PUSH, Some(&token), b"{oops".to_vec()).await;
+    refused(&a, ret::BAD_ENVELOPE, "not JSON");
+    // Each envelope field missing.
+    for field in ["OperatorID", "Data", "TimeStamp", "Seq", "Sig"] {
+        let mut env = sealed(&push);
+        env.as_object_mut().expect("object").remove(field);
+        let a = post(&city.url, PUSH, Some(&token), bytes(&env)).await;
+        refused(&a, ret::BAD_ENVELOPE, field);
+        assert!(a["Msg"].as_str().expect("Msg").contains(field), "{a}");
+    }
+    // Broken Base64, and valid Base64 that is not PKCS#7-padded ciphertext: signed correctly.
+    for (what, data) in [
+        ("broken Base64", "!!not base64!!".to_owned()),
+        ("bad padding", badly_padded()),
+    ] {
+        let mut env = sealed(&push);
+        env["Data"] = json!(data);
+        resign(&mut env);
+        let a = post(&city.url, PUSH, Some(&token), bytes(&env)).await;
+        refused(&a, ret::BAD_ENVELOPE, what);
+        assert!(signed(&a), "{what}: a refusal to a known sender is signed");
+    }
+    // A bad signature, and a request sealed with the wrong keys.
+    let mut env = sealed(&push);
+    env["Sig"] = json!("0123456789ABCDEF0123456789ABCDEF");
+    refused(
+        &post(&city.url, PUSH, Some(&token), bytes(&env)).await,
+        ret::BAD_SIGNATURE,
+        "bad signature",
+    );
+    let env = sealed_with(&other_keys(), OPERATOR, 0, &push);
+    refused(
+        &post(&city.url, PUSH, Some(&token), bytes(&env)).await,
+        ret::BAD_SIGNATURE,
+        "wrong keys",
+    );
+    // An unknown operator: refused unsigned (no keys to sign with).
+    let env = sealed_with(&keys(), "MA5DA0099", 0, &push);
+    let a = post(&city.url, PUSH, Some(&token), bytes(&env)).await;
+    refused(&a, ret::BAD_ENVELOPE, "unknown operator");
+    assert_eq!(a["Sig"], json!(""));
+    // Missing and unknown tokens.
+    refused(
+        &post(&city.url, PUSH, None, bytes(&sealed(&push))).await,
+        ret::BAD_TOKEN,
+        "no token",
+    );
+    refused(
+        &post(&city.url, PUSH, Some("nope"), bytes(&sealed(&push))).await,
+        ret::BAD_TOKEN,
+        "unknown token",
+    );
+    // An invalid business payload: every violation in Msg.
+    let mut bad = push.clone();
+    bad["ConnectorStatusInfo"]["ConnectorID"] = json!("X".repeat(100));
+    bad["ConnectorStatusInfo"]["SOC"] = json!(101);
+    let a = post(&city.url, PUSH, Some(&token), bytes(&sealed(&bad))).await;
+    refused(&a, ret::BAD_PAYLOAD, "invalid payload");
+    let msg = a["Msg"].as_str().expect("Msg");
+    assert!(msg.contains("/ConnectorStatusInfo/ConnectorID"), "{msg}");
+    assert!(msg.contains("/ConnectorStatusInfo/SOC"), "{msg}");
+    assert!(signed(&a));
+    // An oversized body is refused unread.
+    let mut huge = sealed(&push);
+    huge["Padding"] = json!("x".repeat(100 * 1024));
+    let a = post(&city.url, PUSH, Some(&token), bytes(&huge)).await;
+    refused(&a, ret::BAD_ENVELOPE, "oversized body");
+    assert!(a["Msg"].as_str().expect("Msg").contains("exceeds"), "{a}");
+    // A stale timestamp.
+    let env = sealed_with(&keys(), OPERATOR, -3600, &push);
+    refused(
+        &post(&city.url, PUSH, Some(&token), bytes(&env)).await,
+        ret::BAD_ENVELOPE,
+        "stale timestamp",
+    );
+    // A replayed request: the first passes, the copy is refused.
+    let env = sealed(&push);
+    let first = post(&city.url, PUSH, Some(&token), bytes(&env)).await;
+    assert_eq!(ret_of(&first), ret::SUCCESS, "{first}");
+    refused(
+        &post(&city.url, PUSH, Some(&token), bytes(&env)).await,
+        ret::BAD_ENVELOPE,
+        "replay",
+    );
+    // Only the first copy of the replayed request reached the handler.
+    assert_eq!(city.mock.store.received(PUSH).len(), 1);
+}
+
+static EXPIRY_SKEW: AtomicI64 = AtomicI64::new(0);
+
+fn skewed_clock() -> i64 {
+    chargespec_runtime::now_unix() + EXPIRY_SKEW.load(Ordering::Relaxed)
+}
+
+#[tokio::test]
+async fn expired_tokens_are_refused_and_the_client_renews_once() {
+    let city = city(ServerConfig {
+        token_lifetime_s: 60,
+        clock: skewed_clock,
+        ..ServerConfig::default()
+    })
+    .await;
+    let client = client(&city.url, keys(), quick());
+    let push: types::NotificationStationStatusRequest =
+        serde_json::from_value(sample(PUSH)).expect("typed");
+    client
+        .notification_station_status(&push)
+        .await
+        .expect("first push");
+    let first = client.0.token().await.expect("cached token");
+    // The platform's clock moves past the token's lifetime; the client's cache does not know.
+    EXPIRY_SKEW.store(120, Ordering::Relaxed);
+    let a = post(
+        &city.url,
+        PUSH,
+        Some(first.expose()),
+        bytes(&sealed(&sample(PUSH))),
+    )
+    .await;
+    assert_eq!(ret_of(&a), ret::BAD_TOKEN, "{a}");
+    client
+        .notification_station_status(&push)
+        .await
+        .expect("the client renews its token and the push passes");
+    let second = client.0.token().await.expect("renewed token");
+    assert_ne!(first, second, "a new token was obtained");
+    assert_eq!(city.mock.store.received(PUSH).len(), 2);
+}
+
+#[tokio::test]
+async fn the_token_interface_refuses_a_wrong_secret() {
+    let city = city(ServerConfig::default()).await;
+    let wrong = Keys {
+        operator_secret: Secret::new("not the secret!!"),
+        ..keys()
+    };
+    match client(&city.url, wrong, quick()).0.token().await {
+        Err(ClientError::TokenDenied {
+            succ_stat,
+            fail_reason,
+        }) => assert_eq!((succ_stat, fail_reason), (1, 2)),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // Wrong signing keys: the platform refuses with 4001 signed with the right keys, which the
+    // client cannot verify: the answer is not trusted.
+    match client(&city.url, other_keys(), quick()).0.token().await {
+        Err(ClientError::BadSignature) => {}
+        other => panic!("expected BadSignature, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_client_resends_while_the_platform_is_busy_but_not_after_a_system_error() {
+    let city = city(ServerConfig::default()).await;
+    let client = client(&city.url, keys(), quick());
+    let push: types::NotificationStationStatusRequest =
+        serde_json::from_value(sample(PUSH)).expect("typed");
+    city.mock.fail_next(2, HandlerError::busy("busy"));
+    client
+        .notification_station_status(&push)
+        .await
+        .expect("passes on the third attempt");
+    assert_eq!(city.mock.store.received(PUSH).len(), 1);
+
+    city.mock.fail_next(4, HandlerError::busy("busy"));
+    match client.notification_station_status(&push).await {
+        Err(ClientError::Refused { ret, signed, .. }) => {
+            assert_eq!(ret, ret::BUSY);
+            assert!(signed);
+        }
+        other => panic!("expected Ret -1 after the resends, got {other:?}"),
+    }
+    city.mock.fail_next(1, HandlerError::system("boom"));
+    match client.notification_station_status(&push).await {
+        Err(ClientError::Refused { ret, .. }) => assert_eq!(ret, ret::SYSTEM_ERROR),
+        other => panic!("expected Ret 500, got {other:?}"),
+    }
+    // Nothing left injected: the next push passes at once.
+    client
+        .notification_station_status(&push)
+        .await
+        .expect("passes");
+    assert_eq!(city.mock.store.received(PUSH).len(), 2);
+}
+
+#[tokio::test]
+async fn a_forged_answer_is_an_error_and_a_silent_platform_times_out() {
+    // A platform answering with a wrong signature.
+    let forged = axum::Router::new().fallback(|| async {
+        let data = keys()
+            .encrypt(br#"{"OperatorID":"MA5DA0053","SuccStat":0,"AccessToken":"t","TokenAvailableTime":7200,"FailReason":0}"#)
+            .expect("encrypts");
+        axum::Json(json!({"Ret": 0, "Msg": "", "Data": data, "Sig": "0123456789ABCDEF0123456789ABCDEF"}))
+    });
+    let url = listen(forged).await;
+    match client(&url, keys(), quick()).0.token().await {
+        Err(ClientError::BadSignature) => {}
+        other => panic!("expected BadSignature, got {other:?}"),
+    }
+    // A platform that never answers in time.
+    let silent = axum::Router::new().fallback(|| async {
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        ""
+    });
+    let url = listen(silent).await;
+    let config = ClientConfig {
+        timeout: Duration::from_millis(200),
+        resend_attempts: 0,
+        ..quick()
+    };
+    match client(&url, keys(), config).0.token().await {
+        Err(ClientError::Transport(_)) => {}
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn unknown_codes_pass_in_lenient_mode_only() {
+    let mut push = sample(PUSH);
+    push["ConnectorStatusInfo"]["Status"] = json!(77);
+    let strict = city(ServerConfig::default()).await;
+    let token = fetch_token(&strict.url).await;
+    let a = post(&strict.url, PUSH, Some(&token), bytes(&sealed(&push))).await;
+    assert_eq!(ret_of(&a), ret::BAD_PAYLOAD, "{a}");
+    assert!(
+        a["Msg"]
+            .as_str()
+            .expect("Msg")
+            .contains("/ConnectorStatusInfo/Status")
+    );
+
+    let lenient = city(ServerConfig {
+        mode: Mode::lenient(),
+        ..ServerConfig::default()
+    })
+    .await;
+    let token = fetch_token(&lenient.url).await;
+    let a = post(&lenient.url, PUSH, Some(&token), bytes(&sealed(&push))).await;
+    assert_eq!(ret_of(&a), ret::SUCCESS, "{a}");
+    let kept = lenient.mock.store.received(PUSH);
+    assert_eq!(kept[0].payload["ConnectorStatusInfo"]["Status"], json!(77));
+}
+
+#[tokio::test]
+async fn the_plaintext_profile_is_off_by_default_and_carries_the_payload_itself() {
+    let plain = |data: Value| {
+        json!({
+            "OperatorID": OPERATOR,
+            "Data": data,
+            "TimeStamp": stamp(0).as_str(),
+            "Seq": format!("{:04}", SEQ.fetch_add(1, Ordering::Relaxed) % 9999 + 1),
+            "Sig": "00000000000000000000000000000000",
+        })
+    };
+    let ask = json!({"OperatorID": OPERATOR, "OperatorSecret": "Op3r4t0rS3cr3t01"});
+    // Off by default: a plaintext request is not an envelope.
+    let normal = city(ServerConfig::default()).await;
+    let a = post(&normal.url, "query_token", None, bytes(&plain(ask.clone()))).await;
+    assert_eq!(ret_of(&a), ret::BAD_ENVELOPE, "{a}");
+
+    let test = city(ServerConfig {
+        plaintext: true,
+        ..ServerConfig::default()
+    })
+    .await;
+    let a = post(&test.url, "query_token", None, bytes(&plain(ask))).await;
+    assert_eq!(ret_of(&a), ret::SUCCESS, "{a}");
+    assert_eq!(a["Sig"], json!(""));
+    let token = a["Data"]["AccessToken"]
+        .as_str()
+        .expect("a token in plain Data");
+    let a = post(&test.url, PUSH, Some(token), bytes(&plain(sample(PUSH)))).await;
+    assert_eq!(a["Data"], json!({"Status": 0}), "{a}");
+    // Payload validation applies as usual.
+    let a = post(&test.url, PUSH, Some(token), bytes(&plain(json!({})))).await;
+    assert_eq!(ret_of(&a), ret::BAD_PAYLOAD, "{a}");
+}
