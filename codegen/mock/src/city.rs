@@ -20,14 +20,31 @@ pub struct Received {
     pub payload: Value,
 }
 
+/// A typed payload kept as received; turned into JSON only when someone looks at it.
+trait Kept: Send + Sync + std::fmt::Debug {
+    fn json(&self) -> Value;
+}
+
+impl<T: Serialize + Send + Sync + std::fmt::Debug> Kept for T {
+    fn json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+#[derive(Debug)]
+struct Entry {
+    peer: String,
+    payload: Box<dyn Kept>,
+}
+
 /// What the city has received, by interface.
 #[derive(Debug, Default)]
 pub struct Store {
-    received: Mutex<BTreeMap<&'static str, Vec<Received>>>,
+    received: Mutex<BTreeMap<&'static str, Vec<Entry>>>,
 }
 
 impl Store {
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<&'static str, Vec<Received>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<&'static str, Vec<Entry>>> {
         match self.received.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
@@ -36,7 +53,17 @@ impl Store {
 
     /// The pushes received on an interface, oldest first.
     pub fn received(&self, interface: &str) -> Vec<Received> {
-        self.lock().get(interface).cloned().unwrap_or_default()
+        self.lock()
+            .get(interface)
+            .map(|list| {
+                list.iter()
+                    .map(|e| Received {
+                        peer: e.peer.clone(),
+                        payload: e.payload.json(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// How many pushes each interface received.
@@ -75,25 +102,27 @@ impl CityMock {
     }
 
     /// Stores a push and answers `answer(payload)`.
-    fn keep<Req: Serialize, Resp: DeserializeOwned>(
+    fn keep<Req, Resp>(
         &self,
         ctx: &RequestContext,
-        request: &Req,
-        answer: fn(&Value) -> Value,
-    ) -> Result<Resp, HandlerError> {
+        request: Req,
+        answer: fn(&Req) -> Value,
+    ) -> Result<Resp, HandlerError>
+    where
+        Req: Serialize + Send + Sync + std::fmt::Debug + 'static,
+        Resp: DeserializeOwned,
+    {
         if let Some(e) = self.injected_failure() {
             tracing::warn!(interface = ctx.interface, error = %e, "injected failure");
             return Err(e);
         }
-        let payload =
-            serde_json::to_value(request).map_err(|e| HandlerError::system(e.to_string()))?;
-        let reply = answer(&payload);
+        let reply = answer(&request);
         let total = {
             let mut map = self.store.lock();
             let list = map.entry(ctx.interface).or_default();
-            list.push(Received {
+            list.push(Entry {
                 peer: ctx.operator_id.clone(),
-                payload,
+                payload: Box::new(request),
             });
             list.len()
         };
@@ -103,12 +132,13 @@ impl CityMock {
 }
 
 /// `PushAck`: accepted.
-fn ack(_: &Value) -> Value {
+fn ack<T>(_: &T) -> Value {
     json!({ "Status": 0 })
 }
 
 /// `OrderConfirm`: the order number back, confirmed.
-fn confirm(order: &Value) -> Value {
+fn confirm<T: Serialize>(order: &T) -> Value {
+    let order = serde_json::to_value(order).unwrap_or(Value::Null);
     json!({ "OrderNo": order.get("OrderNo").cloned().unwrap_or(Value::Null), "ConfirmResult": 0 })
 }
 
@@ -117,7 +147,7 @@ macro_rules! pushes {
         impl CityPlatform for CityMock {
             $(
                 async fn $method(&self, ctx: RequestContext, request: types::$req) -> Result<types::$resp, HandlerError> {
-                    self.keep(&ctx, &request, $answer)
+                    self.keep(&ctx, request, $answer)
                 }
             )*
         }

@@ -322,36 +322,54 @@ pub fn open_request<
     body: &[u8],
     policy: &Policy,
 ) -> ::std::result::Result<Opened<T>, Refusal> {
-    let mut value: ::chargespec_runtime::serde_json::Value = ::chargespec_runtime::serde_json::from_slice(
-            body,
-        )
-        .map_err(|e| Refusal::new(
-            4003,
-            ::std::format!("the body is not JSON: {e}"),
-            ::std::option::Option::None,
-        ))?;
-    if policy.plaintext && let ::std::option::Option::Some(data) = value.get_mut("Data")
-        && !data.is_string()
-    {
-        *data = ::chargespec_runtime::serde_json::Value::String(data.to_string());
-    }
-    let mut shape = ::chargespec_runtime::Validator::new(
-        ::chargespec_runtime::Mode::strict(),
-    );
-    <crate::types::RequestEnvelope as ::chargespec_runtime::Shape>::check_shape(
-        &value,
-        &mut shape,
-    );
-    let report = shape.into_report();
-    if !report.violations.is_empty() {
-        return ::std::result::Result::Err(
-            Refusal::new(4003, report.to_string(), ::std::option::Option::None),
-        );
-    }
-    let envelope: crate::types::RequestEnvelope = ::chargespec_runtime::serde_json::from_value(
-            value,
-        )
-        .map_err(|e| Refusal::new(4003, e.to_string(), ::std::option::Option::None))?;
+    let direct = if policy.plaintext {
+        ::std::option::Option::None
+    } else {
+        ::chargespec_runtime::serde_json::from_slice::<
+            crate::types::RequestEnvelope,
+        >(body)
+            .ok()
+    };
+    let envelope: crate::types::RequestEnvelope = match direct {
+        ::std::option::Option::Some(envelope) => envelope,
+        ::std::option::Option::None => {
+            let mut value: ::chargespec_runtime::serde_json::Value = ::chargespec_runtime::serde_json::from_slice(
+                    body,
+                )
+                .map_err(|e| Refusal::new(
+                    4003,
+                    ::std::format!("the body is not JSON: {e}"),
+                    ::std::option::Option::None,
+                ))?;
+            if policy.plaintext
+                && let ::std::option::Option::Some(data) = value.get_mut("Data")
+                && !data.is_string()
+            {
+                *data = ::chargespec_runtime::serde_json::Value::String(
+                    data.to_string(),
+                );
+            }
+            let mut shape = ::chargespec_runtime::Validator::new(
+                ::chargespec_runtime::Mode::strict(),
+            );
+            <crate::types::RequestEnvelope as ::chargespec_runtime::Shape>::check_shape(
+                &value,
+                &mut shape,
+            );
+            let report = shape.into_report();
+            if !report.violations.is_empty() {
+                return ::std::result::Result::Err(
+                    Refusal::new(4003, report.to_string(), ::std::option::Option::None),
+                );
+            }
+            ::chargespec_runtime::serde_json::from_value(value)
+                .map_err(|e| Refusal::new(
+                    4003,
+                    e.to_string(),
+                    ::std::option::Option::None,
+                ))?
+        }
+    };
     let report = ::chargespec_runtime::Validate::validate(
         &envelope,
         ::chargespec_runtime::Mode::strict(),

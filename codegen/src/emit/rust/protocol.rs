@@ -387,23 +387,35 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
         let ret = Literal::i64_unsuffixed(rule.value.ret.unwrap_or(0));
         steps.push(match rule.value.step {
             P::CheckEnvelope => quote! {
-                let mut value: ::chargespec_runtime::serde_json::Value = ::chargespec_runtime::serde_json::from_slice(body)
-                    .map_err(|e| Refusal::new(#ret, ::std::format!("the body is not JSON: {e}"), ::std::option::Option::None))?;
-                if policy.plaintext
-                    && let ::std::option::Option::Some(data) = value.get_mut(#data_wire)
-                    && !data.is_string()
-                {
-                    // The plaintext test profile: `Data` is the payload itself; keep its JSON text.
-                    *data = ::chargespec_runtime::serde_json::Value::String(data.to_string());
-                }
-                let mut shape = ::chargespec_runtime::Validator::new(::chargespec_runtime::Mode::strict());
-                <crate::types::#req_ty as ::chargespec_runtime::Shape>::check_shape(&value, &mut shape);
-                let report = shape.into_report();
-                if !report.violations.is_empty() {
-                    return ::std::result::Result::Err(Refusal::new(#ret, report.to_string(), ::std::option::Option::None));
-                }
-                let envelope: crate::types::#req_ty = ::chargespec_runtime::serde_json::from_value(value)
-                    .map_err(|e| Refusal::new(#ret, e.to_string(), ::std::option::Option::None))?;
+                // The common case reads the envelope directly; anything else goes through the
+                // structural check, which names every missing or mistyped field.
+                let direct = if policy.plaintext {
+                    ::std::option::Option::None
+                } else {
+                    ::chargespec_runtime::serde_json::from_slice::<crate::types::#req_ty>(body).ok()
+                };
+                let envelope: crate::types::#req_ty = match direct {
+                    ::std::option::Option::Some(envelope) => envelope,
+                    ::std::option::Option::None => {
+                        let mut value: ::chargespec_runtime::serde_json::Value = ::chargespec_runtime::serde_json::from_slice(body)
+                            .map_err(|e| Refusal::new(#ret, ::std::format!("the body is not JSON: {e}"), ::std::option::Option::None))?;
+                        if policy.plaintext
+                            && let ::std::option::Option::Some(data) = value.get_mut(#data_wire)
+                            && !data.is_string()
+                        {
+                            // The plaintext test profile: `Data` is the payload itself; keep its JSON text.
+                            *data = ::chargespec_runtime::serde_json::Value::String(data.to_string());
+                        }
+                        let mut shape = ::chargespec_runtime::Validator::new(::chargespec_runtime::Mode::strict());
+                        <crate::types::#req_ty as ::chargespec_runtime::Shape>::check_shape(&value, &mut shape);
+                        let report = shape.into_report();
+                        if !report.violations.is_empty() {
+                            return ::std::result::Result::Err(Refusal::new(#ret, report.to_string(), ::std::option::Option::None));
+                        }
+                        ::chargespec_runtime::serde_json::from_value(value)
+                            .map_err(|e| Refusal::new(#ret, e.to_string(), ::std::option::Option::None))?
+                    }
+                };
                 let report = ::chargespec_runtime::Validate::validate(&envelope, ::chargespec_runtime::Mode::strict());
                 if !report.is_ok() {
                     return ::std::result::Result::Err(Refusal::new(#ret, report.to_string(), ::std::option::Option::None));
