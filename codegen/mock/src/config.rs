@@ -21,6 +21,10 @@ pub struct Config {
     /// `strict` (default) or `lenient` payload validation.
     #[serde(default)]
     pub mode: ModeName,
+    /// Also enforce the provisional constraints (designs, not facts of the standard) as errors,
+    /// as the OpenAPI documents state them.
+    #[serde(default)]
+    pub enforce_provisional: bool,
     /// Accepted distance of `TimeStamp` from the clock, in seconds; 0 turns the check off.
     #[serde(default = "default_window")]
     pub timestamp_window_s: u64,
@@ -154,7 +158,8 @@ impl Config {
             mode: match self.mode {
                 ModeName::Strict => Mode::strict(),
                 ModeName::Lenient => Mode::lenient(),
-            },
+            }
+            .with_provisional(self.enforce_provisional),
             timestamp_window_s: nonzero(self.timestamp_window_s),
             replay_window_s: nonzero(self.replay_window_s),
             token_lifetime_s: self.token_lifetime_s,

@@ -49,12 +49,19 @@ fn prov_text(p: &Provenance) -> String {
     }
 }
 
+/// The format as a pattern with the ranges of each component (month 01–12, day 01–31, hour
+/// 00–23, minute and second 00–59), so that tools generate dates a receiver accepts; the days
+/// of each month are checked by the receiver only.
 fn date_pattern(f: DateFormat) -> &'static str {
     match f {
-        DateFormat::Date => r"^\d{4}-\d{2}-\d{2}$",
-        DateFormat::DateTime => r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$",
-        DateFormat::Compact => r"^\d{14}$",
-        DateFormat::Time => r"^\d{6}$",
+        DateFormat::Date => r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
+        DateFormat::DateTime => {
+            r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d$"
+        }
+        DateFormat::Compact => {
+            r"^\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])([01]\d|2[0-3])[0-5]\d[0-5]\d$"
+        }
+        DateFormat::Time => r"^([01]\d|2[0-3])[0-5]\d[0-5]\d$",
     }
 }
 
@@ -446,9 +453,40 @@ fn plain_envelope(
         .as_ref()
         .and_then(|s| s.envelope.as_ref())
         .map_or("Data", |e| e.value.data_field.as_str());
+    let sig_field = ir
+        .security
+        .as_ref()
+        .and_then(|s| s.signature.as_ref())
+        .map(|s| s.value.field.as_str());
+    let response = direction == "response";
+    let empty = || {
+        oa::ReferenceOr::Item(schema(
+            oa::SchemaKind::Type(oa::Type::String(oa::StringType {
+                max_length: Some(0),
+                ..Default::default()
+            })),
+            oa::SchemaData::default(),
+        ))
+    };
     let mut fields = object_fields(env);
     for (name, s, _) in &mut fields {
-        if name == data_field {
+        if response && Some(name.as_str()) == sig_field {
+            let mut data = oa::SchemaData {
+                description: Some(
+                    "Empty: answers are not signed in the plaintext test profile.".to_owned(),
+                ),
+                ..Default::default()
+            };
+            data.extensions
+                .insert("x-profile".into(), json!("plaintext"));
+            *s = oa::ReferenceOr::Item(Box::new(schema(
+                oa::SchemaKind::Type(oa::Type::String(oa::StringType {
+                    max_length: Some(0),
+                    ..Default::default()
+                })),
+                data,
+            )));
+        } else if name == data_field {
             let mut data = oa::SchemaData {
                 description: Some(format!(
                     "The {direction} payload itself (plaintext test profile; never on a production link)."
@@ -457,12 +495,20 @@ fn plain_envelope(
             };
             data.extensions
                 .insert("x-profile".into(), json!("plaintext"));
-            *s = oa::ReferenceOr::Item(Box::new(schema(
+            let kind = if response {
+                // A refusal (non-zero Ret) carries no payload: `Data` is then "".
+                data.description = Some(format!(
+                    "The {direction} payload itself (plaintext test profile; never on a production link), or \"\" when Ret is not 0."
+                ));
+                oa::SchemaKind::AnyOf {
+                    any_of: vec![reference(payload), empty()],
+                }
+            } else {
                 oa::SchemaKind::AllOf {
                     all_of: vec![reference(payload)],
-                },
-                data,
-            )));
+                }
+            };
+            *s = oa::ReferenceOr::Item(Box::new(schema(kind, data)));
         }
     }
     let mut s = object_schema(ir, env, &fields);

@@ -429,8 +429,8 @@ pub fn emit(ir: &Edition) -> TokenStream {
                 }
             }
 
-            /// Runs the receiver pipeline on a request and, when it passes, the handler; answers
-            /// with the sealed response.
+            /// Runs the receiver pipeline on a request and, when it passes, the handler; checks the
+            /// handler's answer against the spec and answers with the sealed response.
             pub async fn serve<Req, Resp, F, Fut>(
                 &self,
                 interface: &'static str,
@@ -440,7 +440,7 @@ pub fn emit(ir: &Edition) -> TokenStream {
             ) -> ::chargespec_runtime::axum::response::Response
             where
                 Req: ::chargespec_runtime::serde::de::DeserializeOwned + ::chargespec_runtime::Validate + ::chargespec_runtime::Shape,
-                Resp: ::chargespec_runtime::serde::Serialize,
+                Resp: ::chargespec_runtime::serde::Serialize + ::chargespec_runtime::Validate,
                 F: ::std::ops::FnOnce(RequestContext, Req) -> Fut,
                 Fut: ::std::future::Future<Output = ::std::result::Result<Resp, HandlerError>>,
             {
@@ -462,6 +462,12 @@ pub fn emit(ir: &Edition) -> TokenStream {
                 let ctx = RequestContext { operator_id: peer.clone(), interface, warnings: opened.warnings };
                 match handle(ctx, opened.payload).await {
                     ::std::result::Result::Ok(answer) => {
+                        // A strict server sends only answers that pass its own validation.
+                        let report = ::chargespec_runtime::Validate::validate(&answer, self.config.mode);
+                        if !report.is_ok() {
+                            ::chargespec_runtime::tracing::error!(interface, peer = %peer, report = %report, "the handler's answer fails validation");
+                            return self.answer::<()>(::std::option::Option::Some(&peer), crate::protocol::ret::SYSTEM_ERROR, "the answer failed validation", ::std::option::Option::None);
+                        }
                         ::chargespec_runtime::tracing::info!(interface, peer = %peer, ret = crate::protocol::ret::SUCCESS, warnings, "answered");
                         self.answer(::std::option::Option::Some(&peer), crate::protocol::ret::SUCCESS, "", ::std::option::Option::Some(&answer))
                     }
