@@ -39,5 +39,34 @@ pub async fn serve(
     Ok((addr, task))
 }
 
+/// A configuration and the endpoint it describes: what both mocks do first. Announces the
+/// plaintext test profile when it is on.
+pub fn start(
+    config_path: &std::path::Path,
+    plaintext: bool,
+) -> Result<(config::Config, db4403_77_2024::server::Endpoint), String> {
+    let config = config::Config::load(config_path)?;
+    if plaintext {
+        chargespec_runtime::tracing::warn!("{PLAINTEXT_BANNER}");
+    }
+    let endpoint = db4403_77_2024::server::Endpoint::new(
+        config.operator_id.clone(),
+        config.peers(),
+        config.server(plaintext),
+    );
+    Ok((config, endpoint))
+}
+
+/// The exit of a mock's `main`: the error on stderr, prefixed with the program's name.
+pub fn exit(program: &str, outcome: Result<(), String>) -> std::process::ExitCode {
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{program}: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// The warning printed when the plaintext test profile is on.
 pub const PLAINTEXT_BANNER: &str = "PLAINTEXT TEST PROFILE ENABLED (--plaintext-test-profile): Data travels unencrypted and signatures are not checked. For testing tools only; never on a production link.";

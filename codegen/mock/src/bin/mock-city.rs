@@ -4,13 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chargespec_mock::city::CityMock;
-use chargespec_mock::config::Config;
 use chargespec_mock::operator::query_all_stations;
-use chargespec_mock::{PLAINTEXT_BANNER, init_logging, serve};
+use chargespec_mock::{exit, init_logging, serve, start};
 use chargespec_runtime::tracing;
 use clap::Parser;
 use db4403_77_2024::client::{default_config, operator::OperatorClient};
-use db4403_77_2024::server::{Endpoint, city};
+use db4403_77_2024::server::city;
 
 /// Mock city charging-safety monitoring platform (DB4403/T 77—2024): serves every interface the
 /// city implements, keeps what operators push, and logs each exchange.
@@ -32,25 +31,11 @@ struct Args {
 #[chargespec_runtime::tokio::main(crate = "chargespec_runtime::tokio")]
 async fn main() -> ExitCode {
     init_logging();
-    match run(Args::parse()).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("mock-city: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    exit("mock-city", run(Args::parse()).await)
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    let config = Config::load(&args.config)?;
-    if args.plaintext_test_profile {
-        tracing::warn!("{PLAINTEXT_BANNER}");
-    }
-    let endpoint = Endpoint::new(
-        config.operator_id.clone(),
-        config.peers(),
-        config.server(args.plaintext_test_profile),
-    );
+    let (config, endpoint) = start(&args.config, args.plaintext_test_profile)?;
     let base = endpoint.config().base_path.clone();
     let (addr, task) = serve(config.listen, city::router(CityMock::new(), endpoint)).await?;
     tracing::info!(

@@ -3,13 +3,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chargespec_mock::config::Config;
 use chargespec_mock::operator::{DataSet, OperatorMock, push_status_and_alarm};
-use chargespec_mock::{PLAINTEXT_BANNER, init_logging, serve};
+use chargespec_mock::{exit, init_logging, serve, start};
 use chargespec_runtime::tracing;
 use clap::Parser;
 use db4403_77_2024::client::{city::CityClient, default_config};
-use db4403_77_2024::server::{Endpoint, operator};
+use db4403_77_2024::server::operator;
 
 /// Mock operator platform (DB4403/T 77—2024): answers the city's queries from a seeded data set,
 /// pages through its stations, and logs each exchange.
@@ -31,26 +30,12 @@ struct Args {
 #[chargespec_runtime::tokio::main(crate = "chargespec_runtime::tokio")]
 async fn main() -> ExitCode {
     init_logging();
-    match run(Args::parse()).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("mock-operator: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    exit("mock-operator", run(Args::parse()).await)
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    let config = Config::load(&args.config)?;
-    if args.plaintext_test_profile {
-        tracing::warn!("{PLAINTEXT_BANNER}");
-    }
+    let (config, endpoint) = start(&args.config, args.plaintext_test_profile)?;
     let data = DataSet::seeded(config.stations)?;
-    let endpoint = Endpoint::new(
-        config.operator_id.clone(),
-        config.peers(),
-        config.server(args.plaintext_test_profile),
-    );
     let base = endpoint.config().base_path.clone();
     let (addr, task) = serve(
         config.listen,
