@@ -21,3 +21,57 @@ pub fn json_response(status: u16, content_type: &'static str, body: Vec<u8>) -> 
     )
         .into_response()
 }
+
+/// A future that turns a panic while polling its inner future into `Err(message)`, so a
+/// panicking handler becomes an answer (Ret 500) instead of a dropped connection.
+pub struct CatchPanic<F>(std::pin::Pin<Box<F>>);
+
+impl<F: Future> CatchPanic<F> {
+    pub fn new(inner: F) -> Self {
+        CatchPanic(Box::pin(inner))
+    }
+}
+
+impl<F: Future> Future for CatchPanic<F> {
+    type Output = Result<F::Output, String>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let inner = &mut self.0;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.as_mut().poll(cx))) {
+            Ok(std::task::Poll::Ready(v)) => std::task::Poll::Ready(Ok(v)),
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Err(payload) => {
+                let msg = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic".to_owned());
+                std::task::Poll::Ready(Err(msg))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_becomes_an_error_and_other_outcomes_pass_through() {
+        let ok = CatchPanic::new(async { 7 }).await;
+        assert_eq!(ok, Ok(7));
+        let boom = CatchPanic::new(async {
+            tokio::task::yield_now().await;
+            #[allow(clippy::panic)]
+            if true {
+                panic!("handler bug");
+            }
+            7
+        })
+        .await;
+        assert_eq!(boom, Err("handler bug".to_owned()));
+    }
+}

@@ -206,7 +206,20 @@ impl Endpoint {
             interface,
             warnings: opened.warnings,
         };
-        match handle(ctx, opened.payload).await {
+        let outcome = match ::chargespec_runtime::server::CatchPanic::new(
+                handle(ctx, opened.payload),
+            )
+            .await
+        {
+            ::std::result::Result::Ok(outcome) => outcome,
+            ::std::result::Result::Err(panic) => {
+                ::chargespec_runtime::tracing::error!(
+                    interface, peer = % peer, panic = % panic, "the handler panicked"
+                );
+                ::std::result::Result::Err(HandlerError::system("the handler failed"))
+            }
+        };
+        match outcome {
             ::std::result::Result::Ok(answer) => {
                 let report = ::chargespec_runtime::Validate::validate(
                     &answer,

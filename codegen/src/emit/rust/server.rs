@@ -460,7 +460,14 @@ pub fn emit(ir: &Edition) -> TokenStream {
                 let peer = crate::protocol::sender(&opened.envelope);
                 let warnings = opened.warnings.warnings().count();
                 let ctx = RequestContext { operator_id: peer.clone(), interface, warnings: opened.warnings };
-                match handle(ctx, opened.payload).await {
+                let outcome = match ::chargespec_runtime::server::CatchPanic::new(handle(ctx, opened.payload)).await {
+                    ::std::result::Result::Ok(outcome) => outcome,
+                    ::std::result::Result::Err(panic) => {
+                        ::chargespec_runtime::tracing::error!(interface, peer = %peer, panic = %panic, "the handler panicked");
+                        ::std::result::Result::Err(HandlerError::system("the handler failed"))
+                    }
+                };
+                match outcome {
                     ::std::result::Result::Ok(answer) => {
                         // A strict server sends only answers that pass its own validation.
                         let report = ::chargespec_runtime::Validate::validate(&answer, self.config.mode);
