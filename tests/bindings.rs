@@ -168,3 +168,35 @@ fn qr_codes_parse_format_and_validate() {
     );
     assert!(QrCode::PATTERNS.iter().any(|(n, _)| *n == "tolerant"));
 }
+
+#[test]
+fn an_empty_last_query_time_means_all_stations() {
+    use db4403_77_2024::types::QueryStationsInfoRequest;
+    let check = |json: serde_json::Value| {
+        chargespec_runtime::validate::decode::<QueryStationsInfoRequest>(
+            &serde_json::to_vec(&json).expect("bytes"),
+            Mode::strict(),
+        )
+        .map(|_| ())
+        .map_err(|r| r.to_string())
+    };
+    // "" is T/CEC practice for "everything" and means the same as an absent field.
+    assert_eq!(
+        check(serde_json::json!({"LastQueryTime": "", "PageNo": 1, "PageSize": 10})),
+        Ok(())
+    );
+    assert_eq!(
+        check(serde_json::json!({"PageNo": 1, "PageSize": 10})),
+        Ok(())
+    );
+    assert_eq!(
+        check(
+            serde_json::json!({"LastQueryTime": "2024-01-01 08:00:00", "PageNo": 1, "PageSize": 10})
+        ),
+        Ok(())
+    );
+    // Anything else is still checked against the format.
+    let err = check(serde_json::json!({"LastQueryTime": "yesterday", "PageNo": 1, "PageSize": 10}))
+        .expect_err("not a date");
+    assert!(err.contains("/LastQueryTime"), "{err}");
+}

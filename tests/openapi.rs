@@ -29,13 +29,15 @@ fn tags(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn check_type(ctx: &str, ty: &Type, prop: &Value) {
+/// `empty_ok`: the field takes "" for absent (`empty_means_absent`), which relaxes its pattern and
+/// minimum length.
+fn check_type(ctx: &str, ty: &Type, prop: &Value, empty_ok: bool) {
     match ty {
         Type::String(s) => {
             assert_eq!(prop["type"], "string", "{ctx}");
             assert_eq!(
                 prop["minLength"].as_u64(),
-                s.min_len.map(u64::from),
+                s.min_len.filter(|_| !empty_ok).map(u64::from),
                 "{ctx} minLength"
             );
             assert_eq!(
@@ -44,6 +46,11 @@ fn check_type(ctx: &str, ty: &Type, prop: &Value) {
                 "{ctx} maxLength"
             );
             if let Some(p) = &s.pattern {
+                let p = if empty_ok {
+                    format!("^$|{p}")
+                } else {
+                    p.clone()
+                };
                 assert_eq!(prop["pattern"].as_str(), Some(p.as_str()), "{ctx} pattern");
             }
             if s.charset != ir::Charset::Any {
@@ -99,7 +106,7 @@ fn check_type(ctx: &str, ty: &Type, prop: &Value) {
                 a.max_items.map(u64::from),
                 "{ctx} maxItems"
             );
-            check_type(&format!("{ctx}[]"), &a.items, target(&prop["items"]));
+            check_type(&format!("{ctx}[]"), &a.items, target(&prop["items"]), false);
         }
         Type::Object(o) => assert_eq!(
             prop["$ref"].as_str(),
@@ -176,7 +183,12 @@ fn every_ir_constraint_appears_in_every_document() {
                         f.aliases.len(),
                         "{ctx} aliases"
                     );
-                    check_type(&ctx, &f.ty, target(prop));
+                    check_type(&ctx, &f.ty, target(prop), f.empty_means_absent);
+                    if f.empty_means_absent {
+                        assert_eq!(prop["x-empty-means-absent"], true, "{ctx}");
+                        let pattern = target(prop)["pattern"].as_str().unwrap_or_default();
+                        assert!(pattern.starts_with("^$|"), "{ctx}: {pattern}");
+                    }
                 }
                 if !o.constraints.is_empty() {
                     assert!(

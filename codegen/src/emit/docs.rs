@@ -303,6 +303,12 @@ fn object_page(ir: &Edition, o: &Object) -> Result<String, EmitError> {
                     f.wire
                 ));
             }
+            if f.empty_means_absent {
+                notes.push(format!(
+                    "`{}`: `\"\"` means the same as an absent field.",
+                    f.wire
+                ));
+            }
             if !f.aliases.is_empty() {
                 notes.push(format!(
                     "`{}` also accepts {} on input.",

@@ -257,8 +257,24 @@ fn field_schema(f: &Field) -> oa::ReferenceOr<Box<oa::Schema>> {
         data.write_only = false;
         data.extensions.insert("x-secret".into(), json!(true));
     }
+    if f.empty_means_absent {
+        data.extensions
+            .insert("x-empty-means-absent".into(), json!(true));
+        if let Some(d) = &mut data.description {
+            d.push_str(" \"\" means the same as an absent field.");
+        }
+    }
     match type_schema(&f.ty, data) {
-        oa::ReferenceOr::Item(s) => oa::ReferenceOr::Item(Box::new(s)),
+        oa::ReferenceOr::Item(mut s) => {
+            if f.empty_means_absent
+                && let oa::SchemaKind::Type(oa::Type::String(st)) = &mut s.schema_kind
+            {
+                // "" is accepted besides the type's own form.
+                st.pattern = st.pattern.take().map(|p| format!("^$|{p}"));
+                st.min_length = None;
+            }
+            oa::ReferenceOr::Item(Box::new(s))
+        }
         oa::ReferenceOr::Reference { reference } => oa::ReferenceOr::Reference { reference },
     }
 }

@@ -1150,6 +1150,25 @@ impl<'a> Builder<'a> {
                 }),
             };
             let Some(ty) = ty else { continue };
+            let empty_means_absent = match &f.empty_means_absent {
+                Some(e) if e.value => {
+                    let fits = requirement != Requirement::Required
+                        && matches!(ty, Type::String(_) | Type::DateTime(_));
+                    if !fits {
+                        self.err(
+                            Diagnostic::new(
+                                DCode::InvalidValue,
+                                e.loc,
+                                format!("`empty_means_absent` on `{w}`, which is not an optional string or date"),
+                            )
+                            .label("not allowed here")
+                            .hint("only an optional (or conditional) string or date field can take \"\" for absent"),
+                        );
+                    }
+                    fits
+                }
+                _ => false,
+            };
             fields.push(Field {
                 wire: w.clone(),
                 rust_ident,
@@ -1163,6 +1182,7 @@ impl<'a> Builder<'a> {
                 misspelling_of: f.misspelling_of.as_ref().map(|m| m.value.clone()),
                 default,
                 secret: false,
+                empty_means_absent,
             });
         }
         // Conditions name sibling fields and values they can take.

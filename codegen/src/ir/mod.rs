@@ -246,6 +246,8 @@ pub struct Field {
     pub default: Option<Value>,
     /// A credential (a key of `security.keys` or the token): never printed or logged.
     pub secret: bool,
+    /// `""` on the wire means the same as an absent field: not validated against the type.
+    pub empty_means_absent: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

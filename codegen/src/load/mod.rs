@@ -539,6 +539,9 @@ pub fn read_field(d: &mut Diagnostics, node: &Node) -> Option<RawField> {
     let misspelling_of = m
         .get("misspelling_of")
         .and_then(|n| name(d, n, "misspelling_of"));
+    let empty_means_absent = m
+        .get("empty_means_absent")
+        .and_then(|n| boolean(d, n, "empty_means_absent"));
     let default = m.get("default").cloned();
     m.finish(d, &what);
     Some(RawField {
@@ -549,6 +552,7 @@ pub fn read_field(d: &mut Diagnostics, node: &Node) -> Option<RawField> {
         unit,
         aliases,
         misspelling_of,
+        empty_means_absent,
         default,
     })
 }

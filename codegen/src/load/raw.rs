@@ -219,6 +219,8 @@ pub struct RawField {
     pub unit: Option<Sp<String>>,
     pub aliases: Vec<Sp<String>>,
     pub misspelling_of: Option<Sp<String>>,
+    /// `""` on the wire means the same as an absent field (optional string and date fields).
+    pub empty_means_absent: Option<Sp<bool>>,
     pub default: Option<Node>,
 }
 

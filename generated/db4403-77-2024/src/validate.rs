@@ -5240,11 +5240,13 @@ impl ::chargespec_runtime::Validate for crate::types::QueryAttachmentInfoRequest
                 "LastQueryTime",
                 true,
                 |v| {
-                    v.format(
-                        x.is_valid(),
-                        x.as_str(),
-                        ::chargespec_runtime::time::DateTime::FORMAT,
-                    );
+                    if !x.as_str().is_empty() {
+                        v.format(
+                            x.is_valid(),
+                            x.as_str(),
+                            ::chargespec_runtime::time::DateTime::FORMAT,
+                        );
+                    }
                 },
             );
         }
@@ -5323,11 +5325,13 @@ impl ::chargespec_runtime::Validate for crate::types::QueryStationsInfoRequest {
                 "LastQueryTime",
                 false,
                 |v| {
-                    v.format(
-                        x.is_valid(),
-                        x.as_str(),
-                        ::chargespec_runtime::time::DateTime::FORMAT,
-                    );
+                    if !x.as_str().is_empty() {
+                        v.format(
+                            x.is_valid(),
+                            x.as_str(),
+                            ::chargespec_runtime::time::DateTime::FORMAT,
+                        );
+                    }
                 },
             );
         }

@@ -198,7 +198,10 @@ fn field_checks(ir: &Edition, o: &Object, f: &Field, pats: &mut Patterns) -> Tok
     let wire = &f.wire;
     let prov = f.prov.provisional;
     let x = quote! { x };
-    let checks = value_checks(&f.ty, &x, f.secret, pats);
+    let mut checks = value_checks(&f.ty, &x, f.secret, pats);
+    if f.empty_means_absent && !checks.is_empty() {
+        checks = quote! { if !x.as_str().is_empty() { #checks } };
+    }
     let missing = match &f.requirement {
         Requirement::Conditional(c) => {
             let cond = condition_expr(ir, o, c);
