@@ -385,7 +385,7 @@ pub fn open_request<
         return ::std::result::Result::Err(
             Refusal::new(
                 4003,
-                ::std::format!("OperatorID {sender} is not registered"),
+                ::std::format!("{} {sender} is not registered", "OperatorID"),
                 ::std::option::Option::None,
             ),
         );

@@ -378,6 +378,7 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
         _ => TokenStream::new(),
     };
     let sender = sender_field(ir).map(|f| ident(&f.rust_ident));
+    let sender_wire = sender_field(ir).map_or("OperatorID", |f| f.wire.as_str());
     let sender_expr = match &sender {
         Some(s) => quote! { env.#s.clone() },
         None => quote! { ::std::string::String::new() },
@@ -424,7 +425,7 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
                 let sender = sender(&envelope);
                 let keys = peers.get(&sender);
                 if keys.is_none() && !policy.plaintext {
-                    return ::std::result::Result::Err(Refusal::new(#ret, ::std::format!("OperatorID {sender} is not registered"), ::std::option::Option::None));
+                    return ::std::result::Result::Err(Refusal::new(#ret, ::std::format!("{} {sender} is not registered", #sender_wire), ::std::option::Option::None));
                 }
                 let peer = keys.map(|_| sender.clone());
                 let refuse = |ret: i64, msg: ::std::string::String| Refusal::new(ret, msg, peer.clone());
