@@ -1950,6 +1950,7 @@ impl<'a> Builder<'a> {
                     prov,
                     value: Key {
                         name: name.value.clone(),
+                        rust_ident: ident::snake(&name.value),
                         ty,
                     },
                 })

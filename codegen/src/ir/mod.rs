@@ -73,6 +73,16 @@ pub struct Edition {
     pub qr_code: Option<QrCode>,
 }
 
+impl Security {
+    /// The `Keys` field of the key named `name` (`DataSecret` → `data_secret`).
+    pub fn key_ident(&self, name: &str) -> Option<&str> {
+        self.keys
+            .iter()
+            .find(|k| k.value.name == name)
+            .map(|k| k.value.rust_ident.as_str())
+    }
+}
+
 impl Edition {
     /// The token interface (Appendix C), when the edition has one.
     pub fn token_interface(&self) -> Option<&Interface> {
@@ -515,6 +525,8 @@ pub struct Envelope {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Key {
     pub name: String,
+    /// The field of the generated `Keys` struct (`data_secret_iv`).
+    pub rust_ident: String,
     pub ty: Type,
 }
 

@@ -92,14 +92,12 @@ pub fn emit(ir: &Edition) -> TokenStream {
         }
         None => quote! { -1 },
     };
-    let secret_key = sec
-        .keys
-        .iter()
-        .find(|k| k.value.name == t.secret_field)
-        .map_or_else(
-            || ident("operator_secret"),
-            |k| ident(&crate::ir::ident::snake(&k.value.name)),
-        );
+    let Some(secret_key) = sec.key_ident(&t.secret_field).map(ident) else {
+        return quote! {
+            //! The token block names no key for the secret presented to the token interface, so no
+            //! client is generated.
+        };
+    };
     let resend = sec.resend.as_ref().map(|r| &r.value);
     let attempts = Literal::u32_unsuffixed(
         resend

@@ -14,12 +14,7 @@ use super::util::ident;
 
 /// The payload type as the test names it (`types::…`).
 fn payload_type(ir: &Edition, object: &str) -> TokenStream {
-    let n = ident(
-        ir.objects
-            .get(object)
-            .map_or(object, |o| o.rust_name.as_str()),
-    );
-    quote! { types::#n }
+    super::server::payload_type_in(ir, object, &quote! { types })
 }
 
 fn role_test(ir: &Edition, role: &Role, token: &Interface) -> TokenStream {
@@ -113,7 +108,7 @@ pub fn emit(ir: &Edition) -> TokenStream {
         .keys
         .iter()
         .map(|k| {
-            let f = ident(&crate::ir::ident::snake(&k.value.name));
+            let f = ident(&k.value.rust_ident);
             let v = match sample(ir, &k.value.ty, 0) {
                 Some(J::Str(s)) => s,
                 _ => "0123456789ABCDEF".to_owned(),

@@ -171,7 +171,7 @@ pub fn emit(ir: &Edition) -> TokenStream {
         .keys
         .iter()
         .map(|k| {
-            let n = ident(&crate::ir::ident::snake(&k.value.name));
+            let n = ident(&k.value.rust_ident);
             let d = doc_attrs(&{
                 let mut l = vec![format!("`{}` {}", k.value.name, title(&k.info))];
                 l.push(String::new());
@@ -192,9 +192,13 @@ pub fn emit(ir: &Edition) -> TokenStream {
     };
     let req_ty = ident(&req_obj.rust_name);
     let resp_ty = ident(&resp_obj.rust_name);
-    let data_key = ident(&crate::ir::ident::snake(&enc.value.key));
-    let data_iv = ident(&crate::ir::ident::snake(&enc.value.iv));
-    let sig_key = ident(&crate::ir::ident::snake(&sig.value.key));
+    let (Some(data_key), Some(data_iv), Some(sig_key)) = (
+        sec.key_ident(&enc.value.key).map(ident),
+        sec.key_ident(&enc.value.iv).map(ident),
+        sec.key_ident(&sig.value.key).map(ident),
+    ) else {
+        return quote! { #module_doc #(#items)* };
+    };
     let (data_key_name, data_iv_name, sig_key_name) =
         (&enc.value.key, &enc.value.iv, &sig.value.key);
     let data_enc = encoding(enc.value.key_encoding);

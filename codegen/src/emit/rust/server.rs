@@ -13,12 +13,17 @@ use super::util::{doc_attrs, ident, one_line, provenance_lines, title};
 
 /// The Rust type of an interface's request or response payload.
 pub(super) fn payload_type(ir: &Edition, object: &str) -> TokenStream {
+    payload_type_in(ir, object, &quote! { crate::types })
+}
+
+/// The Rust type of an object under `module` (`crate::types`, or `types` in a test).
+pub(super) fn payload_type_in(ir: &Edition, object: &str, module: &TokenStream) -> TokenStream {
     let name = ir
         .objects
         .get(object)
         .map_or(object, |o| o.rust_name.as_str());
     let n = ident(name);
-    quote! { crate::types::#n }
+    quote! { #module::#n }
 }
 
 /// The documentation of an interface method (server and client).
@@ -65,11 +70,7 @@ fn token_issuer(ir: &Edition) -> TokenStream {
     };
     let req_ty = payload_type(ir, &iface.request.object);
     let resp_ty = payload_type(ir, &iface.response.object);
-    let secret_key = sec
-        .keys
-        .iter()
-        .find(|k| k.value.name == t.secret_field)
-        .map(|k| ident(&crate::ir::ident::snake(&k.value.name)));
+    let secret_key = sec.key_ident(&t.secret_field).map(ident);
     let secret_check = match &secret_key {
         Some(k) => quote! { keys.#k.matches(secret) },
         None => quote! { false },
