@@ -45,10 +45,7 @@ pub struct Store {
 
 impl Store {
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<&'static str, Vec<Entry>>> {
-        match self.received.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        }
+        chargespec_runtime::lock(&self.received)
     }
 
     /// The pushes received on an interface, oldest first.
@@ -86,19 +83,11 @@ impl CityMock {
 
     /// Answers the next `count` pushes with `error` (to exercise a client's resend rule).
     pub fn fail_next(&self, count: usize, error: HandlerError) {
-        let mut f = match self.failures.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        f.extend(std::iter::repeat_n(error, count));
+        chargespec_runtime::lock(&self.failures).extend(std::iter::repeat_n(error, count));
     }
 
     fn injected_failure(&self) -> Option<HandlerError> {
-        let mut f = match self.failures.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        f.pop()
+        chargespec_runtime::lock(&self.failures).pop()
     }
 
     /// Stores a push and answers `answer(payload)`.

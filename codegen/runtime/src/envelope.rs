@@ -216,10 +216,7 @@ impl SeqCounter {
 
     /// The next `Seq` for requests stamped `timestamp`.
     pub fn next(&self, timestamp: &str) -> Option<String> {
-        let mut guard = match self.state.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut guard = crate::lock(&self.state);
         if guard.0 != timestamp {
             *guard = (timestamp.to_owned(), self.min);
         }

@@ -36,6 +36,15 @@ pub use tokio;
 #[cfg(any(feature = "server", feature = "client"))]
 pub use tracing;
 
+/// Locks a mutex, also when a thread panicked while holding it: every critical section of this
+/// crate and of the generated code leaves its data consistent, so the data stays usable.
+pub fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
 /// Seconds since the UNIX epoch from the system clock.
 pub fn now_unix() -> i64 {
     std::time::SystemTime::now()

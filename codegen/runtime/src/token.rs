@@ -78,10 +78,7 @@ impl TokenStore {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Entry>> {
-        match self.tokens.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        }
+        crate::lock(&self.tokens)
     }
 
     /// Issues a 64-character token for `operator_id`.
@@ -152,10 +149,7 @@ impl ReplayCache {
 
     /// Records the envelope; `false` if it was already seen within the window.
     pub fn first_seen(&self, operator_id: &str, timestamp: &str, seq: &str, now: u64) -> bool {
-        let mut seen = match self.seen.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut seen = crate::lock(&self.seen);
         let window = self.window_s;
         if now != seen.pruned_at {
             seen.entries.retain(|_, t| now.saturating_sub(*t) <= window);
