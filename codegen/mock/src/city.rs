@@ -73,7 +73,7 @@ impl Store {
 #[derive(Debug, Default, Clone)]
 pub struct CityMock {
     pub store: Arc<Store>,
-    failures: Arc<Mutex<Vec<HandlerError>>>,
+    failures: Arc<Mutex<std::collections::VecDeque<HandlerError>>>,
 }
 
 impl CityMock {
@@ -87,7 +87,7 @@ impl CityMock {
     }
 
     fn injected_failure(&self) -> Option<HandlerError> {
-        chargespec_runtime::lock(&self.failures).pop()
+        chargespec_runtime::lock(&self.failures).pop_front()
     }
 
     /// Stores a push and answers `answer(payload)`.
