@@ -43,11 +43,10 @@ struct City {
 }
 
 async fn listen(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+    let any_port = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let (addr, _task) = chargespec_mock::serve(any_port, router)
         .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("address");
-    tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
+        .expect("serves");
     format!("http://{addr}")
 }
 
