@@ -9,10 +9,12 @@
 //!
 //! and [`diag`] carries every problem with its code, location and hint.
 
+pub mod descriptors;
 pub mod diag;
 pub mod emit;
 pub mod ir;
 pub mod load;
+pub mod tools;
 
 use std::path::Path;
 

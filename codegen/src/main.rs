@@ -57,11 +57,132 @@ enum Command {
         /// The edition folder.
         dir: PathBuf,
     },
+    /// Validate a JSON payload against an edition (no compilation): prints every violation with
+    /// its JSON pointer, rule, value and provenance; exits 1 when there are errors.
+    Validate {
+        /// The edition: a folder, or an edition id under `spec/` (default: the only edition).
+        #[arg(long)]
+        edition: Option<PathBuf>,
+        /// The interface whose payload this is (its request, unless `--response`).
+        #[arg(long, conflicts_with = "object", required_unless_present = "object")]
+        interface: Option<String>,
+        /// Validate the interface's response payload.
+        #[arg(long, requires = "interface")]
+        response: bool,
+        /// Validate as this object instead of an interface payload.
+        #[arg(long)]
+        object: Option<String>,
+        /// Unknown codes of closed tables are warnings (tolerant reading).
+        #[arg(long)]
+        lenient: bool,
+        /// Violations of provisional rules are errors (else warnings).
+        #[arg(long)]
+        enforce_provisional: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// The payload file (`-` or absent: standard input).
+        file: Option<PathBuf>,
+    },
     /// Explain a diagnostic code, or list them all.
     Explain {
         /// A code such as E0003.
         code: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// The edition a tool works on: a folder, an id under `spec/`, or the only edition there.
+fn edition_dir(given: Option<PathBuf>) -> Result<PathBuf, String> {
+    match given {
+        Some(p) if p.is_dir() => Ok(p),
+        Some(p) => {
+            let under = Path::new("spec").join(&p);
+            if under.is_dir() {
+                Ok(under)
+            } else {
+                Err(format!("no edition folder `{}`", p.display()))
+            }
+        }
+        None => {
+            let all = default_editions();
+            match all.as_slice() {
+                [one] => Ok(one.clone()),
+                [] => Err("no edition folder under spec/; give --edition DIR".to_owned()),
+                many => Err(format!(
+                    "several editions under spec/ ({}); choose one with --edition",
+                    many.iter()
+                        .filter_map(|p| p.file_name().and_then(|n| n.to_str()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            }
+        }
+    }
+}
+
+/// The checked IR of an edition folder, or the rendered diagnostics.
+fn edition_ir(dir: &Path) -> Result<ir::Edition, String> {
+    let checked = chargespec::check_dir(dir);
+    match checked.ir {
+        Some(ir) => Ok(ir),
+        None => Err(format!(
+            "{}{}: the edition has errors",
+            render_all(&checked.sources, &checked.diags.sorted()),
+            dir.display()
+        )),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn validate_cmd(
+    edition: Option<PathBuf>,
+    target: chargespec::tools::validate::Target,
+    lenient: bool,
+    enforce_provisional: bool,
+    format: Format,
+    file: Option<PathBuf>,
+) -> ExitCode {
+    use std::io::Read;
+    let run = || -> Result<chargespec::tools::validate::Outcome, String> {
+        let ir = edition_ir(&edition_dir(edition)?)?;
+        let mut json = Vec::new();
+        match file.as_deref() {
+            None => std::io::stdin().read_to_end(&mut json).map(|_| ()),
+            Some(p) if p == Path::new("-") => std::io::stdin().read_to_end(&mut json).map(|_| ()),
+            Some(p) => std::fs::read(p).map(|b| json = b),
+        }
+        .map_err(|e| format!("cannot read the payload: {e}"))?;
+        let mode = if lenient {
+            chargespec_runtime::Mode::lenient()
+        } else {
+            chargespec_runtime::Mode::strict()
+        }
+        .with_provisional(enforce_provisional);
+        chargespec::tools::validate::validate(&ir, &target, &json, mode)
+    };
+    match run() {
+        Ok(out) => {
+            match format {
+                Format::Text => print!("{}", out.text()),
+                Format::Json => println!("{:#}", out.json()),
+            }
+            if out.errors() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// Every edition folder under `spec/`, sorted.
@@ -212,6 +333,28 @@ fn main() -> ExitCode {
                 }
                 None => ExitCode::FAILURE,
             }
+        }
+        Command::Validate {
+            edition,
+            interface,
+            response,
+            object,
+            lenient,
+            enforce_provisional,
+            format,
+            file,
+        } => {
+            let target = match (interface, object) {
+                (Some(name), _) => {
+                    chargespec::tools::validate::Target::Interface { name, response }
+                }
+                (None, Some(o)) => chargespec::tools::validate::Target::Object(o),
+                (None, None) => {
+                    eprintln!("error: give --interface NAME or --object NAME");
+                    return ExitCode::from(2);
+                }
+            };
+            validate_cmd(edition, target, lenient, enforce_provisional, format, file)
         }
         Command::Explain { code } => match code {
             None => {

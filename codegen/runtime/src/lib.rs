@@ -10,6 +10,7 @@ pub mod client;
 pub mod code;
 pub mod decimal;
 pub mod envelope;
+pub mod schema;
 pub mod secret;
 #[cfg(feature = "server")]
 pub mod server;
@@ -19,7 +20,7 @@ pub mod validate;
 
 pub use code::{CodeTable, CodeValue};
 pub use secret::Secret;
-pub use validate::{Kind, Mode, Report, Rule, Severity, Shape, Validate, Validator, Violation};
+pub use validate::{Mode, Report, Rule, Severity, Validate, Validator, Violation};
 
 #[cfg(feature = "server")]
 pub use axum;
@@ -40,6 +41,22 @@ pub use tracing;
 /// crate and of the generated code leaves its data consistent, so the data stays usable.
 pub fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     match m.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+/// Read-locks a lock, also when a thread panicked while holding it (see [`lock`]).
+pub fn lock_read<T>(m: &std::sync::RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    match m.read() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+/// Write-locks a lock, also when a thread panicked while holding it (see [`lock`]).
+pub fn lock_write<T>(m: &std::sync::RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    match m.write() {
         Ok(g) => g,
         Err(poisoned) => poisoned.into_inner(),
     }

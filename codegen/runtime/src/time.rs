@@ -245,6 +245,43 @@ time_type!(
     |p| format!("{:02}{:02}{:02}", p.hour, p.minute, p.second)
 );
 
+/// The date/time formats of the standards, as data: what a descriptor names and the validator
+/// checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DateFormat {
+    /// `yyyy-MM-dd HH:mm:ss`
+    DateTime,
+    /// `yyyy-MM-dd`
+    Date,
+    /// `yyyyMMddHHmmss`
+    CompactDateTime,
+    /// `HHmmss`
+    Time,
+}
+
+impl DateFormat {
+    /// The wire format, e.g. `yyyy-MM-dd HH:mm:ss`.
+    pub const fn pattern(self) -> &'static str {
+        match self {
+            DateFormat::DateTime => DateTime::FORMAT,
+            DateFormat::Date => Date::FORMAT,
+            DateFormat::CompactDateTime => CompactDateTime::FORMAT,
+            DateFormat::Time => Time::FORMAT,
+        }
+    }
+
+    /// The components of `s`, if it is in this format and names a real date/time.
+    pub fn parse(self, s: &str) -> Option<Parts> {
+        let layout = match self {
+            DateFormat::DateTime => &DateTime::LAYOUT,
+            DateFormat::Date => &Date::LAYOUT,
+            DateFormat::CompactDateTime => &CompactDateTime::LAYOUT,
+            DateFormat::Time => &Time::LAYOUT,
+        };
+        parse_with(layout, s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,5 +314,8 @@ mod tests {
         let raw: DateTime =
             serde_json::from_str("\"not a date\"").unwrap_or_else(|_| DateTime::from_raw(""));
         assert!(!raw.is_valid());
+        assert!(DateFormat::Date.parse("2024-02-29").is_some());
+        assert!(DateFormat::DateTime.parse("2024-02-30 00:00:00").is_none());
+        assert_eq!(DateFormat::Time.pattern(), "HHmmss");
     }
 }

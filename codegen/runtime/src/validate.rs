@@ -20,15 +20,15 @@ pub enum Rule {
     /// A required field is absent.
     Required,
     /// A field is absent although its condition holds (the condition as text).
-    RequiredWhen(&'static str),
+    RequiredWhen(String),
     /// Not exactly one of the groups is present (the groups as text).
-    ExactlyOneOf(&'static str),
+    ExactlyOneOf(String),
     /// Length in characters outside the bounds.
     Length { min: Option<u32>, max: Option<u32> },
     /// A character outside the charset.
     Charset(&'static str),
     /// The text does not match the pattern.
-    Pattern(&'static str),
+    Pattern(String),
     /// The value is outside the range.
     Range {
         min: Option<String>,
@@ -42,8 +42,8 @@ pub enum Rule {
     Format(&'static str),
     /// The number of items is outside the bounds.
     Items { min: Option<u32>, max: Option<u32> },
-    /// The value is not a code of the table.
-    Code(&'static str),
+    /// The value is not a code of the table (the table's name).
+    Code(String),
     /// The JSON value has the wrong kind (e.g. a number where a string is expected).
     Type(&'static str),
 }
@@ -113,6 +113,10 @@ pub struct Violation {
     /// The offending value as text (`***` for secrets; empty when absent).
     pub value: String,
     pub severity: Severity,
+    /// Whether the rule belongs to a provisional item (and so is a warning unless enforced).
+    pub provisional: bool,
+    /// The provenance tags of the item the rule belongs to (empty when not known).
+    pub provenance: String,
 }
 
 impl fmt::Display for Violation {
@@ -214,17 +218,19 @@ impl fmt::Display for Report {
 }
 
 #[derive(Clone, Copy, Debug)]
-enum Seg {
-    Key(&'static str),
+enum Seg<'a> {
+    Key(&'a str),
     Index(usize),
 }
 
-/// Collects violations while walking a value.
+/// Collects violations while walking a value; `'a` is the lifetime of the field names on its
+/// path (`'static` for generated descriptors).
 #[derive(Debug)]
-pub struct Validator {
+pub struct Validator<'a> {
     mode: Mode,
-    path: Vec<Seg>,
+    path: Vec<Seg<'a>>,
     provisional: u32,
+    provenance: &'a str,
     out: Vec<Violation>,
 }
 
@@ -239,7 +245,8 @@ pub enum Charset {
 }
 
 impl Charset {
-    fn name(self) -> &'static str {
+    /// The charset's name in the spec language.
+    pub fn name(self) -> &'static str {
         match self {
             Charset::Ascii => "ascii",
             Charset::Digits => "digits",
@@ -249,7 +256,8 @@ impl Charset {
         }
     }
 
-    fn allows(self, c: char) -> bool {
+    /// Whether `c` belongs to the charset.
+    pub fn allows(self, c: char) -> bool {
         match self {
             Charset::Ascii => c.is_ascii(),
             Charset::Digits => c.is_ascii_digit(),
@@ -260,12 +268,13 @@ impl Charset {
     }
 }
 
-impl Validator {
+impl<'a> Validator<'a> {
     pub fn new(mode: Mode) -> Self {
         Validator {
             mode,
             path: Vec::new(),
             provisional: 0,
+            provenance: "",
             out: Vec::new(),
         }
     }
@@ -284,12 +293,32 @@ impl Validator {
     }
 
     /// Validates inside field `key`; `provisional` marks a provisional item.
-    pub fn field(&mut self, key: &'static str, provisional: bool, f: impl FnOnce(&mut Self)) {
+    pub fn field(&mut self, key: &'a str, provisional: bool, f: impl FnOnce(&mut Self)) {
         self.path.push(Seg::Key(key));
         self.provisional += u32::from(provisional);
         f(self);
         self.provisional -= u32::from(provisional);
         self.path.pop();
+    }
+
+    /// Validates inside field `key` of an item with the given provenance (tags as text).
+    pub fn item(
+        &mut self,
+        key: &'a str,
+        provisional: bool,
+        provenance: &'a str,
+        f: impl FnOnce(&mut Self),
+    ) {
+        let outer = std::mem::replace(&mut self.provenance, provenance);
+        self.field(key, provisional, f);
+        self.provenance = outer;
+    }
+
+    /// Runs `f` with the provenance of the item whose rules it checks.
+    pub fn with_provenance(&mut self, provenance: &'a str, f: impl FnOnce(&mut Self)) {
+        let outer = std::mem::replace(&mut self.provenance, provenance);
+        f(self);
+        self.provenance = outer;
     }
 
     /// Validates inside array item `i`.
@@ -314,14 +343,16 @@ impl Validator {
         }
     }
 
-    /// Records a violation at the current path.
+    /// Records a violation at the current path. The value shown is [`bounded`].
     pub fn violation(&mut self, rule: Rule, value: impl Into<String>) {
         let severity = self.severity(Severity::Error);
         self.out.push(Violation {
             path: self.pointer(),
             rule,
-            value: value.into(),
+            value: bounded(&value.into()),
             severity,
+            provisional: self.provisional > 0,
+            provenance: self.provenance.to_owned(),
         });
     }
 
@@ -333,7 +364,7 @@ impl Validator {
     }
 
     /// Records a violation of the absent field `key` (below the current path).
-    pub fn absent(&mut self, key: &'static str, provisional: bool, rule: Rule) {
+    pub fn absent(&mut self, key: &'a str, provisional: bool, rule: Rule) {
         self.field(key, provisional, |v| v.violation(rule, ""));
     }
 
@@ -381,9 +412,9 @@ impl Validator {
         }
     }
 
-    pub fn pattern(&mut self, s: &str, re: &regex::Regex, pattern: &'static str) {
+    pub fn pattern(&mut self, s: &str, re: &regex::Regex, pattern: &str) {
         if !re.is_match(s) {
-            self.violation(Rule::Pattern(pattern), s);
+            self.violation(Rule::Pattern(pattern.to_owned()), bounded(s));
         }
     }
 
@@ -452,10 +483,15 @@ impl Validator {
     /// A code value: unknown values of closed tables are errors in strict mode; everything else
     /// unknown is a warning.
     pub fn code<C: CodeTable>(&mut self, c: &C) {
-        if c.is_known() {
-            return;
+        if !c.is_known() {
+            self.unknown_code(C::NAME, C::OPEN, &c.code_value().to_string());
         }
-        let base = if self.mode.lenient_codes || C::OPEN {
+    }
+
+    /// Records an unknown code of table `table`: an error in strict mode for a closed table, a
+    /// warning otherwise.
+    pub fn unknown_code(&mut self, table: &str, open: bool, value: &str) {
+        let base = if self.mode.lenient_codes || open {
             Severity::Warning
         } else {
             Severity::Error
@@ -463,9 +499,11 @@ impl Validator {
         let severity = self.severity(base);
         self.out.push(Violation {
             path: self.pointer(),
-            rule: Rule::Code(C::NAME),
-            value: c.code_value().to_string(),
+            rule: Rule::Code(table.to_owned()),
+            value: bounded(value),
             severity,
+            provisional: self.provisional > 0,
+            provenance: self.provenance.to_owned(),
         });
     }
 
@@ -479,7 +517,7 @@ impl Validator {
 /// Implemented by every generated object and payload.
 pub trait Validate {
     /// Validates `self` at the validator's current path.
-    fn validate_into(&self, v: &mut Validator);
+    fn validate_into(&self, v: &mut Validator<'static>);
 
     /// Validates `self` and returns every violation.
     fn validate(&self, mode: Mode) -> Report {
@@ -490,115 +528,45 @@ pub trait Validate {
 }
 
 impl<T: Validate> Validate for Vec<T> {
-    fn validate_into(&self, v: &mut Validator) {
+    fn validate_into(&self, v: &mut Validator<'static>) {
         v.each(self, |v, item| item.validate_into(v));
     }
 }
 
 impl<T: Validate> Validate for Option<T> {
-    fn validate_into(&self, v: &mut Validator) {
+    fn validate_into(&self, v: &mut Validator<'static>) {
         if let Some(x) = self {
             x.validate_into(v);
         }
     }
 }
 
-/// The JSON kinds a field accepts (what its Rust type deserialises from).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// A JSON string.
-    String,
-    /// A JSON integer.
-    Integer,
-    /// A JSON number, or a string holding one (decimals).
-    Number,
-    /// An integer, an integral number or a numeric string (integer code tables).
-    IntegerCode,
-    /// A string, or a number taken as its text (string code tables).
-    StringCode,
-    /// A JSON array.
-    Array,
-    /// A JSON object.
-    Object,
-}
+/// The longest value a violation shows, in characters.
+pub const SHOWN_MAX: usize = 60;
 
-impl Kind {
-    fn describe(self) -> &'static str {
-        match self {
-            Kind::String => "a JSON string",
-            Kind::Integer => "a JSON integer",
-            Kind::Number => "a JSON number (or a numeric string)",
-            Kind::IntegerCode => "an integer code",
-            Kind::StringCode => "a string code",
-            Kind::Array => "a JSON array",
-            Kind::Object => "a JSON object",
+/// A value as a violation shows it: at most [`SHOWN_MAX`] characters, control characters
+/// escaped, so that no input can forge a line of a log or a message.
+pub fn bounded(s: &str) -> String {
+    let mut out = String::new();
+    for (n, c) in s.chars().enumerate() {
+        if n == SHOWN_MAX {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
         }
     }
-
-    fn accepts(self, v: &serde_json::Value) -> bool {
-        use serde_json::Value as V;
-        let numeric_text = |s: &str| s.trim().parse::<f64>().is_ok();
-        match (self, v) {
-            (Kind::String, V::String(_))
-            | (Kind::Array, V::Array(_))
-            | (Kind::Object, V::Object(_))
-            | (Kind::StringCode, V::String(_) | V::Number(_)) => true,
-            (Kind::Integer, V::Number(n)) => {
-                n.as_i64().is_some() || n.as_u64().is_some() || n.to_string().parse::<i64>().is_ok()
-            }
-            (Kind::Number, V::Number(_)) => true,
-            (Kind::Number, V::String(s)) => numeric_text(s),
-            (Kind::IntegerCode, V::Number(n)) => {
-                n.to_string().parse::<f64>().is_ok_and(|f| f.fract() == 0.0)
-            }
-            (Kind::IntegerCode, V::String(s)) => s.trim().parse::<i64>().is_ok(),
-            _ => false,
-        }
-    }
-}
-
-fn shown(v: &serde_json::Value) -> String {
-    let s = v.to_string();
-    if s.chars().count() > 60 {
-        format!("{}…", s.chars().take(60).collect::<String>())
-    } else {
-        s
-    }
-}
-
-impl Validator {
-    /// Checks the JSON kind of a present value; reports `type` when it cannot deserialise.
-    pub fn kind(&mut self, value: &serde_json::Value, kind: Kind, nullable: bool) -> bool {
-        if value.is_null() && nullable {
-            return false;
-        }
-        if kind.accepts(value) {
-            return true;
-        }
-        self.violation(Rule::Type(kind.describe()), shown(value));
-        false
-    }
-}
-
-/// Implemented by every generated object: the structural check of a JSON value (required keys
-/// present, every value of a kind its Rust type reads), which lets a payload that does not
-/// deserialise still report all of its problems.
-pub trait Shape {
-    fn check_shape(value: &serde_json::Value, v: &mut Validator);
-}
-
-/// Looks a field up by its wire name or one of its aliases.
-pub fn field<'a>(
-    map: &'a serde_json::Map<String, serde_json::Value>,
-    names: &[&str],
-) -> Option<&'a serde_json::Value> {
-    names.iter().find_map(|n| map.get(*n))
+    out
 }
 
 /// Decodes a JSON payload into `T` and validates it, returning every violation. Valid input
-/// takes the fast path (direct deserialisation); input that does not deserialise is checked
-/// structurally, so all of its missing keys and wrong kinds are reported together.
-pub fn decode<T: serde::de::DeserializeOwned + Validate + Shape>(
+/// takes the fast path (direct deserialisation, then the typed walk); input that does not
+/// deserialise is walked as JSON with the same descriptors, so all of its missing keys, wrong
+/// kinds and broken constraints are reported together.
+pub fn decode<T: serde::de::DeserializeOwned + crate::schema::Described>(
     json: &[u8],
     mode: Mode,
 ) -> Result<(T, Report), Report> {
@@ -619,17 +587,17 @@ pub fn decode<T: serde::de::DeserializeOwned + Validate + Shape>(
                         violations: vec![Violation {
                             path: String::new(),
                             rule: Rule::Format("JSON"),
-                            value: e.to_string(),
+                            value: bounded(&e.to_string()),
                             severity: Severity::Error,
+                            provisional: false,
+                            provenance: String::new(),
                         }],
                     });
                 }
             };
-            let mut v = Validator::new(mode);
-            T::check_shape(&value, &mut v);
-            let mut report = v.into_report();
-            if report.violations.is_empty() {
-                // The structural check found nothing: report what serde said, located.
+            let mut report = crate::schema::check_json_as::<T>(&value, mode);
+            if report.is_ok() {
+                // The walk found no error: report what serde said, located.
                 report.violations.push(located::<T>(json, &first));
             }
             Err(report)
@@ -646,8 +614,10 @@ fn located<T: serde::de::DeserializeOwned>(json: &[u8], first: &serde_json::Erro
     Violation {
         path,
         rule: Rule::Format("JSON"),
-        value: first.to_string(),
+        value: bounded(&first.to_string()),
         severity: Severity::Error,
+        provisional: false,
+        provenance: String::new(),
     }
 }
 

@@ -16,10 +16,10 @@ pub mod codes;
 pub mod protocol;
 pub mod qr;
 pub mod samples;
+pub mod schema;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod types;
-pub mod validate;
 /// The edition's id (its folder under `spec/`).
 pub const EDITION: &str = "db4403-77-2024";
 /// The standard's number.

@@ -311,8 +311,8 @@ pub fn sender(env: &crate::types::RequestEnvelope) -> ::std::string::String {
 }
 /// Applies the receiver's checks to a request body, in the order of the spec.
 pub fn open_request<
-    T: ::chargespec_runtime::serde::de::DeserializeOwned + ::chargespec_runtime::Validate
-        + ::chargespec_runtime::Shape,
+    T: ::chargespec_runtime::serde::de::DeserializeOwned
+        + ::chargespec_runtime::schema::Described,
 >(
     peers: &Peers,
     tokens: &::chargespec_runtime::token::TokenStore,
@@ -349,15 +349,10 @@ pub fn open_request<
                     data.to_string(),
                 );
             }
-            let mut shape = ::chargespec_runtime::Validator::new(
-                ::chargespec_runtime::Mode::strict(),
-            );
-            <crate::types::RequestEnvelope as ::chargespec_runtime::Shape>::check_shape(
-                &value,
-                &mut shape,
-            );
-            let report = shape.into_report();
-            if !report.violations.is_empty() {
+            let report = ::chargespec_runtime::schema::check_json_as::<
+                crate::types::RequestEnvelope,
+            >(&value, ::chargespec_runtime::Mode::strict());
+            if !report.is_ok() {
                 return ::std::result::Result::Err(
                     Refusal::new(4003, report.to_string(), ::std::option::Option::None),
                 );

@@ -158,7 +158,7 @@ impl Endpoint {
     ) -> ::chargespec_runtime::axum::response::Response
     where
         Req: ::chargespec_runtime::serde::de::DeserializeOwned
-            + ::chargespec_runtime::Validate + ::chargespec_runtime::Shape,
+            + ::chargespec_runtime::schema::Described,
         Resp: ::chargespec_runtime::serde::Serialize + ::chargespec_runtime::Validate,
         F: ::std::ops::FnOnce(RequestContext, Req) -> Fut,
         Fut: ::std::future::Future<Output = ::std::result::Result<Resp, HandlerError>>,

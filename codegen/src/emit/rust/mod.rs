@@ -1,5 +1,5 @@
 //! The generated Rust crate of an edition: `Cargo.toml`, `README.md`, `src/{lib,types,codes,
-//! validate,qr}.rs` and its generated tests.
+//! schema,qr}.rs` and its generated tests.
 
 pub mod client;
 pub mod codes;
@@ -7,6 +7,7 @@ pub mod loopback;
 pub mod protocol;
 pub mod qr;
 pub mod samples;
+pub mod schema;
 pub mod server;
 pub mod tests;
 pub mod types;
@@ -82,10 +83,10 @@ fn lib_rs(ir: &Edition) -> proc_macro2::TokenStream {
         pub mod protocol;
         pub mod qr;
         pub mod samples;
+        pub mod schema;
         #[cfg(feature = "server")]
         pub mod server;
         pub mod types;
-        pub mod validate;
 
         /// The edition's id (its folder under `spec/`).
         pub const EDITION: &str = #id;
@@ -127,7 +128,7 @@ pub fn crate_files(ir: &Edition, opts: &crate::emit::Options) -> Result<Vec<OutF
         ("src/protocol.rs", protocol::emit),
         ("src/codes.rs", codes::emit),
         ("src/types.rs", types::emit),
-        ("src/validate.rs", validate::emit),
+        ("src/schema.rs", schema::emit),
         ("src/qr.rs", qr::emit),
         ("src/samples.rs", samples::emit),
         ("src/server.rs", server::emit),

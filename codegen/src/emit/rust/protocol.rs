@@ -411,10 +411,8 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
                             // The plaintext test profile: `Data` is the payload itself; keep its JSON text.
                             *data = ::chargespec_runtime::serde_json::Value::String(data.to_string());
                         }
-                        let mut shape = ::chargespec_runtime::Validator::new(::chargespec_runtime::Mode::strict());
-                        <crate::types::#req_ty as ::chargespec_runtime::Shape>::check_shape(&value, &mut shape);
-                        let report = shape.into_report();
-                        if !report.violations.is_empty() {
+                        let report = ::chargespec_runtime::schema::check_json_as::<crate::types::#req_ty>(&value, ::chargespec_runtime::Mode::strict());
+                        if !report.is_ok() {
                             return ::std::result::Result::Err(Refusal::new(#ret, report.to_string(), ::std::option::Option::None));
                         }
                         ::chargespec_runtime::serde_json::from_value(value)
@@ -630,7 +628,7 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
         }
 
         /// Applies the receiver's checks to a request body, in the order of the spec.
-        pub fn open_request<T: ::chargespec_runtime::serde::de::DeserializeOwned + ::chargespec_runtime::Validate + ::chargespec_runtime::Shape>(
+        pub fn open_request<T: ::chargespec_runtime::serde::de::DeserializeOwned + ::chargespec_runtime::schema::Described>(
             peers: &Peers,
             tokens: &::chargespec_runtime::token::TokenStore,
             replay: ::std::option::Option<&::chargespec_runtime::token::ReplayCache>,

@@ -281,7 +281,7 @@ pub fn emit(ir: &Edition) -> TokenStream {
         const UNKNOWN_CODES: &[(&str, &str)] = &[#(#unknown_items)*];
         const CASES: &[Case] = &[#(#case_items)*];
 
-        fn run<T: serde::de::DeserializeOwned + chargespec_runtime::Validate + chargespec_runtime::Shape>(json: &[u8], mode: Mode) -> Report {
+        fn run<T: serde::de::DeserializeOwned + chargespec_runtime::schema::Described>(json: &[u8], mode: Mode) -> Report {
             match chargespec_runtime::validate::decode::<T>(json, mode) {
                 Ok((_, report)) | Err(report) => report,
             }

@@ -3,9 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{
-    CondOp, DateFormat, DecimalWire, Edition, Field, Object, ObjectOrigin, Requirement, Type,
-};
+use crate::ir::{DateFormat, DecimalWire, Edition, Field, Object, ObjectOrigin, Requirement, Type};
 
 use super::util::{doc_attrs, ident, one_line, provenance_lines, title};
 
@@ -87,14 +85,7 @@ pub fn requirement_text(r: &Requirement) -> String {
     }
 }
 
-pub fn condition_text(c: &crate::ir::Condition) -> String {
-    let vals: Vec<String> = c.values.iter().map(ToString::to_string).collect();
-    match c.op {
-        CondOp::Equals => format!("{} = {}", c.field, vals.join(", ")),
-        CondOp::In => format!("{} ∈ {{{}}}", c.field, vals.join(", ")),
-        CondOp::NotIn => format!("{} ∉ {{{}}}", c.field, vals.join(", ")),
-    }
-}
+pub use crate::descriptors::condition_text;
 
 fn field_doc(f: &Field) -> Vec<String> {
     let mut lines = vec![title(&f.info)];

@@ -1,0 +1,4 @@
+//! What the command line does beyond generation, each a thin layer over the IR and the
+//! runtime.
+
+pub mod validate;
