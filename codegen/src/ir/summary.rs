@@ -460,9 +460,9 @@ pub fn summary(e: &Edition) -> String {
             let _ = writeln!(
                 s,
                 "  envelope {} / {} data {} {}",
-                v.value.request,
-                v.value.response,
-                v.value.data_field,
+                v.value.request.object,
+                v.value.response.object,
+                v.value.request.data.wire,
                 prov(&v.prov)
             );
         }
@@ -481,8 +481,8 @@ pub fn summary(e: &Edition) -> String {
                 s,
                 "  encryption {:?} key {} iv {} {:?} fields [{}] {}",
                 x.algorithm,
-                x.key,
-                x.iv,
+                x.key.name,
+                x.iv.name,
                 x.key_encoding,
                 x.fields.join(", "),
                 prov(&v.prov)
@@ -494,9 +494,9 @@ pub fn summary(e: &Edition) -> String {
                 s,
                 "  signature {:?} key {} request [{}] response [{}] {:?} {}",
                 x.algorithm,
-                x.key,
-                x.request_fields.join(" + "),
-                x.response_fields.join(" + "),
+                x.key.name,
+                wires(&x.request_fields),
+                wires(&x.response_fields),
                 x.hex_case,
                 prov(&v.prov)
             );
@@ -529,7 +529,7 @@ pub fn summary(e: &Edition) -> String {
                 x.interface,
                 x.header,
                 x.scheme,
-                x.lifetime_field,
+                x.lifetime.wire,
                 x.lifetime_unit,
                 prov(&v.prov)
             );
@@ -598,4 +598,12 @@ pub fn summary(e: &Edition) -> String {
         }
     }
     s
+}
+
+fn wires(fields: &[super::FieldRef]) -> String {
+    fields
+        .iter()
+        .map(|f| f.wire.as_str())
+        .collect::<Vec<_>>()
+        .join(" + ")
 }

@@ -105,6 +105,9 @@ pub struct RawEnvelope {
     pub request: Option<Sp<String>>,
     pub response: Option<Sp<String>>,
     pub data_field: Option<Sp<String>>,
+    pub sender_field: Option<Sp<String>>,
+    pub ret_field: Option<Sp<String>>,
+    pub msg_field: Option<Sp<String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -165,6 +168,7 @@ pub struct RawToken {
     pub interface: Option<Sp<String>>,
     pub header: Option<Sp<String>>,
     pub scheme: Option<Sp<String>>,
+    pub operator_field: Option<Sp<String>>,
     pub secret_field: Option<Sp<String>>,
     pub token_field: Option<Sp<String>>,
     pub lifetime_field: Option<Sp<String>>,
@@ -380,6 +384,9 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                 request: req_name(d, m, "request", "the request envelope object"),
                 response: req_name(d, m, "response", "the response envelope object"),
                 data_field: req_name(d, m, "data_field", "the data field"),
+                sender_field: req_name(d, m, "sender_field", "the sender field"),
+                ret_field: req_name(d, m, "ret_field", "the Ret field"),
+                msg_field: req_name(d, m, "msg_field", "the message field"),
             });
         }
         if let Some(n) = m.get("keys") {
@@ -471,7 +478,9 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                 format: m
                     .req("format", "security.timestamp")
                     .and_then(|n| keyword(d, n, "date format", &DateFormat::ALL)),
-                utc_offset: m.get("utc_offset").and_then(|n| text(d, n, "utc_offset")),
+                utc_offset: m
+                    .req("utc_offset", "security.timestamp")
+                    .and_then(|n| text(d, n, "utc_offset")),
             });
         }
         if let Some(n) = m.get("seq") {
@@ -489,6 +498,7 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                 interface: req_name(d, m, "interface", "the token interface"),
                 header: req_name(d, m, "header", "the token header"),
                 scheme: req_name(d, m, "scheme", "the token scheme"),
+                operator_field: req_name(d, m, "operator_field", "security.token"),
                 secret_field: req_name(d, m, "secret_field", "security.token"),
                 token_field: req_name(d, m, "token_field", "security.token"),
                 lifetime_field: req_name(d, m, "lifetime_field", "security.token"),
@@ -496,7 +506,7 @@ pub fn read_security(d: &mut Diagnostics, node: &Node) -> Option<Sp<RawSecurity>
                 success_field: req_name(d, m, "success_field", "security.token"),
                 success_code: req_int(d, m, "success_code", "security.token"),
                 fail_reason_field: opt_name(d, m, "fail_reason_field", "security.token"),
-                failure_code: opt_int(d, m, "failure_code", "security.token"),
+                failure_code: req_int(d, m, "failure_code", "security.token"),
                 fail_reason_none: opt_int(d, m, "fail_reason_none", "security.token"),
                 fail_reason_unknown_operator: opt_int(
                     d,
