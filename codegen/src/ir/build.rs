@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 
 use crate::diag::{Code as DCode, Diagnostic, Diagnostics, Loc};
 use crate::load::node::{Node, NodeKind};
-use crate::load::raw::{self, Doc, Named, RawPayload, RawRequired, RawSpec, RawType, Scalar, Tag};
+use crate::load::raw::{self, Doc, Named, RawPayload, RawRequired, RawSpec, RawType, Scalar};
 use crate::load::reader::{Sp, closest_owned};
 
 use super::ident;

@@ -5,15 +5,16 @@
 mod build;
 pub mod ident;
 mod summary;
+pub mod vocab;
 
 pub use build::build;
 pub use summary::{Counts, summary, type_text as summary_type_text};
 
 use indexmap::IndexMap;
 
-pub use crate::load::raw::{Charset, CodeKind, DateFormat, DecimalWire, Tag};
-pub use crate::load::security::{
-    Cipher, HexCase, KeyEncoding, Mac, Padding, ProcessingStep, TextEncoding,
+pub use vocab::{
+    Auth, Charset, Cipher, CodeKind, CondOp, DateFormat, DecimalWire, HexCase, KeyEncoding, Mac,
+    Padding, ProcessingStep, Tag, TextEncoding,
 };
 
 /// Names and descriptions of an item.
@@ -281,8 +282,6 @@ pub struct Condition {
     pub values: Vec<CodeValue>,
 }
 
-pub use crate::load::raw::CondOp;
-
 /// A code value: integer or string.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CodeValue {
@@ -398,8 +397,6 @@ impl std::fmt::Display for Party {
         }
     }
 }
-
-pub use crate::load::raw::Auth;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Interface {

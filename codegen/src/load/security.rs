@@ -1,71 +1,13 @@
 //! Reading the `security` section (chapter 10 and Appendix C as data).
 
 use crate::diag::{Diagnostics, Loc};
+use crate::ir::vocab::{Cipher, HexCase, KeyEncoding, Mac, Padding, ProcessingStep, TextEncoding};
 
 use super::node::Node;
-use super::raw::{DateFormat, Doc, RawSecurity, RawType};
+use super::raw::{Doc, RawSecurity, RawType};
 use super::reader::{MapView, Sp, boolean, int, keyword, list, name, name_list, text};
 use super::{read_doc, read_type};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cipher {
-    Aes128Cbc,
-    Sm4Cbc,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Padding {
-    /// PKCS#7 (PKCS#5 for 8-byte blocks; the same bytes for AES).
-    Pkcs7,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TextEncoding {
-    /// Standard Base64 with `+`, `/` and `=` padding.
-    Base64,
-    /// UTF-8 text (the plaintext JSON).
-    Utf8,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mac {
-    HmacMd5,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KeyEncoding {
-    /// The key text's own bytes.
-    Ascii,
-    /// The key text decoded from hex.
-    Hex,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HexCase {
-    Upper,
-    Lower,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ProcessingStep {
-    CheckEnvelope,
-    CheckToken,
-    VerifySignature,
-    Decrypt,
-    Validate,
-    Handle,
-}
-
-impl ProcessingStep {
-    pub const ALL: [(&'static str, ProcessingStep); 6] = [
-        ("check_envelope", ProcessingStep::CheckEnvelope),
-        ("check_token", ProcessingStep::CheckToken),
-        ("verify_signature", ProcessingStep::VerifySignature),
-        ("decrypt", ProcessingStep::Decrypt),
-        ("validate", ProcessingStep::Validate),
-        ("handle", ProcessingStep::Handle),
-    ];
-}
+use crate::ir::vocab::DateFormat;
 
 #[derive(Clone, Debug)]
 pub struct RawUrlVariant {
