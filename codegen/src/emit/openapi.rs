@@ -577,132 +577,7 @@ fn document(ir: &Edition, role: &str, profile: Profile) -> oa::OpenAPI {
         .collect();
     interfaces.sort_by(|a, b| a.name.cmp(&b.name));
     for i in interfaces {
-        let mut desc = format!(
-            "{} — {}. Implemented by {}, called by {}.",
-            i.info.zh, i.info.en, i.implementer, i.caller
-        );
-        if let Some(t) = &i.trigger {
-            desc.push_str(&format!(" Trigger: {}.", one_line(t)));
-        }
-        if let Some(d) = &i.info.description {
-            desc.push(' ');
-            desc.push_str(&one_line(d));
-        }
-        if !i.route_aliases.is_empty() {
-            desc.push_str(&format!(" Also routed as: {}.", i.route_aliases.join(", ")));
-        }
-        desc.push(' ');
-        desc.push_str(&prov_text(&i.prov));
-        let (req_schema, resp_schema) = match (profile, env) {
-            // Without an envelope, the payloads travel as they are.
-            (_, None) => (i.request.object.clone(), i.response.object.clone()),
-            (Profile::Envelope, Some(e)) => (e.request.object.clone(), e.response.object.clone()),
-            (Profile::Plaintext, Some(e)) => {
-                let (rq, rs) = (&e.request, &e.response);
-                let req = plain_envelope(
-                    ir,
-                    &rq.object,
-                    &i.request.object,
-                    "request",
-                    |n| rq.role(n) == Some(RequestRole::Data),
-                    |n| rq.role(n) == Some(RequestRole::Signature),
-                );
-                let resp = plain_envelope(
-                    ir,
-                    &rs.object,
-                    &i.response.object,
-                    "response",
-                    |n| rs.role(n) == Some(ResponseRole::Data),
-                    |n| rs.role(n) == Some(ResponseRole::Signature),
-                );
-                let (q, r) = (
-                    format!("{}PlainRequest", i.rust_name),
-                    format!("{}PlainResponse", i.rust_name),
-                );
-                if let Some(s) = req {
-                    schemas.insert(q.clone(), oa::ReferenceOr::Item(s));
-                }
-                if let Some(s) = resp {
-                    schemas.insert(r.clone(), oa::ReferenceOr::Item(s));
-                }
-                (q, r)
-            }
-        };
-        let media = |s: &str, payload: &str| {
-            let mut m = oa::MediaType {
-                schema: Some(reference(s)),
-                ..Default::default()
-            };
-            m.extensions.insert(
-                "x-data-schema".into(),
-                json!(format!("#/components/schemas/{payload}")),
-            );
-            m
-        };
-        let mut req_content = IndexMap::new();
-        req_content.insert(
-            "application/json".to_owned(),
-            media(&req_schema, &i.request.object),
-        );
-        let mut resp_content = IndexMap::new();
-        resp_content.insert(
-            "application/json".to_owned(),
-            media(&resp_schema, &i.response.object),
-        );
-        let mut responses = oa::Responses::default();
-        responses.responses.insert(
-            oa::StatusCode::Code(200),
-            oa::ReferenceOr::Item(oa::Response {
-                description: format!(
-                    "The response envelope. Errors are answered with HTTP 200 and a non-zero Ret ({}); `Data` is then empty.",
-                    ret_text(ir)
-                ),
-                content: resp_content,
-                ..Default::default()
-            }),
-        );
-        let tags: Vec<String> = if i.flows.is_empty() {
-            vec!["other".to_owned()]
-        } else {
-            i.flows.clone()
-        };
-        for t in &tags {
-            if !used_tags.contains(t) {
-                used_tags.push(t.clone());
-            }
-        }
-        let mut op = oa::Operation {
-            tags,
-            summary: Some(format!("{} — {}", i.info.zh, i.info.en)),
-            description: Some(desc),
-            operation_id: Some(i.name.clone()),
-            request_body: Some(oa::ReferenceOr::Item(oa::RequestBody {
-                description: Some("The request envelope.".to_owned()),
-                content: req_content,
-                required: true,
-                ..Default::default()
-            })),
-            responses,
-            security: (i.auth == Auth::None).then(Vec::new),
-            ..Default::default()
-        };
-        op.extensions
-            .insert("x-provenance".into(), provenance(&i.prov));
-        op.extensions
-            .insert("x-implementer".into(), json!(i.implementer.to_string()));
-        op.extensions
-            .insert("x-caller".into(), json!(i.caller.to_string()));
-        op.extensions.insert(
-            "x-request-data-schema".into(),
-            json!(format!("#/components/schemas/{}", i.request.object)),
-        );
-        op.extensions.insert(
-            "x-response-data-schema".into(),
-            json!(format!("#/components/schemas/{}", i.response.object)),
-        );
-        if i.optional {
-            op.extensions.insert("x-optional".into(), json!(true));
-        }
+        let op = operation(ir, i, profile, env, &mut schemas, &mut used_tags);
         paths.insert(
             format!("/{}", i.name),
             oa::ReferenceOr::Item(oa::PathItem {
@@ -819,6 +694,145 @@ fn document(ir: &Edition, role: &str, profile: Profile) -> oa::OpenAPI {
         }),
     );
     doc
+}
+
+/// The operation of one interface; adds the plaintext envelopes it needs to `schemas` and its
+/// tags to `used_tags`.
+fn operation(
+    ir: &Edition,
+    i: &crate::ir::Interface,
+    profile: Profile,
+    env: Option<&crate::ir::Envelope>,
+    schemas: &mut IndexMap<String, oa::ReferenceOr<oa::Schema>>,
+    used_tags: &mut Vec<String>,
+) -> oa::Operation {
+    let mut desc = format!(
+        "{} — {}. Implemented by {}, called by {}.",
+        i.info.zh, i.info.en, i.implementer, i.caller
+    );
+    if let Some(t) = &i.trigger {
+        desc.push_str(&format!(" Trigger: {}.", one_line(t)));
+    }
+    if let Some(d) = &i.info.description {
+        desc.push(' ');
+        desc.push_str(&one_line(d));
+    }
+    if !i.route_aliases.is_empty() {
+        desc.push_str(&format!(" Also routed as: {}.", i.route_aliases.join(", ")));
+    }
+    desc.push(' ');
+    desc.push_str(&prov_text(&i.prov));
+    let (req_schema, resp_schema) = match (profile, env) {
+        // Without an envelope, the payloads travel as they are.
+        (_, None) => (i.request.object.clone(), i.response.object.clone()),
+        (Profile::Envelope, Some(e)) => (e.request.object.clone(), e.response.object.clone()),
+        (Profile::Plaintext, Some(e)) => {
+            let (rq, rs) = (&e.request, &e.response);
+            let req = plain_envelope(
+                ir,
+                &rq.object,
+                &i.request.object,
+                "request",
+                |n| rq.role(n) == Some(RequestRole::Data),
+                |n| rq.role(n) == Some(RequestRole::Signature),
+            );
+            let resp = plain_envelope(
+                ir,
+                &rs.object,
+                &i.response.object,
+                "response",
+                |n| rs.role(n) == Some(ResponseRole::Data),
+                |n| rs.role(n) == Some(ResponseRole::Signature),
+            );
+            let (q, r) = (
+                format!("{}PlainRequest", i.rust_name),
+                format!("{}PlainResponse", i.rust_name),
+            );
+            if let Some(s) = req {
+                schemas.insert(q.clone(), oa::ReferenceOr::Item(s));
+            }
+            if let Some(s) = resp {
+                schemas.insert(r.clone(), oa::ReferenceOr::Item(s));
+            }
+            (q, r)
+        }
+    };
+    let media = |s: &str, payload: &str| {
+        let mut m = oa::MediaType {
+            schema: Some(reference(s)),
+            ..Default::default()
+        };
+        m.extensions.insert(
+            "x-data-schema".into(),
+            json!(format!("#/components/schemas/{payload}")),
+        );
+        m
+    };
+    let mut req_content = IndexMap::new();
+    req_content.insert(
+        "application/json".to_owned(),
+        media(&req_schema, &i.request.object),
+    );
+    let mut resp_content = IndexMap::new();
+    resp_content.insert(
+        "application/json".to_owned(),
+        media(&resp_schema, &i.response.object),
+    );
+    let mut responses = oa::Responses::default();
+    responses.responses.insert(
+        oa::StatusCode::Code(200),
+        oa::ReferenceOr::Item(oa::Response {
+            description: format!(
+                "The response envelope. Errors are answered with HTTP 200 and a non-zero Ret ({}); `Data` is then empty.",
+                ret_text(ir)
+            ),
+            content: resp_content,
+            ..Default::default()
+        }),
+    );
+    let tags: Vec<String> = if i.flows.is_empty() {
+        vec!["other".to_owned()]
+    } else {
+        i.flows.clone()
+    };
+    for t in &tags {
+        if !used_tags.contains(t) {
+            used_tags.push(t.clone());
+        }
+    }
+    let mut op = oa::Operation {
+        tags,
+        summary: Some(format!("{} — {}", i.info.zh, i.info.en)),
+        description: Some(desc),
+        operation_id: Some(i.name.clone()),
+        request_body: Some(oa::ReferenceOr::Item(oa::RequestBody {
+            description: Some("The request envelope.".to_owned()),
+            content: req_content,
+            required: true,
+            ..Default::default()
+        })),
+        responses,
+        security: (i.auth == Auth::None).then(Vec::new),
+        ..Default::default()
+    };
+    op.extensions
+        .insert("x-provenance".into(), provenance(&i.prov));
+    op.extensions
+        .insert("x-implementer".into(), json!(i.implementer.to_string()));
+    op.extensions
+        .insert("x-caller".into(), json!(i.caller.to_string()));
+    op.extensions.insert(
+        "x-request-data-schema".into(),
+        json!(format!("#/components/schemas/{}", i.request.object)),
+    );
+    op.extensions.insert(
+        "x-response-data-schema".into(),
+        json!(format!("#/components/schemas/{}", i.response.object)),
+    );
+    if i.optional {
+        op.extensions.insert("x-optional".into(), json!(true));
+    }
+    op
 }
 
 /// `openapi/<role>.json` and `openapi/<role>-plaintext.json` for every role.
