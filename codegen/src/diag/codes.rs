@@ -117,4 +117,14 @@ codes! {
         "Two flows have the same `number`.";
     BadPaging = "E0604", Error, "inconsistent paging",
         "A paging block names a field of the wrong type (page numbers and counts are integers, `items` is an array).";
+    BadUtcOffset = "E0701", Error, "malformed UTC offset",
+        "`security.timestamp.utc_offset` is the offset of the envelope time zone from UTC, written `+HH:MM` or `-HH:MM` (at most 14 hours, minutes below 60), e.g. `+08:00` for China Standard Time. The generator turns it into seconds; a malformed offset is never read as UTC.";
+    CodeNotInTable = "E0702", Error, "security code not in its table",
+        "A Ret named by the security section (a Ret role, the Ret of a processing step, the Ret of a message) is not a code of the Ret table, or a token outcome code (`success_code`, `failure_code`, `fail_reason_*`) is not a code of the table of the field that carries it.";
+    MissingStepRet = "E0703", Error, "receiver check without a Ret",
+        "Every step of `security.processing` except `handle` is a check the receiver can fail, and the answer to that failure carries a Ret: each such step needs `ret:` (a code of the Ret table).";
+    RoleType = "E0704", Error, "field of the wrong type for its protocol role",
+        "A field named by the security section has a type its role cannot have: the sender, data, sequence, signature, message, token and secret fields are strings; the timestamp field is a date of the timestamp block's format; the Ret field is a code of the Ret table; the token lifetime is an integer; the success and failure-reason fields are integers or codes of integer tables.";
+    TokenHeader = "E0705", Error, "header inconsistent with the token block",
+        "The header that carries the token (`security.token.header`) must be declared under `security.headers` with the value `<scheme> {<token field>}` (e.g. `Bearer {AccessToken}`), and the only placeholder a header value may hold is the token field.";
 }

@@ -11,7 +11,7 @@ use crate::emit::samples::object_sample;
 use crate::emit::{EmitError, OutFile};
 use crate::ir::{
     Auth, CodeKind, CodeTable, CondOp, DateFormat, DecimalWire, Edition, Field, Object, Provenance,
-    Requirement, Type,
+    RequestRole, Requirement, ResponseRole, Type,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -457,23 +457,17 @@ fn code_schema(t: &CodeTable) -> oa::Schema {
     schema(oa::SchemaKind::Type(kind), data)
 }
 
+/// The envelope of the plaintext test profile: `Data` is the payload itself and answers are
+/// unsigned. `roles` gives the data and signature field of each position of the envelope.
 fn plain_envelope(
     ir: &Edition,
     envelope: &str,
     payload: &str,
     direction: &str,
+    is_data: impl Fn(usize) -> bool,
+    is_signature: impl Fn(usize) -> bool,
 ) -> Option<oa::Schema> {
     let env = ir.objects.get(envelope)?;
-    let data_field = ir
-        .security
-        .as_ref()
-        .and_then(|s| s.envelope.as_ref())
-        .map_or("Data", |e| e.value.data_field.as_str());
-    let sig_field = ir
-        .security
-        .as_ref()
-        .and_then(|s| s.signature.as_ref())
-        .map(|s| s.value.field.as_str());
     let response = direction == "response";
     let empty = || {
         oa::ReferenceOr::Item(schema(
@@ -485,8 +479,8 @@ fn plain_envelope(
         ))
     };
     let mut fields = object_fields(env);
-    for (name, s, _) in &mut fields {
-        if response && Some(name.as_str()) == sig_field {
+    for (i, (_, s, _)) in fields.iter_mut().enumerate() {
+        if response && is_signature(i) {
             let mut data = oa::SchemaData {
                 description: Some(
                     "Empty: answers are not signed in the plaintext test profile.".to_owned(),
@@ -502,7 +496,7 @@ fn plain_envelope(
                 })),
                 data,
             )));
-        } else if name == data_field {
+        } else if is_data(i) {
             let mut data = oa::SchemaData {
                 description: Some(format!(
                     "The {direction} payload itself (plaintext test profile; never on a production link)."
@@ -554,11 +548,7 @@ fn document(ir: &Edition, role: &str, profile: Profile) -> oa::OpenAPI {
     let role_name = role_info.map_or(role.to_owned(), |r| {
         format!("{} ({})", r.info.zh, r.info.en)
     });
-    let env = ir.security.as_ref().and_then(|s| s.envelope.as_ref());
-    let (req_env, resp_env) = env.map_or(
-        ("RequestEnvelope".to_owned(), "ResponseEnvelope".to_owned()),
-        |e| (e.value.request.clone(), e.value.response.clone()),
-    );
+    let env = ir.envelope();
     let base = ir
         .security
         .as_ref()
@@ -587,113 +577,7 @@ fn document(ir: &Edition, role: &str, profile: Profile) -> oa::OpenAPI {
         .collect();
     interfaces.sort_by(|a, b| a.name.cmp(&b.name));
     for i in interfaces {
-        let mut desc = format!(
-            "{} — {}. Implemented by {}, called by {}.",
-            i.info.zh, i.info.en, i.implementer, i.caller
-        );
-        if let Some(t) = &i.trigger {
-            desc.push_str(&format!(" Trigger: {}.", one_line(t)));
-        }
-        if let Some(d) = &i.info.description {
-            desc.push(' ');
-            desc.push_str(&one_line(d));
-        }
-        if !i.route_aliases.is_empty() {
-            desc.push_str(&format!(" Also routed as: {}.", i.route_aliases.join(", ")));
-        }
-        desc.push(' ');
-        desc.push_str(&prov_text(&i.prov));
-        let (req_schema, resp_schema) = match profile {
-            Profile::Envelope => (req_env.clone(), resp_env.clone()),
-            Profile::Plaintext => {
-                let (rq, rs) = (
-                    format!("{}PlainRequest", i.rust_name),
-                    format!("{}PlainResponse", i.rust_name),
-                );
-                if let Some(s) = plain_envelope(ir, &req_env, &i.request.object, "request") {
-                    schemas.insert(rq.clone(), oa::ReferenceOr::Item(s));
-                }
-                if let Some(s) = plain_envelope(ir, &resp_env, &i.response.object, "response") {
-                    schemas.insert(rs.clone(), oa::ReferenceOr::Item(s));
-                }
-                (rq, rs)
-            }
-        };
-        let media = |s: &str, payload: &str| {
-            let mut m = oa::MediaType {
-                schema: Some(reference(s)),
-                ..Default::default()
-            };
-            m.extensions.insert(
-                "x-data-schema".into(),
-                json!(format!("#/components/schemas/{payload}")),
-            );
-            m
-        };
-        let mut req_content = IndexMap::new();
-        req_content.insert(
-            "application/json".to_owned(),
-            media(&req_schema, &i.request.object),
-        );
-        let mut resp_content = IndexMap::new();
-        resp_content.insert(
-            "application/json".to_owned(),
-            media(&resp_schema, &i.response.object),
-        );
-        let mut responses = oa::Responses::default();
-        responses.responses.insert(
-            oa::StatusCode::Code(200),
-            oa::ReferenceOr::Item(oa::Response {
-                description: format!(
-                    "The response envelope. Errors are answered with HTTP 200 and a non-zero Ret ({}); `Data` is then empty.",
-                    ret_text(ir)
-                ),
-                content: resp_content,
-                ..Default::default()
-            }),
-        );
-        let tags: Vec<String> = if i.flows.is_empty() {
-            vec!["other".to_owned()]
-        } else {
-            i.flows.clone()
-        };
-        for t in &tags {
-            if !used_tags.contains(t) {
-                used_tags.push(t.clone());
-            }
-        }
-        let mut op = oa::Operation {
-            tags,
-            summary: Some(format!("{} — {}", i.info.zh, i.info.en)),
-            description: Some(desc),
-            operation_id: Some(i.name.clone()),
-            request_body: Some(oa::ReferenceOr::Item(oa::RequestBody {
-                description: Some("The request envelope.".to_owned()),
-                content: req_content,
-                required: true,
-                ..Default::default()
-            })),
-            responses,
-            security: (i.auth == Auth::None).then(Vec::new),
-            ..Default::default()
-        };
-        op.extensions
-            .insert("x-provenance".into(), provenance(&i.prov));
-        op.extensions
-            .insert("x-implementer".into(), json!(i.implementer.to_string()));
-        op.extensions
-            .insert("x-caller".into(), json!(i.caller.to_string()));
-        op.extensions.insert(
-            "x-request-data-schema".into(),
-            json!(format!("#/components/schemas/{}", i.request.object)),
-        );
-        op.extensions.insert(
-            "x-response-data-schema".into(),
-            json!(format!("#/components/schemas/{}", i.response.object)),
-        );
-        if i.optional {
-            op.extensions.insert("x-optional".into(), json!(true));
-        }
+        let op = operation(ir, i, profile, env, &mut schemas, &mut used_tags);
         paths.insert(
             format!("/{}", i.name),
             oa::ReferenceOr::Item(oa::PathItem {
@@ -810,6 +694,145 @@ fn document(ir: &Edition, role: &str, profile: Profile) -> oa::OpenAPI {
         }),
     );
     doc
+}
+
+/// The operation of one interface; adds the plaintext envelopes it needs to `schemas` and its
+/// tags to `used_tags`.
+fn operation(
+    ir: &Edition,
+    i: &crate::ir::Interface,
+    profile: Profile,
+    env: Option<&crate::ir::Envelope>,
+    schemas: &mut IndexMap<String, oa::ReferenceOr<oa::Schema>>,
+    used_tags: &mut Vec<String>,
+) -> oa::Operation {
+    let mut desc = format!(
+        "{} — {}. Implemented by {}, called by {}.",
+        i.info.zh, i.info.en, i.implementer, i.caller
+    );
+    if let Some(t) = &i.trigger {
+        desc.push_str(&format!(" Trigger: {}.", one_line(t)));
+    }
+    if let Some(d) = &i.info.description {
+        desc.push(' ');
+        desc.push_str(&one_line(d));
+    }
+    if !i.route_aliases.is_empty() {
+        desc.push_str(&format!(" Also routed as: {}.", i.route_aliases.join(", ")));
+    }
+    desc.push(' ');
+    desc.push_str(&prov_text(&i.prov));
+    let (req_schema, resp_schema) = match (profile, env) {
+        // Without an envelope, the payloads travel as they are.
+        (_, None) => (i.request.object.clone(), i.response.object.clone()),
+        (Profile::Envelope, Some(e)) => (e.request.object.clone(), e.response.object.clone()),
+        (Profile::Plaintext, Some(e)) => {
+            let (rq, rs) = (&e.request, &e.response);
+            let req = plain_envelope(
+                ir,
+                &rq.object,
+                &i.request.object,
+                "request",
+                |n| rq.role(n) == Some(RequestRole::Data),
+                |n| rq.role(n) == Some(RequestRole::Signature),
+            );
+            let resp = plain_envelope(
+                ir,
+                &rs.object,
+                &i.response.object,
+                "response",
+                |n| rs.role(n) == Some(ResponseRole::Data),
+                |n| rs.role(n) == Some(ResponseRole::Signature),
+            );
+            let (q, r) = (
+                format!("{}PlainRequest", i.rust_name),
+                format!("{}PlainResponse", i.rust_name),
+            );
+            if let Some(s) = req {
+                schemas.insert(q.clone(), oa::ReferenceOr::Item(s));
+            }
+            if let Some(s) = resp {
+                schemas.insert(r.clone(), oa::ReferenceOr::Item(s));
+            }
+            (q, r)
+        }
+    };
+    let media = |s: &str, payload: &str| {
+        let mut m = oa::MediaType {
+            schema: Some(reference(s)),
+            ..Default::default()
+        };
+        m.extensions.insert(
+            "x-data-schema".into(),
+            json!(format!("#/components/schemas/{payload}")),
+        );
+        m
+    };
+    let mut req_content = IndexMap::new();
+    req_content.insert(
+        "application/json".to_owned(),
+        media(&req_schema, &i.request.object),
+    );
+    let mut resp_content = IndexMap::new();
+    resp_content.insert(
+        "application/json".to_owned(),
+        media(&resp_schema, &i.response.object),
+    );
+    let mut responses = oa::Responses::default();
+    responses.responses.insert(
+        oa::StatusCode::Code(200),
+        oa::ReferenceOr::Item(oa::Response {
+            description: format!(
+                "The response envelope. Errors are answered with HTTP 200 and a non-zero Ret ({}); `Data` is then empty.",
+                ret_text(ir)
+            ),
+            content: resp_content,
+            ..Default::default()
+        }),
+    );
+    let tags: Vec<String> = if i.flows.is_empty() {
+        vec!["other".to_owned()]
+    } else {
+        i.flows.clone()
+    };
+    for t in &tags {
+        if !used_tags.contains(t) {
+            used_tags.push(t.clone());
+        }
+    }
+    let mut op = oa::Operation {
+        tags,
+        summary: Some(format!("{} — {}", i.info.zh, i.info.en)),
+        description: Some(desc),
+        operation_id: Some(i.name.clone()),
+        request_body: Some(oa::ReferenceOr::Item(oa::RequestBody {
+            description: Some("The request envelope.".to_owned()),
+            content: req_content,
+            required: true,
+            ..Default::default()
+        })),
+        responses,
+        security: (i.auth == Auth::None).then(Vec::new),
+        ..Default::default()
+    };
+    op.extensions
+        .insert("x-provenance".into(), provenance(&i.prov));
+    op.extensions
+        .insert("x-implementer".into(), json!(i.implementer.to_string()));
+    op.extensions
+        .insert("x-caller".into(), json!(i.caller.to_string()));
+    op.extensions.insert(
+        "x-request-data-schema".into(),
+        json!(format!("#/components/schemas/{}", i.request.object)),
+    );
+    op.extensions.insert(
+        "x-response-data-schema".into(),
+        json!(format!("#/components/schemas/{}", i.response.object)),
+    );
+    if i.optional {
+        op.extensions.insert("x-optional".into(), json!(true));
+    }
+    op
 }
 
 /// `openapi/<role>.json` and `openapi/<role>-plaintext.json` for every role.

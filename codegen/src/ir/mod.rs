@@ -5,15 +5,16 @@
 mod build;
 pub mod ident;
 mod summary;
+pub mod vocab;
 
 pub use build::build;
 pub use summary::{Counts, summary, type_text as summary_type_text};
 
 use indexmap::IndexMap;
 
-pub use crate::load::raw::{Charset, CodeKind, DateFormat, DecimalWire, Tag};
-pub use crate::load::security::{
-    Cipher, HexCase, KeyEncoding, Mac, Padding, ProcessingStep, TextEncoding,
+pub use vocab::{
+    Auth, Charset, Cipher, CodeKind, CondOp, DateFormat, DecimalWire, HexCase, KeyEncoding, Mac,
+    Padding, ProcessingStep, Tag, TextEncoding,
 };
 
 /// Names and descriptions of an item.
@@ -74,12 +75,12 @@ pub struct Edition {
 }
 
 impl Security {
-    /// The `Keys` field of the key named `name` (`DataSecret` → `data_secret`).
-    pub fn key_ident(&self, name: &str) -> Option<&str> {
-        self.keys
+    /// The Ret of the receiver check `step`, when the processing list has that check.
+    pub fn check_ret(&self, step: ProcessingStep) -> Option<i64> {
+        self.processing
             .iter()
-            .find(|k| k.value.name == name)
-            .map(|k| k.value.rust_ident.as_str())
+            .find(|p| p.value.step == step)
+            .and_then(|p| p.value.ret)
     }
 }
 
@@ -88,6 +89,11 @@ impl Edition {
     pub fn token_interface(&self) -> Option<&Interface> {
         let name = &self.security.as_ref()?.token.as_ref()?.value.interface;
         self.interfaces.get(name)
+    }
+
+    /// The resolved envelope objects, when the edition has a security section with an envelope.
+    pub fn envelope(&self) -> Option<&Envelope> {
+        Some(&self.security.as_ref()?.envelope.as_ref()?.value)
     }
 
     /// The interfaces a role implements (those of `both` included), in spec order.
@@ -276,8 +282,6 @@ pub struct Condition {
     pub values: Vec<CodeValue>,
 }
 
-pub use crate::load::raw::CondOp;
-
 /// A code value: integer or string.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CodeValue {
@@ -393,8 +397,6 @@ impl std::fmt::Display for Party {
         }
     }
 }
-
-pub use crate::load::raw::Auth;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Interface {
@@ -515,11 +517,122 @@ pub struct Header {
     pub except: Vec<String>,
 }
 
+/// A resolved reference to a field of an object: the object, the field's position in it and
+/// what emitters need of the field (its wire name, Rust name and type).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldRef {
+    /// The object holding the field (a key of `Edition::objects`).
+    pub object: String,
+    /// The field's position in the object's `fields`.
+    pub index: usize,
+    /// The wire name, exactly.
+    pub wire: String,
+    /// The Rust field name.
+    pub rust_ident: String,
+    pub ty: Type,
+}
+
+/// A resolved reference to a key of `Security::keys`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyRef {
+    pub name: String,
+    /// The field of the generated `Keys` struct (`data_secret_iv`).
+    pub rust_ident: String,
+}
+
+/// The two envelope objects of chapter 10, each field resolved to its role.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Envelope {
-    pub request: String,
-    pub response: String,
-    pub data_field: String,
+    pub request: RequestEnvelope,
+    pub response: ResponseEnvelope,
+}
+
+/// The role of a field of the request envelope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestRole {
+    /// The sender's identity (`OperatorID`).
+    Sender,
+    /// The payload (`Data`).
+    Data,
+    /// The envelope timestamp (`TimeStamp`).
+    Timestamp,
+    /// The sequence number (`Seq`).
+    Seq,
+    /// The signature (`Sig`).
+    Signature,
+}
+
+/// The role of a field of the response envelope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseRole {
+    /// The return code (`Ret`), a code of the Ret table.
+    Ret,
+    /// The message (`Msg`).
+    Msg,
+    /// The payload (`Data`).
+    Data,
+    /// The signature (`Sig`).
+    Signature,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestEnvelope {
+    /// The envelope object (a key of `Edition::objects`).
+    pub object: String,
+    /// Its Rust type name.
+    pub rust_name: String,
+    pub sender: FieldRef,
+    pub data: FieldRef,
+    /// Present when the section has a `timestamp` block.
+    pub timestamp: Option<FieldRef>,
+    /// Present when the section has a `seq` block.
+    pub seq: Option<FieldRef>,
+    /// Present when the section has a `signature` block.
+    pub signature: Option<FieldRef>,
+}
+
+impl RequestEnvelope {
+    /// The role of the envelope object's field at `index`, if it has one.
+    pub fn role(&self, index: usize) -> Option<RequestRole> {
+        [
+            (Some(&self.sender), RequestRole::Sender),
+            (Some(&self.data), RequestRole::Data),
+            (self.timestamp.as_ref(), RequestRole::Timestamp),
+            (self.seq.as_ref(), RequestRole::Seq),
+            (self.signature.as_ref(), RequestRole::Signature),
+        ]
+        .into_iter()
+        .find(|(f, _)| f.is_some_and(|f| f.index == index))
+        .map(|(_, r)| r)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResponseEnvelope {
+    /// The envelope object (a key of `Edition::objects`).
+    pub object: String,
+    /// Its Rust type name.
+    pub rust_name: String,
+    pub ret: FieldRef,
+    pub msg: FieldRef,
+    pub data: FieldRef,
+    /// Present when the section has a `signature` block.
+    pub signature: Option<FieldRef>,
+}
+
+impl ResponseEnvelope {
+    /// The role of the envelope object's field at `index`, if it has one.
+    pub fn role(&self, index: usize) -> Option<ResponseRole> {
+        [
+            (Some(&self.ret), ResponseRole::Ret),
+            (Some(&self.msg), ResponseRole::Msg),
+            (Some(&self.data), ResponseRole::Data),
+            (self.signature.as_ref(), ResponseRole::Signature),
+        ]
+        .into_iter()
+        .find(|(f, _)| f.is_some_and(|f| f.index == index))
+        .map(|(_, r)| r)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -538,9 +651,10 @@ pub struct Encryption {
     pub plaintext: TextEncoding,
     /// Encoding of the ciphertext in `Data`.
     pub ciphertext: TextEncoding,
-    pub key: String,
-    pub iv: String,
+    pub key: KeyRef,
+    pub iv: KeyRef,
     pub key_encoding: KeyEncoding,
+    /// The encrypted fields, by wire name (each a field of both envelopes).
     pub fields: Vec<String>,
     pub empty_data_plain: bool,
 }
@@ -548,12 +662,15 @@ pub struct Encryption {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Signature {
     pub algorithm: Mac,
-    /// The envelope field that carries the signature (in both envelopes).
+    /// The wire name of the envelope field that carries the signature (in both envelopes; the
+    /// resolved fields are `RequestEnvelope::signature` and `ResponseEnvelope::signature`).
     pub field: String,
-    pub key: String,
+    pub key: KeyRef,
     pub key_encoding: KeyEncoding,
-    pub request_fields: Vec<String>,
-    pub response_fields: Vec<String>,
+    /// The request envelope fields the signature covers, in order.
+    pub request_fields: Vec<FieldRef>,
+    /// The response envelope fields the signature covers, in order.
+    pub response_fields: Vec<FieldRef>,
     pub separator: String,
     pub hex_case: HexCase,
     pub verify_before_decrypt: bool,
@@ -561,37 +678,62 @@ pub struct Signature {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Timestamp {
+    /// The wire name of the timestamp field (resolved: `RequestEnvelope::timestamp`).
     pub field: String,
     pub format: DateFormat,
-    pub utc_offset: Option<String>,
+    /// The offset as written (`+08:00`).
+    pub utc_offset: String,
+    /// The offset in seconds east of UTC (`28800`).
+    pub utc_offset_s: i64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Seq {
+    /// The wire name of the sequence field (resolved: `RequestEnvelope::seq`).
     pub field: String,
-    pub min: i64,
-    pub max: i64,
-    pub width: i64,
+    pub min: u32,
+    pub max: u32,
+    pub width: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Token {
+    /// The token interface (a key of `Edition::interfaces`).
     pub interface: String,
     pub header: String,
     pub scheme: String,
-    pub secret_field: String,
-    pub token_field: String,
-    pub lifetime_field: String,
+    /// The caller's identity in the token request (`OperatorID`).
+    pub operator: FieldRef,
+    /// The secret in the token request (`OperatorSecret`).
+    pub secret: FieldRef,
+    /// The key presented as that secret.
+    pub secret_key: KeyRef,
+    /// The token in the response (`AccessToken`).
+    pub token: FieldRef,
+    /// The token lifetime in the response (`TokenAvailableTime`).
+    pub lifetime: FieldRef,
     pub lifetime_unit: String,
-    pub success_field: String,
+    /// The outcome in the response (`SuccStat`).
+    pub success: FieldRef,
+    /// The `success` value of an issued token.
     pub success_code: i64,
-    pub fail_reason_field: Option<String>,
-    /// The `success_field` value of a refusal.
-    pub failure_code: Option<i64>,
-    /// `fail_reason_field` values: no failure, unknown operator, wrong secret.
-    pub fail_reason_none: Option<i64>,
-    pub fail_reason_unknown_operator: Option<i64>,
-    pub fail_reason_wrong_secret: Option<i64>,
+    /// The `success` value of a refusal.
+    pub failure_code: i64,
+    /// The failure reason in the response (`FailReason`) and its codes, when the spec has one.
+    pub fail_reason: Option<FailReason>,
+    /// Response fields that echo the request field of the same wire name (request, response).
+    pub echo: Vec<(FieldRef, FieldRef)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailReason {
+    pub field: FieldRef,
+    /// No failure.
+    pub none: Option<i64>,
+    /// The caller is not a configured peer.
+    pub unknown_operator: Option<i64>,
+    /// The secret is wrong.
+    pub wrong_secret: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -616,6 +758,7 @@ pub struct RetMessage {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessingRule {
     pub step: ProcessingStep,
+    /// The Ret of a failed check; `Some` for every step but `handle` (the builder checks it).
     pub ret: Option<i64>,
 }
 

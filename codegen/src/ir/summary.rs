@@ -215,6 +215,17 @@ fn requirement(r: &Requirement) -> String {
 #[allow(clippy::too_many_lines)]
 pub fn summary(e: &Edition) -> String {
     let mut s = String::new();
+    summary_head(&mut s, e);
+    summary_objects(&mut s, e);
+    summary_tables(&mut s, e);
+    summary_interfaces(&mut s, e);
+    summary_security(&mut s, e);
+    summary_qr(&mut s, e);
+    s
+}
+
+/// The edition, its counts, roles, contents and named types.
+fn summary_head(s: &mut String, e: &Edition) {
     let m = &e.meta;
     let _ = writeln!(
         s,
@@ -251,6 +262,10 @@ pub fn summary(e: &Edition) -> String {
             prov(&t.prov)
         );
     }
+}
+
+/// Objects and their fields.
+fn summary_objects(s: &mut String, e: &Edition) {
     let _ = writeln!(s, "\nobjects ({}):", e.objects.len());
     for o in e.objects.values() {
         let origin = match &o.origin {
@@ -315,6 +330,10 @@ pub fn summary(e: &Edition) -> String {
             );
         }
     }
+}
+
+/// Code tables, codes and ranges.
+fn summary_tables(s: &mut String, e: &Edition) {
     let _ = writeln!(s, "\ncode tables ({}):", e.code_tables.len());
     for t in e.code_tables.values() {
         let mut extra = String::new();
@@ -369,6 +388,10 @@ pub fn summary(e: &Edition) -> String {
             );
         }
     }
+}
+
+/// Interfaces and flows.
+fn summary_interfaces(s: &mut String, e: &Edition) {
     let _ = writeln!(s, "\ninterfaces ({}):", e.interfaces.len());
     for i in e.interfaces.values() {
         let _ = writeln!(
@@ -425,6 +448,10 @@ pub fn summary(e: &Edition) -> String {
             );
         }
     }
+}
+
+/// The security section.
+fn summary_security(s: &mut String, e: &Edition) {
     if let Some(sec) = &e.security {
         let _ = writeln!(s, "\nsecurity {}:", prov(&sec.prov));
         if let Some(t) = &sec.transport {
@@ -460,9 +487,9 @@ pub fn summary(e: &Edition) -> String {
             let _ = writeln!(
                 s,
                 "  envelope {} / {} data {} {}",
-                v.value.request,
-                v.value.response,
-                v.value.data_field,
+                v.value.request.object,
+                v.value.response.object,
+                v.value.request.data.wire,
                 prov(&v.prov)
             );
         }
@@ -481,8 +508,8 @@ pub fn summary(e: &Edition) -> String {
                 s,
                 "  encryption {:?} key {} iv {} {:?} fields [{}] {}",
                 x.algorithm,
-                x.key,
-                x.iv,
+                x.key.name,
+                x.iv.name,
                 x.key_encoding,
                 x.fields.join(", "),
                 prov(&v.prov)
@@ -494,9 +521,9 @@ pub fn summary(e: &Edition) -> String {
                 s,
                 "  signature {:?} key {} request [{}] response [{}] {:?} {}",
                 x.algorithm,
-                x.key,
-                x.request_fields.join(" + "),
-                x.response_fields.join(" + "),
+                x.key.name,
+                wires(&x.request_fields),
+                wires(&x.response_fields),
                 x.hex_case,
                 prov(&v.prov)
             );
@@ -521,67 +548,76 @@ pub fn summary(e: &Edition) -> String {
                 prov(&v.prov)
             );
         }
-        if let Some(v) = &sec.token {
-            let x = &v.value;
-            let _ = writeln!(
-                s,
-                "  token {} {} {} lifetime {} ({}) {}",
-                x.interface,
-                x.header,
-                x.scheme,
-                x.lifetime_field,
-                x.lifetime_unit,
-                prov(&v.prov)
-            );
-        }
-        if let Some(v) = &sec.ret {
-            let x = &v.value;
-            let _ = writeln!(
-                s,
-                "  ret {} ok {} busy {} sig {} token {} envelope {} payload {} system {} {}",
-                x.table,
-                x.success,
-                x.busy,
-                x.bad_signature,
-                x.bad_token,
-                x.bad_envelope,
-                x.bad_payload,
-                x.system_error,
-                prov(&v.prov)
-            );
-        }
-        for p in &sec.processing {
-            let _ = writeln!(
-                s,
-                "  step {:?} ret {:?} {}",
-                p.value.step,
-                p.value.ret,
-                prov(&p.prov)
-            );
-        }
-        if let Some(v) = &sec.push_ack {
-            let _ = writeln!(
-                s,
-                "  push ack {}.{} {} {}",
-                v.value.object,
-                v.value.field,
-                v.value.table,
-                prov(&v.prov)
-            );
-        }
-        if let Some(v) = &sec.resend {
-            let _ = writeln!(s, "  resend {:?} {}", v.value, prov(&v.prov));
-        }
-        if let Some(v) = &sec.paging {
-            let _ = writeln!(s, "  paging {:?} {}", v.value, prov(&v.prov));
-        }
-        if let Some(v) = &sec.replay {
-            let _ = writeln!(s, "  replay {:?} {}", v.value, prov(&v.prov));
-        }
-        if let Some(v) = &sec.key_distribution {
-            let _ = writeln!(s, "  key distribution {:?} {}", v.value, prov(&v.prov));
-        }
+        summary_rules(s, sec);
     }
+}
+
+/// The token, Ret, processing and rule blocks of the security section.
+fn summary_rules(s: &mut String, sec: &Security) {
+    if let Some(v) = &sec.token {
+        let x = &v.value;
+        let _ = writeln!(
+            s,
+            "  token {} {} {} lifetime {} ({}) {}",
+            x.interface,
+            x.header,
+            x.scheme,
+            x.lifetime.wire,
+            x.lifetime_unit,
+            prov(&v.prov)
+        );
+    }
+    if let Some(v) = &sec.ret {
+        let x = &v.value;
+        let _ = writeln!(
+            s,
+            "  ret {} ok {} busy {} sig {} token {} envelope {} payload {} system {} {}",
+            x.table,
+            x.success,
+            x.busy,
+            x.bad_signature,
+            x.bad_token,
+            x.bad_envelope,
+            x.bad_payload,
+            x.system_error,
+            prov(&v.prov)
+        );
+    }
+    for p in &sec.processing {
+        let _ = writeln!(
+            s,
+            "  step {:?} ret {:?} {}",
+            p.value.step,
+            p.value.ret,
+            prov(&p.prov)
+        );
+    }
+    if let Some(v) = &sec.push_ack {
+        let _ = writeln!(
+            s,
+            "  push ack {}.{} {} {}",
+            v.value.object,
+            v.value.field,
+            v.value.table,
+            prov(&v.prov)
+        );
+    }
+    if let Some(v) = &sec.resend {
+        let _ = writeln!(s, "  resend {:?} {}", v.value, prov(&v.prov));
+    }
+    if let Some(v) = &sec.paging {
+        let _ = writeln!(s, "  paging {:?} {}", v.value, prov(&v.prov));
+    }
+    if let Some(v) = &sec.replay {
+        let _ = writeln!(s, "  replay {:?} {}", v.value, prov(&v.prov));
+    }
+    if let Some(v) = &sec.key_distribution {
+        let _ = writeln!(s, "  key distribution {:?} {}", v.value, prov(&v.prov));
+    }
+}
+
+/// The QR code.
+fn summary_qr(s: &mut String, e: &Edition) {
     if let Some(q) = &e.qr_code {
         let parts: Vec<String> = q
             .parts
@@ -597,5 +633,12 @@ pub fn summary(e: &Edition) -> String {
             let _ = writeln!(s, "  pattern {} {} {}", p.name, p.pattern, prov(&p.prov));
         }
     }
-    s
+}
+
+fn wires(fields: &[super::FieldRef]) -> String {
+    fields
+        .iter()
+        .map(|f| f.wire.as_str())
+        .collect::<Vec<_>>()
+        .join(" + ")
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Loc, SourceMap};
 
+use crate::ir::vocab::{Auth, Charset, CodeKind, CondOp, DateFormat, DecimalWire, Tag};
 use node::{Node, NodeKind};
 use raw::*;
 use reader::{MapView, Sp, boolean, int, keyword, list, name, name_list, number, text, wrong_kind};

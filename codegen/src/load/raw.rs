@@ -5,16 +5,7 @@ use crate::diag::Loc;
 use super::node::Node;
 use super::reader::Sp;
 
-/// A provenance tag.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Tag {
-    Db2024,
-    Sz2020,
-    Tcec102,
-    Sz2024fe,
-    Provisional,
-    Analogue(String),
-}
+use crate::ir::vocab::{Auth, Charset, CodeKind, CondOp, DateFormat, DecimalWire, Tag};
 
 /// The common keys of every item.
 #[derive(Clone, Debug, Default)]
@@ -82,52 +73,6 @@ pub struct RawNamedType {
     pub ty: Option<RawType>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Charset {
-    Any,
-    Ascii,
-    Digits,
-    Alphanumeric,
-    Hex,
-    UpperHex,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum DecimalWire {
-    Number,
-    String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum DateFormat {
-    /// `yyyy-MM-dd`
-    Date,
-    /// `yyyy-MM-dd HH:mm:ss`
-    DateTime,
-    /// `yyyyMMddHHmmss`
-    Compact,
-    /// `HHmmss`
-    Time,
-}
-
-impl DateFormat {
-    pub const ALL: [(&'static str, DateFormat); 4] = [
-        ("yyyy-MM-dd", DateFormat::Date),
-        ("yyyy-MM-dd HH:mm:ss", DateFormat::DateTime),
-        ("yyyyMMddHHmmss", DateFormat::Compact),
-        ("HHmmss", DateFormat::Time),
-    ];
-
-    pub fn pattern(self) -> &'static str {
-        match self {
-            DateFormat::Date => "yyyy-MM-dd",
-            DateFormat::DateTime => "yyyy-MM-dd HH:mm:ss",
-            DateFormat::Compact => "yyyyMMddHHmmss",
-            DateFormat::Time => "HHmmss",
-        }
-    }
-}
-
 #[derive(Clone, Debug)]
 pub enum RawType {
     Named(Sp<String>),
@@ -175,13 +120,6 @@ impl RawType {
             | RawType::Array { loc, .. } => *loc,
         }
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CondOp {
-    Equals,
-    In,
-    NotIn,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -238,12 +176,6 @@ pub struct RawObject {
     pub constraints: Vec<RawConstraint>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CodeKind {
-    Integer,
-    String,
-}
-
 #[derive(Clone, Debug)]
 pub struct RawCode {
     pub doc: Doc,
@@ -271,12 +203,6 @@ pub struct RawCodeTable {
     pub table: Option<Sp<String>>,
     pub value_max_len: Option<Sp<i64>>,
     pub value_pattern: Option<Sp<String>>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Auth {
-    Bearer,
-    None,
 }
 
 #[derive(Clone, Debug)]

@@ -72,32 +72,25 @@ pub fn emit(ir: &Edition) -> TokenStream {
     let (Some(t), Some(env)) = (&sec.token, &sec.envelope) else {
         return TokenStream::new();
     };
-    let Some(resp_env) = ir.objects.get(&env.value.response) else {
-        return TokenStream::new();
-    };
     let t = &t.value;
-    let resp_env = ident(&resp_env.rust_name);
+    let resp_env = ident(&env.value.response.rust_name);
     let token_req = payload_type(ir, &token.request.object);
     let token_resp = payload_type(ir, &token.response.object);
-    let sender_wire = super::protocol::sender_field(ir).map_or(String::new(), |f| f.wire.clone());
+    let operator_field = &t.operator.wire;
     let (secret_field, token_field, lifetime_field, success_field) = (
-        &t.secret_field,
-        &t.token_field,
-        &t.lifetime_field,
-        &t.success_field,
+        &t.secret.wire,
+        &t.token.wire,
+        &t.lifetime.wire,
+        &t.success.wire,
     );
-    let fail_reason = match &t.fail_reason_field {
+    let fail_reason = match &t.fail_reason {
         Some(f) => {
+            let f = &f.field.wire;
             quote! { answer.get(#f).and_then(::chargespec_runtime::serde_json::Value::as_i64).unwrap_or(-1) }
         }
         None => quote! { -1 },
     };
-    let Some(secret_key) = sec.key_ident(&t.secret_field).map(ident) else {
-        return quote! {
-            //! The token block names no key for the secret presented to the token interface, so no
-            //! client is generated.
-        };
-    };
+    let secret_key = ident(&t.secret_key.rust_ident);
     let resend = sec.resend.as_ref().map(|r| &r.value);
     let attempts = Literal::u32_unsuffixed(
         resend
@@ -181,7 +174,7 @@ pub fn emit(ir: &Edition) -> TokenStream {
 
             async fn fetch_token(&self) -> ::std::result::Result<(::chargespec_runtime::Secret, ::std::time::Duration), ::chargespec_runtime::client::ClientError> {
                 let mut ask = ::chargespec_runtime::serde_json::Map::new();
-                ask.insert(::std::string::String::from(#sender_wire), ::chargespec_runtime::serde_json::Value::from(self.own_operator_id.as_str()));
+                ask.insert(::std::string::String::from(#operator_field), ::chargespec_runtime::serde_json::Value::from(self.own_operator_id.as_str()));
                 ask.insert(::std::string::String::from(#secret_field), ::chargespec_runtime::serde_json::Value::from(self.keys.#secret_key.expose()));
                 let request: #token_req = ::chargespec_runtime::serde_json::from_value(::chargespec_runtime::serde_json::Value::Object(ask))
                     .map_err(|e| ::chargespec_runtime::client::ClientError::Malformed(e.to_string()))?;

@@ -106,6 +106,101 @@ pub fn emit_table(t: &CodeTable) -> TokenStream {
         quote! { #name::#v }
     });
 
+    // Meanings are looked up in one table per enum (smaller code than two matches).
+    let name_rows = t.codes.iter().map(|c| {
+        let v = ident(&c.rust_variant);
+        let (zh, en) = (&c.info.zh, &c.info.en);
+        quote! { (#name::#v, #zh, #en), }
+    });
+    let range_name_arms = t.ranges.iter().map(|r| {
+        let v = ident(&r.rust_variant);
+        let (zh, en) = (&r.info.zh, &r.info.en);
+        quote! { #name::#v(_) => ::std::option::Option::Some((#zh, #en)), }
+    });
+    let unknown_doc =
+        doc_attrs(&["A value that is not a code of the table, kept as received.".to_owned()]);
+
+    let (code_fn, from_fn, serde_impls, conv) = conversions(t);
+    let code_value = if int {
+        quote! { ::chargespec_runtime::CodeValue::Int(self.code()) }
+    } else {
+        quote! { ::chargespec_runtime::CodeValue::Str(self.code()) }
+    };
+
+    quote! {
+        #doc
+        #derives
+        #non_exhaustive
+        pub enum #name {
+            #(#variants)*
+            #(#range_variants)*
+            #unknown_doc
+            Unknown(#raw_ty),
+        }
+
+        impl #name {
+            /// The table's name in the spec.
+            pub const TABLE: &'static str = #table_name;
+            /// Every listed code, in table order (ranges and unknown values excluded).
+            pub const ALL: &'static [#name] = &[#(#all),*];
+
+            #code_fn
+            #from_fn
+
+            /// Every listed code with its Chinese and English meaning.
+            pub const NAMES: &'static [(#name, &'static str, &'static str)] = &[#(#name_rows)*];
+
+            fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
+                match self {
+                    #(#range_name_arms)*
+                    #name::Unknown(_) => ::std::option::Option::None,
+                    known => #name::NAMES.iter().find(|(v, _, _)| v == known).map(|(_, zh, en)| (*zh, *en)),
+                }
+            }
+
+            /// The Chinese meaning, if the code is known.
+            pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
+                self.names().map(|(zh, _)| zh)
+            }
+
+            /// The English meaning, if the code is known.
+            pub fn name_en(&self) -> ::std::option::Option<&'static str> {
+                self.names().map(|(_, en)| en)
+            }
+
+            /// Whether the value is a code of the table (or lies in one of its ranges).
+            pub fn is_known(&self) -> bool {
+                !::core::matches!(self, #name::Unknown(_))
+            }
+        }
+
+        impl ::chargespec_runtime::CodeTable for #name {
+            const NAME: &'static str = #table_name;
+            const OPEN: bool = #open;
+            fn is_known(&self) -> bool {
+                #name::is_known(self)
+            }
+            fn code_value(&self) -> ::chargespec_runtime::CodeValue<'_> {
+                #code_value
+            }
+            fn name_zh(&self) -> ::std::option::Option<&'static str> {
+                #name::name_zh(self)
+            }
+            fn name_en(&self) -> ::std::option::Option<&'static str> {
+                #name::name_en(self)
+            }
+        }
+
+        #serde_impls
+        #conv
+    }
+}
+
+/// `code()`, `from_code()`, the serde impls and the conversions of a table's enum, by kind.
+fn conversions(t: &CodeTable) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
+    let name = ident(&t.rust_name);
+    let table_name = &t.name;
+    let int = t.kind == CodeKind::Integer;
     // code()
     let code_arms = t.codes.iter().map(|c| {
         let v = ident(&c.rust_variant);
@@ -130,21 +225,7 @@ pub fn emit_table(t: &CodeTable) -> TokenStream {
         );
         quote! { #a..=#b => #name::#v(code), }
     });
-    // Meanings are looked up in one table per enum (smaller code than two matches).
-    let name_rows = t.codes.iter().map(|c| {
-        let v = ident(&c.rust_variant);
-        let (zh, en) = (&c.info.zh, &c.info.en);
-        quote! { (#name::#v, #zh, #en), }
-    });
-    let range_name_arms = t.ranges.iter().map(|r| {
-        let v = ident(&r.rust_variant);
-        let (zh, en) = (&r.info.zh, &r.info.en);
-        quote! { #name::#v(_) => ::std::option::Option::Some((#zh, #en)), }
-    });
-    let unknown_doc =
-        doc_attrs(&["A value that is not a code of the table, kept as received.".to_owned()]);
-
-    let (code_fn, from_fn, serde_impls, conv) = if int {
+    if int {
         (
             quote! {
                 /// The code as on the wire.
@@ -251,79 +332,6 @@ pub fn emit_table(t: &CodeTable) -> TokenStream {
                 }
             },
         )
-    };
-    let code_value = if int {
-        quote! { ::chargespec_runtime::CodeValue::Int(self.code()) }
-    } else {
-        quote! { ::chargespec_runtime::CodeValue::Str(self.code()) }
-    };
-
-    quote! {
-        #doc
-        #derives
-        #non_exhaustive
-        pub enum #name {
-            #(#variants)*
-            #(#range_variants)*
-            #unknown_doc
-            Unknown(#raw_ty),
-        }
-
-        impl #name {
-            /// The table's name in the spec.
-            pub const TABLE: &'static str = #table_name;
-            /// Every listed code, in table order (ranges and unknown values excluded).
-            pub const ALL: &'static [#name] = &[#(#all),*];
-
-            #code_fn
-            #from_fn
-
-            /// Every listed code with its Chinese and English meaning.
-            pub const NAMES: &'static [(#name, &'static str, &'static str)] = &[#(#name_rows)*];
-
-            fn names(&self) -> ::std::option::Option<(&'static str, &'static str)> {
-                match self {
-                    #(#range_name_arms)*
-                    #name::Unknown(_) => ::std::option::Option::None,
-                    known => #name::NAMES.iter().find(|(v, _, _)| v == known).map(|(_, zh, en)| (*zh, *en)),
-                }
-            }
-
-            /// The Chinese meaning, if the code is known.
-            pub fn name_zh(&self) -> ::std::option::Option<&'static str> {
-                self.names().map(|(zh, _)| zh)
-            }
-
-            /// The English meaning, if the code is known.
-            pub fn name_en(&self) -> ::std::option::Option<&'static str> {
-                self.names().map(|(_, en)| en)
-            }
-
-            /// Whether the value is a code of the table (or lies in one of its ranges).
-            pub fn is_known(&self) -> bool {
-                !::core::matches!(self, #name::Unknown(_))
-            }
-        }
-
-        impl ::chargespec_runtime::CodeTable for #name {
-            const NAME: &'static str = #table_name;
-            const OPEN: bool = #open;
-            fn is_known(&self) -> bool {
-                #name::is_known(self)
-            }
-            fn code_value(&self) -> ::chargespec_runtime::CodeValue<'_> {
-                #code_value
-            }
-            fn name_zh(&self) -> ::std::option::Option<&'static str> {
-                #name::name_zh(self)
-            }
-            fn name_en(&self) -> ::std::option::Option<&'static str> {
-                #name::name_en(self)
-            }
-        }
-
-        #serde_impls
-        #conv
     }
 }
 

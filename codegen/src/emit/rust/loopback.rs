@@ -89,7 +89,9 @@ pub fn emit(ir: &Edition) -> TokenStream {
             //! This edition defines no token interface: no client and server to test.
         };
     };
-    let id_sample = super::protocol::sender_field(ir).and_then(|f| sample(ir, &f.ty, 0));
+    let id_sample = ir
+        .envelope()
+        .and_then(|e| sample(ir, &e.request.sender.ty, 0));
     let Some(J::Str(caller)) = id_sample else {
         return quote! {
             //! No sample OperatorID can be built: nothing to test.

@@ -5,7 +5,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::ir::{CodeKind, Edition, HexCase, KeyEncoding, Object, Type};
+use crate::ir::{
+    CodeKind, Edition, FieldRef, HexCase, KeyEncoding, Object, RequestRole, ResponseRole, Type,
+};
 
 use super::util::{
     doc_attrs, ident, inner_doc_attrs as util_inner, one_line, provenance_lines, title,
@@ -18,28 +20,25 @@ fn encoding(e: KeyEncoding) -> TokenStream {
     }
 }
 
-/// `&str` expressions of the named envelope fields, in order (`env` is the envelope).
-fn parts(ir: &Edition, obj: &Object, fields: &[String]) -> Vec<TokenStream> {
+/// `&str` expressions of the signed envelope fields, in order (`env` is the envelope).
+fn parts(ir: &Edition, fields: &[FieldRef]) -> Vec<TokenStream> {
     fields
         .iter()
-        .map(|w| match obj.fields.iter().find(|f| &f.wire == w) {
-            Some(f) => {
-                let n = ident(&f.rust_ident);
-                match &f.ty {
-                    Type::Code(t)
-                        if ir
-                            .code_tables
-                            .get(t)
-                            .is_some_and(|t| t.kind == CodeKind::Integer) =>
-                    {
-                        quote! { &env.#n.code().to_string() }
-                    }
-                    Type::Code(_) => quote! { env.#n.code() },
-                    Type::Integer(_) | Type::Decimal(_) => quote! { &env.#n.to_string() },
-                    _ => quote! { env.#n.as_str() },
+        .map(|f| {
+            let n = ident(&f.rust_ident);
+            match &f.ty {
+                Type::Code(t)
+                    if ir
+                        .code_tables
+                        .get(t)
+                        .is_some_and(|t| t.kind == CodeKind::Integer) =>
+                {
+                    quote! { &env.#n.code().to_string() }
                 }
+                Type::Code(_) => quote! { env.#n.code() },
+                Type::Integer(_) | Type::Decimal(_) => quote! { &env.#n.to_string() },
+                _ => quote! { env.#n.as_str() },
             }
-            None => quote! { "" },
         })
         .collect()
 }
@@ -154,9 +153,9 @@ pub fn emit(ir: &Edition) -> TokenStream {
     }
     if let Some(s) = &sec.seq {
         let (min, max, width) = (
-            Literal::u32_unsuffixed(u32::try_from(s.value.min).unwrap_or(1)),
-            Literal::u32_unsuffixed(u32::try_from(s.value.max).unwrap_or(9999)),
-            Literal::usize_unsuffixed(usize::try_from(s.value.width).unwrap_or(4)),
+            Literal::u32_unsuffixed(s.value.min),
+            Literal::u32_unsuffixed(s.value.max),
+            Literal::u32_unsuffixed(s.value.width),
         );
         items.push(quote! {
             /// A `Seq` counter with the spec's range and width.
@@ -184,44 +183,44 @@ pub fn emit(ir: &Edition) -> TokenStream {
     let (Some(enc), Some(sig), Some(env)) = (&sec.encryption, &sec.signature, &sec.envelope) else {
         return quote! { #module_doc #(#items)* };
     };
-    let (Some(req_obj), Some(resp_obj)) = (
-        ir.objects.get(&env.value.request),
-        ir.objects.get(&env.value.response),
+    let env = &env.value;
+    let (Some(req_obj), Some(resp_obj), Some(req_sig), Some(resp_sig)) = (
+        ir.objects.get(&env.request.object),
+        ir.objects.get(&env.response.object),
+        &env.request.signature,
+        &env.response.signature,
     ) else {
         return quote! { #module_doc #(#items)* };
     };
-    let req_ty = ident(&req_obj.rust_name);
-    let resp_ty = ident(&resp_obj.rust_name);
-    let (Some(data_key), Some(data_iv), Some(sig_key)) = (
-        sec.key_ident(&enc.value.key).map(ident),
-        sec.key_ident(&enc.value.iv).map(ident),
-        sec.key_ident(&sig.value.key).map(ident),
-    ) else {
-        return quote! { #module_doc #(#items)* };
-    };
+    let req_ty = ident(&env.request.rust_name);
+    let resp_ty = ident(&env.response.rust_name);
+    let (data_key, data_iv, sig_key) = (
+        ident(&enc.value.key.rust_ident),
+        ident(&enc.value.iv.rust_ident),
+        ident(&sig.value.key.rust_ident),
+    );
     let (data_key_name, data_iv_name, sig_key_name) =
-        (&enc.value.key, &enc.value.iv, &sig.value.key);
+        (&enc.value.key.name, &enc.value.iv.name, &sig.value.key.name);
     let data_enc = encoding(enc.value.key_encoding);
     let sig_enc = encoding(sig.value.key_encoding);
     let sep = &sig.value.separator;
     let upper = sig.value.hex_case == HexCase::Upper;
-    let req_fields = &sig.value.request_fields;
-    let resp_fields = &sig.value.response_fields;
-    let req_parts = parts(ir, req_obj, req_fields);
-    let resp_parts = parts(ir, resp_obj, resp_fields);
+    let req_fields: Vec<&str> = sig
+        .value
+        .request_fields
+        .iter()
+        .map(|f| f.wire.as_str())
+        .collect();
+    let resp_fields: Vec<&str> = sig
+        .value
+        .response_fields
+        .iter()
+        .map(|f| f.wire.as_str())
+        .collect();
+    let req_parts = parts(ir, &sig.value.request_fields);
+    let resp_parts = parts(ir, &sig.value.response_fields);
     let verify_first = sig.value.verify_before_decrypt;
-    let field_of = |obj: &Object, wire: &str| {
-        obj.fields
-            .iter()
-            .find(|f| f.wire == wire)
-            .map(|f| ident(&f.rust_ident))
-    };
-    let (Some(req_sig), Some(resp_sig)) = (
-        field_of(req_obj, &sig.value.field),
-        field_of(resp_obj, &sig.value.field),
-    ) else {
-        return quote! { #module_doc #(#items)* };
-    };
+    let (req_sig, resp_sig) = (ident(&req_sig.rust_ident), ident(&resp_sig.rust_ident));
     let enc_doc = doc_attrs(&provenance_lines(&enc.prov, enc.info.section.as_deref()));
     let sig_doc = doc_attrs(&provenance_lines(&sig.prov, sig.info.section.as_deref()));
     items.push(quote! {
@@ -287,109 +286,64 @@ pub fn emit(ir: &Edition) -> TokenStream {
     }
 }
 
-/// The sender's identity in the request envelope: its first field that is neither data, time,
-/// sequence nor signature (`OperatorID`).
-pub(super) fn sender_field(ir: &Edition) -> Option<&crate::ir::Field> {
-    let sec = ir.security.as_ref()?;
-    let env = &sec.envelope.as_ref()?.value;
-    let req = ir.objects.get(&env.request)?;
-    let skip = [
-        Some(env.data_field.as_str()),
-        sec.timestamp.as_ref().map(|t| t.value.field.as_str()),
-        sec.seq.as_ref().map(|t| t.value.field.as_str()),
-        sec.signature.as_ref().map(|t| t.value.field.as_str()),
-    ];
-    req.fields
-        .iter()
-        .find(|f| !skip.contains(&Some(f.wire.as_str())))
-}
-
 /// Server side: `open_request` applies the receiver's checks in the order of the spec's
 /// `processing` list, each failing with the Ret the spec assigns; `seal_response` builds a signed
 /// response. Client side: `seal_request` and `open_response`.
 fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object) -> TokenStream {
     use crate::ir::ProcessingStep as P;
-    let (Some(env), Some(sig), Some(enc)) = (&sec.envelope, &sec.signature, &sec.encryption) else {
+    let (Some(env), Some(enc)) = (ir.envelope(), &sec.encryption) else {
         return TokenStream::new();
     };
-    fn field<'o>(obj: &'o Object, wire: &str) -> Option<&'o crate::ir::Field> {
-        obj.fields.iter().find(|f| f.wire == wire)
-    }
-    let data_wire = &env.value.data_field;
-    let ts_wire = sec
-        .timestamp
-        .as_ref()
-        .map(|t| t.value.field.clone())
-        .unwrap_or_default();
-    let seq_wire = sec
-        .seq
-        .as_ref()
-        .map(|t| t.value.field.clone())
-        .unwrap_or_default();
-    let sig_wire = &sig.value.field;
-    let (Some(req_data), Some(req_sig), Some(resp_data), Some(resp_sig)) = (
-        field(req, data_wire),
-        field(req, sig_wire),
-        field(resp, data_wire),
-        field(resp, sig_wire),
+    let (rq, rs) = (&env.request, &env.response);
+    let (Some(ts), Some(seq), Some(req_sig), Some(resp_sig), Some(timestamp)) = (
+        &rq.timestamp,
+        &rq.seq,
+        &rq.signature,
+        &rs.signature,
+        &sec.timestamp,
     ) else {
         return TokenStream::new();
     };
+    let Some(envelope_ret) = sec.check_ret(P::CheckEnvelope) else {
+        return TokenStream::new();
+    };
+    let data_wire = &rq.data.wire;
+    let ts_wire = &ts.wire;
     let (req_data, req_sig, resp_data, resp_sig) = (
-        ident(&req_data.rust_ident),
+        ident(&rq.data.rust_ident),
         ident(&req_sig.rust_ident),
-        ident(&resp_data.rust_ident),
+        ident(&rs.data.rust_ident),
         ident(&resp_sig.rust_ident),
     );
     let req_ty = ident(&req.rust_name);
     let resp_ty = ident(&resp.rust_name);
-    let offset_s = sec
-        .timestamp
-        .as_ref()
-        .and_then(|t| t.value.utc_offset.as_deref())
-        .and_then(|o| {
-            let sign = if o.starts_with('-') { -1 } else { 1 };
-            let (h, m) = o.trim_start_matches(['+', '-']).split_once(':')?;
-            Some(sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60))
-        })
-        .unwrap_or(0);
-    let offset = Literal::i64_unsuffixed(offset_s);
-    let envelope_ret = sec
-        .processing
-        .iter()
-        .find(|p| p.value.step == P::CheckEnvelope)
-        .and_then(|p| p.value.ret)
-        .or(sec.ret.as_ref().map(|r| r.value.bad_envelope))
-        .unwrap_or(4003);
+    let offset = Literal::i64_unsuffixed(timestamp.value.utc_offset_s);
     let envelope_ret = Literal::i64_unsuffixed(envelope_ret);
-    let ts_field = field(req, &ts_wire).map(|f| ident(&f.rust_ident));
-    let seq_field = field(req, &seq_wire).map(|f| ident(&f.rust_ident));
-    let window_check = match (&ts_field, &seq_field) {
-        (Some(ts), Some(seq)) => quote! {
-            if let ::std::option::Option::Some(window) = policy.timestamp_window_s {
-                let local_now = policy.now_unix + #offset;
-                let sent = envelope.#ts.parts().map(|p| p.to_unix());
-                if sent.is_none_or(|t| (local_now - t).unsigned_abs() > window) {
-                    return ::std::result::Result::Err(refuse(#envelope_ret, ::std::format!("{} outside the accepted window of {window} s", #ts_wire)));
-                }
+    let (ts_field, seq_field) = (ident(&ts.rust_ident), ident(&seq.rust_ident));
+    let window_check = quote! {
+        if let ::std::option::Option::Some(window) = policy.timestamp_window_s {
+            let local_now = policy.now_unix + #offset;
+            let sent = envelope.#ts_field.parts().map(|p| p.to_unix());
+            if sent.is_none_or(|t| (local_now - t).unsigned_abs() > window) {
+                return ::std::result::Result::Err(refuse(#envelope_ret, ::std::format!("{} outside the accepted window of {window} s", #ts_wire)));
             }
-            if let ::std::option::Option::Some(replay) = replay
-                && !replay.first_seen(&sender, envelope.#ts.as_str(), &envelope.#seq, u64::try_from(policy.now_unix).unwrap_or(0))
-            {
-                return ::std::result::Result::Err(refuse(#envelope_ret, ::std::string::String::from("replayed request")));
-            }
-        },
-        _ => TokenStream::new(),
+        }
+        if let ::std::option::Option::Some(replay) = replay
+            && !replay.first_seen(&sender, envelope.#ts_field.as_str(), &envelope.#seq_field, u64::try_from(policy.now_unix).unwrap_or(0))
+        {
+            return ::std::result::Result::Err(refuse(#envelope_ret, ::std::string::String::from("replayed request")));
+        }
     };
-    let sender = sender_field(ir).map(|f| ident(&f.rust_ident));
-    let sender_wire = sender_field(ir).map_or("OperatorID", |f| f.wire.as_str());
-    let sender_expr = match &sender {
-        Some(s) => quote! { env.#s.clone() },
-        None => quote! { ::std::string::String::new() },
-    };
+    let sender = ident(&rq.sender.rust_ident);
+    let sender_wire = &rq.sender.wire;
+    let sender_expr = quote! { env.#sender.clone() };
+    let other_owner = format!("the token was issued to another {sender_wire}");
     let mut steps = Vec::new();
     for rule in &sec.processing {
-        let ret = Literal::i64_unsuffixed(rule.value.ret.unwrap_or(0));
+        // Every check has its Ret (the builder checks it); `handle` has none and adds no code.
+        let Some(ret) = rule.value.ret.map(Literal::i64_unsuffixed) else {
+            continue;
+        };
         steps.push(match rule.value.step {
             P::CheckEnvelope => quote! {
                 // The common case reads the envelope directly; anything else goes through the
@@ -440,7 +394,7 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
                         .check_header(authorization, AUTH_SCHEME, u64::try_from(policy.now_unix).unwrap_or(0))
                         .map_err(|e| refuse(#ret, e.to_string()))?;
                     if owner != sender && !policy.plaintext {
-                        return ::std::result::Result::Err(refuse(#ret, ::std::string::String::from("the token was issued to another OperatorID")));
+                        return ::std::result::Result::Err(refuse(#ret, ::std::string::String::from(#other_owner)));
                     }
                     ::std::option::Option::Some(owner)
                 };
@@ -472,28 +426,22 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
     // signature are parameters.
     let mut params = Vec::new();
     let mut inits = Vec::new();
-    for f in &req.fields {
+    for (i, f) in req.fields.iter().enumerate() {
         let n = ident(&f.rust_ident);
-        if f.wire == *data_wire {
-            inits.push(quote! { #n: ciphertext });
-        } else if f.wire == ts_wire {
-            inits.push(quote! { #n: timestamp });
-        } else if f.wire == seq_wire {
-            inits.push(quote! { #n: sequence });
-        } else if f.wire == *sig_wire {
-            inits.push(quote! { #n: ::std::string::String::new() });
-        } else {
-            params.push(quote! { #n: &str });
-            inits.push(quote! { #n: ::std::string::String::from(#n) });
+        match rq.role(i) {
+            Some(RequestRole::Data) => inits.push(quote! { #n: ciphertext }),
+            Some(RequestRole::Timestamp) => inits.push(quote! { #n: timestamp }),
+            Some(RequestRole::Seq) => inits.push(quote! { #n: sequence }),
+            Some(RequestRole::Signature) => {
+                inits.push(quote! { #n: ::std::string::String::new() });
+            }
+            Some(RequestRole::Sender) | None => {
+                params.push(quote! { #n: &str });
+                inits.push(quote! { #n: ::std::string::String::from(#n) });
+            }
         }
     }
-    let ts_ty = ir
-        .objects
-        .get(&req.name)
-        .and_then(|o| o.fields.iter().find(|f| f.wire == ts_wire))
-        .map_or(quote! { ::std::string::String }, |f| {
-            super::types::value_type(ir, &f.ty, false)
-        });
+    let ts_ty = super::types::value_type(ir, &ts.ty, false);
     let empty_data = if enc.value.empty_data_plain {
         quote! { ::std::string::String::new() }
     } else {
@@ -501,48 +449,32 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
     };
     let mut resp_params = Vec::new();
     let mut resp_inits = Vec::new();
-    for f in &resp.fields {
+    for (i, f) in resp.fields.iter().enumerate() {
         let n = ident(&f.rust_ident);
-        if f.wire == *data_wire {
-            resp_inits.push(quote! { #n: ciphertext });
-        } else if f.wire == *sig_wire {
-            resp_inits.push(quote! { #n: ::std::string::String::new() });
-        } else {
-            match &f.ty {
-                Type::Code(t) => {
-                    let ty = ident(
-                        ir.code_tables
-                            .get(t)
-                            .map_or(t.as_str(), |x| x.rust_name.as_str()),
-                    );
-                    resp_params.push(quote! { #n: i64 });
-                    resp_inits.push(quote! { #n: crate::codes::#ty::from_code(#n) });
-                }
-                _ => {
-                    resp_params.push(quote! { #n: &str });
-                    resp_inits.push(quote! { #n: ::std::string::String::from(#n) });
-                }
+        match (rs.role(i), &f.ty) {
+            (Some(ResponseRole::Data), _) => resp_inits.push(quote! { #n: ciphertext }),
+            (Some(ResponseRole::Signature), _) => {
+                resp_inits.push(quote! { #n: ::std::string::String::new() });
+            }
+            (_, Type::Code(t)) => {
+                let ty = ident(
+                    ir.code_tables
+                        .get(t)
+                        .map_or(t.as_str(), |x| x.rust_name.as_str()),
+                );
+                resp_params.push(quote! { #n: i64 });
+                resp_inits.push(quote! { #n: crate::codes::#ty::from_code(#n) });
+            }
+            _ => {
+                resp_params.push(quote! { #n: &str });
+                resp_inits.push(quote! { #n: ::std::string::String::from(#n) });
             }
         }
     }
-    // The response's Ret (the field typed by the Ret table) and message (its other string field).
-    let ret_table = sec.ret.as_ref().map(|r| r.value.table.clone());
-    let ret_expr = resp
-        .fields
-        .iter()
-        .find(|f| matches!(&f.ty, Type::Code(t) if Some(t) == ret_table.as_ref()))
-        .map_or(quote! { 0 }, |f| {
-            let n = ident(&f.rust_ident);
-            quote! { env.#n.code() }
-        });
-    let msg_expr = resp
-        .fields
-        .iter()
-        .find(|f| f.wire != *data_wire && f.wire != *sig_wire && matches!(f.ty, Type::String(_)))
-        .map_or(quote! { "" }, |f| {
-            let n = ident(&f.rust_ident);
-            quote! { env.#n.as_str() }
-        });
+    // The response's Ret and message.
+    let (ret_field, msg_field) = (ident(&rs.ret.rust_ident), ident(&rs.msg.rust_ident));
+    let ret_expr = quote! { env.#ret_field.code() };
+    let msg_expr = quote! { env.#msg_field.as_str() };
     quote! {
         /// A request refused by a receiver check: the Ret the spec assigns to the failed step,
         /// and a message for `Msg` (never containing key material).

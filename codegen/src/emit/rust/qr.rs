@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Edition, QrPartKind};
+use crate::ir::{Edition, QrCode, QrPartKind};
 
 use super::util::{doc_attrs, ident, one_line, provenance_lines, title};
 use super::validate;
@@ -34,66 +34,13 @@ pub fn emit(ir: &Edition) -> TokenStream {
     doc.extend(provenance_lines(&q.prov, q.info.section.as_deref()));
     let doc = doc_attrs(&doc);
 
-    let mut fields = Vec::new();
-    let mut parse = Vec::new();
-    let mut format = Vec::new();
-    let mut checks = Vec::new();
-    let mut names = Vec::new();
-    for (i, p) in q.parts.iter().enumerate() {
-        let next_literal = q.parts[i + 1..].iter().find_map(|n| match &n.kind {
-            QrPartKind::Literal(l) => Some(l.clone()),
-            _ => None,
-        });
-        let pdoc = doc_attrs(&{
-            let mut l = vec![title(&p.info)];
-            l.push(String::new());
-            l.extend(provenance_lines(&p.prov, None));
-            l
-        });
-        match &p.kind {
-            QrPartKind::Literal(l) => {
-                parse.push(quote! {
-                    let rest = rest.strip_prefix(#l).ok_or(QrError { expected: #l, at: s.len() - rest.len() })?;
-                });
-                format.push(quote! { f.write_str(#l)?; });
-            }
-            QrPartKind::Field { field, ty } => {
-                let n = ident(&crate::ir::ident::snake(field));
-                names.push(n.clone());
-                fields.push(quote! { #pdoc pub #n: ::std::string::String, });
-                match next_literal {
-                    // The field runs up to the next literal, which the literal part consumes.
-                    Some(l) => parse.push(quote! {
-                        let (#n, rest) = rest.split_at(rest.find(#l).ok_or(QrError { expected: #l, at: s.len() })?);
-                    }),
-                    None => parse.push(quote! { let (#n, rest) = (rest, ""); }),
-                }
-                format.push(quote! { f.write_str(&self.#n)?; });
-                if let Some(ty) = ty {
-                    let x = quote! { x };
-                    let mut pats = Default::default();
-                    let c = validate::value_checks_public(ty, &x, &mut pats);
-                    let statics = validate::pattern_statics(&pats);
-                    if !c.is_empty() {
-                        checks.push(quote! {
-                            {
-                                #statics
-                                let x = &self.#n;
-                                v.field(#field, false, |v| { #c });
-                            }
-                        });
-                    }
-                }
-            }
-            QrPartKind::Tail => {
-                let n = ident("tail");
-                names.push(n.clone());
-                fields.push(quote! { #pdoc pub tail: ::std::string::String, });
-                parse.push(quote! { let tail = rest; });
-                format.push(quote! { f.write_str(&self.tail)?; });
-            }
-        }
-    }
+    let Parts {
+        fields,
+        parse,
+        format,
+        checks,
+        names,
+    } = parts(q);
     let pattern_items = q.patterns.iter().map(|p| {
         let (n, pat) = (&p.name, &p.pattern);
         quote! { (#n, #pat), }
@@ -179,5 +126,86 @@ pub fn emit(ir: &Edition) -> TokenStream {
                 QrCode::parse(s)
             }
         }
+    }
+}
+
+/// The generated code of each part: struct fields, parsing steps, formatting steps, value
+/// checks, and the field names in order.
+#[derive(Default)]
+struct Parts {
+    fields: Vec<TokenStream>,
+    parse: Vec<TokenStream>,
+    format: Vec<TokenStream>,
+    checks: Vec<TokenStream>,
+    names: Vec<proc_macro2::Ident>,
+}
+
+fn parts(q: &QrCode) -> Parts {
+    let mut fields = Vec::new();
+    let mut parse = Vec::new();
+    let mut format = Vec::new();
+    let mut checks = Vec::new();
+    let mut names = Vec::new();
+    for (i, p) in q.parts.iter().enumerate() {
+        let next_literal = q.parts[i + 1..].iter().find_map(|n| match &n.kind {
+            QrPartKind::Literal(l) => Some(l.clone()),
+            _ => None,
+        });
+        let pdoc = doc_attrs(&{
+            let mut l = vec![title(&p.info)];
+            l.push(String::new());
+            l.extend(provenance_lines(&p.prov, None));
+            l
+        });
+        match &p.kind {
+            QrPartKind::Literal(l) => {
+                parse.push(quote! {
+                    let rest = rest.strip_prefix(#l).ok_or(QrError { expected: #l, at: s.len() - rest.len() })?;
+                });
+                format.push(quote! { f.write_str(#l)?; });
+            }
+            QrPartKind::Field { field, ty } => {
+                let n = ident(&crate::ir::ident::snake(field));
+                names.push(n.clone());
+                fields.push(quote! { #pdoc pub #n: ::std::string::String, });
+                match next_literal {
+                    // The field runs up to the next literal, which the literal part consumes.
+                    Some(l) => parse.push(quote! {
+                        let (#n, rest) = rest.split_at(rest.find(#l).ok_or(QrError { expected: #l, at: s.len() })?);
+                    }),
+                    None => parse.push(quote! { let (#n, rest) = (rest, ""); }),
+                }
+                format.push(quote! { f.write_str(&self.#n)?; });
+                if let Some(ty) = ty {
+                    let x = quote! { x };
+                    let mut pats = Default::default();
+                    let c = validate::value_checks_public(ty, &x, &mut pats);
+                    let statics = validate::pattern_statics(&pats);
+                    if !c.is_empty() {
+                        checks.push(quote! {
+                            {
+                                #statics
+                                let x = &self.#n;
+                                v.field(#field, false, |v| { #c });
+                            }
+                        });
+                    }
+                }
+            }
+            QrPartKind::Tail => {
+                let n = ident("tail");
+                names.push(n.clone());
+                fields.push(quote! { #pdoc pub tail: ::std::string::String, });
+                parse.push(quote! { let tail = rest; });
+                format.push(quote! { f.write_str(&self.tail)?; });
+            }
+        }
+    }
+    Parts {
+        fields,
+        parse,
+        format,
+        checks,
+        names,
     }
 }

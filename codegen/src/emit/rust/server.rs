@@ -62,55 +62,36 @@ fn token_issuer(ir: &Edition) -> TokenStream {
         return TokenStream::new();
     };
     let t = &t.value;
-    let (Some(req), Some(resp)) = (
-        ir.objects.get(&iface.request.object),
-        ir.objects.get(&iface.response.object),
-    ) else {
-        return TokenStream::new();
-    };
     let req_ty = payload_type(ir, &iface.request.object);
     let resp_ty = payload_type(ir, &iface.response.object);
-    let secret_key = sec.key_ident(&t.secret_field).map(ident);
-    let secret_check = match &secret_key {
-        Some(k) => quote! { keys.#k.matches(secret) },
-        None => quote! { false },
+    let secret_key = ident(&t.secret_key.rust_ident);
+    let secret_check = quote! { keys.#secret_key.matches(secret) };
+    // The caller's identity in the token request must be the sender of the envelope.
+    let operator = &t.operator.wire;
+    let claim_check = quote! {
+        asked.get(#operator).and_then(::chargespec_runtime::serde_json::Value::as_str) == ::std::option::Option::Some(ctx.operator_id.as_str())
     };
-    // The sender's field in the request payload, if it has one (the envelope's sender field).
-    let sender_wire = super::protocol::sender_field(ir).map(|f| f.wire.clone());
-    let claim_check = match sender_wire
-        .as_ref()
-        .filter(|w| req.fields.iter().any(|f| &f.wire == *w))
-    {
-        Some(w) => quote! {
-            asked.get(#w).and_then(::chargespec_runtime::serde_json::Value::as_str) == ::std::option::Option::Some(ctx.operator_id.as_str())
-        },
-        None => quote! { true },
-    };
-    let echo: Vec<&str> = resp
-        .fields
-        .iter()
-        .filter(|f| req.fields.iter().any(|g| g.wire == f.wire))
-        .map(|f| f.wire.as_str())
-        .collect();
+    let echo: Vec<&str> = t.echo.iter().map(|(_, f)| f.wire.as_str()).collect();
     let (secret_field, token_field, lifetime_field, success_field) = (
-        &t.secret_field,
-        &t.token_field,
-        &t.lifetime_field,
-        &t.success_field,
+        &t.secret.wire,
+        &t.token.wire,
+        &t.lifetime.wire,
+        &t.success.wire,
     );
     let success = Literal::i64_unsuffixed(t.success_code);
-    let failure = Literal::i64_unsuffixed(t.failure_code.unwrap_or(t.success_code + 1));
-    let reason = |code: Option<i64>| match (&t.fail_reason_field, code) {
+    let failure = Literal::i64_unsuffixed(t.failure_code);
+    let reason = |code: Option<i64>| match (&t.fail_reason, code) {
         (Some(f), Some(c)) => {
-            let c = Literal::i64_unsuffixed(c);
+            let (f, c) = (&f.field.wire, Literal::i64_unsuffixed(c));
             quote! { answer.insert(::std::string::String::from(#f), ::chargespec_runtime::serde_json::Value::from(#c)); }
         }
         _ => TokenStream::new(),
     };
+    let fail = t.fail_reason.as_ref();
     let (none, unknown, wrong) = (
-        reason(t.fail_reason_none),
-        reason(t.fail_reason_unknown_operator),
-        reason(t.fail_reason_wrong_secret),
+        reason(fail.and_then(|f| f.none)),
+        reason(fail.and_then(|f| f.unknown_operator)),
+        reason(fail.and_then(|f| f.wrong_secret)),
     );
     quote! {
         /// Answers the token interface (Appendix C): a token for a configured peer presenting its
@@ -274,11 +255,7 @@ pub fn emit(ir: &Edition) -> TokenStream {
             //! This edition defines no transport security, so no server is generated.
         };
     };
-    let Some(resp_env) = sec
-        .envelope
-        .as_ref()
-        .and_then(|e| ir.objects.get(&e.value.response))
-    else {
+    let Some(resp_env) = sec.envelope.as_ref().map(|e| &e.value.response) else {
         return quote! {
             //! This edition defines no envelope, so no server is generated.
         };

@@ -207,6 +207,31 @@ fn cases(ir: &Edition, o: &Object) -> Vec<Case> {
     out
 }
 
+/// The sample of `o` with every code field set to an unknown value (`None` when it has none).
+fn with_unknown_codes(ir: &Edition, o: &Object, sample: &J) -> Option<String> {
+    let J::Obj(fields) = sample else {
+        return None;
+    };
+    let mut changed = false;
+    let mutated: Vec<(String, J)> = fields
+        .iter()
+        .map(|(k, v)| {
+            let f = o.fields.iter().find(|f| &f.wire == k);
+            match f.map(|f| &f.ty) {
+                Some(Type::Code(t)) => match unknown_code(ir, t) {
+                    Some(u) => {
+                        changed = true;
+                        (k.clone(), u)
+                    }
+                    None => (k.clone(), v.clone()),
+                },
+                _ => (k.clone(), v.clone()),
+            }
+        })
+        .collect();
+    changed.then(|| J::Obj(mutated).render())
+}
+
 pub fn emit(ir: &Edition) -> TokenStream {
     let krate = ident(&crate_name(ir));
     let mut samples = Vec::new();
@@ -218,28 +243,8 @@ pub fn emit(ir: &Edition) -> TokenStream {
         };
         let text = s.render();
         all_cases.extend(cases(ir, o));
-        // Every code field set to an unknown value.
-        if let J::Obj(fields) = &s {
-            let mut changed = false;
-            let mutated: Vec<(String, J)> = fields
-                .iter()
-                .map(|(k, v)| {
-                    let f = o.fields.iter().find(|f| &f.wire == k);
-                    match f.map(|f| &f.ty) {
-                        Some(Type::Code(t)) => match unknown_code(ir, t) {
-                            Some(u) => {
-                                changed = true;
-                                (k.clone(), u)
-                            }
-                            None => (k.clone(), v.clone()),
-                        },
-                        _ => (k.clone(), v.clone()),
-                    }
-                })
-                .collect();
-            if changed {
-                unknown.push((o.rust_name.clone(), J::Obj(mutated).render()));
-            }
+        if let Some(mutated) = with_unknown_codes(ir, o, &s) {
+            unknown.push((o.rust_name.clone(), mutated));
         }
         samples.push((o.rust_name.clone(), text));
     }
