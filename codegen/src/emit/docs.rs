@@ -137,7 +137,7 @@ pub fn files(ir: &Edition) -> Result<Vec<OutFile>, EmitError> {
 // ---- the documentation site: index, objects, interfaces, flows, code tables, provenance ----
 
 use crate::emit::samples::object_sample;
-use crate::ir::{Counts, Object, ObjectOrigin, Provenance, Requirement, Tag};
+use crate::ir::{Census, Counts, Object, ObjectOrigin, Requirement};
 
 #[derive(Template)]
 #[template(path = "docs-index.md", escape = "none")]
@@ -241,6 +241,9 @@ struct ProvenancePage<'a> {
     id: &'a str,
     number: &'a str,
     items: usize,
+    provisional_count: usize,
+    percent: String,
+    kinds: Vec<(String, usize, usize)>,
     tags: Vec<(String, usize)>,
     provisional: Vec<(String, String, String, String, String)>,
     misspellings: Vec<(String, String, String, String)>,
@@ -553,105 +556,35 @@ fn flow_page(ir: &Edition, f: &crate::ir::Flow) -> Result<String, EmitError> {
 }
 
 fn provenance_page(ir: &Edition) -> Result<String, EmitError> {
-    let mut provisional = Vec::new();
-    let mut tag_counts: std::collections::BTreeMap<String, usize> =
-        std::collections::BTreeMap::new();
-    let mut items = 0;
-    let mut visit = |kind: &str, name: String, zh: &str, p: &Provenance| {
-        items += 1;
-        for t in &p.tags {
-            let key = match t {
-                Tag::Analogue(_) => "analogue(…)".to_owned(),
-                other => other.to_string(),
+    use crate::ir::census::Home;
+    let census = Census::of(ir);
+    let provisional = census
+        .provisional_items()
+        .map(|i| {
+            let item = match &i.home {
+                Home::Object(o) => match i.name.strip_prefix(&format!("{o}.")) {
+                    Some(field) => format!("[{o}](objects/{o}.md).`{field}`"),
+                    None => format!("[{}](objects/{o}.md)", i.name),
+                },
+                Home::Interface(n) => format!("[{}](interfaces/{n}.md)", md_cell(&i.name)),
+                Home::Flow(k) => format!("[{}](flows/{k}.md)", md_cell(&i.name)),
+                Home::Codes => format!("[`{}`](codes.md)", i.name),
+                Home::None => md_cell(&i.name),
             };
-            *tag_counts.entry(key).or_default() += 1;
-        }
-        if p.provisional {
-            provisional.push((
-                kind.to_owned(),
-                name,
-                md_cell(zh),
-                md_cell(&p.tags_text()),
-                p.note.as_deref().map(md_cell).unwrap_or_default(),
-            ));
-        }
-    };
-    for o in ir
-        .objects
-        .values()
-        .filter(|o| o.origin == ObjectOrigin::Declared)
-    {
-        visit(
-            "object",
-            format!("[{0}](objects/{0}.md)", o.name),
-            &o.info.zh,
-            &o.prov,
-        );
-        for f in &o.fields {
-            visit(
-                "field",
-                format!("[{0}](objects/{0}.md).`{1}`", o.name, f.wire),
-                &f.info.zh,
-                &f.prov,
-            );
-        }
-    }
-    for t in ir.code_tables.values() {
-        visit("code table", format!("`{}`", t.name), &t.info.zh, &t.prov);
-        for c in &t.codes {
-            visit(
-                "code",
-                format!("`{}` {}", t.name, c.value),
-                &c.info.zh,
-                &c.prov,
-            );
-        }
-    }
-    for i in ir.interfaces.values() {
-        visit(
-            "interface",
-            format!("[`{0}`](interfaces/{0}.md)", i.name),
-            &i.info.zh,
-            &i.prov,
-        );
-    }
-    for f in ir.flows.values() {
-        visit(
-            "flow",
-            format!("[{} {}](flows/{}.md)", f.number, f.key, f.key),
-            &f.info.zh,
-            &f.prov,
-        );
-    }
-    if let Some(s) = &ir.security {
-        for (name, b) in s
-            .keys
-            .iter()
-            .map(|k| (k.value.name.clone(), (&k.info, &k.prov)))
-        {
-            visit("security key", name, &b.0.zh, b.1);
-        }
-        for (name, info, prov) in [
             (
-                "transport URL",
-                s.transport
-                    .as_ref()
-                    .and_then(|t| t.value.url.as_ref())
-                    .map(|u| (&u.info, &u.prov)),
-            ),
-            ("resend", s.resend.as_ref().map(|b| (&b.info, &b.prov))),
-            ("replay", s.replay.as_ref().map(|b| (&b.info, &b.prov))),
-            (
-                "key distribution",
-                s.key_distribution.as_ref().map(|b| (&b.info, &b.prov)),
-            ),
-        ]
+                i.kind.singular().to_owned(),
+                item,
+                md_cell(i.zh),
+                md_cell(&i.prov.tags_text()),
+                i.prov.note.as_deref().map(md_cell).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let kinds = census
+        .by_kind()
         .into_iter()
-        .filter_map(|(n, x)| x.map(|(i, p)| (n, i, p)))
-        {
-            visit("security", name.to_owned(), &info.zh, prov);
-        }
-    }
+        .map(|(k, n, p)| (k.plural().to_owned(), n, p))
+        .collect();
     let misspellings = ir
         .objects
         .values()
@@ -676,8 +609,11 @@ fn provenance_page(ir: &Edition) -> Result<String, EmitError> {
     render(&ProvenancePage {
         id: &ir.meta.id,
         number: &ir.meta.number,
-        items,
-        tags: tag_counts.into_iter().collect(),
+        items: census.total(),
+        provisional_count: census.provisional(),
+        percent: format!("{:.1}", census.provisional_percent()),
+        kinds,
+        tags: census.tag_counts().into_iter().collect(),
         provisional,
         misspellings,
     })
