@@ -117,4 +117,8 @@ codes! {
         "Two flows have the same `number`.";
     BadPaging = "E0604", Error, "inconsistent paging",
         "A paging block names a field of the wrong type (page numbers and counts are integers, `items` is an array).";
+    UnreachableSource = "W0701", Warning, "cites a source a reader cannot open",
+        "A note, description, trigger or comment cites something that is not in the repository and not public: a `§` section of an unnamed document (\"§11 #27\", \"reference §6.2\"), \"the reference\", a file of a private reference set (`standard-2024.md`) or a path on a machine (`/work/...`). Cite what a reader can open instead: a public repository and path (`LIKESCX/cpmtBiz src/main/resources/conf/V1.0/interface.xml`), a URL, or an entry of the edition's evidence register (\"EVIDENCE.md D7\", written in our own words in `spec/<edition>/EVIDENCE.md`). A section of a standard is fine when the standard is named right before it (\"T/CEC 102.4 §4.6\").";
+    UnknownEvidence = "E0702", Error, "unknown evidence entry",
+        "The text cites \"EVIDENCE.md Dn\" but the edition's evidence register `spec/<edition>/EVIDENCE.md` has no entry `Dn` (an entry is a heading `### Dn` or `## Dn`: one capital letter and a number), or the edition has no register. Add the entry, or cite the entry that holds the evidence.";
 }
