@@ -121,8 +121,8 @@ fn one_provenance_count_in_lint_docs_and_readme() {
         .map_or(0, |t| t.lines().filter(|l| l.starts_with("| ")).count());
     // The table's header row is not an item.
     assert_eq!(listed, p + 1, "every provisional item is listed once");
-    let readme = std::fs::read_to_string(chargespec_tests::root().join("README.md"))
-        .unwrap_or_default();
+    let readme =
+        std::fs::read_to_string(chargespec_tests::root().join("README.md")).unwrap_or_default();
     assert!(
         readme.contains(&format!("{p} of {n} items")),
         "README.md quotes another provisional count than the census ({p} of {n})"

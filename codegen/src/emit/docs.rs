@@ -182,7 +182,11 @@ pub fn evidence_copy(ir: &Edition, register: &crate::load::evidence::Register) -
             ir.meta.id,
             crate::load::evidence::REGISTER,
             register.text,
-            if register.text.ends_with('\n') { "" } else { "\n" }
+            if register.text.ends_with('\n') {
+                ""
+            } else {
+                "\n"
+            }
         ),
     )
 }
