@@ -91,3 +91,40 @@ fn edition_2024_is_complete() {
     let counts = ir::Counts::of(&ir);
     assert!(counts.provisional > 0 && counts.provisional < counts.items);
 }
+
+#[test]
+fn one_provenance_count_in_lint_docs_and_readme() {
+    let ir = chargespec::check_dir(&edition_2024())
+        .ir
+        .expect("the 2024 edition builds");
+    let census = ir::Census::of(&ir);
+    let (p, n) = (census.provisional(), census.total());
+    let headline = format!("{p} of {n} items provisional");
+    // `lint` prints the counts' Display.
+    assert!(ir::Counts::of(&ir).to_string().contains(&headline));
+    let files = chargespec::emit::edition_files(&ir, &chargespec::emit::Options::default())
+        .expect("the 2024 edition generates");
+    let page = |suffix: &str| {
+        files
+            .iter()
+            .find(|f| f.path.ends_with(suffix))
+            .map(|f| f.contents.clone())
+            .unwrap_or_default()
+    };
+    assert!(page("docs/index.md").contains(&headline));
+    let provenance = page("docs/provenance.md");
+    assert!(provenance.contains(&format!("({p} of {n} items")));
+    let listed = provenance
+        .split("## Provisional items")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .map_or(0, |t| t.lines().filter(|l| l.starts_with("| ")).count());
+    // The table's header row is not an item.
+    assert_eq!(listed, p + 1, "every provisional item is listed once");
+    let readme =
+        std::fs::read_to_string(chargespec_tests::root().join("README.md")).unwrap_or_default();
+    assert!(
+        readme.contains(&format!("{p} of {n} items")),
+        "README.md quotes another provisional count than the census ({p} of {n})"
+    );
+}

@@ -1,5 +1,5 @@
-//! The three published crypto vectors (tests/vectors/published.json, copied from
-//! shared/reference/test-vectors.md) reproduced byte for byte through the generated protocol
+//! The three published crypto vectors (tests/vectors/published.json; its `source` names the
+//! public documents and repository they come from) reproduced byte for byte through the generated protocol
 //! code: encryption, decryption, request and response signatures.
 
 use chargespec_runtime::Secret;

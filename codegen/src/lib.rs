@@ -26,6 +26,8 @@ pub struct Checked {
     pub ir: Option<ir::Edition>,
     pub sources: SourceMap,
     pub diags: Diagnostics,
+    /// The edition's evidence register (`EVIDENCE.md`), when it has one.
+    pub evidence: Option<load::evidence::Register>,
 }
 
 /// Loads and checks the edition in `dir`.
@@ -35,7 +37,12 @@ pub fn check_dir(dir: &Path) -> Checked {
     let raw = load::load_dir(dir, &mut sources, &mut diags);
     let ir = ir::build(&raw, &mut diags);
     let ir = if diags.has_errors() { None } else { ir };
-    Checked { ir, sources, diags }
+    Checked {
+        ir,
+        sources,
+        diags,
+        evidence: raw.evidence,
+    }
 }
 
 /// Loads and checks an edition given as in-memory files `(name, bytes)`, e.g. for tests and
@@ -46,7 +53,12 @@ pub fn check_texts(files: Vec<(String, Vec<u8>)>) -> Checked {
     let raw = load::load_texts(files, &mut sources, &mut diags);
     let ir = ir::build(&raw, &mut diags);
     let ir = if diags.has_errors() { None } else { ir };
-    Checked { ir, sources, diags }
+    Checked {
+        ir,
+        sources,
+        diags,
+        evidence: raw.evidence,
+    }
 }
 
 /// The editions under a spec root: every sub-folder, sorted.
@@ -85,7 +97,12 @@ pub fn generate(dirs: &[std::path::PathBuf], opts: &emit::Options) -> Result<Gen
                 checked.diags.error_count()
             ));
         };
-        files.extend(emit::edition_files(&ir, opts).map_err(|e| e.to_string())?);
+        let mut edition = emit::edition_files(&ir, opts).map_err(|e| e.to_string())?;
+        if let Some(register) = &checked.evidence {
+            edition.push(emit::docs::evidence_copy(&ir, register));
+            edition.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+        files.extend(edition);
         editions.push(ir.meta.id.clone());
     }
     Ok(Generated { files, editions })

@@ -3,12 +3,14 @@
 //! deterministic. Emitters read only this.
 
 mod build;
+pub mod census;
 pub mod ident;
 mod summary;
 pub mod vocab;
 
 pub use build::build;
-pub use summary::{Counts, summary, type_text as summary_type_text};
+pub use census::{Census, Counts};
+pub use summary::{summary, type_text as summary_type_text};
 
 use indexmap::IndexMap;
 

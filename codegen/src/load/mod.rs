@@ -1,6 +1,7 @@
 //! Stage 1: YAML files → located raw model. Syntax and shape problems are reported here;
 //! names are not resolved yet.
 
+pub mod evidence;
 pub mod node;
 pub mod raw;
 pub mod reader;
@@ -49,6 +50,11 @@ pub fn load_dir(dir: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) ->
         return RawSpec::default();
     }
     files.sort();
+    // The evidence register, when the edition has one, is read with the YAML files.
+    let register = dir.join(evidence::REGISTER);
+    if register.is_file() {
+        files.push(register);
+    }
     let mut texts = Vec::new();
     for path in &files {
         let shown = path
@@ -67,7 +73,7 @@ pub fn load_dir(dir: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) ->
             }
         }
     }
-    if texts.is_empty() {
+    if texts.iter().all(|(name, _)| is_register(name)) {
         let id = sources.add(shown_dir.clone(), String::new());
         diags.push(
             Diagnostic::new(
@@ -94,18 +100,29 @@ fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Whether a file of the edition is its evidence register (`EVIDENCE.md`), not YAML.
+fn is_register(name: &str) -> bool {
+    name.rsplit('/').next() == Some(evidence::REGISTER)
+}
+
 /// Loads already-read files (name, bytes), in the given order. Used by `load_dir`, the tests and
-/// the fuzz target.
+/// the fuzz target. A file named `EVIDENCE.md` is the edition's evidence register, not YAML.
 pub fn load_texts(
     files: Vec<(String, Vec<u8>)>,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> RawSpec {
     let mut spec = RawSpec {
-        file_count: files.len(),
+        file_count: files.iter().filter(|(n, _)| !is_register(n)).count(),
         ..RawSpec::default()
     };
+    let mut free_text = Vec::new();
     for (name, bytes) in files {
+        if is_register(&name) {
+            let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+            spec.evidence = Some(evidence::Register::parse(name, text));
+            continue;
+        }
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -140,14 +157,19 @@ pub fn load_texts(
         };
         let text = text.replace("\r\n", "\n");
         let id = sources.add(name, text);
+        evidence::collect_comments(sources, id, &mut free_text);
         match node::parse(sources, id) {
-            Ok(root) => read_file(diags, &root, &mut spec),
+            Ok(root) => {
+                evidence::collect(&root, &mut free_text);
+                read_file(diags, &root, &mut spec);
+            }
             Err(d) => {
                 diags.push(*d);
                 spec.failed_files += 1;
             }
         }
     }
+    evidence::check(diags, sources, &free_text, spec.evidence.as_ref());
     spec
 }
 

@@ -42,6 +42,8 @@ pub struct RawSpec {
     /// not reported (they could be cascades).
     pub failed_files: usize,
     pub file_count: usize,
+    /// The edition's evidence register (`EVIDENCE.md`), when it has one.
+    pub evidence: Option<super::evidence::Register>,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -350,7 +350,7 @@ pub mod city {
         /// `notification_charge_order_info` 充电订单信息推送 — Push charging order
         ///
         /// Calls the interface; Implemented by city, called by operator.
-        /// Trigger: when the order ends; T/CEC practice is within 30 s of the order being generated, retrying on failure (§10.10).
+        /// Trigger: when the order ends; T/CEC practice is within 30 s of the order being generated, retrying on failure (EVIDENCE.md N1).
         ///
         /// Provenance: tcec102, provisional (reference §9.1).
         ///
@@ -391,7 +391,7 @@ pub mod city {
         /// Provenance: sz2020 (reference §9.1).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (§9.13, sz2020); none of the eleven 2024 flow titles names events.
+        /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.13, sz2020); none of the eleven 2024 flow titles names events.
         pub async fn notification_event_info(
             &self,
             request: &crate::types::NotificationEventInfoRequest,
@@ -409,7 +409,7 @@ pub mod city {
         /// Provenance: provisional (reference §D).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The reference recommends one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen. Open point of the design: for a query the KeyEnvelope would naturally travel in the response; the §9.1 design puts it in the request.
+        /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen. Open point of the design: for a query the KeyEnvelope would naturally travel in the response; this design puts it in the request.
         pub async fn query_secret(
             &self,
             request: &crate::types::KeyEnvelope,
@@ -427,7 +427,7 @@ pub mod city {
         /// Provenance: provisional (reference §D).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The reference recommends one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen.
+        /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen.
         pub async fn notification_secret(
             &self,
             request: &crate::types::KeyEnvelope,
@@ -596,7 +596,7 @@ pub mod operator {
         /// Provenance: provisional (reference §9.1).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Flow 10 (换电设备电池箱状态, db2024) has no known interface; the name and payloads are chosen. The request payload is not part of the recommended design: it is added for completeness (§9.1) and is equally provisional.
+        /// Evidence: Flow 10 (换电设备电池箱状态, db2024) has no known interface; the name and payloads are chosen. The request payload is not part of the recommended design: it is added for completeness and is equally provisional.
         pub async fn query_battery_box_status(
             &self,
             request: &crate::types::QueryBatteryBoxStatusRequest,
@@ -614,7 +614,7 @@ pub mod operator {
         /// Provenance: provisional (reference §9.1).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness (§9.1) and is equally provisional.
+        /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
         pub async fn query_charge_order_info(
             &self,
             request: &crate::types::QueryChargeOrderInfoRequest,
@@ -632,7 +632,7 @@ pub mod operator {
         /// Provenance: provisional (reference §9.1).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness (§9.1) and is equally provisional.
+        /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
         pub async fn query_swap_order_info(
             &self,
             request: &crate::types::QuerySwapOrderInfoRequest,
@@ -650,7 +650,7 @@ pub mod operator {
         /// Provenance: sz2020 (reference §9.1).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (§9.14, sz2020) that none of the eleven 2024 flow titles names.
+        /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.14, sz2020) that none of the eleven 2024 flow titles names.
         pub async fn query_frequency(
             &self,
             request: &crate::types::QueryFrequencyRequest,
@@ -668,7 +668,7 @@ pub mod operator {
         /// Provenance: sz2020 (reference §9.1).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (§9.12, sz2020); none of the eleven 2024 flow titles names events, which may have been removed or folded into the problem statistics of flow 7.
+        /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.12, sz2020); none of the eleven 2024 flow titles names events, which may have been removed or folded into the problem statistics of flow 7.
         pub async fn query_event_info(
             &self,
             request: &crate::types::QueryEventInfoRequest,
@@ -686,7 +686,7 @@ pub mod operator {
         /// Provenance: sz2020 (reference §9.1).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Presence in 2024 is the open question, not the content: a 2020 Shenzhen addition (§9.15, sz2020) that none of the eleven 2024 flow titles names.
+        /// Evidence: Presence in 2024 is the open question, not the content: a 2020 Shenzhen addition (DB4403/T 77—2020 §9.15, sz2020) that none of the eleven 2024 flow titles names.
         pub async fn query_disequipmentstatus_info(
             &self,
             request: &crate::types::QueryDisequipmentstatusInfoRequest,
@@ -704,7 +704,7 @@ pub mod operator {
         /// Provenance: provisional (reference §D).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The reference recommends one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen. Open point of the design: for a query the KeyEnvelope would naturally travel in the response; the §9.1 design puts it in the request.
+        /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen. Open point of the design: for a query the KeyEnvelope would naturally travel in the response; this design puts it in the request.
         pub async fn query_secret(
             &self,
             request: &crate::types::KeyEnvelope,
@@ -722,7 +722,7 @@ pub mod operator {
         /// Provenance: provisional (reference §D).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The reference recommends one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen.
+        /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen.
         pub async fn notification_secret(
             &self,
             request: &crate::types::KeyEnvelope,

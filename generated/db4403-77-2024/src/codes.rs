@@ -8,7 +8,7 @@
 /// Value of AlarmInfo.AlarmCode (and of the provisional BatteryBoxStatusInfo.FaultCode).
 ///
 /// Provenance: sz2020, db2024 (reference §B).
-/// Note: db2024 covers only the appendix title (告警与问题编码表, pp. 95–98). Codes 1–206 are the AlarmCode enumeration of the 2020 platform's rule files (59 codes), almost certainly the 2020 edition's table; the 2024 table probably extends it. Labels are exactly as in the 2020 rule (§11 #35: some write-ups shorten them, e.g. 烟雾报警, 充电桩过温; not adopted). The category (AlarmType) of each code is INFERRED from the numbering and the three 2020 AlarmType values (1–31 → 1, 101–122 → 2, 201–206 → 3; 301–307 → 4), not given by any source. The AlarmLevel of each code is not fixed by any known source. Recommended (provisional): AlarmCode 301–399 is reserved for AlarmType 4 换电系统故障 (evidence sz2024fe "换电系统发生故障"; analogue State Grid IEC-104 swap profile data categories); the reservation is recorded here rather than as a range because codes 301–307 lie inside it. The table is open: the 2024 additions are unknown.
+/// Note: db2024 covers only the appendix title (告警与问题编码表, pp. 95–98). Codes 1–206 are the AlarmCode enumeration of the 2020 platform's rule files (59 codes), almost certainly the 2020 edition's table; the 2024 table probably extends it. Labels are exactly as in the 2020 rule (EVIDENCE.md D35: some write-ups shorten them, e.g. 烟雾报警, 充电桩过温; not adopted). The category (AlarmType) of each code is INFERRED from the numbering and the three 2020 AlarmType values (1–31 → 1, 101–122 → 2, 201–206 → 3; 301–307 → 4), not given by any source. The AlarmLevel of each code is not fixed by any known source. Recommended (provisional): AlarmCode 301–399 is reserved for AlarmType 4 换电系统故障 (evidence sz2024fe "换电系统发生故障"; analogue State Grid IEC-104 swap profile data categories); the reservation is recorded here rather than as a range because codes 301–307 lie inside it. The table is open: the 2024 additions are unknown.
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -1211,7 +1211,7 @@ impl ::core::fmt::Display for ProblemCode {
 /// Provenance: db2024, provisional, sz2020.
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: Only the E.1 title is db2024; the codes are a provisional design on the 2020 platform DTO (StationInfoShow.landProperty: 1 国有用地, 2 集体用地, 3 临时用地). §11 #20: the 2020 DTO labels are recorded as alt_zh; the provisional E.1 labels (国有土地, 集体土地, 临时用地, 255 其他/未知) are adopted because they match the appendix title 土地所有权.
+/// Evidence: Only the E.1 title is db2024; the codes are a provisional design on the 2020 platform DTO (StationInfoShow.landProperty: 1 国有用地, 2 集体用地, 3 临时用地). EVIDENCE.md D20: the 2020 DTO labels are recorded as alt_zh; the provisional E.1 labels (国有土地, 集体土地, 临时用地, 255 其他/未知) are adopted because they match the appendix title 土地所有权.
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -1387,7 +1387,7 @@ impl ::core::fmt::Display for LandOwnership {
 /// Provenance: db2024, provisional, analogue(深圳市城市规划标准与准则).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: Only the E.2 title is db2024. Codes analogue(深圳市城市规划标准与准则), current edition (2014 and later revisions), from general knowledge and to be verified; the 2004 edition had 11 major / 53 medium / 80 minor classes with GIC as its own class. The E.3 wording (社会经营性停车场, 交通场站, 公园停车场, 环卫设施用地) mirrors the 深标 classes S42, S4, G1 and U2, which supports a 深标-based E.2. The reference accepts medium-class codes matching ^(R[1-4]|C[0-9]|GIC[1-9]|M[01]|W[01]|S[1-9][0-9]?|U[1-9]|G[1-9]|E[1-9])$; the value pattern here is that pattern with the digits made optional, so that the bare major-class codes listed below pass too. Alternatives if the official table uses another scheme: GB 50137-2011 major classes R 居住用地, A 公共管理与公共服务设施用地, B 商业服务业设施用地, M 工业用地, W 物流仓储用地, S 道路与交通设施用地, U 公用设施用地, G 绿地与广场用地 (analogue(GB 50137-2011)); or the six-digit codes of the national 国土空间调查、规划、用途管制用地用海分类指南 (2023), e.g. 0701 居住, 0901 商业, 1001 工业 (analogue(用地用海分类指南 2023)). Whether E.2 uses letter codes or integers is itself unknown (§12).
+/// Evidence: Only the E.2 title is db2024. Codes analogue(深圳市城市规划标准与准则), current edition (2014 and later revisions), from general knowledge and to be verified; the 2004 edition had 11 major / 53 medium / 80 minor classes with GIC as its own class. The E.3 wording (社会经营性停车场, 交通场站, 公园停车场, 环卫设施用地) mirrors the 深标 classes S42, S4, G1 and U2, which supports a 深标-based E.2. The provisional design accepts medium-class codes matching ^(R[1-4]|C[0-9]|GIC[1-9]|M[01]|W[01]|S[1-9][0-9]?|U[1-9]|G[1-9]|E[1-9])$; the value pattern here is that pattern with the digits made optional, so that the bare major-class codes listed below pass too. Alternatives if the official table uses another scheme: GB 50137-2011 major classes R 居住用地, A 公共管理与公共服务设施用地, B 商业服务业设施用地, M 工业用地, W 物流仓储用地, S 道路与交通设施用地, U 公用设施用地, G 绿地与广场用地 (analogue(GB 50137-2011)); or the six-digit codes of the national 国土空间调查、规划、用途管制用地用海分类指南 (2023), e.g. 0701 居住, 0901 商业, 1001 工业 (analogue(用地用海分类指南 2023)). Whether E.2 uses letter codes or integers is itself unknown.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1465,28 +1465,28 @@ pub enum LandUseType {
     /// Provenance: analogue(深圳市城市规划标准与准则).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: 深标 sub-class (lower confidence); the reference gives only "居住用地 sub-classes".
+    /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "居住用地 sub-classes".
     ResidentialSubClassR1,
     /// `R2` 居住用地（R2子类） — residential sub-class R2
     ///
     /// Provenance: analogue(深圳市城市规划标准与准则).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: 深标 sub-class (lower confidence); the reference gives only "居住用地 sub-classes".
+    /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "居住用地 sub-classes".
     ResidentialSubClassR2,
     /// `R3` 居住用地（R3子类） — residential sub-class R3
     ///
     /// Provenance: analogue(深圳市城市规划标准与准则).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: 深标 sub-class (lower confidence); the reference gives only "居住用地 sub-classes".
+    /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "居住用地 sub-classes".
     ResidentialSubClassR3,
     /// `R4` 居住用地（R4子类） — residential sub-class R4
     ///
     /// Provenance: analogue(深圳市城市规划标准与准则).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: 深标 sub-class (lower confidence); the reference gives only "居住用地 sub-classes".
+    /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "居住用地 sub-classes".
     ResidentialSubClassR4,
     /// `C1` 商业用地 — commercial
     ///
@@ -1500,63 +1500,63 @@ pub enum LandUseType {
     /// Provenance: analogue(深圳市城市规划标准与准则).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: 深标 sub-class (lower confidence); the reference gives only "公共管理与服务设施用地 sub-classes".
+    /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
     PublicAdministrationAndServicesSubClassGic1,
     /// `GIC2` 公共管理与服务设施用地（GIC2子类） — public administration and services sub-class GIC2
     ///
     /// Provenance: analogue(深圳市城市规划标准与准则).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: 深标 sub-class (lower confidence); the reference gives only "公共管理与服务设施用地 sub-classes".
+    /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
     PublicAdministrationAndServicesSubClassGic2,
     /// `GIC3` 公共管理与服务设施用地（GIC3子类） — public administration and services sub-class GIC3
     ///
     /// Provenance: analogue(深圳市城市规划标准与准则).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: 深标 sub-class (lower confidence); the reference gives only "公共管理与服务设施用地 sub-classes".
+    /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
     PublicAdministrationAndServicesSubClassGic3,
     /// `GIC4` 公共管理与服务设施用地（GIC4子类） — public administration and services sub-class GIC4
     ///
     /// Provenance: analogue(深圳市城市规划标准与准则).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: 深标 sub-class (lower confidence); the reference gives only "公共管理与服务设施用地 sub-classes".
+    /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
     PublicAdministrationAndServicesSubClassGic4,
     /// `GIC5` 公共管理与服务设施用地（GIC5子类） — public administration and services sub-class GIC5
     ///
     /// Provenance: analogue(深圳市城市规划标准与准则).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: 深标 sub-class (lower confidence); the reference gives only "公共管理与服务设施用地 sub-classes".
+    /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
     PublicAdministrationAndServicesSubClassGic5,
     /// `GIC6` 公共管理与服务设施用地（GIC6子类） — public administration and services sub-class GIC6
     ///
     /// Provenance: analogue(深圳市城市规划标准与准则).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: 深标 sub-class (lower confidence); the reference gives only "公共管理与服务设施用地 sub-classes".
+    /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
     PublicAdministrationAndServicesSubClassGic6,
     /// `GIC7` 公共管理与服务设施用地（GIC7子类） — public administration and services sub-class GIC7
     ///
     /// Provenance: analogue(深圳市城市规划标准与准则).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: 深标 sub-class (lower confidence); the reference gives only "公共管理与服务设施用地 sub-classes".
+    /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
     PublicAdministrationAndServicesSubClassGic7,
     /// `GIC8` 公共管理与服务设施用地（GIC8子类） — public administration and services sub-class GIC8
     ///
     /// Provenance: analogue(深圳市城市规划标准与准则).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: 深标 sub-class (lower confidence); the reference gives only "公共管理与服务设施用地 sub-classes".
+    /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
     PublicAdministrationAndServicesSubClassGic8,
     /// `GIC9` 公共管理与服务设施用地（GIC9子类） — public administration and services sub-class GIC9
     ///
     /// Provenance: analogue(深圳市城市规划标准与准则).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: 深标 sub-class (lower confidence); the reference gives only "公共管理与服务设施用地 sub-classes".
+    /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
     PublicAdministrationAndServicesSubClassGic9,
     /// `M0` 新型产业用地 — new-type industrial
     ///
@@ -2013,7 +2013,7 @@ impl ::core::fmt::Display for LandUseType {
 /// E.3 建设场所分类参考说明 (reference description of construction-site classes); the values of StationInfo `Construction`. Source: the `facility_sites` (设施场所) dictionary of the 2024 platform front end (nyytianlai/epcsp-dp-web, src/global/js/dictMap.js, written 2024-07-26), values construction1 to construction10 and construction255, which points to the wire integer. Treated as the probable E.3 until the text is checked.
 ///
 /// Provenance: db2024, sz2024fe.
-/// Note: Generated open although no code is provisional: the codes come from the 2024 front end, not from the standard's text (the exact E.3 codes are unknown, §12), and operators still on the 2020 wire rule send the T/CEC list below, so unknown values are kept and warned rather than rejected. Lineage (§11 #9): the 2020 wire rule used the T/CEC list (1 居民区, 2 公共机构, 3 企事业单位, 4 写字楼, 5 工业园区, 6 交通枢纽, 7 大型文体设施, 8 城市绿地, 9 大型建筑配建停车场, 10 路边停车位, 11 城际高速服务区, 255 其他), kept as T-Construction-2020; a 2020 DTO comment had an older Shenzhen list (1 道路范围内, 2 交通场站内, 3 党政机关事业单位内部停车场, 4 国有企业内部, 5 住宅区停车场, 6 社会停车场, 7 市属公园内, 8 其他类). The 2024 front-end list is adopted as the most recent Shenzhen list, written while the 2024 edition was drafted, and it matches the E.3 title.
+/// Note: Generated open although no code is provisional: the codes come from the 2024 front end, not from the standard's text (the exact E.3 codes are unknown), and operators still on the 2020 wire rule send the T/CEC list below, so unknown values are kept and warned rather than rejected. Lineage (EVIDENCE.md D9): the 2020 wire rule used the T/CEC list (1 居民区, 2 公共机构, 3 企事业单位, 4 写字楼, 5 工业园区, 6 交通枢纽, 7 大型文体设施, 8 城市绿地, 9 大型建筑配建停车场, 10 路边停车位, 11 城际高速服务区, 255 其他), kept as T-Construction-2020; a 2020 DTO comment had an older Shenzhen list (1 道路范围内, 2 交通场站内, 3 党政机关事业单位内部停车场, 4 国有企业内部, 5 住宅区停车场, 6 社会停车场, 7 市属公园内, 8 其他类). The 2024 front-end list is adopted as the most recent Shenzhen list, written while the 2024 edition was drafted, and it matches the E.3 title.
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -2724,7 +2724,7 @@ impl ::core::fmt::Display for TokenFailReason {
 /// Code table `T-CountryCode`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
 /// Provenance: sz2020, tcec102 (reference §6.10).
-/// Note: Reference §11 item 29: the final 2020 rule enumerates CN; the earliest 2020 rule and T/CEC accept any 2 characters. CN only adopted.
+/// Note: EVIDENCE.md D29: the final 2020 rule enumerates CN; the earliest 2020 rule and T/CEC accept any 2 characters. CN only adopted.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2843,10 +2843,10 @@ impl ::core::fmt::Display for CountryCode {
 ///
 /// Code table `T-AreaCode`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// GB/T 2260 codes; the enumeration of the final 2020 rule. Generated open: district codes change, and any GB/T 2260 code string of at most 20 characters is accepted (reference §11 item 28).
+/// GB/T 2260 codes; the enumeration of the final 2020 rule. Generated open: district codes change, and any GB/T 2260 code string of at most 20 characters is accepted (EVIDENCE.md D28).
 ///
 /// Provenance: sz2020 (reference §6.10).
-/// Note: Reference §11 item 28: the final 2020 rule had a closed list of these 11 districts; the earliest 2020 rule accepted any string ≤20 and T/CEC any GB/T 2260 code. Open table adopted.
+/// Note: EVIDENCE.md D28: the final 2020 rule had a closed list of these 11 districts; the earliest 2020 rule accepted any string ≤20 and T/CEC any GB/T 2260 code. Open table adopted.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -3399,7 +3399,7 @@ impl ::core::fmt::Display for StationStatus {
 /// The T/CEC construction-site list enforced by the 2020 Shenzhen rule. The 2024 transcription does not use it: StationInfo.Construction uses T-Construction-E3 (Appendix E.3). Kept for lineage.
 ///
 /// Provenance: sz2020, tcec102 (reference §6.10).
-/// Note: Reference §11 item 9: 2020 rule = this T/CEC list; a 2020 DTO comment had an older Shenzhen list that the rule never enforced (1 道路范围内, 2 交通场站内, 3 党政机关事业单位内部停车场, 4 国有企业内部, 5 住宅区停车场, 6 社会停车场, 7 市属公园内, 8 其他类); the 2024 front-end list (Appendix E.3) is adopted for 2024.
+/// Note: EVIDENCE.md D9: 2020 rule = this T/CEC list; a 2020 DTO comment had an older Shenzhen list that the rule never enforced (1 道路范围内, 2 交通场站内, 3 党政机关事业单位内部停车场, 4 国有企业内部, 5 住宅区停车场, 6 社会停车场, 7 市属公园内, 8 其他类); the 2024 front-end list (Appendix E.3) is adopted for 2024.
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -4663,7 +4663,7 @@ impl ::core::fmt::Display for HaveOrNot {
 /// Code table `T-EquipmentType`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
 /// Provenance: sz2020 (reference §6.10).
-/// Note: Final 2020 Shenzhen rule (reference §11 item 6). Rejected: the earliest 2020 rule (0 直流设备, 1 交流设备, 2 交流设备, 3, 4 无线充电, 5 充放电设备, 255) and T/CEC (1–3 as here, 4 无线设备, 5 其他).
+/// Note: Final 2020 Shenzhen rule (EVIDENCE.md D6). Rejected: the earliest 2020 rule (0 直流设备, 1 交流设备, 2 交流设备, 3, 4 无线充电, 5 充放电设备, 255) and T/CEC (1–3 as here, 4 无线设备, 5 其他).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -4838,7 +4838,7 @@ impl ::core::fmt::Display for EquipmentType {
 /// Code table `T-EquipmentStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
 /// Provenance: sz2020 (reference §6.10).
-/// Note: A DTO comment of the 2020 platform also mentions 7 报废 (scrapped); the wire rule does not accept it, so it is not in the table (reference §11 item 32).
+/// Note: A DTO comment of the 2020 platform also mentions 7 报废 (scrapped); the wire rule does not accept it, so it is not in the table (EVIDENCE.md D32).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -5148,7 +5148,7 @@ impl ::core::fmt::Display for NewNationalStandard {
 /// Code table `T-ConnectorType`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
 /// Provenance: sz2020 (reference §6.10).
-/// Note: Shenzhen codes adopted (reference §11 item 7). T/CEC has 4 直流接口枪头, 5 无线充电座, 6 其他.
+/// Note: Shenzhen codes adopted (EVIDENCE.md D7). T/CEC has 4 直流接口枪头, 5 无线充电座, 6 其他.
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -5485,7 +5485,7 @@ impl ::core::fmt::Display for BmsPowerType {
 /// Code table `T-ConnectorStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
 /// Provenance: sz2020, tcec102 (reference §6.10).
-/// Note: Shenzhen final set adopted (reference §11 item 8). T/CEC words 2 and 3 as 占用（未充电） and 占用（充电中） and lacks 5. Which 2020 rule file introduced 5 is disputed (the stored cpmtBattery V0.9 and V1.0 files both contain it, the earliest cpmtBiz V1.0 file lacks it).
+/// Note: Shenzhen final set adopted (EVIDENCE.md D8). T/CEC words 2 and 3 as 占用（未充电） and 占用（充电中） and lacks 5. Which 2020 rule file introduced 5 is disputed (the stored cpmtBattery V0.9 and V1.0 files both contain it, the earliest cpmtBiz V1.0 file lacks it).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -7996,7 +7996,7 @@ impl ::core::fmt::Display for AlarmType {
 /// Code table `T-AlarmLevel`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
 /// Provenance: sz2020, sz2024fe (reference §7.1).
-/// Note: §11 #19: the codes agree; the 2020 labels are the names (zh), the 2024 front-end labels are recorded as alt_zh (display names). The level of each alarm code is not fixed by any known source.
+/// Note: EVIDENCE.md D19: the codes agree; the 2020 labels are the names (zh), the 2024 front-end labels are recorded as alt_zh (display names). The level of each alarm code is not fixed by any known source.
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -8147,7 +8147,7 @@ impl ::core::fmt::Display for AlarmLevel {
 /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(V1.4 pile protocol BatteryStatusReport) (reference §7.3).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: All of §7.3 is provisional; code numbers chosen after the swap-station cloud protocol states (hc 0 未知 / 1 正在充电 / 2 无电池; hb; cs 待机 / 工作 / 工作完成 / 充电暂停; fs) and the T/CEC 0 / 255 convention. The V1.4 pile protocol BatteryStatusReport has only 0 不正常 / 1 正常.
+/// Evidence: All of the battery-box design is provisional; code numbers chosen after the swap-station cloud protocol states (hc 0 未知 / 1 正在充电 / 2 无电池; hb; cs 待机 / 工作 / 工作完成 / 充电暂停; fs) and the T/CEC 0 / 255 convention. The V1.4 pile protocol BatteryStatusReport has only 0 不正常 / 1 正常.
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -8369,7 +8369,7 @@ impl ::core::fmt::Display for BatteryBoxStatus {
 /// Provenance: provisional, analogue(swap-station cloud protocol) (reference §7.3).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: All of §7.3 is provisional; values as the swap-station cloud protocol `el`.
+/// Evidence: All of the battery-box design is provisional; values as the swap-station cloud protocol `el`.
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -8526,7 +8526,7 @@ impl ::core::fmt::Display for ConnectStatus {
 /// Provenance: provisional, analogue(swap-station cloud protocol) (reference §7.3).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: All of §7.3 is provisional; the 0/1 flags `fs` and `as` of the swap-station cloud protocol.
+/// Evidence: All of the battery-box design is provisional; the 0/1 flags `fs` and `as` of the swap-station cloud protocol.
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -9271,7 +9271,7 @@ impl ::core::fmt::Display for EventCode {
 /// Provenance: provisional, sz2024fe, sz2020, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(Shenzhen district inspection reports, 2024) (reference §7.5).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: All of §7.5 is provisional; code numbers chosen. Sources rest on the front end's 市民反馈, the inspection guide and district reports, and the 2020 EventType 3 安全检查 / 5 自查.
+/// Evidence: All of the problem-information design is provisional; code numbers chosen. Sources rest on the front end's 市民反馈, the inspection guide and district reports, and the 2020 EventType 3 安全检查 / 5 自查.
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -9452,7 +9452,7 @@ impl ::core::fmt::Display for ProblemSource {
 /// Provenance: provisional, analogue(Shenzhen district inspection reports, 2024) (reference §7.5).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: All of §7.5 is provisional; workflow 立即整改 / 整改计划 / 复查 of the 2024 district inspection reports; codes chosen.
+/// Evidence: All of the problem-information design is provisional; workflow 立即整改 / 整改计划 / 复查 of the 2024 district inspection reports; codes chosen.
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -9622,7 +9622,7 @@ impl ::core::fmt::Display for HandleStatus {
 /// Provenance: sz2024fe (reference §7.6).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: All of §7.6 is provisional. The codes are exactly those of the 2024 front end (camera `status`); their use on the wire is provisional.
+/// Evidence: All of the video design is provisional. The codes are exactly those of the 2024 front end (camera `status`); their use on the wire is provisional.
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -9777,7 +9777,7 @@ impl ::core::fmt::Display for CameraStatus {
 /// Provenance: provisional, sz2024fe, analogue(GB/T 28181) (reference §7.6).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: All of §7.6 is provisional; the front end plays HLS; the others are GB/T 28181 practice; numbers chosen.
+/// Evidence: All of the video design is provisional; the front end plays HLS; the others are GB/T 28181 practice; numbers chosen.
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -9976,7 +9976,7 @@ impl ::core::fmt::Display for StreamProtocol {
 /// Provenance: provisional (reference §7.7).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: All of §7.7 is provisional; the flow title "通用站点或设施附件收集" (db2024) suggests the owners; codes chosen.
+/// Evidence: All of the attachment design is provisional; the flow title "通用站点或设施附件收集" (db2024) suggests the owners; codes chosen.
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -10164,7 +10164,7 @@ impl ::core::fmt::Display for OwnerType {
 /// Provenance: provisional, sz2020, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(深圳市新能源汽车充电设施运营商备案管理办法) (reference §7.7).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: All of §7.7 is provisional; numbering chosen. The items rest on the 2020 EventCode materials (operator, equipment and safety self-check materials; fire-equipment acceptance), the 2016 inspection guide and the operator filing rules.
+/// Evidence: All of the attachment design is provisional; numbering chosen. The items rest on the 2020 EventCode materials (operator, equipment and safety self-check materials; fire-equipment acceptance), the 2016 inspection guide and the operator filing rules.
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -10476,7 +10476,7 @@ impl ::core::fmt::Display for AttachmentType {
 /// The `Status` of the push acknowledgement (PushAck) that answers every notification_* except the order pushes, and query_frequency.
 ///
 /// Provenance: sz2020, tcec102 (reference §9.2).
-/// Note: §11 #18: one 2020 code comment reads 0 received / 1 failed; the adopted meanings are those of the 2020 rule files and T/CEC (0 接受 / 1 丢弃或忽略，不需要重试), which carry the "do not retry" semantics.
+/// Note: EVIDENCE.md D18: one 2020 code comment reads 0 received / 1 failed; the adopted meanings are those of the 2020 rule files and T/CEC (0 接受 / 1 丢弃或忽略，不需要重试), which carry the "do not retry" semantics.
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,

@@ -17,7 +17,7 @@ pub const HTTP_STATUS: u16 = 200;
 /// Provenance: provisional.
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: §10.1 and §11 #27. T/CEC uses /evcs/v{版本号}/ (versions seen: v1, 20160701, v20161110, sdk); the Shenzhen 2020 city side used /shevcs/v1.0/ (operator side configured per operator: v0.9, v1.0, V1.0).
+/// Evidence: EVIDENCE.md D27. T/CEC uses /evcs/v{版本号}/ (versions seen: v1, 20160701, v20161110, sdk); the Shenzhen 2020 city side used /shevcs/v1.0/ (operator side configured per operator: v0.9, v1.0, V1.0).
 pub const URL_PATTERN: &str = "{base}/{interface}";
 /// The default base path (provisional where the spec says so).
 pub const DEFAULT_BASE_PATH: ::std::option::Option<&str> = ::std::option::Option::Some(

@@ -29,7 +29,7 @@ pub struct ChargeOrderInfo {
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform), tcec102.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Reference §11 item 21: T/CEC uses StartChargeSeq (=27); the supervise family uses OrderNo, equated with StartChargeSeq. OrderNo adopted, =27 as in T/CEC, StartChargeSeq accepted as alias.
+    /// Evidence: EVIDENCE.md D21: T/CEC uses StartChargeSeq (=27); the supervise family uses OrderNo, equated with StartChargeSeq. OrderNo adopted, =27 as in T/CEC, StartChargeSeq accepted as alias.
     #[serde(rename = "OrderNo", alias = "StartChargeSeq")]
     pub order_no: ::std::string::String,
     /// 运营商ID — Operator ID
@@ -263,7 +263,7 @@ pub struct ChargeOrderInfo {
     /// Provenance: provisional, tcec102, analogue(T/CEC supervise family, 2024).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Reference §11 item 22: the recommended order designs list TotalServiceMoney (accepting TotalSeviceMoney); T/CEC and the 2024 supervise-family implementation spell TotalSeviceMoney. Adopted: emit TotalSeviceMoney, accept TotalServiceMoney.
+    /// Evidence: EVIDENCE.md D22: the recommended order designs list TotalServiceMoney (accepting TotalSeviceMoney); T/CEC and the 2024 supervise-family implementation spell TotalSeviceMoney. Adopted: emit TotalSeviceMoney, accept TotalServiceMoney.
     #[serde(
         rename = "TotalSeviceMoney",
         alias = "TotalServiceMoney",
@@ -874,7 +874,7 @@ pub struct SwapOrderInfo {
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: The swap-order design named it TotalServiceMoney; reference §11 item 22 adopts the ChargeOrderInfo spelling TotalSeviceMoney with TotalServiceMoney accepted as alias (one spelling for both orders).
+    /// Evidence: The swap-order design named it TotalServiceMoney; EVIDENCE.md D22 adopts the ChargeOrderInfo spelling TotalSeviceMoney with TotalServiceMoney accepted as alias (one spelling for both orders).
     #[serde(
         rename = "TotalSeviceMoney",
         alias = "TotalServiceMoney",
@@ -1197,7 +1197,7 @@ pub struct StationInfo {
     /// 2 characters; only CN.
     ///
     /// Provenance: sz2020, tcec102 (reference §6.2.1).
-    /// Note: Reference §11 item 29: the final 2020 rule enumerates CN; the earliest 2020 rule and T/CEC accept any 2 characters. CN adopted.
+    /// Note: EVIDENCE.md D29: the final 2020 rule enumerates CN; the earliest 2020 rule and T/CEC accept any 2 characters. CN adopted.
     #[serde(rename = "CountryCode")]
     pub country_code: crate::codes::CountryCode,
     /// 充电站省市辖区编码 — Province/city/district code
@@ -1207,7 +1207,7 @@ pub struct StationInfo {
     /// GB/T 2260 code, string of at most 20 characters; T-AreaCode (open) lists the Shenzhen districts the 2020 platform accepted.
     ///
     /// Provenance: sz2020, tcec102 (reference §6.2.1).
-    /// Note: Reference §11 item 28: the final 2020 rule had a closed list of 11 Shenzhen districts; the earliest 2020 rule accepted any string ≤20, T/CEC any GB/T 2260 code. Adopted: a GB/T 2260 code string ≤20 with the districts as open known values.
+    /// Note: EVIDENCE.md D28: the final 2020 rule had a closed list of 11 Shenzhen districts; the earliest 2020 rule accepted any string ≤20, T/CEC any GB/T 2260 code. Adopted: a GB/T 2260 code string ≤20 with the districts as open known values.
     #[serde(rename = "AreaCode")]
     pub area_code: crate::codes::AreaCode,
     /// 详细地址 — Address
@@ -1215,7 +1215,7 @@ pub struct StationInfo {
     /// Wire name `Address`; string(len ..=200); Required.
     ///
     /// Provenance: sz2020 (reference §6.2.1).
-    /// Note: Reference §11 item 3: the 2020 station-push rule has ≤200, the station-list rule and T/CEC ≤50. ≤200 adopted (never rejects data the push rule accepts).
+    /// Note: EVIDENCE.md D3: the 2020 station-push rule has ≤200, the station-list rule and T/CEC ≤50. ≤200 adopted (never rejects data the push rule accepts).
     #[serde(rename = "Address")]
     pub address: ::std::string::String,
     /// 站点电话 — Station telephone
@@ -1223,7 +1223,7 @@ pub struct StationInfo {
     /// Wire name `StationTel`; string(len 11); Required.
     ///
     /// Provenance: sz2020 (reference §6.2.1).
-    /// Note: Reference §11 item 2: final 2020 rules (cpmtBattery V0.9 and V1.0) =11, required; earliest 2020 rule (cpmtBiz V1.0) ≤32, required; T/CEC ≤30, optional. =11 required adopted; check first, it rejects landline numbers.
+    /// Note: EVIDENCE.md D2: final 2020 rules (cpmtBattery V0.9 and V1.0) =11, required; earliest 2020 rule (cpmtBiz V1.0) ≤32, required; T/CEC ≤30, optional. =11 required adopted; check first, it rejects landline numbers.
     #[serde(rename = "StationTel")]
     pub station_tel: ::std::string::String,
     /// 服务电话 — Service telephone
@@ -1302,7 +1302,7 @@ pub struct StationInfo {
     /// 2024: T-Construction-E3 (Appendix E.3). The 2020 rule used T-Construction-2020 (the T/CEC list).
     ///
     /// Provenance: sz2020, tcec102, sz2024fe (reference §6.2.1).
-    /// Note: Field sz2020 + tcec102; 2024 codes sz2024fe (front-end facility_sites list). Reference §11 item 9: the 2020 rule used the T/CEC list 1–11, 255 (T-Construction-2020); a 2020 DTO comment had an older Shenzhen list 1–8; the 2024 front-end list 1–10, 255 is adopted.
+    /// Note: Field sz2020 + tcec102; 2024 codes sz2024fe (front-end facility_sites list). EVIDENCE.md D9: the 2020 rule used the T/CEC list 1–11, 255 (T-Construction-2020); a 2020 DTO comment had an older Shenzhen list 1–8; the 2024 front-end list 1–10, 255 is adopted.
     #[serde(rename = "Construction")]
     pub construction: crate::codes::ConstructionE3,
     /// 站点照片 — Station photos
@@ -1312,7 +1312,7 @@ pub struct StationInfo {
     /// Photo URLs.
     ///
     /// Provenance: sz2020 (reference §6.2.1).
-    /// Note: T/CEC has it optional; the final Shenzhen rule requires it (reference §11 item 13).
+    /// Note: T/CEC has it optional; the final Shenzhen rule requires it (EVIDENCE.md D13).
     #[serde(rename = "Pictures")]
     pub pictures: ::std::vec::Vec<::std::string::String>,
     /// 使用车型描述 — Matching vehicle types
@@ -1359,7 +1359,7 @@ pub struct StationInfo {
     /// Free-text tariff.
     ///
     /// Provenance: sz2020, tcec102 (reference §6.2.1).
-    /// Note: Reference §11 item 11: one reading of T/CEC 102.2 makes it required, another reading of the 2016 base (unconfirmed) and the Shenzhen rule optional. Optional adopted.
+    /// Note: EVIDENCE.md D11: one reading of T/CEC 102.2 makes it required, another reading of the 2016 base (unconfirmed) and the Shenzhen rule optional. Optional adopted.
     #[serde(
         rename = "ElectricityFee",
         default,
@@ -1373,7 +1373,7 @@ pub struct StationInfo {
     /// Free-text.
     ///
     /// Provenance: sz2020 (reference §6.2.1).
-    /// Note: T/CEC has ≤100; Shenzhen ≤256 adopted (reference §11 item 12).
+    /// Note: T/CEC has ≤100; Shenzhen ≤256 adopted (EVIDENCE.md D12).
     #[serde(
         rename = "ServiceFee",
         default,
@@ -1496,7 +1496,7 @@ pub struct StationInfo {
     /// Wire name `EquipmentInfos`; array<object EquipmentInfo>; Optional.
     ///
     /// Provenance: sz2020 (reference §6.2.1).
-    /// Note: T/CEC makes it required; the Shenzhen rule has no required flag. Optional adopted (reference §11 item 10): a swap-only station has no charging equipment.
+    /// Note: T/CEC makes it required; the Shenzhen rule has no required flag. Optional adopted (EVIDENCE.md D10): a swap-only station has no charging equipment.
     #[serde(
         rename = "EquipmentInfos",
         default,
@@ -1681,7 +1681,7 @@ pub struct StationInfo {
     /// Provenance: provisional (reference §6.2.2).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Recommended 2024 addition (§6.5 design); no evidence of the 2024 wire name.
+    /// Evidence: Recommended 2024 addition (the swap-equipment design); no evidence of the 2024 wire name.
     #[serde(
         rename = "SwapEquipmentInfos",
         default,
@@ -1694,7 +1694,7 @@ pub struct StationInfo {
 /// 充电设备信息 — Charging equipment information
 ///
 /// Provenance: sz2020, tcec102 (reference §6.3).
-/// Note: Alternative modelling of swap equipment seen in analogue (T/CEC supervise family, 2024), NOT adopted (see SwapEquipmentInfo and reference §11 item 24): an EquipmentClassification (设备分类) field on this object (codes not visible; plausibly 1 充电设备 / 2 换电设备), plus equipmentUniqueNumber (设备唯一编码), svin (是否支持即插即充, plug-and-charge) and sautoPower (是否支持自动调节功率). The 2020 DTO also has EquipmentAddTime (not on the wire).
+/// Note: Alternative modelling of swap equipment seen in analogue (T/CEC supervise family, 2024), NOT adopted (see SwapEquipmentInfo and EVIDENCE.md D24): an EquipmentClassification (设备分类) field on this object (codes not visible; plausibly 1 充电设备 / 2 换电设备), plus equipmentUniqueNumber (设备唯一编码), svin (是否支持即插即充, plug-and-charge) and sautoPower (是否支持自动调节功率). The 2020 DTO also has EquipmentAddTime (not on the wire).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1719,7 +1719,7 @@ pub struct EquipmentInfo {
     /// Final 2020 label 设备生产商统一社会信用代码 (an 18-character code) but the rule is =9.
     ///
     /// Provenance: sz2020.
-    /// Note: Reference §11 item 5: earliest rule label 设备生产商组织机构代码, =9; T/CEC =9, optional; final rule label 设备生产商统一社会信用代码 but still =9; the provisional swap-equipment design proposed =18. Adopted: =9, required. Flag the label/length mismatch.
+    /// Note: EVIDENCE.md D5: earliest rule label 设备生产商组织机构代码, =9; T/CEC =9, optional; final rule label 设备生产商统一社会信用代码 but still =9; the provisional swap-equipment design proposed =18. Adopted: =9, required. Flag the label/length mismatch.
     #[serde(rename = "ManufacturerID")]
     pub manufacturer_id: ::std::string::String,
     /// 设备生产商名称 — Manufacturer name
@@ -1738,7 +1738,7 @@ pub struct EquipmentInfo {
     /// Wire name `EquipmentModel`; string(len ..=20); Required.
     ///
     /// Provenance: sz2020.
-    /// Note: Final 2020 rule requires it; the older rule and T/CEC have it optional (reference §11 item 13).
+    /// Note: Final 2020 rule requires it; the older rule and T/CEC have it optional (EVIDENCE.md D13).
     #[serde(rename = "EquipmentModel")]
     pub equipment_model: ::std::string::String,
     /// 设备生产日期 — Production date
@@ -1757,7 +1757,7 @@ pub struct EquipmentInfo {
     /// Wire name `EquipmentType`; code T-EquipmentType; Required.
     ///
     /// Provenance: sz2020.
-    /// Note: Codes of the final Shenzhen rule; T/CEC codes differ (reference §11 item 6).
+    /// Note: Codes of the final Shenzhen rule; T/CEC codes differ (EVIDENCE.md D6).
     #[serde(rename = "EquipmentType")]
     pub equipment_type: crate::codes::EquipmentType,
     /// 充电设备经度 — Equipment longitude
@@ -1795,7 +1795,7 @@ pub struct EquipmentInfo {
     /// E.g. "xxx站06#桩".
     ///
     /// Provenance: sz2020.
-    /// Note: T/CEC has it optional; the final Shenzhen rule requires it (reference §11 item 13).
+    /// Note: T/CEC has it optional; the final Shenzhen rule requires it (EVIDENCE.md D13).
     #[serde(rename = "EquipmentName")]
     pub equipment_name: ::std::string::String,
     /// 充电设备总功率 — Total power
@@ -1872,7 +1872,7 @@ pub struct ConnectorInfo {
     /// Wire name `ConnectorName`; string(len ..=30); Required.
     ///
     /// Provenance: sz2020.
-    /// Note: T/CEC has it optional; the final Shenzhen rule requires it (reference §11 item 13).
+    /// Note: T/CEC has it optional; the final Shenzhen rule requires it (EVIDENCE.md D13).
     #[serde(rename = "ConnectorName")]
     pub connector_name: ::std::string::String,
     /// 充电设备接口类型 — Connector type
@@ -1880,7 +1880,7 @@ pub struct ConnectorInfo {
     /// Wire name `ConnectorType`; code T-ConnectorType; Required.
     ///
     /// Provenance: sz2020.
-    /// Note: Shenzhen codes; T/CEC codes 5–6 differ (reference §11 item 7).
+    /// Note: Shenzhen codes; T/CEC codes 5–6 differ (EVIDENCE.md D7).
     #[serde(rename = "ConnectorType")]
     pub connector_type: crate::codes::ConnectorType,
     /// 额定电压上限 — Rated voltage upper limit
@@ -1955,7 +1955,7 @@ pub struct ConnectorInfo {
 /// Provenance: provisional, sz2024fe, analogue(T/CEC supervise family, 2024), analogue(swap-station cloud protocol) (reference §6.5).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: Whole section 6.5 is provisional: no Shenzhen swap-equipment object has been seen. Reference §11 item 24: the 2024 supervise family uses EquipmentInfo + EquipmentClassification instead; the separate object is adopted.
+/// Evidence: Whole section 6.5 is provisional: no Shenzhen swap-equipment object has been seen. EVIDENCE.md D24: the 2024 supervise family uses EquipmentInfo + EquipmentClassification instead; the separate object is adopted.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1993,7 +1993,7 @@ pub struct SwapEquipmentInfo {
     /// Provenance: provisional, sz2020.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Rule of the 2020 EquipmentInfo.ManufacturerID (=9). The design proposed =18 (a unified social credit code); =9 adopted so that one rule serves both objects (reference §11 item 5).
+    /// Evidence: Rule of the 2020 EquipmentInfo.ManufacturerID (=9). The design proposed =18 (a unified social credit code); =9 adopted so that one rule serves both objects (EVIDENCE.md D5).
     #[serde(
         rename = "ManufacturerID",
         default,
@@ -2306,7 +2306,7 @@ pub struct ConnectorStatusInfo {
     /// DC output current for DC equipment (T/CEC convention). Precision unknown.
     ///
     /// Provenance: sz2020.
-    /// Note: Shenzhen addition. Reference §11 item 14: the T/CEC charging-status equivalents are decimals (1 dp); the Shenzhen rule says 整型. Integer adopted, precision "unknown"; accept JSON numbers with an integral value, flag for checking.
+    /// Note: Shenzhen addition. EVIDENCE.md D14: the T/CEC charging-status equivalents are decimals (1 dp); the Shenzhen rule says 整型. Integer adopted, precision "unknown"; accept JSON numbers with an integral value, flag for checking.
     #[serde(rename = "CurrentA")]
     pub current_a: i64,
     /// B相电流 — Phase B current
@@ -2429,7 +2429,7 @@ pub struct ConnectorStatusInfo {
 }
 /// 充电站状态信息 — Station status
 ///
-/// Items of the query_stations_status response. The T/CEC query response also carries Total (count of stations); the Shenzhen response does not (accept and ignore it; reference §11 item 17).
+/// Items of the query_stations_status response. The T/CEC query response also carries Total (count of stations); the Shenzhen response does not (accept and ignore it; EVIDENCE.md D17).
 ///
 /// Provenance: sz2020, tcec102 (reference §6.6).
 #[derive(
@@ -2653,7 +2653,7 @@ pub struct SwapEquipmentStatusInfo {
 }
 /// 充电站充电统计信息 — Station charge statistics
 ///
-/// Flow 4 充换电站统计数据收集. Response of query_station_charge_stats, under the wrapper key StationStats. The Shenzhen platform splits statistics into charge and discharge; T/CEC 102 has a single StationStatsInfo (StationElectricity / EquipmentElectricity / ConnectorElectricity); the Shenzhen split is adopted (reference §11 item 16).
+/// Flow 4 充换电站统计数据收集. Response of query_station_charge_stats, under the wrapper key StationStats. The Shenzhen platform splits statistics into charge and discharge; T/CEC 102 has a single StationStatsInfo (StationElectricity / EquipmentElectricity / ConnectorElectricity); the Shenzhen split is adopted (EVIDENCE.md D16).
 ///
 /// Provenance: sz2020 (reference §6.7).
 #[derive(
@@ -3050,7 +3050,7 @@ pub struct EquipmentSwapStatsInfo {
 }
 /// 配电设备状态信息 — Distribution equipment status
 ///
-/// A Shenzhen addition of the 2020 edition (2020 §9.15, query_disequipmentstatus_info). Units of the electrical quantities are not stated by the 2020 rule.
+/// A Shenzhen addition of the 2020 edition (DB4403/T 77—2020 §9.15, query_disequipmentstatus_info). Units of the electrical quantities are not stated by the 2020 rule.
 ///
 /// Provenance: sz2020 (reference §6.8).
 ///
@@ -3849,7 +3849,7 @@ pub struct BmsInfo {
     ///
     /// Wire name `ChargingSessionMin`; integer; unit s; Required.
     ///
-    /// Holds seconds, despite "Min" in the name (the 2020 rule's label reads 充电时长 单位:秒; §11 #33). 地标新增字段: added by the 2020 local standard.
+    /// Holds seconds, despite "Min" in the name (the 2020 rule's label reads 充电时长 单位:秒; EVIDENCE.md D33). 地标新增字段: added by the 2020 local standard.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "ChargingSessionMin")]
@@ -4023,7 +4023,7 @@ pub struct BatteryProcessInfo {
 /// Provenance: provisional, analogue(swap-station cloud protocol) (reference §7.3).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: All of §7.3 is provisional: no 2024 wire content is known. Shape chosen after the swap-station cloud protocol battery-pack report (station code + list of packs).
+/// Evidence: All of the battery-box design is provisional: no 2024 wire content is known. Shape chosen after the swap-station cloud protocol battery-pack report (station code + list of packs).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -4070,7 +4070,7 @@ pub struct SwapEquipmentBatteryBoxStatus {
 /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(V1.4 pile protocol BatteryStatusReport), analogue(State Grid IEC-104 swap profile), analogue(DB50/T 1359—2023), analogue(national battery traceability platform, NIO test) (reference §7.3).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: All of §7.3 is provisional. Evidence: swap-station cloud protocol battery-pack data BatDataInfo (hc, hb, el, soe, soc, soh, lsv/hsv, lst/hst, bt) and bin charger data (cs, fs, as, fc); V1.4 pile protocol BatteryStatusReport BatteryBoxStatus 0 不正常 / 1 正常; State Grid IEC-104 swap profile 电池箱实时监测数据; DB50/T 1359—2023 电池箱运行工况展示. Spelling asymmetry (§11 #23): TotalVoltage is emitted corrected while TemptureH/L keep the BmsInfo misspelling; both spellings of both are accepted on input.
+/// Evidence: All of the battery-box design is provisional. Evidence: swap-station cloud protocol battery-pack data BatDataInfo (hc, hb, el, soe, soc, soh, lsv/hsv, lst/hst, bt) and bin charger data (cs, fs, as, fc); V1.4 pile protocol BatteryStatusReport BatteryBoxStatus 0 不正常 / 1 正常; State Grid IEC-104 swap profile 电池箱实时监测数据; DB50/T 1359—2023 电池箱运行工况展示. Spelling asymmetry (EVIDENCE.md D23): TotalVoltage is emitted corrected while TemptureH/L keep the BmsInfo misspelling; both spellings of both are accepted on input.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -4182,7 +4182,7 @@ pub struct BatteryBoxStatusInfo {
     ///
     /// Also accepted on input as: `TatalVoltage`.
     ///
-    /// Emitted with the corrected spelling; the BmsInfo spelling TatalVoltage is accepted on input (§11
+    /// Emitted with the corrected spelling; the BmsInfo spelling TatalVoltage is accepted on input (EVIDENCE.md D23).
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -4430,7 +4430,7 @@ pub struct EventInfo {
 /// Provenance: provisional, sz2024fe (reference §7.5).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: All of §7.5 is provisional. The 2024 platform front end (nyytianlai/epcsp-dp-web) shows problem statistics by type (typeName 问题类型, desc 相关描述, cnt 数量（个）); the flow title "问题统计信息收集" matches a per-station type-and-count shape. Wrapper keys and Chinese name chosen.
+/// Evidence: All of the problem-information design is provisional. The 2024 platform front end (nyytianlai/epcsp-dp-web) shows problem statistics by type (typeName 问题类型, desc 相关描述, cnt 数量（个）); the flow title "问题统计信息收集" matches a per-station type-and-count shape. Wrapper keys and Chinese name chosen.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -4446,7 +4446,7 @@ pub struct StationProblemStats {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Wrapper key chosen, as in the statistics queries of §6.7.
+    /// Evidence: Wrapper key chosen, as in the statistics queries.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 统计开始时间 — Statistics start date
@@ -4456,7 +4456,7 @@ pub struct StationProblemStats {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Wrapper key chosen, as in the statistics queries of §6.7 (yyyy-MM-dd).
+    /// Evidence: Wrapper key chosen, as in the statistics queries (yyyy-MM-dd).
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — Statistics end date
@@ -4466,7 +4466,7 @@ pub struct StationProblemStats {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Wrapper key chosen, as in the statistics queries of §6.7 (yyyy-MM-dd).
+    /// Evidence: Wrapper key chosen, as in the statistics queries (yyyy-MM-dd).
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
     /// 问题统计信息列表 — Problem statistics list
@@ -4487,7 +4487,7 @@ pub struct StationProblemStats {
 /// Provenance: provisional, sz2024fe (reference §7.5).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: All of §7.5 is provisional; front-end statistics typeName 问题类型 / cnt 数量（个）.
+/// Evidence: All of the problem-information design is provisional; front-end statistics typeName 问题类型 / cnt 数量（个）.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -4528,7 +4528,7 @@ pub struct ProblemStatsInfo {
 /// Provenance: provisional, sz2024fe, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(Shenzhen district inspection reports, 2024) (reference §7.5).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: All of §7.5 is provisional. Evidence: the 2024 front end's citizen-feedback (市民反馈) list with stationName, operatorName, problemType, problemDescribe, principal, phone, timeDim; the 2016 Shenzhen inspection guide categories; the 2024 district inspection reports (problem items and the 立即整改 / 整改计划 / 复查 workflow); the 2020 EventType/EventCode inspection workflow. Also seen, not adopted: an operator platform's feedbackType 1 充电过程, 2 发票开具, 3 占位费, 4 信息不符 (analogue operator platform filter dictionary).
+/// Evidence: All of the problem-information design is provisional. Evidence: the 2024 front end's citizen-feedback (市民反馈) list with stationName, operatorName, problemType, problemDescribe, principal, phone, timeDim; the 2016 Shenzhen inspection guide categories; the 2024 district inspection reports (problem items and the 立即整改 / 整改计划 / 复查 workflow); the 2020 EventType/EventCode inspection workflow. Also seen, not adopted: an operator platform's feedbackType 1 充电过程, 2 发票开具, 3 占位费, 4 信息不符 (analogue operator platform filter dictionary).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -4715,7 +4715,7 @@ pub struct ProblemInfo {
 /// Provenance: provisional, sz2024fe, analogue(GB/T 28181), analogue(China Tower push API) (reference §7.6).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: All of §7.6 is provisional. Strong front-end evidence (nyytianlai/epcsp-dp-web, selectCameraByStationId with {operatorId, stationId}; cameraId, cameraLng, cameraLat, location, ip, status 0/1/255, cameraUrl played as HLS with reconnect, later MP4/OGG/WebM; station counter cameraCount; alarm dialog 视频 / 麦克风 / 挂断). GB/T 28181: 20-digit device and channel IDs, streams HLS / HTTP-FLV / RTSP / RTMP / WebRTC. China Tower push API: camera flag 1 是 / 2 否 / 3 未知 (not adopted here; StationInfo gains VideoMonitor, §6.2.2). DB4403/T 234—2022 (Shenzhen public-security video networking) may be referenced by the 2024 text.
+/// Evidence: All of the video design is provisional. Strong front-end evidence (nyytianlai/epcsp-dp-web, selectCameraByStationId with {operatorId, stationId}; cameraId, cameraLng, cameraLat, location, ip, status 0/1/255, cameraUrl played as HLS with reconnect, later MP4/OGG/WebM; station counter cameraCount; alarm dialog 视频 / 麦克风 / 挂断). GB/T 28181: 20-digit device and channel IDs, streams HLS / HTTP-FLV / RTSP / RTMP / WebRTC. China Tower push API: camera flag 1 是 / 2 否 / 3 未知 (not adopted here; StationInfo gains VideoMonitor instead). DB4403/T 234—2022 (Shenzhen public-security video networking) may be referenced by the 2024 text.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -4872,7 +4872,7 @@ pub struct VideoInfo {
 /// Provenance: provisional, db2024, tcec102, sz2020 (reference §7.7).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: All of §7.7 is provisional. No attachment object has been seen anywhere; db2024 covers only the flow title "站点或设施"; the only related wire field is StationInfo Pictures (URL array, tcec102; made required by the 2020 platform). Document types rest on the 2020 EventCode materials (sz2020), the 2016 inspection guide and the operator filing rules.
+/// Evidence: All of the attachment design is provisional. No attachment object has been seen anywhere; db2024 covers only the flow title "站点或设施"; the only related wire field is StationInfo Pictures (URL array, tcec102; made required by the 2020 platform). Document types rest on the 2020 EventCode materials (sz2020), the 2016 inspection guide and the operator filing rules.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5188,7 +5188,7 @@ pub struct RequestEnvelope {
     ///
     /// Wire name `Data`; string; Required.
     ///
-    /// Base64 of the AES-encrypted business JSON (§10.4).
+    /// Base64 of the AES-encrypted business JSON (the encryption block of security.yaml).
     ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "Data")]
@@ -5215,7 +5215,7 @@ pub struct RequestEnvelope {
     ///
     /// Wire name `Sig`; string(len 32, charset upperhex); Required.
     ///
-    /// HMAC-MD5, upper-case hex (§10.5).
+    /// HMAC-MD5, upper-case hex (the signature block of security.yaml).
     ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "Sig")]
@@ -5426,7 +5426,7 @@ pub struct QueryBmsInfoRequest {
 /// Provenance: provisional (reference §9.1).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: Flow 10 (换电设备电池箱状态, db2024) has no known interface; the name and payloads are chosen. The request payload is not part of the recommended design: it is added for completeness (§9.1) and is equally provisional.
+/// Evidence: Flow 10 (换电设备电池箱状态, db2024) has no known interface; the name and payloads are chosen. The request payload is not part of the recommended design: it is added for completeness and is equally provisional.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5442,7 +5442,7 @@ pub struct QueryBatteryBoxStatusRequest {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Request added for completeness (§9.1); no evidence.
+    /// Evidence: Request added for completeness; no evidence.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 换电设备编码 — Swap equipment ID
@@ -5452,7 +5452,7 @@ pub struct QueryBatteryBoxStatusRequest {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Request added for completeness (§9.1); no evidence.
+    /// Evidence: Request added for completeness; no evidence.
     #[serde(
         rename = "EquipmentID",
         default,
@@ -5467,7 +5467,7 @@ pub struct QueryBatteryBoxStatusRequest {
 /// Provenance: provisional (reference §9.1).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness (§9.1) and is equally provisional.
+/// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5483,7 +5483,7 @@ pub struct QueryChargeOrderInfoRequest {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Request added for completeness (§9.1); no evidence.
+    /// Evidence: Request added for completeness; no evidence.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 开始时间 — Start date
@@ -5493,7 +5493,7 @@ pub struct QueryChargeOrderInfoRequest {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Request added for completeness; yyyy-MM-dd as the problem and order queries of §9.2.
+    /// Evidence: Request added for completeness; yyyy-MM-dd as the problem and order queries.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 结束时间 — End date
@@ -5503,7 +5503,7 @@ pub struct QueryChargeOrderInfoRequest {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Request added for completeness; yyyy-MM-dd as the problem and order queries of §9.2.
+    /// Evidence: Request added for completeness; yyyy-MM-dd as the problem and order queries.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
 }
@@ -5514,7 +5514,7 @@ pub struct QueryChargeOrderInfoRequest {
 /// Provenance: provisional (reference §9.1).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness (§9.1) and is equally provisional.
+/// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5541,7 +5541,7 @@ pub struct QueryChargeOrderInfoResponse {
 /// Provenance: provisional (reference §9.1).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness (§9.1) and is equally provisional.
+/// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5557,7 +5557,7 @@ pub struct QuerySwapOrderInfoRequest {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Request added for completeness (§9.1); no evidence.
+    /// Evidence: Request added for completeness; no evidence.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 开始时间 — Start date
@@ -5567,7 +5567,7 @@ pub struct QuerySwapOrderInfoRequest {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Request added for completeness; yyyy-MM-dd as the problem and order queries of §9.2.
+    /// Evidence: Request added for completeness; yyyy-MM-dd as the problem and order queries.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 结束时间 — End date
@@ -5577,7 +5577,7 @@ pub struct QuerySwapOrderInfoRequest {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Request added for completeness; yyyy-MM-dd as the problem and order queries of §9.2.
+    /// Evidence: Request added for completeness; yyyy-MM-dd as the problem and order queries.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
 }
@@ -5588,7 +5588,7 @@ pub struct QuerySwapOrderInfoRequest {
 /// Provenance: provisional (reference §9.1).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness (§9.1) and is equally provisional.
+/// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5615,7 +5615,7 @@ pub struct QuerySwapOrderInfoResponse {
 /// Provenance: sz2020 (reference §9.1).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (§9.14, sz2020) that none of the eleven 2024 flow titles names.
+/// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.14, sz2020) that none of the eleven 2024 flow titles names.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5643,7 +5643,7 @@ pub struct QueryFrequencyRequest {
 /// Provenance: sz2020 (reference §9.1).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (§9.12, sz2020); none of the eleven 2024 flow titles names events, which may have been removed or folded into the problem statistics of flow 7.
+/// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.12, sz2020); none of the eleven 2024 flow titles names events, which may have been removed or folded into the problem statistics of flow 7.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5708,7 +5708,7 @@ pub struct QueryEventInfoRequest {
 /// Provenance: sz2020 (reference §9.1).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (§9.12, sz2020); none of the eleven 2024 flow titles names events, which may have been removed or folded into the problem statistics of flow 7.
+/// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.12, sz2020); none of the eleven 2024 flow titles names events, which may have been removed or folded into the problem statistics of flow 7.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5732,7 +5732,7 @@ pub struct QueryEventInfoResponse {
 /// Provenance: sz2020 (reference §9.1).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (§9.13, sz2020); none of the eleven 2024 flow titles names events.
+/// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.13, sz2020); none of the eleven 2024 flow titles names events.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5758,7 +5758,7 @@ pub struct NotificationEventInfoRequest {
 /// Provenance: sz2020 (reference §9.1).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: Presence in 2024 is the open question, not the content: a 2020 Shenzhen addition (§9.15, sz2020) that none of the eleven 2024 flow titles names.
+/// Evidence: Presence in 2024 is the open question, not the content: a 2020 Shenzhen addition (DB4403/T 77—2020 §9.15, sz2020) that none of the eleven 2024 flow titles names.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5812,7 +5812,7 @@ pub struct QueryDisequipmentstatusInfoRequest {
 /// Provenance: sz2020 (reference §9.1).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
-/// Evidence: Presence in 2024 is the open question, not the content: a 2020 Shenzhen addition (§9.15, sz2020) that none of the eleven 2024 flow titles names.
+/// Evidence: Presence in 2024 is the open question, not the content: a 2020 Shenzhen addition (DB4403/T 77—2020 §9.15, sz2020) that none of the eleven 2024 flow titles names.
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5854,7 +5854,7 @@ pub struct QueryProblemStatsRequest {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Optional in the §9.1 design ({StationID?, StartTime, EndTime}); no evidence.
+    /// Evidence: Optional in the provisional design ({StationID?, StartTime, EndTime}); no evidence.
     #[serde(
         rename = "StationID",
         default,
@@ -5868,7 +5868,7 @@ pub struct QueryProblemStatsRequest {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: yyyy-MM-dd as in the sz2020 statistics queries (§9.2); no evidence.
+    /// Evidence: yyyy-MM-dd as in the sz2020 statistics queries; no evidence.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — Statistics end date
@@ -5878,7 +5878,7 @@ pub struct QueryProblemStatsRequest {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: yyyy-MM-dd as in the sz2020 statistics queries (§9.2); no evidence.
+    /// Evidence: yyyy-MM-dd as in the sz2020 statistics queries; no evidence.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
 }
@@ -5975,7 +5975,7 @@ pub struct QueryVideoInfoResponse {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Response wrapper chosen (§7.6).
+    /// Evidence: Response wrapper chosen.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 视频信息列表 — Video list
@@ -6012,7 +6012,7 @@ pub struct QueryAttachmentInfoRequest {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Chosen (§7.7); the flow title 站点或设施 (db2024) names the owners.
+    /// Evidence: Chosen ; the flow title 站点或设施 (db2024) names the owners.
     #[serde(rename = "OwnerType")]
     pub owner_type: crate::codes::OwnerType,
     /// 所属对象编码 — Owner ID
@@ -6024,7 +6024,7 @@ pub struct QueryAttachmentInfoRequest {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Chosen (§7.7); length of the longest owner ID (ConnectorID, BinID).
+    /// Evidence: Chosen ; length of the longest owner ID (ConnectorID, BinID).
     #[serde(rename = "OwnerID")]
     pub owner_id: ::std::string::String,
     /// 上次查询时间 — Last query time
@@ -6067,7 +6067,7 @@ pub struct QueryAttachmentInfoResponse {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Wrapper key chosen (§7.7).
+    /// Evidence: Wrapper key chosen .
     #[serde(rename = "AttachmentInfos")]
     pub attachment_infos: ::std::vec::Vec<crate::types::AttachmentInfo>,
 }
@@ -6094,7 +6094,7 @@ pub struct NotificationAttachmentInfoRequest {
     /// Provenance: provisional.
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
-    /// Evidence: Wrapper key chosen (§7.7).
+    /// Evidence: Wrapper key chosen .
     #[serde(rename = "AttachmentInfos")]
     pub attachment_infos: ::std::vec::Vec<crate::types::AttachmentInfo>,
 }
@@ -6129,7 +6129,7 @@ pub struct NotificationOperatorInfoRequest {
 ///
 /// The request payload (`Data`) of `notification_stationInfo`.
 ///
-/// One station per push (§11 #15). An aggregator variant (yzqaq/cecJsonVerify) sends an array `StationInfos` instead; not adopted, a tolerant reader may also accept it.
+/// One station per push (EVIDENCE.md D15). An aggregator variant (yzqaq/cecJsonVerify) sends an array `StationInfos` instead; not adopted, a tolerant reader may also accept it.
 ///
 /// Provenance: sz2020 (reference §9.1).
 #[derive(
@@ -6433,7 +6433,7 @@ pub struct QueryStationSwapStatsResponse {
 ///
 /// The request payload (`Data`) of `notification_stationStatus`.
 ///
-/// One connector per push (§11 #15). An aggregator variant (yzqaq/cecJsonVerify) sends an array `ConnectorStatusInfos` instead; not adopted, a tolerant reader may also accept it.
+/// One connector per push (EVIDENCE.md D15). An aggregator variant (yzqaq/cecJsonVerify) sends an array `ConnectorStatusInfos` instead; not adopted, a tolerant reader may also accept it.
 ///
 /// Provenance: sz2020, tcec102 (reference §9.1).
 #[derive(
@@ -6469,7 +6469,7 @@ pub struct QueryStationsStatusRequest {
     ///
     /// Wire name `StationIDs`; array<StationID>; Required.
     ///
-    /// At most 50 IDs in one public implementation (ac1982/tcec-ev-charging-java); the standard's limit is unknown, so no limit is normative here and servers make it configurable (§11 #25).
+    /// At most 50 IDs in one public implementation (ac1982/tcec-ev-charging-java); the standard's limit is unknown, so no limit is normative here and servers make it configurable (EVIDENCE.md D25).
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationIDs")]
@@ -6479,7 +6479,7 @@ pub struct QueryStationsStatusRequest {
 ///
 /// The response payload (`Data`) of `query_stations_status`.
 ///
-/// The T/CEC response also carries `Total` (充电站数量, integer, optional); the Shenzhen platform does not send it (§11 #17). Not adopted: absent from the payload; a reader accepts and ignores it.
+/// The T/CEC response also carries `Total` (充电站数量, integer, optional); the Shenzhen platform does not send it (EVIDENCE.md D17). Not adopted: absent from the payload; a reader accepts and ignores it.
 ///
 /// Provenance: sz2020 (reference §9.1).
 #[derive(
