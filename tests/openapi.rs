@@ -215,10 +215,20 @@ fn every_ir_constraint_appears_in_every_document() {
                     "{file} {}",
                     t.name
                 );
-                let described = s["x-enum-descriptions"]
-                    .as_object()
-                    .map_or(0, serde_json::Map::len);
-                assert_eq!(described, t.codes.len(), "{file} {} descriptions", t.name);
+                // Our per-code data: every code, in table order, with its identifier from the IR.
+                let codes = s["x-chargespec-codes"]
+                    .as_array()
+                    .expect("x-chargespec-codes");
+                assert_eq!(codes.len(), t.codes.len(), "{file} {} codes", t.name);
+                for (c, j) in t.codes.iter().zip(codes) {
+                    assert_eq!(j["varname"], c.rust_variant.as_str(), "{file} {}", t.name);
+                    assert_eq!(j["zh"], c.info.zh.as_str(), "{file} {}", t.name);
+                    assert_eq!(
+                        j["provenance"]["provisional"], c.prov.provisional,
+                        "{file} {}",
+                        t.name
+                    );
+                }
                 let enumerated = s["enum"].as_array().map_or(0, Vec::len);
                 if t.open || !t.ranges.is_empty() {
                     assert_eq!(
@@ -226,8 +236,48 @@ fn every_ir_constraint_appears_in_every_document() {
                         "{file} {}: open tables are not enums",
                         t.name
                     );
+                    assert!(
+                        s.get("x-enum-varnames").is_none()
+                            && s.get("x-enum-descriptions").is_none(),
+                        "{file} {}: no enum lists without an enum",
+                        t.name
+                    );
                 } else {
                     assert_eq!(enumerated, t.codes.len(), "{file} {} enum", t.name);
+                    // The generators' conventions: lists parallel to `enum`.
+                    let varnames: Vec<&str> = s["x-enum-varnames"]
+                        .as_array()
+                        .expect("x-enum-varnames is a list")
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect();
+                    let expected: Vec<&str> =
+                        t.codes.iter().map(|c| c.rust_variant.as_str()).collect();
+                    assert_eq!(varnames, expected, "{file} {} varnames", t.name);
+                    let descriptions = s["x-enum-descriptions"]
+                        .as_array()
+                        .expect("x-enum-descriptions is a list");
+                    assert_eq!(
+                        descriptions.len(),
+                        enumerated,
+                        "{file} {} descriptions",
+                        t.name
+                    );
+                    for (c, d) in t.codes.iter().zip(descriptions) {
+                        let d = d.as_str().unwrap_or_default();
+                        assert!(
+                            d.contains(&c.info.zh) && d.contains(&c.info.en),
+                            "{file} {}: {d}",
+                            t.name
+                        );
+                    }
+                    for (c, v) in t.codes.iter().zip(s["enum"].as_array().expect("enum")) {
+                        let expected = match &c.value {
+                            ir::CodeValue::Int(i) => Value::from(*i),
+                            ir::CodeValue::Str(x) => Value::from(x.as_str()),
+                        };
+                        assert_eq!(v, &expected, "{file} {} enum order", t.name);
+                    }
                 }
             }
             // Operations: exactly the interfaces the role implements, POST, bearer except query_token.

@@ -1,6 +1,8 @@
 //! Stage 3: pure emitters, IR → files. Each emitter returns files; [`write`] and [`check`] are the
 //! only places that touch the disk.
 
+pub mod cases;
+pub mod corpus;
 pub mod docs;
 pub mod openapi;
 pub mod rust;
@@ -63,6 +65,7 @@ pub fn edition_files(ir: &Edition, opts: &Options) -> Result<Vec<OutFile>, EmitE
     files.extend(docs::files(ir)?);
     files.extend(docs::site(ir)?);
     files.extend(openapi::files(ir)?);
+    files.extend(corpus::files(ir)?);
     for f in &mut files {
         f.path = format!("{}/{}", ir.meta.id, f.path);
     }

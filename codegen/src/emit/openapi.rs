@@ -205,10 +205,7 @@ fn condition_json(c: &crate::ir::Condition) -> Value {
         CondOp::In => "in",
         CondOp::NotIn => "not_in",
     };
-    json!({"field": c.field, op: c.values.iter().map(|v| match v {
-        crate::ir::CodeValue::Int(i) => json!(i),
-        crate::ir::CodeValue::Str(s) => json!(s),
-    }).collect::<Vec<_>>()})
+    json!({"field": c.field, op: c.values.iter().map(code_value_json).collect::<Vec<_>>()})
 }
 
 fn field_schema(f: &Field) -> oa::ReferenceOr<Box<oa::Schema>> {
@@ -343,6 +340,27 @@ fn object_fields(o: &Object) -> Vec<(String, oa::ReferenceOr<Box<oa::Schema>>, b
         .collect()
 }
 
+fn code_value_json(v: &crate::ir::CodeValue) -> Value {
+    match v {
+        crate::ir::CodeValue::Int(i) => json!(i),
+        crate::ir::CodeValue::Str(s) => json!(s),
+    }
+}
+
+/// The text of one code for `x-enum-descriptions` (a list parallel to `enum`).
+fn enum_description(c: &crate::ir::Code) -> String {
+    format!(
+        "{} — {}{}",
+        c.info.zh,
+        c.info.en,
+        if c.prov.provisional {
+            " (provisional)"
+        } else {
+            ""
+        }
+    )
+}
+
 fn code_schema(t: &CodeTable) -> oa::Schema {
     let mut desc = format!("{} — {} (code table `{}`", t.info.zh, t.info.en, t.name);
     if let Some(a) = &t.appendix {
@@ -380,21 +398,31 @@ fn code_schema(t: &CodeTable) -> oa::Schema {
     };
     data.extensions
         .insert("x-provenance".into(), provenance(&t.prov));
-    let descriptions: serde_json::Map<String, Value> = t
-        .codes
-        .iter()
-        .map(|c| {
-            (
-                c.value.to_string(),
-                json!({"zh": c.info.zh, "en": c.info.en, "provenance": provenance(&c.prov)}),
-            )
-        })
-        .collect();
-    data.extensions
-        .insert("x-enum-descriptions".into(), Value::Object(descriptions));
+    // Our own per-code data, for every table (open ones included): value, identifier, names and
+    // provenance. Generators ignore it; `x-enum-varnames`/`x-enum-descriptions` below are the
+    // lists parallel to `enum` that they read.
     data.extensions.insert(
-        "x-enum-varnames".into(),
-        json!(t.codes.iter().map(|c| &c.rust_variant).collect::<Vec<_>>()),
+        "x-chargespec-codes".into(),
+        json!(
+            t.codes
+                .iter()
+                .map(|c| {
+                    let mut m = serde_json::Map::new();
+                    m.insert("value".into(), code_value_json(&c.value));
+                    m.insert("varname".into(), json!(c.rust_variant));
+                    m.insert("zh".into(), json!(c.info.zh));
+                    m.insert("en".into(), json!(c.info.en));
+                    if !c.alt_zh.is_empty() {
+                        m.insert("alt_zh".into(), json!(c.alt_zh));
+                    }
+                    if let Some(cat) = &c.category {
+                        m.insert("category".into(), code_value_json(cat));
+                    }
+                    m.insert("provenance".into(), provenance(&c.prov));
+                    Value::Object(m)
+                })
+                .collect::<Vec<_>>()
+        ),
     );
     if !t.ranges.is_empty() {
         data.extensions.insert(
@@ -409,50 +437,65 @@ fn code_schema(t: &CodeTable) -> oa::Schema {
     }
     data.extensions.insert("x-open".into(), json!(t.open));
     let closed = !t.open && t.ranges.is_empty();
+    // The codes of the table's own kind, in table order: `enum` and the lists parallel to it.
+    let enumerated: Vec<&crate::ir::Code> = if closed {
+        t.codes
+            .iter()
+            .filter(|c| {
+                matches!(
+                    (&c.value, t.kind),
+                    (crate::ir::CodeValue::Int(_), CodeKind::Integer)
+                        | (crate::ir::CodeValue::Str(_), CodeKind::String)
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !enumerated.is_empty() {
+        data.extensions.insert(
+            "x-enum-varnames".into(),
+            json!(
+                enumerated
+                    .iter()
+                    .map(|c| &c.rust_variant)
+                    .collect::<Vec<_>>()
+            ),
+        );
+        data.extensions.insert(
+            "x-enum-descriptions".into(),
+            json!(
+                enumerated
+                    .iter()
+                    .map(|c| enum_description(c))
+                    .collect::<Vec<_>>()
+            ),
+        );
+    }
     let kind = match t.kind {
-        CodeKind::Integer => {
-            let enumeration = if closed {
-                t.codes
-                    .iter()
-                    .filter_map(|c| {
-                        if let crate::ir::CodeValue::Int(i) = c.value {
-                            Some(Some(i))
-                        } else {
-                            None
-                        }
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            oa::Type::Integer(oa::IntegerType {
-                format: oa::VariantOrUnknownOrEmpty::Item(oa::IntegerFormat::Int64),
-                enumeration,
-                ..Default::default()
-            })
-        }
-        CodeKind::String => {
-            let enumeration = if closed {
-                t.codes
-                    .iter()
-                    .filter_map(|c| {
-                        if let crate::ir::CodeValue::Str(s) = &c.value {
-                            Some(Some(s.clone()))
-                        } else {
-                            None
-                        }
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            oa::Type::String(oa::StringType {
-                enumeration,
-                max_length: usz(t.value_max_len),
-                pattern: t.value_pattern.clone(),
-                ..Default::default()
-            })
-        }
+        CodeKind::Integer => oa::Type::Integer(oa::IntegerType {
+            format: oa::VariantOrUnknownOrEmpty::Item(oa::IntegerFormat::Int64),
+            enumeration: enumerated
+                .iter()
+                .filter_map(|c| match c.value {
+                    crate::ir::CodeValue::Int(i) => Some(Some(i)),
+                    crate::ir::CodeValue::Str(_) => None,
+                })
+                .collect(),
+            ..Default::default()
+        }),
+        CodeKind::String => oa::Type::String(oa::StringType {
+            enumeration: enumerated
+                .iter()
+                .filter_map(|c| match &c.value {
+                    crate::ir::CodeValue::Str(s) => Some(Some(s.clone())),
+                    crate::ir::CodeValue::Int(_) => None,
+                })
+                .collect(),
+            max_length: usz(t.value_max_len),
+            pattern: t.value_pattern.clone(),
+            ..Default::default()
+        }),
     };
     schema(oa::SchemaKind::Type(kind), data)
 }

@@ -6,206 +6,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::samples::{
-    J, base_char, decimal_text, excluded, fill, object_sample, sample, unknown_code,
-};
-use crate::ir::{
-    Charset, CodeValue, CondOp, DateFormat, DecimalWire, Edition, Object, Requirement, Type,
-};
+use crate::emit::cases::cases;
+use crate::emit::samples::{J, object_sample, unknown_code};
+use crate::ir::{Edition, Object, Type};
 
 use super::crate_name;
 use super::util::ident;
-
-/// Invalid values of a type, each with the rule it breaks.
-fn invalid_values(ir: &Edition, ty: &Type) -> Vec<(J, &'static str)> {
-    let mut out = Vec::new();
-    match ty {
-        Type::String(s) => {
-            let c = base_char(s.charset);
-            if let Some(m) = s.max_len {
-                out.push((J::Str(fill(c, m + 1)), "length"));
-            }
-            if let Some(m) = s.min_len.filter(|m| *m > 0) {
-                out.push((J::Str(fill(c, m - 1)), "length"));
-            }
-            let n = s.min_len.unwrap_or(1).max(1);
-            let bad = match s.charset {
-                Charset::Any => None,
-                Charset::Ascii => Some('中'),
-                Charset::Digits => Some('A'),
-                Charset::Alphanumeric => Some('-'),
-                Charset::Hex | Charset::UpperHex => Some('G'),
-            };
-            if let Some(b) = bad {
-                out.push((J::Str(fill(b, n)), "charset"));
-            }
-        }
-        Type::Integer(i) => {
-            if let Some(m) = i.min {
-                out.push((J::Num((m - 1).to_string()), "range"));
-            }
-            if let Some(m) = i.max {
-                out.push((J::Num((m + 1).to_string()), "range"));
-            }
-            if let Some(n) = i.max_text_len {
-                let v = format!("1{}", "0".repeat(n as usize));
-                let in_range = v.parse::<i64>().is_ok_and(|x| i.max.is_none_or(|m| x <= m));
-                if in_range {
-                    out.push((J::Num(v), "text_length"));
-                }
-            }
-        }
-        Type::Decimal(d) => {
-            let wrap = |t: String| {
-                if d.wire == DecimalWire::String {
-                    J::Str(t)
-                } else {
-                    J::Num(t)
-                }
-            };
-            #[allow(clippy::cast_possible_truncation)]
-            let base = d.min.map_or(1, |m| m.ceil() as i64);
-            if let Some(s) = d.scale {
-                out.push((wrap(format!("{base}.{}1", "0".repeat(s as usize))), "scale"));
-            }
-            #[allow(clippy::cast_possible_truncation)]
-            if let Some(m) = d.min {
-                out.push((wrap(decimal_text(m.floor() as i64 - 1, d.scale)), "range"));
-            }
-            #[allow(clippy::cast_possible_truncation)]
-            if let Some(m) = d.max {
-                out.push((wrap(decimal_text(m.ceil() as i64 + 1, d.scale)), "range"));
-            }
-        }
-        Type::DateTime(f) => {
-            let bad = match f {
-                DateFormat::Date => "2024-13-40",
-                DateFormat::DateTime => "2024-13-40 25:61:61",
-                DateFormat::Compact => "20241340256161",
-                DateFormat::Time => "256161",
-            };
-            out.push((J::Str(bad.into()), "format"));
-        }
-        Type::Array(a) => {
-            if a.min_items.is_some_and(|m| m > 0) {
-                out.push((J::Arr(Vec::new()), "items"));
-            }
-            if let (Some(m), Some(item)) = (a.max_items, sample(ir, &a.items, 1)) {
-                out.push((
-                    J::Arr(std::iter::repeat_n(item, m as usize + 1).collect()),
-                    "items",
-                ));
-            }
-        }
-        Type::Code(t) => {
-            if let Some(u) = unknown_code(ir, t) {
-                out.push((u, "code"));
-            }
-        }
-        Type::Object(_) => {}
-    }
-    out
-}
-
-struct Case {
-    object: String,
-    mutations: Vec<(String, Option<String>)>,
-    path: String,
-    rule: &'static str,
-}
-
-fn cases(ir: &Edition, o: &Object) -> Vec<Case> {
-    let mut out = Vec::new();
-    let case = |mutations: Vec<(String, Option<String>)>, path: String, rule: &'static str| Case {
-        object: o.rust_name.clone(),
-        mutations,
-        path,
-        rule,
-    };
-    let skip = excluded(o);
-    for f in &o.fields {
-        if skip.contains(&f.wire.as_str()) {
-            continue;
-        }
-        let ptr = format!("/{}", f.wire.replace('~', "~0").replace('/', "~1"));
-        for (v, rule) in invalid_values(ir, &f.ty) {
-            out.push(case(
-                vec![(ptr.clone(), Some(v.render()))],
-                ptr.clone(),
-                rule,
-            ));
-        }
-        if let Type::Array(a) = &f.ty {
-            for (v, rule) in invalid_values(ir, &a.items) {
-                if !matches!(a.items, Type::Object(_)) {
-                    out.push(case(
-                        vec![(format!("{ptr}/0"), Some(v.render()))],
-                        format!("{ptr}/0"),
-                        rule,
-                    ));
-                }
-            }
-        }
-        match &f.requirement {
-            Requirement::Required => {
-                out.push(case(vec![(ptr.clone(), None)], ptr.clone(), "required"))
-            }
-            Requirement::Conditional(c) => {
-                let Some(sib) = o.fields.iter().find(|x| x.wire == c.field) else {
-                    continue;
-                };
-                let value = match c.op {
-                    CondOp::Equals | CondOp::In => c.values.first().cloned(),
-                    CondOp::NotIn => match &sib.ty {
-                        Type::Code(t) => ir.code_tables.get(t).and_then(|t| {
-                            t.codes
-                                .iter()
-                                .map(|c| c.value.clone())
-                                .find(|v| !c.values.contains(v))
-                        }),
-                        _ => c
-                            .values
-                            .iter()
-                            .filter_map(|v| {
-                                if let CodeValue::Int(i) = v {
-                                    Some(*i)
-                                } else {
-                                    None
-                                }
-                            })
-                            .max()
-                            .map(|m| CodeValue::Int(m + 1)),
-                    },
-                };
-                let Some(value) = value else { continue };
-                let text = match value {
-                    CodeValue::Int(i) => i.to_string(),
-                    CodeValue::Str(s) => J::Str(s).render(),
-                };
-                out.push(case(
-                    vec![(format!("/{}", sib.wire), Some(text)), (ptr.clone(), None)],
-                    ptr.clone(),
-                    "required_when",
-                ));
-            }
-            Requirement::Optional => {}
-        }
-    }
-    for c in &o.constraints {
-        let mut muts = Vec::new();
-        for w in c.exactly_one_of.iter().skip(1).flatten() {
-            if let Some(f) = o.fields.iter().find(|f| &f.wire == w)
-                && let Some(v) = sample(ir, &f.ty, 1)
-            {
-                muts.push((format!("/{w}"), Some(v.render())));
-            }
-        }
-        if !muts.is_empty() {
-            out.push(case(muts, String::new(), "exactly_one_of"));
-        }
-    }
-    out
-}
 
 /// The sample of `o` with every code field set to an unknown value (`None` when it has none).
 fn with_unknown_codes(ir: &Edition, o: &Object, sample: &J) -> Option<String> {
@@ -259,9 +65,12 @@ pub fn emit(ir: &Edition) -> TokenStream {
     let sample_items = samples.iter().map(|(n, s)| quote! { (#n, #s), });
     let unknown_items = unknown.iter().map(|(n, s)| quote! { (#n, #s), });
     let case_items = all_cases.iter().map(|c| {
-        let (object, path, rule) = (&c.object, &c.path, c.rule);
+        let (object, path, rule) = (&c.rust_name, &c.path, c.rule);
         let muts = c.mutations.iter().map(|(p, v)| match v {
-            Some(v) => quote! { (#p, ::std::option::Option::Some(#v)) },
+            Some(v) => {
+                let v = v.render();
+                quote! { (#p, ::std::option::Option::Some(#v)) }
+            }
             None => quote! { (#p, ::std::option::Option::None) },
         });
         quote! { Case { object: #object, mutations: &[#(#muts),*], path: #path, rule: #rule }, }
