@@ -196,6 +196,13 @@ class PeerError(Exception):
     pass
 
 
+# One Seq counter for every client of the process: two clients calling the same platform in the
+# same second never send the same (TimeStamp, Seq). It starts at 0002: 0001 is the Seq of the
+# fixed-Seq knob, so a counting and a fixed-Seq client never collide either.
+_SEQ = itertools.count(2)
+_SEQ_LOCK = threading.Lock()
+
+
 class Client:
     """Calls one peer platform. ``operator_id`` is ours; ``keys`` the secrets agreed for our calls.
 
@@ -223,14 +230,12 @@ class Client:
         self.timeout = timeout
         self.token: str | None = None
         self.token_answer: dict | None = None
-        self._seq = itertools.count(1)
-        self._lock = threading.Lock()
 
     def next_seq(self) -> str:
         if self.fixed_seq:
             return "0001"
-        with self._lock:
-            return f"{(next(self._seq) - 1) % 9999 + 1:04d}"
+        with _SEQ_LOCK:
+            return f"{(next(_SEQ) - 1) % 9999 + 1:04d}"
 
     def post(self, interface: str, body: bytes, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         """POST raw bytes; returns (HTTP status, body) for any status."""
