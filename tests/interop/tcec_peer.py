@@ -598,6 +598,32 @@ def alarm(operator_id: str, station_id: str = "S0001", connector_id: str = "C000
     }
 
 
+def event(operator_id: str, station_id: str = "S0001", event_time: str | None = None) -> dict:
+    when = event_time or _dt.datetime.now(CHINA).strftime("%Y-%m-%d %H:%M:%S")
+    return {
+        "StationID": station_id,
+        "OperatorID": operator_id,
+        "EquipmentOwnerID": operator_id,
+        "StationName": "Interop test station",
+        "EventType": 1,
+        "EventCode": 1001,
+        "EventTime": when,
+        "NoteString": "interop",
+    }
+
+
+def operator_info(operator_id: str) -> dict:
+    return {
+        "OperatorID": operator_id,
+        "OperatorName": "Python interop peer",
+        "OperatorTel1": "07550000000",
+        "ContactPerson": "Tester",
+        "ContactTel": "07550000001",
+        "SafetyPrincipal": "Safety",
+        "SafetyPrincipalTel": "07550000002",
+    }
+
+
 def station(operator_id: str, index: int) -> dict:
     """A valid 2024 StationInfo (charging station, one charger, two connectors)."""
     sid = f"PY{index:04d}"

@@ -117,6 +117,7 @@ def signed_envelope(client: Client, payload: dict, *, timestamp: str, seq: str) 
 MALFORMED = {
     "timestamp-12-digits": {"timestamp": dt.datetime.now(CHINA).strftime("%Y%m%d%H%M"), "seq": "0001"},
     "timestamp-letters": {"timestamp": "2024O101120000", "seq": "0001"},
+    "seq-3-digits": {"timestamp": None, "seq": "853"},
 }
 
 
@@ -136,6 +137,16 @@ def test_a_refusal_to_an_identified_sender_is_signed(to_city, case):
     answer = to_city.send("notification_stationStatus", envelope)
     assert answer.ret == RET_ENVELOPE, answer.envelope
     assert answer.sig_ok, f"refusal not signed with the sender's keys: {answer.envelope}"
+
+
+@issue10("a lower-case hex Sig from a configured sender (the same MAC) is refused with Sig \"\"; "
+         "whether it is accepted or refused, the answer must be signed with the sender's keys")
+def test_a_lowercase_hex_signature_gets_a_signed_answer(to_city):
+    envelope = to_city.envelope(status_push(connector_status("C-D5-LOWER")))
+    envelope["Sig"] = envelope["Sig"].lower()
+    answer = to_city.send("notification_stationStatus", envelope)
+    assert answer.envelope is not None and answer.ret is not None, answer.body
+    assert answer.sig_ok, f"answer not signed with the sender's keys: {answer.envelope}"
 
 
 # ------------------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import pytest
 
 from conftest import CITY_ID, PY_ID, PY_KEYS
 from tcec_peer import (CHINA, RET_BUSINESS, RET_ENVELOPE, RET_OK, RET_SIGNATURE, RET_TOKEN, Client,
-                       Keys, alarm, china_timestamp, connector_status, dumps, encrypt, request_sig,
-                       response_sig)
+                       Keys, alarm, china_timestamp, connector_status, dumps, encrypt, event,
+                       operator_info, request_sig, response_sig, station)
 
 
 def accepted(answer):
@@ -46,6 +46,18 @@ def test_push_station_status(to_city):
 
 def test_push_alarm(to_city):
     accepted(to_city.call("notification_alarmInfo", {"AlarmInfos": [alarm(PY_ID)]}))
+
+
+def test_push_event(to_city):
+    accepted(to_city.call("notification_eventInfo", {"EventInfos": [event(PY_ID)]}))
+
+
+def test_push_station_info(to_city):
+    accepted(to_city.call("notification_stationInfo", {"StationInfo": station(PY_ID, 1)}))
+
+
+def test_push_operator_info(to_city):
+    accepted(to_city.call("notification_operatorInfo", {"OperatorInfo": operator_info(PY_ID)}))
 
 
 @pytest.mark.parametrize("style", ["python", "compact"])
@@ -142,3 +154,4 @@ def test_response_signature_covers_ret_msg_and_data(to_city):
     env = answer.envelope
     assert env["Sig"] == response_sig(PY_KEYS, env["Ret"], env["Msg"], env["Data"])
     assert env["Sig"] != response_sig(PY_KEYS, env["Ret"], env["Msg"] + "x", env["Data"])
+
