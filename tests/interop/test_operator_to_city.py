@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import CITY_ID, PY_ID, PY_KEYS
+from conftest import PY_ID, PY_KEYS
 from tcec_peer import (CHINA, RET_BUSINESS, RET_ENVELOPE, RET_OK, RET_SIGNATURE, RET_TOKEN, Client,
                        Keys, alarm, china_timestamp, connector_status, dumps, encrypt, event,
                        operator_info, request_sig, response_sig, station)
@@ -26,18 +26,24 @@ def test_query_token(to_city):
     assert token["SuccStat"] == 0 and token["FailReason"] == 0
     assert isinstance(token["AccessToken"], str) and len(token["AccessToken"]) >= 16
     assert type(token["TokenAvailableTime"]) is int and token["TokenAvailableTime"] == 7200
-    assert token["OperatorID"] in (PY_ID, CITY_ID)
+    assert token["OperatorID"] == PY_ID  # the caller's ID, as in published vectors 1 and 2
 
 
 def test_query_token_with_a_wrong_operator_secret_is_denied(to_city):
     answer = to_city.query_token(operator_secret="WrongS3cr3tValue")
-    assert answer.sig_ok, answer.envelope
-    if answer.ret == RET_OK:
-        assert answer.payload["SuccStat"] == 1
-        assert answer.payload["FailReason"] == 2
-        assert not answer.payload.get("AccessToken")
-    else:
-        assert answer.ret in (RET_BUSINESS, RET_TOKEN), answer.envelope
+    assert answer.ret == RET_OK and answer.sig_ok, answer.envelope
+    assert answer.payload["SuccStat"] == 1
+    assert answer.payload["FailReason"] == 2  # 密钥错误
+    assert not answer.payload.get("AccessToken")
+
+
+def test_query_token_for_another_operator_id_is_denied(to_city):
+    answer = to_city.call("query_token", {"OperatorID": "MA5DAPY02", "OperatorSecret": PY_KEYS.operator_secret},
+                          token=False)
+    assert answer.ret == RET_OK and answer.sig_ok, answer.envelope
+    assert answer.payload["SuccStat"] == 1
+    assert answer.payload["FailReason"] == 1  # 无此运营商
+    assert not answer.payload.get("AccessToken")
 
 
 def test_push_station_status(to_city):
