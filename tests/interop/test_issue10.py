@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import CITY_ID, PY_ID, PY_KEYS, PeerBlock, mock_config
+from conftest import CITY_ID, OPERATOR_ID, PY_ID, PY_KEYS, PeerBlock, mock_config
 from tcec_peer import (CHINA, RET_BUSINESS, RET_ENVELOPE, RET_OK, Client, Keys, china_timestamp,
                        connector_status, tcec_core_status)
 from test_mock_clients import python_operator, run_query_demo, stations_received
@@ -169,56 +169,77 @@ OTHER_ID = "MA5DAPY02"  # a second Python peer, configured without any profile
 OTHER_KEYS = Keys("PyOtherOperSec01", "PyOtherDataKey01", "PyOtherDataIV001", "PyOtherSigKey001")
 
 
-def deviating(profile: str, tag: str) -> tuple[str, dict]:
-    """(interface, payload) that needs ``profile`` to be accepted."""
-    cid = f"C-{tag}"
-    if profile == "numbers-as-strings":
-        return "notification_stationStatus", status_push(connector_status(cid, CurrentA="12", VoltageA="220"))
-    if profile == "empty-string-as-absent":
-        return "notification_stationStatus", status_push(connector_status(cid, SOC="", ParkStatus=""))
-    if profile == "integral-float-as-integer":
-        return "notification_stationStatus", status_push(connector_status(cid, CurrentA=12.0, VoltageA=220.0))
-    if profile == "tcec-core-status":
-        return "notification_stationStatus", status_push(tcec_core_status(cid))
-    if profile == "status-array-variant":
-        return "notification_stationStatus", {"ConnectorStatusInfos": [connector_status(cid)]}
-    raise ValueError(profile)
+def city_case(make):
+    return ("city", "notification_stationStatus", make)
 
 
-PAYLOAD_PROFILES = ["numbers-as-strings", "empty-string-as-absent", "integral-float-as-integer",
-                    "tcec-core-status", "status-array-variant"]
+def operator_case(payload):
+    return ("operator", "query_stations_info", lambda cid: payload)
 
 
-@pytest.mark.parametrize("profile", PAYLOAD_PROFILES)
-def test_profile_off_refuses_the_deviation_with_4004(to_city, profile):
-    interface, payload = deviating(profile, f"off-{profile}")
-    answer = to_city.call(interface, payload)
+# profile -> cases (role of the mock receiving it, interface, payload from a connector ID) that
+# need the profile to be accepted.
+DEVIATIONS = {
+    "numbers-as-strings": [
+        city_case(lambda cid: status_push(connector_status(cid, CurrentA="12", VoltageA="220"))),
+        operator_case({"PageNo": "1", "PageSize": "10"}),
+    ],
+    "empty-string-as-absent": [
+        city_case(lambda cid: status_push(connector_status(cid, SOC="", ParkStatus=""))),
+        operator_case({"PageNo": 1, "PageSize": ""}),
+    ],
+    "integral-float-as-integer": [
+        city_case(lambda cid: status_push(connector_status(cid, CurrentA=12.0, VoltageA=220.0))),
+        operator_case({"PageNo": 1.0, "PageSize": 10.0}),
+    ],
+    "tcec-core-status": [city_case(lambda cid: status_push(tcec_core_status(cid)))],
+    "status-array-variant": [city_case(lambda cid: {"ConnectorStatusInfos": [connector_status(cid)]})],
+}
+CASES = [(profile, *case) for profile, cases in DEVIATIONS.items() for case in cases]
+CASE_IDS = [f"{profile}-{role}" for profile, role, _, _ in CASES]
+
+
+def tolerated(role: str, answer):
+    if role == "city":
+        accepted(answer)
+    else:
+        assert answer.ret == RET_OK and answer.sig_ok, answer.envelope
+        assert answer.payload["PageNo"] == 1 and answer.payload["StationInfos"]
+
+
+@pytest.mark.parametrize("profile,role,interface,make", CASES, ids=CASE_IDS)
+def test_profile_off_refuses_the_deviation_with_4004(to_city, to_operator, profile, role, interface, make):
+    client = to_city if role == "city" else to_operator
+    answer = client.call(interface, make(f"C-off-{profile}"))
     assert answer.ret == RET_BUSINESS, answer.envelope
     assert answer.sig_ok
 
 
-def tolerant_city(launch, profiles: list[str]):
-    config = mock_config(CITY_ID, [PeerBlock(tolerances=profiles), PeerBlock(OTHER_ID, OTHER_KEYS)])
-    mock = launch("mock-city", config)
+def tolerant_mock(launch, role: str, profiles: list[str]):
+    """A mock of ``role`` with ``profiles`` on for the Python peer and off for a second peer;
+    returns (mock, tolerant client, strict client)."""
+    peers = [PeerBlock(tolerances=profiles), PeerBlock(OTHER_ID, OTHER_KEYS)]
+    if role == "city":
+        mock = launch("mock-city", mock_config(CITY_ID, peers))
+    else:
+        mock = launch("mock-operator", mock_config(OPERATOR_ID, peers, stations=5))
     return mock, Client(mock.url, PY_ID, PY_KEYS), Client(mock.url, OTHER_ID, OTHER_KEYS)
 
 
-@pytest.mark.parametrize("profile", PAYLOAD_PROFILES)
+@pytest.mark.parametrize("profile,role,interface,make", CASES, ids=CASE_IDS)
 @issue10("tolerance profiles are not implemented (the mock's configuration has no tolerances key)")
-def test_profile_on_accepts_the_deviation_for_that_peer_only(launch, profile):
-    mock, tolerant, strict = tolerant_city(launch, [profile])
-    interface, payload = deviating(profile, f"on-{profile}")
+def test_profile_on_accepts_the_deviation_for_that_peer_only(launch, profile, role, interface, make):
+    mock, tolerant, strict = tolerant_mock(launch, role, [profile])
     before = len(mock.log())
-    accepted(tolerant.call(interface, payload))
+    tolerated(role, tolerant.call(interface, make(f"C-on-{profile}")))
     # The profile is per peer: another peer sending the same payload is still refused.
-    assert strict.call(interface, payload).ret == RET_BUSINESS
-    # Profiles are independent: the deviation of another profile is still refused.
-    other = next(p for p in PAYLOAD_PROFILES if p != profile)
-    interface2, payload2 = deviating(other, f"on-{profile}-x-{other}")
-    assert tolerant.call(interface2, payload2).ret == RET_BUSINESS
+    assert strict.call(interface, make(f"C-on-{profile}-strict")).ret == RET_BUSINESS
+    # Profiles are independent: a deviation needing another profile is still refused.
+    other, _, other_interface, other_make = next(c for c in CASES if c[0] != profile and c[1] == role)
+    assert tolerant.call(other_interface, other_make(f"C-on-{profile}-x-{other}")).ret == RET_BUSINESS
     if profile == "tcec-core-status":
-        warnings = [l for l in mock.log()[before:].splitlines() if "WARN" in l]
-        assert any("CurrentA" in l or "tcec-core-status" in l for l in warnings), \
+        warnings = [line for line in mock.log()[before:].splitlines() if "WARN" in line]
+        assert any("CurrentA" in line or "tcec-core-status" in line for line in warnings), \
             "a tolerated T/CEC-only status is accepted with a warning"
 
 
@@ -235,7 +256,7 @@ def test_fixed_seq_off_accepts_a_constant_seq_in_different_seconds(fresh_city):
 @issue10("tolerance profiles are not implemented (fixed-seq), and the replay check is keyed on "
          "(sender, TimeStamp, Seq)")
 def test_fixed_seq_on_accepts_distinct_pushes_and_refuses_an_identical_resend(launch):
-    mock, tolerant, strict = tolerant_city(launch, ["fixed-seq"])
+    mock, tolerant, strict = tolerant_mock(launch, "city", ["fixed-seq"])
     tolerant.ensure_token()
     tolerant.fixed_seq = True
     ts = china_timestamp()
