@@ -3,6 +3,8 @@
 Each test of a defect or of a profile switched on is a strict xfail until its fix lands: when
 it starts passing, pytest reports XPASS(strict) as a failure, and the marker is removed with the
 fix. The tests of a profile switched off pin today's behaviour (refused with 4004) and pass.
+Profiles are switched on with the TOML line that ``conftest.tolerances_setting`` writes into the
+Python peer's ``[[peers]]`` block (the only place that names the key).
 """
 
 import datetime as dt
@@ -241,6 +243,12 @@ def test_profile_on_accepts_the_deviation_for_that_peer_only(launch, profile, ro
         warnings = [line for line in mock.log()[before:].splitlines() if "WARN" in line]
         assert any("CurrentA" in line or "tcec-core-status" in line for line in warnings), \
             "a tolerated T/CEC-only status is accepted with a warning"
+
+
+# fixed-seq: peers that always send Seq "0001". Across seconds that is harmless today (pinned
+# below); within one second, distinct messages must be accepted once defect 1 is fixed, with or
+# without the profile, so the profile-on test asks for that plus the replay refusal of an
+# identical resend, which no profile may switch off.
 
 
 def test_fixed_seq_off_accepts_a_constant_seq_in_different_seconds(fresh_city):
