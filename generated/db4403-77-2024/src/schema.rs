@@ -9,12 +9,12 @@
 //! Short names: `F` field, `T` type, `S` string, `I` integer and `D` decimal
 //! constraints; `P0`, `P1`, … the provenance texts.
 use ::chargespec_runtime::schema::{
-    ArrayDesc, Condition, DecimalDesc as D, FieldDesc as F, IntegerDesc as I, Lit,
-    ObjectDesc, OneOf, Schema, StringDesc as S, TableDesc, TypeDesc as T,
+    FieldDesc as F, ObjectDesc, Schema, StringDesc as S, TableDesc, TypeDesc as T,
+    ArrayDesc, Condition, DecimalDesc as D, IntegerDesc as I, Lit, OneOf,
 };
 use ::chargespec_runtime::time::DateFormat;
-use crate::{codes, types};
 use ::chargespec_runtime::validate::Charset;
+use crate::{codes, types};
 /// The schema of this edition.
 pub static SCHEMA: Schema<'static> = Schema {
     edition: "db4403-77-2024",

@@ -17,6 +17,7 @@ pub fn emit(ir: &Edition) -> TokenStream {
     let bump = bumpalo::Bump::new();
     let schema = crate::descriptors::schema(ir, &bump);
     let data = schema_tokens(&schema, ir);
+    let imports = imports(&schema);
     let glue = ir.objects.values().enumerate().map(|(i, o)| {
         let name = ident(&o.rust_name);
         let index = Literal::usize_unsuffixed(i);
@@ -36,18 +37,77 @@ pub fn emit(ir: &Edition) -> TokenStream {
         //!
         //! Short names: `F` field, `T` type, `S` string, `I` integer and `D` decimal
         //! constraints; `P0`, `P1`, … the provenance texts.
-        use ::chargespec_runtime::schema::{
-            ArrayDesc, Condition, DecimalDesc as D, FieldDesc as F, IntegerDesc as I, Lit, ObjectDesc,
-            OneOf, Schema, StringDesc as S, TableDesc, TypeDesc as T,
-        };
-        use ::chargespec_runtime::time::DateFormat;
+        #imports
         use crate::{codes, types};
-        use ::chargespec_runtime::validate::Charset;
 
         #data
         #(#glue)*
         ::chargespec_runtime::code_views!(#(#tables),*);
     }
+}
+
+/// The `use` items of the schema module: only the descriptor types it names.
+fn imports(s: &Schema<'_>) -> TokenStream {
+    fn walk(t: &TypeDesc<'_>, seen: &mut std::collections::BTreeSet<&'static str>) {
+        match t {
+            TypeDesc::String(s) => {
+                if s.charset.is_some() {
+                    seen.insert("Charset");
+                }
+            }
+            TypeDesc::Integer(_) => {
+                seen.insert("IntegerDesc as I");
+            }
+            TypeDesc::Decimal(_) => {
+                seen.insert("DecimalDesc as D");
+            }
+            TypeDesc::Date(_) => {
+                seen.insert("DateFormat");
+            }
+            TypeDesc::Array(a) => {
+                seen.insert("ArrayDesc");
+                walk(&a.items, seen);
+            }
+            TypeDesc::Object(_) | TypeDesc::Code(_) => {}
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for o in s.objects {
+        if !o.exactly_one_of.is_empty() {
+            seen.insert("OneOf");
+        }
+        for f in o.fields {
+            walk(&f.ty, &mut seen);
+            if matches!(f.requirement, Requirement::When(_)) {
+                seen.insert("Condition");
+                seen.insert("Lit");
+            }
+        }
+    }
+    let always = [
+        "FieldDesc as F",
+        "ObjectDesc",
+        "Schema",
+        "StringDesc as S",
+        "TableDesc",
+    ];
+    let items = always
+        .into_iter()
+        .chain(["TypeDesc as T"])
+        .chain(
+            seen.iter()
+                .copied()
+                .filter(|i| !matches!(*i, "Charset" | "DateFormat")),
+        )
+        .map(|i| i.parse::<TokenStream>().unwrap_or_default());
+    let mut out = quote! { use ::chargespec_runtime::schema::{ #(#items),* }; };
+    if seen.contains("DateFormat") {
+        out.extend(quote! { use ::chargespec_runtime::time::DateFormat; });
+    }
+    if seen.contains("Charset") {
+        out.extend(quote! { use ::chargespec_runtime::validate::Charset; });
+    }
+    out
 }
 
 fn opt<T: quote::ToTokens>(v: Option<T>) -> TokenStream {
