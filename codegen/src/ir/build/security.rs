@@ -211,7 +211,10 @@ impl<'a> Builder<'a> {
                 objects,
                 tables,
                 env_objs,
-                ret_table.map(|t| t.value.as_str()),
+                // An unknown Ret table is reported once (E0203), not again through the Ret field.
+                ret_table
+                    .map(|t| t.value.as_str())
+                    .filter(|t| tables.contains_key(*t)),
                 r,
                 e,
                 s.loc,
