@@ -500,7 +500,8 @@ pub struct Transport {
     pub schemes: Vec<String>,
     pub method: String,
     pub content_type: String,
-    pub error_http_status: Option<i64>,
+    /// The HTTP status of every answer, refusals included (their Ret tells them apart).
+    pub error_http_status: u16,
     pub url: Option<Block<Url>>,
 }
 

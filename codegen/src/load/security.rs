@@ -275,7 +275,7 @@ fn read_transport(d: &mut Diagnostics, n: &Node) -> Option<RawTransport> {
         content_type: m
             .req("content_type", "security.transport")
             .and_then(|n| text(d, n, "content_type")),
-        error_http_status: opt_int(d, m, "error_http_status", "error_http_status"),
+        error_http_status: req_int(d, m, "error_http_status", "security.transport"),
         url: m.get("url").and_then(|n| {
             block(d, n, "security.transport.url", |d, m, doc| RawUrl {
                 doc,

@@ -61,12 +61,7 @@ pub fn emit(ir: &Edition) -> TokenStream {
 
     if let Some(t) = &sec.transport {
         let (method, ct) = (&t.value.method, &t.value.content_type);
-        let status = Literal::u16_unsuffixed(
-            t.value
-                .error_http_status
-                .and_then(|s| u16::try_from(s).ok())
-                .unwrap_or(200),
-        );
+        let status = Literal::u16_unsuffixed(t.value.error_http_status);
         let d = doc_attrs(&provenance_lines(&t.prov, None));
         items.push(quote! {
             /// The HTTP method of every interface.

@@ -183,7 +183,7 @@ impl<'a> Builder<'a> {
         let prov = self.prov(&r.doc, "the security section", s.loc);
         let env_objs = self.envelope_objects(names, objects, r);
         let (keys, key_names) = self.keys(names, r, s.loc);
-        let transport = r.transport.as_ref().map(|t| self.transport(t, s.loc));
+        let transport = r.transport.as_ref().and_then(|t| self.transport(t, s.loc));
         let headers = r
             .headers
             .iter()
@@ -211,7 +211,10 @@ impl<'a> Builder<'a> {
                 objects,
                 tables,
                 env_objs,
-                ret_table.map(|t| t.value.as_str()),
+                // An unknown Ret table is reported once (E0203), not again through the Ret field.
+                ret_table
+                    .map(|t| t.value.as_str())
+                    .filter(|t| tables.contains_key(*t)),
                 r,
                 e,
                 s.loc,
@@ -356,7 +359,11 @@ impl<'a> Builder<'a> {
         None
     }
 
-    fn transport(&mut self, t: &crate::load::security::RawTransport, loc: Loc) -> Block<Transport> {
+    fn transport(
+        &mut self,
+        t: &crate::load::security::RawTransport,
+        loc: Loc,
+    ) -> Option<Block<Transport>> {
         let (info, prov) = self.block_meta(&t.doc, "security.transport", loc);
         let url = t.url.as_ref().map(|u| {
             let (info, prov) = self.block_meta(&u.doc, "security.transport.url", loc);
@@ -395,17 +402,32 @@ impl<'a> Builder<'a> {
                 },
             }
         });
-        Block {
+        let status = t.error_http_status.as_ref()?;
+        let http_status = u16::try_from(status.value)
+            .ok()
+            .filter(|s| (100..=599).contains(s));
+        if http_status.is_none() {
+            self.err(
+                Diagnostic::new(
+                    DCode::InvalidValue,
+                    status.loc,
+                    format!("{} is not an HTTP status code", status.value),
+                )
+                .label("expected 100 to 599")
+                .hint("the status every answer is sent with, usually 200"),
+            );
+        }
+        Some(Block {
             info,
             prov,
             value: Transport {
                 schemes: t.schemes.iter().map(|s| s.value.clone()).collect(),
                 method: ustr(t.method.as_ref()),
                 content_type: ustr(t.content_type.as_ref()),
-                error_http_status: t.error_http_status.as_ref().map(|v| v.value),
+                error_http_status: http_status?,
                 url,
             },
-        }
+        })
     }
 
     fn header(
