@@ -95,14 +95,36 @@ pub fn unknown_code(ir: &Edition, table: &str) -> Option<J> {
                     && !t.ranges.iter().any(|r| (r.from..=r.to).contains(*v))
             })
             .map(|v| J::Num(v.to_string())),
-        CodeKind::String => ["ZZ9", "UNKNOWN-CODE"]
-            .iter()
-            .find(|v| {
+        CodeKind::String => {
+            let unknown = |v: &str| {
                 !t.codes
                     .iter()
-                    .any(|c| c.value == CodeValue::Str((**v).to_owned()))
-            })
-            .map(|v| J::Str((*v).to_owned())),
+                    .any(|c| c.value == CodeValue::Str(v.to_owned()))
+            };
+            // A value any value of the table must satisfy (`value: {max_len, pattern}`) when
+            // one can be found: a known code with a digit added, or a fixed candidate.
+            let pattern = t
+                .value_pattern
+                .as_deref()
+                .and_then(|p| regex::Regex::new(p).ok());
+            let fits = |v: &str| {
+                t.value_max_len
+                    .is_none_or(|m| v.chars().count() <= m as usize)
+                    && pattern.as_ref().is_none_or(|re| re.is_match(v))
+            };
+            let fixed = ["ZZ9", "ZZ", "UNKNOWN-CODE"].map(str::to_owned);
+            let derived = t.codes.iter().filter_map(|c| match &c.value {
+                CodeValue::Str(s) => Some(format!("{s}9")),
+                CodeValue::Int(_) => None,
+            });
+            fixed
+                .iter()
+                .cloned()
+                .chain(derived)
+                .find(|v| unknown(v) && fits(v))
+                .or_else(|| fixed.into_iter().find(|v| unknown(v)))
+                .map(J::Str)
+        }
     }
 }
 
