@@ -205,7 +205,7 @@ const UNKNOWN_CODES: &[(&str, &str)] = &[
     ),
     (
         "StationInfo",
-        "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"ZZ9\",\"AreaCode\":\"ZZ9\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":99999,\"StationStatus\":99999,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":99999,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":99999,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":99999,\"ParkFree\":99999,\"OpratorType\":99999,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"ManufacturerName\":\"AAAA\",\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}]}",
+        "{\"StationID\":\"AAAA\",\"OperatorID\":\"AAAAAAAAA\",\"EquipmentOwnerID\":\"AAAAAAAAA\",\"StationName\":\"AAAA\",\"CountryCode\":\"ZZ\",\"AreaCode\":\"ZZ9\",\"Address\":\"AAAA\",\"StationTel\":\"AAAAAAAAAAA\",\"ServiceTel\":\"AAAA\",\"StationType\":99999,\"StationStatus\":99999,\"ParkNums\":1,\"StationLng\":1.000005,\"StationLat\":1.000005,\"SiteGuide\":\"AAAA\",\"Construction\":99999,\"Pictures\":[\"AAAA\"],\"MatchCars\":\"AAAA\",\"ParkInfo\":\"AAAA\",\"BusineHours\":\"AAAA\",\"ElectricityFee\":\"AAAA\",\"ServiceFee\":\"AAAA\",\"ParkFee\":\"AAAA\",\"Payment\":\"AAAA\",\"SupportOrder\":99999,\"Remark\":\"AAAA\",\"ParkOwner\":\"AAAA\",\"ParkManager\":\"AAAA\",\"OpenAllDay\":99999,\"ParkFree\":99999,\"OpratorType\":99999,\"EquipmentInfos\":[{\"EquipmentID\":\"AAAA\",\"ManufacturerID\":\"AAAAAAAAA\",\"EquipmentModel\":\"AAAA\",\"ProductionDate\":\"2024-12-31\",\"EquipmentType\":1,\"EquipmentLng\":1.000005,\"EquipmentLat\":1.000005,\"EquipmentName\":\"AAAA\",\"Power\":1.5,\"ManufacturerName\":\"AAAA\",\"EquipmentStatus\":1,\"EquipmentPower\":1.5,\"NewNationalStandard\":1,\"ConnectorInfos\":[{\"ConnectorID\":\"AAAA\",\"ConnectorName\":\"AAAA\",\"ConnectorType\":1,\"VoltageUpperLimits\":1,\"VoltageLowerLimits\":1,\"Current\":1,\"Power\":1.5,\"ParkNo\":\"AAAA\",\"Voltage\":1,\"BMSPowerType\":1}]}]}",
     ),
     (
         "EquipmentInfo",
@@ -969,7 +969,7 @@ const CASES: &[Case] = &[
     },
     Case {
         object: "StationInfo",
-        mutations: &[("/CountryCode", ::std::option::Option::Some("\"ZZ9\""))],
+        mutations: &[("/CountryCode", ::std::option::Option::Some("\"ZZ\""))],
         path: "/CountryCode",
         rule: "code",
     },
