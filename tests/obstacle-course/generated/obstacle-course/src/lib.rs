@@ -12,10 +12,10 @@ pub mod codes;
 pub mod protocol;
 pub mod qr;
 pub mod samples;
+pub mod schema;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod types;
-pub mod validate;
 /// The edition's id (its folder under `spec/`).
 pub const EDITION: &str = "obstacle-course";
 /// The standard's number.

@@ -237,10 +237,10 @@ const CASES: &[Case] = &[
         rule: "required",
     },
 ];
-fn run<
-    T: serde::de::DeserializeOwned + chargespec_runtime::Validate
-        + chargespec_runtime::Shape,
->(json: &[u8], mode: Mode) -> Report {
+fn run<T: serde::de::DeserializeOwned + chargespec_runtime::schema::Described>(
+    json: &[u8],
+    mode: Mode,
+) -> Report {
     match chargespec_runtime::validate::decode::<T>(json, mode) {
         Ok((_, report)) | Err(report) => report,
     }
