@@ -468,3 +468,111 @@ async fn the_plaintext_profile_is_off_by_default_and_carries_the_payload_itself(
     let a = post(&test.url, PUSH, Some(token), bytes(&plain(json!({})))).await;
     assert_eq!(ret_of(&a), ret::BAD_PAYLOAD, "{a}");
 }
+
+/// Issue 10, defect 1: two different, correctly signed pushes with the same TimeStamp and Seq
+/// (peers that send a fixed Seq) are both accepted; an identical resend is still refused.
+#[tokio::test]
+async fn distinct_messages_in_one_second_are_accepted_and_an_identical_resend_is_not() {
+    let city = city(ServerConfig::default()).await;
+    let token = fetch_token(&city.url).await;
+    let ts = stamp(0);
+    let seal = |status: i64| {
+        let mut p = sample(PUSH);
+        p["ConnectorStatusInfo"]["Status"] = json!(status);
+        let env = protocol::seal_request(&keys(), OPERATOR, ts.clone(), "0001".to_owned(), &p)
+            .expect("seals");
+        serde_json::to_value(env).expect("JSON")
+    };
+    let (first, second) = (seal(1), seal(2));
+    assert_eq!(first["Seq"], second["Seq"]);
+    assert_eq!(first["TimeStamp"], second["TimeStamp"]);
+    let a = post(&city.url, PUSH, Some(&token), bytes(&first)).await;
+    assert_eq!(ret_of(&a), ret::SUCCESS, "{a}");
+    let a = post(&city.url, PUSH, Some(&token), bytes(&second)).await;
+    assert_eq!(
+        ret_of(&a),
+        ret::SUCCESS,
+        "the second status must not be lost: {a}"
+    );
+    let a = post(&city.url, PUSH, Some(&token), bytes(&first)).await;
+    assert_eq!(ret_of(&a), ret::BAD_ENVELOPE, "{a}");
+    assert_eq!(a["Msg"], json!("replayed request"));
+    assert_eq!(city.mock.store.received(PUSH).len(), 2);
+}
+
+/// Issue 10, defect 5: once the sender is a configured peer, a refusal of its malformed envelope
+/// is signed with its keys.
+#[tokio::test]
+async fn a_malformed_envelope_from_a_known_peer_is_refused_signed() {
+    let city = city(ServerConfig::default()).await;
+    let token = fetch_token(&city.url).await;
+    for (field, bad) in [("TimeStamp", json!("2024")), ("Seq", json!("853"))] {
+        let mut env = sealed(&sample(PUSH));
+        env[field] = bad;
+        let a = post(&city.url, PUSH, Some(&token), bytes(&env)).await;
+        assert_eq!(ret_of(&a), ret::BAD_ENVELOPE, "{field}: {a}");
+        assert!(
+            signed(&a),
+            "{field}: the refusal is signed for the known sender: {a}"
+        );
+    }
+    // An unknown sender still gets an unsigned answer (there are no keys to sign with).
+    let mut env = sealed(&sample(PUSH));
+    env["OperatorID"] = json!("MA5DA9999");
+    let a = post(&city.url, PUSH, Some(&token), bytes(&env)).await;
+    assert_eq!(ret_of(&a), ret::BAD_ENVELOPE, "{a}");
+    assert_eq!(a["Sig"], json!(""));
+}
+
+/// Issue 13, finding 6: an envelope with a repeated key is refused, whichever copy is the
+/// authentic one.
+#[tokio::test]
+async fn an_envelope_with_a_repeated_key_is_refused() {
+    let city = city(ServerConfig::default()).await;
+    let token = fetch_token(&city.url).await;
+    let env = sealed(&sample(PUSH));
+    let text = serde_json::to_string(&env).expect("text");
+    let doubled = text.replacen('{', r#"{"OperatorID":"XXXXXXXXX","#, 1);
+    let a = post(&city.url, PUSH, Some(&token), doubled.into_bytes()).await;
+    assert_eq!(ret_of(&a), ret::BAD_ENVELOPE, "{a}");
+    assert!(
+        a["Msg"].as_str().unwrap_or_default().contains("twice"),
+        "{a}"
+    );
+    assert!(city.mock.store.received(PUSH).is_empty());
+}
+
+/// Issue 10, defect 6: a path the platform does not serve is answered with an envelope naming it.
+#[tokio::test]
+async fn an_unknown_interface_is_answered_with_an_envelope() {
+    let city = city(ServerConfig::default()).await;
+    let a = post(&city.url, "notification_nothing", None, b"{}".to_vec()).await;
+    assert_eq!(ret_of(&a), ret::BAD_ENVELOPE, "{a}");
+    assert!(
+        a["Msg"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("notification_nothing"),
+        "{a}"
+    );
+    assert_eq!(a["Data"], json!(""));
+}
+
+/// Issue 10, defect 2: an answer that decrypts but does not decode names the JSON pointer, not a
+/// key problem.
+#[test]
+fn an_answer_that_decrypts_but_does_not_decode_names_its_pointer() {
+    let answer = protocol::seal_response(
+        &keys(),
+        ret::SUCCESS,
+        "",
+        Some(&json!({"OperatorID": "MA5DA0001", "SuccStat": "zero"})),
+    )
+    .expect("seals");
+    let e = protocol::open_response::<types::QueryTokenResponse>(&keys(), &answer)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("/SuccStat"), "{e}");
+    assert!(!e.contains("cannot be decrypted"), "{e}");
+}

@@ -44,6 +44,9 @@ pub enum EnvelopeError {
     Decrypt,
     /// The signature is not the expected one.
     Signature,
+    /// `Data` decrypts, but its payload does not decode: the keys are right, the payload is
+    /// wrong (at `pointer`).
+    Payload { pointer: String, reason: String },
 }
 
 impl fmt::Display for EnvelopeError {
@@ -58,6 +61,11 @@ impl fmt::Display for EnvelopeError {
             EnvelopeError::Base64 => f.write_str("Data is not valid Base64"),
             EnvelopeError::Decrypt => f.write_str("Data cannot be decrypted (key, IV or padding)"),
             EnvelopeError::Signature => f.write_str("signature mismatch"),
+            EnvelopeError::Payload { pointer, reason } => write!(
+                f,
+                "Data decrypts but its payload does not decode at {}: {reason}",
+                if pointer.is_empty() { "/" } else { pointer }
+            ),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod client;
 pub mod code;
 pub mod decimal;
 pub mod envelope;
+pub mod protocol;
 pub mod schema;
 pub mod secret;
 #[cfg(feature = "server")]

@@ -124,7 +124,9 @@ impl TokenStore {
     }
 }
 
-/// Refuses envelopes seen before (same OperatorID, TimeStamp and Seq) within a window.
+/// Refuses messages seen before within a window. The receiver pipeline keys a message on its
+/// sender and its signature (which covers every signed field), so an identical resend is caught
+/// and two different messages with the same TimeStamp and Seq are not confused.
 #[derive(Debug)]
 pub struct ReplayCache {
     window_s: u64,

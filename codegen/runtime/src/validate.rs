@@ -621,7 +621,8 @@ fn located<T: serde::de::DeserializeOwned>(json: &[u8], first: &serde_json::Erro
     }
 }
 
-fn pointer_of(p: &serde_path_to_error::Path) -> String {
+/// A serde path as a JSON pointer.
+pub fn pointer_of(p: &serde_path_to_error::Path) -> String {
     let mut path = String::new();
     for seg in p.iter() {
         match seg {

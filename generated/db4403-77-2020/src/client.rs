@@ -304,7 +304,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: when an alarm is raised (AlarmStatus 1) and when it clears (AlarmStatus 0).
         ///
-        /// Provenance: sz2020 (reference §9.11).
+        /// Provenance: sz2020 (section 9.11 of the edition).
         pub async fn notification_alarm_info(
             &self,
             request: &crate::types::NotificationAlarmInfoRequest,
@@ -319,7 +319,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: periodically while charging, at the reporting period the city sets with query_frequency (9.14).
         ///
-        /// Provenance: sz2020 (reference §9.9).
+        /// Provenance: sz2020 (section 9.9 of the edition).
         pub async fn notification_bms_info(
             &self,
             request: &crate::types::BatteryProcessInfo,
@@ -334,7 +334,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: when an event occurs.
         ///
-        /// Provenance: sz2020 (reference §9.13).
+        /// Provenance: sz2020 (section 9.13 of the edition).
         pub async fn notification_event_info(
             &self,
             request: &crate::types::NotificationEventInfoRequest,
@@ -349,7 +349,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: on a new station or any change of a station, equipment or connector attribute.
         ///
-        /// Provenance: sz2020 (reference §9.2).
+        /// Provenance: sz2020 (section 9.2 of the edition).
         pub async fn notification_station_info(
             &self,
             request: &crate::types::NotificationStationInfoRequest,
@@ -364,7 +364,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: on every connector status change.
         ///
-        /// Provenance: sz2020, tcec102 (reference §9.4).
+        /// Provenance: sz2020, tcec102 (section 9.4 of the edition).
         pub async fn notification_station_status(
             &self,
             request: &crate::types::NotificationStationStatusRequest,
@@ -398,7 +398,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: on demand.
         ///
-        /// Provenance: sz2020 (reference §9.10).
+        /// Provenance: sz2020 (section 9.10 of the edition).
         pub async fn query_alarm_info(
             &self,
             request: &crate::types::QueryAlarmInfoRequest,
@@ -413,7 +413,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: on demand.
         ///
-        /// Provenance: sz2020 (reference §9.8).
+        /// Provenance: sz2020 (section 9.8 of the edition).
         pub async fn query_bms_info(
             &self,
             request: &crate::types::QueryBmsInfoRequest,
@@ -428,7 +428,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: on demand (an hourly job in the platform code, left disabled).
         ///
-        /// Provenance: sz2020 (reference §9.12).
+        /// Provenance: sz2020 (section 9.12 of the edition).
         pub async fn query_event_info(
             &self,
             request: &crate::types::QueryEventInfoRequest,
@@ -497,7 +497,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: when the city changes the reporting period.
         ///
-        /// Provenance: sz2020 (reference §9.14).
+        /// Provenance: sz2020 (section 9.14 of the edition).
         pub async fn query_frequency(
             &self,
             request: &crate::types::QueryFrequencyRequest,
@@ -512,7 +512,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: scheduled pull by the city platform (an hourly job in the platform code, left disabled).
         ///
-        /// Provenance: sz2020 (reference §9.15).
+        /// Provenance: sz2020 (section 9.15 of the edition).
         pub async fn query_disequipmentstatus_info(
             &self,
             request: &crate::types::QueryDisequipmentstatusInfoRequest,
@@ -527,7 +527,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: on demand; incrementally via LastQueryTime.
         ///
-        /// Provenance: sz2020, tcec102 (reference §9.3).
+        /// Provenance: sz2020, tcec102 (section 9.3 of the edition).
         pub async fn query_stations_info(
             &self,
             request: &crate::types::QueryStationsInfoRequest,
@@ -542,7 +542,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: scheduled pull by the city platform (an hourly job in the platform code, left disabled).
         ///
-        /// Provenance: sz2020 (reference §9.6).
+        /// Provenance: sz2020 (section 9.6 of the edition).
         pub async fn query_station_charge_stats(
             &self,
             request: &crate::types::QueryStationChargeStatsRequest,
@@ -557,7 +557,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: scheduled pull by the city platform (an hourly job in the platform code, left disabled).
         ///
-        /// Provenance: sz2020 (reference §9.7).
+        /// Provenance: sz2020 (section 9.7 of the edition).
         pub async fn query_station_discharge_stats(
             &self,
             request: &crate::types::QueryStationDischargeStatsRequest,
@@ -573,7 +573,7 @@ pub mod operator {
         /// Trigger: on demand.
         /// Also routed as: `query_station_status`.
         ///
-        /// Provenance: sz2020 (reference §9.5).
+        /// Provenance: sz2020 (section 9.5 of the edition).
         pub async fn query_stations_status(
             &self,
             request: &crate::types::QueryStationsStatusRequest,

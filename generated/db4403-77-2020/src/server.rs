@@ -436,6 +436,28 @@ impl Endpoint {
             )
             .map_err(|e| HandlerError::system(e.to_string()))
     }
+    /// The answer to a request for an interface this platform does not serve: an unsigned
+    /// envelope (the sender is not read) with the envelope Ret and a message naming the
+    /// method and path (bounded and escaped), logged.
+    pub fn unknown_interface(
+        &self,
+        method: &str,
+        path: &str,
+    ) -> ::chargespec_runtime::axum::response::Response {
+        let path = ::chargespec_runtime::validate::bounded(path);
+        let method = ::chargespec_runtime::validate::bounded(method);
+        ::chargespec_runtime::tracing::warn!(
+            method = % method, path = % path, "no such interface"
+        );
+        self.answer::<
+                (),
+            >(
+            ::std::option::Option::None,
+            crate::protocol::ret::BAD_ENVELOPE,
+            &::std::format!("no interface {method} {path} on this platform"),
+            ::std::option::Option::None,
+        )
+    }
     /// Serves the token interface.
     pub async fn query_token(
         &self,
@@ -493,7 +515,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: when an alarm is raised (AlarmStatus 1) and when it clears (AlarmStatus 0).
         ///
-        /// Provenance: sz2020 (reference §9.11).
+        /// Provenance: sz2020 (section 9.11 of the edition).
         fn notification_alarm_info(
             &self,
             ctx: super::RequestContext,
@@ -506,7 +528,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: periodically while charging, at the reporting period the city sets with query_frequency (9.14).
         ///
-        /// Provenance: sz2020 (reference §9.9).
+        /// Provenance: sz2020 (section 9.9 of the edition).
         fn notification_bms_info(
             &self,
             ctx: super::RequestContext,
@@ -519,7 +541,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: when an event occurs.
         ///
-        /// Provenance: sz2020 (reference §9.13).
+        /// Provenance: sz2020 (section 9.13 of the edition).
         fn notification_event_info(
             &self,
             ctx: super::RequestContext,
@@ -532,7 +554,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: on a new station or any change of a station, equipment or connector attribute.
         ///
-        /// Provenance: sz2020 (reference §9.2).
+        /// Provenance: sz2020 (section 9.2 of the edition).
         fn notification_station_info(
             &self,
             ctx: super::RequestContext,
@@ -545,7 +567,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: on every connector status change.
         ///
-        /// Provenance: sz2020, tcec102 (reference §9.4).
+        /// Provenance: sz2020, tcec102 (section 9.4 of the edition).
         fn notification_station_status(
             &self,
             ctx: super::RequestContext,
@@ -599,9 +621,22 @@ pub mod city {
                 ),
             );
         super::mount(&base, routes)
+            .fallback(handlers::unknown::<H>)
             .with_state(::std::sync::Arc::new(super::Shared { handler, endpoint }))
     }
     mod handlers {
+        /// Any other path or method: an envelope answer naming what was asked for.
+        pub(super) async fn unknown<H: super::CityPlatform>(
+            ::chargespec_runtime::axum::extract::State(
+                shared,
+            ): ::chargespec_runtime::axum::extract::State<
+                ::std::sync::Arc<super::super::Shared<H>>,
+            >,
+            method: ::chargespec_runtime::axum::http::Method,
+            uri: ::chargespec_runtime::axum::http::Uri,
+        ) -> ::chargespec_runtime::axum::response::Response {
+            shared.endpoint.unknown_interface(method.as_str(), uri.path())
+        }
         pub(super) async fn notification_alarm_info<H: super::CityPlatform>(
             ::chargespec_runtime::axum::extract::State(
                 shared,
@@ -757,7 +792,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: on demand.
         ///
-        /// Provenance: sz2020 (reference §9.10).
+        /// Provenance: sz2020 (section 9.10 of the edition).
         fn query_alarm_info(
             &self,
             ctx: super::RequestContext,
@@ -773,7 +808,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: on demand.
         ///
-        /// Provenance: sz2020 (reference §9.8).
+        /// Provenance: sz2020 (section 9.8 of the edition).
         fn query_bms_info(
             &self,
             ctx: super::RequestContext,
@@ -789,7 +824,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: on demand (an hourly job in the platform code, left disabled).
         ///
-        /// Provenance: sz2020 (reference §9.12).
+        /// Provenance: sz2020 (section 9.12 of the edition).
         fn query_event_info(
             &self,
             ctx: super::RequestContext,
@@ -862,7 +897,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: when the city changes the reporting period.
         ///
-        /// Provenance: sz2020 (reference §9.14).
+        /// Provenance: sz2020 (section 9.14 of the edition).
         fn query_frequency(
             &self,
             ctx: super::RequestContext,
@@ -875,7 +910,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: scheduled pull by the city platform (an hourly job in the platform code, left disabled).
         ///
-        /// Provenance: sz2020 (reference §9.15).
+        /// Provenance: sz2020 (section 9.15 of the edition).
         fn query_disequipmentstatus_info(
             &self,
             ctx: super::RequestContext,
@@ -891,7 +926,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: on demand; incrementally via LastQueryTime.
         ///
-        /// Provenance: sz2020, tcec102 (reference §9.3).
+        /// Provenance: sz2020, tcec102 (section 9.3 of the edition).
         fn query_stations_info(
             &self,
             ctx: super::RequestContext,
@@ -907,7 +942,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: scheduled pull by the city platform (an hourly job in the platform code, left disabled).
         ///
-        /// Provenance: sz2020 (reference §9.6).
+        /// Provenance: sz2020 (section 9.6 of the edition).
         fn query_station_charge_stats(
             &self,
             ctx: super::RequestContext,
@@ -923,7 +958,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: scheduled pull by the city platform (an hourly job in the platform code, left disabled).
         ///
-        /// Provenance: sz2020 (reference §9.7).
+        /// Provenance: sz2020 (section 9.7 of the edition).
         fn query_station_discharge_stats(
             &self,
             ctx: super::RequestContext,
@@ -940,7 +975,7 @@ pub mod operator {
         /// Trigger: on demand.
         /// Also routed as: `query_station_status`.
         ///
-        /// Provenance: sz2020 (reference §9.5).
+        /// Provenance: sz2020 (section 9.5 of the edition).
         fn query_stations_status(
             &self,
             ctx: super::RequestContext,
@@ -1041,9 +1076,22 @@ pub mod operator {
                 ),
             );
         super::mount(&base, routes)
+            .fallback(handlers::unknown::<H>)
             .with_state(::std::sync::Arc::new(super::Shared { handler, endpoint }))
     }
     mod handlers {
+        /// Any other path or method: an envelope answer naming what was asked for.
+        pub(super) async fn unknown<H: super::OperatorPlatform>(
+            ::chargespec_runtime::axum::extract::State(
+                shared,
+            ): ::chargespec_runtime::axum::extract::State<
+                ::std::sync::Arc<super::super::Shared<H>>,
+            >,
+            method: ::chargespec_runtime::axum::http::Method,
+            uri: ::chargespec_runtime::axum::http::Uri,
+        ) -> ::chargespec_runtime::axum::response::Response {
+            shared.endpoint.unknown_interface(method.as_str(), uri.path())
+        }
         pub(super) async fn query_alarm_info<H: super::OperatorPlatform>(
             ::chargespec_runtime::axum::extract::State(
                 shared,

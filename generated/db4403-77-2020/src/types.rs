@@ -2110,7 +2110,7 @@ pub struct DisEquipmentInfo {
 ///
 /// The platform always sends all three fields; their required flags are unknown, so none is marked required.
 ///
-/// Provenance: sz2020 (reference §9.10).
+/// Provenance: sz2020 (section 9.10 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2157,7 +2157,7 @@ pub struct QueryAlarmInfoRequest {
 ///
 /// The response payload (`Data`) of `query_alarm_info`.
 ///
-/// Provenance: sz2020 (reference §9.10).
+/// Provenance: sz2020 (section 9.10 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2178,7 +2178,7 @@ pub struct QueryAlarmInfoResponse {
 ///
 /// The request payload (`Data`) of `notification_alarmInfo`.
 ///
-/// Provenance: sz2020 (reference §9.11).
+/// Provenance: sz2020 (section 9.11 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2199,7 +2199,7 @@ pub struct NotificationAlarmInfoRequest {
 ///
 /// The request payload (`Data`) of `query_bms_info`.
 ///
-/// Provenance: sz2020 (reference §9.8).
+/// Provenance: sz2020 (section 9.8 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2222,7 +2222,7 @@ pub struct QueryBmsInfoRequest {
 ///
 /// Required flags unknown; the fields are as the 2020 platform sent them.
 ///
-/// Provenance: sz2020 (reference §9.12).
+/// Provenance: sz2020 (section 9.12 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2284,7 +2284,7 @@ pub struct QueryEventInfoRequest {
 ///
 /// The response payload (`Data`) of `query_event_info`.
 ///
-/// Provenance: sz2020 (reference §9.12).
+/// Provenance: sz2020 (section 9.12 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2305,7 +2305,7 @@ pub struct QueryEventInfoResponse {
 ///
 /// The request payload (`Data`) of `notification_eventInfo`.
 ///
-/// Provenance: sz2020 (reference §9.13).
+/// Provenance: sz2020 (section 9.13 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2591,7 +2591,7 @@ pub struct SupplyQueryBmsIntactResponse {
 ///
 /// The request payload (`Data`) of `query_frequency`.
 ///
-/// Provenance: sz2020 (reference §9.14).
+/// Provenance: sz2020 (section 9.14 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2616,7 +2616,7 @@ pub struct QueryFrequencyRequest {
 ///
 /// Required flags unknown; the fields are as the 2020 platform sent them.
 ///
-/// Provenance: sz2020 (reference §9.15).
+/// Provenance: sz2020 (section 9.15 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2667,7 +2667,7 @@ pub struct QueryDisequipmentstatusInfoRequest {
 ///
 /// The response payload (`Data`) of `query_disequipmentstatus_info`.
 ///
-/// Provenance: sz2020 (reference §9.15).
+/// Provenance: sz2020 (section 9.15 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2692,7 +2692,7 @@ pub struct QueryDisequipmentstatusInfoResponse {
 ///
 /// One station per push. An aggregator variant (yzqaq/cecJsonVerify) sends an array `StationInfos` instead; a tolerant reader may also accept it.
 ///
-/// Provenance: sz2020 (reference §9.2).
+/// Provenance: sz2020 (section 9.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2713,7 +2713,7 @@ pub struct NotificationStationInfoRequest {
 ///
 /// The request payload (`Data`) of `query_stations_info`.
 ///
-/// Provenance: sz2020, tcec102 (reference §9.3).
+/// Provenance: sz2020, tcec102 (section 9.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2764,7 +2764,7 @@ pub struct QueryStationsInfoRequest {
 ///
 /// The response payload (`Data`) of `query_stations_info`.
 ///
-/// Provenance: sz2020, tcec102 (reference §9.3).
+/// Provenance: sz2020, tcec102 (section 9.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2808,7 +2808,7 @@ pub struct QueryStationsInfoResponse {
 ///
 /// The request payload (`Data`) of `query_station_charge_stats`.
 ///
-/// Provenance: sz2020 (reference §9.6).
+/// Provenance: sz2020 (section 9.6 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2843,7 +2843,7 @@ pub struct QueryStationChargeStatsRequest {
 ///
 /// The response payload (`Data`) of `query_station_charge_stats`.
 ///
-/// Provenance: sz2020 (reference §9.6).
+/// Provenance: sz2020 (section 9.6 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2864,7 +2864,7 @@ pub struct QueryStationChargeStatsResponse {
 ///
 /// The request payload (`Data`) of `query_station_discharge_stats`.
 ///
-/// Provenance: sz2020 (reference §9.7).
+/// Provenance: sz2020 (section 9.7 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2899,7 +2899,7 @@ pub struct QueryStationDischargeStatsRequest {
 ///
 /// The response payload (`Data`) of `query_station_discharge_stats`.
 ///
-/// Provenance: sz2020 (reference §9.7).
+/// Provenance: sz2020 (section 9.7 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2922,7 +2922,7 @@ pub struct QueryStationDischargeStatsResponse {
 ///
 /// One connector per push. An aggregator variant (yzqaq/cecJsonVerify) sends an array `ConnectorStatusInfos` instead; a tolerant reader may also accept it.
 ///
-/// Provenance: sz2020, tcec102 (reference §9.4).
+/// Provenance: sz2020, tcec102 (section 9.4 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2943,7 +2943,7 @@ pub struct NotificationStationStatusRequest {
 ///
 /// The request payload (`Data`) of `query_stations_status`.
 ///
-/// Provenance: sz2020 (reference §9.5).
+/// Provenance: sz2020 (section 9.5 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2968,7 +2968,7 @@ pub struct QueryStationsStatusRequest {
 ///
 /// The T/CEC response also carries `Total` (充电站数量, integer, optional); the 2020 rule has no such field; a reader accepts and ignores it.
 ///
-/// Provenance: sz2020 (reference §9.5).
+/// Provenance: sz2020 (section 9.5 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,

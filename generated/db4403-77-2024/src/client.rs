@@ -304,7 +304,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: when an alarm is raised (AlarmStatus 1) and when it clears (AlarmStatus 0).
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         pub async fn notification_alarm_info(
             &self,
             request: &crate::types::NotificationAlarmInfoRequest,
@@ -319,7 +319,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: periodically while charging, at the reporting period the city sets with query_frequency.
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         pub async fn notification_bms_info(
             &self,
             request: &crate::types::BatteryProcessInfo,
@@ -334,7 +334,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: on every battery-box state change and periodically (period set by query_frequency).
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 10 (换电设备电池箱状态, db2024) has no known interface; the name, payload and trigger are chosen. Content evidence: analogue(swap-station cloud protocol) battery-pack and bin charger data, analogue(V1.4 pile protocol BatteryStatusReport), analogue(State Grid IEC-104 swap profile), analogue(DB50/T 1359—2023).
@@ -352,7 +352,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: when the order ends; T/CEC practice is within 30 s of the order being generated, retrying on failure (EVIDENCE.md N1).
         ///
-        /// Provenance: tcec102, provisional (reference §9.1).
+        /// Provenance: tcec102, provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: The interface name is T/CEC 102 (tcec102); the order content and the {OrderNo, ConfirmResult} response follow the T/CEC supervise family (analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform)) and are provisional. No Shenzhen order push has been seen.
@@ -370,7 +370,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: when the swap ends (succeeded, failed or cancelled).
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 11 (充换电订单信息, db2024) names swap orders, but no swap-order push has been seen; the name mirrors notification_charge_order_info, the content rests on analogue(swap-station cloud protocol).
@@ -388,7 +388,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: when an event occurs.
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.13, sz2020); none of the eleven 2024 flow titles names events.
@@ -406,7 +406,7 @@ pub mod city {
         /// Calls the interface; Implemented by both, called by both.
         /// Trigger: at on-boarding and on key rotation.
         ///
-        /// Provenance: provisional (reference §D).
+        /// Provenance: provisional (section D of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen. Open point of the design: for a query the KeyEnvelope would naturally travel in the response; this design puts it in the request.
@@ -424,7 +424,7 @@ pub mod city {
         /// Calls the interface; Implemented by both, called by both.
         /// Trigger: at on-boarding and on key rotation.
         ///
-        /// Provenance: provisional (reference §D).
+        /// Provenance: provisional (section D of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen.
@@ -442,7 +442,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: when a problem is recorded or its handling status changes.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 7 (问题统计信息收集, db2024) has no known interface; the detail push is chosen, on sz2024fe citizen-feedback records and the inspection workflow of the Shenzhen district reports (analogue).
@@ -460,7 +460,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: when an attachment is added or replaced.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: An optional push of flow 9 (通用站点或设施附件收集, db2024); no evidence, name and payload chosen.
@@ -478,7 +478,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: on registration and on every change of operator data.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 1 (更新运营商信息, db2024) needs an operator push, but no Shenzhen operator push has been seen (the 2020 platform kept operator data in its web UI); the interface name, wrapper key, direction and trigger are chosen.
@@ -496,7 +496,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: on a new station or any change of a station, equipment or connector attribute.
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         pub async fn notification_station_info(
             &self,
             request: &crate::types::NotificationStationInfoRequest,
@@ -511,7 +511,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: immediately on every connector status change.
         ///
-        /// Provenance: sz2020, tcec102 (reference §9.1).
+        /// Provenance: sz2020, tcec102 (section 9.1 of the edition).
         pub async fn notification_station_status(
             &self,
             request: &crate::types::NotificationStationStatusRequest,
@@ -526,7 +526,7 @@ pub mod city {
         /// Calls the interface; Implemented by city, called by operator.
         /// Trigger: on every bin status change.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 3 covers charging and swap stations (充换电, db2024) but no swap-bin status push has been seen; the interface name, wrapper key and trigger are chosen, mirroring notification_stationStatus. Evidence for the content: analogue(swap-station cloud protocol) per-bin work state.
@@ -563,7 +563,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: on demand.
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         pub async fn query_alarm_info(
             &self,
             request: &crate::types::QueryAlarmInfoRequest,
@@ -578,7 +578,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: on demand.
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         pub async fn query_bms_info(
             &self,
             request: &crate::types::QueryBmsInfoRequest,
@@ -593,7 +593,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: on demand.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 10 (换电设备电池箱状态, db2024) has no known interface; the name and payloads are chosen. The request payload is not part of the recommended design: it is added for completeness and is equally provisional.
@@ -611,7 +611,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: on demand.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
@@ -629,7 +629,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: on demand.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
@@ -647,7 +647,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: when the city changes the reporting period.
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.14, sz2020) that none of the eleven 2024 flow titles names.
@@ -665,7 +665,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: on demand (the 2020 platform had an hourly job, left disabled).
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.12, sz2020); none of the eleven 2024 flow titles names events, which may have been removed or folded into the problem statistics of flow 7.
@@ -683,7 +683,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: periodic pull by the city platform (the 2020 platform had an hourly job, left disabled).
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Presence in 2024 is the open question, not the content: a 2020 Shenzhen addition (DB4403/T 77—2020 §9.15, sz2020) that none of the eleven 2024 flow titles names.
@@ -701,7 +701,7 @@ pub mod operator {
         /// Calls the interface; Implemented by both, called by both.
         /// Trigger: at on-boarding and on key rotation.
         ///
-        /// Provenance: provisional (reference §D).
+        /// Provenance: provisional (section D of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen. Open point of the design: for a query the KeyEnvelope would naturally travel in the response; this design puts it in the request.
@@ -719,7 +719,7 @@ pub mod operator {
         /// Calls the interface; Implemented by both, called by both.
         /// Trigger: at on-boarding and on key rotation.
         ///
-        /// Provenance: provisional (reference §D).
+        /// Provenance: provisional (section D of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen.
@@ -737,7 +737,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: periodic pull of per-station counts by problem code.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 7 (问题统计信息收集, db2024) has no known interface. The type-and-count shape follows sz2024fe (citizen-feedback problem statistics typeName / desc / cnt); name and payloads are chosen.
@@ -755,7 +755,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: on demand, e.g. when a user opens video from an alarm.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 8 (视频远程查看信息, db2024) has no known interface. Strong sz2024fe evidence: the 2024 platform lists cameras per station (selectCameraByStationId, request {operatorId, stationId}) and plays their URLs from the alarm dialog; the wire name and payloads are chosen.
@@ -773,7 +773,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: pull on demand, incrementally via LastQueryTime.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 9 (通用站点或设施附件收集, db2024) has no known interface and no attachment object has been seen; the only related wire field is StationInfo Pictures. Name and payloads are chosen.
@@ -791,7 +791,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: on demand; incrementally via LastQueryTime.
         ///
-        /// Provenance: sz2020, tcec102 (reference §9.1).
+        /// Provenance: sz2020, tcec102 (section 9.1 of the edition).
         pub async fn query_stations_info(
             &self,
             request: &crate::types::QueryStationsInfoRequest,
@@ -806,7 +806,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: periodic pull by the city platform (the 2020 platform had an hourly schedule, left disabled).
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         pub async fn query_station_charge_stats(
             &self,
             request: &crate::types::QueryStationChargeStatsRequest,
@@ -821,7 +821,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: periodic pull by the city platform (the 2020 platform had an hourly schedule, left disabled).
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         pub async fn query_station_discharge_stats(
             &self,
             request: &crate::types::QueryStationDischargeStatsRequest,
@@ -836,7 +836,7 @@ pub mod operator {
         /// Calls the interface; Implemented by operator, called by city.
         /// Trigger: periodic pull by the city platform.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: The flow title 充换电站统计数据收集 (db2024) covers swap stations, but no swap-statistics query has been seen; the name, payload and wrapper key StationStats are chosen to mirror the sz2020 charge and discharge statistics queries. Content evidence: sz2024fe daily swap counts, analogue(swap-station cloud protocol) daily swap sequence, analogue(State Grid IEC-104 swap profile) statistics.
@@ -855,7 +855,7 @@ pub mod operator {
         /// Trigger: on demand.
         /// Also routed as: `query_station_status`.
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         pub async fn query_stations_status(
             &self,
             request: &crate::types::QueryStationsStatusRequest,

@@ -7,7 +7,7 @@
 ///
 /// Value of AlarmInfo.AlarmCode (and of the provisional BatteryBoxStatusInfo.FaultCode).
 ///
-/// Provenance: sz2020, db2024 (reference §B).
+/// Provenance: sz2020, db2024 (section B of the edition).
 /// Note: db2024 covers only the appendix title (告警与问题编码表, pp. 95–98). Codes 1–206 are the AlarmCode enumeration of the 2020 platform's rule files (59 codes), almost certainly the 2020 edition's table; the 2024 table probably extends it. Labels are exactly as in the 2020 rule (EVIDENCE.md D35: some write-ups shorten them, e.g. 烟雾报警, 充电桩过温; not adopted). The category (AlarmType) of each code is INFERRED from the numbering and the three 2020 AlarmType values (1–31 → 1, 101–122 → 2, 201–206 → 3; 301–307 → 4), not given by any source. The AlarmLevel of each code is not fixed by any known source. Recommended (provisional): AlarmCode 301–399 is reserved for AlarmType 4 换电系统故障 (evidence sz2024fe "换电系统发生故障"; analogue State Grid IEC-104 swap profile data categories); the reservation is recorded here rather than as a range because codes 301–307 lie inside it. The table is open: the 2024 additions are unknown.
 #[derive(
     ::core::clone::Clone,
@@ -876,7 +876,7 @@ impl ::core::fmt::Display for AlarmCode {
 ///
 /// Value of ProblemInfo.ProblemCode and ProblemStatsInfo.ProblemCode.
 ///
-/// Provenance: provisional, sz2024fe, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(Shenzhen district inspection reports, 2024) (reference §B).
+/// Provenance: provisional, sz2024fe, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(Shenzhen district inspection reports, 2024) (section B of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Nothing of the 2024 problem-code table is public (Appendix B runs 4 pages; the 59 alarm codes would fill about two, so the problem codes are probably a separate table of a few dozen entries). Recommended design: its own code space, separate from AlarmCode; numbering chosen (1xx user feedback, 2xx safety); labels rest on the 2024 front end's citizen-feedback problem types and on the 2016 Shenzhen inspection guide and 2024 district inspection reports. Where the front-end label differs, it is kept in alt_zh.
@@ -2254,7 +2254,7 @@ impl ::core::fmt::Display for ConstructionE3 {
 ///
 /// Carried in the response envelope's Ret. Errors are answered with HTTP 200 and a non-zero Ret (most implementations; some peers use HTTP 4xx). Generated open: other platforms add codes of their own (e.g. 4015 on the Zhejiang order push).
 ///
-/// Provenance: tcec102, sz2020 (reference §10.9).
+/// Provenance: tcec102, sz2020 (section 10.9 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -2441,7 +2441,7 @@ impl ::core::fmt::Display for Ret {
 ///
 /// Code table `T-SuccStat`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §C).
+/// Provenance: tcec102 (section C of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -2572,7 +2572,7 @@ impl ::core::fmt::Display for SuccStat {
 ///
 /// Code table `T-TokenFailReason`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §C).
+/// Provenance: tcec102 (section C of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -2723,7 +2723,7 @@ impl ::core::fmt::Display for TokenFailReason {
 ///
 /// Code table `T-CountryCode`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: sz2020, tcec102 (reference §6.10).
+/// Provenance: sz2020, tcec102 (section 6.10 of the edition).
 /// Note: EVIDENCE.md D29: the final 2020 rule enumerates CN; the earliest 2020 rule and T/CEC accept any 2 characters. CN only adopted.
 #[derive(
     ::core::clone::Clone,
@@ -2845,7 +2845,7 @@ impl ::core::fmt::Display for CountryCode {
 ///
 /// GB/T 2260 codes; the enumeration of the final 2020 rule. Generated open: district codes change, and any GB/T 2260 code string of at most 20 characters is accepted (EVIDENCE.md D28).
 ///
-/// Provenance: sz2020 (reference §6.10).
+/// Provenance: sz2020 (section 6.10 of the edition).
 /// Note: EVIDENCE.md D28: the final 2020 rule had a closed list of these 11 districts; the earliest 2020 rule accepted any string ≤20 and T/CEC any GB/T 2260 code. Open table adopted.
 #[derive(
     ::core::clone::Clone,
@@ -3051,7 +3051,7 @@ impl ::core::fmt::Display for AreaCode {
 ///
 /// Code table `T-StationType`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: sz2020, tcec102 (reference §6.10).
+/// Provenance: sz2020, tcec102 (section 6.10 of the edition).
 /// Note: Not adopted (analogue only): 104 分时租赁, 105 小区共享, 106 单位 (Zhejiang provincial platform); 107 私人共享设备 (T/CEC supervise family, 2024).
 #[derive(
     ::core::clone::Clone,
@@ -3226,7 +3226,7 @@ impl ::core::fmt::Display for StationType {
 ///
 /// Code table `T-StationStatus`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: sz2020, tcec102 (reference §6.10).
+/// Provenance: sz2020, tcec102 (section 6.10 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -3398,7 +3398,7 @@ impl ::core::fmt::Display for StationStatus {
 ///
 /// The T/CEC construction-site list enforced by the 2020 Shenzhen rule. The 2024 transcription does not use it: StationInfo.Construction uses T-Construction-E3 (Appendix E.3). Kept for lineage.
 ///
-/// Provenance: sz2020, tcec102 (reference §6.10).
+/// Provenance: sz2020, tcec102 (section 6.10 of the edition).
 /// Note: EVIDENCE.md D9: 2020 rule = this T/CEC list; a 2020 DTO comment had an older Shenzhen list that the rule never enforced (1 道路范围内, 2 交通场站内, 3 党政机关事业单位内部停车场, 4 国有企业内部, 5 住宅区停车场, 6 社会停车场, 7 市属公园内, 8 其他类); the 2024 front-end list (Appendix E.3) is adopted for 2024.
 #[derive(
     ::core::clone::Clone,
@@ -3631,7 +3631,7 @@ impl ::core::fmt::Display for Construction2020 {
 ///
 /// Used by StationInfo.OpenAllDay (全天开放) and StationInfo.ParkFree (免费停车).
 ///
-/// Provenance: sz2020 (reference §6.10).
+/// Provenance: sz2020 (section 6.10 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -3762,7 +3762,7 @@ impl ::core::fmt::Display for YesNo {
 ///
 /// Code table `T-SupportOrder`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: sz2020, tcec102 (reference §6.10).
+/// Provenance: sz2020, tcec102 (section 6.10 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -3898,7 +3898,7 @@ impl ::core::fmt::Display for SupportOrder {
 ///
 /// Used by StationInfo.OpratorType (wire spelling "Oprator").
 ///
-/// Provenance: sz2020 (reference §6.10).
+/// Provenance: sz2020 (section 6.10 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -4040,7 +4040,7 @@ impl ::core::fmt::Display for OpratorType {
 ///
 /// Code table `T-StationClassification`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: provisional, analogue(T/CEC supervise family, 2024) (reference §6.10).
+/// Provenance: provisional, analogue(T/CEC supervise family, 2024) (section 6.10 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Recommended 2024 addition; codes from the T/CEC supervise family (2024); the Zhejiang provincial platform has 1 and 3.
@@ -4200,7 +4200,7 @@ impl ::core::fmt::Display for StationClassification {
 ///
 /// Code table `T-GeneralApplicationType`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: provisional, analogue(T/CEC supervise family, 2024) (reference §6.10).
+/// Provenance: provisional, analogue(T/CEC supervise family, 2024) (section 6.10 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Recommended 2024 addition; codes from the T/CEC supervise family (2024).
@@ -4349,7 +4349,7 @@ impl ::core::fmt::Display for GeneralApplicationType {
 ///
 /// Code table `T-SwapStationType`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: provisional (reference §6.10).
+/// Provenance: provisional (section 6.10 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Design choice; codes and labels chosen (the 255 其他 convention follows the other Shenzhen tables).
@@ -4521,7 +4521,7 @@ impl ::core::fmt::Display for SwapStationType {
 ///
 /// Used by StationInfo.VideoMonitor (视频监控配套情况) and StationInfo.HavePerson (人工值守).
 ///
-/// Provenance: provisional, analogue(Zhejiang provincial platform) (reference §6.10).
+/// Provenance: provisional, analogue(Zhejiang provincial platform) (section 6.10 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Recommended 2024 addition; codes from the Zhejiang provincial platform.
@@ -4662,7 +4662,7 @@ impl ::core::fmt::Display for HaveOrNot {
 ///
 /// Code table `T-EquipmentType`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: sz2020 (reference §6.10).
+/// Provenance: sz2020 (section 6.10 of the edition).
 /// Note: Final 2020 Shenzhen rule (EVIDENCE.md D6). Rejected: the earliest 2020 rule (0 直流设备, 1 交流设备, 2 交流设备, 3, 4 无线充电, 5 充放电设备, 255) and T/CEC (1–3 as here, 4 无线设备, 5 其他).
 #[derive(
     ::core::clone::Clone,
@@ -4837,7 +4837,7 @@ impl ::core::fmt::Display for EquipmentType {
 ///
 /// Code table `T-EquipmentStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: sz2020 (reference §6.10).
+/// Provenance: sz2020 (section 6.10 of the edition).
 /// Note: A DTO comment of the 2020 platform also mentions 7 报废 (scrapped); the wire rule does not accept it, so it is not in the table (EVIDENCE.md D32).
 #[derive(
     ::core::clone::Clone,
@@ -4996,7 +4996,7 @@ impl ::core::fmt::Display for EquipmentStatus {
 ///
 /// Code table `T-NewNationalStandard`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: sz2020 (reference §6.10).
+/// Provenance: sz2020 (section 6.10 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -5147,7 +5147,7 @@ impl ::core::fmt::Display for NewNationalStandard {
 ///
 /// Code table `T-ConnectorType`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: sz2020 (reference §6.10).
+/// Provenance: sz2020 (section 6.10 of the edition).
 /// Note: Shenzhen codes adopted (EVIDENCE.md D7). T/CEC has 4 直流接口枪头, 5 无线充电座, 6 其他.
 #[derive(
     ::core::clone::Clone,
@@ -5334,7 +5334,7 @@ impl ::core::fmt::Display for ConnectorType {
 ///
 /// Code table `T-BMSPowerType`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: sz2020 (reference §6.10).
+/// Provenance: sz2020 (section 6.10 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -5484,7 +5484,7 @@ impl ::core::fmt::Display for BmsPowerType {
 ///
 /// Code table `T-ConnectorStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: sz2020, tcec102 (reference §6.10).
+/// Provenance: sz2020, tcec102 (section 6.10 of the edition).
 /// Note: Shenzhen final set adopted (EVIDENCE.md D8). T/CEC words 2 and 3 as 占用（未充电） and 占用（充电中） and lacks 5. Which 2020 rule file introduced 5 is disputed (the stored cpmtBattery V0.9 and V1.0 files both contain it, the earliest cpmtBiz V1.0 file lacks it).
 #[derive(
     ::core::clone::Clone,
@@ -5677,7 +5677,7 @@ impl ::core::fmt::Display for ConnectorStatus {
 ///
 /// Code table `T-ParkStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: sz2020, tcec102 (reference §6.10).
+/// Provenance: sz2020, tcec102 (section 6.10 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -5819,7 +5819,7 @@ impl ::core::fmt::Display for ParkStatus {
 ///
 /// Code table `T-LockStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: sz2020, tcec102 (reference §6.10).
+/// Provenance: sz2020, tcec102 (section 6.10 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -5961,7 +5961,7 @@ impl ::core::fmt::Display for LockStatus {
 ///
 /// Code table `T-ConnectorLock`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: sz2020 (reference §6.10).
+/// Provenance: sz2020 (section 6.10 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -6113,7 +6113,7 @@ impl ::core::fmt::Display for ConnectorLock {
 ///
 /// Used by DisEquipmentStatusInfo.FeedState; that object's presence in 2024 is provisional, the table itself is the carried-over 2020 rule.
 ///
-/// Provenance: sz2020 (reference §6.10).
+/// Provenance: sz2020 (section 6.10 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -6246,7 +6246,7 @@ impl ::core::fmt::Display for FeedState {
 ///
 /// Used by DisEquipmentStatusInfo.SmokAlam1, SmokAlam2 (烟感报警) and TranOverTemAlam (变压器过温告警); that object's presence in 2024 is provisional, the table itself is the carried-over 2020 rule.
 ///
-/// Provenance: sz2020 (reference §6.10).
+/// Provenance: sz2020 (section 6.10 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -6379,7 +6379,7 @@ impl ::core::fmt::Display for AlarmFlag {
 ///
 /// Used by DisEquipmentInfo.Status (known only from the 2020 DTO).
 ///
-/// Provenance: sz2020 (reference §6.10).
+/// Provenance: sz2020 (section 6.10 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question (as for DisEquipmentInfo), and the table is known only from the 2020 DTO, not from a wire rule.
@@ -6517,7 +6517,7 @@ impl ::core::fmt::Display for DisEquipmentStatus {
 ///
 /// Code table `T-SwapMode`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: provisional, analogue(T/CAAMTB 97.5—2022), analogue(State Grid IEC-104 swap profile) (reference §6.10).
+/// Provenance: provisional, analogue(T/CAAMTB 97.5—2022), analogue(State Grid IEC-104 swap profile) (section 6.10 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Labels from T/CAAMTB 97.5—2022 (top-lift, side, chassis) and the State Grid IEC-104 swap profile (split-box swap); code numbers chosen.
@@ -6694,7 +6694,7 @@ impl ::core::fmt::Display for SwapMode {
 ///
 /// Code table `T-StopReason`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §6.10).
+/// Provenance: tcec102 (section 6.10 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -6865,7 +6865,7 @@ impl ::core::fmt::Display for StopReason {
 ///
 /// Code table `T-OrderStatus`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: provisional, analogue(Zhejiang provincial platform) (reference §6.10).
+/// Provenance: provisional, analogue(Zhejiang provincial platform) (section 6.10 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Codes from the Zhejiang provincial platform.
@@ -7064,7 +7064,7 @@ impl ::core::fmt::Display for OrderStatus {
 ///
 /// Code table `T-ChargeModel`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: provisional, analogue(Chengdu city platform) (reference §6.10).
+/// Provenance: provisional, analogue(Chengdu city platform) (section 6.10 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Codes from the Chengdu city platform.
@@ -7234,7 +7234,7 @@ impl ::core::fmt::Display for ChargeModel {
 ///
 /// Code table `T-SwapWay`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: provisional, analogue(swap-station cloud protocol) (reference §6.10).
+/// Provenance: provisional, analogue(swap-station cloud protocol) (section 6.10 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Codes of the C# entity SwapOrder.SwapWay of the swap-station cloud protocol product family.
@@ -7375,7 +7375,7 @@ impl ::core::fmt::Display for SwapWay {
 ///
 /// Code table `T-SwapOrderStatus`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: provisional (reference §6.10).
+/// Provenance: provisional (section 6.10 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Numbering chosen. Evidence: swap cloud od (0 正常, 1 取消), ic (0 失败, 1 成功), rs (0 正常, 1 失败); SwapOrder.SwapResult (0 未知, 1 成功, 2 失败); e-bike swap cabinet order status (1 换电成功, 2 正在换电, 3 换电失败).
@@ -7552,7 +7552,7 @@ impl ::core::fmt::Display for SwapOrderStatus {
 ///
 /// Code table `T-ConfirmResult`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §6.10).
+/// Provenance: tcec102 (section 6.10 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -7695,7 +7695,7 @@ impl ::core::fmt::Display for ConfirmResult {
 ///
 /// Code table `T-AlarmStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: sz2020 (reference §7.1).
+/// Provenance: sz2020 (section 7.1 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -7826,7 +7826,7 @@ impl ::core::fmt::Display for AlarmStatus {
 ///
 /// Code table `T-AlarmType`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: sz2020, sz2024fe (reference §7.1).
+/// Provenance: sz2020, sz2024fe (section 7.1 of the edition).
 /// Note: Codes 1–3 are the 2020 values; the 2024 front end shows the shorter labels (alt_zh). Code 4 is a provisional addition for swap-system alarms (Appendix B codes 301–307).
 #[derive(
     ::core::clone::Clone,
@@ -7995,7 +7995,7 @@ impl ::core::fmt::Display for AlarmType {
 ///
 /// Code table `T-AlarmLevel`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: sz2020, sz2024fe (reference §7.1).
+/// Provenance: sz2020, sz2024fe (section 7.1 of the edition).
 /// Note: EVIDENCE.md D19: the codes agree; the 2020 labels are the names (zh), the 2024 front-end labels are recorded as alt_zh (display names). The level of each alarm code is not fixed by any known source.
 #[derive(
     ::core::clone::Clone,
@@ -8144,7 +8144,7 @@ impl ::core::fmt::Display for AlarmLevel {
 ///
 /// Code table `T-BatteryBoxStatus`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: provisional, analogue(swap-station cloud protocol), analogue(V1.4 pile protocol BatteryStatusReport) (reference §7.3).
+/// Provenance: provisional, analogue(swap-station cloud protocol), analogue(V1.4 pile protocol BatteryStatusReport) (section 7.3 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the battery-box design is provisional; code numbers chosen after the swap-station cloud protocol states (hc 0 未知 / 1 正在充电 / 2 无电池; hb; cs 待机 / 工作 / 工作完成 / 充电暂停; fs) and the T/CEC 0 / 255 convention. The V1.4 pile protocol BatteryStatusReport has only 0 不正常 / 1 正常.
@@ -8366,7 +8366,7 @@ impl ::core::fmt::Display for BatteryBoxStatus {
 ///
 /// Code table `T-ConnectStatus`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: provisional, analogue(swap-station cloud protocol) (reference §7.3).
+/// Provenance: provisional, analogue(swap-station cloud protocol) (section 7.3 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the battery-box design is provisional; values as the swap-station cloud protocol `el`.
@@ -8523,7 +8523,7 @@ impl ::core::fmt::Display for ConnectStatus {
 ///
 /// Used by the FaultStatus and AlarmStatus fields of a battery box.
 ///
-/// Provenance: provisional, analogue(swap-station cloud protocol) (reference §7.3).
+/// Provenance: provisional, analogue(swap-station cloud protocol) (section 7.3 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the battery-box design is provisional; the 0/1 flags `fs` and `as` of the swap-station cloud protocol.
@@ -8664,7 +8664,7 @@ impl ::core::fmt::Display for FaultFlag {
 ///
 /// Code table `T-EventType`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: sz2020 (reference §7.4).
+/// Provenance: sz2020 (section 7.4 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question (it belongs to EventInfo), not the codes, which are the 2020 carry-over. Code 7 is absent from the earliest 2020 rule file (LIKESCX/cpmtBiz V1.0) and present in the final one.
@@ -8846,7 +8846,7 @@ impl ::core::fmt::Display for EventType {
 ///
 /// The first digit of each code is its EventType.
 ///
-/// Provenance: sz2020 (reference §7.4).
+/// Provenance: sz2020 (section 7.4 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question (it belongs to EventInfo), not the codes, which are the 2020 carry-over.
@@ -9268,7 +9268,7 @@ impl ::core::fmt::Display for EventCode {
 ///
 /// Code table `T-ProblemSource`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: provisional, sz2024fe, sz2020, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(Shenzhen district inspection reports, 2024) (reference §7.5).
+/// Provenance: provisional, sz2024fe, sz2020, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(Shenzhen district inspection reports, 2024) (section 7.5 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the problem-information design is provisional; code numbers chosen. Sources rest on the front end's 市民反馈, the inspection guide and district reports, and the 2020 EventType 3 安全检查 / 5 自查.
@@ -9449,7 +9449,7 @@ impl ::core::fmt::Display for ProblemSource {
 ///
 /// Code table `T-HandleStatus`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: provisional, analogue(Shenzhen district inspection reports, 2024) (reference §7.5).
+/// Provenance: provisional, analogue(Shenzhen district inspection reports, 2024) (section 7.5 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the problem-information design is provisional; workflow 立即整改 / 整改计划 / 复查 of the 2024 district inspection reports; codes chosen.
@@ -9619,7 +9619,7 @@ impl ::core::fmt::Display for HandleStatus {
 ///
 /// Code table `T-CameraStatus`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: sz2024fe (reference §7.6).
+/// Provenance: sz2024fe (section 7.6 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the video design is provisional. The codes are exactly those of the 2024 front end (camera `status`); their use on the wire is provisional.
@@ -9774,7 +9774,7 @@ impl ::core::fmt::Display for CameraStatus {
 ///
 /// Code table `T-StreamProtocol`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: provisional, sz2024fe, analogue(GB/T 28181) (reference §7.6).
+/// Provenance: provisional, sz2024fe, analogue(GB/T 28181) (section 7.6 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the video design is provisional; the front end plays HLS; the others are GB/T 28181 practice; numbers chosen.
@@ -9973,7 +9973,7 @@ impl ::core::fmt::Display for StreamProtocol {
 ///
 /// Code table `T-OwnerType`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: provisional (reference §7.7).
+/// Provenance: provisional (section 7.7 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the attachment design is provisional; the flow title "通用站点或设施附件收集" (db2024) suggests the owners; codes chosen.
@@ -10161,7 +10161,7 @@ impl ::core::fmt::Display for OwnerType {
 ///
 /// Code table `T-AttachmentType`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: provisional, sz2020, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(深圳市新能源汽车充电设施运营商备案管理办法) (reference §7.7).
+/// Provenance: provisional, sz2020, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(深圳市新能源汽车充电设施运营商备案管理办法) (section 7.7 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the attachment design is provisional; numbering chosen. The items rest on the 2020 EventCode materials (operator, equipment and safety self-check materials; fire-equipment acceptance), the 2016 inspection guide and the operator filing rules.
@@ -10475,7 +10475,7 @@ impl ::core::fmt::Display for AttachmentType {
 ///
 /// The `Status` of the push acknowledgement (PushAck) that answers every notification_* except the order pushes, and query_frequency.
 ///
-/// Provenance: sz2020, tcec102 (reference §9.2).
+/// Provenance: sz2020, tcec102 (section 9.2 of the edition).
 /// Note: EVIDENCE.md D18: one 2020 code comment reads 0 received / 1 failed; the adopted meanings are those of the 2020 rule files and T/CEC (0 接受 / 1 丢弃或忽略，不需要重试), which carry the "do not retry" semantics.
 #[derive(
     ::core::clone::Clone,

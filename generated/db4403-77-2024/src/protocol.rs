@@ -4,7 +4,7 @@
 //!
 //! Overall process in three steps: platform authentication (平台认证), request (请求), response (应答) (T/CEC 102.4 §4.1). The 2024 edition adds Appendix C (distributed authentication) and Appendix D (digital-envelope key distribution).
 //!
-//! Provenance: db2024, tcec102, sz2020 (reference §10).
+//! Provenance: db2024, tcec102, sz2020 (section 10 of the edition).
 //! Note: Chapter title and the existence of Appendices C and D are db2024; the content is the T/CEC 102.4 scheme.
 /// The HTTP method of every interface.
 /// Provenance: tcec102, sz2020.
@@ -24,7 +24,7 @@ pub const DEFAULT_BASE_PATH: ::std::option::Option<&str> = ::std::option::Option
     "/evcs/v1.0",
 );
 /// The token interface (Appendix C); every other interface needs its token.
-/// Provenance: db2024, tcec102, sz2020 (reference §C).
+/// Provenance: db2024, tcec102, sz2020 (section C of the edition).
 /// Note: Appendix C's title is db2024 and matches T/CEC 102.4 Annex A, from which the content is taken. The 2020 platform minted its tokens with an internal OAuth2 server (TokenAvailableTime = expires_in), cached the tokens it obtained from operators and refreshed them on expiry.
 pub const TOKEN_INTERFACE: &str = "query_token";
 /// The header that carries the token.
@@ -59,7 +59,7 @@ pub fn seq_counter() -> ::chargespec_runtime::envelope::SeqCounter {
     ::chargespec_runtime::envelope::SeqCounter::new(1, 9999, 4)
 }
 /// The envelope fields the request signature covers, in order.
-/// Provenance: tcec102, sz2020 (reference §10.5).
+/// Provenance: tcec102, sz2020 (section 10.5 of the edition).
 /// Note: T/CEC 102.4 Annex C (informative); vector 3 reproduces its C.3 example.
 pub const REQUEST_SIGNED_FIELDS: &[&str] = &["OperatorID", "Data", "TimeStamp", "Seq"];
 /// The envelope fields the response signature covers, in order.
@@ -95,7 +95,7 @@ pub struct Keys {
 }
 impl Keys {
     /// Encrypts a payload into `Data`.
-    /// Provenance: tcec102, sz2020 (reference §10.4).
+    /// Provenance: tcec102, sz2020 (section 10.4 of the edition).
     /// Note: T/CEC 102.4 Annex B (informative); the 2020 platform's AES/CBC/PKCS5Padding. The published vectors confirm key and IV as raw ASCII bytes.
     pub fn encrypt(
         &self,
@@ -221,40 +221,7 @@ impl Keys {
         )
     }
 }
-/// A request refused by a receiver check: the Ret the spec assigns to the failed step,
-/// and a message for `Msg` (never containing key material).
-#[derive(
-    ::core::clone::Clone,
-    ::core::fmt::Debug,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq
-)]
-pub struct Refusal {
-    pub ret: i64,
-    pub msg: ::std::string::String,
-    /// The sender, once identified as a configured peer: the refusal is then signed with
-    /// its keys. `None` when the envelope is unreadable or the sender unknown.
-    pub peer: ::std::option::Option<::std::string::String>,
-}
-impl Refusal {
-    pub fn new(
-        ret: i64,
-        msg: ::std::string::String,
-        peer: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        Refusal { ret, msg, peer }
-    }
-}
-/// Receiver settings the standard leaves open: validation mode, timestamp window (the
-/// standard names none: provisional), the current time (UNIX seconds), and the plaintext
-/// test profile (`Data` is the payload itself, no signature; never on a production link).
-#[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
-pub struct Policy {
-    pub mode: ::chargespec_runtime::Mode,
-    pub timestamp_window_s: ::std::option::Option<u64>,
-    pub now_unix: i64,
-    pub plaintext: bool,
-}
+pub use ::chargespec_runtime::protocol::{Policy, Refusal};
 /// The envelope field that carries the payload.
 pub const DATA_FIELD: &str = "Data";
 /// The envelope time zone, in seconds east of UTC.
@@ -270,46 +237,73 @@ pub fn timestamp_now() -> ::chargespec_runtime::time::CompactDateTime {
         ))
 }
 /// The keys of each configured peer, by its OperatorID. `Debug` never shows them.
-#[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::default::Default)]
-pub struct Peers {
-    keys: ::std::collections::BTreeMap<::std::string::String, Keys>,
-}
-impl Peers {
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Adds (or replaces) the keys of a peer.
-    pub fn insert(
-        &mut self,
-        operator_id: impl ::std::convert::Into<::std::string::String>,
-        keys: Keys,
-    ) {
-        self.keys.insert(operator_id.into(), keys);
-    }
-    /// The keys of a peer.
-    pub fn get(&self, operator_id: &str) -> ::std::option::Option<&Keys> {
-        self.keys.get(operator_id)
-    }
-    /// The OperatorIDs of the configured peers.
-    pub fn ids(&self) -> impl ::std::iter::Iterator<Item = &str> {
-        self.keys.keys().map(::std::string::String::as_str)
-    }
-}
+pub type Peers = ::chargespec_runtime::protocol::Peers<Keys>;
 /// A request that passed every check.
-#[derive(::core::fmt::Debug)]
-pub struct Opened<T> {
-    pub envelope: crate::types::RequestEnvelope,
-    pub payload: T,
-    /// Warnings of the payload validation (unknown codes, provisional items).
-    pub warnings: ::chargespec_runtime::Report,
-    /// The OperatorID the bearer token was issued to (`None` for the token interface).
-    pub token_owner: ::std::option::Option<::std::string::String>,
+pub type Opened<T> = ::chargespec_runtime::protocol::Opened<
+    crate::types::RequestEnvelope,
+    T,
+>;
+/// What the receiver pipeline (`chargespec_runtime::protocol::open_request`) needs of the
+/// spec: the checks in the spec's order with the Ret of each, the token interface and
+/// scheme, the field names for messages, the timestamp format and time zone.
+pub const RULES: ::chargespec_runtime::protocol::Rules<'static> = ::chargespec_runtime::protocol::Rules {
+    processing: &[
+        (::chargespec_runtime::protocol::Step::CheckEnvelope, 4003),
+        (::chargespec_runtime::protocol::Step::CheckToken, 4002),
+        (::chargespec_runtime::protocol::Step::VerifySignature, 4001),
+        (::chargespec_runtime::protocol::Step::Decrypt, 4003),
+        (::chargespec_runtime::protocol::Step::Validate, 4004),
+    ],
+    token_interface: ::std::option::Option::Some("query_token"),
+    auth_scheme: AUTH_SCHEME,
+    sender_field: "OperatorID",
+    timestamp_field: "TimeStamp",
+    data_field: "Data",
+    timestamp: ::std::option::Option::Some((
+        ::chargespec_runtime::time::DateFormat::CompactDateTime,
+        UTC_OFFSET_S,
+    )),
+};
+impl ::chargespec_runtime::protocol::RequestEnvelope for crate::types::RequestEnvelope {
+    fn sender(&self) -> &str {
+        &self.operator_id
+    }
+    fn data(&self) -> &str {
+        &self.data
+    }
+    fn timestamp(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.time_stamp.as_str())
+    }
+    fn seq(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(&self.seq)
+    }
+    fn signature(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(&self.sig)
+    }
+}
+impl ::chargespec_runtime::protocol::Sealing<crate::types::RequestEnvelope> for Keys {
+    fn verify_request(
+        &self,
+        env: &crate::types::RequestEnvelope,
+    ) -> ::std::result::Result<(), ::chargespec_runtime::envelope::EnvelopeError> {
+        Keys::verify_request(self, env)
+    }
+    fn decrypt(
+        &self,
+        data: &str,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<u8>,
+        ::chargespec_runtime::envelope::EnvelopeError,
+    > {
+        Keys::decrypt(self, data)
+    }
 }
 /// The sender of a request envelope (its OperatorID).
 pub fn sender(env: &crate::types::RequestEnvelope) -> ::std::string::String {
     env.operator_id.clone()
 }
-/// Applies the receiver's checks to a request body, in the order of the spec.
+/// Applies the receiver's checks to a request body, in the order of the spec
+/// ([`RULES`]), each failing with the spec's Ret.
 pub fn open_request<
     T: ::chargespec_runtime::serde::de::DeserializeOwned
         + ::chargespec_runtime::schema::Described,
@@ -322,143 +316,16 @@ pub fn open_request<
     body: &[u8],
     policy: &Policy,
 ) -> ::std::result::Result<Opened<T>, Refusal> {
-    let direct = if policy.plaintext {
-        ::std::option::Option::None
-    } else {
-        ::chargespec_runtime::serde_json::from_slice::<
-            crate::types::RequestEnvelope,
-        >(body)
-            .ok()
-    };
-    let envelope: crate::types::RequestEnvelope = match direct {
-        ::std::option::Option::Some(envelope) => envelope,
-        ::std::option::Option::None => {
-            let mut value: ::chargespec_runtime::serde_json::Value = ::chargespec_runtime::serde_json::from_slice(
-                    body,
-                )
-                .map_err(|e| Refusal::new(
-                    4003,
-                    ::std::format!("the body is not JSON: {e}"),
-                    ::std::option::Option::None,
-                ))?;
-            if policy.plaintext
-                && let ::std::option::Option::Some(data) = value.get_mut("Data")
-                && !data.is_string()
-            {
-                *data = ::chargespec_runtime::serde_json::Value::String(
-                    data.to_string(),
-                );
-            }
-            let report = ::chargespec_runtime::schema::check_json_as::<
-                crate::types::RequestEnvelope,
-            >(&value, ::chargespec_runtime::Mode::strict());
-            if !report.is_ok() {
-                return ::std::result::Result::Err(
-                    Refusal::new(4003, report.to_string(), ::std::option::Option::None),
-                );
-            }
-            ::chargespec_runtime::serde_json::from_value(value)
-                .map_err(|e| Refusal::new(
-                    4003,
-                    e.to_string(),
-                    ::std::option::Option::None,
-                ))?
-        }
-    };
-    let report = ::chargespec_runtime::Validate::validate(
-        &envelope,
-        ::chargespec_runtime::Mode::strict(),
-    );
-    if !report.is_ok() {
-        return ::std::result::Result::Err(
-            Refusal::new(4003, report.to_string(), ::std::option::Option::None),
-        );
-    }
-    let sender = sender(&envelope);
-    let keys = peers.get(&sender);
-    if keys.is_none() && !policy.plaintext {
-        return ::std::result::Result::Err(
-            Refusal::new(
-                4003,
-                ::std::format!("{} {sender} is not registered", "OperatorID"),
-                ::std::option::Option::None,
-            ),
-        );
-    }
-    let peer = keys.map(|_| sender.clone());
-    let refuse = |ret: i64, msg: ::std::string::String| Refusal::new(
-        ret,
-        msg,
-        peer.clone(),
-    );
-    let token_owner = if interface == TOKEN_INTERFACE {
-        ::std::option::Option::None
-    } else {
-        let owner = tokens
-            .check_header(
-                authorization,
-                AUTH_SCHEME,
-                u64::try_from(policy.now_unix).unwrap_or(0),
-            )
-            .map_err(|e| refuse(4002, e.to_string()))?;
-        if owner != sender && !policy.plaintext {
-            return ::std::result::Result::Err(
-                refuse(
-                    4002,
-                    ::std::string::String::from(
-                        "the token was issued to another OperatorID",
-                    ),
-                ),
-            );
-        }
-        ::std::option::Option::Some(owner)
-    };
-    if let (false, ::std::option::Option::Some(keys)) = (policy.plaintext, keys) {
-        keys.verify_request(&envelope).map_err(|e| refuse(4001, e.to_string()))?;
-    }
-    if let ::std::option::Option::Some(window) = policy.timestamp_window_s {
-        let local_now = policy.now_unix + 28800;
-        let sent = envelope.time_stamp.parts().map(|p| p.to_unix());
-        if sent.is_none_or(|t| (local_now - t).unsigned_abs() > window) {
-            return ::std::result::Result::Err(
-                refuse(
-                    4003,
-                    ::std::format!(
-                        "{} outside the accepted window of {window} s", "TimeStamp"
-                    ),
-                ),
-            );
-        }
-    }
-    if let ::std::option::Option::Some(replay) = replay
-        && !replay
-            .first_seen(
-                &sender,
-                envelope.time_stamp.as_str(),
-                &envelope.seq,
-                u64::try_from(policy.now_unix).unwrap_or(0),
-            )
-    {
-        return ::std::result::Result::Err(
-            refuse(4003, ::std::string::String::from("replayed request")),
-        );
-    }
-    let plain = match (policy.plaintext, keys) {
-        (false, ::std::option::Option::Some(keys)) => {
-            keys.decrypt(&envelope.data).map_err(|e| refuse(4003, e.to_string()))?
-        }
-        _ => envelope.data.clone().into_bytes(),
-    };
-    let (payload, report) = ::chargespec_runtime::validate::decode::<
-        T,
-    >(&plain, policy.mode)
-        .map_err(|report| refuse(4004, report.to_string()))?;
-    ::std::result::Result::Ok(Opened {
-        envelope,
-        payload,
-        warnings: report,
-        token_owner,
-    })
+    ::chargespec_runtime::protocol::open_request(
+        &RULES,
+        peers,
+        tokens,
+        replay,
+        interface,
+        authorization,
+        body,
+        policy,
+    )
 }
 /// A signed response envelope; `payload` is encrypted into `Data`, or `Data` is empty.
 pub fn seal_response<T: ::chargespec_runtime::serde::Serialize>(
@@ -540,7 +407,6 @@ pub fn open_response<T: ::chargespec_runtime::serde::de::DeserializeOwned>(
         return ::std::result::Result::Ok(::std::option::Option::None);
     }
     let plain = keys.decrypt(&env.data)?;
-    ::chargespec_runtime::serde_json::from_slice(&plain)
+    ::chargespec_runtime::protocol::decode_answer(&plain)
         .map(::std::option::Option::Some)
-        .map_err(|_| ::chargespec_runtime::envelope::EnvelopeError::Decrypt)
 }

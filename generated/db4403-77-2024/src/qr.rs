@@ -7,7 +7,7 @@
 ///
 /// Format: `hlht://{ConnectorID}.{OperatorID}/…`
 ///
-/// Provenance: db2024, tcec102 (reference §A).
+/// Provenance: db2024, tcec102 (section A of the edition).
 /// Note: Only the opening of Appendix A is public (db2024); the body heading reads 设备接口二维码编码要求.
 #[derive(
     ::core::clone::Clone,

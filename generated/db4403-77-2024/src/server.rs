@@ -436,6 +436,28 @@ impl Endpoint {
             )
             .map_err(|e| HandlerError::system(e.to_string()))
     }
+    /// The answer to a request for an interface this platform does not serve: an unsigned
+    /// envelope (the sender is not read) with the envelope Ret and a message naming the
+    /// method and path (bounded and escaped), logged.
+    pub fn unknown_interface(
+        &self,
+        method: &str,
+        path: &str,
+    ) -> ::chargespec_runtime::axum::response::Response {
+        let path = ::chargespec_runtime::validate::bounded(path);
+        let method = ::chargespec_runtime::validate::bounded(method);
+        ::chargespec_runtime::tracing::warn!(
+            method = % method, path = % path, "no such interface"
+        );
+        self.answer::<
+                (),
+            >(
+            ::std::option::Option::None,
+            crate::protocol::ret::BAD_ENVELOPE,
+            &::std::format!("no interface {method} {path} on this platform"),
+            ::std::option::Option::None,
+        )
+    }
     /// Serves the token interface.
     pub async fn query_token(
         &self,
@@ -493,7 +515,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: when an alarm is raised (AlarmStatus 1) and when it clears (AlarmStatus 0).
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         fn notification_alarm_info(
             &self,
             ctx: super::RequestContext,
@@ -506,7 +528,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: periodically while charging, at the reporting period the city sets with query_frequency.
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         fn notification_bms_info(
             &self,
             ctx: super::RequestContext,
@@ -519,7 +541,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: on every battery-box state change and periodically (period set by query_frequency).
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 10 (换电设备电池箱状态, db2024) has no known interface; the name, payload and trigger are chosen. Content evidence: analogue(swap-station cloud protocol) battery-pack and bin charger data, analogue(V1.4 pile protocol BatteryStatusReport), analogue(State Grid IEC-104 swap profile), analogue(DB50/T 1359—2023).
@@ -535,7 +557,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: when the order ends; T/CEC practice is within 30 s of the order being generated, retrying on failure (EVIDENCE.md N1).
         ///
-        /// Provenance: tcec102, provisional (reference §9.1).
+        /// Provenance: tcec102, provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: The interface name is T/CEC 102 (tcec102); the order content and the {OrderNo, ConfirmResult} response follow the T/CEC supervise family (analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform)) and are provisional. No Shenzhen order push has been seen.
@@ -554,7 +576,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: when the swap ends (succeeded, failed or cancelled).
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 11 (充换电订单信息, db2024) names swap orders, but no swap-order push has been seen; the name mirrors notification_charge_order_info, the content rests on analogue(swap-station cloud protocol).
@@ -573,7 +595,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: when an event occurs.
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.13, sz2020); none of the eleven 2024 flow titles names events.
@@ -589,7 +611,7 @@ pub mod city {
         /// Handles the request; Implemented by both, called by both.
         /// Trigger: at on-boarding and on key rotation.
         ///
-        /// Provenance: provisional (reference §D).
+        /// Provenance: provisional (section D of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen. Open point of the design: for a query the KeyEnvelope would naturally travel in the response; this design puts it in the request.
@@ -605,7 +627,7 @@ pub mod city {
         /// Handles the request; Implemented by both, called by both.
         /// Trigger: at on-boarding and on key rotation.
         ///
-        /// Provenance: provisional (reference §D).
+        /// Provenance: provisional (section D of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen.
@@ -621,7 +643,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: when a problem is recorded or its handling status changes.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 7 (问题统计信息收集, db2024) has no known interface; the detail push is chosen, on sz2024fe citizen-feedback records and the inspection workflow of the Shenzhen district reports (analogue).
@@ -637,7 +659,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: when an attachment is added or replaced.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: An optional push of flow 9 (通用站点或设施附件收集, db2024); no evidence, name and payload chosen.
@@ -653,7 +675,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: on registration and on every change of operator data.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 1 (更新运营商信息, db2024) needs an operator push, but no Shenzhen operator push has been seen (the 2020 platform kept operator data in its web UI); the interface name, wrapper key, direction and trigger are chosen.
@@ -669,7 +691,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: on a new station or any change of a station, equipment or connector attribute.
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         fn notification_station_info(
             &self,
             ctx: super::RequestContext,
@@ -682,7 +704,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: immediately on every connector status change.
         ///
-        /// Provenance: sz2020, tcec102 (reference §9.1).
+        /// Provenance: sz2020, tcec102 (section 9.1 of the edition).
         fn notification_station_status(
             &self,
             ctx: super::RequestContext,
@@ -695,7 +717,7 @@ pub mod city {
         /// Handles the request; Implemented by city, called by operator.
         /// Trigger: on every bin status change.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 3 covers charging and swap stations (充换电, db2024) but no swap-bin status push has been seen; the interface name, wrapper key and trigger are chosen, mirroring notification_stationStatus. Evidence for the content: analogue(swap-station cloud protocol) per-bin work state.
@@ -804,9 +826,22 @@ pub mod city {
                 ),
             );
         super::mount(&base, routes)
+            .fallback(handlers::unknown::<H>)
             .with_state(::std::sync::Arc::new(super::Shared { handler, endpoint }))
     }
     mod handlers {
+        /// Any other path or method: an envelope answer naming what was asked for.
+        pub(super) async fn unknown<H: super::CityPlatform>(
+            ::chargespec_runtime::axum::extract::State(
+                shared,
+            ): ::chargespec_runtime::axum::extract::State<
+                ::std::sync::Arc<super::super::Shared<H>>,
+            >,
+            method: ::chargespec_runtime::axum::http::Method,
+            uri: ::chargespec_runtime::axum::http::Uri,
+        ) -> ::chargespec_runtime::axum::response::Response {
+            shared.endpoint.unknown_interface(method.as_str(), uri.path())
+        }
         pub(super) async fn notification_alarm_info<H: super::CityPlatform>(
             ::chargespec_runtime::axum::extract::State(
                 shared,
@@ -1190,7 +1225,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: on demand.
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         fn query_alarm_info(
             &self,
             ctx: super::RequestContext,
@@ -1206,7 +1241,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: on demand.
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         fn query_bms_info(
             &self,
             ctx: super::RequestContext,
@@ -1222,7 +1257,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: on demand.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 10 (换电设备电池箱状态, db2024) has no known interface; the name and payloads are chosen. The request payload is not part of the recommended design: it is added for completeness and is equally provisional.
@@ -1241,7 +1276,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: on demand.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
@@ -1260,7 +1295,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: on demand.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
@@ -1279,7 +1314,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: when the city changes the reporting period.
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.14, sz2020) that none of the eleven 2024 flow titles names.
@@ -1295,7 +1330,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: on demand (the 2020 platform had an hourly job, left disabled).
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.12, sz2020); none of the eleven 2024 flow titles names events, which may have been removed or folded into the problem statistics of flow 7.
@@ -1314,7 +1349,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: periodic pull by the city platform (the 2020 platform had an hourly job, left disabled).
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Presence in 2024 is the open question, not the content: a 2020 Shenzhen addition (DB4403/T 77—2020 §9.15, sz2020) that none of the eleven 2024 flow titles names.
@@ -1333,7 +1368,7 @@ pub mod operator {
         /// Handles the request; Implemented by both, called by both.
         /// Trigger: at on-boarding and on key rotation.
         ///
-        /// Provenance: provisional (reference §D).
+        /// Provenance: provisional (section D of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen. Open point of the design: for a query the KeyEnvelope would naturally travel in the response; this design puts it in the request.
@@ -1349,7 +1384,7 @@ pub mod operator {
         /// Handles the request; Implemented by both, called by both.
         /// Trigger: at on-boarding and on key rotation.
         ///
-        /// Provenance: provisional (reference §D).
+        /// Provenance: provisional (section D of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen.
@@ -1365,7 +1400,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: periodic pull of per-station counts by problem code.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 7 (问题统计信息收集, db2024) has no known interface. The type-and-count shape follows sz2024fe (citizen-feedback problem statistics typeName / desc / cnt); name and payloads are chosen.
@@ -1384,7 +1419,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: on demand, e.g. when a user opens video from an alarm.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 8 (视频远程查看信息, db2024) has no known interface. Strong sz2024fe evidence: the 2024 platform lists cameras per station (selectCameraByStationId, request {operatorId, stationId}) and plays their URLs from the alarm dialog; the wire name and payloads are chosen.
@@ -1403,7 +1438,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: pull on demand, incrementally via LastQueryTime.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 9 (通用站点或设施附件收集, db2024) has no known interface and no attachment object has been seen; the only related wire field is StationInfo Pictures. Name and payloads are chosen.
@@ -1422,7 +1457,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: on demand; incrementally via LastQueryTime.
         ///
-        /// Provenance: sz2020, tcec102 (reference §9.1).
+        /// Provenance: sz2020, tcec102 (section 9.1 of the edition).
         fn query_stations_info(
             &self,
             ctx: super::RequestContext,
@@ -1438,7 +1473,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: periodic pull by the city platform (the 2020 platform had an hourly schedule, left disabled).
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         fn query_station_charge_stats(
             &self,
             ctx: super::RequestContext,
@@ -1454,7 +1489,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: periodic pull by the city platform (the 2020 platform had an hourly schedule, left disabled).
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         fn query_station_discharge_stats(
             &self,
             ctx: super::RequestContext,
@@ -1470,7 +1505,7 @@ pub mod operator {
         /// Handles the request; Implemented by operator, called by city.
         /// Trigger: periodic pull by the city platform.
         ///
-        /// Provenance: provisional (reference §9.1).
+        /// Provenance: provisional (section 9.1 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: The flow title 充换电站统计数据收集 (db2024) covers swap stations, but no swap-statistics query has been seen; the name, payload and wrapper key StationStats are chosen to mirror the sz2020 charge and discharge statistics queries. Content evidence: sz2024fe daily swap counts, analogue(swap-station cloud protocol) daily swap sequence, analogue(State Grid IEC-104 swap profile) statistics.
@@ -1490,7 +1525,7 @@ pub mod operator {
         /// Trigger: on demand.
         /// Also routed as: `query_station_status`.
         ///
-        /// Provenance: sz2020 (reference §9.1).
+        /// Provenance: sz2020 (section 9.1 of the edition).
         fn query_stations_status(
             &self,
             ctx: super::RequestContext,
@@ -1625,9 +1660,22 @@ pub mod operator {
                 ),
             );
         super::mount(&base, routes)
+            .fallback(handlers::unknown::<H>)
             .with_state(::std::sync::Arc::new(super::Shared { handler, endpoint }))
     }
     mod handlers {
+        /// Any other path or method: an envelope answer naming what was asked for.
+        pub(super) async fn unknown<H: super::OperatorPlatform>(
+            ::chargespec_runtime::axum::extract::State(
+                shared,
+            ): ::chargespec_runtime::axum::extract::State<
+                ::std::sync::Arc<super::super::Shared<H>>,
+            >,
+            method: ::chargespec_runtime::axum::http::Method,
+            uri: ::chargespec_runtime::axum::http::Uri,
+        ) -> ::chargespec_runtime::axum::response::Response {
+            shared.endpoint.unknown_interface(method.as_str(), uri.path())
+        }
         pub(super) async fn query_alarm_info<H: super::OperatorPlatform>(
             ::chargespec_runtime::axum::extract::State(
                 shared,

@@ -6,7 +6,7 @@
 ///
 /// Data of notification_charge_order_info (the object itself, unwrapped, as in T/CEC). The flow title 充换电订单信息 (flow 11) is db2024. The design follows the T/CEC supervise family order store and the Zhejiang provincial platform, which extend the T/CEC notification_charge_order_info object.
 ///
-/// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform), tcec102 (reference §6.9).
+/// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform), tcec102 (section 6.9 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Section 6.9 is all provisional: no Shenzhen order object has been seen; every row is provisional whatever its evidence.
@@ -412,7 +412,7 @@ pub struct ChargeOrderInfo {
 ///
 /// One tariff period of a charge order (content of T/CEC 102).
 ///
-/// Provenance: provisional, tcec102 (reference §6.9).
+/// Provenance: provisional, tcec102 (section 6.9 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Content tcec102; provisional as part of the 2024 order design (section 6.9 is all provisional).
@@ -528,7 +528,7 @@ pub struct ChargeDetail {
 ///
 /// Data of notification_swap_order_info (the object itself, unwrapped), pushed when the swap ends (succeeded, failed or cancelled). The flow title 充换电订单信息 (flow 11) is db2024.
 ///
-/// Provenance: provisional, analogue(swap-station cloud protocol), analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform) (reference §6.9).
+/// Provenance: provisional, analogue(swap-station cloud protocol), analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform) (section 6.9 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Section 6.9 is all provisional: no Shenzhen swap-order object has been seen. The design rests on the swap-station cloud protocol (UploadSwapOrder; C# entities SwapOrder / SwapOrderBattery) and the supervise family.
@@ -913,7 +913,7 @@ pub struct SwapOrderInfo {
 ///
 /// Response of notification_charge_order_info and notification_swap_order_info (both orders), instead of the usual push acknowledgement {Status}.
 ///
-/// Provenance: provisional, analogue(T/CEC supervise family, 2024) (reference §9.2).
+/// Provenance: provisional, analogue(T/CEC supervise family, 2024) (section 9.2 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Supervise-family pattern {OrderNo, ConfirmResult}. The T/CEC response is {StartChargeSeq, ConnectorID, ConfirmResult} (tcec102); not adopted.
@@ -952,7 +952,7 @@ pub struct OrderConfirm {
 ///
 /// Pushed with notification_operatorInfo (flow 1 更新运营商信息; the flow title is db2024). Base fields from T/CEC 102 (names confirmed by several implementations; lengths from one public SQL schema). The 2020 Shenzhen platform had no operator push on the wire; it kept operator registration data in its web UI.
 ///
-/// Provenance: tcec102 (reference §6.1).
+/// Provenance: tcec102 (section 6.1 of the edition).
 /// Note: Recommended 2024 additions (CreditCode to FoundDate) are provisional: wire names chosen, content from the 2020 operator DTO OperatorInfo/OperatorInfoExtend (LIKESCX/cpmtDto), the 2024 front end and the Shenzhen operator filing rules (analogue 深圳市新能源汽车充电设施运营商备案管理办法). Other operator attributes held by the 2020 platform, NOT proven on the wire (sz2020 DTO): areaCode, streetName, legalPerson, legalPersonTel, legalPersonEmail, foundDate, contactPerson, contactTel, contactEmail, regCapital, companySize, companyType, busStatus; OperatorInfoExtend has an "操作渠道" (channel) attribute whose value 1 means "地标" (the local standard). The Shenzhen DTO also nests StationInfos under the operator. The filing rules additionally name 专职技术人员数 (technical staff count), 运营场地 (operating sites) and 管理制度 (management system); none is designed as a field.
 #[derive(
     ::core::clone::Clone,
@@ -1022,7 +1022,7 @@ pub struct OperatorInfo {
     ///
     /// Wire name `CreditCode`; string(len 18); Optional.
     ///
-    /// Provenance: provisional, sz2020 (reference §6.1).
+    /// Provenance: provisional, sz2020 (section 6.1 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen; the 2020 operator DTO has a field labelled 社会信用代码.
@@ -1036,7 +1036,7 @@ pub struct OperatorInfo {
     ///
     /// Wire name `LegalPerson`; string(len ..=20); Optional.
     ///
-    /// Provenance: provisional, sz2020 (reference §6.1).
+    /// Provenance: provisional, sz2020 (section 6.1 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen; 2020 operator DTO field legalPerson.
@@ -1050,7 +1050,7 @@ pub struct OperatorInfo {
     ///
     /// Wire name `LegalPersonTel`; string(len ..=32); Optional.
     ///
-    /// Provenance: provisional, sz2020 (reference §6.1).
+    /// Provenance: provisional, sz2020 (section 6.1 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen; 2020 operator DTO field legalPersonTel.
@@ -1064,7 +1064,7 @@ pub struct OperatorInfo {
     ///
     /// Wire name `ContactPerson`; string(len ..=20); Required.
     ///
-    /// Provenance: provisional, sz2020 (reference §6.1).
+    /// Provenance: provisional, sz2020 (section 6.1 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name and required flag chosen; 2020 operator DTO field contactPerson.
@@ -1074,7 +1074,7 @@ pub struct OperatorInfo {
     ///
     /// Wire name `ContactTel`; string(len ..=32); Required.
     ///
-    /// Provenance: provisional, sz2020 (reference §6.1).
+    /// Provenance: provisional, sz2020 (section 6.1 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name and required flag chosen; 2020 operator DTO field contactTel.
@@ -1084,7 +1084,7 @@ pub struct OperatorInfo {
     ///
     /// Wire name `ContactEmail`; string(len ..=64); Optional.
     ///
-    /// Provenance: provisional, sz2020 (reference §6.1).
+    /// Provenance: provisional, sz2020 (section 6.1 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen; 2020 operator DTO field contactEmail.
@@ -1098,7 +1098,7 @@ pub struct OperatorInfo {
     ///
     /// Wire name `SafetyPrincipal`; string(len ..=20); Required.
     ///
-    /// Provenance: provisional, sz2024fe (reference §6.1).
+    /// Provenance: provisional, sz2024fe (section 6.1 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name and required flag chosen; the 2024 front end shows stationPrincipal as 安全负责人 (and principal 负责人 on problem records).
@@ -1108,7 +1108,7 @@ pub struct OperatorInfo {
     ///
     /// Wire name `SafetyPrincipalTel`; string(len ..=32); Required.
     ///
-    /// Provenance: provisional, sz2024fe (reference §6.1).
+    /// Provenance: provisional, sz2024fe (section 6.1 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name and required flag chosen; the 2024 front end shows contactTel as 负责人电话.
@@ -1118,7 +1118,7 @@ pub struct OperatorInfo {
     ///
     /// Wire name `RegCapital`; decimal(scale unknown); unit 万元; Optional.
     ///
-    /// Provenance: provisional, sz2020, analogue(深圳市新能源汽车充电设施运营商备案管理办法) (reference §6.1).
+    /// Provenance: provisional, sz2020, analogue(深圳市新能源汽车充电设施运营商备案管理办法) (section 6.1 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen; 2020 operator DTO field regCapital; the operator filing rules list registered capital. Unit 万元 (10 000 yuan); precision unknown.
@@ -1133,7 +1133,7 @@ pub struct OperatorInfo {
     ///
     /// Wire name `FoundDate`; datetime(yyyy-MM-dd); Optional.
     ///
-    /// Provenance: provisional, sz2020 (reference §6.1).
+    /// Provenance: provisional, sz2020 (section 6.1 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen; 2020 operator DTO field foundDate.
@@ -1148,7 +1148,7 @@ pub struct OperatorInfo {
 ///
 /// Flow 2 备案充换电设施信息 (db2024 title; it shows that swap stations are filed through this flow). Pushed with notification_stationInfo, returned by query_stations_info. The 6.2.1 fields are the carry-over of the final 2020 Shenzhen rule and T/CEC 102; the 6.2.2 additions for swap stations extend the object (it is not forked) and are all provisional.
 ///
-/// Provenance: sz2020, tcec102 (reference §6.2).
+/// Provenance: sz2020, tcec102 (section 6.2 of the edition).
 /// Note: Station attributes seen only in analogue (T/CEC supervise family, 2024) and NOT adopted: stationUniqueNumber (6-digit county code + 9-char OperatorID + station ID), changeType (换电计费类型, swap billing type), expression (换电计算公式, swap charge formula), roundTheClock (7×24 营业), StationType 107 私人共享设备, electricityType, businessExpandType, capacity, ratedPower, periodFee, officialRunTime, stationOrientation, stationArea, supportingFacilities, printerFlag, barrierFlag, parkingLockFlag, buildTime. Section 6.2.3, Shenzhen station attributes held by the 2020 platform (DTO StationInfoShow, LIKESCX/cpmtDto) but not on its wire; probable 2024 filing data, wire names and inclusion unknown (only LandOwnership is designed as a field): landProperty 用地性质 (1 国有用地, 2 集体用地, 3 临时用地; cf. Appendix E.1); stationLandKind 充电站占地类型 (自有 owned / 租赁 leased); rentDate 租赁期限 (lease term); landUseTime 用地已使用时间; landRemainTime 预计剩余用地时间; stationProperty 充电站性质 (1 公用, 2 专用); stationKind 充电站（桩）类型 (1 集中式, 2 分散式); serviceCarType 服务车辆类型 (1 公交, 2 网约车, 3 物流货车, 4 通勤车, 5 大巴, 6 私人乘用车, 7 环卫泥头车); propertyUnit 产权单位 ("自有" when operator-owned); investBuildUnit 投资建设单位 ("自投" when operator-invested); stationPrincipal 站点负责人; stationStreet 充电站街道; buildDate 开始建设时间; operatorProperty 运营商性质; and a DTO comment with an older Shenzhen 建设场所 list (1 道路范围内, 2 交通场站内, 3 党政机关事业单位内部停车场, 4 国有企业内部, 5 住宅区停车场, 6 社会停车场, 7 市属公园内, 8 其他类).
 #[derive(
     ::core::clone::Clone,
@@ -1164,14 +1164,14 @@ pub struct StationInfo {
     ///
     /// Operator-defined, unique within the operator.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; string(len 9); Required.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 设备所属方ID — Equipment owner ID
@@ -1180,14 +1180,14 @@ pub struct StationInfo {
     ///
     /// Organisation code of the equipment owner (analogue Zhejiang provincial platform uses 999999999 for an individual owner).
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "EquipmentOwnerID")]
     pub equipment_owner_id: ::std::string::String,
     /// 充电站名称 — Station name
     ///
     /// Wire name `StationName`; string(len ..=50); Required.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "StationName")]
     pub station_name: ::std::string::String,
     /// 充电站国家代码 — Country code
@@ -1196,7 +1196,7 @@ pub struct StationInfo {
     ///
     /// 2 characters; only CN.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     /// Note: EVIDENCE.md D29: the final 2020 rule enumerates CN; the earliest 2020 rule and T/CEC accept any 2 characters. CN adopted.
     #[serde(rename = "CountryCode")]
     pub country_code: crate::codes::CountryCode,
@@ -1206,7 +1206,7 @@ pub struct StationInfo {
     ///
     /// GB/T 2260 code, string of at most 20 characters; T-AreaCode (open) lists the Shenzhen districts the 2020 platform accepted.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     /// Note: EVIDENCE.md D28: the final 2020 rule had a closed list of 11 Shenzhen districts; the earliest 2020 rule accepted any string ≤20, T/CEC any GB/T 2260 code. Adopted: a GB/T 2260 code string ≤20 with the districts as open known values.
     #[serde(rename = "AreaCode")]
     pub area_code: crate::codes::AreaCode,
@@ -1214,7 +1214,7 @@ pub struct StationInfo {
     ///
     /// Wire name `Address`; string(len ..=200); Required.
     ///
-    /// Provenance: sz2020 (reference §6.2.1).
+    /// Provenance: sz2020 (section 6.2.1 of the edition).
     /// Note: EVIDENCE.md D3: the 2020 station-push rule has ≤200, the station-list rule and T/CEC ≤50. ≤200 adopted (never rejects data the push rule accepts).
     #[serde(rename = "Address")]
     pub address: ::std::string::String,
@@ -1222,7 +1222,7 @@ pub struct StationInfo {
     ///
     /// Wire name `StationTel`; string(len 11); Required.
     ///
-    /// Provenance: sz2020 (reference §6.2.1).
+    /// Provenance: sz2020 (section 6.2.1 of the edition).
     /// Note: EVIDENCE.md D2: final 2020 rules (cpmtBattery V0.9 and V1.0) =11, required; earliest 2020 rule (cpmtBiz V1.0) ≤32, required; T/CEC ≤30, optional. =11 required adopted; check first, it rejects landline numbers.
     #[serde(rename = "StationTel")]
     pub station_tel: ::std::string::String,
@@ -1232,21 +1232,21 @@ pub struct StationInfo {
     ///
     /// Customer-service number, e.g. a 400 number.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "ServiceTel")]
     pub service_tel: ::std::string::String,
     /// 站点类型 — Station type
     ///
     /// Wire name `StationType`; code T-StationType; Required.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "StationType")]
     pub station_type: crate::codes::StationType,
     /// 站点状态 — Station status
     ///
     /// Wire name `StationStatus`; code T-StationStatus; Required.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "StationStatus")]
     pub station_status: crate::codes::StationStatus,
     /// 车位数量 — Number of parking spaces
@@ -1255,7 +1255,7 @@ pub struct StationInfo {
     ///
     /// Number of chargeable parking spaces; 0 = unknown.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "ParkNums")]
     pub park_nums: i64,
     /// 经度 — Longitude
@@ -1264,7 +1264,7 @@ pub struct StationInfo {
     ///
     /// GCJ-02, 6 decimal places.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "StationLng",
         serialize_with = "::chargespec_runtime::decimal::number::<6, _>"
@@ -1276,7 +1276,7 @@ pub struct StationInfo {
     ///
     /// GCJ-02, 6 decimal places.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "StationLat",
         serialize_with = "::chargespec_runtime::decimal::number::<6, _>"
@@ -1288,7 +1288,7 @@ pub struct StationInfo {
     ///
     /// Directions to the spaces.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "SiteGuide",
         default,
@@ -1301,7 +1301,7 @@ pub struct StationInfo {
     ///
     /// 2024: T-Construction-E3 (Appendix E.3). The 2020 rule used T-Construction-2020 (the T/CEC list).
     ///
-    /// Provenance: sz2020, tcec102, sz2024fe (reference §6.2.1).
+    /// Provenance: sz2020, tcec102, sz2024fe (section 6.2.1 of the edition).
     /// Note: Field sz2020 + tcec102; 2024 codes sz2024fe (front-end facility_sites list). EVIDENCE.md D9: the 2020 rule used the T/CEC list 1–11, 255 (T-Construction-2020); a 2020 DTO comment had an older Shenzhen list 1–8; the 2024 front-end list 1–10, 255 is adopted.
     #[serde(rename = "Construction")]
     pub construction: crate::codes::ConstructionE3,
@@ -1311,7 +1311,7 @@ pub struct StationInfo {
     ///
     /// Photo URLs.
     ///
-    /// Provenance: sz2020 (reference §6.2.1).
+    /// Provenance: sz2020 (section 6.2.1 of the edition).
     /// Note: T/CEC has it optional; the final Shenzhen rule requires it (EVIDENCE.md D13).
     #[serde(rename = "Pictures")]
     pub pictures: ::std::vec::Vec<::std::string::String>,
@@ -1319,7 +1319,7 @@ pub struct StationInfo {
     ///
     /// Wire name `MatchCars`; string(len ..=100); Optional.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "MatchCars",
         default,
@@ -1330,7 +1330,7 @@ pub struct StationInfo {
     ///
     /// Wire name `ParkInfo`; string(len ..=100); Optional.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "ParkInfo",
         default,
@@ -1345,7 +1345,7 @@ pub struct StationInfo {
     ///
     /// Wire spelling "Busine" kept.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "BusineHours",
         default,
@@ -1358,7 +1358,7 @@ pub struct StationInfo {
     ///
     /// Free-text tariff.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     /// Note: EVIDENCE.md D11: one reading of T/CEC 102.2 makes it required, another reading of the 2016 base (unconfirmed) and the Shenzhen rule optional. Optional adopted.
     #[serde(
         rename = "ElectricityFee",
@@ -1372,7 +1372,7 @@ pub struct StationInfo {
     ///
     /// Free-text.
     ///
-    /// Provenance: sz2020 (reference §6.2.1).
+    /// Provenance: sz2020 (section 6.2.1 of the edition).
     /// Note: T/CEC has ≤100; Shenzhen ≤256 adopted (EVIDENCE.md D12).
     #[serde(
         rename = "ServiceFee",
@@ -1386,7 +1386,7 @@ pub struct StationInfo {
     ///
     /// Free-text.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "ParkFee",
         default,
@@ -1399,7 +1399,7 @@ pub struct StationInfo {
     ///
     /// E.g. 刷卡、线上、现金 (card, online, cash); T/CEC counts e-wallet cards as card and ID cards, WeChat/Alipay and apps as online.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "Payment",
         default,
@@ -1410,7 +1410,7 @@ pub struct StationInfo {
     ///
     /// Wire name `SupportOrder`; code T-SupportOrder; Optional.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "SupportOrder",
         default,
@@ -1421,7 +1421,7 @@ pub struct StationInfo {
     ///
     /// Wire name `Remark`; string(len ..=100); Optional.
     ///
-    /// Provenance: sz2020, tcec102 (reference §6.2.1).
+    /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "Remark",
         default,
@@ -1434,7 +1434,7 @@ pub struct StationInfo {
     ///
     /// Shenzhen addition; no length rule.
     ///
-    /// Provenance: sz2020 (reference §6.2.1).
+    /// Provenance: sz2020 (section 6.2.1 of the edition).
     #[serde(
         rename = "ParkOwner",
         default,
@@ -1447,7 +1447,7 @@ pub struct StationInfo {
     ///
     /// Shenzhen addition; no length rule.
     ///
-    /// Provenance: sz2020 (reference §6.2.1).
+    /// Provenance: sz2020 (section 6.2.1 of the edition).
     #[serde(
         rename = "ParkManager",
         default,
@@ -1460,7 +1460,7 @@ pub struct StationInfo {
     ///
     /// Shenzhen addition.
     ///
-    /// Provenance: sz2020 (reference §6.2.1).
+    /// Provenance: sz2020 (section 6.2.1 of the edition).
     #[serde(
         rename = "OpenAllDay",
         default,
@@ -1473,7 +1473,7 @@ pub struct StationInfo {
     ///
     /// Shenzhen addition.
     ///
-    /// Provenance: sz2020 (reference §6.2.1).
+    /// Provenance: sz2020 (section 6.2.1 of the edition).
     #[serde(
         rename = "ParkFree",
         default,
@@ -1488,14 +1488,14 @@ pub struct StationInfo {
     ///
     /// Shenzhen addition; wire spelling "Oprator" kept.
     ///
-    /// Provenance: sz2020 (reference §6.2.1).
+    /// Provenance: sz2020 (section 6.2.1 of the edition).
     #[serde(rename = "OpratorType")]
     pub oprator_type: crate::codes::OpratorType,
     /// 充电设备信息列表 — Charging equipment list
     ///
     /// Wire name `EquipmentInfos`; array<object EquipmentInfo>; Optional.
     ///
-    /// Provenance: sz2020 (reference §6.2.1).
+    /// Provenance: sz2020 (section 6.2.1 of the edition).
     /// Note: T/CEC makes it required; the Shenzhen rule has no required flag. Optional adopted (EVIDENCE.md D10): a swap-only station has no charging equipment.
     #[serde(
         rename = "EquipmentInfos",
@@ -1509,7 +1509,7 @@ pub struct StationInfo {
     ///
     /// Wire name `StationClassification`; code T-StationClassification; Required.
     ///
-    /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform), sz2024fe (reference §6.2.2).
+    /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform), sz2024fe (section 6.2.2 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition. Codes 1/2/3 as in the T/CEC supervise family (2024); the Zhejiang provincial platform has 1 and 3; the 2024 front end counts swap stations separately.
@@ -1521,7 +1521,7 @@ pub struct StationInfo {
     ///
     /// Required when StationClassification is 2 or 3.
     ///
-    /// Provenance: provisional, analogue(T/CEC supervise family, 2024) (reference §6.2.2).
+    /// Provenance: provisional, analogue(T/CEC supervise family, 2024) (section 6.2.2 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition, from the T/CEC supervise family (2024).
@@ -1539,7 +1539,7 @@ pub struct StationInfo {
     ///
     /// Required for swap stations (StationClassification 2 or 3).
     ///
-    /// Provenance: provisional, analogue(swap-station cloud protocol) (reference §6.2.2).
+    /// Provenance: provisional, analogue(swap-station cloud protocol) (section 6.2.2 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; wire name and codes chosen. The swap-station cloud protocol makes the card field mandatory for commercial vehicles.
@@ -1555,7 +1555,7 @@ pub struct StationInfo {
     ///
     /// Required for swap stations (StationClassification 2 or 3).
     ///
-    /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(T/CEC supervise family, 2024) (reference §6.2.2).
+    /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(T/CEC supervise family, 2024) (section 6.2.2 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; swap-station cloud protocol key en; T/CEC supervise family channelType.
@@ -1571,7 +1571,7 @@ pub struct StationInfo {
     ///
     /// Required for swap stations (StationClassification 2 or 3).
     ///
-    /// Provenance: provisional, analogue(T/CEC supervise family, 2024), sz2024fe (reference §6.2.2).
+    /// Provenance: provisional, analogue(T/CEC supervise family, 2024), sz2024fe (section 6.2.2 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; T/CEC supervise family positionNum; 2024 front end 充电仓数量.
@@ -1585,7 +1585,7 @@ pub struct StationInfo {
     ///
     /// Wire name `RatedCapacity`; decimal(scale 1); unit kVA; Optional.
     ///
-    /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(swap-station cloud protocol) (reference §6.2.2).
+    /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(swap-station cloud protocol) (section 6.2.2 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; T/CEC supervise family; swap-station cloud protocol key ca.
@@ -1602,7 +1602,7 @@ pub struct StationInfo {
     ///
     /// Free-text.
     ///
-    /// Provenance: provisional, analogue(T/CEC supervise family, 2024) (reference §6.2.2).
+    /// Provenance: provisional, analogue(T/CEC supervise family, 2024) (section 6.2.2 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; T/CEC supervise family swapFee.
@@ -1618,7 +1618,7 @@ pub struct StationInfo {
     ///
     /// Relates to flow 8 (视频远程查看信息).
     ///
-    /// Provenance: provisional, analogue(Zhejiang provincial platform), analogue(T/CEC supervise family, 2024) (reference §6.2.2).
+    /// Provenance: provisional, analogue(Zhejiang provincial platform), analogue(T/CEC supervise family, 2024) (section 6.2.2 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; Zhejiang provincial platform and T/CEC supervise family (2024).
@@ -1632,7 +1632,7 @@ pub struct StationInfo {
     ///
     /// Wire name `HavePerson`; code T-HaveOrNot; Optional.
     ///
-    /// Provenance: provisional, analogue(Zhejiang provincial platform) (reference §6.2.2).
+    /// Provenance: provisional, analogue(Zhejiang provincial platform) (section 6.2.2 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; Zhejiang provincial platform; Shenzhen inspection reports cite 值守人员不足.
@@ -1646,7 +1646,7 @@ pub struct StationInfo {
     ///
     /// Wire name `LandOwnership`; code T-LandOwnership; Optional.
     ///
-    /// Provenance: provisional, sz2020 (reference §6.2.2).
+    /// Provenance: provisional, sz2020 (section 6.2.2 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; wire name chosen. 2020 DTO field landProperty; the Appendix E.1 title 土地所有权分类 is db2024.
@@ -1662,7 +1662,7 @@ pub struct StationInfo {
     ///
     /// 深标 letter codes as strings (at most 8 characters), e.g. S42.
     ///
-    /// Provenance: provisional, analogue(深圳市城市规划标准与准则) (reference §6.2.2).
+    /// Provenance: provisional, analogue(深圳市城市规划标准与准则) (section 6.2.2 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; wire name chosen. The Appendix E.2 title 城市用地分类 is db2024; the codes follow 深圳市城市规划标准与准则. Length ≤8 recommended.
@@ -1678,7 +1678,7 @@ pub struct StationInfo {
     ///
     /// Required when StationClassification is 2 or 3.
     ///
-    /// Provenance: provisional (reference §6.2.2).
+    /// Provenance: provisional (section 6.2.2 of the edition).
     ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition (the swap-equipment design); no evidence of the 2024 wire name.
@@ -1693,7 +1693,7 @@ pub struct StationInfo {
 }
 /// 充电设备信息 — Charging equipment information
 ///
-/// Provenance: sz2020, tcec102 (reference §6.3).
+/// Provenance: sz2020, tcec102 (section 6.3 of the edition).
 /// Note: Alternative modelling of swap equipment seen in analogue (T/CEC supervise family, 2024), NOT adopted (see SwapEquipmentInfo and EVIDENCE.md D24): an EquipmentClassification (设备分类) field on this object (codes not visible; plausibly 1 充电设备 / 2 换电设备), plus equipmentUniqueNumber (设备唯一编码), svin (是否支持即插即充, plug-and-charge) and sautoPower (是否支持自动调节功率). The 2020 DTO also has EquipmentAddTime (not on the wire).
 #[derive(
     ::core::clone::Clone,
@@ -1848,7 +1848,7 @@ pub struct EquipmentInfo {
 }
 /// 充电设备接口信息 — Connector information
 ///
-/// Provenance: sz2020, tcec102 (reference §6.4).
+/// Provenance: sz2020, tcec102 (section 6.4 of the edition).
 /// Note: T/CEC's NationalStandard (1 = 2011, 2 = 2015) is not in the Shenzhen rule and is left out; EquipmentInfo.NewNationalStandard carries the information.
 #[derive(
     ::core::clone::Clone,
@@ -1952,7 +1952,7 @@ pub struct ConnectorInfo {
 ///
 /// Nested in StationInfo.SwapEquipmentInfos. Modelled as its own object so that the charging code tables stay untouched; if the 2024 text turns out to reuse EquipmentInfo with a classification field (the T/CEC supervise family approach), make this a projection of EquipmentInfo. The 2024 front end describes swap equipment with connector-style ratings (额定电压上限 / 额定电压下限 / 额定电流) and counts charging bins (充电仓).
 ///
-/// Provenance: provisional, sz2024fe, analogue(T/CEC supervise family, 2024), analogue(swap-station cloud protocol) (reference §6.5).
+/// Provenance: provisional, sz2024fe, analogue(T/CEC supervise family, 2024), analogue(swap-station cloud protocol) (section 6.5 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Whole section 6.5 is provisional: no Shenzhen swap-equipment object has been seen. EVIDENCE.md D24: the 2024 supervise family uses EquipmentInfo + EquipmentClassification instead; the separate object is adopted.
@@ -2198,7 +2198,7 @@ pub struct SwapEquipmentInfo {
 ///
 /// A connector-like battery bin of a swap equipment.
 ///
-/// Provenance: provisional, analogue(swap-station cloud protocol) (reference §6.5).
+/// Provenance: provisional, analogue(swap-station cloud protocol) (section 6.5 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Whole section 6.5 is provisional; the bin rests on the swap-station cloud protocol (rack sd / charger index cno).
@@ -2254,7 +2254,7 @@ pub struct BinInfo {
 ///
 /// Flow 3 设备状态同步. Pushed one at a time with notification_stationStatus and listed in StationStatusInfo (query_stations_status).
 ///
-/// Provenance: sz2020, tcec102 (reference §6.6).
+/// Provenance: sz2020, tcec102 (section 6.6 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2431,7 +2431,7 @@ pub struct ConnectorStatusInfo {
 ///
 /// Items of the query_stations_status response. The T/CEC query response also carries Total (count of stations); the Shenzhen response does not (accept and ignore it; EVIDENCE.md D17).
 ///
-/// Provenance: sz2020, tcec102 (reference §6.6).
+/// Provenance: sz2020, tcec102 (section 6.6 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2461,7 +2461,7 @@ pub struct StationStatusInfo {
 ///
 /// Pushed with notification_swapEquipmentStatus. Same shape as ConnectorStatusInfo with a bin in place of a connector.
 ///
-/// Provenance: provisional, analogue(swap-station cloud protocol) (reference §6.6).
+/// Provenance: provisional, analogue(swap-station cloud protocol) (section 6.6 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Design choice. Evidence: swap-station cloud protocol per-bin work state cs (00 待机 / 01 工作 / 02 工作完成 / 03 充电暂停), fault flag fs, alarm flag as, station service state ss (0 未知 / 1 服务 / 2 停止服务).
@@ -2655,7 +2655,7 @@ pub struct SwapEquipmentStatusInfo {
 ///
 /// Flow 4 充换电站统计数据收集. Response of query_station_charge_stats, under the wrapper key StationStats. The Shenzhen platform splits statistics into charge and discharge; T/CEC 102 has a single StationStatsInfo (StationElectricity / EquipmentElectricity / ConnectorElectricity); the Shenzhen split is adopted (EVIDENCE.md D16).
 ///
-/// Provenance: sz2020 (reference §6.7).
+/// Provenance: sz2020 (section 6.7 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2707,7 +2707,7 @@ pub struct StationChargeStats {
 }
 /// 充电设备统计信息 — Equipment charge statistics
 ///
-/// Provenance: sz2020 (reference §6.7).
+/// Provenance: sz2020 (section 6.7 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2745,7 +2745,7 @@ pub struct EquipmentChargeStatsInfo {
 }
 /// 充电设备接口统计信息 — Connector charge statistics
 ///
-/// Provenance: sz2020 (reference §6.7).
+/// Provenance: sz2020 (section 6.7 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2776,7 +2776,7 @@ pub struct ConnectorChargeStatsInfo {
 ///
 /// Flow 4 充换电站统计数据收集. Response of query_station_discharge_stats, under the wrapper key StationStats.
 ///
-/// Provenance: sz2020 (reference §6.7).
+/// Provenance: sz2020 (section 6.7 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2828,7 +2828,7 @@ pub struct StationDischargeStats {
 }
 /// 充电设备放电统计信息 — Equipment discharge statistics
 ///
-/// Provenance: sz2020 (reference §6.7).
+/// Provenance: sz2020 (section 6.7 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2866,7 +2866,7 @@ pub struct EquipmentDischargeStatsInfo {
 }
 /// 充电设备接口放电统计信息 — Connector discharge statistics
 ///
-/// Provenance: sz2020 (reference §6.7).
+/// Provenance: sz2020 (section 6.7 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2897,7 +2897,7 @@ pub struct ConnectorDischargeStatsInfo {
 ///
 /// Response of query_station_swap_stats, under the wrapper key StationStats (provisional). The flow title 充换电站统计数据收集 (db2024) covers swap stations.
 ///
-/// Provenance: provisional, sz2024fe, analogue(swap-station cloud protocol), analogue(State Grid IEC-104 swap profile) (reference §6.7).
+/// Provenance: provisional, sz2024fe, analogue(swap-station cloud protocol), analogue(State Grid IEC-104 swap profile) (section 6.7 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Design choice. The 2024 front end aggregates daily swap counts (昨日/今日换电次数), a per-station swap-count ranking and a swap-station load curve; the swap-station cloud protocol reports 本日第几次换电 (so); the State Grid IEC-104 swap profile has swap-robot, charging-rack and battery-box statistics.
@@ -2998,7 +2998,7 @@ pub struct StationSwapStats {
 }
 /// 换电设备统计信息 — Swap equipment statistics
 ///
-/// Provenance: provisional (reference §6.7).
+/// Provenance: provisional (section 6.7 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Design choice on the pattern of EquipmentChargeStatsInfo; no evidence of the wire names.
@@ -3052,7 +3052,7 @@ pub struct EquipmentSwapStatsInfo {
 ///
 /// A Shenzhen addition of the 2020 edition (DB4403/T 77—2020 §9.15, query_disequipmentstatus_info). Units of the electrical quantities are not stated by the 2020 rule.
 ///
-/// Provenance: sz2020 (reference §6.8).
+/// Provenance: sz2020 (section 6.8 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question: the object is well evidenced by the 2020 wire rule, but nothing shows it survives in the 2024 edition. Its content is carried over unchanged.
@@ -3364,7 +3364,7 @@ pub struct DisEquipmentStatusInfo {
 ///
 /// Static data of a distribution equipment. No push or query of this object was found; the 2020 platform held it in its DTO DisEquipmentInfo (LIKESCX/cpmtDto). The wire names below are the DTO fields in UpperCamelCase.
 ///
-/// Provenance: sz2020 (reference §6.8).
+/// Provenance: sz2020 (section 6.8 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question (nothing shows the distribution equipment survives in 2024), and even in 2020 the object is known only from a DTO: the wire names, lengths and required flags are uncertain. DTO fields: stationID, operatorID, disequipmentID, manufacturerID, manufacturerName, equipmentModel, productionDate, ratedInVoltage, ratedOutVoltage, ratedPower, feedNum, status.
@@ -3566,7 +3566,7 @@ pub struct DisEquipmentInfo {
 ///
 /// Flow 6 告警信息上报. Pushed (notification_alarmInfo) and returned (query_alarm_info) as the array AlarmInfos. Final 2020 Shenzhen rule, unchanged in every 2020 rule file.
 ///
-/// Provenance: sz2020 (reference §7.1).
+/// Provenance: sz2020 (section 7.1 of the edition).
 /// Note: The 2020 DTO also carries EquipmentType, which is not in the wire rule and is not transcribed. Open question (provisional): swap-system alarms (AlarmType 4, AlarmCode 301–307 of Table B-1) have no connector; nothing says whether they carry a BinID in place of ConnectorID. Adopted here as recommended: ConnectorID stays required as in 2020 and no BinID field is added. Alternative if the swap alarms of Appendix B are adopted: make ConnectorID conditional (required for AlarmType 1–3) and add an optional BinID (字符串 ≤26, type BinID).
 #[derive(
     ::core::clone::Clone,
@@ -3692,7 +3692,7 @@ pub struct AlarmInfo {
 ///
 /// Flow 5 电池过程信息查询; also nested in AlarmInfo. Final 2020 Shenzhen rule (LIKESCX/cpmtBattery conf/V1.0/interface.xml). All carried-over fields are required; the numeric fields carry a "maxlength 10" rule (at most 10 characters in their text form).
 ///
-/// Provenance: sz2020 (reference §7.2).
+/// Provenance: sz2020 (section 7.2 of the edition).
 /// Note: Soh, Soe, CellVoltages and CellTemps are optional provisional additions (analogue swap-station cloud protocol soh, soe, per-cell sv/st arrays); the other fields are the 2020 carry-over.
 #[derive(
     ::core::clone::Clone,
@@ -3925,7 +3925,7 @@ pub struct BmsInfo {
 ///
 /// Constraint: exactly one of ConnectorID | EquipmentID + BinID (provisional).
 ///
-/// Provenance: sz2020, provisional, analogue(swap-station cloud protocol) (reference §7.2).
+/// Provenance: sz2020, provisional, analogue(swap-station cloud protocol) (section 7.2 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: 2020 wrapper shape (sz2020, rule node "9.9过程信息推送信息和9.8过程信息查询信息校验"): {ConnectorID (字符串 ≤26, Y), Status (整型, Y, T-ConnectorStatus), BmsInfo (对象, Y)}. The 2024 widening (EquipmentID, BinID, BatteryBoxID; ConnectorID made conditional) is provisional: the flow was renamed from the 2020 "过程信息" to "电池过程信息查询", which points at batteries including swap batteries in bins; evidence swap-station cloud protocol battery-pack data BatDataInfo and bin charger data ChargeDevDataInfo. The Chinese object name is chosen.
@@ -4020,7 +4020,7 @@ pub struct BatteryProcessInfo {
 ///
 /// Flow 10 换电设备电池箱状态. Data of notification_batteryBoxStatus and response Data of query_battery_box_status: the battery boxes (bins) of one swap equipment.
 ///
-/// Provenance: provisional, analogue(swap-station cloud protocol) (reference §7.3).
+/// Provenance: provisional, analogue(swap-station cloud protocol) (section 7.3 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the battery-box design is provisional: no 2024 wire content is known. Shape chosen after the swap-station cloud protocol battery-pack report (station code + list of packs).
@@ -4067,7 +4067,7 @@ pub struct SwapEquipmentBatteryBoxStatus {
 ///
 /// One bin of a swap equipment and the battery box in it (if any).
 ///
-/// Provenance: provisional, analogue(swap-station cloud protocol), analogue(V1.4 pile protocol BatteryStatusReport), analogue(State Grid IEC-104 swap profile), analogue(DB50/T 1359—2023), analogue(national battery traceability platform, NIO test) (reference §7.3).
+/// Provenance: provisional, analogue(swap-station cloud protocol), analogue(V1.4 pile protocol BatteryStatusReport), analogue(State Grid IEC-104 swap profile), analogue(DB50/T 1359—2023), analogue(national battery traceability platform, NIO test) (section 7.3 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the battery-box design is provisional. Evidence: swap-station cloud protocol battery-pack data BatDataInfo (hc, hb, el, soe, soc, soh, lsv/hsv, lst/hst, bt) and bin charger data (cs, fs, as, fc); V1.4 pile protocol BatteryStatusReport BatteryBoxStatus 0 不正常 / 1 正常; State Grid IEC-104 swap profile 电池箱实时监测数据; DB50/T 1359—2023 电池箱运行工况展示. Spelling asymmetry (EVIDENCE.md D23): TotalVoltage is emitted corrected while TemptureH/L keep the BmsInfo misspelling; both spellings of both are accepted on input.
@@ -4346,7 +4346,7 @@ pub struct BatteryBoxStatusInfo {
 ///
 /// Pushed (notification_eventInfo) and returned (query_event_info) as the array EventInfos. Content is the final 2020 Shenzhen rule.
 ///
-/// Provenance: sz2020 (reference §7.4).
+/// Provenance: sz2020 (section 7.4 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question, not the content: none of the eleven 2024 flow titles names events; the object may have been removed or folded into the problem statistics of flow 7. The fields are the 2020 carry-over (sz2020).
@@ -4427,7 +4427,7 @@ pub struct EventInfo {
 ///
 /// Flow 7 问题统计信息收集. Response Data of query_problem_stats: the problem counts of one station per problem code over a period.
 ///
-/// Provenance: provisional, sz2024fe (reference §7.5).
+/// Provenance: provisional, sz2024fe (section 7.5 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the problem-information design is provisional. The 2024 platform front end (nyytianlai/epcsp-dp-web) shows problem statistics by type (typeName 问题类型, desc 相关描述, cnt 数量（个）); the flow title "问题统计信息收集" matches a per-station type-and-count shape. Wrapper keys and Chinese name chosen.
@@ -4484,7 +4484,7 @@ pub struct StationProblemStats {
 ///
 /// One problem code and its count in the period of the enclosing StationProblemStats.
 ///
-/// Provenance: provisional, sz2024fe (reference §7.5).
+/// Provenance: provisional, sz2024fe (section 7.5 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the problem-information design is provisional; front-end statistics typeName 问题类型 / cnt 数量（个）.
@@ -4525,7 +4525,7 @@ pub struct ProblemStatsInfo {
 ///
 /// Flow 7. Data of notification_problemInfo, as the array ProblemInfos: one problem record (citizen feedback, inspection finding, self-inspection or platform finding) and its handling.
 ///
-/// Provenance: provisional, sz2024fe, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(Shenzhen district inspection reports, 2024) (reference §7.5).
+/// Provenance: provisional, sz2024fe, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(Shenzhen district inspection reports, 2024) (section 7.5 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the problem-information design is provisional. Evidence: the 2024 front end's citizen-feedback (市民反馈) list with stationName, operatorName, problemType, problemDescribe, principal, phone, timeDim; the 2016 Shenzhen inspection guide categories; the 2024 district inspection reports (problem items and the 立即整改 / 整改计划 / 复查 workflow); the 2020 EventType/EventCode inspection workflow. Also seen, not adopted: an operator platform's feedbackType 1 充电过程, 2 发票开具, 3 占位费, 4 信息不符 (analogue operator platform filter dictionary).
@@ -4712,7 +4712,7 @@ pub struct ProblemInfo {
 ///
 /// Flow 8 视频远程查看信息. One camera of a station, as an item of the array VideoInfos in the response of query_video_info ({StationID, VideoInfos}; request {StationID, CameraID?}). The city platform calls it on demand, e.g. from an alarm dialog.
 ///
-/// Provenance: provisional, sz2024fe, analogue(GB/T 28181), analogue(China Tower push API) (reference §7.6).
+/// Provenance: provisional, sz2024fe, analogue(GB/T 28181), analogue(China Tower push API) (section 7.6 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the video design is provisional. Strong front-end evidence (nyytianlai/epcsp-dp-web, selectCameraByStationId with {operatorId, stationId}; cameraId, cameraLng, cameraLat, location, ip, status 0/1/255, cameraUrl played as HLS with reconnect, later MP4/OGG/WebM; station counter cameraCount; alarm dialog 视频 / 麦克风 / 挂断). GB/T 28181: 20-digit device and channel IDs, streams HLS / HTTP-FLV / RTSP / RTMP / WebRTC. China Tower push API: camera flag 1 是 / 2 否 / 3 未知 (not adopted here; StationInfo gains VideoMonitor instead). DB4403/T 234—2022 (Shenzhen public-security video networking) may be referenced by the 2024 text.
@@ -4869,7 +4869,7 @@ pub struct VideoInfo {
 ///
 /// Flow 9 通用站点或设施附件收集. Items of the array AttachmentInfos in the response of query_attachment_info (request {OwnerType, OwnerID, LastQueryTime?}) and of the optional operator push notification_attachmentInfo.
 ///
-/// Provenance: provisional, db2024, tcec102, sz2020 (reference §7.7).
+/// Provenance: provisional, db2024, tcec102, sz2020 (section 7.7 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the attachment design is provisional. No attachment object has been seen anywhere; db2024 covers only the flow title "站点或设施"; the only related wire field is StationInfo Pictures (URL array, tcec102; made required by the 2020 platform). Document types rest on the 2020 EventCode materials (sz2020), the 2016 inspection guide and the operator filing rules.
@@ -5044,7 +5044,7 @@ pub struct AttachmentInfo {
 ///
 /// Response Data of every notification_* interface except the two order pushes (which answer OrderConfirm), and of query_frequency.
 ///
-/// Provenance: sz2020, tcec102 (reference §9.2).
+/// Provenance: sz2020, tcec102 (section 9.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5065,7 +5065,7 @@ pub struct PushAck {
 ///
 /// Data of query_secret / notification_secret (Appendix D): the T/CEC symmetric secrets (OperatorSecret, DataSecret, DataSecretIV, SigSecret), encrypted with the recipient's public key, delivered once at on-boarding and on every key rotation. Per-message traffic keeps AES-128-CBC + HMAC-MD5 (chapter 10).
 ///
-/// Provenance: provisional, analogue(国密 open-API demo, class OpenApiSmUtil), analogue(Guangdong gateway, package com.longan.getway.upstream.flow.vo.guangdong) (reference §D).
+/// Provenance: provisional, analogue(国密 open-API demo, class OpenApiSmUtil), analogue(Guangdong gateway, package com.longan.getway.upstream.flow.vo.guangdong) (section D of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Only the title of Appendix D is public (db2024, p. 100, one page); nothing charging-specific was found elsewhere, so the whole object is a provisional design. Analogues: the 国密 open-API demo (random 16-character SM4 key, SM4-CBC/PKCS#5 with an all-zero IV, key wrapped with the recipient's SM2 public key in C1C3C2 order, Base64; JSON fields xCipTxt, zCipLen, zDigEvp, zEvpLen; optional SM3withSM2 signature with user ID 1234567812345678); the Guangdong gateway (DIGITAL_ENVELOPE with an RSA-wrapped random 16-character key, DEGITAL_SIGNATURE (sic), DATA_JSON as Base64 AES ciphertext); a GM/T 0010-style ASN.1 SM2EnvelopedKey. Unknown: the asymmetric algorithm and key size, which keys are wrapped, the field names and encoding, whether the symmetric algorithm changes (AES or SM4), and the rotation period.
@@ -5166,7 +5166,7 @@ pub struct KeyEnvelope {
 ///
 /// Every interface, query_token included, is an HTTP(S) POST of this JSON object. A missing field is answered with Ret 4003.
 ///
-/// Provenance: tcec102, sz2020 (reference §10.2).
+/// Provenance: tcec102, sz2020 (section 10.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5223,7 +5223,7 @@ pub struct RequestEnvelope {
 }
 /// 应答报文 — Response envelope
 ///
-/// Provenance: tcec102, sz2020 (reference §10.3).
+/// Provenance: tcec102, sz2020 (section 10.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5273,7 +5273,7 @@ pub struct ResponseEnvelope {
 ///
 /// The 2020 platform always sent all three fields; their required flags are unknown, so none is marked required.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5320,7 +5320,7 @@ pub struct QueryAlarmInfoRequest {
 ///
 /// The response payload (`Data`) of `query_alarm_info`.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5341,7 +5341,7 @@ pub struct QueryAlarmInfoResponse {
 ///
 /// The request payload (`Data`) of `notification_alarmInfo`.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5364,7 +5364,7 @@ pub struct NotificationAlarmInfoRequest {
 ///
 /// Exactly one of ConnectorID, or EquipmentID together with BinID, is present (2024 widening, provisional). The 2020 request was {ConnectorID} with ConnectorID required.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -5423,7 +5423,7 @@ pub struct QueryBmsInfoRequest {
 ///
 /// The request payload (`Data`) of `query_battery_box_status`.
 ///
-/// Provenance: provisional (reference §9.1).
+/// Provenance: provisional (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 10 (换电设备电池箱状态, db2024) has no known interface; the name and payloads are chosen. The request payload is not part of the recommended design: it is added for completeness and is equally provisional.
@@ -5464,7 +5464,7 @@ pub struct QueryBatteryBoxStatusRequest {
 ///
 /// The request payload (`Data`) of `query_charge_order_info`.
 ///
-/// Provenance: provisional (reference §9.1).
+/// Provenance: provisional (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
@@ -5511,7 +5511,7 @@ pub struct QueryChargeOrderInfoRequest {
 ///
 /// The response payload (`Data`) of `query_charge_order_info`.
 ///
-/// Provenance: provisional (reference §9.1).
+/// Provenance: provisional (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
@@ -5538,7 +5538,7 @@ pub struct QueryChargeOrderInfoResponse {
 ///
 /// The request payload (`Data`) of `query_swap_order_info`.
 ///
-/// Provenance: provisional (reference §9.1).
+/// Provenance: provisional (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
@@ -5585,7 +5585,7 @@ pub struct QuerySwapOrderInfoRequest {
 ///
 /// The response payload (`Data`) of `query_swap_order_info`.
 ///
-/// Provenance: provisional (reference §9.1).
+/// Provenance: provisional (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
@@ -5612,7 +5612,7 @@ pub struct QuerySwapOrderInfoResponse {
 ///
 /// The request payload (`Data`) of `query_frequency`.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.14, sz2020) that none of the eleven 2024 flow titles names.
@@ -5640,7 +5640,7 @@ pub struct QueryFrequencyRequest {
 ///
 /// Required flags unknown; the fields are as the 2020 platform sent them.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.12, sz2020); none of the eleven 2024 flow titles names events, which may have been removed or folded into the problem statistics of flow 7.
@@ -5705,7 +5705,7 @@ pub struct QueryEventInfoRequest {
 ///
 /// The response payload (`Data`) of `query_event_info`.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.12, sz2020); none of the eleven 2024 flow titles names events, which may have been removed or folded into the problem statistics of flow 7.
@@ -5729,7 +5729,7 @@ pub struct QueryEventInfoResponse {
 ///
 /// The request payload (`Data`) of `notification_eventInfo`.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.13, sz2020); none of the eleven 2024 flow titles names events.
@@ -5755,7 +5755,7 @@ pub struct NotificationEventInfoRequest {
 ///
 /// Required flags unknown; the fields are as the 2020 platform sent them.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question, not the content: a 2020 Shenzhen addition (DB4403/T 77—2020 §9.15, sz2020) that none of the eleven 2024 flow titles names.
@@ -5809,7 +5809,7 @@ pub struct QueryDisequipmentstatusInfoRequest {
 ///
 /// The response payload (`Data`) of `query_disequipmentstatus_info`.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question, not the content: a 2020 Shenzhen addition (DB4403/T 77—2020 §9.15, sz2020) that none of the eleven 2024 flow titles names.
@@ -5835,7 +5835,7 @@ pub struct QueryDisequipmentstatusInfoResponse {
 ///
 /// The request payload (`Data`) of `query_problem_stats`.
 ///
-/// Provenance: provisional (reference §9.1).
+/// Provenance: provisional (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 7 (问题统计信息收集, db2024) has no known interface. The type-and-count shape follows sz2024fe (citizen-feedback problem statistics typeName / desc / cnt); name and payloads are chosen.
@@ -5886,7 +5886,7 @@ pub struct QueryProblemStatsRequest {
 ///
 /// The request payload (`Data`) of `notification_problemInfo`.
 ///
-/// Provenance: provisional (reference §9.1).
+/// Provenance: provisional (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 7 (问题统计信息收集, db2024) has no known interface; the detail push is chosen, on sz2024fe citizen-feedback records and the inspection workflow of the Shenzhen district reports (analogue).
@@ -5913,7 +5913,7 @@ pub struct NotificationProblemInfoRequest {
 ///
 /// The request payload (`Data`) of `query_video_info`.
 ///
-/// Provenance: provisional (reference §9.1).
+/// Provenance: provisional (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 8 (视频远程查看信息, db2024) has no known interface. Strong sz2024fe evidence: the 2024 platform lists cameras per station (selectCameraByStationId, request {operatorId, stationId}) and plays their URLs from the alarm dialog; the wire name and payloads are chosen.
@@ -5956,7 +5956,7 @@ pub struct QueryVideoInfoRequest {
 ///
 /// The response payload (`Data`) of `query_video_info`.
 ///
-/// Provenance: provisional (reference §9.1).
+/// Provenance: provisional (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 8 (视频远程查看信息, db2024) has no known interface. Strong sz2024fe evidence: the 2024 platform lists cameras per station (selectCameraByStationId, request {operatorId, stationId}) and plays their URLs from the alarm dialog; the wire name and payloads are chosen.
@@ -5993,7 +5993,7 @@ pub struct QueryVideoInfoResponse {
 ///
 /// The request payload (`Data`) of `query_attachment_info`.
 ///
-/// Provenance: provisional (reference §9.1).
+/// Provenance: provisional (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 9 (通用站点或设施附件收集, db2024) has no known interface and no attachment object has been seen; the only related wire field is StationInfo Pictures. Name and payloads are chosen.
@@ -6048,7 +6048,7 @@ pub struct QueryAttachmentInfoRequest {
 ///
 /// The response payload (`Data`) of `query_attachment_info`.
 ///
-/// Provenance: provisional (reference §9.1).
+/// Provenance: provisional (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 9 (通用站点或设施附件收集, db2024) has no known interface and no attachment object has been seen; the only related wire field is StationInfo Pictures. Name and payloads are chosen.
@@ -6075,7 +6075,7 @@ pub struct QueryAttachmentInfoResponse {
 ///
 /// The request payload (`Data`) of `notification_attachmentInfo`.
 ///
-/// Provenance: provisional (reference §9.1).
+/// Provenance: provisional (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: An optional push of flow 9 (通用站点或设施附件收集, db2024); no evidence, name and payload chosen.
@@ -6102,7 +6102,7 @@ pub struct NotificationAttachmentInfoRequest {
 ///
 /// The request payload (`Data`) of `notification_operatorInfo`.
 ///
-/// Provenance: provisional (reference §9.1).
+/// Provenance: provisional (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 1 (更新运营商信息, db2024) needs an operator push, but no Shenzhen operator push has been seen (the 2020 platform kept operator data in its web UI); the interface name, wrapper key, direction and trigger are chosen.
@@ -6131,7 +6131,7 @@ pub struct NotificationOperatorInfoRequest {
 ///
 /// One station per push (EVIDENCE.md D15). An aggregator variant (yzqaq/cecJsonVerify) sends an array `StationInfos` instead; not adopted, a tolerant reader may also accept it.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -6152,7 +6152,7 @@ pub struct NotificationStationInfoRequest {
 ///
 /// The request payload (`Data`) of `query_stations_info`.
 ///
-/// Provenance: sz2020, tcec102 (reference §9.1).
+/// Provenance: sz2020, tcec102 (section 9.1 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -6203,7 +6203,7 @@ pub struct QueryStationsInfoRequest {
 ///
 /// The response payload (`Data`) of `query_stations_info`.
 ///
-/// Provenance: sz2020, tcec102 (reference §9.1).
+/// Provenance: sz2020, tcec102 (section 9.1 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -6247,7 +6247,7 @@ pub struct QueryStationsInfoResponse {
 ///
 /// The request payload (`Data`) of `query_station_charge_stats`.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -6282,7 +6282,7 @@ pub struct QueryStationChargeStatsRequest {
 ///
 /// The response payload (`Data`) of `query_station_charge_stats`.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -6303,7 +6303,7 @@ pub struct QueryStationChargeStatsResponse {
 ///
 /// The request payload (`Data`) of `query_station_discharge_stats`.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -6338,7 +6338,7 @@ pub struct QueryStationDischargeStatsRequest {
 ///
 /// The response payload (`Data`) of `query_station_discharge_stats`.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -6359,7 +6359,7 @@ pub struct QueryStationDischargeStatsResponse {
 ///
 /// The request payload (`Data`) of `query_station_swap_stats`.
 ///
-/// Provenance: provisional (reference §9.1).
+/// Provenance: provisional (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: The flow title 充换电站统计数据收集 (db2024) covers swap stations, but no swap-statistics query has been seen; the name, payload and wrapper key StationStats are chosen to mirror the sz2020 charge and discharge statistics queries. Content evidence: sz2024fe daily swap counts, analogue(swap-station cloud protocol) daily swap sequence, analogue(State Grid IEC-104 swap profile) statistics.
@@ -6406,7 +6406,7 @@ pub struct QueryStationSwapStatsRequest {
 ///
 /// The response payload (`Data`) of `query_station_swap_stats`.
 ///
-/// Provenance: provisional (reference §9.1).
+/// Provenance: provisional (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: The flow title 充换电站统计数据收集 (db2024) covers swap stations, but no swap-statistics query has been seen; the name, payload and wrapper key StationStats are chosen to mirror the sz2020 charge and discharge statistics queries. Content evidence: sz2024fe daily swap counts, analogue(swap-station cloud protocol) daily swap sequence, analogue(State Grid IEC-104 swap profile) statistics.
@@ -6435,7 +6435,7 @@ pub struct QueryStationSwapStatsResponse {
 ///
 /// One connector per push (EVIDENCE.md D15). An aggregator variant (yzqaq/cecJsonVerify) sends an array `ConnectorStatusInfos` instead; not adopted, a tolerant reader may also accept it.
 ///
-/// Provenance: sz2020, tcec102 (reference §9.1).
+/// Provenance: sz2020, tcec102 (section 9.1 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -6456,7 +6456,7 @@ pub struct NotificationStationStatusRequest {
 ///
 /// The request payload (`Data`) of `query_stations_status`.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -6481,7 +6481,7 @@ pub struct QueryStationsStatusRequest {
 ///
 /// The T/CEC response also carries `Total` (充电站数量, integer, optional); the Shenzhen platform does not send it (EVIDENCE.md D17). Not adopted: absent from the payload; a reader accepts and ignores it.
 ///
-/// Provenance: sz2020 (reference §9.1).
+/// Provenance: sz2020 (section 9.1 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -6502,7 +6502,7 @@ pub struct QueryStationsStatusResponse {
 ///
 /// The request payload (`Data`) of `notification_swapEquipmentStatus`.
 ///
-/// Provenance: provisional (reference §9.1).
+/// Provenance: provisional (section 9.1 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 3 covers charging and swap stations (充换电, db2024) but no swap-bin status push has been seen; the interface name, wrapper key and trigger are chosen, mirroring notification_stationStatus. Evidence for the content: analogue(swap-station cloud protocol) per-bin work state.
@@ -6529,7 +6529,7 @@ pub struct NotificationSwapEquipmentStatusRequest {
 ///
 /// The request payload (`Data`) of `query_token`.
 ///
-/// Provenance: tcec102, sz2020 (reference §C).
+/// Provenance: tcec102, sz2020 (section C of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -6563,7 +6563,7 @@ pub struct QueryTokenRequest {
 ///
 /// The response payload (`Data`) of `query_token`.
 ///
-/// Provenance: tcec102, sz2020 (reference §C).
+/// Provenance: tcec102, sz2020 (section C of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,

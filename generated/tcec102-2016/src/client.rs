@@ -304,7 +304,7 @@ pub mod cust {
         /// Calls the interface; Implemented by cust, called by infra.
         /// Trigger: once the start command has been executed, within 50 s of it.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         pub async fn notification_start_charge_result(
             &self,
             request: &crate::types::NotificationStartChargeResultRequest,
@@ -319,7 +319,7 @@ pub mod cust {
         /// Calls the interface; Implemented by cust, called by infra.
         /// Trigger: every 50 s while charging (the Zhejiang provincial platform every 5 minutes).
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         pub async fn notification_equip_charge_status(
             &self,
             request: &crate::types::EquipChargeStatus,
@@ -334,7 +334,7 @@ pub mod cust {
         /// Calls the interface; Implemented by cust, called by infra.
         /// Trigger: once the stop command has been executed, within 50 s of it.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         pub async fn notification_stop_charge_result(
             &self,
             request: &crate::types::NotificationStopChargeResultRequest,
@@ -349,7 +349,7 @@ pub mod cust {
         /// Calls the interface; Implemented by cust, called by infra.
         /// Trigger: when the order is generated, within 30 s of it.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         pub async fn notification_charge_order_info(
             &self,
             request: &crate::types::ChargeOrderInfo,
@@ -365,7 +365,7 @@ pub mod cust {
         /// Trigger: daily; the Beijing platform between 00:00 and 03:00 for the previous day (EVIDENCE.md D15).
         /// Also routed as: `check_charge_order`.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         pub async fn check_charge_orders(
             &self,
             request: &crate::types::CheckChargeOrdersRequest,
@@ -380,7 +380,7 @@ pub mod cust {
         /// Calls the interface; Implemented by cust, called by infra.
         /// Trigger: on a new station or any change of a station, equipment or connector attribute.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Its presence in the 2016 text is the open question, not its content (EVIDENCE.md D8).
@@ -398,7 +398,7 @@ pub mod cust {
         /// Calls the interface; Implemented by cust, called by infra.
         /// Trigger: immediately on every connector status change (当设备状态发生变化，立即推送); some implementations also re-push periodically.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         pub async fn notification_station_status(
             &self,
             request: &crate::types::NotificationStationStatusRequest,
@@ -432,7 +432,7 @@ pub mod infra {
         /// Calls the interface; Implemented by infra, called by cust.
         /// Trigger: before a start command.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         pub async fn query_equip_auth(
             &self,
             request: &crate::types::QueryEquipAuthRequest,
@@ -447,7 +447,7 @@ pub mod infra {
         /// Calls the interface; Implemented by infra, called by cust.
         /// Trigger: on demand, typically before a start.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         pub async fn query_equip_business_policy(
             &self,
             request: &crate::types::QueryEquipBusinessPolicyRequest,
@@ -462,7 +462,7 @@ pub mod infra {
         /// Calls the interface; Implemented by infra, called by cust.
         /// Trigger: on the user's start command.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         pub async fn query_start_charge(
             &self,
             request: &crate::types::QueryStartChargeRequest,
@@ -477,7 +477,7 @@ pub mod infra {
         /// Calls the interface; Implemented by infra, called by cust.
         /// Trigger: on demand while charging; answered within 1 s. The Chengdu rules (admiralsoft/zjxdqh) add: poll no more often than every 120 s..
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         pub async fn query_equip_charge_status(
             &self,
             request: &crate::types::QueryEquipChargeStatusRequest,
@@ -492,7 +492,7 @@ pub mod infra {
         /// Calls the interface; Implemented by infra, called by cust.
         /// Trigger: on the user's stop command.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         pub async fn query_stop_charge(
             &self,
             request: &crate::types::QueryStopChargeRequest,
@@ -507,7 +507,7 @@ pub mod infra {
         /// Calls the interface; Implemented by infra, called by cust.
         /// Trigger: on demand; incrementally via LastQueryTime.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         pub async fn query_stations_info(
             &self,
             request: &crate::types::QueryStationsInfoRequest,
@@ -523,7 +523,7 @@ pub mod infra {
         /// Trigger: on demand.
         /// Also routed as: `query_stations_status`.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         pub async fn query_station_status(
             &self,
             request: &crate::types::QueryStationStatusRequest,
@@ -538,7 +538,7 @@ pub mod infra {
         /// Calls the interface; Implemented by infra, called by cust.
         /// Trigger: periodically (定期获取).
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         pub async fn query_station_stats(
             &self,
             request: &crate::types::QueryStationStatsRequest,

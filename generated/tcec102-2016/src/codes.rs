@@ -5,7 +5,7 @@
 ///
 /// Code table `T-StartChargeSeqStat`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -163,7 +163,7 @@ impl ::core::fmt::Display for StartChargeSeqStat {
 ///
 /// Code table `T-StopReason`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -334,7 +334,7 @@ impl ::core::fmt::Display for StopReason {
 ///
 /// Code table `T-ConfirmResult`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -477,7 +477,7 @@ impl ::core::fmt::Display for ConfirmResult {
 ///
 /// Code table `T-DisputeReason`; open: values outside the table are kept as `Unknown` and reported as warnings.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: No public source confirms the codes (EVIDENCE.md D11).
@@ -646,7 +646,7 @@ impl ::core::fmt::Display for DisputeReason {
 ///
 /// Used by query_token and by the answers of the charging-control interfaces.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -777,7 +777,7 @@ impl ::core::fmt::Display for SuccStat {
 ///
 /// Code table `T-EquipAuthFailReason`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 /// Note: The Chinese labels of codes 0 and 2 are descriptive; sources give their meanings in English.
 #[derive(
     ::core::clone::Clone,
@@ -940,7 +940,7 @@ impl ::core::fmt::Display for EquipAuthFailReason {
 ///
 /// The other values are operator-defined; their range is not stated, so the table is open.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 /// Note: The Chinese labels are descriptive; sources give the meanings in English.
 #[derive(
     ::core::clone::Clone,
@@ -1080,7 +1080,7 @@ impl ::core::fmt::Display for PolicyFailReason {
 ///
 /// Code table `T-StartChargeFailReason`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 /// Note: The Chinese labels are descriptive; sources give the meanings in English.
 #[derive(
     ::core::clone::Clone,
@@ -1237,7 +1237,7 @@ impl ::core::fmt::Display for StartChargeFailReason {
 ///
 /// Code table `T-StopChargeFailReason`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 /// Note: Labels as in admiralsoft/zjxdqh zjxdqh-evcs-server/src/main/java/com/zjxdqh/evcs/supervise/vo/PushStopChargeResult.java.
 #[derive(
     ::core::clone::Clone,
@@ -1408,7 +1408,7 @@ impl ::core::fmt::Display for StopChargeFailReason {
 ///
 /// FailReason of the answers to notification_start_charge_result and notification_stop_charge_result.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Unconfirmed for the 2016 text; 0 and 1 as in admiralsoft/zjxdqh zjxdqh-evcs-server/src/main/java/com/zjxdqh/evcs/supervise/vo/StartChargingResult.java (EVIDENCE.md D12).
@@ -1554,7 +1554,7 @@ impl ::core::fmt::Display for ResultFailReason {
 ///
 /// Carried in the response envelope's Ret, with HTTP 200. Generated open: platforms add codes of their own (e.g. 4015 on the Zhejiang order push).
 ///
-/// Provenance: tcec102 (reference §102.4).
+/// Provenance: tcec102 (section 102.4 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -1741,7 +1741,7 @@ impl ::core::fmt::Display for Ret {
 ///
 /// Code table `T-TokenFailReason`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.4 A).
+/// Provenance: tcec102 (section 102.4 A of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -1892,7 +1892,7 @@ impl ::core::fmt::Display for TokenFailReason {
 ///
 /// Code table `T-PushStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -2030,7 +2030,7 @@ impl ::core::fmt::Display for PushStatus {
 ///
 /// Code table `T-StationType`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -2204,7 +2204,7 @@ impl ::core::fmt::Display for StationType {
 ///
 /// Code table `T-StationStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -2362,7 +2362,7 @@ impl ::core::fmt::Display for StationStatus {
 ///
 /// Code table `T-Construction`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 /// Note: Also listed by a T/CEC-style platform's station table, https://www.kancloud.cn/goodday/hmcs-api/1923699.
 #[derive(
     ::core::clone::Clone,
@@ -2593,7 +2593,7 @@ impl ::core::fmt::Display for Construction {
 ///
 /// Code table `T-SupportOrder`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -2729,7 +2729,7 @@ impl ::core::fmt::Display for SupportOrder {
 ///
 /// Code table `T-EquipmentType`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -2887,7 +2887,7 @@ impl ::core::fmt::Display for EquipmentType {
 ///
 /// Code table `T-ConnectorType`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -3071,7 +3071,7 @@ impl ::core::fmt::Display for ConnectorType {
 ///
 /// The edition of the national connector standard the connector follows.
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 /// Note: The Chinese labels 2011版 / 2015版 are descriptive; sources give the meanings as "2011 edition" and "2015 edition".
 #[derive(
     ::core::clone::Clone,
@@ -3206,7 +3206,7 @@ impl ::core::fmt::Display for NationalStandard {
 ///
 /// Code table `T-ConnectorStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -3384,7 +3384,7 @@ impl ::core::fmt::Display for ConnectorStatus {
 ///
 /// Code table `T-ParkStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,
@@ -3526,7 +3526,7 @@ impl ::core::fmt::Display for ParkStatus {
 ///
 /// Code table `T-LockStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::marker::Copy,

@@ -7,7 +7,7 @@
 ///
 /// Format: `hlht://{ConnectorID}.{OperatorID}/…`
 ///
-/// Provenance: tcec102 (reference §102.1 A).
+/// Provenance: tcec102 (section 102.1 A of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,

@@ -436,6 +436,28 @@ impl Endpoint {
             )
             .map_err(|e| HandlerError::system(e.to_string()))
     }
+    /// The answer to a request for an interface this platform does not serve: an unsigned
+    /// envelope (the sender is not read) with the envelope Ret and a message naming the
+    /// method and path (bounded and escaped), logged.
+    pub fn unknown_interface(
+        &self,
+        method: &str,
+        path: &str,
+    ) -> ::chargespec_runtime::axum::response::Response {
+        let path = ::chargespec_runtime::validate::bounded(path);
+        let method = ::chargespec_runtime::validate::bounded(method);
+        ::chargespec_runtime::tracing::warn!(
+            method = % method, path = % path, "no such interface"
+        );
+        self.answer::<
+                (),
+            >(
+            ::std::option::Option::None,
+            crate::protocol::ret::BAD_ENVELOPE,
+            &::std::format!("no interface {method} {path} on this platform"),
+            ::std::option::Option::None,
+        )
+    }
     /// Serves the token interface.
     pub async fn query_token(
         &self,
@@ -493,7 +515,7 @@ pub mod cust {
         /// Handles the request; Implemented by cust, called by infra.
         /// Trigger: once the start command has been executed, within 50 s of it.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         fn notification_start_charge_result(
             &self,
             ctx: super::RequestContext,
@@ -509,7 +531,7 @@ pub mod cust {
         /// Handles the request; Implemented by cust, called by infra.
         /// Trigger: every 50 s while charging (the Zhejiang provincial platform every 5 minutes).
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         fn notification_equip_charge_status(
             &self,
             ctx: super::RequestContext,
@@ -525,7 +547,7 @@ pub mod cust {
         /// Handles the request; Implemented by cust, called by infra.
         /// Trigger: once the stop command has been executed, within 50 s of it.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         fn notification_stop_charge_result(
             &self,
             ctx: super::RequestContext,
@@ -541,7 +563,7 @@ pub mod cust {
         /// Handles the request; Implemented by cust, called by infra.
         /// Trigger: when the order is generated, within 30 s of it.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         fn notification_charge_order_info(
             &self,
             ctx: super::RequestContext,
@@ -558,7 +580,7 @@ pub mod cust {
         /// Trigger: daily; the Beijing platform between 00:00 and 03:00 for the previous day (EVIDENCE.md D15).
         /// Also routed as: `check_charge_order`.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         fn check_charge_orders(
             &self,
             ctx: super::RequestContext,
@@ -574,7 +596,7 @@ pub mod cust {
         /// Handles the request; Implemented by cust, called by infra.
         /// Trigger: on a new station or any change of a station, equipment or connector attribute.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Its presence in the 2016 text is the open question, not its content (EVIDENCE.md D8).
@@ -590,7 +612,7 @@ pub mod cust {
         /// Handles the request; Implemented by cust, called by infra.
         /// Trigger: immediately on every connector status change (当设备状态发生变化，立即推送); some implementations also re-push periodically.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         fn notification_station_status(
             &self,
             ctx: super::RequestContext,
@@ -662,9 +684,22 @@ pub mod cust {
                 ),
             );
         super::mount(&base, routes)
+            .fallback(handlers::unknown::<H>)
             .with_state(::std::sync::Arc::new(super::Shared { handler, endpoint }))
     }
     mod handlers {
+        /// Any other path or method: an envelope answer naming what was asked for.
+        pub(super) async fn unknown<H: super::CustPlatform>(
+            ::chargespec_runtime::axum::extract::State(
+                shared,
+            ): ::chargespec_runtime::axum::extract::State<
+                ::std::sync::Arc<super::super::Shared<H>>,
+            >,
+            method: ::chargespec_runtime::axum::http::Method,
+            uri: ::chargespec_runtime::axum::http::Uri,
+        ) -> ::chargespec_runtime::axum::response::Response {
+            shared.endpoint.unknown_interface(method.as_str(), uri.path())
+        }
         pub(super) async fn notification_start_charge_result<H: super::CustPlatform>(
             ::chargespec_runtime::axum::extract::State(
                 shared,
@@ -876,7 +911,7 @@ pub mod infra {
         /// Handles the request; Implemented by infra, called by cust.
         /// Trigger: before a start command.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         fn query_equip_auth(
             &self,
             ctx: super::RequestContext,
@@ -892,7 +927,7 @@ pub mod infra {
         /// Handles the request; Implemented by infra, called by cust.
         /// Trigger: on demand, typically before a start.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         fn query_equip_business_policy(
             &self,
             ctx: super::RequestContext,
@@ -908,7 +943,7 @@ pub mod infra {
         /// Handles the request; Implemented by infra, called by cust.
         /// Trigger: on the user's start command.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         fn query_start_charge(
             &self,
             ctx: super::RequestContext,
@@ -924,7 +959,7 @@ pub mod infra {
         /// Handles the request; Implemented by infra, called by cust.
         /// Trigger: on demand while charging; answered within 1 s. The Chengdu rules (admiralsoft/zjxdqh) add: poll no more often than every 120 s..
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         fn query_equip_charge_status(
             &self,
             ctx: super::RequestContext,
@@ -940,7 +975,7 @@ pub mod infra {
         /// Handles the request; Implemented by infra, called by cust.
         /// Trigger: on the user's stop command.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         fn query_stop_charge(
             &self,
             ctx: super::RequestContext,
@@ -956,7 +991,7 @@ pub mod infra {
         /// Handles the request; Implemented by infra, called by cust.
         /// Trigger: on demand; incrementally via LastQueryTime.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         fn query_stations_info(
             &self,
             ctx: super::RequestContext,
@@ -973,7 +1008,7 @@ pub mod infra {
         /// Trigger: on demand.
         /// Also routed as: `query_stations_status`.
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         fn query_station_status(
             &self,
             ctx: super::RequestContext,
@@ -989,7 +1024,7 @@ pub mod infra {
         /// Handles the request; Implemented by infra, called by cust.
         /// Trigger: periodically (定期获取).
         ///
-        /// Provenance: tcec102 (reference §102.3).
+        /// Provenance: tcec102 (section 102.3 of the edition).
         fn query_station_stats(
             &self,
             ctx: super::RequestContext,
@@ -1070,9 +1105,22 @@ pub mod infra {
                 ),
             );
         super::mount(&base, routes)
+            .fallback(handlers::unknown::<H>)
             .with_state(::std::sync::Arc::new(super::Shared { handler, endpoint }))
     }
     mod handlers {
+        /// Any other path or method: an envelope answer naming what was asked for.
+        pub(super) async fn unknown<H: super::InfraPlatform>(
+            ::chargespec_runtime::axum::extract::State(
+                shared,
+            ): ::chargespec_runtime::axum::extract::State<
+                ::std::sync::Arc<super::super::Shared<H>>,
+            >,
+            method: ::chargespec_runtime::axum::http::Method,
+            uri: ::chargespec_runtime::axum::http::Uri,
+        ) -> ::chargespec_runtime::axum::response::Response {
+            shared.endpoint.unknown_interface(method.as_str(), uri.path())
+        }
         pub(super) async fn query_equip_auth<H: super::InfraPlatform>(
             ::chargespec_runtime::axum::extract::State(
                 shared,

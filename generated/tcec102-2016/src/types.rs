@@ -6,7 +6,7 @@
 ///
 /// Item of the query_equip_business_policy response; a period runs from its StartTime to the next period's StartTime.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -57,7 +57,7 @@ pub struct PolicyInfo {
 ///
 /// Item of ChargeDetails in the charging status and the charging order; one per tariff period.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 /// Note: yzqaq/cecJsonVerify requires all seven fields; the Zhejiang provincial platform adds OrderNo (not transcribed).
 #[derive(
     ::core::clone::Clone,
@@ -154,7 +154,7 @@ pub struct ChargeDetail {
 ///
 /// The response Data of query_equip_charge_status and the request Data of notification_equip_charge_status (the same payload). The object name is ours; the standard defines the payload in the interface tables.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -393,7 +393,7 @@ pub struct EquipChargeStatus {
 ///
 /// The request Data of notification_charge_order_info, unwrapped.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -516,7 +516,7 @@ pub struct ChargeOrderInfo {
 ///
 /// Item of ChargeOrders in the check_charge_orders request.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -560,7 +560,7 @@ pub struct CheckChargeOrder {
 ///
 /// Item of DisputeOrders in the check_charge_orders response.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -611,7 +611,7 @@ pub struct DisputeOrder {
 ///
 /// Every interface, query_token included, is an HTTP(S) POST of this JSON object. A missing field is answered with Ret 4003.
 ///
-/// Provenance: tcec102 (reference §102.4 4.5).
+/// Provenance: tcec102 (section 102.4 4.5 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -670,7 +670,7 @@ pub struct RequestEnvelope {
 ///
 /// The answer to every request. Some peers add an OperatorID, which the signature does not cover; it is not part of the standard's envelope (EVIDENCE.md S5).
 ///
-/// Provenance: tcec102 (reference §102.4 4.5).
+/// Provenance: tcec102 (section 102.4 4.5 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -718,7 +718,7 @@ pub struct ResponseEnvelope {
 ///
 /// Response Data of notification_stationStatus and notification_stationInfo.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -739,7 +739,7 @@ pub struct PushAck {
 ///
 /// The operator's public information. No interface of part 3 known from public sources carries it; it is transcribed as an object of part 2.
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 /// Note: Field names agree across sources; lengths and required flags are thin (EVIDENCE.md D2).
 #[derive(
     ::core::clone::Clone,
@@ -819,7 +819,7 @@ pub struct OperatorInfo {
 ///
 /// Returned by query_stations_info (and pushed by notification_stationInfo where a peer implements it).
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1127,7 +1127,7 @@ pub struct StationInfo {
 }
 /// 充电设备信息 — Charging equipment information
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1255,7 +1255,7 @@ pub struct EquipmentInfo {
 }
 /// 充电设备接口信息 — Connector information
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1345,7 +1345,7 @@ pub struct ConnectorInfo {
 ///
 /// Pushed one at a time with notification_stationStatus and listed in StationStatusInfo.
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1395,7 +1395,7 @@ pub struct ConnectorStatusInfo {
 ///
 /// Item of the query_station_status response.
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1423,7 +1423,7 @@ pub struct StationStatusInfo {
 ///
 /// Carried under the wire key StationStats in the query_station_stats response.
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1475,7 +1475,7 @@ pub struct StationStatsInfo {
 }
 /// 充电设备统计信息 — Equipment statistics
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1513,7 +1513,7 @@ pub struct EquipmentStatsInfo {
 }
 /// 充电设备接口统计信息 — Connector statistics
 ///
-/// Provenance: tcec102 (reference §102.2).
+/// Provenance: tcec102 (section 102.2 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1546,7 +1546,7 @@ pub struct ConnectorStatsInfo {
 ///
 /// The request payload (`Data`) of `query_equip_auth`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1574,7 +1574,7 @@ pub struct QueryEquipAuthRequest {
 ///
 /// The response payload (`Data`) of `query_equip_auth`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1616,7 +1616,7 @@ pub struct QueryEquipAuthResponse {
 ///
 /// The request payload (`Data`) of `query_equip_business_policy`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1644,7 +1644,7 @@ pub struct QueryEquipBusinessPolicyRequest {
 ///
 /// The response payload (`Data`) of `query_equip_business_policy`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1700,7 +1700,7 @@ pub struct QueryEquipBusinessPolicyResponse {
 ///
 /// The request payload (`Data`) of `query_start_charge`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1739,7 +1739,7 @@ pub struct QueryStartChargeRequest {
 ///
 /// The response payload (`Data`) of `query_start_charge`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1790,7 +1790,7 @@ pub struct QueryStartChargeResponse {
 ///
 /// The Chengdu platform adds ChargeModel and Vin (admiralsoft/zjxdqh); not transcribed.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1841,7 +1841,7 @@ pub struct NotificationStartChargeResultRequest {
 ///
 /// The response payload (`Data`) of `notification_start_charge_result`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1876,7 +1876,7 @@ pub struct NotificationStartChargeResultResponse {
 ///
 /// The request payload (`Data`) of `query_equip_charge_status`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1897,7 +1897,7 @@ pub struct QueryEquipChargeStatusRequest {
 ///
 /// The response payload (`Data`) of `notification_equip_charge_status`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1925,7 +1925,7 @@ pub struct NotificationEquipChargeStatusResponse {
 ///
 /// The request payload (`Data`) of `query_stop_charge`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1953,7 +1953,7 @@ pub struct QueryStopChargeRequest {
 ///
 /// The response payload (`Data`) of `query_stop_charge`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -1995,7 +1995,7 @@ pub struct QueryStopChargeResponse {
 ///
 /// The request payload (`Data`) of `notification_stop_charge_result`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2044,7 +2044,7 @@ pub struct NotificationStopChargeResultRequest {
 ///
 /// The response payload (`Data`) of `notification_stop_charge_result`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2081,7 +2081,7 @@ pub struct NotificationStopChargeResultResponse {
 ///
 /// The response payload (`Data`) of `notification_charge_order_info`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2116,7 +2116,7 @@ pub struct NotificationChargeOrderInfoResponse {
 ///
 /// The request payload (`Data`) of `check_charge_orders`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2194,7 +2194,7 @@ pub struct CheckChargeOrdersRequest {
 ///
 /// The response payload (`Data`) of `check_charge_orders`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2272,7 +2272,7 @@ pub struct CheckChargeOrdersResponse {
 ///
 /// The request payload (`Data`) of `query_stations_info`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2323,7 +2323,7 @@ pub struct QueryStationsInfoRequest {
 ///
 /// The response payload (`Data`) of `query_stations_info`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2369,7 +2369,7 @@ pub struct QueryStationsInfoResponse {
 ///
 /// One station per push, as the Shenzhen 2020 platform receives it; an aggregator variant sends an array StationInfos instead.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 ///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Its presence in the 2016 text is the open question, not its content (EVIDENCE.md D8).
@@ -2398,7 +2398,7 @@ pub struct NotificationStationInfoRequest {
 ///
 /// One connector per push; an aggregator variant sends an array ConnectorStatusInfos instead (EVIDENCE.md D8).
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2419,7 +2419,7 @@ pub struct NotificationStationStatusRequest {
 ///
 /// The request payload (`Data`) of `query_station_status`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2442,7 +2442,7 @@ pub struct QueryStationStatusRequest {
 ///
 /// The response payload (`Data`) of `query_station_status`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2479,7 +2479,7 @@ pub struct QueryStationStatusResponse {
 ///
 /// The request payload (`Data`) of `query_station_stats`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2514,7 +2514,7 @@ pub struct QueryStationStatsRequest {
 ///
 /// The response payload (`Data`) of `query_station_stats`.
 ///
-/// Provenance: tcec102 (reference §102.3).
+/// Provenance: tcec102 (section 102.3 of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2535,7 +2535,7 @@ pub struct QueryStationStatsResponse {
 ///
 /// The request payload (`Data`) of `query_token`.
 ///
-/// Provenance: tcec102 (reference §102.4 A).
+/// Provenance: tcec102 (section 102.4 A of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,
@@ -2569,7 +2569,7 @@ pub struct QueryTokenRequest {
 ///
 /// The response payload (`Data`) of `query_token`.
 ///
-/// Provenance: tcec102 (reference §102.4 A).
+/// Provenance: tcec102 (section 102.4 A of the edition).
 #[derive(
     ::core::clone::Clone,
     ::core::fmt::Debug,

@@ -299,9 +299,9 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
     ) else {
         return TokenStream::new();
     };
-    let Some(envelope_ret) = sec.check_ret(P::CheckEnvelope) else {
+    if sec.check_ret(P::CheckEnvelope).is_none() {
         return TokenStream::new();
-    };
+    }
     let data_wire = &rq.data.wire;
     let ts_wire = &ts.wire;
     let (req_data, req_sig, resp_data, resp_sig) = (
@@ -313,106 +313,37 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
     let req_ty = ident(&req.rust_name);
     let resp_ty = ident(&resp.rust_name);
     let offset = Literal::i64_unsuffixed(timestamp.value.utc_offset_s);
-    let envelope_ret = Literal::i64_unsuffixed(envelope_ret);
     let (ts_field, seq_field) = (ident(&ts.rust_ident), ident(&seq.rust_ident));
-    let window_check = quote! {
-        if let ::std::option::Option::Some(window) = policy.timestamp_window_s {
-            let local_now = policy.now_unix + #offset;
-            let sent = envelope.#ts_field.parts().map(|p| p.to_unix());
-            if sent.is_none_or(|t| (local_now - t).unsigned_abs() > window) {
-                return ::std::result::Result::Err(refuse(#envelope_ret, ::std::format!("{} outside the accepted window of {window} s", #ts_wire)));
-            }
-        }
-        if let ::std::option::Option::Some(replay) = replay
-            && !replay.first_seen(&sender, envelope.#ts_field.as_str(), &envelope.#seq_field, u64::try_from(policy.now_unix).unwrap_or(0))
-        {
-            return ::std::result::Result::Err(refuse(#envelope_ret, ::std::string::String::from("replayed request")));
-        }
-    };
     let sender = ident(&rq.sender.rust_ident);
     let sender_wire = &rq.sender.wire;
-    let sender_expr = quote! { env.#sender.clone() };
-    let other_owner = format!("the token was issued to another {sender_wire}");
-    let mut steps = Vec::new();
-    for rule in &sec.processing {
-        // Every check has its Ret (the builder checks it); `handle` has none and adds no code.
-        let Some(ret) = rule.value.ret.map(Literal::i64_unsuffixed) else {
-            continue;
-        };
-        steps.push(match rule.value.step {
-            P::CheckEnvelope => quote! {
-                // The common case reads the envelope directly; anything else goes through the
-                // structural check, which names every missing or mistyped field.
-                let direct = if policy.plaintext {
-                    ::std::option::Option::None
-                } else {
-                    ::chargespec_runtime::serde_json::from_slice::<crate::types::#req_ty>(body).ok()
-                };
-                let envelope: crate::types::#req_ty = match direct {
-                    ::std::option::Option::Some(envelope) => envelope,
-                    ::std::option::Option::None => {
-                        let mut value: ::chargespec_runtime::serde_json::Value = ::chargespec_runtime::serde_json::from_slice(body)
-                            .map_err(|e| Refusal::new(#ret, ::std::format!("the body is not JSON: {e}"), ::std::option::Option::None))?;
-                        if policy.plaintext
-                            && let ::std::option::Option::Some(data) = value.get_mut(#data_wire)
-                            && !data.is_string()
-                        {
-                            // The plaintext test profile: `Data` is the payload itself; keep its JSON text.
-                            *data = ::chargespec_runtime::serde_json::Value::String(data.to_string());
-                        }
-                        let report = ::chargespec_runtime::schema::check_json_as::<crate::types::#req_ty>(&value, ::chargespec_runtime::Mode::strict());
-                        if !report.is_ok() {
-                            return ::std::result::Result::Err(Refusal::new(#ret, report.to_string(), ::std::option::Option::None));
-                        }
-                        ::chargespec_runtime::serde_json::from_value(value)
-                            .map_err(|e| Refusal::new(#ret, e.to_string(), ::std::option::Option::None))?
-                    }
-                };
-                let report = ::chargespec_runtime::Validate::validate(&envelope, ::chargespec_runtime::Mode::strict());
-                if !report.is_ok() {
-                    return ::std::result::Result::Err(Refusal::new(#ret, report.to_string(), ::std::option::Option::None));
-                }
-                // The sender must be a configured peer (its keys are needed from here on).
-                let sender = sender(&envelope);
-                let keys = peers.get(&sender);
-                if keys.is_none() && !policy.plaintext {
-                    return ::std::result::Result::Err(Refusal::new(#ret, ::std::format!("{} {sender} is not registered", #sender_wire), ::std::option::Option::None));
-                }
-                let peer = keys.map(|_| sender.clone());
-                let refuse = |ret: i64, msg: ::std::string::String| Refusal::new(ret, msg, peer.clone());
-            },
-            P::CheckToken => quote! {
-                let token_owner = if interface == TOKEN_INTERFACE {
-                    ::std::option::Option::None
-                } else {
-                    let owner = tokens
-                        .check_header(authorization, AUTH_SCHEME, u64::try_from(policy.now_unix).unwrap_or(0))
-                        .map_err(|e| refuse(#ret, e.to_string()))?;
-                    if owner != sender && !policy.plaintext {
-                        return ::std::result::Result::Err(refuse(#ret, ::std::string::String::from(#other_owner)));
-                    }
-                    ::std::option::Option::Some(owner)
-                };
-            },
-            P::VerifySignature => quote! {
-                if let (false, ::std::option::Option::Some(keys)) = (policy.plaintext, keys) {
-                    keys.verify_request(&envelope).map_err(|e| refuse(#ret, e.to_string()))?;
-                }
-                #window_check
-            },
-            P::Decrypt => quote! {
-                let plain = match (policy.plaintext, keys) {
-                    (false, ::std::option::Option::Some(keys)) => keys.decrypt(&envelope.#req_data).map_err(|e| refuse(#ret, e.to_string()))?,
-                    _ => envelope.#req_data.clone().into_bytes(),
-                };
-            },
-            P::Validate => quote! {
-                let (payload, report) = ::chargespec_runtime::validate::decode::<T>(&plain, policy.mode)
-                    .map_err(|report| refuse(#ret, report.to_string()))?;
-            },
-            P::Handle => TokenStream::new(),
-        });
-    }
+    let steps: Vec<TokenStream> = sec
+        .processing
+        .iter()
+        .filter_map(|rule| {
+            // Every check has its Ret (the builder checks it); `handle` is not a check.
+            let ret = Literal::i64_unsuffixed(rule.value.ret?);
+            let step = match rule.value.step {
+                P::CheckEnvelope => quote! { CheckEnvelope },
+                P::CheckToken => quote! { CheckToken },
+                P::VerifySignature => quote! { VerifySignature },
+                P::Decrypt => quote! { Decrypt },
+                P::Validate => quote! { Validate },
+                P::Handle => return None,
+            };
+            Some(quote! { (::chargespec_runtime::protocol::Step::#step, #ret) })
+        })
+        .collect();
+    let token_interface = match sec.token.as_ref() {
+        Some(t) => {
+            let name = &t.value.interface;
+            quote! { ::std::option::Option::Some(#name) }
+        }
+        None => quote! { ::std::option::Option::None },
+    };
+    let ts_format = ident(&format!(
+        "{:?}",
+        crate::descriptors::date_format(timestamp.value.format)
+    ));
     let has = |s: P| sec.processing.iter().any(|p| p.value.step == s);
     if !(has(P::CheckEnvelope) && has(P::CheckToken) && has(P::Decrypt) && has(P::Validate)) {
         return TokenStream::new();
@@ -471,33 +402,7 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
     let ret_expr = quote! { env.#ret_field.code() };
     let msg_expr = quote! { env.#msg_field.as_str() };
     quote! {
-        /// A request refused by a receiver check: the Ret the spec assigns to the failed step,
-        /// and a message for `Msg` (never containing key material).
-        #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq, ::core::cmp::Eq)]
-        pub struct Refusal {
-            pub ret: i64,
-            pub msg: ::std::string::String,
-            /// The sender, once identified as a configured peer: the refusal is then signed with
-            /// its keys. `None` when the envelope is unreadable or the sender unknown.
-            pub peer: ::std::option::Option<::std::string::String>,
-        }
-
-        impl Refusal {
-            pub fn new(ret: i64, msg: ::std::string::String, peer: ::std::option::Option<::std::string::String>) -> Self {
-                Refusal { ret, msg, peer }
-            }
-        }
-
-        /// Receiver settings the standard leaves open: validation mode, timestamp window (the
-        /// standard names none: provisional), the current time (UNIX seconds), and the plaintext
-        /// test profile (`Data` is the payload itself, no signature; never on a production link).
-        #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
-        pub struct Policy {
-            pub mode: ::chargespec_runtime::Mode,
-            pub timestamp_window_s: ::std::option::Option<u64>,
-            pub now_unix: i64,
-            pub plaintext: bool,
-        }
+        pub use ::chargespec_runtime::protocol::{Policy, Refusal};
 
         /// The envelope field that carries the payload.
         pub const DATA_FIELD: &str = #data_wire;
@@ -512,49 +417,48 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
         }
 
         /// The keys of each configured peer, by its OperatorID. `Debug` never shows them.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::default::Default)]
-        pub struct Peers {
-            keys: ::std::collections::BTreeMap<::std::string::String, Keys>,
-        }
-
-        impl Peers {
-            pub fn new() -> Self {
-                Self::default()
-            }
-
-            /// Adds (or replaces) the keys of a peer.
-            pub fn insert(&mut self, operator_id: impl ::std::convert::Into<::std::string::String>, keys: Keys) {
-                self.keys.insert(operator_id.into(), keys);
-            }
-
-            /// The keys of a peer.
-            pub fn get(&self, operator_id: &str) -> ::std::option::Option<&Keys> {
-                self.keys.get(operator_id)
-            }
-
-            /// The OperatorIDs of the configured peers.
-            pub fn ids(&self) -> impl ::std::iter::Iterator<Item = &str> {
-                self.keys.keys().map(::std::string::String::as_str)
-            }
-        }
+        pub type Peers = ::chargespec_runtime::protocol::Peers<Keys>;
 
         /// A request that passed every check.
-        #[derive(::core::fmt::Debug)]
-        pub struct Opened<T> {
-            pub envelope: crate::types::#req_ty,
-            pub payload: T,
-            /// Warnings of the payload validation (unknown codes, provisional items).
-            pub warnings: ::chargespec_runtime::Report,
-            /// The OperatorID the bearer token was issued to (`None` for the token interface).
-            pub token_owner: ::std::option::Option<::std::string::String>,
+        pub type Opened<T> = ::chargespec_runtime::protocol::Opened<crate::types::#req_ty, T>;
+
+        /// What the receiver pipeline (`chargespec_runtime::protocol::open_request`) needs of the
+        /// spec: the checks in the spec's order with the Ret of each, the token interface and
+        /// scheme, the field names for messages, the timestamp format and time zone.
+        pub const RULES: ::chargespec_runtime::protocol::Rules<'static> = ::chargespec_runtime::protocol::Rules {
+            processing: &[#(#steps),*],
+            token_interface: #token_interface,
+            auth_scheme: AUTH_SCHEME,
+            sender_field: #sender_wire,
+            timestamp_field: #ts_wire,
+            data_field: #data_wire,
+            timestamp: ::std::option::Option::Some((::chargespec_runtime::time::DateFormat::#ts_format, UTC_OFFSET_S)),
+        };
+
+        impl ::chargespec_runtime::protocol::RequestEnvelope for crate::types::#req_ty {
+            fn sender(&self) -> &str { &self.#sender }
+            fn data(&self) -> &str { &self.#req_data }
+            fn timestamp(&self) -> ::std::option::Option<&str> { ::std::option::Option::Some(self.#ts_field.as_str()) }
+            fn seq(&self) -> ::std::option::Option<&str> { ::std::option::Option::Some(&self.#seq_field) }
+            fn signature(&self) -> ::std::option::Option<&str> { ::std::option::Option::Some(&self.#req_sig) }
+        }
+
+        impl ::chargespec_runtime::protocol::Sealing<crate::types::#req_ty> for Keys {
+            fn verify_request(&self, env: &crate::types::#req_ty) -> ::std::result::Result<(), ::chargespec_runtime::envelope::EnvelopeError> {
+                Keys::verify_request(self, env)
+            }
+            fn decrypt(&self, data: &str) -> ::std::result::Result<::std::vec::Vec<u8>, ::chargespec_runtime::envelope::EnvelopeError> {
+                Keys::decrypt(self, data)
+            }
         }
 
         /// The sender of a request envelope (its OperatorID).
         pub fn sender(env: &crate::types::#req_ty) -> ::std::string::String {
-            #sender_expr
+            env.#sender.clone()
         }
 
-        /// Applies the receiver's checks to a request body, in the order of the spec.
+        /// Applies the receiver's checks to a request body, in the order of the spec
+        /// ([`RULES`]), each failing with the spec's Ret.
         pub fn open_request<T: ::chargespec_runtime::serde::de::DeserializeOwned + ::chargespec_runtime::schema::Described>(
             peers: &Peers,
             tokens: &::chargespec_runtime::token::TokenStore,
@@ -564,8 +468,7 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
             body: &[u8],
             policy: &Policy,
         ) -> ::std::result::Result<Opened<T>, Refusal> {
-            #(#steps)*
-            ::std::result::Result::Ok(Opened { envelope, payload, warnings: report, token_owner })
+            ::chargespec_runtime::protocol::open_request(&RULES, peers, tokens, replay, interface, authorization, body, policy)
         }
 
         /// A signed response envelope; `payload` is encrypted into `Data`, or `Data` is empty.
@@ -626,9 +529,7 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
                 return ::std::result::Result::Ok(::std::option::Option::None);
             }
             let plain = keys.decrypt(&env.#resp_data)?;
-            ::chargespec_runtime::serde_json::from_slice(&plain)
-                .map(::std::option::Option::Some)
-                .map_err(|_| ::chargespec_runtime::envelope::EnvelopeError::Decrypt)
+            ::chargespec_runtime::protocol::decode_answer(&plain).map(::std::option::Option::Some)
         }
     }
 }

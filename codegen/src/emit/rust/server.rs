@@ -132,6 +132,21 @@ fn token_issuer(ir: &Edition) -> TokenStream {
                 .map_err(|e| HandlerError::system(e.to_string()))
         }
 
+        /// The answer to a request for an interface this platform does not serve: an unsigned
+        /// envelope (the sender is not read) with the envelope Ret and a message naming the
+        /// method and path (bounded and escaped), logged.
+        pub fn unknown_interface(&self, method: &str, path: &str) -> ::chargespec_runtime::axum::response::Response {
+            let path = ::chargespec_runtime::validate::bounded(path);
+            let method = ::chargespec_runtime::validate::bounded(method);
+            ::chargespec_runtime::tracing::warn!(method = %method, path = %path, "no such interface");
+            self.answer::<()>(
+                ::std::option::Option::None,
+                crate::protocol::ret::BAD_ENVELOPE,
+                &::std::format!("no interface {method} {path} on this platform"),
+                ::std::option::Option::None,
+            )
+        }
+
         /// Serves the token interface.
         pub async fn query_token(&self, headers: &::chargespec_runtime::axum::http::HeaderMap, body: ::chargespec_runtime::axum::body::Body) -> ::chargespec_runtime::axum::response::Response {
             self.serve::<#req_ty, #resp_ty, _, _>(crate::protocol::TOKEN_INTERFACE, headers, body, |ctx, request| async move {
@@ -239,10 +254,21 @@ fn role_module(ir: &Edition, role: &Role, token: Option<&Interface>) -> TokenStr
                 let base = endpoint.config().base_path.clone();
                 let routes = ::chargespec_runtime::axum::Router::new()
                     #(#routes)*;
-                super::mount(&base, routes).with_state(::std::sync::Arc::new(super::Shared { handler, endpoint }))
+                super::mount(&base, routes)
+                    .fallback(handlers::unknown::<H>)
+                    .with_state(::std::sync::Arc::new(super::Shared { handler, endpoint }))
             }
 
             mod handlers {
+                /// Any other path or method: an envelope answer naming what was asked for.
+                pub(super) async fn unknown<H: super::#trait_name>(
+                    ::chargespec_runtime::axum::extract::State(shared): ::chargespec_runtime::axum::extract::State<::std::sync::Arc<super::super::Shared<H>>>,
+                    method: ::chargespec_runtime::axum::http::Method,
+                    uri: ::chargespec_runtime::axum::http::Uri,
+                ) -> ::chargespec_runtime::axum::response::Response {
+                    shared.endpoint.unknown_interface(method.as_str(), uri.path())
+                }
+
                 #(#handlers)*
             }
         }

@@ -60,7 +60,7 @@ pub fn provenance_lines(prov: &Provenance, section: Option<&str>) -> Vec<String>
     let mut out = Vec::new();
     let mut line = format!("Provenance: {}", prov.tags_text());
     if let Some(s) = section {
-        line.push_str(&format!(" (reference §{s})"));
+        line.push_str(&format!(" (section {s} of the edition)"));
     }
     line.push('.');
     out.push(line);
