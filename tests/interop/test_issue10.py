@@ -36,8 +36,6 @@ def status_push(info: dict) -> dict:
 # Defect 1: the replay check is keyed on (sender, TimeStamp, Seq)
 
 
-@issue10("replay check keyed on (sender, TimeStamp, Seq): a second distinct push in the same "
-         "second with the fixed Seq 0001 is refused 4003 'replayed request'")
 def test_distinct_pushes_in_one_second_with_a_fixed_seq_are_accepted(fresh_city):
     client = Client(fresh_city.url, PY_ID, PY_KEYS)
     client.ensure_token()  # with a counted Seq: only the two pushes share (TimeStamp, Seq)
@@ -69,8 +67,6 @@ def wrong_type(answer: dict) -> dict:
     return dict(answer, StationInfos="not an array")
 
 
-@issue10("mock-city's client reports an answer whose payload does not decode as 'cannot be "
-         "decrypted' instead of naming the JSON pointer of the wrong value")
 def test_query_demo_names_the_json_pointer_of_a_payload_of_the_wrong_type(launch, serve):
     operator = serve(python_operator(5, handler_knobs={"stations_info_override": wrong_type}))
     mock, line = run_query_demo(launch, operator)
@@ -132,8 +128,6 @@ def test_a_malformed_timestamp_is_refused_with_4003(to_city, case):
 
 
 @pytest.mark.parametrize("case", MALFORMED, ids=list(MALFORMED))
-@issue10("a malformed TimeStamp from a configured, correctly signing OperatorID is refused with "
-         "Sig \"\"; once the sender is identified every refusal must be signed with its keys")
 def test_a_refusal_to_an_identified_sender_is_signed(to_city, case):
     envelope = signed_envelope(to_city, status_push(connector_status(f"C-D5S-{case}")), **MALFORMED[case])
     answer = to_city.send("notification_stationStatus", envelope)
@@ -141,8 +135,6 @@ def test_a_refusal_to_an_identified_sender_is_signed(to_city, case):
     assert answer.sig_ok, f"refusal not signed with the sender's keys: {answer.envelope}"
 
 
-@issue10("a lower-case hex Sig from a configured sender (the same MAC) is refused with Sig \"\"; "
-         "whether it is accepted or refused, the answer must be signed with the sender's keys")
 def test_a_lowercase_hex_signature_gets_a_signed_answer(to_city):
     envelope = to_city.envelope(status_push(connector_status("C-D5-LOWER")))
     envelope["Sig"] = envelope["Sig"].lower()
@@ -155,8 +147,6 @@ def test_a_lowercase_hex_signature_gets_a_signed_answer(to_city):
 # Defect 6: unknown interface
 
 
-@issue10("an unknown interface is answered with HTTP 404 and an empty body instead of the "
-         "envelope answer (a Ret and a Msg naming the interface)")
 def test_an_unknown_interface_gets_an_envelope_answer(to_city):
     answer = to_city.call("notification_noSuchInterface", status_push(connector_status("C-D6")))
     assert answer.envelope is not None, f"HTTP {answer.status}, body {answer.body!r}"

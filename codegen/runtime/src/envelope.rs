@@ -63,7 +63,7 @@ impl fmt::Display for EnvelopeError {
             EnvelopeError::Signature => f.write_str("signature mismatch"),
             EnvelopeError::Payload { pointer, reason } => write!(
                 f,
-                "Data decrypts but its payload does not decode at {}: {reason}",
+                "the payload in Data does not decode at {}: {reason} (the keys are right)",
                 if pointer.is_empty() { "/" } else { pointer }
             ),
         }
