@@ -576,3 +576,58 @@ fn an_answer_that_decrypts_but_does_not_decode_names_its_pointer() {
     assert!(e.contains("/SuccStat"), "{e}");
     assert!(!e.contains("cannot be decrypted"), "{e}");
 }
+
+/// Issue 13, finding 4: a peer that asks for tokens again and again holds a bounded number; its
+/// oldest token is retired.
+#[tokio::test]
+async fn a_flood_of_token_requests_retires_the_oldest_tokens() {
+    let city = city(ServerConfig {
+        tokens_per_peer: 2,
+        ..ServerConfig::default()
+    })
+    .await;
+    // Raw token requests, each with its own Seq (a client would reuse its cached token).
+    let ask = json!({"OperatorID": OPERATOR, "OperatorSecret": "Op3r4t0rS3cr3t01"});
+    let mut issued = Vec::new();
+    for _ in 0..22 {
+        let a = post(&city.url, "query_token", None, bytes(&sealed(&ask))).await;
+        let typed: types::ResponseEnvelope = serde_json::from_value(a).expect("envelope");
+        let answer = protocol::open_response::<types::QueryTokenResponse>(&keys(), &typed)
+            .expect("opens")
+            .expect("a token answer");
+        issued.push(answer.access_token.expect("a token").expose().to_owned());
+    }
+    let (first, last) = (issued[0].clone(), issued[21].clone());
+    let push = || bytes(&sealed(&sample(PUSH)));
+    let a = post(&city.url, PUSH, Some(&first), push()).await;
+    assert_eq!(
+        ret_of(&a),
+        ret::BAD_TOKEN,
+        "the first token was retired: {a}"
+    );
+    let a = post(&city.url, PUSH, Some(&last), push()).await;
+    assert_eq!(ret_of(&a), ret::SUCCESS, "{a}");
+}
+
+/// Issue 13, finding 5: the replay cache is bounded; when it is full of messages inside the
+/// window, new messages are refused as busy (the sender retries), never accepted unchecked.
+#[tokio::test]
+async fn a_full_replay_cache_refuses_new_messages_as_busy() {
+    let city = city(ServerConfig {
+        replay_capacity: 3,
+        ..ServerConfig::default()
+    })
+    .await;
+    let token = fetch_token(&city.url).await;
+    let mut rets = Vec::new();
+    for _ in 0..5 {
+        let a = post(&city.url, PUSH, Some(&token), bytes(&sealed(&sample(PUSH)))).await;
+        rets.push(ret_of(&a));
+    }
+    // The token request itself is a message too.
+    assert_eq!(
+        rets,
+        vec![ret::SUCCESS, ret::SUCCESS, ret::BUSY, ret::BUSY, ret::BUSY]
+    );
+    assert_eq!(city.mock.store.received(PUSH).len(), 2);
+}

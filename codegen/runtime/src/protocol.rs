@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use crate::envelope::EnvelopeError;
 use crate::schema::Described;
 use crate::time::DateFormat;
-use crate::token::{ReplayCache, TokenStore};
+use crate::token::{ReplayCache, Seen, TokenStore};
 use crate::validate::bounded;
 use crate::{Mode, Report};
 
@@ -47,6 +47,8 @@ pub struct Rules<'a> {
     pub data_field: &'a str,
     /// The format of the envelope timestamp and its time zone (seconds east of UTC).
     pub timestamp: Option<(DateFormat, i64)>,
+    /// The Ret of "system busy, retry later" (a full replay cache).
+    pub busy_ret: i64,
 }
 
 /// The role fields of a request envelope.
@@ -279,10 +281,19 @@ where
                 let refuse_envelope = |msg: String| Refusal::new(envelope_ret, msg, peer.clone());
                 check_window(rules, env, policy).map_err(&refuse_envelope)?;
                 let verified = !policy.plaintext && keys.is_some();
-                if let Some(replay) = replay
-                    && !replay.first_seen(env.sender(), &replay_key(env, verified), "", now)
-                {
-                    return Err(refuse_envelope("replayed request".to_owned()));
+                if let Some(replay) = replay {
+                    match replay.check(env.sender(), &replay_key(env, verified), now) {
+                        Seen::First => {}
+                        Seen::Again => return Err(refuse_envelope("replayed request".to_owned())),
+                        Seen::Full => {
+                            return Err(Refusal::new(
+                                rules.busy_ret,
+                                "too many recent messages to check for resends: retry later"
+                                    .to_owned(),
+                                peer.clone(),
+                            ));
+                        }
+                    }
                 }
             }
             Step::Decrypt => {

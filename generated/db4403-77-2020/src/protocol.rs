@@ -257,6 +257,7 @@ pub const RULES: ::chargespec_runtime::protocol::Rules<'static> = ::chargespec_r
         ::chargespec_runtime::time::DateFormat::CompactDateTime,
         UTC_OFFSET_S,
     )),
+    busy_ret: ret::BUSY,
 };
 impl ::chargespec_runtime::protocol::RequestEnvelope for crate::types::RequestEnvelope {
     fn sender(&self) -> &str {

@@ -19,9 +19,14 @@ pub struct ServerConfig {
     /// How far `TimeStamp` may be from the receiver's clock (`None`: not checked). The
     /// standard names no window: a local policy.
     pub timestamp_window_s: ::std::option::Option<u64>,
-    /// How long a (sender, `TimeStamp`, `Seq`) triple is remembered to refuse replays
+    /// How long a message (its sender and signature) is remembered to refuse resends
     /// (`None`: not checked). A local policy as well.
     pub replay_window_s: ::std::option::Option<u64>,
+    /// The most messages remembered for the resend check; when that many are inside
+    /// the window, new messages are refused as "system busy" (never accepted unchecked).
+    pub replay_capacity: usize,
+    /// The most live tokens one peer holds; issuing another retires its oldest.
+    pub tokens_per_peer: usize,
     /// The lifetime of the tokens the endpoint issues, in seconds.
     pub token_lifetime_s: u64,
     /// The plaintext test profile: `Data` is the payload itself, signatures are not
@@ -40,6 +45,8 @@ impl ::core::default::Default for ServerConfig {
             mode: ::chargespec_runtime::Mode::strict(),
             timestamp_window_s: ::std::option::Option::Some(300),
             replay_window_s: ::std::option::Option::Some(300),
+            replay_capacity: ::chargespec_runtime::token::DEFAULT_REPLAY_CAPACITY,
+            tokens_per_peer: ::chargespec_runtime::token::DEFAULT_TOKENS_PER_PEER,
             token_lifetime_s: 7200,
             plaintext: false,
             clock: ::chargespec_runtime::now_unix,
@@ -119,12 +126,16 @@ impl Endpoint {
         }
         Endpoint {
             own_operator_id: own_operator_id.into(),
-            tokens: ::chargespec_runtime::token::TokenStore::new(
+            tokens: ::chargespec_runtime::token::TokenStore::with_limit(
                 config.token_lifetime_s,
+                config.tokens_per_peer,
             ),
             replay: config
                 .replay_window_s
-                .map(::chargespec_runtime::token::ReplayCache::new),
+                .map(|w| ::chargespec_runtime::token::ReplayCache::with_capacity(
+                    w,
+                    config.replay_capacity,
+                )),
             peers,
             config,
         }

@@ -433,6 +433,7 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
             timestamp_field: #ts_wire,
             data_field: #data_wire,
             timestamp: ::std::option::Option::Some((::chargespec_runtime::time::DateFormat::#ts_format, UTC_OFFSET_S)),
+            busy_ret: ret::BUSY,
         };
 
         impl ::chargespec_runtime::protocol::RequestEnvelope for crate::types::#req_ty {
