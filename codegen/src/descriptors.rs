@@ -190,6 +190,12 @@ impl<'a> Builder<'a> {
             name: &t.name,
             open: t.open,
             codes,
+            value: StringDesc {
+                min_len: None,
+                max_len: t.value_max_len,
+                charset: None,
+                pattern: t.value_pattern.as_deref(),
+            },
         }
     }
 }

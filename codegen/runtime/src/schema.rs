@@ -165,6 +165,7 @@ impl<'a> TableDesc<'a> {
             name,
             open: false,
             codes: Codes::Int { values, ranges },
+            value: StringDesc::EMPTY,
         }
     }
     /// A closed table of string codes (sorted).
@@ -173,11 +174,18 @@ impl<'a> TableDesc<'a> {
             name,
             open: false,
             codes: Codes::Str { values },
+            value: StringDesc::EMPTY,
         }
     }
     #[must_use]
     pub const fn open(mut self) -> Self {
         self.open = true;
+        self
+    }
+    /// The constraint on every value of the table, known or not.
+    #[must_use]
+    pub const fn value(mut self, value: StringDesc<'a>) -> Self {
+        self.value = value;
         self
     }
 }
@@ -324,6 +332,8 @@ pub struct TableDesc<'a> {
     /// Open tables expect unknown values (warnings, never errors).
     pub open: bool,
     pub codes: Codes<'a>,
+    /// What every value must be, known or not (length and pattern of string codes).
+    pub value: StringDesc<'a>,
 }
 
 /// The codes of a table, sorted so that membership is a binary search.
@@ -677,6 +687,9 @@ pub fn check_value<'a>(
             };
             match code(table, x) {
                 Some(lit) => {
+                    if let Lit::Str(s) = lit {
+                        check_string(v, &table.value, s, secret);
+                    }
                     if !table.knows(lit) {
                         v.unknown_code(table.name, table.open, &lit_text(lit));
                     }
@@ -849,14 +862,10 @@ mod tests {
     use crate::{Mode, Severity};
     use serde_json::json;
 
-    const STATUS: TableDesc<'static> = TableDesc {
-        name: "T-Status",
-        open: false,
-        codes: Codes::Int {
-            values: &[0, 1, 2, 255],
-            ranges: &[(50, 59)],
-        },
-    };
+    const STATUS: TableDesc<'static> = TableDesc::int("T-Status", &[0, 1, 2, 255], &[(50, 59)]);
+    const LAND: TableDesc<'static> = TableDesc::str("T-Land", &["C", "R1"])
+        .open()
+        .value(StringDesc::max(2).pattern("^[A-Z][0-9]?$"));
 
     static SCHEMA: Schema<'static> = Schema {
         edition: "test",
@@ -914,6 +923,7 @@ mod tests {
                             }),
                         )
                     },
+                    FieldDesc::new("Land", TypeDesc::Code(1)).optional(),
                     FieldDesc {
                         requirement: Requirement::Optional,
                         secret: true,
@@ -943,7 +953,7 @@ mod tests {
                 exactly_one_of: &[],
             },
         ],
-        tables: &[STATUS],
+        tables: &[STATUS, LAND],
     };
 
     fn got(r: &crate::Report) -> Vec<(String, &'static str, Severity)> {
@@ -1020,6 +1030,21 @@ mod tests {
         );
         let r = check(json!([1]));
         assert_eq!(got(&r), vec![("".into(), "type", Severity::Error)]);
+    }
+
+    #[test]
+    fn every_value_of_a_string_table_meets_its_value_rule_known_or_not() {
+        let r = check(json!({"StationID": "S", "Status": 1, "Land": "R2"}));
+        assert_eq!(got(&r), vec![("/Land".into(), "code", Severity::Warning)]);
+        let r = check(json!({"StationID": "S", "Status": 1, "Land": "ZZ9"}));
+        assert_eq!(
+            got(&r),
+            vec![
+                ("/Land".into(), "length", Severity::Error),
+                ("/Land".into(), "pattern", Severity::Error),
+                ("/Land".into(), "code", Severity::Warning),
+            ]
+        );
     }
 
     #[test]

@@ -180,24 +180,26 @@ pub static SCHEMA: Schema<'static> = Schema {
                     "supplement_stationStatus",
                 ],
             )
-            .open(),
-        TableDesc::str("T-CountryCode", &["CN"]),
+            .open()
+            .value(S::max(64)),
+        TableDesc::str("T-CountryCode", &["CN"]).value(S::max(2)),
         TableDesc::str(
-            "T-AreaCode",
-            &[
-                "440303",
-                "440304",
-                "440305",
-                "440306",
-                "440307",
-                "440308",
-                "440309",
-                "440310",
-                "440311",
-                "440313",
-                "440343",
-            ],
-        ),
+                "T-AreaCode",
+                &[
+                    "440303",
+                    "440304",
+                    "440305",
+                    "440306",
+                    "440307",
+                    "440308",
+                    "440309",
+                    "440310",
+                    "440311",
+                    "440313",
+                    "440343",
+                ],
+            )
+            .value(S::max(20)),
         TableDesc::int("T-StationType", &[1, 50, 100, 101, 102, 103, 255], &[]),
         TableDesc::int("T-StationStatus", &[0, 1, 5, 6, 50], &[]),
         TableDesc::int(

@@ -297,13 +297,19 @@ pub static SCHEMA: Schema<'static> = Schema {
                     "W1",
                 ],
             )
-            .open(),
+            .open()
+            .value(
+                S::EMPTY
+                    .pattern(
+                        "^(R[1-4]?|C[0-9]?|GIC[1-9]?|M[01]?|W[01]?|S([1-9][0-9]?)?|U[1-9]?|G[1-9]?|E[1-9]?)$",
+                    ),
+            ),
         TableDesc::int("T-Construction-E3", &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 255], &[])
             .open(),
         TableDesc::int("T-Ret", &[-1, 0, 500, 4001, 4002, 4003, 4004], &[]).open(),
         TableDesc::int("T-SuccStat", &[0, 1], &[]),
         TableDesc::int("T-TokenFailReason", &[0, 1, 2], &[(3, 99)]),
-        TableDesc::str("T-CountryCode", &["CN"]),
+        TableDesc::str("T-CountryCode", &["CN"]).value(S::max(2)),
         TableDesc::str(
                 "T-AreaCode",
                 &[
@@ -320,7 +326,8 @@ pub static SCHEMA: Schema<'static> = Schema {
                     "440343",
                 ],
             )
-            .open(),
+            .open()
+            .value(S::max(20)),
         TableDesc::int("T-StationType", &[1, 50, 100, 101, 102, 103, 255], &[]),
         TableDesc::int("T-StationStatus", &[0, 1, 5, 6, 50, 51], &[]).open(),
         TableDesc::int(

@@ -353,5 +353,9 @@ fn table(t: &TableDesc<'_>) -> TokenStream {
     if t.open {
         out.extend(quote! { .open() });
     }
+    if t.value.max_len.is_some() || t.value.pattern.is_some() {
+        let v = string(&t.value);
+        out.extend(quote! { .value(#v) });
+    }
     out
 }
