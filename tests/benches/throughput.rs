@@ -2,7 +2,8 @@
 //!
 //! 1. full generation of the 2024 edition (load, check, emit every file, in memory);
 //! 2. validator throughput on a large `StationInfo` batch (typed validation, and decode +
-//!    validate from JSON bytes).
+//!    validate from JSON bytes);
+//! 3. the dynamic validator of `chargespec validate` on the same JSON.
 //!
 //! A plain bench binary (`harness = false`): it times with `Instant`, reports the median of
 //! several rounds, and needs no extra dependency.
@@ -81,6 +82,33 @@ fn main() {
         .collect();
     let decode_per_s = (BATCH / 4) as f64 / median(rounds).as_secs_f64();
 
+    // 3. The dynamic validator of `chargespec validate`: descriptors built from the spec at run
+    //    time, the JSON parsed and walked (what a Java, Go or Python implementer runs).
+    let ir = chargespec::check_dir(&editions[0])
+        .ir
+        .unwrap_or_else(|| panic!("the edition checks"));
+    let bump = bumpalo::Bump::new();
+    let schema = chargespec::descriptors::schema(&ir, &bump);
+    let station = schema.object("StationInfo").unwrap_or_default();
+    let rounds: Vec<Duration> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..(BATCH / 4) {
+                let value: serde_json::Value =
+                    serde_json::from_slice(black_box(&json)).unwrap_or_default();
+                let r = chargespec_runtime::schema::check_json(
+                    &schema,
+                    station,
+                    &value,
+                    Mode::strict(),
+                );
+                black_box(r.is_ok());
+            }
+            t.elapsed()
+        })
+        .collect();
+    let dynamic_per_s = (BATCH / 4) as f64 / median(rounds).as_secs_f64();
+
     println!(
         "full generation of db4403-77-2024 (load + check + emit, in memory): {gen_ms:.1} ms (median of 15)"
     );
@@ -89,4 +117,7 @@ fn main() {
         "validate StationInfo (2 equipment, 3 connectors), typed: {validate_per_s:.0} objects/s"
     );
     println!("decode + validate StationInfo from JSON bytes: {decode_per_s:.0} objects/s");
+    println!(
+        "dynamic validation (descriptors from the spec at run time) of the same JSON: {dynamic_per_s:.0} objects/s"
+    );
 }
