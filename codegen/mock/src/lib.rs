@@ -20,7 +20,8 @@ pub fn init_logging() {
         .try_init();
 }
 
-/// Starts serving a router on `listen`: the bound address (useful with port 0) and the task.
+/// Starts serving a router on `listen` with the default connection limits
+/// (`chargespec_runtime::server::Limits`): the bound address (useful with port 0) and the task.
 pub async fn serve(
     listen: SocketAddr,
     router: chargespec_runtime::axum::Router,
@@ -32,7 +33,8 @@ pub async fn serve(
         .local_addr()
         .map_err(|e| format!("no local address: {e}"))?;
     let task = chargespec_runtime::tokio::spawn(async move {
-        if let Err(e) = chargespec_runtime::axum::serve(listener, router).await {
+        let limits = chargespec_runtime::server::Limits::default();
+        if let Err(e) = chargespec_runtime::server::serve(listener, router, limits).await {
             chargespec_runtime::tracing::error!(error = %e, "server stopped");
         }
     });

@@ -6,9 +6,37 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// The body, or `Err(limit)` when it is longer than `limit` bytes (reading stops there).
-pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, usize> {
-    axum::body::to_bytes(body, limit).await.map_err(|_| limit)
+/// Why a body could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BodyError {
+    /// Longer than the limit (reading stopped there).
+    TooLong { limit: usize },
+    /// The transfer broke off or was malformed (a bad chunk size, a short body, a timeout).
+    Broken,
+}
+
+impl std::fmt::Display for BodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BodyError::TooLong { limit } => write!(f, "the body exceeds {limit} bytes"),
+            BodyError::Broken => f.write_str("the body could not be read (malformed or cut short)"),
+        }
+    }
+}
+
+/// The body, or why it could not be read.
+pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, BodyError> {
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let too_long = std::iter::successors(Some(&e as &(dyn std::error::Error + 'static)), |e| {
+            e.source()
+        })
+        .any(|e| e.is::<http_body_util::LengthLimitError>());
+        if too_long {
+            BodyError::TooLong { limit }
+        } else {
+            BodyError::Broken
+        }
+    })
 }
 
 /// A JSON answer with the given status and content type.
@@ -55,9 +83,270 @@ impl<F: Future> Future for CatchPanic<F> {
     }
 }
 
+/// Limits on connections, for servers facing hostile clients: a cap on open connections, a
+/// deadline for each request to arrive in full (headers and body, however slowly they trickle),
+/// and an idle deadline for keep-alive connections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The most connections served at once; further ones wait in the listen queue.
+    pub max_connections: usize,
+    /// From the connection's start or its last answer, the time a request has to arrive.
+    pub request_timeout: std::time::Duration,
+    /// The time a connection may stay silent (no byte read) before it is closed.
+    pub idle_timeout: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: 1024,
+            request_timeout: std::time::Duration::from_secs(10),
+            idle_timeout: std::time::Duration::from_secs(30),
+        }
+    }
+}
+
+/// Serves `router` on `listener` with `limits` (axum's server over a listener that enforces
+/// them). Returns when the listener fails for good.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    limits: Limits,
+) -> std::io::Result<()> {
+    axum::serve(LimitedListener::new(listener, limits), router).await
+}
+
+/// A listener that holds a permit per open connection and wraps each in [`GuardedIo`].
+pub struct LimitedListener {
+    inner: tokio::net::TcpListener,
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
+    limits: Limits,
+}
+
+impl LimitedListener {
+    pub fn new(inner: tokio::net::TcpListener, limits: Limits) -> Self {
+        LimitedListener {
+            inner,
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                limits.max_connections.max(1),
+            )),
+            limits,
+        }
+    }
+}
+
+impl axum::serve::Listener for LimitedListener {
+    type Io = GuardedIo<tokio::net::TcpStream>;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        let permit = match self.permits.clone().try_acquire_owned() {
+            Ok(p) => p,
+            Err(_) => {
+                tracing::warn!(
+                    max_connections = self.limits.max_connections,
+                    "connection limit reached: new connections wait"
+                );
+                loop {
+                    if let Ok(p) = self.permits.clone().acquire_owned().await {
+                        break p;
+                    }
+                }
+            }
+        };
+        let (stream, addr) = axum::serve::Listener::accept(&mut self.inner).await;
+        (GuardedIo::new(stream, self.limits, permit), addr)
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.inner.local_addr()
+    }
+}
+
+/// A connection that fails its reads once a deadline passes: the request deadline (counted from
+/// the start or the last answer written) and the idle deadline (counted from the last byte
+/// read). Holds its connection permit until dropped.
+pub struct GuardedIo<S> {
+    inner: S,
+    limits: Limits,
+    request_deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+    idle_deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl<S> GuardedIo<S> {
+    fn new(inner: S, limits: Limits, permit: tokio::sync::OwnedSemaphorePermit) -> Self {
+        let now = tokio::time::Instant::now();
+        GuardedIo {
+            inner,
+            limits,
+            request_deadline: Box::pin(tokio::time::sleep_until(now + limits.request_timeout)),
+            idle_deadline: Box::pin(tokio::time::sleep_until(now + limits.idle_timeout)),
+            _permit: permit,
+        }
+    }
+}
+
+impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for GuardedIo<S> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        use std::task::Poll;
+        let before = buf.filled().len();
+        match std::pin::Pin::new(&mut self.inner).poll_read(cx, buf) {
+            Poll::Ready(r) => {
+                if buf.filled().len() > before {
+                    let idle = tokio::time::Instant::now() + self.limits.idle_timeout;
+                    self.idle_deadline.as_mut().reset(idle);
+                }
+                Poll::Ready(r)
+            }
+            Poll::Pending => {
+                let request = self.request_deadline.as_mut().poll(cx).is_ready();
+                let idle = self.idle_deadline.as_mut().poll(cx).is_ready();
+                if request || idle {
+                    let which = if request { "request" } else { "idle" };
+                    tracing::warn!(limit = which, "connection closed: {which} timeout");
+                    Poll::Ready(Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        format!("{which} timeout"),
+                    )))
+                } else {
+                    Poll::Pending
+                }
+            }
+        }
+    }
+}
+
+impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for GuardedIo<S> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        data: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        // An answer is going out: the next request has its full time again.
+        let next = tokio::time::Instant::now() + self.limits.request_timeout;
+        self.request_deadline.as_mut().reset(next);
+        std::pin::Pin::new(&mut self.inner).poll_write(cx, data)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Slow and silent connections are closed within their deadlines, and a valid client is
+    /// served while the connection cap is taken by them.
+    #[tokio::test]
+    async fn hostile_connections_are_closed_and_valid_clients_served() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let limits = Limits {
+            max_connections: 8,
+            request_timeout: std::time::Duration::from_millis(600),
+            idle_timeout: std::time::Duration::from_millis(400),
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        let router = axum::Router::new().route("/", axum::routing::post(|| async { "ok" }));
+        tokio::spawn(serve(listener, router, limits));
+        // Eight silent connections take every permit.
+        let mut silent = Vec::new();
+        for _ in 0..8 {
+            silent.push(
+                tokio::net::TcpStream::connect(addr)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}")),
+            );
+        }
+        // A trickling one: a byte every 200 ms never completes its headers.
+        let mut trickle = tokio::net::TcpStream::connect(addr)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let started = std::time::Instant::now();
+        let request = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
+        let valid = tokio::spawn(async move {
+            let mut c = tokio::net::TcpStream::connect(addr)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            c.write_all(request).await.unwrap_or_else(|e| panic!("{e}"));
+            let mut buf = vec![0u8; 1024];
+            let n = c.read(&mut buf).await.unwrap_or(0);
+            String::from_utf8_lossy(&buf[..n]).into_owned()
+        });
+        for b in b"POST / HTTP/1.1\r\nHost:" {
+            if trickle.write_all(&[*b]).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            if started.elapsed() > std::time::Duration::from_secs(3) {
+                break;
+            }
+        }
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(5), valid)
+            .await
+            .unwrap_or_else(|_| panic!("the valid client was not served in time"))
+            .unwrap_or_default();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        // The silent connections were closed by the server.
+        for mut s in silent {
+            let mut buf = [0u8; 16];
+            let n = tokio::time::timeout(std::time::Duration::from_secs(2), s.read(&mut buf)).await;
+            assert!(
+                matches!(n, Ok(Ok(0) | Err(_))),
+                "a silent connection stayed open: {n:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_long_body_and_a_broken_body_are_told_apart() {
+        let long = read_body(Body::from(vec![b'x'; 100]), 10).await;
+        assert_eq!(long, Err(BodyError::TooLong { limit: 10 }));
+        let ok = read_body(Body::from("{}"), 10).await;
+        assert_eq!(ok.ok().as_deref(), Some(&b"{}"[..]));
+        let stream = futures_broken();
+        assert_eq!(read_body(stream, 10).await, Err(BodyError::Broken));
+    }
+
+    /// A body whose transfer fails midway.
+    fn futures_broken() -> Body {
+        struct Broken;
+        impl http_body::Body for Broken {
+            type Data = Bytes;
+            type Error = std::io::Error;
+            fn poll_frame(
+                self: std::pin::Pin<&mut Self>,
+                _: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+                std::task::Poll::Ready(Some(Err(std::io::Error::other("cut short"))))
+            }
+        }
+        Body::new(Broken)
+    }
 
     #[tokio::test]
     async fn a_panic_becomes_an_error_and_other_outcomes_pass_through() {

@@ -181,13 +181,13 @@ impl Endpoint {
             .await
         {
             ::std::result::Result::Ok(b) => b,
-            ::std::result::Result::Err(limit) => {
+            ::std::result::Result::Err(e) => {
                 return self
                     .refuse(
                         interface,
                         crate::protocol::Refusal::new(
                             crate::protocol::ret::BAD_ENVELOPE,
-                            ::std::format!("the body exceeds {limit} bytes"),
+                            e.to_string(),
                             ::std::option::Option::None,
                         ),
                     );

@@ -457,8 +457,8 @@ pub fn emit(ir: &Edition) -> TokenStream {
             {
                 let bytes = match ::chargespec_runtime::server::read_body(body, self.config.body_limit).await {
                     ::std::result::Result::Ok(b) => b,
-                    ::std::result::Result::Err(limit) => {
-                        return self.refuse(interface, crate::protocol::Refusal::new(crate::protocol::ret::BAD_ENVELOPE, ::std::format!("the body exceeds {limit} bytes"), ::std::option::Option::None));
+                    ::std::result::Result::Err(e) => {
+                        return self.refuse(interface, crate::protocol::Refusal::new(crate::protocol::ret::BAD_ENVELOPE, e.to_string(), ::std::option::Option::None));
                     }
                 };
                 let authorization = headers
