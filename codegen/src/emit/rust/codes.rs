@@ -152,3 +152,68 @@ pub fn emit(ir: &Edition, source: &str) -> Result<String, EmitError> {
         .map_err(|e| EmitError(format!("generated code tables do not parse: {e}")))?;
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(zh: &str, en: &str) -> Info {
+        Info {
+            zh: zh.to_owned(),
+            en: en.to_owned(),
+            description: None,
+            section: None,
+        }
+    }
+
+    fn prov(note: Option<&str>) -> Provenance {
+        Provenance {
+            tags: Vec::new(),
+            provisional: note.is_some(),
+            note: note.map(str::to_owned),
+        }
+    }
+
+    /// Quotes, backslashes and line breaks in the spec's text survive as literals and docs.
+    #[test]
+    fn awkward_text_stays_valid_rust() {
+        let t = CodeTable {
+            name: "T-\"Quoted\"".to_owned(),
+            rust_name: "r#type".to_owned(),
+            info: info("表\n名", "a \"table\" \\ name"),
+            prov: prov(None),
+            kind: CodeKind::String,
+            open: true,
+            codes: vec![crate::ir::Code {
+                value: CodeValue::Str("a\"b\\c".to_owned()),
+                rust_variant: "r#match".to_owned(),
+                info: info("引\"号", "back\\slash"),
+                prov: prov(Some("checked */ against /* nothing")),
+                alt_zh: vec!["别名".to_owned()],
+                category: None,
+            }],
+            ranges: Vec::new(),
+            category_table: None,
+            appendix: None,
+            table_no: None,
+            value_max_len: None,
+            value_pattern: None,
+        };
+        let mut out = String::new();
+        emit_table(&mut out, &t);
+        let file = syn::parse_file(&out).expect("parses");
+        let syn::Item::Macro(m) = &file.items[0] else {
+            panic!("not a macro: {out}");
+        };
+        let tokens = m.mac.tokens.to_string();
+        // The title with its line break is a `#[doc]` attribute; the rest are `///` lines.
+        assert!(out.contains("    #[doc = \" 表\\n名 — a \\\"table\\\" \\\\ name\"]\n"), "{out}");
+        assert!(out.contains("        /// Also labelled: 别名.\n"), "{out}");
+        assert!(out.contains("pub enum r#type: string, open, \"T-\\\"Quoted\\\"\" {"), "{out}");
+        assert!(
+            out.contains("        r#match = \"a\\\"b\\\\c\", \"引\\\"号\", \"back\\\\slash\";\n"),
+            "{out}"
+        );
+        assert!(tokens.contains("r#match"), "{tokens}");
+    }
+}
