@@ -207,9 +207,15 @@ mod tests {
         };
         let tokens = m.mac.tokens.to_string();
         // The title with its line break is a `#[doc]` attribute; the rest are `///` lines.
-        assert!(out.contains("    #[doc = \" 表\\n名 — a \\\"table\\\" \\\\ name\"]\n"), "{out}");
+        assert!(
+            out.contains("    #[doc = \" 表\\n名 — a \\\"table\\\" \\\\ name\"]\n"),
+            "{out}"
+        );
         assert!(out.contains("        /// Also labelled: 别名.\n"), "{out}");
-        assert!(out.contains("pub enum r#type: string, open, \"T-\\\"Quoted\\\"\" {"), "{out}");
+        assert!(
+            out.contains("pub enum r#type: string, open, \"T-\\\"Quoted\\\"\" {"),
+            "{out}"
+        );
         assert!(
             out.contains("        r#match = \"a\\\"b\\\\c\", \"引\\\"号\", \"back\\\\slash\";\n"),
             "{out}"
