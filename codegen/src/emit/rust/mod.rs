@@ -121,12 +121,12 @@ pub fn crate_files(ir: &Edition, opts: &crate::emit::Options) -> Result<Vec<OutF
     }
     .render()
     .map_err(|e| EmitError(e.to_string()))?;
-    // The Rust files are independent: format them in parallel (prettyplease dominates).
+    // The Rust files are independent: format them in parallel (prettyplease dominates). The code
+    // tables are written as text (see `codes`).
     type Emitter = fn(&Edition) -> proc_macro2::TokenStream;
-    let rust: [(&str, Emitter); 11] = [
+    let rust: [(&str, Emitter); 10] = [
         ("src/lib.rs", lib_rs),
         ("src/protocol.rs", protocol::emit),
-        ("src/codes.rs", codes::emit),
         ("src/types.rs", types::emit),
         ("src/schema.rs", schema::emit),
         ("src/qr.rs", qr::emit),
@@ -137,13 +137,17 @@ pub fn crate_files(ir: &Edition, opts: &crate::emit::Options) -> Result<Vec<OutF
         ("tests/loopback.rs", loopback::emit),
     ];
     let formatted: Vec<Result<OutFile, EmitError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = rust
+        let src = &src;
+        let codes =
+            s.spawn(move || codes::emit(ir, src).map(|text| OutFile::new("src/codes.rs", text)));
+        let mut handles: Vec<_> = rust
             .iter()
             .map(|(path, emit)| {
-                let src = &src;
                 s.spawn(move || format_file(emit(ir), src).map(|text| OutFile::new(*path, text)))
             })
             .collect();
+        // The files in their usual order (codes after protocol).
+        handles.insert(2, codes);
         handles
             .into_iter()
             .map(|h| {
