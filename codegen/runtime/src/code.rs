@@ -218,6 +218,7 @@ macro_rules! code_table {
             ::core::cmp::Eq,
             ::core::hash::Hash
         )]
+        #[allow(clippy::enum_variant_names)]
         $vis enum $name {
             $(
                 #[doc = ::core::concat!(" `", $code, "` ", $zh, " — ", $en)]
@@ -311,6 +312,7 @@ macro_rules! code_table {
             ::core::cmp::Eq,
             ::core::hash::Hash
         )]
+        #[allow(clippy::enum_variant_names)]
         $vis enum $name {
             $(
                 #[doc = ::core::concat!(" `", $code, "` ", $zh, " — ", $en)]
@@ -436,6 +438,7 @@ macro_rules! code_table {
 }
 
 #[cfg(test)]
+#[allow(clippy::assertions_on_constants)]
 mod tests {
     use super::*;
 
