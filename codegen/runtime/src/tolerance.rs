@@ -178,6 +178,17 @@ pub fn lifetime_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error
     d.deserialize_any(LifetimeVisitor)
 }
 
+/// [`lifetime_seconds`] for an optional lifetime (absent or `null`: `None`).
+pub fn lifetime_seconds_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    struct Seconds(i64);
+    impl<'de> serde::Deserialize<'de> for Seconds {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            lifetime_seconds(d).map(Seconds)
+        }
+    }
+    Ok(<Option<Seconds> as serde::Deserialize>::deserialize(d)?.map(|s| s.0))
+}
+
 struct LifetimeVisitor;
 
 impl<'de> Visitor<'de> for LifetimeVisitor {
