@@ -8,7 +8,7 @@
 use bumpalo::Bump;
 use chargespec_runtime::schema::{
     ArrayDesc, Codes, Condition, DecimalDesc, FieldDesc, IntegerDesc, Lit, ObjectDesc, OneOf,
-    Requirement, Schema, StringDesc, TableDesc, TypeDesc,
+    Requirement, Schema, StringDesc, TableDesc, ToleranceDesc, TypeDesc,
 };
 use chargespec_runtime::time::DateFormat as RtDate;
 use chargespec_runtime::validate::Charset as RtCharset;
@@ -25,6 +25,10 @@ pub fn schema<'a>(ir: &'a Edition, bump: &'a Bump) -> Schema<'a> {
         edition: &ir.meta.id,
         objects: bump.alloc_slice_fill_iter(ir.objects.values().map(|o| b.object(o))),
         tables: bump.alloc_slice_fill_iter(ir.code_tables.values().map(|t| b.table(t))),
+        tolerances: bump.alloc_slice_fill_iter(ir.tolerances.values().map(|t| ToleranceDesc {
+            tolerance: t.tolerance,
+            relaxes: &t.relaxes,
+        })),
     }
 }
 
@@ -106,6 +110,8 @@ impl<'a> Builder<'a> {
             provenance: self.str(&f.prov.tags_text()),
             secret: f.secret,
             empty_means_absent: f.empty_means_absent,
+            relaxed_by: f.relaxed_by,
+            array_variant: f.array_variant.as_deref(),
         }
     }
 
@@ -134,6 +140,7 @@ impl<'a> Builder<'a> {
                 min: d.min,
                 max: d.max,
                 max_text_len: d.max_text_len,
+                text: d.wire == crate::ir::DecimalWire::String,
             }),
             Type::DateTime(f) => TypeDesc::Date(date_format(*f)),
             Type::Array(a) => TypeDesc::Array(self.bump.alloc(ArrayDesc {

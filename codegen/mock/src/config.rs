@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::Path;
 
-use chargespec_runtime::{Mode, Secret};
+use chargespec_runtime::{Mode, Secret, Tolerances};
 use db4403_77_2024::protocol::{Keys, Peers};
 use db4403_77_2024::server::ServerConfig;
 use serde::Deserialize;
@@ -67,6 +67,10 @@ pub struct PeerConfig {
     pub keys: KeyConfig,
     /// The secrets we use to call this peer, when they differ.
     pub outbound: Option<KeyConfig>,
+    /// The tolerance profiles switched on for this peer (`numbers-as-strings`, …): names the
+    /// edition declares (`tolerances:` in its spec), checked at start-up. Off by default.
+    #[serde(default)]
+    pub tolerances: Vec<String>,
 }
 
 /// The four secrets of one direction (chapter 10).
@@ -107,6 +111,26 @@ fn default_stations() -> usize {
 }
 
 impl PeerConfig {
+    /// The peer's tolerance profiles, each checked against the profiles the edition declares.
+    pub fn tolerance_set(&self) -> Result<Tolerances, String> {
+        let schema = &db4403_77_2024::schema::SCHEMA;
+        self.tolerances
+            .iter()
+            .map(|name| {
+                schema.tolerance(name).ok_or_else(|| {
+                    let known: Vec<&str> =
+                        schema.tolerances.iter().map(|t| t.tolerance.name()).collect();
+                    format!(
+                        "peer {}: unknown tolerance `{name}` (the edition {} declares: {})",
+                        self.operator_id,
+                        schema.edition,
+                        known.join(", ")
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// The keys for calling this peer.
     pub fn outbound_keys(&self) -> Keys {
         self.outbound.as_ref().unwrap_or(&self.keys).keys()
@@ -135,8 +159,38 @@ impl Config {
                 keys.encrypt(b"{}")
                     .map_err(|e| format!("peer {} ({direction}): {e}", p.operator_id))?;
             }
+            p.tolerance_set()?;
         }
         Ok(config)
+    }
+
+    /// The validation mode for the peer `operator_id`: the configured mode with that peer's
+    /// tolerance profiles (none for a peer that is not configured). For the server to pick per
+    /// request, once it knows the sender.
+    pub fn mode_for(&self, operator_id: &str) -> Mode {
+        let tolerances = self
+            .peers
+            .iter()
+            .find(|p| p.operator_id == operator_id)
+            .and_then(|p| p.tolerance_set().ok())
+            .unwrap_or_default();
+        self.base_mode().with_tolerances(tolerances)
+    }
+
+    /// Each configured peer's validation mode, by OperatorID.
+    pub fn peer_modes(&self) -> std::collections::BTreeMap<String, Mode> {
+        self.peers
+            .iter()
+            .map(|p| (p.operator_id.clone(), self.mode_for(&p.operator_id)))
+            .collect()
+    }
+
+    fn base_mode(&self) -> Mode {
+        match self.mode {
+            ModeName::Strict => Mode::strict(),
+            ModeName::Lenient => Mode::lenient(),
+        }
+        .with_provisional(self.enforce_provisional)
     }
 
     /// The peers' inbound keys.
@@ -155,16 +209,51 @@ impl Config {
         ServerConfig {
             base_path: self.base_path.clone().unwrap_or(defaults.base_path.clone()),
             body_limit: self.body_limit,
-            mode: match self.mode {
-                ModeName::Strict => Mode::strict(),
-                ModeName::Lenient => Mode::lenient(),
-            }
-            .with_provisional(self.enforce_provisional),
+            mode: self.base_mode(),
             timestamp_window_s: nonzero(self.timestamp_window_s),
             replay_window_s: nonzero(self.replay_window_s),
             token_lifetime_s: self.token_lifetime_s,
             plaintext,
             ..defaults
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chargespec_runtime::Tolerance;
+
+    const PEER: &str = r#"
+listen = "127.0.0.1:0"
+operator_id = "MA5DA0001"
+
+[[peers]]
+operator_id = "MA5DAPY01"
+operator_secret = "PyOp3r4t0rSecr01"
+data_secret = "PyD4t4S3cr3tK3y1"
+data_secret_iv = "PyD4t4S3cr3tIV01"
+sig_secret = "PyS1gS3cr3tK3y01"
+"#;
+
+    #[test]
+    fn tolerances_are_per_peer_and_off_by_default() {
+        let text = format!("{PEER}tolerances = [\"numbers-as-strings\", \"fixed-seq\"]\n");
+        let c = Config::parse(&text).unwrap_or_else(|e| panic!("{e}"));
+        let m = c.mode_for("MA5DAPY01");
+        assert!(m.tolerates(Tolerance::NumbersAsStrings) && m.tolerates(Tolerance::FixedSeq));
+        assert!(!m.tolerates(Tolerance::TcecCoreStatus));
+        assert_eq!(c.mode_for("MA5DAOTHR"), Mode::strict());
+        let plain = Config::parse(PEER).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(plain.mode_for("MA5DAPY01"), Mode::strict());
+        assert_eq!(plain.peer_modes().len(), 1);
+    }
+
+    #[test]
+    fn an_unknown_tolerance_is_refused_at_start_up_with_the_declared_names() {
+        let text = format!("{PEER}tolerances = [\"numbers_as_strings\"]\n");
+        let e = Config::parse(&text).err().unwrap_or_default();
+        assert!(e.contains("unknown tolerance `numbers_as_strings`"), "{e}");
+        assert!(e.contains("numbers-as-strings, empty-string-as-absent"), "{e}");
     }
 }

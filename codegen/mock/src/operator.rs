@@ -163,14 +163,15 @@ queries! {
     query_stations_status: QueryStationsStatusRequest => QueryStationsStatusResponse,
 }
 
-/// The city side of paging: every station of an operator, page by page.
+/// The most pages the paging demo asks for, whatever the operator announces.
+pub const MAX_PAGES: u64 = 10_000;
+
+/// The city side of paging: every station of an operator, page by page (see [`page_through`]).
 pub async fn query_all_stations(
     client: &OperatorClient,
     page_size: u64,
 ) -> Result<Vec<Value>, String> {
-    let mut stations = Vec::new();
-    let mut page_no = 1;
-    loop {
+    page_through(page_size, |page_no| async move {
         let request: types::QueryStationsInfoRequest =
             serde_json::from_value(json!({ "PageNo": page_no, "PageSize": page_size }))
                 .map_err(|e| e.to_string())?;
@@ -178,24 +179,128 @@ pub async fn query_all_stations(
             .query_stations_info(&request)
             .await
             .map_err(|e| format!("page {page_no}: {e}"))?;
-        let page = serde_json::to_value(&page).map_err(|e| e.to_string())?;
+        serde_json::to_value(&page).map_err(|e| e.to_string())
+    })
+    .await
+}
+
+/// Pages through `StationInfos` with `fetch(page_no)`, which answers one page as JSON.
+///
+/// The answer is not trusted: a page whose `PageNo` is not the one asked for stops the walk
+/// with an error naming both (a server that ignores `PageNo` would otherwise hand out its
+/// first page again and again); a station seen before (same `StationID`) is dropped with a
+/// warning; the walk ends after the `PageCount` of the first answer, at an empty page, and
+/// never after more than [`MAX_PAGES`] pages.
+pub async fn page_through<F, Fut>(page_size: u64, mut fetch: F) -> Result<Vec<Value>, String>
+where
+    F: FnMut(u64) -> Fut,
+    Fut: std::future::Future<Output = Result<Value, String>>,
+{
+    let mut stations = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut last_page = None;
+    let mut page_no = 1;
+    loop {
+        let page = fetch(page_no).await?;
+        let answered = page.get("PageNo").and_then(Value::as_u64);
+        if answered != Some(page_no) {
+            let got = page.get("PageNo").map_or_else(|| "none".to_owned(), Value::to_string);
+            return Err(format!(
+                "page {page_no}: the operator answered PageNo {got} (asked for PageNo {page_no}, \
+                 PageSize {page_size}); it does not page as asked, stopping with {} station(s)",
+                stations.len()
+            ));
+        }
         let items = page
             .get("StationInfos")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
         let page_count = page.get("PageCount").and_then(Value::as_u64).unwrap_or(1);
-        tracing::info!(
-            page_no,
-            page_count,
-            items = items.len(),
-            "stations page received"
-        );
-        stations.extend(items);
-        if page_no >= page_count {
+        let last = *last_page.get_or_insert(page_count.min(MAX_PAGES));
+        let received = items.len();
+        let mut duplicates = 0;
+        for item in items {
+            let id = item.get("StationID").map(Value::to_string);
+            if id.is_some_and(|id| !seen.insert(id)) {
+                duplicates += 1;
+            } else {
+                stations.push(item);
+            }
+        }
+        tracing::info!(page_no, page_count, items = received, "stations page received");
+        if duplicates > 0 {
+            tracing::warn!(page_no, duplicates, "stations received twice, kept once");
+        }
+        if page_no >= last || received == 0 {
             return Ok(stations);
         }
         page_no += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn station(i: u64) -> Value {
+        json!({ "StationID": format!("S{i}") })
+    }
+
+    /// A fake operator with `total` stations, pages of `size`; `ignore_page_no` answers the
+    /// first page to every request.
+    fn operator(total: u64, size: u64, ignore_page_no: bool) -> impl FnMut(u64) -> std::future::Ready<Result<Value, String>> {
+        move |asked: u64| {
+            let page = if ignore_page_no { 1 } else { asked };
+            let items: Vec<Value> = ((page - 1) * size + 1..=(page * size).min(total)).map(station).collect();
+            std::future::ready(Ok(json!({
+                "PageNo": page, "PageCount": total.div_ceil(size), "ItemSize": total, "StationInfos": items
+            })))
+        }
+    }
+
+    fn run<F, Fut>(fetch: F) -> Result<Vec<Value>, String>
+    where
+        F: FnMut(u64) -> Fut,
+        Fut: std::future::Future<Output = Result<Value, String>>,
+    {
+        chargespec_runtime::tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(|e| e.to_string())?
+            .block_on(page_through(10, fetch))
+    }
+
+    #[test]
+    fn every_station_once_from_an_operator_that_pages() {
+        let all = run(operator(25, 10, false)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(all.len(), 25);
+        assert_eq!(all[24], station(25));
+    }
+
+    #[test]
+    fn an_operator_ignoring_page_no_is_detected() {
+        let e = run(operator(12, 10, true)).err().unwrap_or_default();
+        assert!(e.contains("answered PageNo 1 (asked for PageNo 2"), "{e}");
+    }
+
+    #[test]
+    fn duplicates_are_dropped_and_the_walk_is_bounded() {
+        // Every page repeats S1 and announces an absurd page count; it stops at an empty page.
+        let fetch = |asked: u64| {
+            let items = if asked <= 3 { vec![station(1), station(asked + 1)] } else { vec![] };
+            std::future::ready(Ok(json!({ "PageNo": asked, "PageCount": u64::MAX, "StationInfos": items })))
+        };
+        let all = run(fetch).unwrap_or_else(|e| panic!("{e}"));
+        let ids: Vec<_> = all.iter().map(|s| s["StationID"].clone()).collect();
+        assert_eq!(ids, vec![json!("S1"), json!("S2"), json!("S3"), json!("S4")]);
+        // An operator that never sends an empty page stops at MAX_PAGES.
+        let mut calls = 0;
+        let endless = |asked: u64| {
+            calls += 1;
+            std::future::ready(Ok(json!({ "PageNo": asked, "PageCount": u64::MAX, "StationInfos": [station(asked)] })))
+        };
+        assert_eq!(run(endless).map(|v| v.len() as u64), Ok(MAX_PAGES));
+        assert_eq!(calls, MAX_PAGES);
     }
 }
 

@@ -1,5 +1,5 @@
-//! Code tables: the trait every generated enum implements, and tolerant deserialisation of
-//! code values (a JSON integer, an integral number, or a numeric string).
+//! Code tables: the trait every generated enum implements, and deserialisation of code values
+//! (integer codes as JSON integers; string codes as strings, or a number's text).
 
 use std::fmt;
 
@@ -61,7 +61,7 @@ impl<'de> Visitor<'de> for IntVisitor {
     type Value = i64;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an integer code")
+        f.write_str("an integer code (a JSON integer)")
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
         Ok(v)
@@ -69,39 +69,22 @@ impl<'de> Visitor<'de> for IntVisitor {
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
         i64::try_from(v).map_err(|_| E::custom(format!("code {v} is out of range")))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
-        #[allow(clippy::cast_possible_truncation, clippy::float_cmp)]
-        let i = v as i64;
-        #[allow(clippy::cast_precision_loss, clippy::float_cmp)]
-        if (i as f64) == v {
-            Ok(i)
-        } else {
-            Err(E::custom(format!("code {v} is not an integer")))
-        }
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
-        let t = v.trim();
-        if let Ok(i) = t.parse::<i64>() {
-            return Ok(i);
-        }
-        match t.parse::<f64>() {
-            Ok(f) => self.visit_f64(f),
-            Err(_) => Err(E::custom(format!("`{v}` is not an integer code"))),
-        }
-    }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<i64, A::Error> {
         match map.next_key::<String>()? {
             Some(k) if k == NUMBER_TOKEN => {
                 let s: String = map.next_value()?;
-                self.visit_str(&s)
+                s.parse::<i64>()
+                    .map_err(|_| de::Error::custom(format!("code {s} is not a JSON integer")))
             }
             _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
         }
     }
 }
 
-/// Reads an integer code tolerantly: a JSON integer, an integral number (`1.0`) or a numeric
-/// string (`"1"`).
+/// Reads an integer code: a JSON integer only, as the standard has it. `"1"` and `1.0` are
+/// deviations, accepted under the tolerance profiles `numbers-as-strings` and
+/// `integral-float-as-integer`, which rewrite them before deserialisation
+/// ([`crate::schema::normalise`]).
 pub fn deserialize_int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     d.deserialize_any(IntVisitor)
 }
@@ -455,10 +438,17 @@ mod tests {
     }
 
     #[test]
-    fn tolerant_codes() {
-        let t: T = serde_json::from_str(r#"{"a": 50, "b": "255", "c": 1.0, "s": 440303}"#).unwrap();
-        assert_eq!((t.a, t.b, t.c, t.s.as_str()), (50, 255, 1, "440303"));
-        assert!(serde_json::from_str::<T>(r#"{"a": 1.5, "b": 1, "c": 1, "s": ""}"#).is_err());
+    fn integer_codes_are_json_integers() {
+        let t: T = serde_json::from_str(r#"{"a": 50, "b": 255, "c": -1, "s": 440303}"#).unwrap();
+        assert_eq!((t.a, t.b, t.c, t.s.as_str()), (50, 255, -1, "440303"));
+        // A numeric string and an integral float are deviations (tolerance profiles), not codes.
+        for bad in [
+            r#"{"a": "255", "b": 1, "c": 1, "s": ""}"#,
+            r#"{"a": 1.0, "b": 1, "c": 1, "s": ""}"#,
+            r#"{"a": 1.5, "b": 1, "c": 1, "s": ""}"#,
+        ] {
+            assert!(serde_json::from_str::<T>(bad).is_err(), "{bad}");
+        }
     }
 
     crate::code_table! {

@@ -3,8 +3,11 @@
 //!
 //! Fields use `serialize_with = "chargespec_runtime::decimal::number::<2, _>"` (or `string`,
 //! and the `_opt`/`_vec` variants). `SCALE` is the stated number of decimal places;
-//! [`ANY_SCALE`] keeps the value as it is (scale unknown). Deserialisation is tolerant: it
-//! accepts a JSON number (read exactly, never through a float) or a numeric string.
+//! [`ANY_SCALE`] keeps the value as it is (scale unknown). Deserialisation ([`de`]) reads the
+//! wire form the spec states, exactly (never through a float): a JSON number, or a JSON string
+//! holding one. The other form is a deviation, accepted under the tolerance profile
+//! `numbers-as-strings`, which rewrites it before deserialisation
+//! ([`crate::schema::normalise`]).
 
 use rust_decimal::Decimal;
 use serde::Serializer;
@@ -101,6 +104,97 @@ pub fn string_vec_opt<const SCALE: u32, S: Serializer>(
     }
 }
 
+/// Deserialisers of decimals in their wire form: `deserialize_with =
+/// "chargespec_runtime::decimal::de::number"` (or `string`, and the `_opt`/`_vec` variants).
+pub mod de {
+    use std::fmt;
+
+    use rust_decimal::Decimal;
+    use serde::Deserialize;
+    use serde::de::{self, Deserializer, MapAccess, Visitor};
+
+    const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+    struct Wire<const TEXT: bool>;
+
+    impl<'de, const TEXT: bool> Visitor<'de> for Wire<TEXT> {
+        type Value = Decimal;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(if TEXT {
+                "a decimal as a JSON string"
+            } else {
+                "a decimal as a JSON number"
+            })
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+            if TEXT {
+                return Err(E::invalid_type(de::Unexpected::Signed(v), &self));
+            }
+            Ok(Decimal::from(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+            if TEXT {
+                return Err(E::invalid_type(de::Unexpected::Unsigned(v), &self));
+            }
+            Ok(Decimal::from(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+            if !TEXT {
+                return Err(E::invalid_type(de::Unexpected::Str(v), &self));
+            }
+            crate::schema::parse_decimal(v)
+                .ok_or_else(|| E::custom(format!("`{v}` is not a decimal")))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+            match map.next_key::<String>()? {
+                Some(k) if k == NUMBER_TOKEN && !TEXT => {
+                    let s: String = map.next_value()?;
+                    crate::schema::parse_decimal(&s)
+                        .ok_or_else(|| de::Error::custom(format!("{s} is not a decimal")))
+                }
+                _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+            }
+        }
+    }
+
+    struct In<const TEXT: bool>(Decimal);
+    impl<'de, const TEXT: bool> Deserialize<'de> for In<TEXT> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(Wire::<TEXT>).map(In)
+        }
+    }
+
+    pub fn number<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        d.deserialize_any(Wire::<false>)
+    }
+    pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        d.deserialize_any(Wire::<true>)
+    }
+    pub fn number_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        Ok(Option::<In<false>>::deserialize(d)?.map(|x| x.0))
+    }
+    pub fn string_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        Ok(Option::<In<true>>::deserialize(d)?.map(|x| x.0))
+    }
+    pub fn number_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Decimal>, D::Error> {
+        Ok(Vec::<In<false>>::deserialize(d)?.into_iter().map(|x| x.0).collect())
+    }
+    pub fn string_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Decimal>, D::Error> {
+        Ok(Vec::<In<true>>::deserialize(d)?.into_iter().map(|x| x.0).collect())
+    }
+    pub fn number_vec_opt<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<Decimal>>, D::Error> {
+        Ok(Option::<Vec<In<false>>>::deserialize(d)?.map(|v| v.into_iter().map(|x| x.0).collect()))
+    }
+    pub fn string_vec_opt<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<Decimal>>, D::Error> {
+        Ok(Option::<Vec<In<true>>>::deserialize(d)?.map(|v| v.into_iter().map(|x| x.0).collect()))
+    }
+}
+
 /// Number of decimal places actually carried (trailing zeros do not count).
 pub fn places(v: &Decimal) -> u32 {
     v.normalize().scale()
@@ -113,12 +207,20 @@ mod tests {
 
     #[derive(serde::Serialize, serde::Deserialize)]
     struct T {
-        #[serde(serialize_with = "number::<2, _>")]
+        #[serde(serialize_with = "number::<2, _>", deserialize_with = "de::number")]
         n: Decimal,
-        #[serde(serialize_with = "string::<1, _>")]
+        #[serde(serialize_with = "string::<1, _>", deserialize_with = "de::string")]
         s: Decimal,
-        #[serde(serialize_with = "number::<ANY_SCALE, _>")]
+        #[serde(serialize_with = "number::<ANY_SCALE, _>", deserialize_with = "de::number")]
         a: Decimal,
+    }
+
+    #[test]
+    fn each_wire_form_is_read_as_stated() {
+        // A decimal sent in the other form is a deviation (`numbers-as-strings`), not a value.
+        assert!(serde_json::from_str::<T>(r#"{"n":"12.5","s":"7.25","a":1}"#).is_err());
+        assert!(serde_json::from_str::<T>(r#"{"n":12.5,"s":7.25,"a":1}"#).is_err());
+        assert!(serde_json::from_str::<T>(r#"{"n":12,"s":"7","a":1}"#).is_ok());
     }
 
     #[test]

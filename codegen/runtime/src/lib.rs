@@ -17,10 +17,12 @@ pub mod secret;
 pub mod server;
 pub mod time;
 pub mod token;
+pub mod tolerance;
 pub mod validate;
 
 pub use code::{CodeTable, CodeValue};
 pub use secret::Secret;
+pub use tolerance::{Deviation, Tolerance, Tolerances};
 pub use validate::{Mode, Report, Rule, Severity, Validate, Validator, Violation};
 
 #[cfg(feature = "server")]

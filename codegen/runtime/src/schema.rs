@@ -20,6 +20,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::time::DateFormat;
+use crate::tolerance::{Tolerance, Tolerances};
 use crate::validate::{Charset, Rule, Validator};
 
 /// The descriptors of one edition.
@@ -29,6 +30,27 @@ pub struct Schema<'a> {
     pub edition: &'a str,
     pub objects: &'a [ObjectDesc<'a>],
     pub tables: &'a [TableDesc<'a>],
+    /// The tolerance profiles the edition declares (the names a peer's configuration may
+    /// switch on), with the clause each relaxes.
+    pub tolerances: &'a [ToleranceDesc<'a>],
+}
+
+/// A tolerance profile an edition declares.
+#[derive(Clone, Copy, Debug)]
+pub struct ToleranceDesc<'a> {
+    pub tolerance: Tolerance,
+    /// The clause of the standard it relaxes, as text.
+    pub relaxes: &'a str,
+}
+
+impl<'a> Schema<'a> {
+    /// The declared profile named `name` (`numbers-as-strings`).
+    pub fn tolerance(&self, name: &str) -> Option<Tolerance> {
+        self.tolerances
+            .iter()
+            .map(|t| t.tolerance)
+            .find(|t| t.name() == name)
+    }
 }
 
 impl<'a> Schema<'a> {
@@ -80,6 +102,13 @@ pub struct FieldDesc<'a> {
     pub secret: bool,
     /// `""` on the wire means absent: not checked against the type.
     pub empty_means_absent: bool,
+    /// The tolerance profiles under which this required field may be absent (a warning and a
+    /// deviation instead of an error): [`Tolerance::TcecCoreStatus`] for the Shenzhen additions.
+    pub relaxed_by: Tolerances,
+    /// Another wire name under which the field may arrive as an array of exactly one item,
+    /// under [`Tolerance::StatusArrayVariant`] (`ConnectorStatusInfos` for
+    /// `ConnectorStatusInfo`).
+    pub array_variant: Option<&'a str>,
 }
 
 /// Const builders, so that generated descriptors read as one line per field:
@@ -96,6 +125,8 @@ impl<'a> FieldDesc<'a> {
             provenance: "",
             secret: false,
             empty_means_absent: false,
+            relaxed_by: Tolerances::NONE,
+            array_variant: None,
         }
     }
     #[must_use]
@@ -121,6 +152,16 @@ impl<'a> FieldDesc<'a> {
     #[must_use]
     pub const fn empty_means_absent(mut self) -> Self {
         self.empty_means_absent = true;
+        self
+    }
+    #[must_use]
+    pub const fn relaxed_by(mut self, tolerances: Tolerances) -> Self {
+        self.relaxed_by = tolerances;
+        self
+    }
+    #[must_use]
+    pub const fn array_variant(mut self, wire: &'a str) -> Self {
+        self.array_variant = Some(wire);
         self
     }
     #[must_use]
@@ -298,6 +339,8 @@ pub struct DecimalDesc {
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub max_text_len: Option<u32>,
+    /// The wire form is a JSON string (else a JSON number).
+    pub text: bool,
 }
 
 impl DecimalDesc {
@@ -314,7 +357,14 @@ impl DecimalDesc {
         min: None,
         max: None,
         max_text_len: None,
+        text: false,
     };
+    /// Sent as a JSON string.
+    #[must_use]
+    pub const fn text(mut self) -> Self {
+        self.text = true;
+        self
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -544,7 +594,8 @@ macro_rules! code_views {
 /// The JSON kinds, as described in `type` violations.
 const STRING: &str = "a JSON string";
 const INTEGER: &str = "a JSON integer";
-const NUMBER: &str = "a JSON number (or a numeric string)";
+const NUMBER: &str = "a JSON number";
+const NUMERIC_STRING: &str = "a JSON string holding a decimal";
 const INT_CODE: &str = "an integer code";
 const STR_CODE: &str = "a string code";
 const ARRAY: &str = "a JSON array";
@@ -571,8 +622,16 @@ pub fn check_object<'a>(
         };
         if absent {
             if let Some(rule) = missing_rule(desc, f, value) {
-                v.item(f.wire, f.provisional, f.provenance, |v| {
-                    v.violation(rule, "")
+                let relaxed = match rule {
+                    Rule::Required => f.relaxed_by.and(v.mode().tolerances).iter().next(),
+                    _ => None,
+                };
+                v.item(f.wire, f.provisional, f.provenance, |v| match relaxed {
+                    Some(t) => {
+                        v.deviation(t, "");
+                        v.warning(rule, "");
+                    }
+                    None => v.violation(rule, ""),
                 });
             }
         } else if !(f.empty_means_absent && matches!(x, View::Str(""))) {
@@ -677,9 +736,12 @@ pub fn check_value<'a>(
             Some(i) => v.int(i, d.min, d.max, d.max_text_len),
             None => v.violation(Rule::Type(INTEGER), shown(x, secret)),
         },
-        TypeDesc::Decimal(d) => match decimal(x) {
+        TypeDesc::Decimal(d) => match decimal(x, d.text) {
             Some(n) => v.decimal(&n, d.scale, d.min, d.max, d.max_text_len),
-            None => v.violation(Rule::Type(NUMBER), shown(x, secret)),
+            None => {
+                let kind = if d.text { NUMERIC_STRING } else { NUMBER };
+                v.violation(Rule::Type(kind), shown(x, secret));
+            }
         },
         TypeDesc::Code(t) => {
             let Some(table) = schema.tables.get(*t) else {
@@ -760,18 +822,20 @@ fn integer(x: View<'_>) -> Option<i64> {
     }
 }
 
-/// A decimal: a typed one, a JSON number, or a string holding one.
-fn decimal(x: View<'_>) -> Option<Decimal> {
+/// A decimal: a typed one, or in its wire form (a JSON number, or a string holding one when
+/// `text`). The other form is a deviation ([`Tolerance::NumbersAsStrings`], [`normalise`]).
+fn decimal(x: View<'_>, text: bool) -> Option<Decimal> {
     match x {
         View::Decimal(d) => Some(*d),
-        View::Int(i) => Some(Decimal::from(i)),
-        View::Number(n) => parse_decimal(n),
-        View::Str(s) => parse_decimal(s.trim()),
+        View::Int(i) if !text => Some(Decimal::from(i)),
+        View::Number(n) if !text => parse_decimal(n),
+        View::Str(s) if text => parse_decimal(s),
         _ => None,
     }
 }
 
-fn parse_decimal(s: &str) -> Option<Decimal> {
+/// The exact decimal a number's text holds (`12.50`, `1e3`).
+pub(crate) fn parse_decimal(s: &str) -> Option<Decimal> {
     if s.contains(['e', 'E']) {
         Decimal::from_scientific(s).ok()
     } else {
@@ -779,14 +843,14 @@ fn parse_decimal(s: &str) -> Option<Decimal> {
     }
 }
 
-/// The code a view holds for a table of the given kind: integer tables take an integer, an
-/// integral number or a numeric string; string tables take a string or a number's text.
+/// The code a view holds for a table of the given kind: integer tables take a JSON integer
+/// (`"3"` and `3.0` are deviations: [`normalise`]); string tables take a string or a number's
+/// text.
 fn code<'v>(table: &TableDesc<'_>, x: View<'v>) -> Option<Lit<'v>> {
     if table.is_int() {
         match x {
             View::Int(i) => Some(Lit::Int(i)),
-            View::Number(n) => integral(n).map(Lit::Int),
-            View::Str(s) => s.trim().parse::<i64>().ok().map(Lit::Int),
+            View::Number(n) => n.parse::<i64>().ok().map(Lit::Int),
             _ => None,
         }
     } else {
@@ -849,11 +913,176 @@ pub fn check_json<'a>(
     mode: crate::Mode,
 ) -> crate::Report {
     let mut v = Validator::new(mode);
-    match value {
-        serde_json::Value::Object(map) => check_object(&mut v, schema, object, map),
-        other => v.violation(Rule::Type(OBJECT), shown(other.view(), false)),
+    if mode.tolerances.is_empty() {
+        walk_json(&mut v, schema, object, value);
+    } else {
+        let mut value = value.clone();
+        normalise(&mut v, schema, object, &mut value);
+        walk_json(&mut v, schema, object, &value);
     }
     v.into_report()
+}
+
+/// Walks a JSON value as object `object` of `schema`.
+pub fn walk_json<'a>(
+    v: &mut Validator<'a>,
+    schema: &Schema<'a>,
+    object: usize,
+    value: &serde_json::Value,
+) {
+    match value {
+        serde_json::Value::Object(map) => check_object(v, schema, object, map),
+        other => v.violation(Rule::Type(OBJECT), shown(other.view(), false)),
+    }
+}
+
+/// Rewrites, in a JSON value of object `object`, every deviation the mode's tolerance profiles
+/// accept into the standard's form, recording each as a [`crate::Deviation`] at its pointer:
+/// numeric strings become numbers (`numbers-as-strings`), integral floats of integer fields
+/// become integers (`integral-float-as-integer`), `""` of an optional field whose type has no
+/// empty value is removed (`empty-string-as-absent`), and a one-item array under a field's
+/// array variant becomes the field (`status-array-variant`). What no profile of the mode
+/// accepts is left as it is, for the walk to report. Run before deserialising into the typed
+/// structs, which read only the standard's forms.
+pub fn normalise<'a>(
+    v: &mut Validator<'a>,
+    schema: &Schema<'a>,
+    object: usize,
+    value: &mut serde_json::Value,
+) {
+    if v.mode().tolerances.is_empty() {
+        return;
+    }
+    let (Some(desc), serde_json::Value::Object(map)) = (schema.objects.get(object), value) else {
+        return;
+    };
+    for f in desc.fields {
+        let key = std::iter::once(f.wire)
+            .chain(f.aliases.iter().copied())
+            .find(|k| map.contains_key(*k));
+        let Some(key) = key else {
+            if let Some(alt) = f.array_variant
+                && v.tolerates(Tolerance::StatusArrayVariant)
+                && let Some(serde_json::Value::Array(items)) = map.get(alt)
+                && items.len() == 1
+                && let Some(serde_json::Value::Array(mut items)) = map.remove(alt)
+                && let Some(item) = items.pop()
+            {
+                v.field(alt, false, |v| {
+                    v.deviation(Tolerance::StatusArrayVariant, "[…]");
+                });
+                let mut item = item;
+                v.field(f.wire, false, |v| {
+                    normalise_value(v, schema, &f.ty, &mut item, f.secret);
+                });
+                map.insert(f.wire.to_owned(), item);
+            }
+            continue;
+        };
+        let Some(x) = map.get_mut(key) else {
+            continue;
+        };
+        if x.as_str() == Some("")
+            && !matches!(f.requirement, Requirement::Required)
+            && !f.empty_means_absent
+            && v.tolerates(Tolerance::EmptyStringAsAbsent)
+            && !empty_is_a_value(schema, &f.ty)
+        {
+            v.field(f.wire, false, |v| {
+                v.deviation(Tolerance::EmptyStringAsAbsent, "\"\"");
+            });
+            map.remove(key);
+            continue;
+        }
+        v.field(f.wire, false, |v| {
+            normalise_value(v, schema, &f.ty, x, f.secret);
+        });
+    }
+}
+
+/// Whether `""` is a value of the type (a string without a minimum length or a pattern that
+/// refuses it, or a string code of the table).
+fn empty_is_a_value(schema: &Schema<'_>, ty: &TypeDesc<'_>) -> bool {
+    match ty {
+        TypeDesc::String(s) => {
+            s.min_len.is_none_or(|m| m == 0)
+                && s.pattern.is_none_or(|p| regex(p).is_none_or(|re| re.is_match("")))
+        }
+        TypeDesc::Code(t) => schema
+            .tables
+            .get(*t)
+            .is_some_and(|t| !t.is_int() && t.knows(Lit::Str(""))),
+        _ => false,
+    }
+}
+
+fn normalise_value<'a>(
+    v: &mut Validator<'a>,
+    schema: &Schema<'a>,
+    ty: &TypeDesc<'a>,
+    x: &mut serde_json::Value,
+    secret: bool,
+) {
+    match ty {
+        TypeDesc::Integer(_) => normalise_integer(v, x, secret),
+        TypeDesc::Code(t) if schema.tables.get(*t).is_some_and(TableDesc::is_int) => {
+            normalise_integer(v, x, secret);
+        }
+        TypeDesc::Decimal(d) if !d.text => {
+            if let serde_json::Value::String(s) = x
+                && v.tolerates(Tolerance::NumbersAsStrings)
+                && let Ok(n) = serde_json::from_str::<serde_json::Number>(s.trim())
+            {
+                v.deviation(Tolerance::NumbersAsStrings, shown(View::Str(s), secret));
+                *x = serde_json::Value::Number(n);
+            }
+        }
+        TypeDesc::Array(a) => {
+            if let serde_json::Value::Array(items) = x {
+                for (i, item) in items.iter_mut().enumerate() {
+                    v.index(i, |v| normalise_value(v, schema, &a.items, item, secret));
+                }
+            }
+        }
+        TypeDesc::Object(o) => normalise(v, schema, *o, x),
+        _ => {}
+    }
+}
+
+/// An integer (or integer code) sent as a numeric string or an integral float.
+fn normalise_integer(v: &mut Validator<'_>, x: &mut serde_json::Value, secret: bool) {
+    let was = shown(x.view(), secret);
+    let fixed = match x {
+        serde_json::Value::Number(n) if n.as_str().parse::<i64>().is_err() => {
+            match integral(n.as_str()) {
+                Some(i) if v.tolerates(Tolerance::IntegralFloatAsInteger) => {
+                    v.deviation(Tolerance::IntegralFloatAsInteger, was);
+                    Some(i)
+                }
+                _ => None,
+            }
+        }
+        serde_json::Value::String(s) if v.tolerates(Tolerance::NumbersAsStrings) => {
+            let t = s.trim();
+            if let Ok(i) = t.parse::<i64>() {
+                v.deviation(Tolerance::NumbersAsStrings, was);
+                Some(i)
+            } else if serde_json::from_str::<serde_json::Number>(t).is_ok()
+                && let Some(i) = integral(t)
+                && v.tolerates(Tolerance::IntegralFloatAsInteger)
+            {
+                v.deviation(Tolerance::NumbersAsStrings, was.clone());
+                v.deviation(Tolerance::IntegralFloatAsInteger, was);
+                Some(i)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    };
+    if let Some(i) = fixed {
+        *x = serde_json::Value::from(i);
+    }
 }
 
 #[cfg(test)]
@@ -904,6 +1133,7 @@ mod tests {
                                 min: Some(0.0),
                                 max: Some(1000.0),
                                 max_text_len: None,
+                                text: false,
                             }),
                         )
                     },
@@ -952,8 +1182,20 @@ mod tests {
                 )],
                 exactly_one_of: &[],
             },
+            ObjectDesc::new(
+                "Push",
+                "sz2020",
+                &[
+                    FieldDesc::new("Connector", TypeDesc::Object(1)).array_variant("Connectors"),
+                    FieldDesc::new("Extra", TypeDesc::Integer(IntegerDesc::EMPTY))
+                        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus)),
+                    FieldDesc::new("Soc", TypeDesc::Integer(IntegerDesc::EMPTY)).optional(),
+                    FieldDesc::new("Note", TypeDesc::String(StringDesc::EMPTY)).optional(),
+                ],
+            ),
         ],
         tables: &[STATUS, LAND],
+        tolerances: &[],
     };
 
     fn got(r: &crate::Report) -> Vec<(String, &'static str, Severity)> {
@@ -996,7 +1238,7 @@ mod tests {
 
     #[test]
     fn aliases_kinds_and_codes() {
-        let r = check(json!({"StationId": "S1", "Status": "2", "Connectors": []}));
+        let r = check(json!({"StationId": "S1", "Status": 2, "Connectors": []}));
         assert_eq!(
             got(&r),
             vec![("/Connectors".into(), "items", Severity::Error)]
@@ -1030,6 +1272,231 @@ mod tests {
         );
         let r = check(json!([1]));
         assert_eq!(got(&r), vec![("".into(), "type", Severity::Error)]);
+    }
+
+    fn tolerant(value: serde_json::Value, object: usize, t: &[Tolerance]) -> crate::Report {
+        let mode = Mode::strict().with_tolerances(t.iter().copied().collect());
+        check_json(&SCHEMA, object, &value, mode)
+    }
+
+    fn deviations(r: &crate::Report) -> Vec<(Tolerance, String, String)> {
+        r.deviations
+            .iter()
+            .map(|d| (d.tolerance, d.path.clone(), d.value.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn strict_mode_takes_only_the_standard_forms() {
+        // Integer codes as strings or floats, decimals as strings, integers as strings or
+        // floats: each is a type error without its profile.
+        let r = check(json!({"StationID": "S", "Status": "2", "Power": "7.5",
+            "Connectors": [{"Current": "32"}, {"Current": 32.0}]}));
+        assert_eq!(
+            got(&r),
+            vec![
+                ("/Status".into(), "type", Severity::Error),
+                ("/Power".into(), "type", Severity::Error),
+                ("/Connectors/0/Current".into(), "type", Severity::Error),
+                ("/Connectors/1/Current".into(), "type", Severity::Error),
+            ],
+            "{r}"
+        );
+        let r = check(json!({"StationID": "S", "Status": 1.0}));
+        assert_eq!(got(&r), vec![("/Status".into(), "type", Severity::Error)]);
+        assert!(r.deviations.is_empty());
+    }
+
+    #[test]
+    fn numbers_as_strings_accepts_numeric_strings_and_records_each() {
+        let bad = json!({"StationID": "S", "Status": " 2", "Power": "7.5",
+            "Connectors": [{"Current": "32"}, {"Current": "x"}]});
+        let r = tolerant(bad.clone(), 0, &[Tolerance::NumbersAsStrings]);
+        assert_eq!(
+            got(&r),
+            vec![("/Connectors/1/Current".into(), "type", Severity::Error)],
+            "{r}"
+        );
+        let n = Tolerance::NumbersAsStrings;
+        assert_eq!(
+            deviations(&r),
+            vec![
+                (n, "/Status".into(), "\" 2\"".into()),
+                (n, "/Power".into(), "\"7.5\"".into()),
+                (n, "/Connectors/0/Current".into(), "\"32\"".into()),
+            ]
+        );
+        // The value is checked once read: "7.55" breaks the scale, "600" the range.
+        let r = tolerant(
+            json!({"StationID": "S", "Status": 1, "Power": "7.55", "Connectors": [{"Current": "600"}]}),
+            0,
+            &[n],
+        );
+        let rules: Vec<_> = got(&r).into_iter().map(|(p, r, _)| (p, r)).collect();
+        assert_eq!(
+            rules,
+            vec![
+                ("/Power".into(), "scale"),
+                ("/Connectors/0/Current".into(), "range")
+            ]
+        );
+        // Another profile does not accept these.
+        let r = tolerant(bad, 0, &[Tolerance::IntegralFloatAsInteger]);
+        assert_eq!(r.errors().count(), 4, "{r}");
+        assert!(r.deviations.is_empty());
+    }
+
+    #[test]
+    fn integral_float_as_integer_accepts_integral_floats_only() {
+        let i = Tolerance::IntegralFloatAsInteger;
+        let r = tolerant(
+            json!({"StationID": "S", "Status": 2.0, "Connectors": [{"Current": 32.0}, {"Current": 32.5}]}),
+            0,
+            &[i],
+        );
+        assert_eq!(
+            got(&r),
+            vec![("/Connectors/1/Current".into(), "type", Severity::Error)],
+            "{r}"
+        );
+        assert_eq!(
+            deviations(&r),
+            vec![
+                (i, "/Status".into(), "2.0".into()),
+                (i, "/Connectors/0/Current".into(), "32.0".into()),
+            ]
+        );
+        // "32.0" needs both profiles, and is recorded under both.
+        let c = json!({"StationID": "S", "Status": 1, "Connectors": [{"Current": "32.0"}]});
+        assert!(!tolerant(c.clone(), 0, &[Tolerance::NumbersAsStrings]).is_ok());
+        let r = tolerant(c, 0, &[Tolerance::NumbersAsStrings, i]);
+        assert!(r.is_ok(), "{r}");
+        assert_eq!(r.deviations.len(), 2);
+    }
+
+    #[test]
+    fn empty_string_as_absent_for_optional_fields_without_an_empty_value() {
+        let e = Tolerance::EmptyStringAsAbsent;
+        let push = json!({"Connector": {"Current": 1}, "Extra": 1, "Soc": "", "Note": ""});
+        assert_eq!(
+            got(&check_json(&SCHEMA, 2, &push, Mode::strict())),
+            vec![("/Soc".into(), "type", Severity::Error)]
+        );
+        let r = tolerant(push, 2, &[e]);
+        assert!(r.is_ok(), "{r}");
+        // "" is a value of an unconstrained string: no deviation for Note.
+        assert_eq!(deviations(&r), vec![(e, "/Soc".into(), "\"\"".into())]);
+        // A required field sent as "" stays an error.
+        let r = tolerant(json!({"Connector": {"Current": 1}, "Extra": ""}), 2, &[e]);
+        assert_eq!(got(&r), vec![("/Extra".into(), "type", Severity::Error)]);
+    }
+
+    #[test]
+    fn tcec_core_status_makes_the_listed_fields_warnings_when_absent() {
+        let t = Tolerance::TcecCoreStatus;
+        let push = json!({"Connector": {"Current": 1}});
+        let strict = check_json(&SCHEMA, 2, &push, Mode::strict());
+        assert_eq!(got(&strict), vec![("/Extra".into(), "required", Severity::Error)]);
+        let r = tolerant(push, 2, &[t]);
+        assert_eq!(got(&r), vec![("/Extra".into(), "required", Severity::Warning)]);
+        assert_eq!(deviations(&r), vec![(t, "/Extra".into(), String::new())]);
+        // Only the listed fields: Connector/Current is still required.
+        let r = tolerant(json!({"Connector": {}}), 2, &[t]);
+        assert_eq!(
+            got(&r),
+            vec![
+                ("/Connector/Current".into(), "required", Severity::Error),
+                ("/Extra".into(), "required", Severity::Warning)
+            ]
+        );
+    }
+
+    #[test]
+    fn status_array_variant_takes_a_one_item_array_under_the_other_name() {
+        let a = Tolerance::StatusArrayVariant;
+        let push = json!({"Connectors": [{"Current": "7"}], "Extra": 1});
+        let strict = check_json(&SCHEMA, 2, &push, Mode::strict());
+        assert_eq!(got(&strict), vec![("/Connector".into(), "required", Severity::Error)]);
+        let r = tolerant(push.clone(), 2, &[a]);
+        assert_eq!(got(&r), vec![("/Connector/Current".into(), "type", Severity::Error)]);
+        assert_eq!(deviations(&r), vec![(a, "/Connectors".into(), "[…]".into())]);
+        let r = tolerant(push, 2, &[a, Tolerance::NumbersAsStrings]);
+        assert!(r.is_ok(), "{r}");
+        assert_eq!(r.deviations.len(), 2);
+        // Two items cannot be one status: still refused.
+        let two = json!({"Connectors": [{"Current": 1}, {"Current": 2}], "Extra": 1});
+        assert!(!tolerant(two, 2, &[a]).is_ok());
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Connector {
+        #[serde(rename = "Current")]
+        current: i64,
+    }
+    crate::describe!(SCHEMA, Connector = 1 { current });
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Push {
+        #[serde(rename = "Connector")]
+        connector: Connector,
+        #[serde(rename = "Extra", default)]
+        extra: Option<i64>,
+        #[serde(rename = "Soc", default)]
+        soc: Option<i64>,
+        #[serde(rename = "Note", default)]
+        note: Option<String>,
+    }
+    crate::describe!(SCHEMA, Push = 2 { connector, extra, soc, note });
+
+    #[test]
+    fn decode_normalises_tolerated_input_before_deserialising() {
+        use crate::validate::decode;
+        let json = br#"{"Connectors": [{"Current": "7"}], "Soc": 5.0}"#;
+        let strict = decode::<Push>(json, Mode::strict()).map(|(p, _)| p);
+        let Err(report) = strict else {
+            panic!("accepted without profiles: {strict:?}");
+        };
+        assert_eq!(
+            got(&report),
+            vec![
+                ("/Connector".into(), "required", Severity::Error),
+                ("/Extra".into(), "required", Severity::Error),
+                ("/Soc".into(), "type", Severity::Error),
+            ]
+        );
+        let all = Tolerance::ALL.into_iter().collect();
+        let (push, report) = decode::<Push>(json, Mode::strict().with_tolerances(all))
+            .unwrap_or_else(|r| panic!("{r}"));
+        assert_eq!((push.connector.current, push.soc, push.extra), (7, Some(5), None));
+        assert!(push.note.is_none());
+        assert_eq!(
+            deviations(&report),
+            vec![
+                (Tolerance::StatusArrayVariant, "/Connectors".into(), "[…]".into()),
+                (Tolerance::NumbersAsStrings, "/Connector/Current".into(), "\"7\"".into()),
+                (Tolerance::IntegralFloatAsInteger, "/Soc".into(), "5.0".into()),
+                // Absences are found by the walk, after the rewrites.
+                (Tolerance::TcecCoreStatus, "/Extra".into(), String::new()),
+            ]
+        );
+        assert_eq!(
+            report.deviation_counts(),
+            vec![
+                (Tolerance::NumbersAsStrings, 1),
+                (Tolerance::IntegralFloatAsInteger, 1),
+                (Tolerance::TcecCoreStatus, 1),
+                (Tolerance::StatusArrayVariant, 1),
+            ]
+        );
+        // What no profile accepts is still reported, with every deviation found on the way.
+        let Err(report) = decode::<Push>(
+            br#"{"Connector": {"Current": "x"}, "Soc": "5"}"#,
+            Mode::strict().with_tolerances(all),
+        ) else {
+            panic!("accepted a non-numeric current");
+        };
+        assert_eq!(got(&report)[0], ("/Connector/Current".into(), "type", Severity::Error));
+        assert_eq!(report.deviations.len(), 2, "{:?}", report.deviations);
     }
 
     #[test]

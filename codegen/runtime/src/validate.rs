@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::code::CodeTable;
+pub use crate::tolerance::{Deviation, Tolerance, Tolerances};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -147,6 +148,9 @@ pub struct Mode {
     /// Violations on provisional items are errors (else warnings: provisional items are kept out
     /// of strict validation by default, since they are not facts of the standard).
     pub enforce_provisional: bool,
+    /// The tolerance profiles switched on (none by default: the standard). Every acceptance
+    /// that needed one is recorded in [`Report::deviations`].
+    pub tolerances: Tolerances,
 }
 
 impl Mode {
@@ -155,6 +159,7 @@ impl Mode {
         Mode {
             lenient_codes: false,
             enforce_provisional: false,
+            tolerances: Tolerances::NONE,
         }
     }
 
@@ -163,6 +168,7 @@ impl Mode {
         Mode {
             lenient_codes: true,
             enforce_provisional: false,
+            tolerances: Tolerances::NONE,
         }
     }
 
@@ -171,6 +177,18 @@ impl Mode {
     pub const fn with_provisional(mut self, enforce: bool) -> Mode {
         self.enforce_provisional = enforce;
         self
+    }
+
+    /// Also accept (and record) the deviations of these tolerance profiles.
+    #[must_use]
+    pub const fn with_tolerances(mut self, tolerances: Tolerances) -> Mode {
+        self.tolerances = tolerances;
+        self
+    }
+
+    /// Whether profile `t` is on.
+    pub const fn tolerates(&self, t: Tolerance) -> bool {
+        self.tolerances.contains(t)
     }
 }
 
@@ -184,6 +202,8 @@ impl Default for Mode {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
     pub violations: Vec<Violation>,
+    /// Every value accepted only because a tolerance profile of the mode is on, in walk order.
+    pub deviations: Vec<Deviation>,
 }
 
 impl Report {
@@ -202,6 +222,16 @@ impl Report {
     /// No errors (warnings allowed).
     pub fn is_ok(&self) -> bool {
         self.errors().next().is_none()
+    }
+
+    /// How many deviations needed each profile, in profile order (profiles never needed are
+    /// left out): what a city tells an operator to fix.
+    pub fn deviation_counts(&self) -> Vec<(Tolerance, usize)> {
+        Tolerance::ALL
+            .into_iter()
+            .map(|t| (t, self.deviations.iter().filter(|d| d.tolerance == t).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect()
     }
 }
 
@@ -232,6 +262,7 @@ pub struct Validator<'a> {
     provisional: u32,
     provenance: &'a str,
     out: Vec<Violation>,
+    deviations: Vec<Deviation>,
 }
 
 /// Character sets of string types.
@@ -276,7 +307,39 @@ impl<'a> Validator<'a> {
             provisional: 0,
             provenance: "",
             out: Vec::new(),
+            deviations: Vec::new(),
         }
+    }
+
+    /// The mode of this validation.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Whether profile `t` is on.
+    pub fn tolerates(&self, t: Tolerance) -> bool {
+        self.mode.tolerates(t)
+    }
+
+    /// Records that the value at the current path was accepted only because of profile `t`.
+    pub fn deviation(&mut self, t: Tolerance, value: impl Into<String>) {
+        self.deviations.push(Deviation {
+            tolerance: t,
+            path: self.pointer(),
+            value: bounded(&value.into()),
+        });
+    }
+
+    /// Records a warning (not an error, whatever the mode) at the current path.
+    pub fn warning(&mut self, rule: Rule, value: impl Into<String>) {
+        self.out.push(Violation {
+            path: self.pointer(),
+            rule,
+            value: bounded(&value.into()),
+            severity: Severity::Warning,
+            provisional: self.provisional > 0,
+            provenance: self.provenance.to_owned(),
+        });
     }
 
     /// The current JSON pointer.
@@ -510,6 +573,7 @@ impl<'a> Validator<'a> {
     pub fn into_report(self) -> Report {
         Report {
             violations: self.out,
+            deviations: self.deviations,
         }
     }
 }
@@ -566,10 +630,17 @@ pub fn bounded(s: &str) -> String {
 /// takes the fast path (direct deserialisation, then the typed walk); input that does not
 /// deserialise is walked as JSON with the same descriptors, so all of its missing keys, wrong
 /// kinds and broken constraints are reported together.
+///
+/// With tolerance profiles in the mode, the JSON is first [normalised](crate::schema::normalise)
+/// (each tolerated deviation rewritten into the standard's form and recorded in
+/// [`Report::deviations`]), then deserialised and validated the same way.
 pub fn decode<T: serde::de::DeserializeOwned + crate::schema::Described>(
     json: &[u8],
     mode: Mode,
 ) -> Result<(T, Report), Report> {
+    if !mode.tolerances.is_empty() {
+        return decode_tolerant(json, mode);
+    }
     match serde_json::from_slice::<T>(json) {
         Ok(t) => {
             let report = t.validate(mode);
@@ -580,25 +651,66 @@ pub fn decode<T: serde::de::DeserializeOwned + crate::schema::Described>(
             }
         }
         Err(first) => {
-            let value: serde_json::Value = match serde_json::from_slice(json) {
-                Ok(v) => v,
-                Err(e) => {
-                    return Err(Report {
-                        violations: vec![Violation {
-                            path: String::new(),
-                            rule: Rule::Format("JSON"),
-                            value: bounded(&e.to_string()),
-                            severity: Severity::Error,
-                            provisional: false,
-                            provenance: String::new(),
-                        }],
-                    });
-                }
-            };
+            let value: serde_json::Value =
+                serde_json::from_slice(json).map_err(|e| not_json(&e))?;
             let mut report = crate::schema::check_json_as::<T>(&value, mode);
             if report.is_ok() {
                 // The walk found no error: report what serde said, located.
                 report.violations.push(located::<T>(json, &first));
+            }
+            Err(report)
+        }
+    }
+}
+
+fn not_json(e: &serde_json::Error) -> Report {
+    Report {
+        violations: vec![Violation {
+            path: String::new(),
+            rule: Rule::Format("JSON"),
+            value: bounded(&e.to_string()),
+            severity: Severity::Error,
+            provisional: false,
+            provenance: String::new(),
+        }],
+        deviations: Vec::new(),
+    }
+}
+
+/// [`decode`] with tolerance profiles: normalise, then deserialise and validate.
+fn decode_tolerant<T: serde::de::DeserializeOwned + crate::schema::Described>(
+    json: &[u8],
+    mode: Mode,
+) -> Result<(T, Report), Report> {
+    let mut value: serde_json::Value = serde_json::from_slice(json).map_err(|e| not_json(&e))?;
+    let mut v = Validator::new(mode);
+    crate::schema::normalise(&mut v, T::schema(), T::OBJECT, &mut value);
+    match T::deserialize(&value) {
+        Ok(t) => {
+            t.validate_into(&mut v);
+            let report = v.into_report();
+            if report.is_ok() {
+                Ok((t, report))
+            } else {
+                Err(report)
+            }
+        }
+        Err(first) => {
+            crate::schema::walk_json(&mut v, T::schema(), T::OBJECT, &value);
+            let mut report = v.into_report();
+            if report.is_ok() {
+                let path = match serde_path_to_error::deserialize::<_, T>(&value) {
+                    Ok(_) => String::new(),
+                    Err(e) => pointer_of(e.path()),
+                };
+                report.violations.push(Violation {
+                    path,
+                    rule: Rule::Format("JSON"),
+                    value: bounded(&first.to_string()),
+                    severity: Severity::Error,
+                    provisional: false,
+                    provenance: String::new(),
+                });
             }
             Err(report)
         }

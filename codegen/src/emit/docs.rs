@@ -206,6 +206,7 @@ struct IndexPage<'a> {
     replaces: String,
     counts: String,
     evidence: bool,
+    tolerances: bool,
     roles: Vec<String>,
     appendices: Vec<String>,
     contents: Vec<(String, String, String, String, String)>,
@@ -306,6 +307,55 @@ struct ProvenancePage<'a> {
     provisional: Vec<(String, String, String, String, String)>,
     misspellings: Vec<(String, String, String, String)>,
     evidence: bool,
+}
+
+#[derive(Template)]
+#[template(path = "docs-tolerances.md", escape = "none")]
+struct TolerancesPage<'a> {
+    id: &'a str,
+    number: &'a str,
+    /// name, zh, en, relaxes, description, provenance, evidence, what it applies to
+    #[allow(clippy::type_complexity)]
+    items: Vec<(String, String, String, String, String, String, String, String)>,
+}
+
+fn tolerances_page(ir: &Edition) -> Result<String, EmitError> {
+    let items = ir
+        .tolerances
+        .values()
+        .map(|t| {
+            let mut applies: Vec<String> = t
+                .fields
+                .iter()
+                .map(|(o, fs)| {
+                    let fs: Vec<String> = fs.iter().map(|f| format!("`{f}`")).collect();
+                    format!("[{o}](objects/{o}.md) {}", fs.join(", "))
+                })
+                .collect();
+            applies.extend(t.variants.iter().map(|(o, f, w)| {
+                format!("[{o}](objects/{o}.md) `{f}` may arrive as `{w}: [ … ]` (one item)")
+            }));
+            (
+                t.name.clone(),
+                md_cell(&t.info.zh),
+                md_cell(&t.info.en),
+                md_cell(&t.relaxes),
+                t.info.description.as_deref().map(one_line).unwrap_or_default(),
+                badge(&t.prov),
+                one_line(&t.evidence),
+                applies.join("; "),
+            )
+        })
+        .collect();
+    render(&TolerancesPage {
+        id: &ir.meta.id,
+        number: &ir.meta.number,
+        items,
+    })
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn render<T: Template>(t: &T) -> Result<String, EmitError> {
@@ -701,6 +751,7 @@ pub fn site(ir: &Edition) -> Result<Vec<OutFile>, EmitError> {
         replaces: ir.meta.replaces.clone().unwrap_or_default(),
         counts: Counts::of(ir).to_string(),
         evidence: cites_register(ir),
+        tolerances: !ir.tolerances.is_empty(),
         roles: ir.roles.keys().cloned().collect(),
         appendices,
         contents: ir
@@ -785,6 +836,9 @@ pub fn site(ir: &Edition) -> Result<Vec<OutFile>, EmitError> {
         })?,
     ));
     out.push(OutFile::new("docs/provenance.md", provenance_page(ir)?));
+    if !ir.tolerances.is_empty() {
+        out.push(OutFile::new("docs/tolerances.md", tolerances_page(ir)?));
+    }
     for f in &mut out {
         let up = if f.path.matches('/').count() > 1 {
             "../"

@@ -74,6 +74,25 @@ pub struct Edition {
     pub flows: IndexMap<String, Flow>,
     pub security: Option<Security>,
     pub qr_code: Option<QrCode>,
+    /// The tolerance profiles the edition declares, by name.
+    pub tolerances: IndexMap<String, ToleranceDecl>,
+}
+
+/// A tolerance profile an edition declares (section `tolerances`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToleranceDecl {
+    pub name: String,
+    pub tolerance: chargespec_runtime::Tolerance,
+    pub info: Info,
+    pub prov: Provenance,
+    /// The clause of the standard it relaxes.
+    pub relaxes: String,
+    /// Where the deviation was seen.
+    pub evidence: String,
+    /// `tcec-core-status`: (object, field wire names).
+    pub fields: Vec<(String, Vec<String>)>,
+    /// `status-array-variant`: (object, field, alternative wire name).
+    pub variants: Vec<(String, String, String)>,
 }
 
 impl Security {
@@ -266,6 +285,12 @@ pub struct Field {
     pub secret: bool,
     /// `""` on the wire means the same as an absent field: not validated against the type.
     pub empty_means_absent: bool,
+    /// Tolerance profiles under which this required field may be absent (so it is an `Option`
+    /// in Rust; validation still requires it without the profile).
+    pub relaxed_by: chargespec_runtime::Tolerances,
+    /// Another wire name under which the field may arrive as a one-item array
+    /// (`status-array-variant`).
+    pub array_variant: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -17,7 +17,7 @@ use raw::*;
 use reader::{MapView, Sp, boolean, int, keyword, list, name, name_list, number, text, wrong_kind};
 
 /// The sections a spec file may hold.
-pub const SECTIONS: [&str; 8] = [
+pub const SECTIONS: [&str; 9] = [
     "edition",
     "types",
     "objects",
@@ -26,6 +26,7 @@ pub const SECTIONS: [&str; 8] = [
     "flows",
     "security",
     "qr_code",
+    "tolerances",
 ];
 
 /// Reads every `*.yaml` file below `dir` (sorted by path) into `sources` and the raw model.
@@ -218,7 +219,10 @@ fn read_file(d: &mut Diagnostics, root: &Node, spec: &mut RawSpec) {
     {
         spec.qr_code.push(q);
     }
-    m.finish(d, "a spec file (sections: edition, types, objects, code_tables, interfaces, flows, security, qr_code)");
+    if let Some(n) = m.get("tolerances") {
+        named_items(d, n, "tolerances", &mut spec.tolerances, read_tolerance);
+    }
+    m.finish(d, "a spec file (sections: edition, types, objects, code_tables, interfaces, flows, security, qr_code, tolerances)");
 }
 
 /// A mapping from names to items.
@@ -813,6 +817,66 @@ fn read_interface(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawIn
     };
     m.finish(d, &what);
     Some(i)
+}
+
+fn read_tolerance(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawTolerance> {
+    let what = format!("tolerance `{name_}`");
+    let mut m = MapView::new(d, node, &what)?;
+    let doc = read_doc(d, &mut m, node.loc, &what);
+    let relaxes = m.req("relaxes", &what).and_then(|n| text(d, n, "relaxes"));
+    let evidence = m.req("evidence", &what).and_then(|n| text(d, n, "evidence"));
+    let entries = |d: &mut Diagnostics, n: Option<&Node>, what: &str| -> Vec<Node> {
+        n.and_then(|n| list(d, n, what))
+            .map(<[Node]>::to_vec)
+            .unwrap_or_default()
+    };
+    let fields = entries(d, m.get("fields"), "`fields`")
+        .iter()
+        .filter_map(|n| {
+            let mut e = MapView::new(d, n, "a `fields` entry")?;
+            let object = e
+                .req("object", "a `fields` entry")
+                .and_then(|v| name(d, v, "an object name"));
+            let fields = e
+                .req("fields", "a `fields` entry")
+                .map(|v| name_list(d, v, "field names"))
+                .unwrap_or_default();
+            e.finish(d, "a `fields` entry");
+            Some(RawToleranceFields {
+                object: object?,
+                fields,
+            })
+        })
+        .collect();
+    let variants = entries(d, m.get("variants"), "`variants`")
+        .iter()
+        .filter_map(|n| {
+            let mut e = MapView::new(d, n, "a `variants` entry")?;
+            let object = e
+                .req("object", "a `variants` entry")
+                .and_then(|v| name(d, v, "an object name"));
+            let field = e
+                .req("field", "a `variants` entry")
+                .and_then(|v| name(d, v, "a field name"));
+            let wire = e
+                .req("wire", "a `variants` entry")
+                .and_then(|v| name(d, v, "a wire name"));
+            e.finish(d, "a `variants` entry");
+            Some(RawToleranceVariant {
+                object: object?,
+                field: field?,
+                wire: wire?,
+            })
+        })
+        .collect();
+    m.finish(d, &what);
+    Some(RawTolerance {
+        doc,
+        relaxes,
+        evidence,
+        fields,
+        variants,
+    })
 }
 
 fn read_flow(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawFlow> {

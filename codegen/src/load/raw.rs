@@ -38,6 +38,7 @@ pub struct RawSpec {
     pub flows: Vec<Named<RawFlow>>,
     pub security: Vec<Sp<RawSecurity>>,
     pub qr_code: Vec<Sp<RawQrCode>>,
+    pub tolerances: Vec<Named<RawTolerance>>,
     /// Files that could not be parsed: their names are unknown, so unresolved references are
     /// not reported (they could be cascades).
     pub failed_files: usize,
@@ -316,4 +317,31 @@ pub struct RawQrCode {
     pub doc: Doc,
     pub parts: Vec<RawQrPart>,
     pub patterns: Vec<RawQrPattern>,
+}
+
+/// A tolerance profile (section `tolerances`).
+#[derive(Clone, Debug, Default)]
+pub struct RawTolerance {
+    pub doc: Doc,
+    /// The clause of the standard it relaxes.
+    pub relaxes: Option<Sp<String>>,
+    /// Where the deviation was seen (a public repository and path, a URL, an EVIDENCE.md entry).
+    pub evidence: Option<Sp<String>>,
+    /// `tcec-core-status`: the required fields that may be absent.
+    pub fields: Vec<RawToleranceFields>,
+    /// `status-array-variant`: the fields that may arrive as a one-item array under another name.
+    pub variants: Vec<RawToleranceVariant>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawToleranceFields {
+    pub object: Sp<String>,
+    pub fields: Vec<Sp<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawToleranceVariant {
+    pub object: Sp<String>,
+    pub field: Sp<String>,
+    pub wire: Sp<String>,
 }

@@ -82,6 +82,7 @@ pub fn validate(ir: &Edition, target: &Target, json: &[u8], mode: Mode) -> Resul
                 provisional: false,
                 provenance: String::new(),
             }],
+            deviations: Vec::new(),
         },
     };
     Ok(Outcome {

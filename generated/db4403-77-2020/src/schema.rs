@@ -10,9 +10,10 @@
 //! constraints; `P0`, `P1`, … the provenance texts.
 use ::chargespec_runtime::schema::{
     FieldDesc as F, ObjectDesc, Schema, StringDesc as S, TableDesc, TypeDesc as T,
-    ArrayDesc, Condition, DecimalDesc as D, IntegerDesc as I, Lit,
+    ArrayDesc, Condition, DecimalDesc as D, IntegerDesc as I, Lit, ToleranceDesc,
 };
 use ::chargespec_runtime::time::DateFormat;
+use ::chargespec_runtime::tolerance::{Tolerance, Tolerances};
 use ::chargespec_runtime::validate::Charset;
 use crate::{codes, types};
 /// The schema of this edition.
@@ -223,6 +224,32 @@ pub static SCHEMA: Schema<'static> = Schema {
         TableDesc::int("T-AlarmFlag", &[0, 1], &[]),
         TableDesc::int("T-DisEquipmentStatus", &[1, 2], &[]).open(),
     ],
+    tolerances: &[
+        ToleranceDesc {
+            tolerance: Tolerance::NumbersAsStrings,
+            relaxes: "JSON kinds of the data items: integer and decimal fields (and integer codes) are JSON numbers",
+        },
+        ToleranceDesc {
+            tolerance: Tolerance::EmptyStringAsAbsent,
+            relaxes: "Optional data items are omitted when they have no value; a present value has the item's type",
+        },
+        ToleranceDesc {
+            tolerance: Tolerance::IntegralFloatAsInteger,
+            relaxes: "Integer data items are JSON integers",
+        },
+        ToleranceDesc {
+            tolerance: Tolerance::TcecCoreStatus,
+            relaxes: "ConnectorStatusInfo: the Shenzhen additions (phase currents and voltages, charged and discharged energy) are required",
+        },
+        ToleranceDesc {
+            tolerance: Tolerance::StatusArrayVariant,
+            relaxes: "notification_stationStatus carries one ConnectorStatusInfo object",
+        },
+        ToleranceDesc {
+            tolerance: Tolerance::FixedSeq,
+            relaxes: "Seq: a sequence number of the request, counted by the sender",
+        },
+    ],
 };
 ///The fields of `AlarmInfo`.
 const ALARM_INFO: &[F] = &[
@@ -251,6 +278,7 @@ const BMS_INFO: &[F] = &[
                 min: None,
                 max: None,
                 max_text_len: Some(10),
+                text: false,
             }),
         )
         .prov(P0),
@@ -261,6 +289,7 @@ const BMS_INFO: &[F] = &[
                 min: None,
                 max: None,
                 max_text_len: Some(10),
+                text: false,
             }),
         )
         .prov(P0),
@@ -289,6 +318,7 @@ const BMS_INFO: &[F] = &[
                 min: None,
                 max: None,
                 max_text_len: Some(10),
+                text: false,
             }),
         )
         .aliases(&["TotalVoltage"])
@@ -300,6 +330,7 @@ const BMS_INFO: &[F] = &[
                 min: None,
                 max: None,
                 max_text_len: Some(10),
+                text: false,
             }),
         )
         .prov(P0),
@@ -319,6 +350,7 @@ const BMS_INFO: &[F] = &[
                 min: None,
                 max: None,
                 max_text_len: Some(10),
+                text: false,
             }),
         )
         .prov(P0),
@@ -329,6 +361,7 @@ const BMS_INFO: &[F] = &[
                 min: None,
                 max: None,
                 max_text_len: Some(10),
+                text: false,
             }),
         )
         .prov(P0),
@@ -491,12 +524,24 @@ const CONNECTOR_STATUS_INFO: &[F] = &[
     F::new("Status", T::Code(24)).prov(P1),
     F::new("ParkStatus", T::Code(25)).optional().prov(P1),
     F::new("LockStatus", T::Code(26)).optional().prov(P1),
-    F::new("CurrentA", T::Integer(I::EMPTY)).prov(P0),
-    F::new("CurrentB", T::Integer(I::EMPTY)).prov(P0),
-    F::new("CurrentC", T::Integer(I::EMPTY)).prov(P0),
-    F::new("VoltageA", T::Integer(I::EMPTY)).prov(P0),
-    F::new("VoltageB", T::Integer(I::EMPTY)).prov(P0),
-    F::new("VoltageC", T::Integer(I::EMPTY)).prov(P0),
+    F::new("CurrentA", T::Integer(I::EMPTY))
+        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus))
+        .prov(P0),
+    F::new("CurrentB", T::Integer(I::EMPTY))
+        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus))
+        .prov(P0),
+    F::new("CurrentC", T::Integer(I::EMPTY))
+        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus))
+        .prov(P0),
+    F::new("VoltageA", T::Integer(I::EMPTY))
+        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus))
+        .prov(P0),
+    F::new("VoltageB", T::Integer(I::EMPTY))
+        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus))
+        .prov(P0),
+    F::new("VoltageC", T::Integer(I::EMPTY))
+        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus))
+        .prov(P0),
     F::new(
             "SOC",
             T::Integer(I {
@@ -510,8 +555,12 @@ const CONNECTOR_STATUS_INFO: &[F] = &[
     F::new("ConnectorTemp", T::Integer(I::EMPTY)).optional().prov(P0),
     F::new("EquipmentTemp", T::Integer(I::EMPTY)).optional().prov(P0),
     F::new("ConnectorLock", T::Code(27)).optional().prov(P0),
-    F::new("ChargeElectricity", T::Decimal(D::EMPTY)).prov(P0),
-    F::new("DischargeElectricity", T::Decimal(D::EMPTY)).prov(P0),
+    F::new("ChargeElectricity", T::Decimal(D::EMPTY))
+        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus))
+        .prov(P0),
+    F::new("DischargeElectricity", T::Decimal(D::EMPTY))
+        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus))
+        .prov(P0),
 ];
 ///The fields of `StationStatusInfo`.
 const STATION_STATUS_INFO: &[F] = &[
@@ -855,7 +904,9 @@ const QUERY_STATION_DISCHARGE_STATS_RESPONSE: &[F] = &[
 ];
 ///The fields of `NotificationStationStatusRequest`.
 const NOTIFICATION_STATION_STATUS_REQUEST: &[F] = &[
-    F::new("ConnectorStatusInfo", T::Object(10)).prov(P1),
+    F::new("ConnectorStatusInfo", T::Object(10))
+        .array_variant("ConnectorStatusInfos")
+        .prov(P1),
 ];
 ///The fields of `QueryStationsStatusRequest`.
 const QUERY_STATIONS_STATUS_REQUEST: &[F] = &[

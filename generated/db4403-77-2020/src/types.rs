@@ -161,7 +161,8 @@ pub struct BmsInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "MaxChargeCurrent",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub max_charge_current: ::chargespec_runtime::Decimal,
     /// 单体最高允许电压 — Maximum permitted cell voltage
@@ -171,7 +172,8 @@ pub struct BmsInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "MaxChargeCellVoltage",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub max_charge_cell_voltage: ::chargespec_runtime::Decimal,
     /// 最高允许温度 — Maximum permitted temperature
@@ -204,7 +206,8 @@ pub struct BmsInfo {
     #[serde(
         rename = "TatalVoltage",
         alias = "TotalVoltage",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub tatal_voltage: ::chargespec_runtime::Decimal,
     /// 总电流 — Total current
@@ -214,7 +217,8 @@ pub struct BmsInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "TotalCurrent",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_current: ::chargespec_runtime::Decimal,
     /// 荷电状态 — State of charge
@@ -233,7 +237,8 @@ pub struct BmsInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "VoltageH",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub voltage_h: ::chargespec_runtime::Decimal,
     /// 单体最低电压 — Lowest cell voltage
@@ -243,7 +248,8 @@ pub struct BmsInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "VoltageL",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub voltage_l: ::chargespec_runtime::Decimal,
     /// 单体最高温度 — Highest cell temperature
@@ -651,7 +657,8 @@ pub struct StationInfo {
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "StationLng",
-        serialize_with = "::chargespec_runtime::decimal::number::<6, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<6, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub station_lng: ::chargespec_runtime::Decimal,
     /// 纬度 — Latitude
@@ -663,7 +670,8 @@ pub struct StationInfo {
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "StationLat",
-        serialize_with = "::chargespec_runtime::decimal::number::<6, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<6, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub station_lat: ::chargespec_runtime::Decimal,
     /// 站点引导 — Site guide
@@ -948,7 +956,8 @@ pub struct EquipmentInfo {
         rename = "EquipmentLng",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub equipment_lng: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 充电设备纬度 — Equipment latitude
@@ -962,7 +971,8 @@ pub struct EquipmentInfo {
         rename = "EquipmentLat",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub equipment_lat: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 设备名称 — Equipment name
@@ -982,7 +992,8 @@ pub struct EquipmentInfo {
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "Power",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub power: ::chargespec_runtime::Decimal,
     /// 设备生产商的名称 — Manufacturer name
@@ -1014,7 +1025,8 @@ pub struct EquipmentInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentPower",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub equipment_power: ::chargespec_runtime::Decimal,
     /// 支持标准版本 — Supported standard version
@@ -1099,7 +1111,8 @@ pub struct ConnectorInfo {
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "Power",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub power: ::chargespec_runtime::Decimal,
     /// 车位号 — Parking space number
@@ -1189,8 +1202,12 @@ pub struct ConnectorStatusInfo {
     /// Shenzhen addition; DC output current for DC equipment (T/CEC convention). The 2020 rule types it 整型 (integer), whereas the T/CEC charging-status equivalents are decimals.
     ///
     /// Provenance: sz2020.
-    #[serde(rename = "CurrentA")]
-    pub current_a: i64,
+    #[serde(
+        rename = "CurrentA",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub current_a: ::std::option::Option<i64>,
     /// B相电流 — Phase B current
     ///
     /// Wire name `CurrentB`; integer; unit A; Required.
@@ -1198,8 +1215,12 @@ pub struct ConnectorStatusInfo {
     /// Integer, as CurrentA.
     ///
     /// Provenance: sz2020.
-    #[serde(rename = "CurrentB")]
-    pub current_b: i64,
+    #[serde(
+        rename = "CurrentB",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub current_b: ::std::option::Option<i64>,
     /// C相电流 — Phase C current
     ///
     /// Wire name `CurrentC`; integer; unit A; Required.
@@ -1207,8 +1228,12 @@ pub struct ConnectorStatusInfo {
     /// Integer, as CurrentA.
     ///
     /// Provenance: sz2020.
-    #[serde(rename = "CurrentC")]
-    pub current_c: i64,
+    #[serde(
+        rename = "CurrentC",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub current_c: ::std::option::Option<i64>,
     /// A相电压 — Phase A voltage
     ///
     /// Wire name `VoltageA`; integer; unit V; Required.
@@ -1216,8 +1241,12 @@ pub struct ConnectorStatusInfo {
     /// DC output voltage for DC equipment. Integer, as CurrentA.
     ///
     /// Provenance: sz2020.
-    #[serde(rename = "VoltageA")]
-    pub voltage_a: i64,
+    #[serde(
+        rename = "VoltageA",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub voltage_a: ::std::option::Option<i64>,
     /// B相电压 — Phase B voltage
     ///
     /// Wire name `VoltageB`; integer; unit V; Required.
@@ -1225,8 +1254,12 @@ pub struct ConnectorStatusInfo {
     /// Integer, as CurrentA.
     ///
     /// Provenance: sz2020.
-    #[serde(rename = "VoltageB")]
-    pub voltage_b: i64,
+    #[serde(
+        rename = "VoltageB",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub voltage_b: ::std::option::Option<i64>,
     /// C相电压 — Phase C voltage
     ///
     /// Wire name `VoltageC`; integer; unit V; Required.
@@ -1234,8 +1267,12 @@ pub struct ConnectorStatusInfo {
     /// Integer, as CurrentA.
     ///
     /// Provenance: sz2020.
-    #[serde(rename = "VoltageC")]
-    pub voltage_c: i64,
+    #[serde(
+        rename = "VoltageC",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub voltage_c: ::std::option::Option<i64>,
     /// 荷电状态 — State of charge
     ///
     /// Wire name `SOC`; integer(0..=100); unit %; Optional.
@@ -1293,9 +1330,12 @@ pub struct ConnectorStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "ChargeElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
-    pub charge_electricity: ::chargespec_runtime::Decimal,
+    pub charge_electricity: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 已放电电能 — Energy discharged
     ///
     /// Wire name `DischargeElectricity`; decimal(scale unknown); unit kWh; Required.
@@ -1305,9 +1345,12 @@ pub struct ConnectorStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "DischargeElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
-    pub discharge_electricity: ::chargespec_runtime::Decimal,
+    pub discharge_electricity: ::std::option::Option<::chargespec_runtime::Decimal>,
 }
 /// 充电站状态信息 — Station status
 ///
@@ -1382,7 +1425,8 @@ pub struct StationChargeStats {
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "StationChargeElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub station_charge_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备统计信息列表 — Equipment charge statistics list
@@ -1422,7 +1466,8 @@ pub struct EquipmentChargeStatsInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentChargeElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub equipment_charge_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备接口统计信息列表 — Connector charge statistics list
@@ -1462,7 +1507,8 @@ pub struct ConnectorChargeStatsInfo {
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "ConnectorChargeElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub connector_charge_electricity: ::chargespec_runtime::Decimal,
 }
@@ -1509,7 +1555,8 @@ pub struct StationDischargeStats {
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "StationDischargeElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub station_discharge_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备统计信息列表 — Equipment discharge statistics list
@@ -1549,7 +1596,8 @@ pub struct EquipmentDischargeStatsInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentDischargeElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub equipment_discharge_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备接口统计信息列表 — Connector discharge statistics list
@@ -1589,7 +1637,8 @@ pub struct ConnectorDischargeStatsInfo {
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "ConnectorDischargeElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub connector_discharge_electricity: ::chargespec_runtime::Decimal,
 }
@@ -1640,7 +1689,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "FoPEnergy",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub fo_p_energy: ::chargespec_runtime::Decimal,
     /// (当前)反向有功总电能 — Reverse active energy total
@@ -1652,7 +1702,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "RePEnergy",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub re_p_energy: ::chargespec_runtime::Decimal,
     /// (当前)正向无功总电能 — Forward reactive energy total
@@ -1664,7 +1715,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "FoQEnergy",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub fo_q_energy: ::chargespec_runtime::Decimal,
     /// (当前)反向无功总电能 — Reverse reactive energy total
@@ -1676,7 +1728,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "ReQEnergy",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub re_q_energy: ::chargespec_runtime::Decimal,
     /// A相电压 — Phase A voltage
@@ -1688,7 +1741,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "AVoltage",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub a_voltage: ::chargespec_runtime::Decimal,
     /// B相电压 — Phase B voltage
@@ -1700,7 +1754,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "BVoltage",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub b_voltage: ::chargespec_runtime::Decimal,
     /// C相电压 — Phase C voltage
@@ -1712,7 +1767,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "CVoltage",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub c_voltage: ::chargespec_runtime::Decimal,
     /// A相电流 — Phase A current
@@ -1724,7 +1780,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "ACurrent",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub a_current: ::chargespec_runtime::Decimal,
     /// B相电流 — Phase B current
@@ -1736,7 +1793,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "BCurrent",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub b_current: ::chargespec_runtime::Decimal,
     /// C相电流 — Phase C current
@@ -1748,7 +1806,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "CCurrent",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub c_current: ::chargespec_runtime::Decimal,
     /// 瞬时有功功率 — Instantaneous active power
@@ -1760,7 +1819,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "CurPPower",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub cur_p_power: ::chargespec_runtime::Decimal,
     /// 瞬时无功功率 — Instantaneous reactive power
@@ -1772,7 +1832,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "CurQPower",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub cur_q_power: ::chargespec_runtime::Decimal,
     /// 总功率因数 — Total power factor
@@ -1782,7 +1843,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "Factor",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub factor: ::chargespec_runtime::Decimal,
     /// 视在功率 — Apparent power
@@ -1794,7 +1856,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "CurSPower",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub cur_s_power: ::chargespec_runtime::Decimal,
     /// 频率 — Frequency
@@ -1806,7 +1869,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "Frequency",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub frequency: ::chargespec_runtime::Decimal,
     /// 交流馈线开关状态 — AC feeder switch state
@@ -2034,7 +2098,8 @@ pub struct DisEquipmentInfo {
         rename = "RatedInVoltage",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub rated_in_voltage: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 额定输出电压 — Rated output voltage
@@ -2051,7 +2116,8 @@ pub struct DisEquipmentInfo {
         rename = "RatedOutVoltage",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub rated_out_voltage: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 额定容量 — Rated capacity
@@ -2068,7 +2134,8 @@ pub struct DisEquipmentInfo {
         rename = "RatedPower",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub rated_power: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 馈线开关数量 — Number of feeder switches
@@ -3070,7 +3137,10 @@ pub struct QueryTokenResponse {
     /// Validity of the token in seconds; 7200 in the published example and in many implementations (the city platform uses its OAuth2 `expires_in`).
     ///
     /// Provenance: tcec102, sz2020.
-    #[serde(rename = "TokenAvailableTime")]
+    #[serde(
+        rename = "TokenAvailableTime",
+        deserialize_with = "::chargespec_runtime::tolerance::lifetime_seconds"
+    )]
     pub token_available_time: i64,
     /// 失败原因 — Failure reason
     ///

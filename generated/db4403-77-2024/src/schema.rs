@@ -10,9 +10,10 @@
 //! constraints; `P0`, `P1`, … the provenance texts.
 use ::chargespec_runtime::schema::{
     FieldDesc as F, ObjectDesc, Schema, StringDesc as S, TableDesc, TypeDesc as T,
-    ArrayDesc, Condition, DecimalDesc as D, IntegerDesc as I, Lit, OneOf,
+    ArrayDesc, Condition, DecimalDesc as D, IntegerDesc as I, Lit, OneOf, ToleranceDesc,
 };
 use ::chargespec_runtime::time::DateFormat;
+use ::chargespec_runtime::tolerance::{Tolerance, Tolerances};
 use ::chargespec_runtime::validate::Charset;
 use crate::{codes, types};
 /// The schema of this edition.
@@ -392,6 +393,32 @@ pub static SCHEMA: Schema<'static> = Schema {
         TableDesc::int("T-PushStatus", &[0, 1], &[]),
         TableDesc::int("T-EnvelopeAlgorithm", &[1, 2], &[]).open(),
     ],
+    tolerances: &[
+        ToleranceDesc {
+            tolerance: Tolerance::NumbersAsStrings,
+            relaxes: "JSON kinds of the data items: integer and decimal fields (and integer codes) are JSON numbers",
+        },
+        ToleranceDesc {
+            tolerance: Tolerance::EmptyStringAsAbsent,
+            relaxes: "Optional data items are omitted when they have no value; a present value has the item's type",
+        },
+        ToleranceDesc {
+            tolerance: Tolerance::IntegralFloatAsInteger,
+            relaxes: "Integer data items are JSON integers",
+        },
+        ToleranceDesc {
+            tolerance: Tolerance::TcecCoreStatus,
+            relaxes: "ConnectorStatusInfo: the Shenzhen additions (phase currents and voltages, charged and discharged energy) are required",
+        },
+        ToleranceDesc {
+            tolerance: Tolerance::StatusArrayVariant,
+            relaxes: "notification_stationStatus carries one ConnectorStatusInfo object",
+        },
+        ToleranceDesc {
+            tolerance: Tolerance::FixedSeq,
+            relaxes: "Seq: a sequence number of the request, counted by the sender",
+        },
+    ],
 };
 ///The fields of `ChargeOrderInfo`.
 const CHARGE_ORDER_INFO: &[F] = &[
@@ -757,12 +784,24 @@ const CONNECTOR_STATUS_INFO: &[F] = &[
     F::new("Status", T::Code(25)).prov(P5),
     F::new("ParkStatus", T::Code(26)).optional().prov(P5),
     F::new("LockStatus", T::Code(27)).optional().prov(P5),
-    F::new("CurrentA", T::Integer(I::EMPTY)).prov(P8),
-    F::new("CurrentB", T::Integer(I::EMPTY)).prov(P8),
-    F::new("CurrentC", T::Integer(I::EMPTY)).prov(P8),
-    F::new("VoltageA", T::Integer(I::EMPTY)).prov(P8),
-    F::new("VoltageB", T::Integer(I::EMPTY)).prov(P8),
-    F::new("VoltageC", T::Integer(I::EMPTY)).prov(P8),
+    F::new("CurrentA", T::Integer(I::EMPTY))
+        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus))
+        .prov(P8),
+    F::new("CurrentB", T::Integer(I::EMPTY))
+        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus))
+        .prov(P8),
+    F::new("CurrentC", T::Integer(I::EMPTY))
+        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus))
+        .prov(P8),
+    F::new("VoltageA", T::Integer(I::EMPTY))
+        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus))
+        .prov(P8),
+    F::new("VoltageB", T::Integer(I::EMPTY))
+        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus))
+        .prov(P8),
+    F::new("VoltageC", T::Integer(I::EMPTY))
+        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus))
+        .prov(P8),
     F::new(
             "SOC",
             T::Integer(I {
@@ -776,8 +815,12 @@ const CONNECTOR_STATUS_INFO: &[F] = &[
     F::new("ConnectorTemp", T::Integer(I::EMPTY)).optional().prov(P8),
     F::new("EquipmentTemp", T::Integer(I::EMPTY)).optional().prov(P8),
     F::new("ConnectorLock", T::Code(28)).optional().prov(P8),
-    F::new("ChargeElectricity", T::Decimal(D::EMPTY)).prov(P8),
-    F::new("DischargeElectricity", T::Decimal(D::EMPTY)).prov(P8),
+    F::new("ChargeElectricity", T::Decimal(D::EMPTY))
+        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus))
+        .prov(P8),
+    F::new("DischargeElectricity", T::Decimal(D::EMPTY))
+        .relaxed_by(Tolerances::of(Tolerance::TcecCoreStatus))
+        .prov(P8),
 ];
 ///The fields of `StationStatusInfo`.
 const STATION_STATUS_INFO: &[F] = &[
@@ -1008,6 +1051,7 @@ const BMS_INFO: &[F] = &[
                 min: None,
                 max: None,
                 max_text_len: Some(10),
+                text: false,
             }),
         )
         .prov(P8),
@@ -1018,6 +1062,7 @@ const BMS_INFO: &[F] = &[
                 min: None,
                 max: None,
                 max_text_len: Some(10),
+                text: false,
             }),
         )
         .prov(P8),
@@ -1046,6 +1091,7 @@ const BMS_INFO: &[F] = &[
                 min: None,
                 max: None,
                 max_text_len: Some(10),
+                text: false,
             }),
         )
         .aliases(&["TotalVoltage"])
@@ -1057,6 +1103,7 @@ const BMS_INFO: &[F] = &[
                 min: None,
                 max: None,
                 max_text_len: Some(10),
+                text: false,
             }),
         )
         .prov(P8),
@@ -1076,6 +1123,7 @@ const BMS_INFO: &[F] = &[
                 min: None,
                 max: None,
                 max_text_len: Some(10),
+                text: false,
             }),
         )
         .prov(P8),
@@ -1086,6 +1134,7 @@ const BMS_INFO: &[F] = &[
                 min: None,
                 max: None,
                 max_text_len: Some(10),
+                text: false,
             }),
         )
         .prov(P8),
@@ -1187,6 +1236,7 @@ const BATTERY_BOX_STATUS_INFO: &[F] = &[
                 min: Some(0f64),
                 max: Some(100f64),
                 max_text_len: None,
+                text: false,
             }),
         )
         .when(Condition {
@@ -1204,6 +1254,7 @@ const BATTERY_BOX_STATUS_INFO: &[F] = &[
                 min: Some(0f64),
                 max: Some(100f64),
                 max_text_len: None,
+                text: false,
             }),
         )
         .optional()
@@ -1654,7 +1705,9 @@ const QUERY_STATION_SWAP_STATS_RESPONSE: &[F] = &[
 ];
 ///The fields of `NotificationStationStatusRequest`.
 const NOTIFICATION_STATION_STATUS_REQUEST: &[F] = &[
-    F::new("ConnectorStatusInfo", T::Object(10)).prov(P5),
+    F::new("ConnectorStatusInfo", T::Object(10))
+        .array_variant("ConnectorStatusInfos")
+        .prov(P5),
 ];
 ///The fields of `QueryStationsStatusRequest`.
 const QUERY_STATIONS_STATUS_REQUEST: &[F] = &[

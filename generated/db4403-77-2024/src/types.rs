@@ -124,7 +124,8 @@ pub struct ChargeOrderInfo {
         rename = "StartSoc",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub start_soc: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 充电结束SOC — SOC at end
@@ -141,7 +142,8 @@ pub struct ChargeOrderInfo {
         rename = "EndSoc",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub end_soc: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 开始充电时间 — Charging start time
@@ -174,7 +176,8 @@ pub struct ChargeOrderInfo {
     /// Evidence: T/CEC charge-order field, provisional as part of the 2024 order design.
     #[serde(
         rename = "TotalPower",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_power: ::chargespec_runtime::Decimal,
     /// 尖阶段电量 — Super-peak energy
@@ -189,7 +192,8 @@ pub struct ChargeOrderInfo {
         rename = "CuspElect",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub cusp_elect: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 峰阶段电量 — Peak energy
@@ -204,7 +208,8 @@ pub struct ChargeOrderInfo {
         rename = "PeakElect",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub peak_elect: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 平阶段电量 — Flat-period energy
@@ -219,7 +224,8 @@ pub struct ChargeOrderInfo {
         rename = "FlatElect",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub flat_elect: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 谷阶段电量 — Valley energy
@@ -234,7 +240,8 @@ pub struct ChargeOrderInfo {
         rename = "ValleyElect",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub valley_elect: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 总电费 — Total electricity fee
@@ -247,7 +254,8 @@ pub struct ChargeOrderInfo {
     /// Evidence: T/CEC charge-order field, provisional as part of the 2024 order design.
     #[serde(
         rename = "TotalElecMoney",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_elec_money: ::chargespec_runtime::Decimal,
     /// 总服务费 — Total service fee
@@ -267,7 +275,8 @@ pub struct ChargeOrderInfo {
     #[serde(
         rename = "TotalSeviceMoney",
         alias = "TotalServiceMoney",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_sevice_money: ::chargespec_runtime::Decimal,
     /// 累计总金额 — Total amount
@@ -280,7 +289,8 @@ pub struct ChargeOrderInfo {
     /// Evidence: T/CEC charge-order field, provisional as part of the 2024 order design.
     #[serde(
         rename = "TotalMoney",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_money: ::chargespec_runtime::Decimal,
     /// 充电结束原因 — Stop reason
@@ -389,7 +399,8 @@ pub struct ChargeOrderInfo {
         rename = "MeterValueStart",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub meter_value_start: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 电表总止值 — Meter reading at end
@@ -404,7 +415,8 @@ pub struct ChargeOrderInfo {
         rename = "MeterValueEnd",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub meter_value_end: ::std::option::Option<::chargespec_runtime::Decimal>,
 }
@@ -454,7 +466,8 @@ pub struct ChargeDetail {
     /// Evidence: T/CEC ChargeDetail field, provisional as part of the 2024 order design.
     #[serde(
         rename = "ElecPrice",
-        serialize_with = "::chargespec_runtime::decimal::number::<4, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<4, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub elec_price: ::chargespec_runtime::Decimal,
     /// 时段服务费价格 — Service price of the period
@@ -474,7 +487,8 @@ pub struct ChargeDetail {
     #[serde(
         rename = "SevicePrice",
         alias = "ServicePrice",
-        serialize_with = "::chargespec_runtime::decimal::number::<4, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<4, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub sevice_price: ::chargespec_runtime::Decimal,
     /// 时段充电量 — Energy of the period
@@ -487,7 +501,8 @@ pub struct ChargeDetail {
     /// Evidence: T/CEC ChargeDetail field, provisional as part of the 2024 order design.
     #[serde(
         rename = "DetailPower",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub detail_power: ::chargespec_runtime::Decimal,
     /// 时段电费 — Electricity fee of the period
@@ -500,7 +515,8 @@ pub struct ChargeDetail {
     /// Evidence: T/CEC ChargeDetail field, provisional as part of the 2024 order design.
     #[serde(
         rename = "DetailElecMoney",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub detail_elec_money: ::chargespec_runtime::Decimal,
     /// 时段服务费 — Service fee of the period
@@ -520,7 +536,8 @@ pub struct ChargeDetail {
     #[serde(
         rename = "DetailSeviceMoney",
         alias = "DetailServiceMoney",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub detail_sevice_money: ::chargespec_runtime::Decimal,
 }
@@ -724,7 +741,8 @@ pub struct SwapOrderInfo {
         rename = "InBatterySoc",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub in_battery_soc: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 入仓电池SOE — Removed battery SOE
@@ -739,7 +757,8 @@ pub struct SwapOrderInfo {
         rename = "InBatterySoe",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub in_battery_soe: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 入仓仓位 — Bin receiving the removed battery
@@ -784,7 +803,8 @@ pub struct SwapOrderInfo {
         rename = "OutBatterySoc",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub out_battery_soc: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 出仓电池SOE — Installed battery SOE
@@ -799,7 +819,8 @@ pub struct SwapOrderInfo {
         rename = "OutBatterySoe",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub out_battery_soe: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 出仓仓位 — Bin supplying the installed battery
@@ -828,7 +849,8 @@ pub struct SwapOrderInfo {
         rename = "SwapElectricity",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub swap_electricity: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 行驶里程 — Mileage
@@ -843,7 +865,8 @@ pub struct SwapOrderInfo {
         rename = "Mileage",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub mileage: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 电费 — Electricity fee
@@ -858,7 +881,8 @@ pub struct SwapOrderInfo {
         rename = "TotalElecMoney",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub total_elec_money: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 服务费 — Service fee
@@ -880,7 +904,8 @@ pub struct SwapOrderInfo {
         alias = "TotalServiceMoney",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub total_sevice_money: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 总金额 — Total amount
@@ -895,7 +920,8 @@ pub struct SwapOrderInfo {
         rename = "TotalMoney",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub total_money: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 推送时间 — Push time
@@ -1126,7 +1152,8 @@ pub struct OperatorInfo {
         rename = "RegCapital",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub reg_capital: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 成立日期 — Date of foundation
@@ -1267,7 +1294,8 @@ pub struct StationInfo {
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "StationLng",
-        serialize_with = "::chargespec_runtime::decimal::number::<6, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<6, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub station_lng: ::chargespec_runtime::Decimal,
     /// 纬度 — Latitude
@@ -1279,7 +1307,8 @@ pub struct StationInfo {
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "StationLat",
-        serialize_with = "::chargespec_runtime::decimal::number::<6, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<6, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub station_lat: ::chargespec_runtime::Decimal,
     /// 站点引导 — Site guide
@@ -1593,7 +1622,8 @@ pub struct StationInfo {
         rename = "RatedCapacity",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub rated_capacity: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 换电费率描述 — Swap fee description
@@ -1771,7 +1801,8 @@ pub struct EquipmentInfo {
         rename = "EquipmentLng",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub equipment_lng: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 充电设备纬度 — Equipment latitude
@@ -1785,7 +1816,8 @@ pub struct EquipmentInfo {
         rename = "EquipmentLat",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub equipment_lat: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 设备名称 — Equipment name
@@ -1805,7 +1837,8 @@ pub struct EquipmentInfo {
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "Power",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub power: ::chargespec_runtime::Decimal,
     /// 设备状态 — Equipment status
@@ -1826,7 +1859,8 @@ pub struct EquipmentInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentPower",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub equipment_power: ::chargespec_runtime::Decimal,
     /// 支持标准版本 — Supported standard version
@@ -1915,7 +1949,8 @@ pub struct ConnectorInfo {
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "Power",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub power: ::chargespec_runtime::Decimal,
     /// 车位号 — Parking space number
@@ -2098,7 +2133,8 @@ pub struct SwapEquipmentInfo {
     /// Evidence: Swap-station cloud protocol key cp.
     #[serde(
         rename = "Power",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub power: ::chargespec_runtime::Decimal,
     /// 额定电压上限 — Rated voltage upper limit
@@ -2159,7 +2195,8 @@ pub struct SwapEquipmentInfo {
         rename = "EquipmentLng",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub equipment_lng: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 纬度 — Latitude
@@ -2176,7 +2213,8 @@ pub struct SwapEquipmentInfo {
         rename = "EquipmentLat",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub equipment_lat: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 电池仓位列表 — Battery bin list
@@ -2246,7 +2284,8 @@ pub struct BinInfo {
         rename = "Power",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub power: ::std::option::Option<::chargespec_runtime::Decimal>,
 }
@@ -2307,8 +2346,12 @@ pub struct ConnectorStatusInfo {
     ///
     /// Provenance: sz2020.
     /// Note: Shenzhen addition. EVIDENCE.md D14: the T/CEC charging-status equivalents are decimals (1 dp); the Shenzhen rule says 整型. Integer adopted, precision "unknown"; accept JSON numbers with an integral value, flag for checking.
-    #[serde(rename = "CurrentA")]
-    pub current_a: i64,
+    #[serde(
+        rename = "CurrentA",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub current_a: ::std::option::Option<i64>,
     /// B相电流 — Phase B current
     ///
     /// Wire name `CurrentB`; integer; unit A; Required.
@@ -2316,8 +2359,12 @@ pub struct ConnectorStatusInfo {
     /// Precision unknown (see CurrentA).
     ///
     /// Provenance: sz2020.
-    #[serde(rename = "CurrentB")]
-    pub current_b: i64,
+    #[serde(
+        rename = "CurrentB",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub current_b: ::std::option::Option<i64>,
     /// C相电流 — Phase C current
     ///
     /// Wire name `CurrentC`; integer; unit A; Required.
@@ -2325,8 +2372,12 @@ pub struct ConnectorStatusInfo {
     /// Precision unknown (see CurrentA).
     ///
     /// Provenance: sz2020.
-    #[serde(rename = "CurrentC")]
-    pub current_c: i64,
+    #[serde(
+        rename = "CurrentC",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub current_c: ::std::option::Option<i64>,
     /// A相电压 — Phase A voltage
     ///
     /// Wire name `VoltageA`; integer; unit V; Required.
@@ -2334,8 +2385,12 @@ pub struct ConnectorStatusInfo {
     /// DC output voltage for DC equipment. Precision unknown (see CurrentA).
     ///
     /// Provenance: sz2020.
-    #[serde(rename = "VoltageA")]
-    pub voltage_a: i64,
+    #[serde(
+        rename = "VoltageA",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub voltage_a: ::std::option::Option<i64>,
     /// B相电压 — Phase B voltage
     ///
     /// Wire name `VoltageB`; integer; unit V; Required.
@@ -2343,8 +2398,12 @@ pub struct ConnectorStatusInfo {
     /// Precision unknown (see CurrentA).
     ///
     /// Provenance: sz2020.
-    #[serde(rename = "VoltageB")]
-    pub voltage_b: i64,
+    #[serde(
+        rename = "VoltageB",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub voltage_b: ::std::option::Option<i64>,
     /// C相电压 — Phase C voltage
     ///
     /// Wire name `VoltageC`; integer; unit V; Required.
@@ -2352,8 +2411,12 @@ pub struct ConnectorStatusInfo {
     /// Precision unknown (see CurrentA).
     ///
     /// Provenance: sz2020.
-    #[serde(rename = "VoltageC")]
-    pub voltage_c: i64,
+    #[serde(
+        rename = "VoltageC",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub voltage_c: ::std::option::Option<i64>,
     /// 荷电状态 — State of charge
     ///
     /// Wire name `SOC`; integer(0..=100); unit %; Optional.
@@ -2411,9 +2474,12 @@ pub struct ConnectorStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "ChargeElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
-    pub charge_electricity: ::chargespec_runtime::Decimal,
+    pub charge_electricity: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 已放电电能 — Energy discharged
     ///
     /// Wire name `DischargeElectricity`; decimal(scale unknown); unit kWh; Required.
@@ -2423,9 +2489,12 @@ pub struct ConnectorStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "DischargeElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
-    pub discharge_electricity: ::chargespec_runtime::Decimal,
+    pub discharge_electricity: ::std::option::Option<::chargespec_runtime::Decimal>,
 }
 /// 充电站状态信息 — Station status
 ///
@@ -2647,7 +2716,8 @@ pub struct SwapEquipmentStatusInfo {
         rename = "ChargeElectricity",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub charge_electricity: ::std::option::Option<::chargespec_runtime::Decimal>,
 }
@@ -2692,7 +2762,8 @@ pub struct StationChargeStats {
     /// Provenance: sz2020.
     #[serde(
         rename = "StationChargeElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub station_charge_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备统计信息列表 — Equipment charge statistics list
@@ -2730,7 +2801,8 @@ pub struct EquipmentChargeStatsInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentChargeElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub equipment_charge_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备接口统计信息列表 — Connector charge statistics list
@@ -2768,7 +2840,8 @@ pub struct ConnectorChargeStatsInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "ConnectorChargeElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub connector_charge_electricity: ::chargespec_runtime::Decimal,
 }
@@ -2813,7 +2886,8 @@ pub struct StationDischargeStats {
     /// Provenance: sz2020.
     #[serde(
         rename = "StationDischargeElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub station_discharge_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备统计信息列表 — Equipment discharge statistics list
@@ -2851,7 +2925,8 @@ pub struct EquipmentDischargeStatsInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentDischargeElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub equipment_discharge_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备接口统计信息列表 — Connector discharge statistics list
@@ -2889,7 +2964,8 @@ pub struct ConnectorDischargeStatsInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "ConnectorDischargeElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub connector_discharge_electricity: ::chargespec_runtime::Decimal,
 }
@@ -2961,7 +3037,8 @@ pub struct StationSwapStats {
     /// Evidence: Design choice; no evidence of the wire name.
     #[serde(
         rename = "StationSwapElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub station_swap_electricity: ::chargespec_runtime::Decimal,
     /// 站内充电量 — In-station charged energy
@@ -2976,7 +3053,8 @@ pub struct StationSwapStats {
         rename = "StationChargeElectricity",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub station_charge_electricity: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 换电设备统计信息列表 — Swap equipment statistics list
@@ -3044,7 +3122,8 @@ pub struct EquipmentSwapStatsInfo {
         rename = "EquipmentSwapElectricity",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub equipment_swap_electricity: ::std::option::Option<::chargespec_runtime::Decimal>,
 }
@@ -3098,7 +3177,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "FoPEnergy",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub fo_p_energy: ::chargespec_runtime::Decimal,
     /// (当前)反向有功总电能 — Reverse active energy total
@@ -3110,7 +3190,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "RePEnergy",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub re_p_energy: ::chargespec_runtime::Decimal,
     /// (当前)正向无功总电能 — Forward reactive energy total
@@ -3122,7 +3203,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "FoQEnergy",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub fo_q_energy: ::chargespec_runtime::Decimal,
     /// (当前)反向无功总电能 — Reverse reactive energy total
@@ -3134,7 +3216,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "ReQEnergy",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub re_q_energy: ::chargespec_runtime::Decimal,
     /// A相电压 — Phase A voltage
@@ -3146,7 +3229,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "AVoltage",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub a_voltage: ::chargespec_runtime::Decimal,
     /// B相电压 — Phase B voltage
@@ -3158,7 +3242,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "BVoltage",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub b_voltage: ::chargespec_runtime::Decimal,
     /// C相电压 — Phase C voltage
@@ -3170,7 +3255,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "CVoltage",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub c_voltage: ::chargespec_runtime::Decimal,
     /// A相电流 — Phase A current
@@ -3182,7 +3268,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "ACurrent",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub a_current: ::chargespec_runtime::Decimal,
     /// B相电流 — Phase B current
@@ -3194,7 +3281,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "BCurrent",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub b_current: ::chargespec_runtime::Decimal,
     /// C相电流 — Phase C current
@@ -3206,7 +3294,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "CCurrent",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub c_current: ::chargespec_runtime::Decimal,
     /// 瞬时有功功率 — Instantaneous active power
@@ -3218,7 +3307,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "CurPPower",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub cur_p_power: ::chargespec_runtime::Decimal,
     /// 瞬时无功功率 — Instantaneous reactive power
@@ -3230,7 +3320,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "CurQPower",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub cur_q_power: ::chargespec_runtime::Decimal,
     /// 总功率因数 — Total power factor
@@ -3240,7 +3331,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "Factor",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub factor: ::chargespec_runtime::Decimal,
     /// 视在功率 — Apparent power
@@ -3252,7 +3344,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "CurSPower",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub cur_s_power: ::chargespec_runtime::Decimal,
     /// 频率 — Frequency
@@ -3264,7 +3357,8 @@ pub struct DisEquipmentStatusInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "Frequency",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub frequency: ::chargespec_runtime::Decimal,
     /// 交流馈线开关状态 — AC feeder switch state
@@ -3492,7 +3586,8 @@ pub struct DisEquipmentInfo {
         rename = "RatedInVoltage",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub rated_in_voltage: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 额定输出电压 — Rated output voltage
@@ -3509,7 +3604,8 @@ pub struct DisEquipmentInfo {
         rename = "RatedOutVoltage",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub rated_out_voltage: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 额定容量 — Rated capacity
@@ -3526,7 +3622,8 @@ pub struct DisEquipmentInfo {
         rename = "RatedPower",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub rated_power: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 馈线开关数量 — Number of feeder switches
@@ -3725,7 +3822,8 @@ pub struct BmsInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "MaxChargeCurrent",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub max_charge_current: ::chargespec_runtime::Decimal,
     /// 单体最高允许电压 — Maximum permitted cell voltage
@@ -3735,7 +3833,8 @@ pub struct BmsInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "MaxChargeCellVoltage",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub max_charge_cell_voltage: ::chargespec_runtime::Decimal,
     /// 最高允许温度 — Maximum permitted temperature
@@ -3768,7 +3867,8 @@ pub struct BmsInfo {
     #[serde(
         rename = "TatalVoltage",
         alias = "TotalVoltage",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub tatal_voltage: ::chargespec_runtime::Decimal,
     /// 总电流 — Total current
@@ -3778,7 +3878,8 @@ pub struct BmsInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "TotalCurrent",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_current: ::chargespec_runtime::Decimal,
     /// 荷电状态 — State of charge
@@ -3797,7 +3898,8 @@ pub struct BmsInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "VoltageH",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub voltage_h: ::chargespec_runtime::Decimal,
     /// 单体最低电压 — Lowest cell voltage
@@ -3807,7 +3909,8 @@ pub struct BmsInfo {
     /// Provenance: sz2020.
     #[serde(
         rename = "VoltageL",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub voltage_l: ::chargespec_runtime::Decimal,
     /// 单体最高温度 — Highest cell temperature
@@ -3866,7 +3969,8 @@ pub struct BmsInfo {
         rename = "Soh",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub soh: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 剩余能量 — Remaining energy
@@ -3881,7 +3985,8 @@ pub struct BmsInfo {
         rename = "Soe",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub soe: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 单体电压 — Per-cell voltages
@@ -3896,7 +4001,8 @@ pub struct BmsInfo {
         rename = "CellVoltages",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_vec_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_vec_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_vec_opt"
     )]
     pub cell_voltages: ::std::option::Option<
         ::std::vec::Vec<::chargespec_runtime::Decimal>,
@@ -3913,7 +4019,8 @@ pub struct BmsInfo {
         rename = "CellTemps",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_vec_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_vec_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_vec_opt"
     )]
     pub cell_temps: ::std::option::Option<
         ::std::vec::Vec<::chargespec_runtime::Decimal>,
@@ -4143,7 +4250,8 @@ pub struct BatteryBoxStatusInfo {
         rename = "Soc",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub soc: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 健康状态 — State of health
@@ -4158,7 +4266,8 @@ pub struct BatteryBoxStatusInfo {
         rename = "Soh",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub soh: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 剩余能量 — Remaining energy
@@ -4173,7 +4282,8 @@ pub struct BatteryBoxStatusInfo {
         rename = "Soe",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub soe: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 总电压 — Total voltage
@@ -4193,7 +4303,8 @@ pub struct BatteryBoxStatusInfo {
         alias = "TatalVoltage",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub total_voltage: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 总电流 — Total current
@@ -4208,7 +4319,8 @@ pub struct BatteryBoxStatusInfo {
         rename = "TotalCurrent",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub total_current: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 单体最高电压 — Highest cell voltage
@@ -4223,7 +4335,8 @@ pub struct BatteryBoxStatusInfo {
         rename = "VoltageH",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub voltage_h: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 单体最低电压 — Lowest cell voltage
@@ -4238,7 +4351,8 @@ pub struct BatteryBoxStatusInfo {
         rename = "VoltageL",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub voltage_l: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 单体最高温度 — Highest cell temperature
@@ -4260,7 +4374,8 @@ pub struct BatteryBoxStatusInfo {
         alias = "TemperatureH",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub tempture_h: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 单体最低温度 — Lowest cell temperature
@@ -4282,7 +4397,8 @@ pub struct BatteryBoxStatusInfo {
         alias = "TemperatureL",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub tempture_l: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 故障标志 — Fault flag
@@ -4774,7 +4890,8 @@ pub struct VideoInfo {
         rename = "CameraLng",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub camera_lng: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 纬度 — Camera latitude
@@ -4791,7 +4908,8 @@ pub struct VideoInfo {
         rename = "CameraLat",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub camera_lat: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 设备IP — Camera IP address
@@ -6608,7 +6726,10 @@ pub struct QueryTokenResponse {
     /// Validity of the token in seconds; 7200 in the published example and in many implementations (the 2020 platform used its OAuth2 `expires_in`).
     ///
     /// Provenance: tcec102, sz2020.
-    #[serde(rename = "TokenAvailableTime")]
+    #[serde(
+        rename = "TokenAvailableTime",
+        deserialize_with = "::chargespec_runtime::tolerance::lifetime_seconds"
+    )]
     pub token_available_time: i64,
     /// 失败原因 — Failure reason
     ///

@@ -10,9 +10,10 @@
 //! constraints; `P0`, `P1`, … the provenance texts.
 use ::chargespec_runtime::schema::{
     FieldDesc as F, ObjectDesc, Schema, StringDesc as S, TableDesc, TypeDesc as T,
-    ArrayDesc, Condition, DecimalDesc as D, IntegerDesc as I, Lit,
+    ArrayDesc, Condition, DecimalDesc as D, IntegerDesc as I, Lit, ToleranceDesc,
 };
 use ::chargespec_runtime::time::DateFormat;
+use ::chargespec_runtime::tolerance::Tolerance;
 use ::chargespec_runtime::validate::Charset;
 use crate::{codes, types};
 /// The schema of this edition.
@@ -134,6 +135,28 @@ pub static SCHEMA: Schema<'static> = Schema {
         TableDesc::int("T-ConnectorStatus", &[0, 1, 2, 3, 4, 255], &[]),
         TableDesc::int("T-ParkStatus", &[0, 10, 50], &[]),
         TableDesc::int("T-LockStatus", &[0, 10, 50], &[]),
+    ],
+    tolerances: &[
+        ToleranceDesc {
+            tolerance: Tolerance::NumbersAsStrings,
+            relaxes: "JSON kinds of the data items: integer and decimal fields (and integer codes) are JSON numbers",
+        },
+        ToleranceDesc {
+            tolerance: Tolerance::EmptyStringAsAbsent,
+            relaxes: "Optional data items are omitted when they have no value; a present value has the item's type",
+        },
+        ToleranceDesc {
+            tolerance: Tolerance::IntegralFloatAsInteger,
+            relaxes: "Integer data items are JSON integers",
+        },
+        ToleranceDesc {
+            tolerance: Tolerance::StatusArrayVariant,
+            relaxes: "notification_stationStatus carries one ConnectorStatusInfo object",
+        },
+        ToleranceDesc {
+            tolerance: Tolerance::FixedSeq,
+            relaxes: "Seq: a sequence number of the request, counted by the sender",
+        },
     ],
 };
 ///The fields of `PolicyInfo`.
@@ -611,7 +634,9 @@ const NOTIFICATION_STATION_INFO_REQUEST: &[F] = &[
 ];
 ///The fields of `NotificationStationStatusRequest`.
 const NOTIFICATION_STATION_STATUS_REQUEST: &[F] = &[
-    F::new("ConnectorStatusInfo", T::Object(13)).prov(P0),
+    F::new("ConnectorStatusInfo", T::Object(13))
+        .array_variant("ConnectorStatusInfos")
+        .prov(P0),
 ];
 ///The fields of `QueryStationStatusRequest`.
 const QUERY_STATION_STATUS_REQUEST: &[F] = &[

@@ -31,7 +31,8 @@ pub struct PolicyInfo {
     /// Provenance: tcec102.
     #[serde(
         rename = "ElecPrice",
-        serialize_with = "::chargespec_runtime::decimal::number::<4, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<4, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub elec_price: ::chargespec_runtime::Decimal,
     /// 时段服务费 — Service price
@@ -49,7 +50,8 @@ pub struct PolicyInfo {
     #[serde(
         rename = "SevicePrice",
         alias = "ServicePrice",
-        serialize_with = "::chargespec_runtime::decimal::number::<4, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<4, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub sevice_price: ::chargespec_runtime::Decimal,
 }
@@ -88,7 +90,8 @@ pub struct ChargeDetail {
     /// Provenance: tcec102.
     #[serde(
         rename = "ElecPrice",
-        serialize_with = "::chargespec_runtime::decimal::number::<4, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<4, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub elec_price: ::chargespec_runtime::Decimal,
     /// 时段服务费价格 — Service price
@@ -106,7 +109,8 @@ pub struct ChargeDetail {
     #[serde(
         rename = "SevicePrice",
         alias = "ServicePrice",
-        serialize_with = "::chargespec_runtime::decimal::number::<4, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<4, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub sevice_price: ::chargespec_runtime::Decimal,
     /// 时段充电量 — Period energy
@@ -118,7 +122,8 @@ pub struct ChargeDetail {
     /// Provenance: tcec102.
     #[serde(
         rename = "DetailPower",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub detail_power: ::chargespec_runtime::Decimal,
     /// 时段电费 — Period electricity fee
@@ -128,7 +133,8 @@ pub struct ChargeDetail {
     /// Provenance: tcec102.
     #[serde(
         rename = "DetailElecMoney",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub detail_elec_money: ::chargespec_runtime::Decimal,
     /// 时段服务费 — Period service fee
@@ -146,7 +152,8 @@ pub struct ChargeDetail {
     #[serde(
         rename = "DetailSeviceMoney",
         alias = "DetailServiceMoney",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub detail_sevice_money: ::chargespec_runtime::Decimal,
 }
@@ -203,7 +210,8 @@ pub struct EquipChargeStatus {
     /// Provenance: tcec102.
     #[serde(
         rename = "CurrentA",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub current_a: ::chargespec_runtime::Decimal,
     /// B相电流 — Phase B current
@@ -217,7 +225,8 @@ pub struct EquipChargeStatus {
         rename = "CurrentB",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub current_b: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// C相电流 — Phase C current
@@ -231,7 +240,8 @@ pub struct EquipChargeStatus {
         rename = "CurrentC",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub current_c: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// A相电压 — Phase A voltage
@@ -243,7 +253,8 @@ pub struct EquipChargeStatus {
     /// Provenance: tcec102.
     #[serde(
         rename = "VoltageA",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub voltage_a: ::chargespec_runtime::Decimal,
     /// B相电压 — Phase B voltage
@@ -257,7 +268,8 @@ pub struct EquipChargeStatus {
         rename = "VoltageB",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub voltage_b: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// C相电压 — Phase C voltage
@@ -271,7 +283,8 @@ pub struct EquipChargeStatus {
         rename = "VoltageC",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub voltage_c: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 电池剩余电量 — State of charge
@@ -283,7 +296,8 @@ pub struct EquipChargeStatus {
     /// Provenance: tcec102.
     #[serde(
         rename = "Soc",
-        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<{ ::chargespec_runtime::decimal::ANY_SCALE }, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub soc: ::chargespec_runtime::Decimal,
     /// 开始充电时间 — Charging start time
@@ -311,7 +325,8 @@ pub struct EquipChargeStatus {
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalPower",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_power: ::chargespec_runtime::Decimal,
     /// 累计电费 — Accumulated electricity fee
@@ -327,7 +342,8 @@ pub struct EquipChargeStatus {
         alias = "ElectMoney",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub elec_money: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 累计服务费 — Accumulated service fee
@@ -347,7 +363,8 @@ pub struct EquipChargeStatus {
         alias = "ServiceMoney",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub sevice_money: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 累计总金额 — Accumulated total amount
@@ -359,7 +376,8 @@ pub struct EquipChargeStatus {
         rename = "TotalMoney",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub total_money: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 时段数 — Number of periods
@@ -437,7 +455,8 @@ pub struct ChargeOrderInfo {
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalPower",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_power: ::chargespec_runtime::Decimal,
     /// 总电费 — Total electricity fee
@@ -447,7 +466,8 @@ pub struct ChargeOrderInfo {
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalElecMoney",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_elec_money: ::chargespec_runtime::Decimal,
     /// 总服务费 — Total service fee
@@ -465,7 +485,8 @@ pub struct ChargeOrderInfo {
     #[serde(
         rename = "TotalSeviceMoney",
         alias = "TotalServiceMoney",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_sevice_money: ::chargespec_runtime::Decimal,
     /// 累计总金额 — Total amount
@@ -475,7 +496,8 @@ pub struct ChargeOrderInfo {
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalMoney",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_money: ::chargespec_runtime::Decimal,
     /// 充电结束原因 — Stop reason
@@ -542,7 +564,8 @@ pub struct CheckChargeOrder {
     /// Evidence: Precision not stated by any source; the energy precision is assumed (EVIDENCE.md D16).
     #[serde(
         rename = "TotalPower",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_power: ::chargespec_runtime::Decimal,
     /// 累计总金额 — Total amount
@@ -552,7 +575,8 @@ pub struct CheckChargeOrder {
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalMoney",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_money: ::chargespec_runtime::Decimal,
 }
@@ -586,7 +610,8 @@ pub struct DisputeOrder {
     /// Evidence: Precision not stated by any source; the energy precision is assumed (EVIDENCE.md D16).
     #[serde(
         rename = "TotalPower",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_power: ::chargespec_runtime::Decimal,
     /// 累计总金额 — Total amount
@@ -596,7 +621,8 @@ pub struct DisputeOrder {
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalMoney",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_money: ::chargespec_runtime::Decimal,
     /// 争议原因 — Dispute reason
@@ -940,7 +966,8 @@ pub struct StationInfo {
     /// Provenance: tcec102.
     #[serde(
         rename = "StationLng",
-        serialize_with = "::chargespec_runtime::decimal::number::<6, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<6, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub station_lng: ::chargespec_runtime::Decimal,
     /// 纬度 — Latitude
@@ -952,7 +979,8 @@ pub struct StationInfo {
     /// Provenance: tcec102.
     #[serde(
         rename = "StationLat",
-        serialize_with = "::chargespec_runtime::decimal::number::<6, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<6, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub station_lat: ::chargespec_runtime::Decimal,
     /// 站点引导 — Site guide
@@ -1214,7 +1242,8 @@ pub struct EquipmentInfo {
         rename = "EquipmentLng",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub equipment_lng: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 充电设备纬度 — Equipment latitude
@@ -1228,7 +1257,8 @@ pub struct EquipmentInfo {
         rename = "EquipmentLat",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_opt::<6, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_opt"
     )]
     pub equipment_lat: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 充电设备总功率 — Total power
@@ -1238,7 +1268,8 @@ pub struct EquipmentInfo {
     /// Provenance: tcec102.
     #[serde(
         rename = "Power",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub power: ::chargespec_runtime::Decimal,
     /// 设备名称 — Equipment name
@@ -1319,7 +1350,8 @@ pub struct ConnectorInfo {
     /// Provenance: tcec102.
     #[serde(
         rename = "Power",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub power: ::chargespec_runtime::Decimal,
     /// 车位号 — Parking space number
@@ -1462,7 +1494,8 @@ pub struct StationStatsInfo {
     /// Provenance: tcec102.
     #[serde(
         rename = "StationElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub station_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备统计信息列表 — Equipment statistics list
@@ -1500,7 +1533,8 @@ pub struct EquipmentStatsInfo {
     /// Provenance: tcec102.
     #[serde(
         rename = "EquipmentElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub equipment_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备接口统计信息列表 — Connector statistics list
@@ -1538,7 +1572,8 @@ pub struct ConnectorStatsInfo {
     /// Provenance: tcec102.
     #[serde(
         rename = "ConnectorElectricity",
-        serialize_with = "::chargespec_runtime::decimal::number::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub connector_electricity: ::chargespec_runtime::Decimal,
 }
@@ -2169,7 +2204,8 @@ pub struct CheckChargeOrdersRequest {
     /// Evidence: Precision not stated by any source (EVIDENCE.md D16).
     #[serde(
         rename = "TotalOrderPower",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_order_power: ::chargespec_runtime::Decimal,
     /// 总金额 — Total amount
@@ -2179,7 +2215,8 @@ pub struct CheckChargeOrdersRequest {
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalOrderMoney",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_order_money: ::chargespec_runtime::Decimal,
     /// 订单列表 — Orders
@@ -2247,7 +2284,8 @@ pub struct CheckChargeOrdersResponse {
     /// Evidence: Precision not stated by any source (EVIDENCE.md D16).
     #[serde(
         rename = "TotalDisputePower",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_dispute_power: ::chargespec_runtime::Decimal,
     /// 争议总金额 — Disputed amount
@@ -2257,7 +2295,8 @@ pub struct CheckChargeOrdersResponse {
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalDisputeMoney",
-        serialize_with = "::chargespec_runtime::decimal::number::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::number::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number"
     )]
     pub total_dispute_money: ::chargespec_runtime::Decimal,
     /// 争议订单列表 — Disputed orders
@@ -2616,7 +2655,10 @@ pub struct QueryTokenResponse {
     /// Remaining validity of the token in seconds; 7200 in the published example.
     ///
     /// Provenance: tcec102.
-    #[serde(rename = "TokenAvailableTime")]
+    #[serde(
+        rename = "TokenAvailableTime",
+        deserialize_with = "::chargespec_runtime::tolerance::lifetime_seconds"
+    )]
     pub token_available_time: i64,
     /// 失败原因 — Failure reason
     ///

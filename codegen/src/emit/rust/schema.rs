@@ -72,12 +72,20 @@ fn imports(s: &Schema<'_>) -> TokenStream {
         }
     }
     let mut seen = std::collections::BTreeSet::new();
+    if !s.tolerances.is_empty() {
+        seen.insert("ToleranceDesc");
+        seen.insert("Tolerance");
+    }
     for o in s.objects {
         if !o.exactly_one_of.is_empty() {
             seen.insert("OneOf");
         }
         for f in o.fields {
             walk(&f.ty, &mut seen);
+            if !f.relaxed_by.is_empty() {
+                seen.insert("Tolerance");
+                seen.insert("Tolerances");
+            }
             if matches!(f.requirement, Requirement::When(_)) {
                 seen.insert("Condition");
                 seen.insert("Lit");
@@ -97,12 +105,20 @@ fn imports(s: &Schema<'_>) -> TokenStream {
         .chain(
             seen.iter()
                 .copied()
-                .filter(|i| !matches!(*i, "Charset" | "DateFormat")),
+                .filter(|i| !matches!(*i, "Charset" | "DateFormat" | "Tolerance" | "Tolerances")),
         )
         .map(|i| i.parse::<TokenStream>().unwrap_or_default());
     let mut out = quote! { use ::chargespec_runtime::schema::{ #(#items),* }; };
     if seen.contains("DateFormat") {
         out.extend(quote! { use ::chargespec_runtime::time::DateFormat; });
+    }
+    let tol: Vec<TokenStream> = ["Tolerance", "Tolerances"]
+        .into_iter()
+        .filter(|t| seen.contains(t))
+        .map(|t| t.parse::<TokenStream>().unwrap_or_default())
+        .collect();
+    if !tol.is_empty() {
+        out.extend(quote! { use ::chargespec_runtime::tolerance::{ #(#tol),* }; });
     }
     if seen.contains("Charset") {
         out.extend(quote! { use ::chargespec_runtime::validate::Charset; });
@@ -172,6 +188,11 @@ fn schema_tokens(s: &Schema<'_>, ir: &Edition) -> TokenStream {
     });
     let fields: Vec<TokenStream> = fields.collect();
     let tables = s.tables.iter().map(table);
+    let tolerances = s.tolerances.iter().map(|t| {
+        let v = ident(&format!("{:?}", t.tolerance));
+        let relaxes = t.relaxes;
+        quote! { ToleranceDesc { tolerance: Tolerance::#v, relaxes: #relaxes } }
+    });
     let consts = provs.consts();
     quote! {
         /// The schema of this edition.
@@ -179,6 +200,7 @@ fn schema_tokens(s: &Schema<'_>, ir: &Edition) -> TokenStream {
             edition: #edition,
             objects: &[#(#objects),*],
             tables: &[#(#tables),*],
+            tolerances: &[#(#tolerances),*],
         };
         #(#fields)*
         #consts
@@ -238,6 +260,13 @@ fn field(f: &FieldDesc<'_>, provs: &mut Provenances) -> TokenStream {
     if f.empty_means_absent {
         out.extend(quote! { .empty_means_absent() });
     }
+    for t in f.relaxed_by.iter() {
+        let v = ident(&format!("{t:?}"));
+        out.extend(quote! { .relaxed_by(Tolerances::of(Tolerance::#v)) });
+    }
+    if let Some(w) = f.array_variant {
+        out.extend(quote! { .array_variant(#w) });
+    }
     let prov = provs.of(f.provenance);
     out.extend(quote! { .prov(#prov) });
     out
@@ -272,12 +301,13 @@ fn ty(t: &TypeDesc<'_>) -> TokenStream {
         }
         TypeDesc::Decimal(d) => {
             if d.min.is_none() && d.max.is_none() && d.max_text_len.is_none() {
+                let text = if d.text { quote! { .text() } } else { quote! {} };
                 return match d.scale {
                     Some(n) => {
                         let n = Literal::u32_unsuffixed(n);
-                        quote! { T::Decimal(D::scale(#n)) }
+                        quote! { T::Decimal(D::scale(#n) #text) }
                     }
-                    None => quote! { T::Decimal(D::EMPTY) },
+                    None => quote! { T::Decimal(D::EMPTY #text) },
                 };
             }
             let (scale, tl) = (u32s(d.scale), u32s(d.max_text_len));
@@ -285,8 +315,9 @@ fn ty(t: &TypeDesc<'_>) -> TokenStream {
                 opt(d.min.map(Literal::f64_suffixed)),
                 opt(d.max.map(Literal::f64_suffixed)),
             );
+            let text = d.text;
             quote! {
-                T::Decimal(D { scale: #scale, min: #min, max: #max, max_text_len: #tl })
+                T::Decimal(D { scale: #scale, min: #min, max: #max, max_text_len: #tl, text: #text })
             }
         }
         TypeDesc::Date(f) => {

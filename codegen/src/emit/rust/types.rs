@@ -49,7 +49,7 @@ pub fn date_type(f: DateFormat) -> TokenStream {
 
 /// Whether the field is an `Option` in Rust.
 pub fn is_optional(f: &Field) -> bool {
-    !matches!(f.requirement, Requirement::Required)
+    !matches!(f.requirement, Requirement::Required) || !f.relaxed_by.is_empty()
 }
 
 /// `serialize_with` for decimals in their wire form, if the field needs one.
@@ -75,6 +75,25 @@ fn decimal_serializer(f: &Field) -> Option<String> {
     Some(format!(
         "::chargespec_runtime::decimal::{form}{vec}{opt}::<{scale}, _>"
     ))
+}
+
+/// `deserialize_with` for decimals: their stated wire form only.
+fn decimal_deserializer(f: &Field) -> Option<String> {
+    let opt = if is_optional(f) { "_opt" } else { "" };
+    let (d, vec) = match &f.ty {
+        Type::Decimal(d) => (d, ""),
+        Type::Array(a) => match &a.items {
+            Type::Decimal(d) => (d, "_vec"),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let form = if d.wire == DecimalWire::String {
+        "string"
+    } else {
+        "number"
+    };
+    Some(format!("::chargespec_runtime::decimal::de::{form}{vec}{opt}"))
 }
 
 pub fn requirement_text(r: &Requirement) -> String {
@@ -171,8 +190,17 @@ fn object_doc(o: &Object) -> Vec<String> {
     lines
 }
 
+/// The wire name of the token lifetime when `o` is the token answer (read by
+/// `chargespec_runtime::tolerance::lifetime_seconds`: whole seconds, rounded down).
+fn token_lifetime<'a>(ir: &'a Edition, o: &Object) -> Option<&'a str> {
+    let iface = ir.token_interface()?;
+    let t = ir.security.as_ref()?.token.as_ref()?;
+    (iface.response.object == o.name).then_some(t.value.lifetime.wire.as_str())
+}
+
 fn emit_object(ir: &Edition, o: &Object) -> TokenStream {
     let name = ident(&o.rust_name);
+    let lifetime = token_lifetime(ir, o);
     let doc = doc_attrs(&object_doc(o));
     let fields = o.fields.iter().map(|f| {
         let fname = ident(&f.rust_ident);
@@ -193,6 +221,17 @@ fn emit_object(ir: &Edition, o: &Object) -> TokenStream {
         }
         if let Some(s) = decimal_serializer(f) {
             serde_args.push(quote! { serialize_with = #s });
+        }
+        if let Some(s) = decimal_deserializer(f) {
+            serde_args.push(quote! { deserialize_with = #s });
+        }
+        if lifetime == Some(f.wire.as_str()) && matches!(f.ty, Type::Integer(_)) {
+            let s = if is_optional(f) {
+                "::chargespec_runtime::tolerance::lifetime_seconds_opt"
+            } else {
+                "::chargespec_runtime::tolerance::lifetime_seconds"
+            };
+            serde_args.push(quote! { deserialize_with = #s });
         }
         let d = doc_attrs(&field_doc(f));
         quote! {

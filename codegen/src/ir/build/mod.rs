@@ -26,6 +26,7 @@ mod qr;
 mod rules;
 mod security;
 mod token;
+mod tolerances;
 mod types;
 
 /// Builds the IR. Returns `None` when an essential part (the edition) is missing; the caller
@@ -207,7 +208,9 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        let tolerances = self.tolerances(&mut objects);
         Some(Edition {
+            tolerances,
             meta: meta?,
             roles,
             types,

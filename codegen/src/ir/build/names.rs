@@ -11,6 +11,7 @@ impl<'a> Builder<'a> {
         self.dup(&raw.code_tables, "code table");
         self.dup(&raw.interfaces, "interface");
         self.dup(&raw.flows, "flow");
+        self.dup(&raw.tolerances, "tolerance");
         let mut n = Names {
             types: BTreeMap::new(),
             objects: BTreeMap::new(),

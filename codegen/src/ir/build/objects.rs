@@ -162,6 +162,8 @@ impl<'a> Builder<'a> {
             default,
             secret: false,
             empty_means_absent,
+            relaxed_by: chargespec_runtime::Tolerances::NONE,
+            array_variant: None,
         })
     }
 

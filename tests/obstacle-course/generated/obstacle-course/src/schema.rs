@@ -37,6 +37,7 @@ pub static SCHEMA: Schema<'static> = Schema {
         TableDesc::int("T-Some", &[-1, 0, 1, 2, 3], &[(10, 19)]).open(),
         TableDesc::str("T-Ok", &["Err", "Ok", "gen"]),
     ],
+    tolerances: &[],
 };
 ///The fields of `Option`.
 const OPTION: &[F] = &[
@@ -60,6 +61,7 @@ const OPTION: &[F] = &[
                 min: Some(0f64),
                 max: Some(1000f64),
                 max_text_len: None,
+                text: true,
             }),
         )
         .prov(P0),

@@ -63,7 +63,8 @@ pub struct Option {
     /// Provenance: tcec102.
     #[serde(
         rename = "String",
-        serialize_with = "::chargespec_runtime::decimal::string::<2, _>"
+        serialize_with = "::chargespec_runtime::decimal::string::<2, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::string"
     )]
     pub string: ::chargespec_runtime::Decimal,
     /// 列表 — Vec
@@ -93,7 +94,8 @@ pub struct Option {
         rename = "async",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        serialize_with = "::chargespec_runtime::decimal::number_vec_opt::<1, _>"
+        serialize_with = "::chargespec_runtime::decimal::number_vec_opt::<1, _>",
+        deserialize_with = "::chargespec_runtime::decimal::de::number_vec_opt"
     )]
     pub r#async: ::std::option::Option<::std::vec::Vec<::chargespec_runtime::Decimal>>,
     /// 接口列表 — Connector IDs
