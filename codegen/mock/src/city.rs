@@ -37,10 +37,12 @@ struct Entry {
     payload: Box<dyn Kept>,
 }
 
-/// What the city has received, by interface.
+/// What the city has received, by interface, and how many messages of each peer needed which
+/// tolerance profile (so a city can tell an operator exactly what to fix).
 #[derive(Debug, Default)]
 pub struct Store {
     received: Mutex<BTreeMap<&'static str, Vec<Entry>>>,
+    deviations: Mutex<BTreeMap<(String, &'static str), usize>>,
 }
 
 impl Store {
@@ -66,6 +68,27 @@ impl Store {
     /// How many pushes each interface received.
     pub fn counts(&self) -> BTreeMap<&'static str, usize> {
         self.lock().iter().map(|(k, v)| (*k, v.len())).collect()
+    }
+
+    /// Per (peer, tolerance profile): how many messages needed that deviation to be accepted.
+    pub fn deviations(&self) -> BTreeMap<(String, &'static str), usize> {
+        chargespec_runtime::lock(&self.deviations).clone()
+    }
+
+    fn count_deviations(&self, peer: &str, report: &chargespec_runtime::Report) {
+        let mut needed: Vec<&'static str> = report
+            .deviations
+            .iter()
+            .map(|d| d.tolerance.name())
+            .collect();
+        needed.sort_unstable();
+        needed.dedup();
+        let mut tally = chargespec_runtime::lock(&self.deviations);
+        for t in needed {
+            let n = tally.entry((peer.to_owned(), t)).or_default();
+            *n += 1;
+            tracing::info!(peer = %peer, tolerance = t, messages = *n, "deviation tally");
+        }
     }
 }
 
@@ -105,6 +128,7 @@ impl CityMock {
             tracing::warn!(interface = ctx.interface, error = %e, "injected failure");
             return Err(e);
         }
+        self.store.count_deviations(&ctx.operator_id, &ctx.warnings);
         let reply = answer(&request);
         let total = {
             let mut map = self.store.lock();

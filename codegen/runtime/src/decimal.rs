@@ -139,6 +139,15 @@ pub mod de {
             }
             Ok(Decimal::from(v))
         }
+        /// A number that reached us as a float (a JSON value built in code, another
+        /// deserialiser): its shortest exact text, never a rounded binary expansion.
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+            if TEXT {
+                return Err(E::invalid_type(de::Unexpected::Float(v), &self));
+            }
+            crate::schema::parse_decimal(&v.to_string())
+                .ok_or_else(|| E::custom(format!("{v} is not a decimal")))
+        }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
             if !TEXT {
                 return Err(E::invalid_type(de::Unexpected::Str(v), &self));
@@ -178,10 +187,16 @@ pub mod de {
         Ok(Option::<In<true>>::deserialize(d)?.map(|x| x.0))
     }
     pub fn number_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Decimal>, D::Error> {
-        Ok(Vec::<In<false>>::deserialize(d)?.into_iter().map(|x| x.0).collect())
+        Ok(Vec::<In<false>>::deserialize(d)?
+            .into_iter()
+            .map(|x| x.0)
+            .collect())
     }
     pub fn string_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Decimal>, D::Error> {
-        Ok(Vec::<In<true>>::deserialize(d)?.into_iter().map(|x| x.0).collect())
+        Ok(Vec::<In<true>>::deserialize(d)?
+            .into_iter()
+            .map(|x| x.0)
+            .collect())
     }
     pub fn number_vec_opt<'de, D: Deserializer<'de>>(
         d: D,
@@ -211,7 +226,10 @@ mod tests {
         n: Decimal,
         #[serde(serialize_with = "string::<1, _>", deserialize_with = "de::string")]
         s: Decimal,
-        #[serde(serialize_with = "number::<ANY_SCALE, _>", deserialize_with = "de::number")]
+        #[serde(
+            serialize_with = "number::<ANY_SCALE, _>",
+            deserialize_with = "de::number"
+        )]
         a: Decimal,
     }
 

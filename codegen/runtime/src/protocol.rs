@@ -105,16 +105,19 @@ pub struct Opened<E, T> {
     pub token_owner: Option<String>,
 }
 
-/// The keys of each configured peer, by its OperatorID. `Debug` never shows them.
+/// The keys of each configured peer, by its OperatorID, and the validation mode of peers that
+/// have their own (tolerance profiles switched on for that peer). `Debug` never shows keys.
 #[derive(Clone, Debug)]
 pub struct Peers<K> {
     keys: BTreeMap<String, K>,
+    modes: BTreeMap<String, Mode>,
 }
 
 impl<K> Default for Peers<K> {
     fn default() -> Self {
         Peers {
             keys: BTreeMap::new(),
+            modes: BTreeMap::new(),
         }
     }
 }
@@ -134,6 +137,15 @@ impl<K> Peers<K> {
     /// The OperatorIDs of the configured peers.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.keys.keys().map(String::as_str)
+    }
+    /// Validates this peer's payloads in `mode` (e.g. with its tolerance profiles) instead of the
+    /// receiver's default mode.
+    pub fn set_mode(&mut self, operator_id: impl Into<String>, mode: Mode) {
+        self.modes.insert(operator_id.into(), mode);
+    }
+    /// The peer's own validation mode, if it has one.
+    pub fn mode(&self, operator_id: &str) -> Option<Mode> {
+        self.modes.get(operator_id).copied()
     }
 }
 
@@ -307,8 +319,13 @@ where
             }
             Step::Validate => {
                 let bytes = plain.as_deref().ok_or_else(|| refuse(out_of_order(step)))?;
+                // A peer with tolerance profiles is validated in its own mode.
+                let mode = peer
+                    .as_deref()
+                    .and_then(|p| peers.mode(p))
+                    .unwrap_or(policy.mode);
                 opened = Some(
-                    crate::validate::decode::<T>(bytes, policy.mode)
+                    crate::validate::decode::<T>(bytes, mode)
                         .map_err(|report| refuse(report.to_string()))?,
                 );
             }

@@ -211,6 +211,12 @@ impl Endpoint {
             ::std::result::Result::Err(refusal) => return self.refuse(interface, refusal),
         };
         let peer = crate::protocol::sender(&opened.envelope);
+        for d in &opened.warnings.deviations {
+            ::chargespec_runtime::tracing::warn!(
+                interface, peer = % peer, tolerance = d.tolerance.name(), field = % d
+                .path, value = % d.value, "accepted with a deviation"
+            );
+        }
         let warnings = opened.warnings.warnings().count();
         let ctx = RequestContext {
             operator_id: peer.clone(),

@@ -469,6 +469,10 @@ pub fn emit(ir: &Edition) -> TokenStream {
                     ::std::result::Result::Err(refusal) => return self.refuse(interface, refusal),
                 };
                 let peer = crate::protocol::sender(&opened.envelope);
+                // Accepted only thanks to a tolerance profile of this peer: say which, where.
+                for d in &opened.warnings.deviations {
+                    ::chargespec_runtime::tracing::warn!(interface, peer = %peer, tolerance = d.tolerance.name(), field = %d.path, value = %d.value, "accepted with a deviation");
+                }
                 let warnings = opened.warnings.warnings().count();
                 let ctx = RequestContext { operator_id: peer.clone(), interface, warnings: opened.warnings };
                 let outcome = match ::chargespec_runtime::server::CatchPanic::new(handle(ctx, opened.payload)).await {
