@@ -566,6 +566,23 @@ impl Ctx<'_> {
             Dir::NewToOld => (site.new_field, site.old_field),
         };
         let rdesc = r.ir.objects.get(robj)?;
+        // `X` as one object on one side and `Xs` as an array of them on the other.
+        let field_ty = |ir: &'_ Edition, o: &str, w: Option<&str>| {
+            ir.objects
+                .get(o)
+                .and_then(|o| o.fields.iter().find(|f| Some(f.wire.as_str()) == w))
+                .map(|f| f.ty.clone())
+        };
+        let array_variant = match (field_ty(s.ir, sobj, sfield), field_ty(r.ir, robj, rfield)) {
+            (Some(Type::Object(_)), Some(Type::Array(a)))
+            | (Some(Type::Array(a)), Some(Type::Object(_))) => {
+                matches!(a.items, Type::Object(_))
+                    && sfield
+                        .zip(rfield)
+                        .is_some_and(|(x, y)| format!("{x}s") == y || format!("{y}s") == x)
+            }
+            _ => false,
+        };
         for (mode, mode_name) in [
             (Mode::strict(), "strict"),
             (Mode::strict().with_provisional(true), "enforce-provisional"),
@@ -618,11 +635,15 @@ impl Ctx<'_> {
                         continue;
                     }
                     let report = check_json(&r.schema, ridx, &payload, mode);
-                    let errors: Vec<_> = report.errors().collect();
-                    let Some(hit) = errors.iter().find(|v| {
-                        (v.path == at || v.path.starts_with(&format!("{at}/")))
-                            && expect.rules.contains(&v.rule.name())
-                    }) else {
+                    let below = format!("{at}/");
+                    let errors: Vec<_> = report
+                        .errors()
+                        .filter(|v| v.path == at || v.path.starts_with(&below))
+                        .collect();
+                    let Some(hit) = errors
+                        .iter()
+                        .find(|v| expect.rules.contains(&v.rule.name()))
+                    else {
                         continue;
                     };
                     let w = Witness {
@@ -638,7 +659,7 @@ impl Ctx<'_> {
                         payload: payload.clone(),
                     };
                     let value_at = payload.pointer(&hit.path).cloned();
-                    match tolerance(rdesc, sfield, rfield, &errors, value_at.as_ref()) {
+                    match tolerance(rdesc, array_variant, rfield, &errors, value_at.as_ref()) {
                         None => return Some((w, None)),
                         Some(p) => {
                             if tolerated.is_none() {
@@ -685,16 +706,14 @@ impl Ctx<'_> {
 /// The tolerance profile that accepts every receiver error of a witness, if one does.
 fn tolerance(
     robj: &Object,
-    sfield: Option<&str>,
+    array_variant: bool,
     rfield: Option<&str>,
     errors: &[&chargespec_runtime::Violation],
     value: Option<&Value>,
 ) -> Option<&'static str> {
     let names: Vec<&str> = errors.iter().map(|v| v.rule.name()).collect();
     if names.iter().all(|n| *n == "required") {
-        if let (Some(s), Some(r)) = (sfield, rfield)
-            && (format!("{r}s") == s || format!("{s}s") == r)
-        {
+        if array_variant {
             return Some("status-array-variant");
         }
         if robj.name == "ConnectorStatusInfo" {
@@ -3325,4 +3344,273 @@ pub fn json(d: &Diff) -> Value {
 /// Whether a value is one the tolerance names list.
 pub fn is_profile(name: &str) -> bool {
     PROFILES.contains(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "edition:\n  id: ID\n  number: FIX 1\n  zh: 测试\n  en: Fixture\n  provenance: [db2024]\n  roles:\n    city: {zh: 市, en: City, provenance: [db2024]}\n    operator: {zh: 运营商, en: Operator, provenance: [db2024]}\n";
+
+    /// An edition whose object `Station` has the given field lines, pushed by
+    /// `notification_station`, with a closed table `T-Type` of the given codes.
+    fn edition(id: &str, fields: &[&str], codes: &[i64]) -> Edition {
+        let mut spec = String::from(
+            "objects:\n  Station:\n    zh: 站\n    en: Station\n    provenance: [sz2020]\n    fields:\n",
+        );
+        for f in fields {
+            spec.push_str(&format!("      - {{{f}, provenance: [sz2020]}}\n"));
+        }
+        spec.push_str("code_tables:\n  T-Type:\n    zh: 类型\n    en: Type\n    kind: integer\n    open: false\n    provenance: [sz2020]\n    codes:\n");
+        for c in codes {
+            spec.push_str(&format!(
+                "      - {{code: {c}, zh: 码{c}, en: code {c}, provenance: [sz2020]}}\n"
+            ));
+        }
+        spec.push_str("interfaces:\n  notification_station:\n    zh: 推送\n    en: Push\n    implementer: city\n    caller: operator\n    auth: none\n    provenance: [sz2020]\n    request:\n      fields:\n        - {wire: Station, zh: 站, en: Station, type: {object: Station}, required: true, provenance: [sz2020]}\n    response: {fields: []}\n");
+        let checked = crate::check_texts(vec![
+            ("standard.yaml".into(), BASE.replace("ID", id).into_bytes()),
+            ("spec.yaml".into(), spec.into_bytes()),
+        ]);
+        checked
+            .ir
+            .unwrap_or_else(|| panic!("fixture checks: {:?}", checked.diags.sorted()))
+    }
+
+    const ID: &str =
+        "wire: StationID, zh: 编码, en: ID, type: {string: {max_len: 20}}, required: true";
+    const TYPE: &str = "wire: Type, zh: 类型, en: Type, type: {code: T-Type}, required: true";
+
+    fn change<'d>(d: &'d Diff, item: &str, aspect: &str) -> &'d Change {
+        d.changes
+            .iter()
+            .find(|c| c.item == item && c.aspect == aspect)
+            .unwrap_or_else(|| panic!("no change {item} {aspect}: {:#?}", d.changes))
+    }
+
+    fn classes(c: &Change) -> (Class, Class) {
+        (c.old_to_new.class, c.new_to_old.class)
+    }
+
+    /// Every breaking verdict has a strict witness, and the witness is really accepted by the
+    /// sender's validator and rejected by the receiver's at its pointer.
+    fn witnesses_hold(old: &Edition, new: &Edition, d: &Diff) {
+        let (bo, bn) = (Bump::new(), Bump::new());
+        let (so, sn) = (
+            crate::descriptors::schema(old, &bo),
+            crate::descriptors::schema(new, &bn),
+        );
+        for c in &d.changes {
+            for (v, s, r, rir) in [
+                (&c.old_to_new, &so, &sn, new),
+                (&c.new_to_old, &sn, &so, old),
+            ] {
+                if v.class != Class::Breaking {
+                    continue;
+                }
+                let w = v
+                    .witness
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("breaking without witness: {c:?}"));
+                assert_eq!(w.mode, "strict");
+                let si = s.object(&w.object).unwrap_or_else(|| panic!("{c:?}"));
+                assert!(
+                    check_json(s, si, &w.payload, Mode::strict()).is_ok(),
+                    "{c:?}"
+                );
+                if w.rule == "interface" {
+                    assert!(routed(rir, w.interface.as_deref().unwrap_or_default()).is_none());
+                    continue;
+                }
+                let ro = match &w.interface {
+                    Some(i) => {
+                        let i = routed(rir, i).unwrap_or_else(|| panic!("{c:?}"));
+                        if w.response {
+                            &i.response.object
+                        } else {
+                            &i.request.object
+                        }
+                    }
+                    None => d_obj(rir, &w.object, c),
+                };
+                let ri = r.object(ro).unwrap_or_else(|| panic!("{c:?}"));
+                let report = check_json(r, ri, &w.payload, Mode::strict());
+                assert!(
+                    report
+                        .errors()
+                        .any(|e| e.path == w.pointer && e.rule.name() == w.rule),
+                    "{c:?}\n{report:?}"
+                );
+            }
+        }
+    }
+
+    fn d_obj<'e>(ir: &'e Edition, name: &str, c: &Change) -> &'e str {
+        ir.objects
+            .get_key_value(name)
+            .map(|(k, _)| k.as_str())
+            .unwrap_or_else(|| panic!("{c:?}"))
+    }
+
+    #[test]
+    fn optional_to_required_breaks_old_to_new_only() {
+        let opt = "wire: Name, zh: 名, en: Name, type: {string: {max_len: 9}}, required: false";
+        let req = "wire: Name, zh: 名, en: Name, type: {string: {max_len: 9}}, required: true";
+        let (o, n) = (
+            edition("a", &[ID, opt], &[1]),
+            edition("b", &[ID, req], &[1]),
+        );
+        let d = diff(&o, &n);
+        let c = change(&d, "objects/Station/Name", "requirement");
+        assert_eq!(classes(c), (Class::Breaking, Class::Compatible));
+        let w = c
+            .old_to_new
+            .witness
+            .as_ref()
+            .unwrap_or_else(|| panic!("witness"));
+        assert_eq!(
+            (w.pointer.as_str(), w.rule.as_str()),
+            ("/Station/Name", "required")
+        );
+        assert_eq!(w.interface.as_deref(), Some("notification_station"));
+        witnesses_hold(&o, &n, &d);
+        // The other way round, the same change is breaking NEW→OLD only.
+        let d = diff(&n, &o);
+        assert_eq!(
+            classes(change(&d, "objects/Station/Name", "requirement")),
+            (Class::Compatible, Class::Breaking)
+        );
+        witnesses_hold(&n, &o, &d);
+    }
+
+    #[test]
+    fn a_tightened_max_length_breaks_old_to_new() {
+        let short =
+            "wire: StationID, zh: 编码, en: ID, type: {string: {max_len: 8}}, required: true";
+        let (o, n) = (edition("a", &[ID], &[1]), edition("b", &[short], &[1]));
+        let d = diff(&o, &n);
+        let c = change(&d, "objects/Station/StationID", "length");
+        assert_eq!(classes(c), (Class::Breaking, Class::Compatible));
+        let w = c
+            .old_to_new
+            .witness
+            .as_ref()
+            .unwrap_or_else(|| panic!("witness"));
+        let sent = w
+            .payload
+            .pointer("/Station/StationID")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        assert!((9..=20).contains(&sent.chars().count()), "{sent}");
+        witnesses_hold(&o, &n, &d);
+    }
+
+    #[test]
+    fn removed_and_added_codes_break_the_direction_that_sends_them() {
+        let (o, n) = (
+            edition("a", &[ID, TYPE], &[1, 2]),
+            edition("b", &[ID, TYPE], &[1, 3]),
+        );
+        let d = diff(&o, &n);
+        let removed = change(&d, "codes/T-Type/2", "code");
+        assert_eq!(
+            (removed.kind, classes(removed)),
+            (Kind::Removed, (Class::Breaking, Class::Compatible))
+        );
+        let w = removed
+            .old_to_new
+            .witness
+            .as_ref()
+            .unwrap_or_else(|| panic!("witness"));
+        assert_eq!(
+            w.payload
+                .pointer("/Station/Type")
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("2")
+        );
+        let added = change(&d, "codes/T-Type/3", "code");
+        assert_eq!(
+            (added.kind, classes(added)),
+            (Kind::Added, (Class::Compatible, Class::Breaking))
+        );
+        witnesses_hold(&o, &n, &d);
+    }
+
+    #[test]
+    fn a_rename_with_an_alias_is_not_a_removal() {
+        let old =
+            "wire: Busines, zh: 营业, en: Business, type: {string: {max_len: 9}}, required: true";
+        let aliased = "wire: Business, zh: 营业, en: Business, aliases: [Busines], type: {string: {max_len: 9}}, required: true";
+        let bare =
+            "wire: Business, zh: 营业, en: Business, type: {string: {max_len: 9}}, required: true";
+        let o = edition("a", &[ID, old], &[1]);
+        let d = diff(&o, &edition("b", &[ID, aliased], &[1]));
+        let c = change(&d, "objects/Station/Business", "wire name");
+        assert_eq!(c.kind, Kind::Renamed);
+        // OLD senders send Busines, which the new receiver reads; new senders send Business,
+        // which the old receiver does not know, and it requires Busines.
+        assert_eq!(classes(c), (Class::Compatible, Class::Breaking));
+        assert!(
+            !d.changes
+                .iter()
+                .any(|c| c.kind == Kind::Removed && c.aspect == "field")
+        );
+        // Without the alias the fields are not paired: a removal and an addition.
+        let n = edition("b", &[ID, bare], &[1]);
+        let d = diff(&o, &n);
+        assert_eq!(
+            change(&d, "objects/Station/Busines", "field").kind,
+            Kind::Removed
+        );
+        assert_eq!(
+            classes(change(&d, "objects/Station/Business", "field")),
+            (Class::Breaking, Class::Compatible)
+        );
+        witnesses_hold(&o, &n, &d);
+    }
+
+    #[test]
+    fn an_added_optional_field_is_compatible_both_ways_and_docs_are_doc_only() {
+        let extra = "wire: Extra, zh: 附加, en: Extra, description: Something., type: {string: {max_len: 9}}, required: false";
+        let id2 =
+            "wire: StationID, zh: 站编码, en: ID, type: {string: {max_len: 20}}, required: true";
+        let d = diff(
+            &edition("a", &[ID], &[1]),
+            &edition("b", &[id2, extra], &[1]),
+        );
+        assert_eq!(
+            classes(change(&d, "objects/Station/Extra", "field")),
+            (Class::Compatible, Class::Compatible)
+        );
+        assert_eq!(
+            classes(change(&d, "objects/Station/StationID", "zh")),
+            (Class::DocOnly, Class::DocOnly)
+        );
+        assert!(!d.changes.iter().any(Change::breaking));
+    }
+
+    #[test]
+    fn a_provisional_rule_is_needs_review_not_breaking() {
+        let prov = "wire: StationID, zh: 编码, en: ID, type: {string: {max_len: 8}}, required: true, provisional: true, note: A guess";
+        let (o, n) = (edition("a", &[ID], &[1]), edition("b", &[prov], &[1]));
+        let d = diff(&o, &n);
+        let c = change(&d, "objects/Station/StationID", "length");
+        assert_eq!(c.old_to_new.class, Class::NeedsReview);
+        assert_eq!(
+            c.old_to_new.witness.as_ref().map(|w| w.mode),
+            Some("enforce-provisional")
+        );
+    }
+
+    #[test]
+    fn bounds_and_charsets_order_as_expected() {
+        assert!(lower_max(None, Some(3)));
+        assert!(lower_max(Some(5), Some(3)));
+        assert!(!lower_max(Some(3), None));
+        assert!(higher_min(Some(1), Some(2)));
+        assert!(!higher_min(Some(2), None));
+        assert!(charset_rank(Charset::Digits) < charset_rank(Charset::UpperHex));
+        assert!(PROFILES.iter().all(|p| is_profile(p)));
+    }
 }
