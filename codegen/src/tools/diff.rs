@@ -445,6 +445,11 @@ struct Expect<'s> {
     rules: &'s [&'s str],
 }
 
+/// How a witness is checked against the sender's rules: every rule, provisional ones included
+/// (a sender keeps to its whole edition; a witness must not exploit a sender rule that strict
+/// validation only warns about).
+const SENDER: Mode = Mode::strict().with_provisional(true);
+
 /// Rules of a type change of any kind.
 const ANY_VALUE_RULE: &[&str] = &[
     "type",
@@ -599,7 +604,7 @@ impl Ctx<'_> {
                 let Some(base) = samples::object_sample(s.ir, so, 0).map(|j| j.to_value()) else {
                     continue;
                 };
-                if check_json(&s.schema, sidx, &base, Mode::strict())
+                if check_json(&s.schema, sidx, &base, SENDER)
                     .errors()
                     .next()
                     .is_some()
@@ -627,7 +632,7 @@ impl Ctx<'_> {
                             }
                         }
                     }
-                    if check_json(&s.schema, sidx, &payload, Mode::strict())
+                    if check_json(&s.schema, sidx, &payload, SENDER)
                         .errors()
                         .next()
                         .is_some()
@@ -1206,7 +1211,7 @@ impl Ctx<'_> {
         ) else {
             return Verdict::of(Class::NeedsReview);
         };
-        if check_json(&s.schema, idx, &payload, Mode::strict())
+        if check_json(&s.schema, idx, &payload, SENDER)
             .errors()
             .next()
             .is_some()
@@ -1603,7 +1608,9 @@ impl Ctx<'_> {
             new,
             old_to_new: o2n,
             new_to_old: n2o,
-            note: Some("receivers ignore keys they do not know".into()),
+            note: Some(
+                "a receiver ignores keys it does not know and refuses a payload lacking a field it requires".into(),
+            ),
         });
     }
 
