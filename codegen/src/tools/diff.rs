@@ -3140,19 +3140,26 @@ fn witness_line(w: &Witness) -> String {
         ),
         None => format!("{} {}", w.sender, w.object),
     };
-    let at = if w.pointer.is_empty() {
-        String::new()
-    } else {
-        format!(" at {}", w.pointer)
-    };
     let mode = if w.mode == "strict" {
         String::new()
     } else {
         format!(" ({})", w.mode)
     };
+    if w.pointer.is_empty() {
+        return format!(
+            "{what} {} → {}: {}{mode}",
+            short(&w.payload.to_string(), 120),
+            w.receiver,
+            w.message
+        );
+    }
+    let sent = w
+        .payload
+        .pointer(&w.pointer)
+        .map_or_else(|| "absent".to_owned(), |v| short(&v.to_string(), 80));
     format!(
-        "{what} {} → {} rejects{at}: {} [{}]{mode}",
-        w.payload, w.receiver, w.message, w.rule
+        "{what} with {} = {sent} → {} rejects: {} [{}]{mode}",
+        w.pointer, w.receiver, w.message, w.rule
     )
 }
 
@@ -3257,16 +3264,9 @@ pub fn markdown(d: &Diff, r: Render) -> String {
             ));
             for (dir, v) in [("A", &c.old_to_new), ("B", &c.new_to_old)] {
                 if let Some(w) = v.witness.as_ref().filter(|_| v.class == Class::Breaking) {
-                    let at = if w.pointer.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" at `{}`", w.pointer)
-                    };
                     out.push_str(&format!(
-                        "  - {dir}: {} rejects{at} ({}: {}):\n    `{}`\n",
-                        w.receiver,
-                        w.rule,
-                        md_cell(&w.message),
+                        "  - {dir}: {}; payload: `{}`\n",
+                        md_cell(&witness_line(w)),
                         short(&w.payload.to_string(), 600)
                     ));
                 }
