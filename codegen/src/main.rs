@@ -84,6 +84,23 @@ enum Command {
         /// The payload file (`-` or absent: standard input).
         file: Option<PathBuf>,
     },
+    /// Compare two editions: every change, classified per direction of traffic, with a
+    /// witness payload for every breaking change; exits 1 with `--fail-on breaking` when any.
+    Diff {
+        /// The old edition: a folder, or an edition id under `spec/`.
+        old: PathBuf,
+        /// The new edition: a folder, or an edition id under `spec/`.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+        /// Exit 1 when a change of this class exists.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+        /// Leave out doc-only and provenance-only changes (text and markdown).
+        #[arg(long)]
+        wire_only: bool,
+    },
     /// Explain a diagnostic code, or list them all.
     Explain {
         /// A code such as E0003.
@@ -95,6 +112,59 @@ enum Command {
 enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum FailOn {
+    Breaking,
+}
+
+fn diff_cmd(
+    old: PathBuf,
+    new: PathBuf,
+    format: DiffFormat,
+    fail_on: Option<FailOn>,
+    wire_only: bool,
+) -> ExitCode {
+    use std::io::IsTerminal;
+    let run = || -> Result<chargespec::tools::diff::Diff, String> {
+        let old = edition_ir(&edition_dir(Some(old))?)?;
+        let new = edition_ir(&edition_dir(Some(new))?)?;
+        Ok(chargespec::tools::diff::diff(&old, &new))
+    };
+    let d = match run() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let render = chargespec::tools::diff::Render {
+        colour: std::io::stdout().is_terminal(),
+        wire_only,
+    };
+    match format {
+        DiffFormat::Text => print!("{}", chargespec::tools::diff::text(&d, render)),
+        DiffFormat::Markdown => print!("{}", chargespec::tools::diff::markdown(&d, render)),
+        DiffFormat::Json => println!("{:#}", chargespec::tools::diff::json(&d)),
+    }
+    match fail_on {
+        Some(FailOn::Breaking)
+            if d.changes
+                .iter()
+                .any(chargespec::tools::diff::Change::breaking) =>
+        {
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::SUCCESS,
+    }
 }
 
 /// The edition a tool works on: a folder, an id under `spec/`, or the only edition there.
@@ -356,6 +426,13 @@ fn main() -> ExitCode {
             };
             validate_cmd(edition, target, lenient, enforce_provisional, format, file)
         }
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on,
+            wire_only,
+        } => diff_cmd(old, new, format, fail_on, wire_only),
         Command::Explain { code } => match code {
             None => {
                 for c in Code::ALL {

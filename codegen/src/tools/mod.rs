@@ -1,4 +1,5 @@
 //! What the command line does beyond generation, each a thin layer over the IR and the
 //! runtime.
 
+pub mod diff;
 pub mod validate;
