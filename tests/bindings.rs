@@ -110,10 +110,16 @@ fn code_tables_keep_unknown_values_and_convert_strictly() {
     assert_eq!(StationType::try_from(100).map(|s| s.code()), Ok(100));
     assert_eq!(StationType::Private.name_zh(), Some("个人"));
     assert_eq!(StationType::ALL.len(), 7);
-    let c: ConnectorStatusInfo = serde_json::from_str(
-        r#"{"ConnectorID":"C1","Status":"3","CurrentA":10,"CurrentB":0,"CurrentC":0,"VoltageA":380,"VoltageB":0,"VoltageC":0,"ChargeElectricity":1.5,"DischargeElectricity":0}"#,
-    )
-    .expect("tolerant code reading");
+    // Strict reading: a code is a JSON integer. "3" and 3.0 are what the numbers-as-strings and
+    // integral-float-as-integer profiles accept, for the peers that have them switched on.
+    let status = |s: &str| {
+        format!(
+            r#"{{"ConnectorID":"C1","Status":{s},"CurrentA":10,"CurrentB":0,"CurrentC":0,"VoltageA":380,"VoltageB":0,"VoltageC":0,"ChargeElectricity":1.5,"DischargeElectricity":0}}"#
+        )
+    };
+    assert!(serde_json::from_str::<ConnectorStatusInfo>(&status(r#""3""#)).is_err());
+    assert!(serde_json::from_str::<ConnectorStatusInfo>(&status("3.0")).is_err());
+    let c: ConnectorStatusInfo = serde_json::from_str(&status("3")).expect("decodes");
     assert_eq!(c.status, ConnectorStatus::from_code(3));
     let back = serde_json::to_value(&c).expect("serialise");
     assert_eq!(back["Status"], serde_json::json!(3));

@@ -490,8 +490,11 @@ mod tests {
         assert_eq!((err.table, err.value.as_str()), ("T-Station", "200"));
         assert_eq!(i64::from(Station::Private), 50);
         assert_eq!(Station::Unset.to_string(), "-1");
-        // Tolerant reading, wire-form writing, unknown values kept.
-        let v: Vec<Station> = serde_json::from_str(r#"[50, "1", 1.0, 150, 7]"#).unwrap();
+        // Strict reading (a code is a JSON integer: "1" and 1.0 are the tolerance profiles'
+        // business), wire-form writing, unknown values kept.
+        assert!(serde_json::from_str::<Station>(r#""1""#).is_err());
+        assert!(serde_json::from_str::<Station>("1.0").is_err());
+        let v: Vec<Station> = serde_json::from_str(r#"[50, 1, 1, 150, 7]"#).unwrap();
         assert_eq!(
             v,
             [
@@ -561,7 +564,7 @@ mod tests {
         assert_eq!(SomeCode::from_code(1), SomeCode::Some);
         assert_eq!(SomeCode::from_code(9), SomeCode::Unknown(9));
         assert_eq!(SomeCode::r#Self_.name_en(), Some("self"));
-        let s: SomeCode = serde_json::from_str("\"2\"").unwrap();
+        let s: SomeCode = serde_json::from_str("2").unwrap();
         assert_eq!(s, SomeCode::r#Self_);
 
         assert_eq!(OkCode::from_code("type"), OkCode::r#type);
