@@ -118,8 +118,11 @@ impl PeerConfig {
             .iter()
             .map(|name| {
                 schema.tolerance(name).ok_or_else(|| {
-                    let known: Vec<&str> =
-                        schema.tolerances.iter().map(|t| t.tolerance.name()).collect();
+                    let known: Vec<&str> = schema
+                        .tolerances
+                        .iter()
+                        .map(|t| t.tolerance.name())
+                        .collect();
                     format!(
                         "peer {}: unknown tolerance `{name}` (the edition {} declares: {})",
                         self.operator_id,
@@ -254,6 +257,9 @@ sig_secret = "PyS1gS3cr3tK3y01"
         let text = format!("{PEER}tolerances = [\"numbers_as_strings\"]\n");
         let e = Config::parse(&text).err().unwrap_or_default();
         assert!(e.contains("unknown tolerance `numbers_as_strings`"), "{e}");
-        assert!(e.contains("numbers-as-strings, empty-string-as-absent"), "{e}");
+        assert!(
+            e.contains("numbers-as-strings, empty-string-as-absent"),
+            "{e}"
+        );
     }
 }

@@ -204,7 +204,9 @@ where
         let page = fetch(page_no).await?;
         let answered = page.get("PageNo").and_then(Value::as_u64);
         if answered != Some(page_no) {
-            let got = page.get("PageNo").map_or_else(|| "none".to_owned(), Value::to_string);
+            let got = page
+                .get("PageNo")
+                .map_or_else(|| "none".to_owned(), Value::to_string);
             return Err(format!(
                 "page {page_no}: the operator answered PageNo {got} (asked for PageNo {page_no}, \
                  PageSize {page_size}); it does not page as asked, stopping with {} station(s)",
@@ -228,7 +230,12 @@ where
                 stations.push(item);
             }
         }
-        tracing::info!(page_no, page_count, items = received, "stations page received");
+        tracing::info!(
+            page_no,
+            page_count,
+            items = received,
+            "stations page received"
+        );
         if duplicates > 0 {
             tracing::warn!(page_no, duplicates, "stations received twice, kept once");
         }
@@ -249,10 +256,16 @@ mod tests {
 
     /// A fake operator with `total` stations, pages of `size`; `ignore_page_no` answers the
     /// first page to every request.
-    fn operator(total: u64, size: u64, ignore_page_no: bool) -> impl FnMut(u64) -> std::future::Ready<Result<Value, String>> {
+    fn operator(
+        total: u64,
+        size: u64,
+        ignore_page_no: bool,
+    ) -> impl FnMut(u64) -> std::future::Ready<Result<Value, String>> {
         move |asked: u64| {
             let page = if ignore_page_no { 1 } else { asked };
-            let items: Vec<Value> = ((page - 1) * size + 1..=(page * size).min(total)).map(station).collect();
+            let items: Vec<Value> = ((page - 1) * size + 1..=(page * size).min(total))
+                .map(station)
+                .collect();
             std::future::ready(Ok(json!({
                 "PageNo": page, "PageCount": total.div_ceil(size), "ItemSize": total, "StationInfos": items
             })))
@@ -287,17 +300,28 @@ mod tests {
     fn duplicates_are_dropped_and_the_walk_is_bounded() {
         // Every page repeats S1 and announces an absurd page count; it stops at an empty page.
         let fetch = |asked: u64| {
-            let items = if asked <= 3 { vec![station(1), station(asked + 1)] } else { vec![] };
-            std::future::ready(Ok(json!({ "PageNo": asked, "PageCount": u64::MAX, "StationInfos": items })))
+            let items = if asked <= 3 {
+                vec![station(1), station(asked + 1)]
+            } else {
+                vec![]
+            };
+            std::future::ready(Ok(
+                json!({ "PageNo": asked, "PageCount": u64::MAX, "StationInfos": items }),
+            ))
         };
         let all = run(fetch).unwrap_or_else(|e| panic!("{e}"));
         let ids: Vec<_> = all.iter().map(|s| s["StationID"].clone()).collect();
-        assert_eq!(ids, vec![json!("S1"), json!("S2"), json!("S3"), json!("S4")]);
+        assert_eq!(
+            ids,
+            vec![json!("S1"), json!("S2"), json!("S3"), json!("S4")]
+        );
         // An operator that never sends an empty page stops at MAX_PAGES.
         let mut calls = 0;
         let endless = |asked: u64| {
             calls += 1;
-            std::future::ready(Ok(json!({ "PageNo": asked, "PageCount": u64::MAX, "StationInfos": [station(asked)] })))
+            std::future::ready(Ok(
+                json!({ "PageNo": asked, "PageCount": u64::MAX, "StationInfos": [station(asked)] }),
+            ))
         };
         assert_eq!(run(endless).map(|v| v.len() as u64), Ok(MAX_PAGES));
         assert_eq!(calls, MAX_PAGES);

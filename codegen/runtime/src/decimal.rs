@@ -178,10 +178,16 @@ pub mod de {
         Ok(Option::<In<true>>::deserialize(d)?.map(|x| x.0))
     }
     pub fn number_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Decimal>, D::Error> {
-        Ok(Vec::<In<false>>::deserialize(d)?.into_iter().map(|x| x.0).collect())
+        Ok(Vec::<In<false>>::deserialize(d)?
+            .into_iter()
+            .map(|x| x.0)
+            .collect())
     }
     pub fn string_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Decimal>, D::Error> {
-        Ok(Vec::<In<true>>::deserialize(d)?.into_iter().map(|x| x.0).collect())
+        Ok(Vec::<In<true>>::deserialize(d)?
+            .into_iter()
+            .map(|x| x.0)
+            .collect())
     }
     pub fn number_vec_opt<'de, D: Deserializer<'de>>(
         d: D,
@@ -211,7 +217,10 @@ mod tests {
         n: Decimal,
         #[serde(serialize_with = "string::<1, _>", deserialize_with = "de::string")]
         s: Decimal,
-        #[serde(serialize_with = "number::<ANY_SCALE, _>", deserialize_with = "de::number")]
+        #[serde(
+            serialize_with = "number::<ANY_SCALE, _>",
+            deserialize_with = "de::number"
+        )]
         a: Decimal,
     }
 

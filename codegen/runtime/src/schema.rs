@@ -993,7 +993,8 @@ fn empty_is_a_value(schema: &Schema<'_>, ty: &TypeDesc<'_>) -> bool {
     match ty {
         TypeDesc::String(s) => {
             s.min_len.is_none_or(|m| m == 0)
-                && s.pattern.is_none_or(|p| regex(p).is_none_or(|re| re.is_match("")))
+                && s.pattern
+                    .is_none_or(|p| regex(p).is_none_or(|re| re.is_match("")))
         }
         TypeDesc::Code(t) => schema
             .tables
@@ -1386,9 +1387,15 @@ mod tests {
         let t = Tolerance::TcecCoreStatus;
         let push = json!({"Connector": {"Current": 1}});
         let strict = check_json(&SCHEMA, 2, &push, Mode::strict());
-        assert_eq!(got(&strict), vec![("/Extra".into(), "required", Severity::Error)]);
+        assert_eq!(
+            got(&strict),
+            vec![("/Extra".into(), "required", Severity::Error)]
+        );
         let r = tolerant(push, 2, &[t]);
-        assert_eq!(got(&r), vec![("/Extra".into(), "required", Severity::Warning)]);
+        assert_eq!(
+            got(&r),
+            vec![("/Extra".into(), "required", Severity::Warning)]
+        );
         assert_eq!(deviations(&r), vec![(t, "/Extra".into(), String::new())]);
         // Only the listed fields: Connector/Current is still required.
         let r = tolerant(json!({"Connector": {}}), 2, &[t]);
@@ -1406,10 +1413,19 @@ mod tests {
         let a = Tolerance::StatusArrayVariant;
         let push = json!({"Connectors": [{"Current": "7"}], "Extra": 1});
         let strict = check_json(&SCHEMA, 2, &push, Mode::strict());
-        assert_eq!(got(&strict), vec![("/Connector".into(), "required", Severity::Error)]);
+        assert_eq!(
+            got(&strict),
+            vec![("/Connector".into(), "required", Severity::Error)]
+        );
         let r = tolerant(push.clone(), 2, &[a]);
-        assert_eq!(got(&r), vec![("/Connector/Current".into(), "type", Severity::Error)]);
-        assert_eq!(deviations(&r), vec![(a, "/Connectors".into(), "[…]".into())]);
+        assert_eq!(
+            got(&r),
+            vec![("/Connector/Current".into(), "type", Severity::Error)]
+        );
+        assert_eq!(
+            deviations(&r),
+            vec![(a, "/Connectors".into(), "[…]".into())]
+        );
         let r = tolerant(push, 2, &[a, Tolerance::NumbersAsStrings]);
         assert!(r.is_ok(), "{r}");
         assert_eq!(r.deviations.len(), 2);
@@ -1457,14 +1473,29 @@ mod tests {
         let all = Tolerance::ALL.into_iter().collect();
         let (push, report) = decode::<Push>(json, Mode::strict().with_tolerances(all))
             .unwrap_or_else(|r| panic!("{r}"));
-        assert_eq!((push.connector.current, push.soc, push.extra), (7, Some(5), None));
+        assert_eq!(
+            (push.connector.current, push.soc, push.extra),
+            (7, Some(5), None)
+        );
         assert!(push.note.is_none());
         assert_eq!(
             deviations(&report),
             vec![
-                (Tolerance::StatusArrayVariant, "/Connectors".into(), "[…]".into()),
-                (Tolerance::NumbersAsStrings, "/Connector/Current".into(), "\"7\"".into()),
-                (Tolerance::IntegralFloatAsInteger, "/Soc".into(), "5.0".into()),
+                (
+                    Tolerance::StatusArrayVariant,
+                    "/Connectors".into(),
+                    "[…]".into()
+                ),
+                (
+                    Tolerance::NumbersAsStrings,
+                    "/Connector/Current".into(),
+                    "\"7\"".into()
+                ),
+                (
+                    Tolerance::IntegralFloatAsInteger,
+                    "/Soc".into(),
+                    "5.0".into()
+                ),
                 // Absences are found by the walk, after the rewrites.
                 (Tolerance::TcecCoreStatus, "/Extra".into(), String::new()),
             ]
@@ -1485,7 +1516,10 @@ mod tests {
         ) else {
             panic!("accepted a non-numeric current");
         };
-        assert_eq!(got(&report)[0], ("/Connector/Current".into(), "type", Severity::Error));
+        assert_eq!(
+            got(&report)[0],
+            ("/Connector/Current".into(), "type", Severity::Error)
+        );
         assert_eq!(report.deviations.len(), 2, "{:?}", report.deviations);
     }
 

@@ -114,7 +114,9 @@ impl Tolerances {
 
     /// The profiles of the set, in declaration order.
     pub fn iter(self) -> impl Iterator<Item = Tolerance> {
-        Tolerance::ALL.into_iter().filter(move |t| self.contains(*t))
+        Tolerance::ALL
+            .into_iter()
+            .filter(move |t| self.contains(*t))
     }
 }
 
@@ -156,7 +158,11 @@ impl fmt::Display for Deviation {
         if self.value.is_empty() {
             write!(f, "tolerated[{}]: {path}", self.tolerance)
         } else {
-            write!(f, "tolerated[{}]: {path} (got {})", self.tolerance, self.value)
+            write!(
+                f,
+                "tolerated[{}]: {path} (got {})",
+                self.tolerance, self.value
+            )
         }
     }
 }
@@ -222,16 +228,16 @@ impl<'de> Visitor<'de> for LifetimeVisitor {
 
 /// The whole seconds of a JSON number's text, rounded down; negative numbers are refused.
 fn seconds<E: de::Error>(v: &str) -> Result<i64, E> {
-        if let Ok(i) = v.parse::<i64>() {
-            return LifetimeVisitor.visit_i64(i);
-        }
-        let d = crate::schema::parse_decimal(v)
-            .ok_or_else(|| E::custom(format!("lifetime `{v}` is not a number")))?;
-        if d.is_sign_negative() && !d.is_zero() {
-            return Err(E::custom(format!("lifetime {v} is negative")));
-        }
-        use rust_decimal::prelude::ToPrimitive;
-        Ok(d.trunc().to_i64().unwrap_or(i64::MAX))
+    if let Ok(i) = v.parse::<i64>() {
+        return LifetimeVisitor.visit_i64(i);
+    }
+    let d = crate::schema::parse_decimal(v)
+        .ok_or_else(|| E::custom(format!("lifetime `{v}` is not a number")))?;
+    if d.is_sign_negative() && !d.is_zero() {
+        return Err(E::custom(format!("lifetime {v} is negative")));
+    }
+    use rust_decimal::prelude::ToPrimitive;
+    Ok(d.trunc().to_i64().unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]

@@ -229,7 +229,12 @@ impl Report {
     pub fn deviation_counts(&self) -> Vec<(Tolerance, usize)> {
         Tolerance::ALL
             .into_iter()
-            .map(|t| (t, self.deviations.iter().filter(|d| d.tolerance == t).count()))
+            .map(|t| {
+                (
+                    t,
+                    self.deviations.iter().filter(|d| d.tolerance == t).count(),
+                )
+            })
             .filter(|(_, n)| *n > 0)
             .collect()
     }

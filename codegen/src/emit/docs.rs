@@ -316,7 +316,16 @@ struct TolerancesPage<'a> {
     number: &'a str,
     /// name, zh, en, relaxes, description, provenance, evidence, what it applies to
     #[allow(clippy::type_complexity)]
-    items: Vec<(String, String, String, String, String, String, String, String)>,
+    items: Vec<(
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    )>,
 }
 
 fn tolerances_page(ir: &Edition) -> Result<String, EmitError> {
@@ -340,7 +349,11 @@ fn tolerances_page(ir: &Edition) -> Result<String, EmitError> {
                 md_cell(&t.info.zh),
                 md_cell(&t.info.en),
                 md_cell(&t.relaxes),
-                t.info.description.as_deref().map(one_line).unwrap_or_default(),
+                t.info
+                    .description
+                    .as_deref()
+                    .map(one_line)
+                    .unwrap_or_default(),
                 badge(&t.prov),
                 one_line(&t.evidence),
                 applies.join("; "),

@@ -824,7 +824,9 @@ fn read_tolerance(d: &mut Diagnostics, node: &Node, name_: &str) -> Option<RawTo
     let mut m = MapView::new(d, node, &what)?;
     let doc = read_doc(d, &mut m, node.loc, &what);
     let relaxes = m.req("relaxes", &what).and_then(|n| text(d, n, "relaxes"));
-    let evidence = m.req("evidence", &what).and_then(|n| text(d, n, "evidence"));
+    let evidence = m
+        .req("evidence", &what)
+        .and_then(|n| text(d, n, "evidence"));
     let entries = |d: &mut Diagnostics, n: Option<&Node>, what: &str| -> Vec<Node> {
         n.and_then(|n| list(d, n, what))
             .map(<[Node]>::to_vec)

@@ -301,7 +301,11 @@ fn ty(t: &TypeDesc<'_>) -> TokenStream {
         }
         TypeDesc::Decimal(d) => {
             if d.min.is_none() && d.max.is_none() && d.max_text_len.is_none() {
-                let text = if d.text { quote! { .text() } } else { quote! {} };
+                let text = if d.text {
+                    quote! { .text() }
+                } else {
+                    quote! {}
+                };
                 return match d.scale {
                     Some(n) => {
                         let n = Literal::u32_unsuffixed(n);

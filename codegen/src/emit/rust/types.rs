@@ -93,7 +93,9 @@ fn decimal_deserializer(f: &Field) -> Option<String> {
     } else {
         "number"
     };
-    Some(format!("::chargespec_runtime::decimal::de::{form}{vec}{opt}"))
+    Some(format!(
+        "::chargespec_runtime::decimal::de::{form}{vec}{opt}"
+    ))
 }
 
 pub fn requirement_text(r: &Requirement) -> String {

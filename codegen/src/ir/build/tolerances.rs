@@ -40,8 +40,16 @@ impl Builder<'_> {
             let takes_fields = tolerance == Tolerance::TcecCoreStatus;
             let takes_variants = tolerance == Tolerance::StatusArrayVariant;
             let misplaced = [
-                ("fields", !item.fields.is_empty() && !takes_fields, takes_fields && item.fields.is_empty()),
-                ("variants", !item.variants.is_empty() && !takes_variants, takes_variants && item.variants.is_empty()),
+                (
+                    "fields",
+                    !item.fields.is_empty() && !takes_fields,
+                    takes_fields && item.fields.is_empty(),
+                ),
+                (
+                    "variants",
+                    !item.variants.is_empty() && !takes_variants,
+                    takes_variants && item.variants.is_empty(),
+                ),
             ];
             for (key, extra, missing) in misplaced {
                 if extra || missing {
@@ -72,7 +80,10 @@ impl Builder<'_> {
                             Diagnostic::new(
                                 DCode::BadTolerance,
                                 w.loc,
-                                format!("`{}.{}` is not a required field", entry.object.value, w.value),
+                                format!(
+                                    "`{}.{}` is not a required field",
+                                    entry.object.value, w.value
+                                ),
                             )
                             .label("tcec-core-status relaxes required fields only")
                             .hint("remove it: an optional field may be absent anyway"),
@@ -98,9 +109,15 @@ impl Builder<'_> {
                 };
                 if taken || !matches!(f.ty, Type::Object(_)) {
                     let why = if taken {
-                        format!("`{}` is already a wire name of `{}`", v.wire.value, v.object.value)
+                        format!(
+                            "`{}` is already a wire name of `{}`",
+                            v.wire.value, v.object.value
+                        )
                     } else {
-                        format!("`{}.{}` is not an object field", v.object.value, v.field.value)
+                        format!(
+                            "`{}.{}` is not an object field",
+                            v.object.value, v.field.value
+                        )
                     };
                     self.err(
                         Diagnostic::new(DCode::BadTolerance, v.wire.loc, why)
@@ -110,7 +127,11 @@ impl Builder<'_> {
                     continue;
                 }
                 f.array_variant = Some(v.wire.value.clone());
-                variants.push((v.object.value.clone(), v.field.value.clone(), v.wire.value.clone()));
+                variants.push((
+                    v.object.value.clone(),
+                    v.field.value.clone(),
+                    v.wire.value.clone(),
+                ));
             }
             out.insert(
                 name.clone(),
@@ -135,12 +156,18 @@ impl Builder<'_> {
         name: &Sp<String>,
     ) -> Option<&'o mut Object> {
         if !objects.contains_key(&name.value) {
-            let hint = closest_owned(&name.value, objects.keys().cloned())
-                .map_or_else(|| "name a declared object or an interface payload".to_owned(), |c| format!("did you mean `{c}`?"));
+            let hint = closest_owned(&name.value, objects.keys().cloned()).map_or_else(
+                || "name a declared object or an interface payload".to_owned(),
+                |c| format!("did you mean `{c}`?"),
+            );
             self.unresolved(
-                Diagnostic::new(DCode::UnknownObject, name.loc, format!("unknown object `{}`", name.value))
-                    .label("no such object")
-                    .hint(hint),
+                Diagnostic::new(
+                    DCode::UnknownObject,
+                    name.loc,
+                    format!("unknown object `{}`", name.value),
+                )
+                .label("no such object")
+                .hint(hint),
             );
         }
         objects.get_mut(&name.value)
@@ -154,7 +181,10 @@ impl Builder<'_> {
     ) -> Option<&'o mut Field> {
         let Some(i) = o.fields.iter().position(|f| f.wire == wire.value) else {
             let hint = closest_owned(&wire.value, o.fields.iter().map(|f| f.wire.clone()))
-                .map_or_else(|| format!("fields of `{object}`"), |c| format!("did you mean `{c}`?"));
+                .map_or_else(
+                    || format!("fields of `{object}`"),
+                    |c| format!("did you mean `{c}`?"),
+                );
             self.unresolved(
                 Diagnostic::new(
                     DCode::UnknownField,
