@@ -246,6 +246,30 @@ where
     }
 }
 
+/// The operator's demonstration pushes: a connector status and an alarm (the spec's samples).
+pub async fn push_status_and_alarm(client: &CityClient) -> Result<(), String> {
+    let sample = |interface: &str| -> Result<Value, String> {
+        samples::request(interface)
+            .ok_or_else(|| format!("no sample for {interface}"))
+            .and_then(|t| serde_json::from_str(t).map_err(|e| e.to_string()))
+    };
+    let status: types::NotificationStationStatusRequest =
+        serde_json::from_value(sample("notification_stationStatus")?).map_err(|e| e.to_string())?;
+    let ack = client
+        .notification_station_status(&status)
+        .await
+        .map_err(|e| format!("notification_stationStatus: {e}"))?;
+    tracing::info!(?ack, "status pushed");
+    let alarm: types::NotificationAlarmInfoRequest =
+        serde_json::from_value(sample("notification_alarmInfo")?).map_err(|e| e.to_string())?;
+    let ack = client
+        .notification_alarm_info(&alarm)
+        .await
+        .map_err(|e| format!("notification_alarmInfo: {e}"))?;
+    tracing::info!(?ack, "alarm pushed");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,28 +350,4 @@ mod tests {
         assert_eq!(run(endless).map(|v| v.len() as u64), Ok(MAX_PAGES));
         assert_eq!(calls, MAX_PAGES);
     }
-}
-
-/// The operator's demonstration pushes: a connector status and an alarm (the spec's samples).
-pub async fn push_status_and_alarm(client: &CityClient) -> Result<(), String> {
-    let sample = |interface: &str| -> Result<Value, String> {
-        samples::request(interface)
-            .ok_or_else(|| format!("no sample for {interface}"))
-            .and_then(|t| serde_json::from_str(t).map_err(|e| e.to_string()))
-    };
-    let status: types::NotificationStationStatusRequest =
-        serde_json::from_value(sample("notification_stationStatus")?).map_err(|e| e.to_string())?;
-    let ack = client
-        .notification_station_status(&status)
-        .await
-        .map_err(|e| format!("notification_stationStatus: {e}"))?;
-    tracing::info!(?ack, "status pushed");
-    let alarm: types::NotificationAlarmInfoRequest =
-        serde_json::from_value(sample("notification_alarmInfo")?).map_err(|e| e.to_string())?;
-    let ack = client
-        .notification_alarm_info(&alarm)
-        .await
-        .map_err(|e| format!("notification_alarmInfo: {e}"))?;
-    tracing::info!(?ack, "alarm pushed");
-    Ok(())
 }
