@@ -3370,9 +3370,10 @@ pub fn predecessor<'e>(ir: &Edition, all: &'e [Edition]) -> Option<&'e Edition> 
         let tag = e.meta.prov.tags.first();
         tag.is_some()
             && tag != own
-            && ir.objects.values().any(|o| {
-                o.prov.tags.first().is_some() && o.prov.tags.iter().any(|t| Some(t) == tag)
-            })
+            && ir
+                .objects
+                .values()
+                .any(|o| o.prov.tags.iter().any(|t| Some(t) == tag))
     })
 }
 
