@@ -87,6 +87,7 @@ pub struct Generated {
 pub fn generate(dirs: &[std::path::PathBuf], opts: &emit::Options) -> Result<Generated, String> {
     let mut files = Vec::new();
     let mut editions = Vec::new();
+    let mut irs = Vec::new();
     for dir in dirs {
         let checked = check_dir(dir);
         let Some(ir) = checked.ir else {
@@ -104,6 +105,11 @@ pub fn generate(dirs: &[std::path::PathBuf], opts: &emit::Options) -> Result<Gen
         }
         files.extend(edition);
         editions.push(ir.meta.id.clone());
+        irs.push(ir);
     }
+    // Cross-edition pages: the migration guide from each edition's predecessor and the
+    // compatibility table of every pair, in each edition's docs.
+    files.extend(tools::diff::cross_edition_files(&irs));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Generated { files, editions })
 }
