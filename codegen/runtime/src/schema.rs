@@ -560,9 +560,10 @@ macro_rules! describe {
             fn field(&self, index: usize, _: &$crate::schema::FieldDesc<'_>) -> $crate::schema::View<'_> {
                 #[allow(unused_imports)]
                 use $crate::schema::ToView as _;
-                let fields: &[fn(&Self) -> $crate::schema::View<'_>] =
-                    &[$(|s: &Self| s.$field.view()),*];
-                fields.get(index).map_or($crate::schema::View::Absent, |f| f(self))
+                // One table per type, built at compile time (not on every call).
+                const FIELDS: &[fn(&$ty) -> $crate::schema::View<'_>] =
+                    &[$(|s: &$ty| s.$field.view()),*];
+                FIELDS.get(index).map_or($crate::schema::View::Absent, |f| f(self))
             }
         }
         impl $crate::schema::Described for $ty {
