@@ -782,35 +782,16 @@ pub fn check_value<'a>(
 }
 
 fn check_string<'a>(v: &mut Validator<'a>, s: &StringDesc<'a>, text: &str, secret: bool) {
-    let shown = || {
-        if secret {
-            String::from("***")
-        } else {
-            crate::validate::bounded(text)
-        }
-    };
-    if s.min_len.is_some() || s.max_len.is_some() {
-        let n = u32::try_from(text.chars().count()).unwrap_or(u32::MAX);
-        if s.min_len.is_some_and(|m| n < m) || s.max_len.is_some_and(|m| n > m) {
-            v.violation(
-                Rule::Length {
-                    min: s.min_len,
-                    max: s.max_len,
-                },
-                shown(),
-            );
-        }
-    }
-    if let Some(cs) = s.charset
-        && !text.chars().all(|c| cs.allows(c))
-    {
-        v.violation(Rule::Charset(cs.name()), shown());
-    }
+    v.text(text, s.min_len, s.max_len, s.charset, secret);
     if let Some(p) = s.pattern
         && let Some(re) = regex(p)
         && !re.is_match(text)
     {
-        v.violation(Rule::Pattern(p.to_owned()), shown());
+        // `violation` bounds and escapes what it shows.
+        v.violation(
+            Rule::Pattern(p.to_owned()),
+            if secret { "***" } else { text },
+        );
     }
 }
 

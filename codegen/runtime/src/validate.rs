@@ -436,10 +436,26 @@ impl<'a> Validator<'a> {
         self.field(key, provisional, |v| v.violation(rule, ""));
     }
 
-    fn length(&mut self, n: usize, shown: &str, min: Option<u32>, max: Option<u32>) {
-        let n = u32::try_from(n).unwrap_or(u32::MAX);
-        if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-            self.violation(Rule::Length { min, max }, shown);
+    /// Length (in characters) and charset of a text; a secret's value is shown as `***`.
+    pub fn text(
+        &mut self,
+        s: &str,
+        min: Option<u32>,
+        max: Option<u32>,
+        charset: Option<Charset>,
+        secret: bool,
+    ) {
+        let shown = || if secret { "***" } else { s };
+        if min.is_some() || max.is_some() {
+            let n = u32::try_from(s.chars().count()).unwrap_or(u32::MAX);
+            if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+                self.violation(Rule::Length { min, max }, shown());
+            }
+        }
+        if let Some(cs) = charset
+            && !s.chars().all(|c| cs.allows(c))
+        {
+            self.violation(Rule::Charset(cs.name()), shown());
         }
     }
 
@@ -451,14 +467,7 @@ impl<'a> Validator<'a> {
         max: Option<u32>,
         charset: Option<Charset>,
     ) {
-        if min.is_some() || max.is_some() {
-            self.length(s.chars().count(), s, min, max);
-        }
-        if let Some(cs) = charset
-            && !s.chars().all(|c| cs.allows(c))
-        {
-            self.violation(Rule::Charset(cs.name()), s);
-        }
+        self.text(s, min, max, charset, false);
     }
 
     /// Like [`Validator::string`], but the value is never shown.
@@ -469,15 +478,7 @@ impl<'a> Validator<'a> {
         max: Option<u32>,
         charset: Option<Charset>,
     ) {
-        let text = s.expose();
-        if min.is_some() || max.is_some() {
-            self.length(text.chars().count(), "***", min, max);
-        }
-        if let Some(cs) = charset
-            && !text.chars().all(|c| cs.allows(c))
-        {
-            self.violation(Rule::Charset(cs.name()), "***");
-        }
+        self.text(s.expose(), min, max, charset, true);
     }
 
     pub fn pattern(&mut self, s: &str, re: &regex::Regex, pattern: &str) {
