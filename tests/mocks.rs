@@ -2,7 +2,7 @@
 //! pushes a connector status and an alarm, the city queries every station page by page.
 
 use chargespec_mock::city::CityMock;
-use chargespec_mock::config::Config;
+use chargespec_mock::config::{Config, EditionKeys};
 use chargespec_mock::operator::{DataSet, OperatorMock, push_status_and_alarm, query_all_stations};
 use chargespec_mock::serve;
 use chargespec_runtime::tokio;

@@ -1,142 +1,56 @@
-//! The TOML configuration of a mock platform (format documented in the README).
+//! The configuration of a mock platform: the edition-independent file format of
+//! [`chargespec_runtime::config`] (documented in the README), read into the 2024 edition's
+//! `Keys`, `Peers` and `ServerConfig`.
 
 use std::net::SocketAddr;
 use std::path::Path;
 
-use chargespec_runtime::{Mode, Secret, Tolerances};
+use chargespec_runtime::Mode;
+use chargespec_runtime::config as shared;
 use db4403_77_2024::protocol::{Keys, Peers};
 use db4403_77_2024::server::ServerConfig;
-use serde::Deserialize;
 
-/// A mock platform's configuration.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+pub use shared::{KeyConfig, ModeName, PeerConfig};
+
+/// A mock platform's configuration: the shared format, with the address it listens on.
+#[derive(Debug)]
 pub struct Config {
-    /// The address to listen on (`127.0.0.1:8701`).
+    /// The address to listen on (`listen`, required for a mock).
     pub listen: SocketAddr,
-    /// The platform's own OperatorID.
-    pub operator_id: String,
-    /// The path the interfaces are mounted under (default: the spec's default base path).
-    pub base_path: Option<String>,
-    /// `strict` (default) or `lenient` payload validation.
-    #[serde(default)]
-    pub mode: ModeName,
-    /// Also enforce the provisional constraints (designs, not facts of the standard) as errors,
-    /// as the OpenAPI documents state them.
-    #[serde(default)]
-    pub enforce_provisional: bool,
-    /// Accepted distance of `TimeStamp` from the clock, in seconds; 0 turns the check off.
-    #[serde(default = "default_window")]
-    pub timestamp_window_s: u64,
-    /// How long envelopes are remembered to refuse replays, in seconds; 0 turns it off.
-    #[serde(default = "default_window")]
-    pub replay_window_s: u64,
-    /// Lifetime of the tokens this platform issues, in seconds.
-    #[serde(default = "default_token_lifetime")]
-    pub token_lifetime_s: u64,
-    /// The largest request body accepted, in bytes.
-    #[serde(default = "default_body_limit")]
-    pub body_limit: usize,
-    /// Stations in the operator's seeded data set (ignored by the city mock).
-    #[serde(default = "default_stations")]
-    pub stations: usize,
-    /// The peer platforms.
-    #[serde(default)]
-    pub peers: Vec<PeerConfig>,
+    shared: shared::Config,
 }
 
-/// `strict` or `lenient`.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum ModeName {
-    #[default]
-    Strict,
-    Lenient,
+impl std::ops::Deref for Config {
+    type Target = shared::Config;
+    fn deref(&self) -> &shared::Config {
+        &self.shared
+    }
 }
 
-/// One peer platform and the secrets shared with it.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PeerConfig {
-    /// The peer's OperatorID.
-    pub operator_id: String,
-    /// The peer's base URL (up to the interface name), to call it; optional.
-    pub url: Option<String>,
+/// The edition's key types of a configured peer.
+pub trait EditionKeys {
     /// The secrets this peer uses to call us.
-    #[serde(flatten)]
-    pub keys: KeyConfig,
-    /// The secrets we use to call this peer, when they differ.
-    pub outbound: Option<KeyConfig>,
-    /// The tolerance profiles switched on for this peer (`numbers-as-strings`, …): names the
-    /// edition declares (`tolerances:` in its spec), checked at start-up. Off by default.
-    #[serde(default)]
-    pub tolerances: Vec<String>,
+    fn keys(&self) -> Keys;
+    /// The secrets for calling this peer.
+    fn outbound_keys(&self) -> Keys;
 }
 
-/// The four secrets of one direction (chapter 10).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeyConfig {
-    pub operator_secret: Secret,
-    pub data_secret: Secret,
-    pub data_secret_iv: Secret,
-    pub sig_secret: Secret,
-}
-
-impl KeyConfig {
-    pub fn keys(&self) -> Keys {
-        Keys {
-            operator_secret: self.operator_secret.clone(),
-            data_secret: self.data_secret.clone(),
-            data_secret_iv: self.data_secret_iv.clone(),
-            sig_secret: self.sig_secret.clone(),
-        }
+/// The edition's `Keys` of a configured key set.
+pub fn keys(k: &KeyConfig) -> Keys {
+    Keys {
+        operator_secret: k.operator_secret.clone(),
+        data_secret: k.data_secret.clone(),
+        data_secret_iv: k.data_secret_iv.clone(),
+        sig_secret: k.sig_secret.clone(),
     }
 }
 
-fn default_window() -> u64 {
-    300
-}
-
-fn default_token_lifetime() -> u64 {
-    7200
-}
-
-fn default_body_limit() -> usize {
-    4 * 1024 * 1024
-}
-
-fn default_stations() -> usize {
-    25
-}
-
-impl PeerConfig {
-    /// The peer's tolerance profiles, each checked against the profiles the edition declares.
-    pub fn tolerance_set(&self) -> Result<Tolerances, String> {
-        let schema = &db4403_77_2024::schema::SCHEMA;
-        self.tolerances
-            .iter()
-            .map(|name| {
-                schema.tolerance(name).ok_or_else(|| {
-                    let known: Vec<&str> = schema
-                        .tolerances
-                        .iter()
-                        .map(|t| t.tolerance.name())
-                        .collect();
-                    format!(
-                        "peer {}: unknown tolerance `{name}` (the edition {} declares: {})",
-                        self.operator_id,
-                        schema.edition,
-                        known.join(", ")
-                    )
-                })
-            })
-            .collect()
+impl EditionKeys for PeerConfig {
+    fn keys(&self) -> Keys {
+        keys(&self.keys)
     }
-
-    /// The keys for calling this peer.
-    pub fn outbound_keys(&self) -> Keys {
-        self.outbound.as_ref().unwrap_or(&self.keys).keys()
+    fn outbound_keys(&self) -> Keys {
+        keys(self.outbound())
     }
 }
 
@@ -148,59 +62,46 @@ impl Config {
         Config::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    /// Parses and checks a configuration.
+    /// Parses and checks a configuration: `listen` given, every peer's secrets usable by the
+    /// edition's envelope, every tolerance name one the edition declares.
     pub fn parse(text: &str) -> Result<Config, String> {
-        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
-        for p in &config.peers {
+        let shared = shared::Config::parse(text)?;
+        let listen = shared
+            .listen
+            .ok_or("missing field `listen` (the address a mock platform listens on)")?;
+        for p in &shared.peers {
             for (direction, keys) in [
                 ("inbound", Some(&p.keys)),
                 ("outbound", p.outbound.as_ref()),
             ] {
                 let Some(keys) = keys else { continue };
-                let keys = keys.keys();
                 // Encrypting and signing once proves the secrets have usable sizes and alphabets.
-                keys.encrypt(b"{}")
+                self::keys(keys)
+                    .encrypt(b"{}")
                     .map_err(|e| format!("peer {} ({direction}): {e}", p.operator_id))?;
             }
-            p.tolerance_set()?;
         }
-        Ok(config)
+        shared.check(&db4403_77_2024::schema::SCHEMA)?;
+        Ok(Config { listen, shared })
     }
 
     /// The validation mode for the peer `operator_id`: the configured mode with that peer's
-    /// tolerance profiles (none for a peer that is not configured). For the server to pick per
-    /// request, once it knows the sender.
+    /// tolerance profiles (none for a peer that is not configured).
     pub fn mode_for(&self, operator_id: &str) -> Mode {
-        let tolerances = self
-            .peers
-            .iter()
-            .find(|p| p.operator_id == operator_id)
-            .and_then(|p| p.tolerance_set().ok())
-            .unwrap_or_default();
-        self.base_mode().with_tolerances(tolerances)
+        self.shared
+            .mode_for(&db4403_77_2024::schema::SCHEMA, operator_id)
     }
 
     /// Each configured peer's validation mode, by OperatorID.
     pub fn peer_modes(&self) -> std::collections::BTreeMap<String, Mode> {
-        self.peers
-            .iter()
-            .map(|p| (p.operator_id.clone(), self.mode_for(&p.operator_id)))
-            .collect()
-    }
-
-    fn base_mode(&self) -> Mode {
-        match self.mode {
-            ModeName::Strict => Mode::strict(),
-            ModeName::Lenient => Mode::lenient(),
-        }
-        .with_provisional(self.enforce_provisional)
+        self.shared.peer_modes(&db4403_77_2024::schema::SCHEMA)
     }
 
     /// The peers' inbound keys.
     pub fn peers(&self) -> Peers {
         let mut peers = Peers::new();
-        for p in &self.peers {
-            peers.insert(p.operator_id.clone(), p.keys.keys());
+        for p in &self.shared.peers {
+            peers.insert(p.operator_id.clone(), keys(&p.keys));
             if !p.tolerances.is_empty() {
                 peers.set_mode(p.operator_id.clone(), self.mode_for(&p.operator_id));
             }
@@ -210,15 +111,18 @@ impl Config {
 
     /// The server settings; `plaintext` enables the test profile.
     pub fn server(&self, plaintext: bool) -> ServerConfig {
-        let nonzero = |v: u64| (v > 0).then_some(v);
         let defaults = ServerConfig::default();
         ServerConfig {
-            base_path: self.base_path.clone().unwrap_or(defaults.base_path.clone()),
-            body_limit: self.body_limit,
-            mode: self.base_mode(),
-            timestamp_window_s: nonzero(self.timestamp_window_s),
-            replay_window_s: nonzero(self.replay_window_s),
-            token_lifetime_s: self.token_lifetime_s,
+            base_path: self
+                .shared
+                .base_path
+                .clone()
+                .unwrap_or(defaults.base_path.clone()),
+            body_limit: self.shared.body_limit,
+            mode: self.shared.base_mode(),
+            timestamp_window_s: shared::Config::nonzero(self.shared.timestamp_window_s),
+            replay_window_s: shared::Config::nonzero(self.shared.replay_window_s),
+            token_lifetime_s: self.shared.token_lifetime_s,
             plaintext,
             ..defaults
         }
@@ -264,5 +168,12 @@ sig_secret = "PyS1gS3cr3tK3y01"
             e.contains("numbers-as-strings, empty-string-as-absent"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_mock_needs_an_address() {
+        let text = PEER.replace("listen = \"127.0.0.1:0\"\n", "");
+        let e = Config::parse(&text).err().unwrap_or_default();
+        assert!(e.contains("listen"), "{e}");
     }
 }

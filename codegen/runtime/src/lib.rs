@@ -8,8 +8,12 @@
 #[cfg(feature = "client")]
 pub mod client;
 pub mod code;
+#[cfg(feature = "config")]
+pub mod config;
 pub mod decimal;
 pub mod envelope;
+pub mod mistakes;
+pub mod profile;
 pub mod protocol;
 pub mod schema;
 pub mod secret;

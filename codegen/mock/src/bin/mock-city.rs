@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chargespec_mock::city::CityMock;
+use chargespec_mock::config::EditionKeys;
 use chargespec_mock::operator::query_all_stations;
 use chargespec_mock::{exit, init_logging, serve, start};
 use chargespec_runtime::tracing;

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chargespec_mock::config::EditionKeys;
 use chargespec_mock::operator::{DataSet, OperatorMock, push_status_and_alarm};
 use chargespec_mock::{exit, init_logging, serve, start};
 use chargespec_runtime::tracing;
