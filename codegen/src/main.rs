@@ -101,11 +101,172 @@ enum Command {
         #[arg(long)]
         wire_only: bool,
     },
+    /// Open, verify or seal an envelope with the keys of a configuration file (the mocks' TOML
+    /// format; secrets from the file or CHARGESPEC_PEER_<ID>_<FIELD>, never from the command line).
+    Envelope {
+        #[command(subcommand)]
+        action: EnvelopeAction,
+    },
     /// Explain a diagnostic code, or list them all.
     Explain {
         /// A code such as E0003.
         code: Option<String>,
     },
+}
+
+#[derive(clap::Args, Clone, Debug)]
+struct EnvelopeArgs {
+    /// The configuration holding the keys (`[[peers]]` blocks).
+    #[arg(long)]
+    keys: PathBuf,
+    /// The peer whose keys to use (default: the sender of a request, else the only peer).
+    #[arg(long)]
+    peer: Option<String>,
+    /// The edition: a folder, or an edition id under `spec/` (default: the only edition).
+    #[arg(long)]
+    edition: Option<PathBuf>,
+    /// The interface (a raw HTTP request names it in its request line).
+    #[arg(long)]
+    interface: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum EnvelopeAction {
+    /// Open a captured request or response (JSON body or raw HTTP): verify, decrypt, validate,
+    /// and print the payload; when a step fails, say which known mistake explains it.
+    Open {
+        #[command(flatten)]
+        args: EnvelopeArgs,
+        /// A bare JSON body is a response.
+        #[arg(long)]
+        response: bool,
+        /// Check the TimeStamp against the clock (else against the capture's Date header).
+        #[arg(long)]
+        now: bool,
+        /// The accepted distance of the TimeStamp, in seconds.
+        #[arg(long, default_value_t = 300)]
+        window: u64,
+        /// The capture (`-` or absent: standard input).
+        file: Option<PathBuf>,
+    },
+    /// Like `open`, without printing the payload.
+    Verify {
+        #[command(flatten)]
+        args: EnvelopeArgs,
+        #[arg(long)]
+        response: bool,
+        #[arg(long)]
+        now: bool,
+        #[arg(long, default_value_t = 300)]
+        window: u64,
+        file: Option<PathBuf>,
+    },
+    /// Seal a payload (JSON) into a ready request of `--interface` to the peer, and print a curl
+    /// line that sends it (the token as $CHARGESPEC_TOKEN).
+    Seal {
+        #[command(flatten)]
+        args: EnvelopeArgs,
+        /// The Seq of the request.
+        #[arg(long, default_value_t = 1)]
+        seq: u32,
+        /// The payload (`-` or absent: standard input).
+        file: Option<PathBuf>,
+    },
+}
+
+fn read_input(file: Option<&Path>) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    match file {
+        None => std::io::stdin().read_to_end(&mut buf).map(|_| ()),
+        Some(p) if p == Path::new("-") => std::io::stdin().read_to_end(&mut buf).map(|_| ()),
+        Some(p) => std::fs::read(p).map(|b| buf = b),
+    }
+    .map_err(|e| format!("cannot read the input: {e}"))?;
+    Ok(buf)
+}
+
+fn envelope_cmd(action: EnvelopeAction) -> ExitCode {
+    use chargespec::tools::envelope;
+    let run = || -> Result<bool, String> {
+        let (args, open) = match &action {
+            EnvelopeAction::Open {
+                args,
+                response,
+                now,
+                window,
+                file,
+            } => (args, Some((*response, *now, *window, file, true))),
+            EnvelopeAction::Verify {
+                args,
+                response,
+                now,
+                window,
+                file,
+            } => (args, Some((*response, *now, *window, file, false))),
+            EnvelopeAction::Seal { args, .. } => (args, None),
+        };
+        let ir = edition_ir(&edition_dir(args.edition.clone())?)?;
+        let profile = chargespec::tools::profile::profile(&ir)?;
+        let config = chargespec_runtime::config::Config::load(&args.keys)?;
+        if let Some((response, now, window, file, print)) = open {
+            let text = String::from_utf8_lossy(&read_input(file.as_deref())?).into_owned();
+            let auth = profile
+                .token
+                .as_ref()
+                .map_or("Authorization", |t| t.header.as_str());
+            let captured = envelope::parse_captured(&text, auth)?;
+            let opts = envelope::OpenOptions {
+                peer: args.peer.clone(),
+                interface: args.interface.clone(),
+                response,
+                now: now.then(chargespec_runtime::now_unix),
+                window_s: window,
+                mode: config.base_mode(),
+            };
+            let opened = envelope::open(&ir, &profile, &config, &captured, &opts)?;
+            eprint!("{}", opened.text());
+            if print && let Some(p) = &opened.payload {
+                match serde_json::from_slice::<serde_json::Value>(p) {
+                    Ok(v) => println!("{v:#}"),
+                    Err(_) => println!("{}", String::from_utf8_lossy(p)),
+                }
+            }
+            return Ok(!opened.failed());
+        }
+        let EnvelopeAction::Seal { seq, file, .. } = &action else {
+            return Ok(false);
+        };
+        let interface = args
+            .interface
+            .as_deref()
+            .ok_or("seal needs --interface NAME")?;
+        let payload = read_input(file.as_deref())?;
+        let sealed = envelope::seal(
+            &ir,
+            &profile,
+            &config,
+            args.peer.as_deref(),
+            interface,
+            &payload,
+            chargespec_runtime::now_unix(),
+            *seq,
+        )?;
+        if !sealed.validation.report.violations.is_empty() {
+            eprint!("{}", sealed.validation.text());
+        }
+        println!("{}", serde_json::Value::Object(sealed.envelope));
+        println!("{}", sealed.curl);
+        Ok(true)
+    };
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -433,6 +594,7 @@ fn main() -> ExitCode {
             fail_on,
             wire_only,
         } => diff_cmd(old, new, format, fail_on, wire_only),
+        Command::Envelope { action } => envelope_cmd(action),
         Command::Explain { code } => match code {
             None => {
                 for c in Code::ALL {

@@ -2,4 +2,6 @@
 //! runtime.
 
 pub mod diff;
+pub mod envelope;
+pub mod profile;
 pub mod validate;
