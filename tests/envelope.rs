@@ -6,7 +6,7 @@ use chargespec::tools::envelope::{self, Captured, OpenOptions, Opened, Status};
 use chargespec_runtime::Mode;
 use chargespec_runtime::config::Config;
 use chargespec_runtime::envelope::{encrypt_aes128_cbc_base64, hmac_md5_hex};
-use chargespec_runtime::profile::Profile;
+use chargespec_runtime::spec_envelope::Profile;
 use serde_json::{Map, Value};
 
 struct Fixture {

@@ -102,9 +102,9 @@ pub const KEY_FIELDS: [&str; 4] = [
 ];
 
 impl KeyConfig {
-    /// The secrets as the envelope [`Profile`](crate::profile::Profile) uses them.
-    pub fn keys(&self) -> crate::profile::Keys {
-        crate::profile::Keys {
+    /// The secrets as the envelope [`Profile`](crate::spec_envelope::Profile) uses them.
+    pub fn keys(&self) -> crate::spec_envelope::Keys {
+        crate::spec_envelope::Keys {
             operator_secret: self.operator_secret.clone(),
             data_secret: self.data_secret.clone(),
             data_secret_iv: self.data_secret_iv.clone(),

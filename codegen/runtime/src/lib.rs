@@ -13,12 +13,12 @@ pub mod config;
 pub mod decimal;
 pub mod envelope;
 pub mod mistakes;
-pub mod profile;
 pub mod protocol;
 pub mod schema;
 pub mod secret;
 #[cfg(feature = "server")]
 pub mod server;
+pub mod spec_envelope;
 pub mod time;
 pub mod token;
 pub mod tolerance;

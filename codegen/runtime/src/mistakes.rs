@@ -14,7 +14,7 @@ use base64::Engine;
 use serde_json::{Map, Value};
 
 use crate::envelope::{KeyEncoding, hmac_md5_hex, key_bytes};
-use crate::profile::{Keys, Profile, field_text};
+use crate::spec_envelope::{Keys, Profile, field_text};
 
 type Aes128CbcDec = cbc::Decryptor<aes::Aes128>;
 
@@ -344,7 +344,7 @@ mod tests {
     use super::*;
     use crate::Secret;
     use crate::envelope::encrypt_aes128_cbc_base64;
-    use crate::profile::tests::{V1_DATA, V1_PLAIN, keys, tcec, v1};
+    use crate::spec_envelope::tests::{V1_DATA, V1_PLAIN, keys, tcec, v1};
 
     fn resign(map: &mut Map<String, Value>, key: &[u8], fields: &[&str], sep: &str, upper: bool) {
         let parts: Vec<String> = fields.iter().map(|f| field_text(map, f)).collect();
@@ -509,7 +509,8 @@ mod tests {
     fn a_timestamp_in_utc_is_named() {
         let p = tcec();
         let now = 1_700_000_000;
-        let utc = crate::profile::format_time(crate::time::DateFormat::CompactDateTime, now, 0);
+        let utc =
+            crate::spec_envelope::format_time(crate::time::DateFormat::CompactDateTime, now, 0);
         let text = diagnose_timestamp(&p, &utc, now, 300)
             .map(|m| m.to_string())
             .unwrap_or_default();

@@ -6,8 +6,8 @@
 
 use chargespec_runtime::config::{Config, PeerConfig};
 use chargespec_runtime::mistakes::{self, Mistake};
-use chargespec_runtime::profile::{Keys, Profile};
 use chargespec_runtime::schema::check_json;
+use chargespec_runtime::spec_envelope::{Keys, Profile};
 use chargespec_runtime::{Mode, Report};
 use serde_json::{Map, Value};
 
@@ -178,8 +178,8 @@ impl Opened {
 /// Which keys open a message of the peer: a request from us and any response are sealed with
 /// the keys of our calls to the peer first, a request from the peer with its own.
 fn key_sets(peer: &PeerConfig, from_us: bool) -> Vec<(&'static str, Keys)> {
-    let inbound = ("the peer's keys", peer.keys.keys());
-    let outbound = ("the keys of our calls to the peer", peer.outbound().keys());
+    let inbound = ("the keys of the calls of", peer.keys.keys());
+    let outbound = ("the keys of our calls to", peer.outbound().keys());
     let mut sets = if from_us {
         vec![outbound, inbound]
     } else {
@@ -284,7 +284,7 @@ pub fn open(
                         step: "signature",
                         status: Status::Ok,
                         message: format!(
-                            "verifies with {name} of {}{}",
+                            "verifies with {name} {}{}",
                             peer.operator_id,
                             if i > 0 {
                                 " (the other direction's keys)"

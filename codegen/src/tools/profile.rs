@@ -3,7 +3,7 @@
 //! [`crate::descriptors`] builds the validator's schema).
 
 use chargespec_runtime::envelope::KeyEncoding as RtKeyEncoding;
-use chargespec_runtime::profile::{
+use chargespec_runtime::spec_envelope::{
     EncryptionRule, Profile, RequestFields, ResponseFields, RetCodes, SeqRule, SignatureRule,
     TimestampRule, TokenRule,
 };
