@@ -53,9 +53,9 @@ async fn listen(router: axum::Router) -> String {
 async fn city(config: ServerConfig) -> City {
     let mut peers = Peers::new();
     peers.insert(OPERATOR, keys());
-    let base = config.base_path.clone();
     let mock = CityMock::new();
     let endpoint = Endpoint::new(CITY, peers, config);
+    let base = endpoint.base_path().to_owned();
     let url = listen(server::city::router(mock.clone(), endpoint)).await;
     City {
         url: format!("{url}{base}"),

@@ -36,7 +36,7 @@ async fn mock_city() -> (String, String) {
     let mut peers = Peers::new();
     peers.insert(OPERATOR, keys());
     let endpoint = Endpoint::new("MA5DA0001", peers, ServerConfig::default());
-    let base = endpoint.config().base_path.clone();
+    let base = endpoint.base_path().to_owned();
     let url = format!(
         "{}{base}",
         listen(city::router(CityMock::new(), endpoint)).await

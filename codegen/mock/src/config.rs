@@ -213,7 +213,7 @@ impl Config {
         let nonzero = |v: u64| (v > 0).then_some(v);
         let defaults = ServerConfig::default();
         ServerConfig {
-            base_path: self.base_path.clone().unwrap_or(defaults.base_path.clone()),
+            base_path: self.base_path.clone(),
             body_limit: self.body_limit,
             mode: self.base_mode(),
             timestamp_window_s: nonzero(self.timestamp_window_s),

@@ -9,7 +9,10 @@
 pub mod client;
 pub mod code;
 pub mod decimal;
+#[cfg(feature = "server")]
+pub mod endpoint;
 pub mod envelope;
+pub mod profile;
 pub mod protocol;
 pub mod schema;
 pub mod secret;

@@ -47,8 +47,21 @@ pub struct Rules<'a> {
     pub data_field: &'a str,
     /// The format of the envelope timestamp and its time zone (seconds east of UTC).
     pub timestamp: Option<(DateFormat, i64)>,
-    /// The Ret of "system busy, retry later" (a full replay cache).
-    pub busy_ret: i64,
+    /// The Ret codes with a protocol role.
+    pub ret: RetCodes,
+}
+
+/// The Ret codes with a protocol role (chapter 10 of the Shenzhen editions, T/CEC 102.4 §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetCodes {
+    pub success: i64,
+    /// System busy: the caller may resend later (also a full replay cache).
+    pub busy: i64,
+    pub bad_signature: i64,
+    pub bad_token: i64,
+    pub bad_envelope: i64,
+    pub bad_payload: i64,
+    pub system_error: i64,
 }
 
 /// The role fields of a request envelope.
@@ -299,7 +312,7 @@ where
                         Seen::Again => return Err(refuse_envelope("replayed request".to_owned())),
                         Seen::Full => {
                             return Err(Refusal::new(
-                                rules.busy_ret,
+                                rules.ret.busy,
                                 "too many recent messages to check for resends: retry later"
                                     .to_owned(),
                                 peer.clone(),

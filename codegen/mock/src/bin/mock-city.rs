@@ -36,7 +36,7 @@ async fn main() -> ExitCode {
 
 async fn run(args: Args) -> Result<(), String> {
     let (config, endpoint) = start(&args.config, args.plaintext_test_profile)?;
-    let base = endpoint.config().base_path.clone();
+    let base = endpoint.base_path().to_owned();
     let (addr, task) = serve(config.listen, city::router(CityMock::new(), endpoint)).await?;
     tracing::info!(
         "mock city platform {} listening on http://{addr}{base} ({} peers)",

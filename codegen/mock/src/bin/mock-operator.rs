@@ -36,7 +36,7 @@ async fn main() -> ExitCode {
 async fn run(args: Args) -> Result<(), String> {
     let (config, endpoint) = start(&args.config, args.plaintext_test_profile)?;
     let data = DataSet::seeded(config.stations)?;
-    let base = endpoint.config().base_path.clone();
+    let base = endpoint.base_path().to_owned();
     let (addr, task) = serve(
         config.listen,
         operator::router(OperatorMock::new(data), endpoint),
