@@ -180,6 +180,17 @@ impl Config {
         self.base_mode().with_tolerances(tolerances)
     }
 
+    /// The client settings for calling a peer: the edition's defaults; a peer with tolerance
+    /// profiles also has its answers validated in its mode, so what it needs is accepted, logged
+    /// and counted ([`chargespec_runtime::client::Client::deviations`]).
+    pub fn client(&self, operator_id: &str) -> chargespec_runtime::client::ClientConfig {
+        let mode = self.mode_for(operator_id);
+        chargespec_runtime::client::ClientConfig {
+            answers: (!mode.tolerances.is_empty()).then_some(mode),
+            ..db4403_77_2024::client::default_config()
+        }
+    }
+
     /// Each configured peer's validation mode, by OperatorID.
     pub fn peer_modes(&self) -> std::collections::BTreeMap<String, Mode> {
         self.peers

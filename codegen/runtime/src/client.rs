@@ -11,6 +11,8 @@ use serde::de::DeserializeOwned;
 use crate::Secret;
 use crate::envelope::{EnvelopeError, SeqCounter};
 use crate::profile::{Profile, ResponseEnvelope};
+use crate::protocol::Sealing;
+use crate::schema::Described;
 
 /// Client settings.
 #[derive(Clone, Debug)]
@@ -24,6 +26,12 @@ pub struct ClientConfig {
     pub resend_interval: Duration,
     /// A cached token is renewed this long before the end of its announced lifetime.
     pub token_refresh_margin: Duration,
+    /// How answers are checked: `None` decodes them only (a payload that does not decode is
+    /// named by its JSON pointer); `Some(mode)` also validates them in `mode`, with the
+    /// tolerance profiles switched on for this peer (every deviation logged and counted in
+    /// [`Client::deviations`]), and an answer that fails is an [`ClientError::Invalid`] naming
+    /// every violation.
+    pub answers: Option<crate::Mode>,
 }
 
 /// Why a call failed.
@@ -44,6 +52,9 @@ pub enum ClientError {
     TokenDenied { succ_stat: i64, fail_reason: i64 },
     /// Encrypting or signing failed locally (keys of the wrong size or alphabet).
     Keys(EnvelopeError),
+    /// The answer decodes but fails validation (with [`ClientConfig::answers`]): every
+    /// violation, with its JSON pointer.
+    Invalid(crate::Report),
 }
 
 impl fmt::Display for ClientError {
@@ -68,6 +79,7 @@ impl fmt::Display for ClientError {
                 "no token issued (SuccStat {succ_stat}, FailReason {fail_reason})"
             ),
             ClientError::Keys(e) => write!(f, "keys: {e}"),
+            ClientError::Invalid(report) => write!(f, "invalid answer: {report}"),
         }
     }
 }
@@ -165,6 +177,7 @@ pub fn default_config<P: Profile>() -> ClientConfig {
         resend_attempts: P::RESEND.attempts,
         resend_interval: Duration::from_secs(P::RESEND.interval_s),
         token_refresh_margin: Duration::from_secs(60),
+        answers: None,
     }
 }
 
@@ -184,6 +197,7 @@ pub struct Client<P: Profile> {
     config: ClientConfig,
     token: TokenCache,
     seq: SeqCounter,
+    deviations: std::sync::atomic::AtomicU64,
 }
 
 impl<P: Profile> Client<P> {
@@ -202,7 +216,13 @@ impl<P: Profile> Client<P> {
             config,
             token: TokenCache::new(),
             seq: P::seq_counter(),
+            deviations: std::sync::atomic::AtomicU64::new(0),
         })
+    }
+
+    /// How many answers were accepted only thanks to a tolerance profile of this peer.
+    pub fn deviations(&self) -> u64 {
+        self.deviations.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Our OperatorID, sent in every envelope.
@@ -273,7 +293,7 @@ impl<P: Profile> Client<P> {
     ) -> Result<Resp, ClientError>
     where
         Req: Serialize,
-        Resp: DeserializeOwned,
+        Resp: DeserializeOwned + Described,
     {
         let mut pause = self.config.resend_interval;
         let mut attempt = 0;
@@ -308,7 +328,7 @@ impl<P: Profile> Client<P> {
     ) -> Result<Resp, ClientError>
     where
         Req: Serialize,
-        Resp: DeserializeOwned,
+        Resp: DeserializeOwned + Described,
     {
         let token = self.token().await?;
         match self.exchange(interface, Some(&token), request).await {
@@ -331,7 +351,7 @@ impl<P: Profile> Client<P> {
     ) -> Result<Resp, ClientError>
     where
         Req: Serialize,
-        Resp: DeserializeOwned,
+        Resp: DeserializeOwned + Described,
     {
         // A `TimeStamp` and a `Seq` not used before in that second.
         let (timestamp, sequence) = loop {
@@ -375,12 +395,34 @@ impl<P: Profile> Client<P> {
             tracing::warn!(interface, ret, msg = %crate::validate::bounded(&msg), "refused by the peer");
             return Err(ClientError::Refused { ret, msg, signed });
         }
-        let payload =
-            crate::profile::open_response::<P, Resp>(&self.keys, &answer).map_err(|e| match e {
-                EnvelopeError::Signature => ClientError::BadSignature,
-                other => ClientError::Malformed(other.to_string()),
-            })?;
-        tracing::debug!(interface, "answered");
-        payload.ok_or_else(|| ClientError::Malformed("the answer carries no Data".to_owned()))
+        let envelope_error = |e| match e {
+            EnvelopeError::Signature => ClientError::BadSignature,
+            other => ClientError::Malformed(other.to_string()),
+        };
+        let Some(mode) = self.config.answers else {
+            let payload = crate::profile::open_response::<P, Resp>(&self.keys, &answer)
+                .map_err(envelope_error)?;
+            tracing::debug!(interface, "answered");
+            return payload
+                .ok_or_else(|| ClientError::Malformed("the answer carries no Data".to_owned()));
+        };
+        P::verify_response(&self.keys, &answer).map_err(envelope_error)?;
+        if answer.data().is_empty() {
+            return Err(ClientError::Malformed(
+                "the answer carries no Data".to_owned(),
+            ));
+        }
+        let plain = Sealing::decrypt(&self.keys, answer.data()).map_err(envelope_error)?;
+        let (payload, report) =
+            crate::validate::decode::<Resp>(&plain, mode).map_err(ClientError::Invalid)?;
+        if !report.deviations.is_empty() {
+            self.deviations
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        for d in &report.deviations {
+            tracing::warn!(interface, peer = %self.base_url, tolerance = d.tolerance.name(), field = %d.path, value = %d.value, "answer accepted with a deviation");
+        }
+        tracing::debug!(interface, warnings = report.warnings().count(), "answered");
+        Ok(payload)
     }
 }

@@ -90,7 +90,7 @@ pub trait Profile: Sized + Send + Sync + 'static {
     type Response: ResponseEnvelope + Send + Sync + 'static;
     /// The payloads of the token interface (with a token interface; otherwise any payload type).
     type TokenRequest: Serialize + DeserializeOwned + Described + Send + 'static;
-    type TokenResponse: Serialize + DeserializeOwned + Validate + Send + 'static;
+    type TokenResponse: Serialize + DeserializeOwned + Described + Validate + Send + 'static;
 
     /// The receiver's checks in the spec's order, field names and Ret codes.
     const RULES: Rules<'static>;

@@ -7,7 +7,7 @@ use chargespec_mock::operator::{DataSet, OperatorMock, push_status_and_alarm};
 use chargespec_mock::{exit, init_logging, serve, start};
 use chargespec_runtime::tracing;
 use clap::Parser;
-use db4403_77_2024::client::{city::CityClient, default_config};
+use db4403_77_2024::client::city::CityClient;
 use db4403_77_2024::server::operator;
 
 /// Mock operator platform (DB4403/T 77—2024): answers the city's queries from a seeded data set,
@@ -55,7 +55,7 @@ async fn run(args: Args) -> Result<(), String> {
                 url.clone(),
                 config.operator_id.clone(),
                 peer.outbound_keys(),
-                default_config(),
+                config.client(&peer.operator_id),
             )
             .map_err(|e| e.to_string())?;
             if let Err(e) = push_status_and_alarm(&client).await {
