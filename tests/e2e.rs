@@ -53,9 +53,9 @@ async fn listen(router: axum::Router) -> String {
 async fn city(config: ServerConfig) -> City {
     let mut peers = Peers::new();
     peers.insert(OPERATOR, keys());
-    let base = config.base_path.clone();
     let mock = CityMock::new();
     let endpoint = Endpoint::new(CITY, peers, config);
+    let base = endpoint.base_path().to_owned();
     let url = listen(server::city::router(mock.clone(), endpoint)).await;
     City {
         url: format!("{url}{base}"),
@@ -69,6 +69,7 @@ fn quick() -> ClientConfig {
         resend_attempts: 3,
         resend_interval: Duration::from_millis(10),
         token_refresh_margin: Duration::ZERO,
+        answers: None,
     }
 }
 
@@ -630,4 +631,74 @@ async fn a_full_replay_cache_refuses_new_messages_as_busy() {
         vec![ret::SUCCESS, ret::SUCCESS, ret::BUSY, ret::BUSY, ret::BUSY]
     );
     assert_eq!(city.mock.store.received(PUSH).len(), 2);
+}
+
+/// An operator platform that sends `PageNo` as a string: refused by a strict client, accepted
+/// (and counted) by a client with the peer's `numbers-as-strings` profile, an answer that fails
+/// validation named field by field.
+#[tokio::test]
+async fn a_client_takes_the_peers_tolerance_profiles() -> Result<(), String> {
+    use chargespec_runtime::{Tolerance, Tolerances};
+    use db4403_77_2024::client::operator::OperatorClient;
+    let mut answer: Value =
+        serde_json::from_str(samples::response("query_stations_info").ok_or("no sample")?)
+            .map_err(|e| e.to_string())?;
+    answer["PageNo"] = json!("1");
+    let token = json!({"OperatorID": OPERATOR, "SuccStat": 0, "AccessToken": "t0k3n",
+        "TokenAvailableTime": 7200, "FailReason": 0});
+    let seal = |payload: Value| {
+        let env = protocol::seal_response(&keys(), 0, "", Some(&payload));
+        axum::Json(env.ok().and_then(|e| serde_json::to_value(e).ok()))
+    };
+    let (t, a) = (token.clone(), answer.clone());
+    let operator = axum::Router::new()
+        .route(
+            "/query_token",
+            axum::routing::post(move || std::future::ready(seal(t.clone()))),
+        )
+        .route(
+            "/query_stations_info",
+            axum::routing::post(move || std::future::ready(seal(a.clone()))),
+        );
+    let url = listen(operator).await;
+    let request: types::QueryStationsInfoRequest =
+        serde_json::from_str(samples::request("query_stations_info").ok_or("no sample")?)
+            .map_err(|e| e.to_string())?;
+    let with = |answers: Option<Mode>| {
+        OperatorClient::new(
+            url.clone(),
+            CITY,
+            keys(),
+            ClientConfig { answers, ..quick() },
+        )
+        .map_err(|e| e.to_string())
+    };
+
+    // Decoding only (the default): the string is not a number, and the error says where.
+    let plain = with(None)?;
+    match plain.query_stations_info(&request).await {
+        Err(ClientError::Malformed(m)) => assert!(m.contains("/PageNo"), "{m}"),
+        other => return Err(format!("{other:?}")),
+    }
+    // Validating strictly: refused with the violation.
+    let strict = with(Some(Mode::strict()))?;
+    match strict.query_stations_info(&request).await {
+        Err(ClientError::Invalid(report)) => {
+            assert!(report.to_string().contains("/PageNo"), "{report}");
+        }
+        other => return Err(format!("{other:?}")),
+    }
+    // With the peer's profile: accepted, and the deviation counted.
+    let tolerant = Mode::strict().with_tolerances(Tolerances::of(Tolerance::NumbersAsStrings));
+    let tolerant = with(Some(tolerant))?;
+    let stations = tolerant
+        .query_stations_info(&request)
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(
+        serde_json::to_value(&stations).map_err(|e| e.to_string())?["PageNo"],
+        json!(1)
+    );
+    assert_eq!((tolerant.0.deviations(), strict.0.deviations()), (1, 0));
+    Ok(())
 }

@@ -36,7 +36,7 @@ async fn the_mock_platforms_talk_to_each_other() {
         city_cfg.peers(),
         city_cfg.server(false),
     );
-    let base = endpoint.config().base_path.clone();
+    let base = endpoint.base_path().to_owned();
     let (city_addr, _city) = serve(city_cfg.listen, city::router(city_mock.clone(), endpoint))
         .await
         .expect("city serves");

@@ -92,6 +92,17 @@ impl Config {
             .mode_for(&db4403_77_2024::schema::SCHEMA, operator_id)
     }
 
+    /// The client settings for calling a peer: the edition's defaults; a peer with tolerance
+    /// profiles also has its answers validated in its mode, so what it needs is accepted, logged
+    /// and counted ([`chargespec_runtime::client::Client::deviations`]).
+    pub fn client(&self, operator_id: &str) -> chargespec_runtime::client::ClientConfig {
+        let mode = self.mode_for(operator_id);
+        chargespec_runtime::client::ClientConfig {
+            answers: (!mode.tolerances.is_empty()).then_some(mode),
+            ..db4403_77_2024::client::default_config()
+        }
+    }
+
     /// Each configured peer's validation mode, by OperatorID.
     pub fn peer_modes(&self) -> std::collections::BTreeMap<String, Mode> {
         self.shared.peer_modes(&db4403_77_2024::schema::SCHEMA)
@@ -113,11 +124,7 @@ impl Config {
     pub fn server(&self, plaintext: bool) -> ServerConfig {
         let defaults = ServerConfig::default();
         ServerConfig {
-            base_path: self
-                .shared
-                .base_path
-                .clone()
-                .unwrap_or(defaults.base_path.clone()),
+            base_path: self.shared.base_path.clone(),
             body_limit: self.shared.body_limit,
             mode: self.shared.base_mode(),
             timestamp_window_s: shared::Config::nonzero(self.shared.timestamp_window_s),

@@ -11,8 +11,11 @@ pub mod code;
 #[cfg(feature = "config")]
 pub mod config;
 pub mod decimal;
+#[cfg(feature = "server")]
+pub mod endpoint;
 pub mod envelope;
 pub mod mistakes;
+pub mod profile;
 pub mod protocol;
 pub mod schema;
 pub mod secret;

@@ -47,8 +47,21 @@ pub struct Rules<'a> {
     pub data_field: &'a str,
     /// The format of the envelope timestamp and its time zone (seconds east of UTC).
     pub timestamp: Option<(DateFormat, i64)>,
-    /// The Ret of "system busy, retry later" (a full replay cache).
-    pub busy_ret: i64,
+    /// The Ret codes with a protocol role.
+    pub ret: RetCodes,
+}
+
+/// The Ret codes with a protocol role (chapter 10 of the Shenzhen editions, T/CEC 102.4 §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetCodes {
+    pub success: i64,
+    /// System busy: the caller may resend later (also a full replay cache).
+    pub busy: i64,
+    pub bad_signature: i64,
+    pub bad_token: i64,
+    pub bad_envelope: i64,
+    pub bad_payload: i64,
+    pub system_error: i64,
 }
 
 /// The role fields of a request envelope.
@@ -190,6 +203,15 @@ fn read_envelope<E: RequestEnvelope, K>(
     policy: &Policy,
     ret: i64,
 ) -> Result<E, Refusal> {
+    // The common case first: a well-formed envelope decodes straight into its type (serde
+    // refuses a repeated field of the envelope) and passes its own constraints. Anything else
+    // takes the path below, which reports every fault and whether the sender is a known peer.
+    if !policy.plaintext
+        && let Ok(env) = serde_json::from_slice::<E>(body)
+        && crate::Validate::validate(&env, Mode::strict()).is_ok()
+    {
+        return Ok(env);
+    }
     let mut map = unique_object(body).map_err(|e| {
         Refusal::new(
             ret,
@@ -299,7 +321,7 @@ where
                         Seen::Again => return Err(refuse_envelope("replayed request".to_owned())),
                         Seen::Full => {
                             return Err(Refusal::new(
-                                rules.busy_ret,
+                                rules.ret.busy,
                                 "too many recent messages to check for resends: retry later"
                                     .to_owned(),
                                 peer.clone(),

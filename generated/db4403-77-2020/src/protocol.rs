@@ -257,7 +257,15 @@ pub const RULES: ::chargespec_runtime::protocol::Rules<'static> = ::chargespec_r
         ::chargespec_runtime::time::DateFormat::CompactDateTime,
         UTC_OFFSET_S,
     )),
-    busy_ret: ret::BUSY,
+    ret: ::chargespec_runtime::protocol::RetCodes {
+        success: ret::SUCCESS,
+        busy: ret::BUSY,
+        bad_signature: ret::BAD_SIGNATURE,
+        bad_token: ret::BAD_TOKEN,
+        bad_envelope: ret::BAD_ENVELOPE,
+        bad_payload: ret::BAD_PAYLOAD,
+        system_error: ret::SYSTEM_ERROR,
+    },
 };
 impl ::chargespec_runtime::protocol::RequestEnvelope for crate::types::RequestEnvelope {
     fn sender(&self) -> &str {
@@ -332,42 +340,17 @@ pub fn seal_response<T: ::chargespec_runtime::serde::Serialize>(
     crate::types::ResponseEnvelope,
     ::chargespec_runtime::envelope::EnvelopeError,
 > {
-    let ciphertext = match payload {
-        ::std::option::Option::Some(p) => {
-            let json = ::chargespec_runtime::serde_json::to_vec(p)
-                .map_err(|_| ::chargespec_runtime::envelope::EnvelopeError::Decrypt)?;
-            keys.encrypt(&json)?
-        }
-        ::std::option::Option::None => ::std::string::String::new(),
-    };
-    let mut env = crate::types::ResponseEnvelope {
-        ret: crate::codes::Ret::from_code(ret),
-        msg: ::std::string::String::from(msg),
-        data: ciphertext,
-        sig: ::std::string::String::new(),
-    };
-    env.sig = keys.sign_response(&env)?;
-    ::std::result::Result::Ok(env)
+    ::chargespec_runtime::profile::seal_response::<Profile, T>(keys, ret, msg, payload)
 }
 /// An unsigned response envelope with an empty `Data`: the answer to a request whose sender
 /// could not be identified (so no keys to sign with), and the base of the plaintext profile.
 pub fn unsigned_response(ret: i64, msg: &str) -> crate::types::ResponseEnvelope {
-    let ciphertext = ::std::string::String::new();
-    crate::types::ResponseEnvelope {
-        ret: crate::codes::Ret::from_code(ret),
-        msg: ::std::string::String::from(msg),
-        data: ciphertext,
-        sig: ::std::string::String::new(),
-    }
+    <Profile as ::chargespec_runtime::profile::Profile>::unsigned_response(ret, msg)
 }
-/// The Ret, `Msg` and whether the answer is signed, of a response envelope.
-pub fn response_status(env: &crate::types::ResponseEnvelope) -> (i64, &str, bool) {
-    (env.ret.code(), env.msg.as_str(), !env.sig.is_empty())
-}
-/// A signed request envelope carrying `payload` encrypted in `Data`.
+///A signed request envelope carrying `payload` encrypted in `Data`.
 pub fn seal_request<T: ::chargespec_runtime::serde::Serialize>(
     keys: &Keys,
-    operator_id: &str,
+    sender: &str,
     timestamp: ::chargespec_runtime::time::CompactDateTime,
     sequence: ::std::string::String,
     payload: &T,
@@ -375,18 +358,10 @@ pub fn seal_request<T: ::chargespec_runtime::serde::Serialize>(
     crate::types::RequestEnvelope,
     ::chargespec_runtime::envelope::EnvelopeError,
 > {
-    let json = ::chargespec_runtime::serde_json::to_vec(payload)
-        .map_err(|_| ::chargespec_runtime::envelope::EnvelopeError::Decrypt)?;
-    let ciphertext = keys.encrypt(&json)?;
-    let mut env = crate::types::RequestEnvelope {
-        operator_id: ::std::string::String::from(operator_id),
-        data: ciphertext,
-        time_stamp: timestamp,
-        seq: sequence,
-        sig: ::std::string::String::new(),
-    };
-    env.sig = keys.sign_request(&env)?;
-    ::std::result::Result::Ok(env)
+    ::chargespec_runtime::profile::seal_request::<
+        Profile,
+        T,
+    >(keys, sender, timestamp.as_str(), sequence, payload)
 }
 /// Verifies a response envelope's signature (before decrypting) and decrypts its payload
 /// (`None` when `Data` is empty).
@@ -397,11 +372,135 @@ pub fn open_response<T: ::chargespec_runtime::serde::de::DeserializeOwned>(
     ::std::option::Option<T>,
     ::chargespec_runtime::envelope::EnvelopeError,
 > {
-    keys.verify_response(env)?;
-    if env.data.is_empty() {
-        return ::std::result::Result::Ok(::std::option::Option::None);
+    ::chargespec_runtime::profile::open_response::<Profile, T>(keys, env)
+}
+impl ::chargespec_runtime::profile::ResponseEnvelope for crate::types::ResponseEnvelope {
+    fn ret(&self) -> i64 {
+        self.ret.code()
     }
-    let plain = keys.decrypt(&env.data)?;
-    ::chargespec_runtime::protocol::decode_answer(&plain)
-        .map(::std::option::Option::Some)
+    fn msg(&self) -> &str {
+        &self.msg
+    }
+    fn data(&self) -> &str {
+        &self.data
+    }
+    fn signature(&self) -> &str {
+        &self.sig
+    }
+}
+/// The edition as the runtime's endpoint and client see it.
+#[derive(
+    ::core::clone::Clone,
+    ::core::marker::Copy,
+    ::core::fmt::Debug,
+    ::core::default::Default
+)]
+pub struct Profile;
+impl ::chargespec_runtime::profile::Profile for Profile {
+    type Keys = Keys;
+    type Request = crate::types::RequestEnvelope;
+    type Response = crate::types::ResponseEnvelope;
+    type TokenRequest = crate::types::QueryTokenRequest;
+    type TokenResponse = crate::types::QueryTokenResponse;
+    const RULES: ::chargespec_runtime::protocol::Rules<'static> = RULES;
+    const WIRE: ::chargespec_runtime::profile::Wire<'static> = ::chargespec_runtime::profile::Wire {
+        content_type: "application/json;charset=utf-8",
+        http_status: 200,
+        auth_header: "Authorization",
+        default_base_path: ::std::option::Option::Some("/shevcs/v1.0"),
+    };
+    const TOKEN: ::std::option::Option<
+        ::chargespec_runtime::profile::TokenRules<'static>,
+    > = ::std::option::Option::Some(::chargespec_runtime::profile::TokenRules {
+        operator_field: "OperatorID",
+        secret_field: "OperatorSecret",
+        echo: &["OperatorID"],
+        token_field: "AccessToken",
+        lifetime_field: "TokenAvailableTime",
+        success_field: "SuccStat",
+        success_code: 0,
+        failure_code: 1,
+        fail_reason: ::std::option::Option::Some(::chargespec_runtime::profile::FailReason {
+            field: "FailReason",
+            none: ::std::option::Option::Some(0),
+            unknown_operator: ::std::option::Option::Some(1),
+            wrong_secret: ::std::option::Option::Some(2),
+        }),
+    });
+    const RESEND: ::chargespec_runtime::profile::ResendRule = ::chargespec_runtime::profile::ResendRule {
+        attempts: 3,
+        interval_s: 60,
+    };
+    fn operator_secret(
+        keys: &Keys,
+    ) -> ::std::option::Option<&::chargespec_runtime::Secret> {
+        ::std::option::Option::Some(&keys.operator_secret)
+    }
+    fn seal_request(
+        keys: &Keys,
+        sender: &str,
+        timestamp: &str,
+        sequence: ::std::string::String,
+        json: &[u8],
+    ) -> ::std::result::Result<
+        crate::types::RequestEnvelope,
+        ::chargespec_runtime::envelope::EnvelopeError,
+    > {
+        let ciphertext = keys.encrypt(json)?;
+        let timestamp = ::std::string::String::from(timestamp);
+        let mut env = crate::types::RequestEnvelope {
+            operator_id: ::std::string::String::from(sender),
+            data: ciphertext,
+            time_stamp: <::chargespec_runtime::time::CompactDateTime>::from_raw(
+                timestamp,
+            ),
+            seq: sequence,
+            sig: ::std::string::String::new(),
+        };
+        env.sig = keys.sign_request(&env)?;
+        ::std::result::Result::Ok(env)
+    }
+    fn seal_response(
+        keys: &Keys,
+        ret: i64,
+        msg: &str,
+        json: ::std::option::Option<&[u8]>,
+    ) -> ::std::result::Result<
+        crate::types::ResponseEnvelope,
+        ::chargespec_runtime::envelope::EnvelopeError,
+    > {
+        let ciphertext = match json {
+            ::std::option::Option::Some(json) => keys.encrypt(json)?,
+            ::std::option::Option::None => ::std::string::String::new(),
+        };
+        let mut env = crate::types::ResponseEnvelope {
+            ret: crate::codes::Ret::from_code(ret),
+            msg: ::std::string::String::from(msg),
+            data: ciphertext,
+            sig: ::std::string::String::new(),
+        };
+        env.sig = keys.sign_response(&env)?;
+        ::std::result::Result::Ok(env)
+    }
+    fn unsigned_response(ret: i64, msg: &str) -> crate::types::ResponseEnvelope {
+        let ciphertext = ::std::string::String::new();
+        crate::types::ResponseEnvelope {
+            ret: crate::codes::Ret::from_code(ret),
+            msg: ::std::string::String::from(msg),
+            data: ciphertext,
+            sig: ::std::string::String::new(),
+        }
+    }
+    fn verify_response(
+        keys: &Keys,
+        env: &crate::types::ResponseEnvelope,
+    ) -> ::std::result::Result<(), ::chargespec_runtime::envelope::EnvelopeError> {
+        keys.verify_response(env)
+    }
+    fn timestamp_now() -> ::std::string::String {
+        ::std::string::String::from(timestamp_now().as_str())
+    }
+    fn seq_counter() -> ::chargespec_runtime::envelope::SeqCounter {
+        seq_counter()
+    }
 }

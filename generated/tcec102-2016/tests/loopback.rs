@@ -32,7 +32,10 @@ async fn serve(router: chargespec_runtime::axum::Router) -> String {
     chargespec_runtime::tokio::spawn(async move {
         chargespec_runtime::axum::serve(listener, router).await.expect("serve")
     });
-    format!("http://{addr}{}", server::ServerConfig::default().base_path)
+    let base = <protocol::Profile as chargespec_runtime::profile::Profile>::WIRE
+        .default_base_path
+        .unwrap_or_default();
+    format!("http://{addr}{base}")
 }
 struct CustHandlers;
 impl server::cust::CustPlatform for CustHandlers {

@@ -9,7 +9,7 @@ use chargespec_mock::operator::query_all_stations;
 use chargespec_mock::{exit, init_logging, serve, start};
 use chargespec_runtime::tracing;
 use clap::Parser;
-use db4403_77_2024::client::{default_config, operator::OperatorClient};
+use db4403_77_2024::client::operator::OperatorClient;
 use db4403_77_2024::server::city;
 
 /// Mock city charging-safety monitoring platform (DB4403/T 77—2024): serves every interface the
@@ -37,7 +37,7 @@ async fn main() -> ExitCode {
 
 async fn run(args: Args) -> Result<(), String> {
     let (config, endpoint) = start(&args.config, args.plaintext_test_profile)?;
-    let base = endpoint.config().base_path.clone();
+    let base = endpoint.base_path().to_owned();
     let (addr, task) = serve(config.listen, city::router(CityMock::new(), endpoint)).await?;
     tracing::info!(
         "mock city platform {} listening on http://{addr}{base} ({} peers)",
@@ -51,7 +51,7 @@ async fn run(args: Args) -> Result<(), String> {
                 url.clone(),
                 config.operator_id.clone(),
                 peer.outbound_keys(),
-                default_config(),
+                config.client(&peer.operator_id),
             )
             .map_err(|e| e.to_string())?;
             match query_all_stations(&client, 10).await {

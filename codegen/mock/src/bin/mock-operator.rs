@@ -8,7 +8,7 @@ use chargespec_mock::operator::{DataSet, OperatorMock, push_status_and_alarm};
 use chargespec_mock::{exit, init_logging, serve, start};
 use chargespec_runtime::tracing;
 use clap::Parser;
-use db4403_77_2024::client::{city::CityClient, default_config};
+use db4403_77_2024::client::city::CityClient;
 use db4403_77_2024::server::operator;
 
 /// Mock operator platform (DB4403/T 77—2024): answers the city's queries from a seeded data set,
@@ -37,7 +37,7 @@ async fn main() -> ExitCode {
 async fn run(args: Args) -> Result<(), String> {
     let (config, endpoint) = start(&args.config, args.plaintext_test_profile)?;
     let data = DataSet::seeded(config.stations)?;
-    let base = endpoint.config().base_path.clone();
+    let base = endpoint.base_path().to_owned();
     let (addr, task) = serve(
         config.listen,
         operator::router(OperatorMock::new(data), endpoint),
@@ -56,7 +56,7 @@ async fn run(args: Args) -> Result<(), String> {
                 url.clone(),
                 config.operator_id.clone(),
                 peer.outbound_keys(),
-                default_config(),
+                config.client(&peer.operator_id),
             )
             .map_err(|e| e.to_string())?;
             if let Err(e) = push_status_and_alarm(&client).await {

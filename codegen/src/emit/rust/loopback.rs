@@ -148,7 +148,8 @@ pub fn emit(ir: &Edition) -> TokenStream {
             let listener = chargespec_runtime::tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             let addr = listener.local_addr().expect("address");
             chargespec_runtime::tokio::spawn(async move { chargespec_runtime::axum::serve(listener, router).await.expect("serve") });
-            format!("http://{addr}{}", server::ServerConfig::default().base_path)
+            let base = <protocol::Profile as chargespec_runtime::profile::Profile>::WIRE.default_base_path.unwrap_or_default();
+            format!("http://{addr}{base}")
         }
 
         #(#tests)*

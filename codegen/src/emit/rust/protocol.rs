@@ -348,59 +348,57 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
     if !(has(P::CheckEnvelope) && has(P::CheckToken) && has(P::Decrypt) && has(P::Validate)) {
         return TokenStream::new();
     }
-    // Request construction (client side): the envelope fields other than data, time, seq and
-    // signature are parameters.
+    let ts_ty = super::types::value_type(ir, &ts.ty, false);
+    // Request construction (client side): by the role of each envelope field.
     let mut params = Vec::new();
     let mut inits = Vec::new();
     for (i, f) in req.fields.iter().enumerate() {
         let n = ident(&f.rust_ident);
-        match rq.role(i) {
-            Some(RequestRole::Data) => inits.push(quote! { #n: ciphertext }),
-            Some(RequestRole::Timestamp) => inits.push(quote! { #n: timestamp }),
-            Some(RequestRole::Seq) => inits.push(quote! { #n: sequence }),
-            Some(RequestRole::Signature) => {
-                inits.push(quote! { #n: ::std::string::String::new() });
+        inits.push(match rq.role(i) {
+            Some(RequestRole::Data) => quote! { #n: ciphertext },
+            Some(RequestRole::Timestamp) => quote! { #n: <#ts_ty>::from_raw(timestamp) },
+            Some(RequestRole::Seq) => quote! { #n: sequence },
+            Some(RequestRole::Signature) => quote! { #n: ::std::string::String::new() },
+            Some(RequestRole::Sender) => quote! { #n: ::std::string::String::from(sender) },
+            None => {
+                params.push(f.wire.as_str());
+                quote! { #n: ::core::default::Default::default() }
             }
-            Some(RequestRole::Sender) | None => {
-                params.push(quote! { #n: &str });
-                inits.push(quote! { #n: ::std::string::String::from(#n) });
-            }
-        }
+        });
     }
-    let ts_ty = super::types::value_type(ir, &ts.ty, false);
     let empty_data = if enc.value.empty_data_plain {
         quote! { ::std::string::String::new() }
     } else {
         quote! { keys.encrypt(b"")? }
     };
-    let mut resp_params = Vec::new();
     let mut resp_inits = Vec::new();
     for (i, f) in resp.fields.iter().enumerate() {
         let n = ident(&f.rust_ident);
-        match (rs.role(i), &f.ty) {
-            (Some(ResponseRole::Data), _) => resp_inits.push(quote! { #n: ciphertext }),
-            (Some(ResponseRole::Signature), _) => {
-                resp_inits.push(quote! { #n: ::std::string::String::new() });
-            }
-            (_, Type::Code(t)) => {
+        resp_inits.push(match (rs.role(i), &f.ty) {
+            (Some(ResponseRole::Data), _) => quote! { #n: ciphertext },
+            (Some(ResponseRole::Signature), _) => quote! { #n: ::std::string::String::new() },
+            (Some(ResponseRole::Ret), Type::Code(t)) => {
                 let ty = ident(
                     ir.code_tables
                         .get(t)
                         .map_or(t.as_str(), |x| x.rust_name.as_str()),
                 );
-                resp_params.push(quote! { #n: i64 });
-                resp_inits.push(quote! { #n: crate::codes::#ty::from_code(#n) });
+                quote! { #n: crate::codes::#ty::from_code(ret) }
             }
-            _ => {
-                resp_params.push(quote! { #n: &str });
-                resp_inits.push(quote! { #n: ::std::string::String::from(#n) });
-            }
-        }
+            (Some(ResponseRole::Msg), _) => quote! { #n: ::std::string::String::from(msg) },
+            _ => quote! { #n: ::core::default::Default::default() },
+        });
     }
     // The response's Ret and message.
     let (ret_field, msg_field) = (ident(&rs.ret.rust_ident), ident(&rs.msg.rust_ident));
-    let ret_expr = quote! { env.#ret_field.code() };
-    let msg_expr = quote! { env.#msg_field.as_str() };
+    let profile = profile_impl(ir, sec, req, resp);
+    let request_note = if params.is_empty() {
+        String::new()
+    } else {
+        format!(" The envelope fields {} are left empty.", params.join(", "))
+    };
+    let request_doc =
+        format!("A signed request envelope carrying `payload` encrypted in `Data`.{request_note}");
     quote! {
         pub use ::chargespec_runtime::protocol::{Policy, Refusal};
 
@@ -433,7 +431,15 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
             timestamp_field: #ts_wire,
             data_field: #data_wire,
             timestamp: ::std::option::Option::Some((::chargespec_runtime::time::DateFormat::#ts_format, UTC_OFFSET_S)),
-            busy_ret: ret::BUSY,
+            ret: ::chargespec_runtime::protocol::RetCodes {
+                success: ret::SUCCESS,
+                busy: ret::BUSY,
+                bad_signature: ret::BAD_SIGNATURE,
+                bad_token: ret::BAD_TOKEN,
+                bad_envelope: ret::BAD_ENVELOPE,
+                bad_payload: ret::BAD_PAYLOAD,
+                system_error: ret::SYSTEM_ERROR,
+            },
         };
 
         impl ::chargespec_runtime::protocol::RequestEnvelope for crate::types::#req_ty {
@@ -475,48 +481,28 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
         /// A signed response envelope; `payload` is encrypted into `Data`, or `Data` is empty.
         pub fn seal_response<T: ::chargespec_runtime::serde::Serialize>(
             keys: &Keys,
-            #(#resp_params,)*
+            ret: i64,
+            msg: &str,
             payload: ::std::option::Option<&T>,
         ) -> ::std::result::Result<crate::types::#resp_ty, ::chargespec_runtime::envelope::EnvelopeError> {
-            let ciphertext = match payload {
-                ::std::option::Option::Some(p) => {
-                    let json = ::chargespec_runtime::serde_json::to_vec(p).map_err(|_| ::chargespec_runtime::envelope::EnvelopeError::Decrypt)?;
-                    keys.encrypt(&json)?
-                }
-                ::std::option::Option::None => #empty_data,
-            };
-            let mut env = crate::types::#resp_ty { #(#resp_inits),* };
-            env.#resp_sig = keys.sign_response(&env)?;
-            ::std::result::Result::Ok(env)
+            ::chargespec_runtime::profile::seal_response::<Profile, T>(keys, ret, msg, payload)
         }
 
         /// An unsigned response envelope with an empty `Data`: the answer to a request whose sender
         /// could not be identified (so no keys to sign with), and the base of the plaintext profile.
-        pub fn unsigned_response(
-            #(#resp_params,)*
-        ) -> crate::types::#resp_ty {
-            let ciphertext = ::std::string::String::new();
-            crate::types::#resp_ty { #(#resp_inits),* }
+        pub fn unsigned_response(ret: i64, msg: &str) -> crate::types::#resp_ty {
+            <Profile as ::chargespec_runtime::profile::Profile>::unsigned_response(ret, msg)
         }
 
-        /// The Ret, `Msg` and whether the answer is signed, of a response envelope.
-        pub fn response_status(env: &crate::types::#resp_ty) -> (i64, &str, bool) {
-            (#ret_expr, #msg_expr, !env.#resp_sig.is_empty())
-        }
-
-        /// A signed request envelope carrying `payload` encrypted in `Data`.
+        #[doc = #request_doc]
         pub fn seal_request<T: ::chargespec_runtime::serde::Serialize>(
             keys: &Keys,
-            #(#params,)*
+            sender: &str,
             timestamp: #ts_ty,
             sequence: ::std::string::String,
             payload: &T,
         ) -> ::std::result::Result<crate::types::#req_ty, ::chargespec_runtime::envelope::EnvelopeError> {
-            let json = ::chargespec_runtime::serde_json::to_vec(payload).map_err(|_| ::chargespec_runtime::envelope::EnvelopeError::Decrypt)?;
-            let ciphertext = keys.encrypt(&json)?;
-            let mut env = crate::types::#req_ty { #(#inits),* };
-            env.#req_sig = keys.sign_request(&env)?;
-            ::std::result::Result::Ok(env)
+            ::chargespec_runtime::profile::seal_request::<Profile, T>(keys, sender, timestamp.as_str(), sequence, payload)
         }
 
         /// Verifies a response envelope's signature (before decrypting) and decrypts its payload
@@ -525,12 +511,201 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
             keys: &Keys,
             env: &crate::types::#resp_ty,
         ) -> ::std::result::Result<::std::option::Option<T>, ::chargespec_runtime::envelope::EnvelopeError> {
-            keys.verify_response(env)?;
-            if env.#resp_data.is_empty() {
-                return ::std::result::Result::Ok(::std::option::Option::None);
+            ::chargespec_runtime::profile::open_response::<Profile, T>(keys, env)
+        }
+
+        impl ::chargespec_runtime::profile::ResponseEnvelope for crate::types::#resp_ty {
+            fn ret(&self) -> i64 { self.#ret_field.code() }
+            fn msg(&self) -> &str { &self.#msg_field }
+            fn data(&self) -> &str { &self.#resp_data }
+            fn signature(&self) -> &str { &self.#resp_sig }
+        }
+
+        /// The edition as the runtime's endpoint and client see it.
+        #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug, ::core::default::Default)]
+        pub struct Profile;
+
+        impl ::chargespec_runtime::profile::Profile for Profile {
+            type Keys = Keys;
+            type Request = crate::types::#req_ty;
+            type Response = crate::types::#resp_ty;
+            #profile
+
+            fn seal_request(
+                keys: &Keys,
+                sender: &str,
+                timestamp: &str,
+                sequence: ::std::string::String,
+                json: &[u8],
+            ) -> ::std::result::Result<crate::types::#req_ty, ::chargespec_runtime::envelope::EnvelopeError> {
+                let ciphertext = keys.encrypt(json)?;
+                let timestamp = ::std::string::String::from(timestamp);
+                let mut env = crate::types::#req_ty { #(#inits),* };
+                env.#req_sig = keys.sign_request(&env)?;
+                ::std::result::Result::Ok(env)
             }
-            let plain = keys.decrypt(&env.#resp_data)?;
-            ::chargespec_runtime::protocol::decode_answer(&plain).map(::std::option::Option::Some)
+
+            fn seal_response(
+                keys: &Keys,
+                ret: i64,
+                msg: &str,
+                json: ::std::option::Option<&[u8]>,
+            ) -> ::std::result::Result<crate::types::#resp_ty, ::chargespec_runtime::envelope::EnvelopeError> {
+                let ciphertext = match json {
+                    ::std::option::Option::Some(json) => keys.encrypt(json)?,
+                    ::std::option::Option::None => #empty_data,
+                };
+                let mut env = crate::types::#resp_ty { #(#resp_inits),* };
+                env.#resp_sig = keys.sign_response(&env)?;
+                ::std::result::Result::Ok(env)
+            }
+
+            fn unsigned_response(ret: i64, msg: &str) -> crate::types::#resp_ty {
+                let ciphertext = ::std::string::String::new();
+                crate::types::#resp_ty { #(#resp_inits),* }
+            }
+
+            fn verify_response(keys: &Keys, env: &crate::types::#resp_ty) -> ::std::result::Result<(), ::chargespec_runtime::envelope::EnvelopeError> {
+                keys.verify_response(env)
+            }
+
+            fn timestamp_now() -> ::std::string::String {
+                ::std::string::String::from(timestamp_now().as_str())
+            }
+
+            fn seq_counter() -> ::chargespec_runtime::envelope::SeqCounter {
+                seq_counter()
+            }
+        }
+    }
+}
+
+/// The associated types, constants and key accessor of the edition's `Profile`: its token
+/// interface's payloads, the receiver rules, the HTTP facts, the token rules and the resend rule.
+fn profile_impl(
+    ir: &Edition,
+    sec: &crate::ir::Security,
+    req: &Object,
+    resp: &Object,
+) -> TokenStream {
+    let (req_ty, resp_ty) = (ident(&req.rust_name), ident(&resp.rust_name));
+    let token_iface = ir.token_interface();
+    let (token_req, token_resp) = match token_iface {
+        Some(i) => (
+            super::server::payload_type(ir, &i.request.object),
+            super::server::payload_type(ir, &i.response.object),
+        ),
+        None => (
+            quote! { crate::types::#req_ty },
+            quote! { crate::types::#resp_ty },
+        ),
+    };
+    let opt_str = |v: Option<&str>| match v {
+        Some(v) => quote! { ::std::option::Option::Some(#v) },
+        None => quote! { ::std::option::Option::None },
+    };
+    let opt_i64 = |v: Option<i64>| match v {
+        Some(v) => {
+            let v = Literal::i64_unsuffixed(v);
+            quote! { ::std::option::Option::Some(#v) }
+        }
+        None => quote! { ::std::option::Option::None },
+    };
+    let transport = sec.transport.as_ref().map(|t| &t.value);
+    let content_type = transport.map_or("", |t| t.content_type.as_str());
+    let status = Literal::u16_unsuffixed(transport.map_or(200, |t| t.error_http_status));
+    let base = opt_str(
+        transport
+            .and_then(|t| t.url.as_ref())
+            .and_then(|u| u.value.default_base_path.as_deref()),
+    );
+    let token = sec.token.as_ref().map(|t| &t.value);
+    let header = token.map_or("", |t| t.header.as_str());
+    let (token_rules, secret) = match token {
+        Some(t) => {
+            let echo: Vec<&str> = t.echo.iter().map(|(f, _)| f.wire.as_str()).collect();
+            let (op, sf, tf, lf, sucf) = (
+                &t.operator.wire,
+                &t.secret.wire,
+                &t.token.wire,
+                &t.lifetime.wire,
+                &t.success.wire,
+            );
+            let (ok, ko) = (
+                Literal::i64_unsuffixed(t.success_code),
+                Literal::i64_unsuffixed(t.failure_code),
+            );
+            let fail = match &t.fail_reason {
+                Some(f) => {
+                    let field = &f.field.wire;
+                    let (none, unknown, wrong) = (
+                        opt_i64(f.none),
+                        opt_i64(f.unknown_operator),
+                        opt_i64(f.wrong_secret),
+                    );
+                    quote! {
+                        ::std::option::Option::Some(::chargespec_runtime::profile::FailReason {
+                            field: #field, none: #none, unknown_operator: #unknown, wrong_secret: #wrong,
+                        })
+                    }
+                }
+                None => quote! { ::std::option::Option::None },
+            };
+            let key = ident(&t.secret_key.rust_ident);
+            (
+                quote! {
+                    ::std::option::Option::Some(::chargespec_runtime::profile::TokenRules {
+                        operator_field: #op,
+                        secret_field: #sf,
+                        echo: &[#(#echo),*],
+                        token_field: #tf,
+                        lifetime_field: #lf,
+                        success_field: #sucf,
+                        success_code: #ok,
+                        failure_code: #ko,
+                        fail_reason: #fail,
+                    })
+                },
+                quote! { ::std::option::Option::Some(&keys.#key) },
+            )
+        }
+        None => (
+            quote! { ::std::option::Option::None },
+            quote! { ::std::option::Option::None },
+        ),
+    };
+    let resend = sec.resend.as_ref().map(|r| &r.value);
+    let attempts = Literal::u32_unsuffixed(
+        resend
+            .and_then(|r| r.attempts)
+            .and_then(|a| u32::try_from(a).ok())
+            .unwrap_or(0),
+    );
+    let interval = Literal::u64_unsuffixed(
+        resend
+            .and_then(|r| r.interval_s)
+            .and_then(|a| u64::try_from(a).ok())
+            .unwrap_or(0),
+    );
+    quote! {
+        type TokenRequest = #token_req;
+        type TokenResponse = #token_resp;
+
+        const RULES: ::chargespec_runtime::protocol::Rules<'static> = RULES;
+        const WIRE: ::chargespec_runtime::profile::Wire<'static> = ::chargespec_runtime::profile::Wire {
+            content_type: #content_type,
+            http_status: #status,
+            auth_header: #header,
+            default_base_path: #base,
+        };
+        const TOKEN: ::std::option::Option<::chargespec_runtime::profile::TokenRules<'static>> = #token_rules;
+        const RESEND: ::chargespec_runtime::profile::ResendRule = ::chargespec_runtime::profile::ResendRule {
+            attempts: #attempts,
+            interval_s: #interval,
+        };
+
+        fn operator_secret(keys: &Keys) -> ::std::option::Option<&::chargespec_runtime::Secret> {
+            #secret
         }
     }
 }
