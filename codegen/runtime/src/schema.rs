@@ -14,7 +14,7 @@
 //! Every violation is collected with its JSON pointer; nothing stops at the first problem.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, RwLock};
+use std::sync::{Arc, LazyLock, RwLock};
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -676,7 +676,7 @@ fn missing_rule(desc: &ObjectDesc<'_>, f: &FieldDesc<'_>, value: &dyn Node) -> O
                 Some(lit) => c.values.contains(&lit) != c.negate,
                 None => false,
             };
-            holds.then_some(Rule::RequiredWhen(c.text.to_owned()))
+            holds.then(|| Rule::RequiredWhen(c.text.to_owned()))
         }
     }
 }
@@ -862,14 +862,16 @@ fn lit_text(l: Lit<'_>) -> String {
     }
 }
 
-/// The compiled regular expression of a pattern (compiled once per process).
-fn regex(p: &str) -> Option<regex::Regex> {
-    static CACHE: LazyLock<RwLock<HashMap<String, Option<regex::Regex>>>> =
+/// The compiled regular expression of a pattern (compiled once per process). The cache hands
+/// out the shared `Arc`: cloning a `Regex` itself would give each clone a fresh cache pool, so
+/// that every match would allocate its matching state anew.
+fn regex(p: &str) -> Option<Arc<regex::Regex>> {
+    static CACHE: LazyLock<RwLock<HashMap<String, Option<Arc<regex::Regex>>>>> =
         LazyLock::new(RwLock::default);
     if let Some(re) = crate::lock_read(&CACHE).get(p) {
         return re.clone();
     }
-    let re = regex::Regex::new(p).ok();
+    let re = regex::Regex::new(p).ok().map(Arc::new);
     crate::lock_write(&CACHE).insert(p.to_owned(), re.clone());
     re
 }

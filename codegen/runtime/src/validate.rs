@@ -292,6 +292,21 @@ impl Charset {
         }
     }
 
+    /// Whether every character of `s` belongs to the charset. Every charset is a part of
+    /// ASCII, and every byte of a non-ASCII character is outside ASCII, so bytes suffice.
+    pub fn allows_all(self, s: &str) -> bool {
+        let b = s.as_bytes();
+        match self {
+            Charset::Ascii => b.is_ascii(),
+            Charset::Digits => b.iter().all(u8::is_ascii_digit),
+            Charset::Alphanumeric => b.iter().all(u8::is_ascii_alphanumeric),
+            Charset::Hex => b.iter().all(u8::is_ascii_hexdigit),
+            Charset::UpperHex => b
+                .iter()
+                .all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(c)),
+        }
+    }
+
     /// Whether `c` belongs to the charset.
     pub fn allows(self, c: char) -> bool {
         match self {
@@ -308,7 +323,8 @@ impl<'a> Validator<'a> {
     pub fn new(mode: Mode) -> Self {
         Validator {
             mode,
-            path: Vec::new(),
+            // Deep enough for every object of the standards: one allocation per validation.
+            path: Vec::with_capacity(8),
             provisional: 0,
             provenance: "",
             out: Vec::new(),
@@ -446,14 +462,14 @@ impl<'a> Validator<'a> {
         secret: bool,
     ) {
         let shown = || if secret { "***" } else { s };
-        if min.is_some() || max.is_some() {
+        if (min.is_some() || max.is_some()) && !within_by_bytes(s, min, max) {
             let n = u32::try_from(s.chars().count()).unwrap_or(u32::MAX);
             if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
                 self.violation(Rule::Length { min, max }, shown());
             }
         }
         if let Some(cs) = charset
-            && !s.chars().all(|c| cs.allows(c))
+            && !cs.allows_all(s)
         {
             self.violation(Rule::Charset(cs.name()), shown());
         }
@@ -510,7 +526,11 @@ impl<'a> Validator<'a> {
         if min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m) {
             self.out_of_range(min, max, v.to_string());
         }
-        self.text_length(|| v.to_string(), max_text_len);
+        if let Some(n) = max_text_len
+            && int_text_len(v) > n as usize
+        {
+            self.violation(Rule::TextLength(n), v.to_string());
+        }
     }
 
     pub fn decimal(
@@ -609,6 +629,22 @@ impl<T: Validate> Validate for Option<T> {
             x.validate_into(v);
         }
     }
+}
+
+/// Whether the byte length of `s` alone proves its length in characters within the bounds:
+/// a text has at most as many characters as bytes, and at least a quarter as many.
+fn within_by_bytes(s: &str, min: Option<u32>, max: Option<u32>) -> bool {
+    let bytes = s.len();
+    max.is_none_or(|m| bytes <= m as usize) && min.is_none_or(|m| bytes.div_ceil(4) >= m as usize)
+}
+
+/// The number of characters of `v` as decimal text (`-12` has 3).
+fn int_text_len(v: i64) -> usize {
+    let digits = v
+        .unsigned_abs()
+        .checked_ilog10()
+        .map_or(1, |d| d as usize + 1);
+    digits + usize::from(v < 0)
 }
 
 /// The longest value a violation shows, in characters.
@@ -756,4 +792,62 @@ pub fn pointer_of(p: &serde_path_to_error::Path) -> String {
         }
     }
     path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_byte_shortcuts_agree_with_counting_characters() {
+        let texts = [
+            "",
+            "A",
+            "ABCD",
+            "深圳",
+            "福田区车公庙",
+            "a深b",
+            "0123456789",
+        ];
+        for s in texts {
+            let n = u32::try_from(s.chars().count()).unwrap_or(u32::MAX);
+            for min in [None, Some(0), Some(1), Some(2), Some(4), Some(6), Some(11)] {
+                for max in [None, Some(0), Some(1), Some(2), Some(4), Some(6), Some(10)] {
+                    let within = min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m);
+                    // The shortcut may only say "within" when it is.
+                    assert!(
+                        !within_by_bytes(s, min, max) || within,
+                        "{s} {min:?} {max:?}"
+                    );
+                }
+            }
+            for cs in [
+                Charset::Ascii,
+                Charset::Digits,
+                Charset::Alphanumeric,
+                Charset::Hex,
+                Charset::UpperHex,
+            ] {
+                assert_eq!(
+                    cs.allows_all(s),
+                    s.chars().all(|c| cs.allows(c)),
+                    "{s} {cs:?}"
+                );
+            }
+        }
+        for v in [0, 7, -7, 10, 99, -100, 12_345, i64::MAX, i64::MIN] {
+            assert_eq!(int_text_len(v), v.to_string().len(), "{v}");
+        }
+    }
+
+    #[test]
+    fn text_length_of_integers_is_still_reported() {
+        let mut v = Validator::new(Mode::strict());
+        v.int(-1234, None, None, Some(4));
+        v.int(1234, None, None, Some(4));
+        let r = v.into_report();
+        assert_eq!(r.violations.len(), 1, "{r}");
+        assert_eq!(r.violations[0].rule, Rule::TextLength(4));
+        assert_eq!(r.violations[0].value, "-1234");
+    }
 }
