@@ -15,6 +15,8 @@ pub mod schema;
 pub mod secret;
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(feature = "server")]
+pub mod store;
 pub mod time;
 pub mod token;
 pub mod tolerance;
