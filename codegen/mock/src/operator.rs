@@ -102,19 +102,18 @@ impl OperatorMock {
         let asked =
             serde_json::to_value(request).map_err(|e| HandlerError::system(e.to_string()))?;
         let number =
-            |key: &str, default: u64| asked.get(key).and_then(Value::as_u64).unwrap_or(default);
+            |key: &str, default: i64| asked.get(key).and_then(Value::as_i64).unwrap_or(default);
         let (page_no, page_size) = (number("PageNo", 1), number("PageSize", 10));
-        if page_no == 0 || page_size == 0 {
-            return Err(HandlerError::invalid("PageNo and PageSize start at 1"));
-        }
-        let total = self.data.stations.len() as u64;
-        let page_count = total.div_ceil(page_size).max(1);
+        let total = self.data.stations.len();
+        let (start, page_count) =
+            page_window(page_no, page_size, total).map_err(HandlerError::invalid)?;
+        let size = usize::try_from(page_size).unwrap_or(usize::MAX);
         let items: Vec<Value> = self
             .data
             .stations
             .iter()
-            .skip(usize::try_from((page_no - 1) * page_size).unwrap_or(usize::MAX))
-            .take(usize::try_from(page_size).unwrap_or(usize::MAX))
+            .skip(start)
+            .take(size)
             .cloned()
             .collect();
         tracing::info!(interface = ctx.interface, peer = %ctx.operator_id, page_no, page_size, items = items.len(), "stations page answered");
@@ -126,6 +125,30 @@ impl OperatorMock {
         }))
         .map_err(|e| HandlerError::system(e.to_string()))
     }
+}
+
+/// Where page `page_no` of `page_size` items starts among `total` items, and the number of
+/// pages; a page after the last one starts at `total` (an empty page). Refuses numbers below 1
+/// and a page whose first item cannot even be counted (`(PageNo − 1) × PageSize` overflows):
+/// checked arithmetic, so no request can wrap round to the first page.
+pub fn page_window(page_no: i64, page_size: i64, total: usize) -> Result<(usize, u64), String> {
+    if page_no < 1 || page_size < 1 {
+        return Err(format!(
+            "PageNo and PageSize start at 1 (got PageNo {page_no}, PageSize {page_size})"
+        ));
+    }
+    let start = (page_no - 1)
+        .checked_mul(page_size)
+        .and_then(|s| u64::try_from(s).ok())
+        .ok_or_else(|| {
+            format!(
+                "PageNo {page_no} with PageSize {page_size} is past any page that can be counted"
+            )
+        })?;
+    let total_u64 = total as u64;
+    let page_count = total_u64.div_ceil(page_size.unsigned_abs()).max(1);
+    let start = usize::try_from(start.min(total_u64)).unwrap_or(total);
+    Ok((start, page_count))
 }
 
 macro_rules! queries {
@@ -273,6 +296,31 @@ pub async fn push_status_and_alarm(client: &CityClient) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paging_arithmetic_is_checked() {
+        assert_eq!(page_window(1, 10, 25), Ok((0, 3)));
+        assert_eq!(page_window(3, 10, 25), Ok((20, 3)));
+        assert_eq!(
+            page_window(4, 10, 25),
+            Ok((25, 3)),
+            "past the last page: empty"
+        );
+        assert_eq!(page_window(1, 10, 0), Ok((0, 1)));
+        // (PageNo − 1) × PageSize = 2^32 × 2^32 wraps to 0 in u64: refused, not page 1.
+        let e = page_window(4_294_967_297, 4_294_967_296, 25)
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("past any page"), "{e}");
+        assert!(page_window(i64::MAX, i64::MAX, 25).is_err());
+        // Below 1 is refused, not read as page 1.
+        for (no, size) in [(-1, 10), (0, 10), (1, 0), (1, -5), (i64::MIN, 10)] {
+            let e = page_window(no, size, 25).err().unwrap_or_default();
+            assert!(e.contains("start at 1"), "{no} {size}: {e}");
+        }
+        // Large but countable: an empty page.
+        assert_eq!(page_window(4_294_967_297, 10, 25), Ok((25, 3)));
+    }
 
     fn station(i: u64) -> Value {
         json!({ "StationID": format!("S{i}") })

@@ -22,6 +22,8 @@ pub mod secret;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod spec_envelope;
+#[cfg(feature = "server")]
+pub mod store;
 pub mod time;
 pub mod token;
 pub mod tolerance;

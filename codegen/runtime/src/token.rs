@@ -159,15 +159,21 @@ impl TokenStore {
         scheme: &str,
         now: u64,
     ) -> Result<String, TokenError> {
-        let value = header.ok_or(TokenError::Missing)?.trim();
-        let token = value
-            .split_once(' ')
-            .filter(|(s, _)| s.eq_ignore_ascii_case(scheme))
-            .map(|(_, t)| t.trim())
-            .filter(|t| !t.is_empty())
-            .ok_or(TokenError::Missing)?;
+        let token = bearer(header, scheme)?;
         self.check(token, now)
     }
+}
+
+/// The token of an `Authorization` header value (`<scheme> <token>`, scheme case-insensitive).
+pub fn bearer<'h>(header: Option<&'h str>, scheme: &str) -> Result<&'h str, TokenError> {
+    header
+        .ok_or(TokenError::Missing)?
+        .trim()
+        .split_once(' ')
+        .filter(|(s, _)| s.eq_ignore_ascii_case(scheme))
+        .map(|(_, t)| t.trim())
+        .filter(|t| !t.is_empty())
+        .ok_or(TokenError::Missing)
 }
 
 /// Refuses messages seen before within a window. The receiver pipeline keys a message on its

@@ -1401,7 +1401,11 @@ const REQUEST_ENVELOPE: &[F] = &[
     F::new("OperatorID", T::String(S::exact(9))).prov(P18),
     F::new("Data", T::String(S::EMPTY)).prov(P18),
     F::new("TimeStamp", T::Date(DateFormat::CompactDateTime)).prov(P18),
-    F::new("Seq", T::String(S::exact(4).charset(Charset::Digits))).prov(P18),
+    F::new(
+            "Seq",
+            T::String(S::exact(4).charset(Charset::Digits).pattern("^0*[1-9][0-9]*$")),
+        )
+        .prov(P18),
     F::new("Sig", T::String(S::exact(32).charset(Charset::UpperHex))).prov(P18),
 ];
 ///The fields of `ResponseEnvelope`.

@@ -675,11 +675,12 @@ pub struct RequestEnvelope {
     pub time_stamp: ::chargespec_runtime::time::CompactDateTime,
     /// 自增序列 — Sequence number
     ///
-    /// Wire name `Seq`; string(len 4, charset digits); Required.
+    /// Wire name `Seq`; string(len 4, pattern ^0*[1-9][0-9]*$, charset digits); Required.
     ///
     /// 0001–9999, self-incrementing; distinguishes requests sent within the same TimeStamp second.
     ///
     /// Provenance: tcec102.
+    /// Note: The pattern (not all zeros) with the four digits gives the range 0001–9999 of the seq block in security.yaml: 0000 is not a sequence number.
     #[serde(rename = "Seq")]
     pub seq: ::std::string::String,
     /// 参数签名 — Signature
