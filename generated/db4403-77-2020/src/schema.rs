@@ -412,10 +412,7 @@ const REQUEST_ENVELOPE: &[F] = &[
     F::new("OperatorID", T::String(S::exact(9))).prov(P2),
     F::new("Data", T::String(S::EMPTY)).prov(P2),
     F::new("TimeStamp", T::Date(DateFormat::CompactDateTime)).prov(P2),
-    F::new(
-            "Seq",
-            T::String(S::exact(4).charset(Charset::Digits).pattern("^0*[1-9][0-9]*$")),
-        )
+    F::new("Seq", T::String(S::exact(4).charset(Charset::Digits).pattern("[^0]")))
         .prov(P2),
     F::new("Sig", T::String(S::exact(32).charset(Charset::UpperHex))).prov(P2),
 ];

@@ -475,7 +475,7 @@ pub struct RequestEnvelope {
     pub time_stamp: ::chargespec_runtime::time::CompactDateTime,
     /// 自增序列 — Sequence number
     ///
-    /// Wire name `Seq`; string(len 4, pattern ^0*[1-9][0-9]*$, charset digits); Required.
+    /// Wire name `Seq`; string(len 4, pattern [^0], charset digits); Required.
     ///
     /// 0001–9999, left-padded to 4 digits; distinguishes requests sent within the same TimeStamp second. The 2020 platform restarts its counter every millisecond (EVIDENCE.md D12); many clients always send 0001.
     ///

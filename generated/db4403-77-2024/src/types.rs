@@ -5322,7 +5322,7 @@ pub struct RequestEnvelope {
     pub time_stamp: ::chargespec_runtime::time::CompactDateTime,
     /// 自增序列 — Sequence number
     ///
-    /// Wire name `Seq`; string(len 4, pattern ^0*[1-9][0-9]*$, charset digits); Required.
+    /// Wire name `Seq`; string(len 4, pattern [^0], charset digits); Required.
     ///
     /// 0001–9999; distinguishes requests sent within the same TimeStamp second. Seen in practice: the 2020 platform restarts its counter per millisecond; ac1982/tcec-ev-charging-java counts per second and fails when it runs out; many clients always send 0001.
     ///

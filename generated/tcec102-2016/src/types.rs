@@ -675,7 +675,7 @@ pub struct RequestEnvelope {
     pub time_stamp: ::chargespec_runtime::time::CompactDateTime,
     /// 自增序列 — Sequence number
     ///
-    /// Wire name `Seq`; string(len 4, pattern ^0*[1-9][0-9]*$, charset digits); Required.
+    /// Wire name `Seq`; string(len 4, pattern [^0], charset digits); Required.
     ///
     /// 0001–9999, self-incrementing; distinguishes requests sent within the same TimeStamp second.
     ///
