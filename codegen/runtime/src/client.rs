@@ -11,7 +11,6 @@ use serde::de::DeserializeOwned;
 use crate::Secret;
 use crate::envelope::{EnvelopeError, SeqCounter};
 use crate::profile::{Profile, ResponseEnvelope};
-use crate::protocol::Sealing;
 use crate::schema::Described;
 
 /// Client settings.
@@ -399,20 +398,14 @@ impl<P: Profile> Client<P> {
             EnvelopeError::Signature => ClientError::BadSignature,
             other => ClientError::Malformed(other.to_string()),
         };
+        let plain = crate::profile::open_data::<P>(&self.keys, &answer)
+            .map_err(envelope_error)?
+            .ok_or_else(|| ClientError::Malformed("the answer carries no Data".to_owned()))?;
         let Some(mode) = self.config.answers else {
-            let payload = crate::profile::open_response::<P, Resp>(&self.keys, &answer)
-                .map_err(envelope_error)?;
+            let payload = crate::protocol::decode_answer(&plain).map_err(envelope_error)?;
             tracing::debug!(interface, "answered");
-            return payload
-                .ok_or_else(|| ClientError::Malformed("the answer carries no Data".to_owned()));
+            return Ok(payload);
         };
-        P::verify_response(&self.keys, &answer).map_err(envelope_error)?;
-        if answer.data().is_empty() {
-            return Err(ClientError::Malformed(
-                "the answer carries no Data".to_owned(),
-            ));
-        }
-        let plain = Sealing::decrypt(&self.keys, answer.data()).map_err(envelope_error)?;
         let (payload, report) =
             crate::validate::decode::<Resp>(&plain, mode).map_err(ClientError::Invalid)?;
         if !report.deviations.is_empty() {

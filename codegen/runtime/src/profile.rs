@@ -154,16 +154,26 @@ pub fn seal_response<P: Profile, T: Serialize>(
     P::seal_response(keys, ret, msg, json.as_deref())
 }
 
+/// Verifies a response envelope's signature (before decrypting) and decrypts `Data` into the
+/// payload's bytes (`None` when `Data` is empty).
+pub fn open_data<P: Profile>(
+    keys: &P::Keys,
+    env: &P::Response,
+) -> Result<Option<Vec<u8>>, EnvelopeError> {
+    P::verify_response(keys, env)?;
+    if env.data().is_empty() {
+        return Ok(None);
+    }
+    keys.decrypt(env.data()).map(Some)
+}
+
 /// Verifies a response envelope's signature (before decrypting) and decrypts its payload
 /// (`None` when `Data` is empty); a payload that does not decode is named by its JSON pointer.
 pub fn open_response<P: Profile, T: DeserializeOwned>(
     keys: &P::Keys,
     env: &P::Response,
 ) -> Result<Option<T>, EnvelopeError> {
-    P::verify_response(keys, env)?;
-    if env.data().is_empty() {
-        return Ok(None);
-    }
-    let plain = keys.decrypt(env.data())?;
-    crate::protocol::decode_answer(&plain).map(Some)
+    open_data::<P>(keys, env)?
+        .map(|plain| crate::protocol::decode_answer(&plain))
+        .transpose()
 }

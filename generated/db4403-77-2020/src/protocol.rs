@@ -301,10 +301,6 @@ impl ::chargespec_runtime::protocol::Sealing<crate::types::RequestEnvelope> for 
         Keys::decrypt(self, data)
     }
 }
-/// The sender of a request envelope (its OperatorID).
-pub fn sender(env: &crate::types::RequestEnvelope) -> ::std::string::String {
-    env.operator_id.clone()
-}
 /// Applies the receiver's checks to a request body, in the order of the spec
 /// ([`RULES`]), each failing with the spec's Ret.
 pub fn open_request<

@@ -459,11 +459,6 @@ fn pipeline(ir: &Edition, sec: &crate::ir::Security, req: &Object, resp: &Object
             }
         }
 
-        /// The sender of a request envelope (its OperatorID).
-        pub fn sender(env: &crate::types::#req_ty) -> ::std::string::String {
-            env.#sender.clone()
-        }
-
         /// Applies the receiver's checks to a request body, in the order of the spec
         /// ([`RULES`]), each failing with the spec's Ret.
         pub fn open_request<T: ::chargespec_runtime::serde::de::DeserializeOwned + ::chargespec_runtime::schema::Described>(

@@ -1,7 +1,7 @@
 //! The server skeleton of each role (axum): a trait with one async method per interface the role
-//! implements, and a router that runs the spec's receiver pipeline (`protocol::open_request`)
-//! before a handler sees a request and seals every answer (`protocol::seal_response`). The token
-//! interface of Appendix C is answered by the generated code itself, from the spec's token block.
+//! implements, and a router mapping each interface (and its aliases) to its method through the
+//! runtime's `Endpoint`, which runs the receiver pipeline, seals every answer and answers the
+//! token interface of Appendix C from the edition's profile.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
