@@ -18,21 +18,21 @@
 pub struct AlarmInfo {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 设备所属方ID — Equipment owner ID
     ///
-    /// Wire name `EquipmentOwnerID`; string(len 9); Required.
+    /// Wire name `EquipmentOwnerID`; `string(len 9)`; Required.
     ///
     /// 9-character organisation code of the equipment owner.
     ///
@@ -41,35 +41,35 @@ pub struct AlarmInfo {
     pub equipment_owner_id: ::std::string::String,
     /// 充电站名称 — Station name
     ///
-    /// Wire name `StationName`; string(len ..=50); Required.
+    /// Wire name `StationName`; `string(len ..=50)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationName")]
     pub station_name: ::std::string::String,
     /// 设备编码 — Equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Required.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 告警状态 — Alarm status
     ///
-    /// Wire name `AlarmStatus`; code T-AlarmStatus; Required.
+    /// Wire name `AlarmStatus`; `code T-AlarmStatus`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmStatus")]
     pub alarm_status: crate::codes::AlarmStatus,
     /// 告警代码 — Alarm code
     ///
-    /// Wire name `AlarmCode`; code T-AlarmCode; Required.
+    /// Wire name `AlarmCode`; `code T-AlarmCode`; Required.
     ///
     /// T-AlarmCode (59 codes).
     ///
@@ -78,14 +78,14 @@ pub struct AlarmInfo {
     pub alarm_code: crate::codes::AlarmCode,
     /// 告警类型 — Alarm type
     ///
-    /// Wire name `AlarmType`; code T-AlarmType; Required.
+    /// Wire name `AlarmType`; `code T-AlarmType`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmType")]
     pub alarm_type: crate::codes::AlarmType,
     /// 告警级别 — Alarm level
     ///
-    /// Wire name `AlarmLevel`; code T-AlarmLevel; Required.
+    /// Wire name `AlarmLevel`; `code T-AlarmLevel`; Required.
     ///
     /// The level of each alarm code is not fixed by any known source; presumably the operator sets the level of each alarm.
     ///
@@ -94,14 +94,14 @@ pub struct AlarmInfo {
     pub alarm_level: crate::codes::AlarmLevel,
     /// 告警时间 — Alarm time
     ///
-    /// Wire name `AlarmTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `AlarmTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmTime")]
     pub alarm_time: ::chargespec_runtime::time::DateTime,
     /// 告警备注 — Alarm note
     ///
-    /// Wire name `NoteString`; string(len ..=255); Optional.
+    /// Wire name `NoteString`; `string(len ..=255)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -112,7 +112,7 @@ pub struct AlarmInfo {
     pub note_string: ::std::option::Option<::std::string::String>,
     /// 车辆充电过程信息(直流) — Vehicle charging process information (DC)
     ///
-    /// Wire name `BmsInfo`; object BmsInfo; Optional.
+    /// Wire name `BmsInfo`; `object BmsInfo`; Optional.
     ///
     /// BMS snapshot at the time of the alarm; present on battery alarms.
     ///
@@ -140,21 +140,21 @@ pub struct AlarmInfo {
 pub struct BmsInfo {
     /// BMS编码 — BMS code
     ///
-    /// Wire name `BMSCode`; string(len ..=50); Required.
+    /// Wire name `BMSCode`; `string(len ..=50)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "BMSCode")]
     pub bms_code: ::std::string::String,
     /// BMS版本 — BMS version
     ///
-    /// Wire name `BMSVer`; string(len ..=50); Required.
+    /// Wire name `BMSVer`; `string(len ..=50)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "BMSVer")]
     pub bms_ver: ::std::string::String,
     /// 最高允许充电电流 — Maximum permitted charging current
     ///
-    /// Wire name `MaxChargeCurrent`; decimal(scale unknown, text ≤10); unit A; Required.
+    /// Wire name `MaxChargeCurrent`; `decimal(scale unknown, text ≤10)`; unit A; Required.
     ///
     /// GB/T 27930 BCP parameter.
     ///
@@ -167,7 +167,7 @@ pub struct BmsInfo {
     pub max_charge_current: ::chargespec_runtime::Decimal,
     /// 单体最高允许电压 — Maximum permitted cell voltage
     ///
-    /// Wire name `MaxChargeCellVoltage`; decimal(scale unknown, text ≤10); unit V; Required.
+    /// Wire name `MaxChargeCellVoltage`; `decimal(scale unknown, text ≤10)`; unit V; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -178,14 +178,14 @@ pub struct BmsInfo {
     pub max_charge_cell_voltage: ::chargespec_runtime::Decimal,
     /// 最高允许温度 — Maximum permitted temperature
     ///
-    /// Wire name `MaxTemp`; integer(text ≤10); unit ℃; Required.
+    /// Wire name `MaxTemp`; `integer(text ≤10)`; unit ℃; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "MaxTemp")]
     pub max_temp: i64,
     /// 电池额定容量 — Rated battery capacity
     ///
-    /// Wire name `RatedCapacity`; integer(text ≤10); Required.
+    /// Wire name `RatedCapacity`; `integer(text ≤10)`; Required.
     ///
     /// Unit presumed Ah (assumed; not stated by the source).
     ///
@@ -194,7 +194,7 @@ pub struct BmsInfo {
     pub rated_capacity: i64,
     /// 总电压 — Total voltage
     ///
-    /// Wire name `TatalVoltage`; decimal(scale unknown, text ≤10); unit V; Required.
+    /// Wire name `TatalVoltage`; `decimal(scale unknown, text ≤10)`; unit V; Required.
     ///
     /// The wire spelling `TatalVoltage` is a known misspelling of `TotalVoltage`, kept as the standard has it.
     ///
@@ -212,7 +212,7 @@ pub struct BmsInfo {
     pub tatal_voltage: ::chargespec_runtime::Decimal,
     /// 总电流 — Total current
     ///
-    /// Wire name `TotalCurrent`; decimal(scale unknown, text ≤10); unit A; Required.
+    /// Wire name `TotalCurrent`; `decimal(scale unknown, text ≤10)`; unit A; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -223,7 +223,7 @@ pub struct BmsInfo {
     pub total_current: ::chargespec_runtime::Decimal,
     /// 荷电状态 — State of charge
     ///
-    /// Wire name `Soc`; integer(0..=100); unit %; Required.
+    /// Wire name `Soc`; `integer(0..=100)`; unit %; Required.
     ///
     /// Casing "Soc" kept exactly (ConnectorStatusInfo uses "SOC"); no alias.
     ///
@@ -232,7 +232,7 @@ pub struct BmsInfo {
     pub soc: i64,
     /// 单体最高电压 — Highest cell voltage
     ///
-    /// Wire name `VoltageH`; decimal(scale unknown, text ≤10); unit V; Required.
+    /// Wire name `VoltageH`; `decimal(scale unknown, text ≤10)`; unit V; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -243,7 +243,7 @@ pub struct BmsInfo {
     pub voltage_h: ::chargespec_runtime::Decimal,
     /// 单体最低电压 — Lowest cell voltage
     ///
-    /// Wire name `VoltageL`; decimal(scale unknown, text ≤10); unit V; Required.
+    /// Wire name `VoltageL`; `decimal(scale unknown, text ≤10)`; unit V; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -254,7 +254,7 @@ pub struct BmsInfo {
     pub voltage_l: ::chargespec_runtime::Decimal,
     /// 单体最高温度 — Highest cell temperature
     ///
-    /// Wire name `TemptureH`; integer(text ≤10); unit ℃; Required.
+    /// Wire name `TemptureH`; `integer(text ≤10)`; unit ℃; Required.
     ///
     /// The wire spelling `TemptureH` is a known misspelling of `TemperatureH`, kept as the standard has it.
     ///
@@ -267,7 +267,7 @@ pub struct BmsInfo {
     pub tempture_h: i64,
     /// 单体最低温度 — Lowest cell temperature
     ///
-    /// Wire name `TemptureL`; integer(text ≤10); unit ℃; Required.
+    /// Wire name `TemptureL`; `integer(text ≤10)`; unit ℃; Required.
     ///
     /// The wire spelling `TemptureL` is a known misspelling of `TemperatureL`, kept as the standard has it.
     ///
@@ -280,7 +280,7 @@ pub struct BmsInfo {
     pub tempture_l: i64,
     /// 开始充电时间 — Charging start time
     ///
-    /// Wire name `StartChargingTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `StartChargingTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// 地标新增字段: added by the 2020 local standard; active from the V1.0 rule file (EVIDENCE.md D7).
     ///
@@ -289,7 +289,7 @@ pub struct BmsInfo {
     pub start_charging_time: ::chargespec_runtime::time::DateTime,
     /// 充电时长 — Charging duration
     ///
-    /// Wire name `ChargingSessionMin`; integer; unit s; Required.
+    /// Wire name `ChargingSessionMin`; `integer`; unit s; Required.
     ///
     /// Holds seconds, despite "Min" in the name (the 2020 rule's label reads 充电时长 单位:秒). 地标新增字段: added by the 2020 local standard; active from the V1.0 rule file (EVIDENCE.md D7).
     ///
@@ -313,21 +313,21 @@ pub struct BmsInfo {
 pub struct BatteryProcessInfo {
     /// 设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 设备接口状态 — Connector status
     ///
-    /// Wire name `Status`; code T-ConnectorStatus; Required.
+    /// Wire name `Status`; `code T-ConnectorStatus`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "Status")]
     pub status: crate::codes::ConnectorStatus,
     /// 车辆充电过程信息(直流) — Vehicle charging process information (DC)
     ///
-    /// Wire name `BmsInfo`; object BmsInfo; Required.
+    /// Wire name `BmsInfo`; `object BmsInfo`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "BmsInfo")]
@@ -349,21 +349,21 @@ pub struct BatteryProcessInfo {
 pub struct EventInfo {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 设备所属方ID — Equipment owner ID
     ///
-    /// Wire name `EquipmentOwnerID`; string(len 9); Required.
+    /// Wire name `EquipmentOwnerID`; `string(len 9)`; Required.
     ///
     /// 9-character organisation code of the equipment owner.
     ///
@@ -372,21 +372,21 @@ pub struct EventInfo {
     pub equipment_owner_id: ::std::string::String,
     /// 充电站名称 — Station name
     ///
-    /// Wire name `StationName`; string(len ..=50); Required.
+    /// Wire name `StationName`; `string(len ..=50)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationName")]
     pub station_name: ::std::string::String,
     /// 事件类型 — Event type
     ///
-    /// Wire name `EventType`; code T-EventType; Required.
+    /// Wire name `EventType`; `code T-EventType`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EventType")]
     pub event_type: crate::codes::EventType,
     /// 事件编码 — Event code
     ///
-    /// Wire name `EventCode`; code T-EventCode; Required.
+    /// Wire name `EventCode`; `code T-EventCode`; Required.
     ///
     /// The first digit of the code is the EventType.
     ///
@@ -395,14 +395,14 @@ pub struct EventInfo {
     pub event_code: crate::codes::EventCode,
     /// 事件发生时间 — Event time
     ///
-    /// Wire name `EventTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `EventTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EventTime")]
     pub event_time: ::chargespec_runtime::time::DateTime,
     /// 事件备注 — Event note
     ///
-    /// Wire name `NoteString`; string(len ..=255); Optional.
+    /// Wire name `NoteString`; `string(len ..=255)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -427,7 +427,7 @@ pub struct EventInfo {
 pub struct PushAck {
     /// 状态 — Status
     ///
-    /// Wire name `Status`; code T-PushStatus; Required.
+    /// Wire name `Status`; `code T-PushStatus`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "Status")]
@@ -448,7 +448,7 @@ pub struct PushAck {
 pub struct RequestEnvelope {
     /// 运营商标识 — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// The sender's own OperatorID (the city platform has one too).
     ///
@@ -457,7 +457,7 @@ pub struct RequestEnvelope {
     pub operator_id: ::std::string::String,
     /// 参数内容 — Data
     ///
-    /// Wire name `Data`; string; Required.
+    /// Wire name `Data`; `string`; Required.
     ///
     /// Base64 of the AES-encrypted business JSON.
     ///
@@ -466,7 +466,7 @@ pub struct RequestEnvelope {
     pub data: ::std::string::String,
     /// 时间戳 — Timestamp
     ///
-    /// Wire name `TimeStamp`; datetime(yyyyMMddHHmmss); Required.
+    /// Wire name `TimeStamp`; `datetime(yyyyMMddHHmmss)`; Required.
     ///
     /// Local time (UTC+8).
     ///
@@ -475,7 +475,7 @@ pub struct RequestEnvelope {
     pub time_stamp: ::chargespec_runtime::time::CompactDateTime,
     /// 自增序列 — Sequence number
     ///
-    /// Wire name `Seq`; string(len 4, pattern [^0], charset digits); Required.
+    /// Wire name `Seq`; `string(len 4, pattern [^0], charset digits)`; Required.
     ///
     /// 0001–9999, left-padded to 4 digits; distinguishes requests sent within the same TimeStamp second. The 2020 platform restarts its counter every millisecond (EVIDENCE.md D12); many clients always send 0001.
     ///
@@ -485,7 +485,7 @@ pub struct RequestEnvelope {
     pub seq: ::std::string::String,
     /// 参数签名 — Signature
     ///
-    /// Wire name `Sig`; string(len 32, charset upperhex); Required.
+    /// Wire name `Sig`; `string(len 32, charset upperhex)`; Required.
     ///
     /// HMAC-MD5, upper-case hex.
     ///
@@ -506,14 +506,14 @@ pub struct RequestEnvelope {
 pub struct ResponseEnvelope {
     /// 返回值 — Return code
     ///
-    /// Wire name `Ret`; code T-Ret; Required.
+    /// Wire name `Ret`; `code T-Ret`; Required.
     ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "Ret")]
     pub ret: crate::codes::Ret,
     /// 返回信息 — Message
     ///
-    /// Wire name `Msg`; string; Required.
+    /// Wire name `Msg`; `string`; Required.
     ///
     /// Free text; "" in the published vector, "请求成功" or an error text in many servers. Part of the signed string.
     ///
@@ -522,7 +522,7 @@ pub struct ResponseEnvelope {
     pub msg: ::std::string::String,
     /// 返回数据 — Data
     ///
-    /// Wire name `Data`; string; Required.
+    /// Wire name `Data`; `string`; Required.
     ///
     /// Base64 of the AES-encrypted business JSON; "" (empty, not encrypted) when there is nothing to return, e.g. on error.
     ///
@@ -531,7 +531,7 @@ pub struct ResponseEnvelope {
     pub data: ::std::string::String,
     /// 签名 — Signature
     ///
-    /// Wire name `Sig`; string(len 32, charset upperhex); Required.
+    /// Wire name `Sig`; `string(len 32, charset upperhex)`; Required.
     ///
     /// HMAC-MD5 over Ret + Msg + Data, upper-case hex.
     ///
@@ -555,21 +555,21 @@ pub struct ResponseEnvelope {
 pub struct StationInfo {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 设备所属方ID — Equipment owner ID
     ///
-    /// Wire name `EquipmentOwnerID`; string(len 9); Required.
+    /// Wire name `EquipmentOwnerID`; `string(len 9)`; Required.
     ///
     /// Organisation code of the equipment owner.
     ///
@@ -578,14 +578,14 @@ pub struct StationInfo {
     pub equipment_owner_id: ::std::string::String,
     /// 充电站名称 — Station name
     ///
-    /// Wire name `StationName`; string(len ..=50); Required.
+    /// Wire name `StationName`; `string(len ..=50)`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationName")]
     pub station_name: ::std::string::String,
     /// 充电站国家代码 — Country code
     ///
-    /// Wire name `CountryCode`; code T-CountryCode; Required.
+    /// Wire name `CountryCode`; `code T-CountryCode`; Required.
     ///
     /// Only CN.
     ///
@@ -595,7 +595,7 @@ pub struct StationInfo {
     pub country_code: crate::codes::CountryCode,
     /// 充电站省市辖区编码 — District code
     ///
-    /// Wire name `AreaCode`; code T-AreaCode; Required.
+    /// Wire name `AreaCode`; `code T-AreaCode`; Required.
     ///
     /// GB/T 2260 code of a Shenzhen district (T-AreaCode).
     ///
@@ -605,7 +605,7 @@ pub struct StationInfo {
     pub area_code: crate::codes::AreaCode,
     /// 详细地址 — Address
     ///
-    /// Wire name `Address`; string(len ..=200); Required.
+    /// Wire name `Address`; `string(len ..=200)`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     /// Note: ≤200 in the rule node of the push (notification_stationInfo); ≤50 in the rule node of the query response (query_stations_info) and in T/CEC. One object serves both interfaces here, so the wider limit is kept; a query response with an address over 50 characters broke the 2020 query rule (EVIDENCE.md D5).
@@ -613,7 +613,7 @@ pub struct StationInfo {
     pub address: ::std::string::String,
     /// 站点电话 — Station telephone
     ///
-    /// Wire name `StationTel`; string(len 11); Required.
+    /// Wire name `StationTel`; `string(len 11)`; Required.
     ///
     /// Provenance: sz2020.
     /// Note: =11, required in the V0.9 and V1.0 rule files of LIKESCX/cpmtBattery; ≤32, required in the earliest rule file; ≤30, optional in T/CEC (EVIDENCE.md D3). It rejects landline numbers.
@@ -621,7 +621,7 @@ pub struct StationInfo {
     pub station_tel: ::std::string::String,
     /// 服务电话 — Service telephone
     ///
-    /// Wire name `ServiceTel`; string(len ..=30); Required.
+    /// Wire name `ServiceTel`; `string(len ..=30)`; Required.
     ///
     /// Customer-service number, e.g. a 400 number.
     ///
@@ -630,28 +630,28 @@ pub struct StationInfo {
     pub service_tel: ::std::string::String,
     /// 站点类型 — Station type
     ///
-    /// Wire name `StationType`; code T-StationType; Required.
+    /// Wire name `StationType`; `code T-StationType`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationType")]
     pub station_type: crate::codes::StationType,
     /// 站点状态 — Station status
     ///
-    /// Wire name `StationStatus`; code T-StationStatus; Required.
+    /// Wire name `StationStatus`; `code T-StationStatus`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationStatus")]
     pub station_status: crate::codes::StationStatus,
     /// 车位数量 — Number of parking spaces
     ///
-    /// Wire name `ParkNums`; integer; Required.
+    /// Wire name `ParkNums`; `integer`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ParkNums")]
     pub park_nums: i64,
     /// 经度 — Longitude
     ///
-    /// Wire name `StationLng`; decimal(scale 6); Required.
+    /// Wire name `StationLng`; `decimal(scale 6)`; Required.
     ///
     /// GCJ-02; 6 decimal places as in T/CEC 102.2 (the 2020 rule states no precision).
     ///
@@ -664,7 +664,7 @@ pub struct StationInfo {
     pub station_lng: ::chargespec_runtime::Decimal,
     /// 纬度 — Latitude
     ///
-    /// Wire name `StationLat`; decimal(scale 6); Required.
+    /// Wire name `StationLat`; `decimal(scale 6)`; Required.
     ///
     /// GCJ-02; 6 decimal places as in T/CEC 102.2 (the 2020 rule states no precision).
     ///
@@ -677,7 +677,7 @@ pub struct StationInfo {
     pub station_lat: ::chargespec_runtime::Decimal,
     /// 站点引导 — Site guide
     ///
-    /// Wire name `SiteGuide`; string(len ..=100); Optional.
+    /// Wire name `SiteGuide`; `string(len ..=100)`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -688,14 +688,14 @@ pub struct StationInfo {
     pub site_guide: ::std::option::Option<::std::string::String>,
     /// 建设场所 — Construction site
     ///
-    /// Wire name `Construction`; code T-Construction-2020; Required.
+    /// Wire name `Construction`; `code T-Construction-2020`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "Construction")]
     pub construction: crate::codes::Construction2020,
     /// 站点照片 — Station photos
     ///
-    /// Wire name `Pictures`; array<string>; Required.
+    /// Wire name `Pictures`; `array<string>`; Required.
     ///
     /// Photo URLs.
     ///
@@ -705,7 +705,7 @@ pub struct StationInfo {
     pub pictures: ::std::vec::Vec<::std::string::String>,
     /// 使用车型描述 — Matching vehicle types
     ///
-    /// Wire name `MatchCars`; string(len ..=100); Optional.
+    /// Wire name `MatchCars`; `string(len ..=100)`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -716,7 +716,7 @@ pub struct StationInfo {
     pub match_cars: ::std::option::Option<::std::string::String>,
     /// 车位楼层及数量描述 — Parking floor and count description
     ///
-    /// Wire name `ParkInfo`; string(len ..=100); Optional.
+    /// Wire name `ParkInfo`; `string(len ..=100)`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -727,7 +727,7 @@ pub struct StationInfo {
     pub park_info: ::std::option::Option<::std::string::String>,
     /// 营业时间 — Business hours
     ///
-    /// Wire name `BusineHours`; string(len ..=100); Optional.
+    /// Wire name `BusineHours`; `string(len ..=100)`; Optional.
     ///
     /// The wire spelling `BusineHours` is a known misspelling of `BusinessHours`, kept as the standard has it.
     ///
@@ -742,7 +742,7 @@ pub struct StationInfo {
     pub busine_hours: ::std::option::Option<::std::string::String>,
     /// 充电电费率 — Electricity fee
     ///
-    /// Wire name `ElectricityFee`; string(len ..=256); Optional.
+    /// Wire name `ElectricityFee`; `string(len ..=256)`; Optional.
     ///
     /// Free-text tariff.
     ///
@@ -755,7 +755,7 @@ pub struct StationInfo {
     pub electricity_fee: ::std::option::Option<::std::string::String>,
     /// 服务费率 — Service fee
     ///
-    /// Wire name `ServiceFee`; string(len ..=256); Optional.
+    /// Wire name `ServiceFee`; `string(len ..=256)`; Optional.
     ///
     /// Free text.
     ///
@@ -769,7 +769,7 @@ pub struct StationInfo {
     pub service_fee: ::std::option::Option<::std::string::String>,
     /// 停车费 — Parking fee
     ///
-    /// Wire name `ParkFee`; string(len ..=100); Optional.
+    /// Wire name `ParkFee`; `string(len ..=100)`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -780,7 +780,7 @@ pub struct StationInfo {
     pub park_fee: ::std::option::Option<::std::string::String>,
     /// 支付方式 — Payment methods
     ///
-    /// Wire name `Payment`; string(len ..=20); Optional.
+    /// Wire name `Payment`; `string(len ..=20)`; Optional.
     ///
     /// E.g. 刷卡、线上、现金 (card, online, cash).
     ///
@@ -793,7 +793,7 @@ pub struct StationInfo {
     pub payment: ::std::option::Option<::std::string::String>,
     /// 是否支持预约 — Reservation supported
     ///
-    /// Wire name `SupportOrder`; code T-SupportOrder; Optional.
+    /// Wire name `SupportOrder`; `code T-SupportOrder`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -804,7 +804,7 @@ pub struct StationInfo {
     pub support_order: ::std::option::Option<crate::codes::SupportOrder>,
     /// 备注 — Remark
     ///
-    /// Wire name `Remark`; string(len ..=100); Optional.
+    /// Wire name `Remark`; `string(len ..=100)`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -815,7 +815,7 @@ pub struct StationInfo {
     pub remark: ::std::option::Option<::std::string::String>,
     /// 停车场产权方 — Car-park property owner
     ///
-    /// Wire name `ParkOwner`; string; Optional.
+    /// Wire name `ParkOwner`; `string`; Optional.
     ///
     /// Shenzhen addition; the rule sets no length.
     ///
@@ -828,7 +828,7 @@ pub struct StationInfo {
     pub park_owner: ::std::option::Option<::std::string::String>,
     /// 停车场管理方 — Car-park manager
     ///
-    /// Wire name `ParkManager`; string; Optional.
+    /// Wire name `ParkManager`; `string`; Optional.
     ///
     /// Shenzhen addition; the rule sets no length.
     ///
@@ -841,7 +841,7 @@ pub struct StationInfo {
     pub park_manager: ::std::option::Option<::std::string::String>,
     /// 全天开放 — Open all day
     ///
-    /// Wire name `OpenAllDay`; code T-YesNo; Optional.
+    /// Wire name `OpenAllDay`; `code T-YesNo`; Optional.
     ///
     /// Shenzhen addition.
     ///
@@ -854,7 +854,7 @@ pub struct StationInfo {
     pub open_all_day: ::std::option::Option<crate::codes::YesNo>,
     /// 免费停车 — Free parking
     ///
-    /// Wire name `ParkFree`; code T-YesNo; Optional.
+    /// Wire name `ParkFree`; `code T-YesNo`; Optional.
     ///
     /// Shenzhen addition.
     ///
@@ -867,7 +867,7 @@ pub struct StationInfo {
     pub park_free: ::std::option::Option<crate::codes::YesNo>,
     /// 运营属性 — Operation type
     ///
-    /// Wire name `OpratorType`; code T-OpratorType; Required.
+    /// Wire name `OpratorType`; `code T-OpratorType`; Required.
     ///
     /// The wire spelling `OpratorType` is a known misspelling of `OperatorType`, kept as the standard has it.
     ///
@@ -878,7 +878,7 @@ pub struct StationInfo {
     pub oprator_type: crate::codes::OpratorType,
     /// 充电设备信息列表 — Charging equipment list
     ///
-    /// Wire name `EquipmentInfos`; array<object EquipmentInfo>; Optional.
+    /// Wire name `EquipmentInfos`; `array<object EquipmentInfo>`; Optional.
     ///
     /// Provenance: sz2020.
     /// Note: The 2020 rule gives this node no required flag; T/CEC 102.2 makes it required.
@@ -905,14 +905,14 @@ pub struct StationInfo {
 pub struct EquipmentInfo {
     /// 设备编码 — Equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Required.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 设备生产商统一社会信用代码 — Manufacturer unified social credit code
     ///
-    /// Wire name `ManufacturerID`; string(len 9); Required.
+    /// Wire name `ManufacturerID`; `string(len 9)`; Required.
     ///
     /// The label says 统一社会信用代码 (an 18-character code) but the rule length is =9, the length of an organisation code (组织机构代码, the earliest label and T/CEC's).
     ///
@@ -922,7 +922,7 @@ pub struct EquipmentInfo {
     pub manufacturer_id: ::std::string::String,
     /// 设备型号 — Equipment model
     ///
-    /// Wire name `EquipmentModel`; string(len ..=20); Required.
+    /// Wire name `EquipmentModel`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020.
     /// Note: Required in the V0.9 and V1.0 rule files; optional in the earliest rule file and in T/CEC (EVIDENCE.md D3).
@@ -930,7 +930,7 @@ pub struct EquipmentInfo {
     pub equipment_model: ::std::string::String,
     /// 设备生产日期 — Production date
     ///
-    /// Wire name `ProductionDate`; datetime(yyyy-MM-dd); Optional.
+    /// Wire name `ProductionDate`; `datetime(yyyy-MM-dd)`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -941,14 +941,14 @@ pub struct EquipmentInfo {
     pub production_date: ::std::option::Option<::chargespec_runtime::time::Date>,
     /// 设备类型 — Equipment type
     ///
-    /// Wire name `EquipmentType`; code T-EquipmentType; Required.
+    /// Wire name `EquipmentType`; `code T-EquipmentType`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentType")]
     pub equipment_type: crate::codes::EquipmentType,
     /// 充电设备经度 — Equipment longitude
     ///
-    /// Wire name `EquipmentLng`; decimal(scale 6); Optional.
+    /// Wire name `EquipmentLng`; `decimal(scale 6)`; Optional.
     ///
     /// GCJ-02; 6 decimal places as in T/CEC 102.2 (the 2020 rule states no precision).
     ///
@@ -963,7 +963,7 @@ pub struct EquipmentInfo {
     pub equipment_lng: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 充电设备纬度 — Equipment latitude
     ///
-    /// Wire name `EquipmentLat`; decimal(scale 6); Optional.
+    /// Wire name `EquipmentLat`; `decimal(scale 6)`; Optional.
     ///
     /// GCJ-02; 6 decimal places as in T/CEC 102.2 (the 2020 rule states no precision).
     ///
@@ -978,7 +978,7 @@ pub struct EquipmentInfo {
     pub equipment_lat: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 设备名称 — Equipment name
     ///
-    /// Wire name `EquipmentName`; string(len ..=30); Required.
+    /// Wire name `EquipmentName`; `string(len ..=30)`; Required.
     ///
     /// Provenance: sz2020.
     /// Note: Required by the 2020 rule files; optional in T/CEC 102.2.
@@ -986,7 +986,7 @@ pub struct EquipmentInfo {
     pub equipment_name: ::std::string::String,
     /// 充电设备总功率 — Total power
     ///
-    /// Wire name `Power`; decimal(scale 1); unit kW; Required.
+    /// Wire name `Power`; `decimal(scale 1)`; unit kW; Required.
     ///
     /// 1 decimal place as in T/CEC 102.2 (the 2020 rule states no precision).
     ///
@@ -999,7 +999,7 @@ pub struct EquipmentInfo {
     pub power: ::chargespec_runtime::Decimal,
     /// 设备生产商的名称 — Manufacturer name
     ///
-    /// Wire name `ManufacturerName`; string(len ..=30); Optional.
+    /// Wire name `ManufacturerName`; `string(len ..=30)`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -1010,7 +1010,7 @@ pub struct EquipmentInfo {
     pub manufacturer_name: ::std::option::Option<::std::string::String>,
     /// 设备状态 — Equipment status
     ///
-    /// Wire name `EquipmentStatus`; code T-EquipmentStatus; Required.
+    /// Wire name `EquipmentStatus`; `code T-EquipmentStatus`; Required.
     ///
     /// Shenzhen addition.
     ///
@@ -1019,7 +1019,7 @@ pub struct EquipmentInfo {
     pub equipment_status: crate::codes::EquipmentStatus,
     /// 额定功率 — Rated power
     ///
-    /// Wire name `EquipmentPower`; decimal(scale unknown); unit kW; Required.
+    /// Wire name `EquipmentPower`; `decimal(scale unknown)`; unit kW; Required.
     ///
     /// Shenzhen addition; precision not stated.
     ///
@@ -1032,7 +1032,7 @@ pub struct EquipmentInfo {
     pub equipment_power: ::chargespec_runtime::Decimal,
     /// 支持标准版本 — Supported standard version
     ///
-    /// Wire name `NewNationalStandard`; code T-NewNationalStandard; Required.
+    /// Wire name `NewNationalStandard`; `code T-NewNationalStandard`; Required.
     ///
     /// Shenzhen addition; takes the place of T/CEC's ConnectorInfo.NationalStandard.
     ///
@@ -1041,7 +1041,7 @@ pub struct EquipmentInfo {
     pub new_national_standard: crate::codes::NewNationalStandard,
     /// 充电设备接口列表 — Connector list
     ///
-    /// Wire name `ConnectorInfos`; array<object ConnectorInfo>; Required.
+    /// Wire name `ConnectorInfos`; `array<object ConnectorInfo>`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ConnectorInfos")]
@@ -1061,7 +1061,7 @@ pub struct EquipmentInfo {
 pub struct ConnectorInfo {
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     /// Note: ≤26 in the V0.9 and V1.0 rule files; ≤30 on the station nodes of the earliest rule file (EVIDENCE.md D4).
@@ -1069,7 +1069,7 @@ pub struct ConnectorInfo {
     pub connector_id: ::std::string::String,
     /// 充电设备接口名称 — Connector name
     ///
-    /// Wire name `ConnectorName`; string(len ..=30); Required.
+    /// Wire name `ConnectorName`; `string(len ..=30)`; Required.
     ///
     /// Provenance: sz2020.
     /// Note: Required by the 2020 rule files; optional in T/CEC 102.2.
@@ -1077,35 +1077,35 @@ pub struct ConnectorInfo {
     pub connector_name: ::std::string::String,
     /// 充电设备接口类型 — Connector type
     ///
-    /// Wire name `ConnectorType`; code T-ConnectorType; Required.
+    /// Wire name `ConnectorType`; `code T-ConnectorType`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorType")]
     pub connector_type: crate::codes::ConnectorType,
     /// 最高输出电压 — Maximum output voltage
     ///
-    /// Wire name `VoltageUpperLimits`; integer; unit V; Required.
+    /// Wire name `VoltageUpperLimits`; `integer`; unit V; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "VoltageUpperLimits")]
     pub voltage_upper_limits: i64,
     /// 最低输出电压 — Minimum output voltage
     ///
-    /// Wire name `VoltageLowerLimits`; integer; unit V; Required.
+    /// Wire name `VoltageLowerLimits`; `integer`; unit V; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "VoltageLowerLimits")]
     pub voltage_lower_limits: i64,
     /// 额定电流 — Rated current
     ///
-    /// Wire name `Current`; integer; unit A; Required.
+    /// Wire name `Current`; `integer`; unit A; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "Current")]
     pub current: i64,
     /// 额定功率 — Rated power
     ///
-    /// Wire name `Power`; decimal(scale 1); unit kW; Required.
+    /// Wire name `Power`; `decimal(scale 1)`; unit kW; Required.
     ///
     /// 1 decimal place as in T/CEC 102.2 (the 2020 rule states no precision).
     ///
@@ -1118,7 +1118,7 @@ pub struct ConnectorInfo {
     pub power: ::chargespec_runtime::Decimal,
     /// 车位号 — Parking space number
     ///
-    /// Wire name `ParkNo`; string(len ..=10); Optional.
+    /// Wire name `ParkNo`; `string(len ..=10)`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -1129,7 +1129,7 @@ pub struct ConnectorInfo {
     pub park_no: ::std::option::Option<::std::string::String>,
     /// 额定电压 — Rated voltage
     ///
-    /// Wire name `Voltage`; integer; unit V; Required.
+    /// Wire name `Voltage`; `integer`; unit V; Required.
     ///
     /// Shenzhen addition.
     ///
@@ -1138,7 +1138,7 @@ pub struct ConnectorInfo {
     pub voltage: i64,
     /// BMS辅助电源电压 — BMS auxiliary power voltage
     ///
-    /// Wire name `BMSPowerType`; code T-BMSPowerType; Required.
+    /// Wire name `BMSPowerType`; `code T-BMSPowerType`; Required.
     ///
     /// Shenzhen addition.
     ///
@@ -1162,21 +1162,21 @@ pub struct ConnectorInfo {
 pub struct ConnectorStatusInfo {
     /// 设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 设备接口状态 — Connector status
     ///
-    /// Wire name `Status`; code T-ConnectorStatus; Required.
+    /// Wire name `Status`; `code T-ConnectorStatus`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "Status")]
     pub status: crate::codes::ConnectorStatus,
     /// 车位状态 — Parking space status
     ///
-    /// Wire name `ParkStatus`; code T-ParkStatus; Optional.
+    /// Wire name `ParkStatus`; `code T-ParkStatus`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -1187,7 +1187,7 @@ pub struct ConnectorStatusInfo {
     pub park_status: ::std::option::Option<crate::codes::ParkStatus>,
     /// 地锁状态 — Ground lock status
     ///
-    /// Wire name `LockStatus`; code T-LockStatus; Optional.
+    /// Wire name `LockStatus`; `code T-LockStatus`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -1198,7 +1198,7 @@ pub struct ConnectorStatusInfo {
     pub lock_status: ::std::option::Option<crate::codes::LockStatus>,
     /// A相电流 — Phase A current
     ///
-    /// Wire name `CurrentA`; integer; unit A; Required.
+    /// Wire name `CurrentA`; `integer`; unit A; Required.
     ///
     /// Shenzhen addition; DC output current for DC equipment (T/CEC convention). The 2020 rule types it 整型 (integer), whereas the T/CEC charging-status equivalents are decimals.
     ///
@@ -1211,7 +1211,7 @@ pub struct ConnectorStatusInfo {
     pub current_a: ::std::option::Option<i64>,
     /// B相电流 — Phase B current
     ///
-    /// Wire name `CurrentB`; integer; unit A; Required.
+    /// Wire name `CurrentB`; `integer`; unit A; Required.
     ///
     /// Integer, as CurrentA.
     ///
@@ -1224,7 +1224,7 @@ pub struct ConnectorStatusInfo {
     pub current_b: ::std::option::Option<i64>,
     /// C相电流 — Phase C current
     ///
-    /// Wire name `CurrentC`; integer; unit A; Required.
+    /// Wire name `CurrentC`; `integer`; unit A; Required.
     ///
     /// Integer, as CurrentA.
     ///
@@ -1237,7 +1237,7 @@ pub struct ConnectorStatusInfo {
     pub current_c: ::std::option::Option<i64>,
     /// A相电压 — Phase A voltage
     ///
-    /// Wire name `VoltageA`; integer; unit V; Required.
+    /// Wire name `VoltageA`; `integer`; unit V; Required.
     ///
     /// DC output voltage for DC equipment. Integer, as CurrentA.
     ///
@@ -1250,7 +1250,7 @@ pub struct ConnectorStatusInfo {
     pub voltage_a: ::std::option::Option<i64>,
     /// B相电压 — Phase B voltage
     ///
-    /// Wire name `VoltageB`; integer; unit V; Required.
+    /// Wire name `VoltageB`; `integer`; unit V; Required.
     ///
     /// Integer, as CurrentA.
     ///
@@ -1263,7 +1263,7 @@ pub struct ConnectorStatusInfo {
     pub voltage_b: ::std::option::Option<i64>,
     /// C相电压 — Phase C voltage
     ///
-    /// Wire name `VoltageC`; integer; unit V; Required.
+    /// Wire name `VoltageC`; `integer`; unit V; Required.
     ///
     /// Integer, as CurrentA.
     ///
@@ -1276,7 +1276,7 @@ pub struct ConnectorStatusInfo {
     pub voltage_c: ::std::option::Option<i64>,
     /// 荷电状态 — State of charge
     ///
-    /// Wire name `SOC`; integer(0..=100); unit %; Optional.
+    /// Wire name `SOC`; `integer(0..=100)`; unit %; Optional.
     ///
     /// Casing "SOC" kept exactly (BmsInfo uses "Soc"). Range 0–100 in the V0.9 and V1.0 rule files.
     ///
@@ -1289,7 +1289,7 @@ pub struct ConnectorStatusInfo {
     pub soc: ::std::option::Option<i64>,
     /// 充电接口温度 — Connector temperature
     ///
-    /// Wire name `ConnectorTemp`; integer; Optional.
+    /// Wire name `ConnectorTemp`; `integer`; Optional.
     ///
     /// Unit presumed ℃.
     ///
@@ -1302,7 +1302,7 @@ pub struct ConnectorStatusInfo {
     pub connector_temp: ::std::option::Option<i64>,
     /// 设备内部环境温度 — Equipment internal ambient temperature
     ///
-    /// Wire name `EquipmentTemp`; integer; Optional.
+    /// Wire name `EquipmentTemp`; `integer`; Optional.
     ///
     /// Unit presumed ℃.
     ///
@@ -1315,7 +1315,7 @@ pub struct ConnectorStatusInfo {
     pub equipment_temp: ::std::option::Option<i64>,
     /// 充电枪电子锁 — Connector electronic lock
     ///
-    /// Wire name `ConnectorLock`; code T-ConnectorLock; Optional.
+    /// Wire name `ConnectorLock`; `code T-ConnectorLock`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -1326,7 +1326,7 @@ pub struct ConnectorStatusInfo {
     pub connector_lock: ::std::option::Option<crate::codes::ConnectorLock>,
     /// 已充电电能 — Energy charged
     ///
-    /// Wire name `ChargeElectricity`; decimal(scale unknown); unit kWh; Required.
+    /// Wire name `ChargeElectricity`; `decimal(scale unknown)`; unit kWh; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -1339,7 +1339,7 @@ pub struct ConnectorStatusInfo {
     pub charge_electricity: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 已放电电能 — Energy discharged
     ///
-    /// Wire name `DischargeElectricity`; decimal(scale unknown); unit kWh; Required.
+    /// Wire name `DischargeElectricity`; `decimal(scale unknown)`; unit kWh; Required.
     ///
     /// Discharge (V2G) energy.
     ///
@@ -1368,14 +1368,14 @@ pub struct ConnectorStatusInfo {
 pub struct StationStatusInfo {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 设备接口状态列表 — Connector status list
     ///
-    /// Wire name `ConnectorStatusInfos`; array<object ConnectorStatusInfo>; Required.
+    /// Wire name `ConnectorStatusInfos`; `array<object ConnectorStatusInfo>`; Required.
     ///
     /// All ConnectorStatusInfo fields.
     ///
@@ -1398,28 +1398,28 @@ pub struct StationStatusInfo {
 pub struct StationChargeStats {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 开始时间 — Statistics start date
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 结束时间 — Statistics end date
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
     /// 充电站累计充电量 — Station cumulative charged energy
     ///
-    /// Wire name `StationChargeElectricity`; decimal(scale 1); unit kWh; Required.
+    /// Wire name `StationChargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
     ///
     /// 1 decimal place (0.1 kWh) as in T/CEC 102.3; the 2020 rule states a precision only for the equipment value.
     ///
@@ -1432,7 +1432,7 @@ pub struct StationChargeStats {
     pub station_charge_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备统计信息列表 — Equipment charge statistics list
     ///
-    /// Wire name `EquipmentChargeStatsInfos`; array<object EquipmentChargeStatsInfo>; Required.
+    /// Wire name `EquipmentChargeStatsInfos`; `array<object EquipmentChargeStatsInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentChargeStatsInfos")]
@@ -1453,14 +1453,14 @@ pub struct StationChargeStats {
 pub struct EquipmentChargeStatsInfo {
     /// 设备编码 — Equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Required.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 充电设备累计充电量 — Equipment cumulative charged energy
     ///
-    /// Wire name `EquipmentChargeElectricity`; decimal(scale 1); unit kWh; Required.
+    /// Wire name `EquipmentChargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
     ///
     /// 1 decimal place (保留小数点后一位, the 2020 rule).
     ///
@@ -1473,7 +1473,7 @@ pub struct EquipmentChargeStatsInfo {
     pub equipment_charge_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备接口统计信息列表 — Connector charge statistics list
     ///
-    /// Wire name `ConnectorChargeStatsInfos`; array<object ConnectorChargeStatsInfo>; Required.
+    /// Wire name `ConnectorChargeStatsInfos`; `array<object ConnectorChargeStatsInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorChargeStatsInfos")]
@@ -1494,14 +1494,14 @@ pub struct EquipmentChargeStatsInfo {
 pub struct ConnectorChargeStatsInfo {
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 充电设备接口累计充电量 — Connector cumulative charged energy
     ///
-    /// Wire name `ConnectorChargeElectricity`; decimal(scale 1); unit kWh; Required.
+    /// Wire name `ConnectorChargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
     ///
     /// 1 decimal place (0.1 kWh) as in T/CEC 102.3; the 2020 rule states a precision only for the equipment value.
     ///
@@ -1528,28 +1528,28 @@ pub struct ConnectorChargeStatsInfo {
 pub struct StationDischargeStats {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 开始时间 — Statistics start date
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 结束时间 — Statistics end date
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
     /// 充电站累计放电量 — Station cumulative discharged energy
     ///
-    /// Wire name `StationDischargeElectricity`; decimal(scale 1); unit kWh; Required.
+    /// Wire name `StationDischargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
     ///
     /// 1 decimal place (0.1 kWh) as in T/CEC 102.3; the 2020 rule states a precision only for the equipment value.
     ///
@@ -1562,7 +1562,7 @@ pub struct StationDischargeStats {
     pub station_discharge_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备统计信息列表 — Equipment discharge statistics list
     ///
-    /// Wire name `EquipmentDischargeStatsInfos`; array<object EquipmentDischargeStatsInfo>; Required.
+    /// Wire name `EquipmentDischargeStatsInfos`; `array<object EquipmentDischargeStatsInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentDischargeStatsInfos")]
@@ -1583,14 +1583,14 @@ pub struct StationDischargeStats {
 pub struct EquipmentDischargeStatsInfo {
     /// 设备编码 — Equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Required.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 充电设备累计放电量 — Equipment cumulative discharged energy
     ///
-    /// Wire name `EquipmentDischargeElectricity`; decimal(scale 1); unit kWh; Required.
+    /// Wire name `EquipmentDischargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
     ///
     /// 1 decimal place (保留小数点后一位, the 2020 rule).
     ///
@@ -1603,7 +1603,7 @@ pub struct EquipmentDischargeStatsInfo {
     pub equipment_discharge_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备接口统计信息列表 — Connector discharge statistics list
     ///
-    /// Wire name `ConnectorDischargeStatsInfos`; array<object ConnectorDischargeStatsInfo>; Required.
+    /// Wire name `ConnectorDischargeStatsInfos`; `array<object ConnectorDischargeStatsInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorDischargeStatsInfos")]
@@ -1624,14 +1624,14 @@ pub struct EquipmentDischargeStatsInfo {
 pub struct ConnectorDischargeStatsInfo {
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 充电设备接口累计放电量 — Connector cumulative discharged energy
     ///
-    /// Wire name `ConnectorDischargeElectricity`; decimal(scale 1); unit kWh; Required.
+    /// Wire name `ConnectorDischargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
     ///
     /// 1 decimal place (0.1 kWh) as in T/CEC 102.3; the 2020 rule states a precision only for the equipment value.
     ///
@@ -1658,21 +1658,21 @@ pub struct ConnectorDischargeStatsInfo {
 pub struct DisEquipmentStatusInfo {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商唯一id — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 配电设备编码 — Distribution equipment ID
     ///
-    /// Wire name `DisequipmentID`; string(len ..=26); Required.
+    /// Wire name `DisequipmentID`; `string(len ..=26)`; Required.
     ///
     /// The wire spelling `DisequipmentID` is a known misspelling of `DisEquipmentID`, kept as the standard has it.
     ///
@@ -1683,7 +1683,7 @@ pub struct DisEquipmentStatusInfo {
     pub disequipment_id: ::std::string::String,
     /// (当前)正向有功总电能 — Forward active energy total
     ///
-    /// Wire name `FoPEnergy`; decimal(scale unknown); Required.
+    /// Wire name `FoPEnergy`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated (presumably kWh).
     ///
@@ -1696,7 +1696,7 @@ pub struct DisEquipmentStatusInfo {
     pub fo_p_energy: ::chargespec_runtime::Decimal,
     /// (当前)反向有功总电能 — Reverse active energy total
     ///
-    /// Wire name `RePEnergy`; decimal(scale unknown); Required.
+    /// Wire name `RePEnergy`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated (presumably kWh).
     ///
@@ -1709,7 +1709,7 @@ pub struct DisEquipmentStatusInfo {
     pub re_p_energy: ::chargespec_runtime::Decimal,
     /// (当前)正向无功总电能 — Forward reactive energy total
     ///
-    /// Wire name `FoQEnergy`; decimal(scale unknown); Required.
+    /// Wire name `FoQEnergy`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated (presumably kvarh).
     ///
@@ -1722,7 +1722,7 @@ pub struct DisEquipmentStatusInfo {
     pub fo_q_energy: ::chargespec_runtime::Decimal,
     /// (当前)反向无功总电能 — Reverse reactive energy total
     ///
-    /// Wire name `ReQEnergy`; decimal(scale unknown); Required.
+    /// Wire name `ReQEnergy`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated (presumably kvarh).
     ///
@@ -1735,7 +1735,7 @@ pub struct DisEquipmentStatusInfo {
     pub re_q_energy: ::chargespec_runtime::Decimal,
     /// A相电压 — Phase A voltage
     ///
-    /// Wire name `AVoltage`; decimal(scale unknown); Required.
+    /// Wire name `AVoltage`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated.
     ///
@@ -1748,7 +1748,7 @@ pub struct DisEquipmentStatusInfo {
     pub a_voltage: ::chargespec_runtime::Decimal,
     /// B相电压 — Phase B voltage
     ///
-    /// Wire name `BVoltage`; decimal(scale unknown); Required.
+    /// Wire name `BVoltage`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated.
     ///
@@ -1761,7 +1761,7 @@ pub struct DisEquipmentStatusInfo {
     pub b_voltage: ::chargespec_runtime::Decimal,
     /// C相电压 — Phase C voltage
     ///
-    /// Wire name `CVoltage`; decimal(scale unknown); Required.
+    /// Wire name `CVoltage`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated.
     ///
@@ -1774,7 +1774,7 @@ pub struct DisEquipmentStatusInfo {
     pub c_voltage: ::chargespec_runtime::Decimal,
     /// A相电流 — Phase A current
     ///
-    /// Wire name `ACurrent`; decimal(scale unknown); Required.
+    /// Wire name `ACurrent`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated.
     ///
@@ -1787,7 +1787,7 @@ pub struct DisEquipmentStatusInfo {
     pub a_current: ::chargespec_runtime::Decimal,
     /// B相电流 — Phase B current
     ///
-    /// Wire name `BCurrent`; decimal(scale unknown); Required.
+    /// Wire name `BCurrent`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated.
     ///
@@ -1800,7 +1800,7 @@ pub struct DisEquipmentStatusInfo {
     pub b_current: ::chargespec_runtime::Decimal,
     /// C相电流 — Phase C current
     ///
-    /// Wire name `CCurrent`; decimal(scale unknown); Required.
+    /// Wire name `CCurrent`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated.
     ///
@@ -1813,7 +1813,7 @@ pub struct DisEquipmentStatusInfo {
     pub c_current: ::chargespec_runtime::Decimal,
     /// 瞬时有功功率 — Instantaneous active power
     ///
-    /// Wire name `CurPPower`; decimal(scale unknown); Required.
+    /// Wire name `CurPPower`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated (the rule's label reads "瞬时有功功率单位", unit left blank).
     ///
@@ -1826,7 +1826,7 @@ pub struct DisEquipmentStatusInfo {
     pub cur_p_power: ::chargespec_runtime::Decimal,
     /// 瞬时无功功率 — Instantaneous reactive power
     ///
-    /// Wire name `CurQPower`; decimal(scale unknown); Required.
+    /// Wire name `CurQPower`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated.
     ///
@@ -1839,7 +1839,7 @@ pub struct DisEquipmentStatusInfo {
     pub cur_q_power: ::chargespec_runtime::Decimal,
     /// 总功率因数 — Total power factor
     ///
-    /// Wire name `Factor`; decimal(scale unknown); Required.
+    /// Wire name `Factor`; `decimal(scale unknown)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -1850,7 +1850,7 @@ pub struct DisEquipmentStatusInfo {
     pub factor: ::chargespec_runtime::Decimal,
     /// 视在功率 — Apparent power
     ///
-    /// Wire name `CurSPower`; decimal(scale unknown); Required.
+    /// Wire name `CurSPower`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated.
     ///
@@ -1863,7 +1863,7 @@ pub struct DisEquipmentStatusInfo {
     pub cur_s_power: ::chargespec_runtime::Decimal,
     /// 频率 — Frequency
     ///
-    /// Wire name `Frequency`; decimal(scale unknown); Required.
+    /// Wire name `Frequency`; `decimal(scale unknown)`; Required.
     ///
     /// Unit presumed Hz.
     ///
@@ -1876,14 +1876,14 @@ pub struct DisEquipmentStatusInfo {
     pub frequency: ::chargespec_runtime::Decimal,
     /// 交流馈线开关状态 — AC feeder switch state
     ///
-    /// Wire name `FeedState`; code T-FeedState; Required.
+    /// Wire name `FeedState`; `code T-FeedState`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "FeedState")]
     pub feed_state: crate::codes::FeedState,
     /// 环境温度1 — Ambient temperature 1
     ///
-    /// Wire name `EnvTemp1`; integer; Optional.
+    /// Wire name `EnvTemp1`; `integer`; Optional.
     ///
     /// Unit presumed ℃.
     ///
@@ -1896,7 +1896,7 @@ pub struct DisEquipmentStatusInfo {
     pub env_temp1: ::std::option::Option<i64>,
     /// 环境温度2 — Ambient temperature 2
     ///
-    /// Wire name `EnvTemp2`; integer; Optional.
+    /// Wire name `EnvTemp2`; `integer`; Optional.
     ///
     /// Unit presumed ℃.
     ///
@@ -1909,7 +1909,7 @@ pub struct DisEquipmentStatusInfo {
     pub env_temp2: ::std::option::Option<i64>,
     /// 环境湿度1 — Ambient humidity 1
     ///
-    /// Wire name `EnvHumi1`; integer(text ≤20); Optional.
+    /// Wire name `EnvHumi1`; `integer(text ≤20)`; Optional.
     ///
     /// Unit presumed %. The 2020 rule sets a maxlength of 20 on this integer (at most 20 characters in its text form).
     ///
@@ -1922,7 +1922,7 @@ pub struct DisEquipmentStatusInfo {
     pub env_humi1: ::std::option::Option<i64>,
     /// 环境湿度2 — Ambient humidity 2
     ///
-    /// Wire name `EnvHumi2`; integer(text ≤20); Optional.
+    /// Wire name `EnvHumi2`; `integer(text ≤20)`; Optional.
     ///
     /// As EnvHumi1 (unit presumed %; maxlength 20 in the 2020 rule).
     ///
@@ -1935,7 +1935,7 @@ pub struct DisEquipmentStatusInfo {
     pub env_humi2: ::std::option::Option<i64>,
     /// 烟感报警1 — Smoke alarm 1
     ///
-    /// Wire name `SmokAlam1`; code T-AlarmFlag; Required.
+    /// Wire name `SmokAlam1`; `code T-AlarmFlag`; Required.
     ///
     /// The wire spelling `SmokAlam1` is a known misspelling of `SmokeAlarm1`, kept as the standard has it.
     ///
@@ -1946,7 +1946,7 @@ pub struct DisEquipmentStatusInfo {
     pub smok_alam1: crate::codes::AlarmFlag,
     /// 烟感报警2 — Smoke alarm 2
     ///
-    /// Wire name `SmokAlam2`; code T-AlarmFlag; Required.
+    /// Wire name `SmokAlam2`; `code T-AlarmFlag`; Required.
     ///
     /// The wire spelling `SmokAlam2` is a known misspelling of `SmokeAlarm2`, kept as the standard has it.
     ///
@@ -1957,7 +1957,7 @@ pub struct DisEquipmentStatusInfo {
     pub smok_alam2: crate::codes::AlarmFlag,
     /// 变压器过温告警 — Transformer over-temperature alarm
     ///
-    /// Wire name `TranOverTemAlam`; code T-AlarmFlag; Required.
+    /// Wire name `TranOverTemAlam`; `code T-AlarmFlag`; Required.
     ///
     /// The wire spelling `TranOverTemAlam` is a known misspelling of `TranOverTemAlarm`, kept as the standard has it.
     ///
@@ -1985,7 +1985,7 @@ pub struct DisEquipmentStatusInfo {
 pub struct DisEquipmentInfo {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// DTO stationID (字符串); length taken from the wire rule of StationID.
     ///
@@ -1997,7 +1997,7 @@ pub struct DisEquipmentInfo {
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// DTO operatorID (字符串); length taken from the wire rule of OperatorID.
     ///
@@ -2009,7 +2009,7 @@ pub struct DisEquipmentInfo {
     pub operator_id: ::std::string::String,
     /// 设备唯一编码 — Distribution equipment ID
     ///
-    /// Wire name `DisequipmentID`; string(len ..=26); Required.
+    /// Wire name `DisequipmentID`; `string(len ..=26)`; Required.
     ///
     /// The wire spelling `DisequipmentID` is a known misspelling of `DisEquipmentID`, kept as the standard has it.
     ///
@@ -2023,7 +2023,7 @@ pub struct DisEquipmentInfo {
     pub disequipment_id: ::std::string::String,
     /// 生产商统一社会信用代码 — Manufacturer unified social credit code
     ///
-    /// Wire name `ManufacturerID`; string; Optional.
+    /// Wire name `ManufacturerID`; `string`; Optional.
     ///
     /// DTO manufacturerID (字符串, no length given).
     ///
@@ -2039,7 +2039,7 @@ pub struct DisEquipmentInfo {
     pub manufacturer_id: ::std::option::Option<::std::string::String>,
     /// 生产商名称 — Manufacturer name
     ///
-    /// Wire name `ManufacturerName`; string; Optional.
+    /// Wire name `ManufacturerName`; `string`; Optional.
     ///
     /// DTO manufacturerName (字符串).
     ///
@@ -2055,7 +2055,7 @@ pub struct DisEquipmentInfo {
     pub manufacturer_name: ::std::option::Option<::std::string::String>,
     /// 设备型号 — Equipment model
     ///
-    /// Wire name `EquipmentModel`; string; Optional.
+    /// Wire name `EquipmentModel`; `string`; Optional.
     ///
     /// DTO equipmentModel (字符串).
     ///
@@ -2071,7 +2071,7 @@ pub struct DisEquipmentInfo {
     pub equipment_model: ::std::option::Option<::std::string::String>,
     /// 生产日期 — Production date
     ///
-    /// Wire name `ProductionDate`; datetime(yyyy-MM-dd); Optional.
+    /// Wire name `ProductionDate`; `datetime(yyyy-MM-dd)`; Optional.
     ///
     /// DTO productionDate.
     ///
@@ -2087,7 +2087,7 @@ pub struct DisEquipmentInfo {
     pub production_date: ::std::option::Option<::chargespec_runtime::time::Date>,
     /// 额定输入电压 — Rated input voltage
     ///
-    /// Wire name `RatedInVoltage`; decimal(scale 1); unit kV; Optional.
+    /// Wire name `RatedInVoltage`; `decimal(scale 1)`; unit kV; Optional.
     ///
     /// DTO ratedInVoltage.
     ///
@@ -2105,7 +2105,7 @@ pub struct DisEquipmentInfo {
     pub rated_in_voltage: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 额定输出电压 — Rated output voltage
     ///
-    /// Wire name `RatedOutVoltage`; decimal(scale 1); unit kV; Optional.
+    /// Wire name `RatedOutVoltage`; `decimal(scale 1)`; unit kV; Optional.
     ///
     /// DTO ratedOutVoltage.
     ///
@@ -2123,7 +2123,7 @@ pub struct DisEquipmentInfo {
     pub rated_out_voltage: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 额定容量 — Rated capacity
     ///
-    /// Wire name `RatedPower`; decimal(scale 1); unit kVA; Optional.
+    /// Wire name `RatedPower`; `decimal(scale 1)`; unit kVA; Optional.
     ///
     /// DTO ratedPower.
     ///
@@ -2141,7 +2141,7 @@ pub struct DisEquipmentInfo {
     pub rated_power: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 馈线开关数量 — Number of feeder switches
     ///
-    /// Wire name `FeedNum`; integer; Optional.
+    /// Wire name `FeedNum`; `integer`; Optional.
     ///
     /// DTO feedNum (count).
     ///
@@ -2157,7 +2157,7 @@ pub struct DisEquipmentInfo {
     pub feed_num: ::std::option::Option<i64>,
     /// 状态 — Status
     ///
-    /// Wire name `Status`; code T-DisEquipmentStatus; Optional.
+    /// Wire name `Status`; `code T-DisEquipmentStatus`; Optional.
     ///
     /// DTO status.
     ///
@@ -2189,7 +2189,7 @@ pub struct DisEquipmentInfo {
 pub struct QueryAlarmInfoRequest {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Optional.
+    /// Wire name `StationID`; `string(len ..=20)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2200,7 +2200,7 @@ pub struct QueryAlarmInfoRequest {
     pub station_id: ::std::option::Option<::std::string::String>,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Optional.
+    /// Wire name `OperatorID`; `string(len 9)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2211,7 +2211,7 @@ pub struct QueryAlarmInfoRequest {
     pub operator_id: ::std::option::Option<::std::string::String>,
     /// 设备编码 — Equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Optional.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2236,7 +2236,7 @@ pub struct QueryAlarmInfoRequest {
 pub struct QueryAlarmInfoResponse {
     /// 告警信息列表 — Alarm list
     ///
-    /// Wire name `AlarmInfos`; array<object AlarmInfo>; Required.
+    /// Wire name `AlarmInfos`; `array<object AlarmInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmInfos")]
@@ -2257,7 +2257,7 @@ pub struct QueryAlarmInfoResponse {
 pub struct NotificationAlarmInfoRequest {
     /// 告警信息列表 — Alarm list
     ///
-    /// Wire name `AlarmInfos`; array<object AlarmInfo>; Required.
+    /// Wire name `AlarmInfos`; `array<object AlarmInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmInfos")]
@@ -2278,7 +2278,7 @@ pub struct NotificationAlarmInfoRequest {
 pub struct QueryBmsInfoRequest {
     /// 设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorID")]
@@ -2301,7 +2301,7 @@ pub struct QueryBmsInfoRequest {
 pub struct QueryEventInfoRequest {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Optional.
+    /// Wire name `StationID`; `string(len ..=20)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2312,7 +2312,7 @@ pub struct QueryEventInfoRequest {
     pub station_id: ::std::option::Option<::std::string::String>,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Optional.
+    /// Wire name `OperatorID`; `string(len 9)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2323,7 +2323,7 @@ pub struct QueryEventInfoRequest {
     pub operator_id: ::std::option::Option<::std::string::String>,
     /// 开始时间 — Start time
     ///
-    /// Wire name `StartTime`; string; Optional.
+    /// Wire name `StartTime`; `string`; Optional.
     ///
     /// Format unknown; presumably 日期 (yyyy-MM-dd HH:mm:ss), so it is kept a plain string.
     ///
@@ -2336,7 +2336,7 @@ pub struct QueryEventInfoRequest {
     pub start_time: ::std::option::Option<::std::string::String>,
     /// 结束时间 — End time
     ///
-    /// Wire name `EndTime`; string; Optional.
+    /// Wire name `EndTime`; `string`; Optional.
     ///
     /// Format unknown; presumably 日期 (yyyy-MM-dd HH:mm:ss), so it is kept a plain string.
     ///
@@ -2363,7 +2363,7 @@ pub struct QueryEventInfoRequest {
 pub struct QueryEventInfoResponse {
     /// 事件信息列表 — Event list
     ///
-    /// Wire name `EventInfos`; array<object EventInfo>; Required.
+    /// Wire name `EventInfos`; `array<object EventInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EventInfos")]
@@ -2384,7 +2384,7 @@ pub struct QueryEventInfoResponse {
 pub struct NotificationEventInfoRequest {
     /// 事件信息列表 — Event list
     ///
-    /// Wire name `EventInfos`; array<object EventInfo>; Required.
+    /// Wire name `EventInfos`; `array<object EventInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EventInfos")]
@@ -2408,7 +2408,7 @@ pub struct NotificationEventInfoRequest {
 pub struct SupplementCollectRequest {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Optional.
+    /// Wire name `StationID`; `string(len ..=20)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2419,7 +2419,7 @@ pub struct SupplementCollectRequest {
     pub station_id: ::std::option::Option<::std::string::String>,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Optional.
+    /// Wire name `OperatorID`; `string(len 9)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2430,7 +2430,7 @@ pub struct SupplementCollectRequest {
     pub operator_id: ::std::option::Option<::std::string::String>,
     /// 设备编码 — Equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Optional.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2441,7 +2441,7 @@ pub struct SupplementCollectRequest {
     pub equipment_id: ::std::option::Option<::std::string::String>,
     /// 设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Optional.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2452,7 +2452,7 @@ pub struct SupplementCollectRequest {
     pub connector_id: ::std::option::Option<::std::string::String>,
     /// 缺失时间 — Time of the missing data
     ///
-    /// Wire name `MissingTime`; string; Optional.
+    /// Wire name `MissingTime`; `string`; Optional.
     ///
     /// Format not known; kept a plain string.
     ///
@@ -2468,7 +2468,7 @@ pub struct SupplementCollectRequest {
     pub missing_time: ::std::option::Option<::std::string::String>,
     /// 补采接口名称 — Interface to backfill
     ///
-    /// Wire name `InterfaceName`; code T-SupplementInterface; Optional.
+    /// Wire name `InterfaceName`; `code T-SupplementInterface`; Optional.
     ///
     /// Provenance: sz2020.
     ///
@@ -2517,7 +2517,7 @@ pub struct SupplementCollectResponse {}
 pub struct SupplementStationInfoRequest {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Optional.
+    /// Wire name `StationID`; `string(len ..=20)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2528,7 +2528,7 @@ pub struct SupplementStationInfoRequest {
     pub station_id: ::std::option::Option<::std::string::String>,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Optional.
+    /// Wire name `OperatorID`; `string(len 9)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2556,7 +2556,7 @@ pub struct SupplementStationInfoRequest {
 pub struct SupplementStationInfoResponse {
     /// 充电站信息 — Station information
     ///
-    /// Wire name `StationInfo`; object StationInfo; Required.
+    /// Wire name `StationInfo`; `object StationInfo`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationInfo")]
@@ -2598,7 +2598,7 @@ pub struct SupplyQueryBmsIntactRequest {}
 pub struct SupplyQueryBmsIntactResponse {
     /// 充电开始时间 — Charge start time
     ///
-    /// Wire name `ChargeStartTime`; datetime(yyyy-MM-dd HH:mm:ss); Optional.
+    /// Wire name `ChargeStartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
     ///
     /// Provenance: sz2020.
     ///
@@ -2612,7 +2612,7 @@ pub struct SupplyQueryBmsIntactResponse {
     pub charge_start_time: ::std::option::Option<::chargespec_runtime::time::DateTime>,
     /// 充电结束时间 — Charge end time
     ///
-    /// Wire name `ChargeEndTime`; datetime(yyyy-MM-dd HH:mm:ss); Optional.
+    /// Wire name `ChargeEndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
     ///
     /// Provenance: sz2020.
     ///
@@ -2626,7 +2626,7 @@ pub struct SupplyQueryBmsIntactResponse {
     pub charge_end_time: ::std::option::Option<::chargespec_runtime::time::DateTime>,
     /// BMS记录条数 — Number of BMS records
     ///
-    /// Wire name `BmsRecordNum`; integer; Optional.
+    /// Wire name `BmsRecordNum`; `integer`; Optional.
     ///
     /// Provenance: sz2020.
     ///
@@ -2640,7 +2640,7 @@ pub struct SupplyQueryBmsIntactResponse {
     pub bms_record_num: ::std::option::Option<i64>,
     /// 上报频率 — Reporting period
     ///
-    /// Wire name `ReportFrequency`; integer; Optional.
+    /// Wire name `ReportFrequency`; `integer`; Optional.
     ///
     /// Unit unknown (as ParaFrequency of query_frequency).
     ///
@@ -2670,7 +2670,7 @@ pub struct SupplyQueryBmsIntactResponse {
 pub struct QueryFrequencyRequest {
     /// 上报频率 — Reporting frequency
     ///
-    /// Wire name `ParaFrequency`; integer; Required.
+    /// Wire name `ParaFrequency`; `integer`; Required.
     ///
     /// The reporting period the city platform sets for the operator; unit unknown (seconds or minutes).
     ///
@@ -2695,7 +2695,7 @@ pub struct QueryFrequencyRequest {
 pub struct QueryDisequipmentstatusInfoRequest {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Optional.
+    /// Wire name `StationID`; `string(len ..=20)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2706,7 +2706,7 @@ pub struct QueryDisequipmentstatusInfoRequest {
     pub station_id: ::std::option::Option<::std::string::String>,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Optional.
+    /// Wire name `OperatorID`; `string(len 9)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2717,7 +2717,7 @@ pub struct QueryDisequipmentstatusInfoRequest {
     pub operator_id: ::std::option::Option<::std::string::String>,
     /// 配电设备编码 — Distribution-equipment ID
     ///
-    /// Wire name `DisequipmentID`; string(len ..=26); Optional.
+    /// Wire name `DisequipmentID`; `string(len ..=26)`; Optional.
     ///
     /// The wire spelling `DisequipmentID` is a known misspelling of `DisEquipmentID`, kept as the standard has it.
     ///
@@ -2746,7 +2746,7 @@ pub struct QueryDisequipmentstatusInfoRequest {
 pub struct QueryDisequipmentstatusInfoResponse {
     /// 配电设备状态信息列表 — Distribution-equipment status list
     ///
-    /// Wire name `DisEquipmentStatusInfos`; array<object DisEquipmentStatusInfo>; Required.
+    /// Wire name `DisEquipmentStatusInfos`; `array<object DisEquipmentStatusInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "DisEquipmentStatusInfos")]
@@ -2771,7 +2771,7 @@ pub struct QueryDisequipmentstatusInfoResponse {
 pub struct NotificationStationInfoRequest {
     /// 充电站信息 — Station information
     ///
-    /// Wire name `StationInfo`; object StationInfo; Required.
+    /// Wire name `StationInfo`; `object StationInfo`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationInfo")]
@@ -2792,7 +2792,7 @@ pub struct NotificationStationInfoRequest {
 pub struct QueryStationsInfoRequest {
     /// 上次查询时间 — Last query time
     ///
-    /// Wire name `LastQueryTime`; datetime(yyyy-MM-dd HH:mm:ss); Optional.
+    /// Wire name `LastQueryTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
     ///
     /// Stations changed since this time; an empty string ("") or an absent field means all stations.
     ///
@@ -2805,7 +2805,7 @@ pub struct QueryStationsInfoRequest {
     pub last_query_time: ::std::option::Option<::chargespec_runtime::time::DateTime>,
     /// 查询页码 — Page number
     ///
-    /// Wire name `PageNo`; integer; Optional.
+    /// Wire name `PageNo`; `integer`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -2816,7 +2816,7 @@ pub struct QueryStationsInfoRequest {
     pub page_no: ::std::option::Option<i64>,
     /// 每页数量 — Page size
     ///
-    /// Wire name `PageSize`; integer; Optional.
+    /// Wire name `PageSize`; `integer`; Optional.
     ///
     /// The maximum page size is unknown.
     ///
@@ -2843,14 +2843,14 @@ pub struct QueryStationsInfoRequest {
 pub struct QueryStationsInfoResponse {
     /// 当前页数 — Current page
     ///
-    /// Wire name `PageNo`; integer; Required.
+    /// Wire name `PageNo`; `integer`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "PageNo")]
     pub page_no: i64,
     /// 页码总数 — Page count
     ///
-    /// Wire name `PageCount`; integer; Required.
+    /// Wire name `PageCount`; `integer`; Required.
     ///
     /// Total pages.
     ///
@@ -2859,14 +2859,14 @@ pub struct QueryStationsInfoResponse {
     pub page_count: i64,
     /// 总记录条数 — Total records
     ///
-    /// Wire name `ItemSize`; integer; Required.
+    /// Wire name `ItemSize`; `integer`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ItemSize")]
     pub item_size: i64,
     /// 充电站信息列表 — Station information list
     ///
-    /// Wire name `StationInfos`; array<object StationInfo>; Required.
+    /// Wire name `StationInfos`; `array<object StationInfo>`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationInfos")]
@@ -2887,21 +2887,21 @@ pub struct QueryStationsInfoResponse {
 pub struct QueryStationChargeStatsRequest {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 开始时间 — Statistics start date
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 结束时间 — Statistics end date
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EndTime")]
@@ -2922,7 +2922,7 @@ pub struct QueryStationChargeStatsRequest {
 pub struct QueryStationChargeStatsResponse {
     /// 统计信息 — Station charging statistics
     ///
-    /// Wire name `StationStats`; object StationChargeStats; Required.
+    /// Wire name `StationStats`; `object StationChargeStats`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationStats")]
@@ -2943,21 +2943,21 @@ pub struct QueryStationChargeStatsResponse {
 pub struct QueryStationDischargeStatsRequest {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 开始时间 — Statistics start date
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 结束时间 — Statistics end date
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EndTime")]
@@ -2978,7 +2978,7 @@ pub struct QueryStationDischargeStatsRequest {
 pub struct QueryStationDischargeStatsResponse {
     /// 统计信息 — Station discharging statistics
     ///
-    /// Wire name `StationStats`; object StationDischargeStats; Required.
+    /// Wire name `StationStats`; `object StationDischargeStats`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationStats")]
@@ -3001,7 +3001,7 @@ pub struct QueryStationDischargeStatsResponse {
 pub struct NotificationStationStatusRequest {
     /// 充电设备接口状态 — Connector status
     ///
-    /// Wire name `ConnectorStatusInfo`; object ConnectorStatusInfo; Required.
+    /// Wire name `ConnectorStatusInfo`; `object ConnectorStatusInfo`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ConnectorStatusInfo")]
@@ -3022,7 +3022,7 @@ pub struct NotificationStationStatusRequest {
 pub struct QueryStationsStatusRequest {
     /// 充电站ID列表 — Station IDs
     ///
-    /// Wire name `StationIDs`; array<StationID>; Required.
+    /// Wire name `StationIDs`; `array<StationID>`; Required.
     ///
     /// The limit on the number of IDs is unknown (one public implementation, ac1982/tcec-ev-charging-java, caps it at 50); servers make it configurable.
     ///
@@ -3047,7 +3047,7 @@ pub struct QueryStationsStatusRequest {
 pub struct QueryStationsStatusResponse {
     /// 充电站状态信息列表 — Station status list
     ///
-    /// Wire name `StationStatusInfos`; array<object StationStatusInfo>; Required.
+    /// Wire name `StationStatusInfos`; `array<object StationStatusInfo>`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationStatusInfos")]
@@ -3069,7 +3069,7 @@ pub struct QueryStationsStatusResponse {
 pub struct QueryTokenRequest {
     /// 运营商标识 — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// The caller's OperatorID.
     ///
@@ -3078,7 +3078,7 @@ pub struct QueryTokenRequest {
     pub operator_id: ::std::string::String,
     /// 运营商密钥 — Operator secret
     ///
-    /// Wire name `OperatorSecret`; string; Required.
+    /// Wire name `OperatorSecret`; `string`; Required.
     ///
     /// The secret agreed for this caller and direction. 16 characters in practice; the T/CEC key-class text describes 0–F characters, 32H/48H/64H.
     ///
@@ -3104,21 +3104,21 @@ pub struct QueryTokenRequest {
 pub struct QueryTokenResponse {
     /// 运营商标识 — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 成功状态 — Success status
     ///
-    /// Wire name `SuccStat`; code T-SuccStat; Required.
+    /// Wire name `SuccStat`; `code T-SuccStat`; Required.
     ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 获取的凭证 — Access token
     ///
-    /// Wire name `AccessToken`; string; Required when SuccStat = 0.
+    /// Wire name `AccessToken`; `string`; Required when SuccStat = 0.
     ///
     /// Opaque, globally unique (全局唯一凭证); 64 characters in the published example.
     ///
@@ -3133,7 +3133,7 @@ pub struct QueryTokenResponse {
     pub access_token: ::std::option::Option<::chargespec_runtime::Secret>,
     /// 凭证有效期 — Token validity
     ///
-    /// Wire name `TokenAvailableTime`; integer; unit s; Required.
+    /// Wire name `TokenAvailableTime`; `integer`; unit s; Required.
     ///
     /// Validity of the token in seconds; 7200 in the published example and in many implementations (the city platform uses its OAuth2 `expires_in`).
     ///
@@ -3145,7 +3145,7 @@ pub struct QueryTokenResponse {
     pub token_available_time: i64,
     /// 失败原因 — Failure reason
     ///
-    /// Wire name `FailReason`; code T-TokenFailReason; Required.
+    /// Wire name `FailReason`; `code T-TokenFailReason`; Required.
     ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "FailReason")]

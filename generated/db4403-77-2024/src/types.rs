@@ -20,7 +20,7 @@
 pub struct ChargeOrderInfo {
     /// 充电订单号 — Order number
     ///
-    /// Wire name `OrderNo`; string(len 27); Required.
+    /// Wire name `OrderNo`; `string(len 27)`; Required.
     ///
     /// Also accepted on input as: `StartChargeSeq`.
     ///
@@ -34,7 +34,7 @@ pub struct ChargeOrderInfo {
     pub order_no: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
     ///
@@ -44,7 +44,7 @@ pub struct ChargeOrderInfo {
     pub operator_id: ::std::string::String,
     /// 设备所属方ID — Equipment owner ID
     ///
-    /// Wire name `EquipmentOwnerID`; string(len 9); Required.
+    /// Wire name `EquipmentOwnerID`; `string(len 9)`; Required.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
     ///
@@ -54,7 +54,7 @@ pub struct ChargeOrderInfo {
     pub equipment_owner_id: ::std::string::String,
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform), analogue(Chengdu city platform), analogue(Beijing city platform).
     ///
@@ -64,7 +64,7 @@ pub struct ChargeOrderInfo {
     pub station_id: ::std::string::String,
     /// 设备编码 — Equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Required.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform), analogue(Chengdu city platform), analogue(Beijing city platform).
     ///
@@ -74,7 +74,7 @@ pub struct ChargeOrderInfo {
     pub equipment_id: ::std::string::String,
     /// 设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -84,7 +84,7 @@ pub struct ChargeOrderInfo {
     pub connector_id: ::std::string::String,
     /// 车牌号 — Licence plate
     ///
-    /// Wire name `LicensePlate`; string(len ..=10); Optional.
+    /// Wire name `LicensePlate`; `string(len ..=10)`; Optional.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
     ///
@@ -98,7 +98,7 @@ pub struct ChargeOrderInfo {
     pub license_plate: ::std::option::Option<::std::string::String>,
     /// 车辆识别码 — Vehicle identification number
     ///
-    /// Wire name `VIN`; string(len 17); Optional.
+    /// Wire name `VIN`; `string(len 17)`; Optional.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
     ///
@@ -112,7 +112,7 @@ pub struct ChargeOrderInfo {
     pub vin: ::std::option::Option<::std::string::String>,
     /// 充电开始SOC — SOC at start
     ///
-    /// Wire name `StartSoc`; decimal(scale unknown); unit %; Optional.
+    /// Wire name `StartSoc`; `decimal(scale unknown)`; unit %; Optional.
     ///
     /// Precision unknown.
     ///
@@ -130,7 +130,7 @@ pub struct ChargeOrderInfo {
     pub start_soc: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 充电结束SOC — SOC at end
     ///
-    /// Wire name `EndSoc`; decimal(scale unknown); unit %; Optional.
+    /// Wire name `EndSoc`; `decimal(scale unknown)`; unit %; Optional.
     ///
     /// Precision unknown.
     ///
@@ -148,7 +148,7 @@ pub struct ChargeOrderInfo {
     pub end_soc: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 开始充电时间 — Charging start time
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -158,7 +158,7 @@ pub struct ChargeOrderInfo {
     pub start_time: ::chargespec_runtime::time::DateTime,
     /// 结束充电时间 — Charging end time
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -168,7 +168,7 @@ pub struct ChargeOrderInfo {
     pub end_time: ::chargespec_runtime::time::DateTime,
     /// 累计充电量 — Total charged energy
     ///
-    /// Wire name `TotalPower`; decimal(scale 2); unit kWh; Required.
+    /// Wire name `TotalPower`; `decimal(scale 2)`; unit kWh; Required.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -182,7 +182,7 @@ pub struct ChargeOrderInfo {
     pub total_power: ::chargespec_runtime::Decimal,
     /// 尖阶段电量 — Super-peak energy
     ///
-    /// Wire name `CuspElect`; decimal(scale 2); unit kWh; Optional.
+    /// Wire name `CuspElect`; `decimal(scale 2)`; unit kWh; Optional.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
     ///
@@ -198,7 +198,7 @@ pub struct ChargeOrderInfo {
     pub cusp_elect: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 峰阶段电量 — Peak energy
     ///
-    /// Wire name `PeakElect`; decimal(scale 2); unit kWh; Optional.
+    /// Wire name `PeakElect`; `decimal(scale 2)`; unit kWh; Optional.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
     ///
@@ -214,7 +214,7 @@ pub struct ChargeOrderInfo {
     pub peak_elect: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 平阶段电量 — Flat-period energy
     ///
-    /// Wire name `FlatElect`; decimal(scale 2); unit kWh; Optional.
+    /// Wire name `FlatElect`; `decimal(scale 2)`; unit kWh; Optional.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
     ///
@@ -230,7 +230,7 @@ pub struct ChargeOrderInfo {
     pub flat_elect: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 谷阶段电量 — Valley energy
     ///
-    /// Wire name `ValleyElect`; decimal(scale 2); unit kWh; Optional.
+    /// Wire name `ValleyElect`; `decimal(scale 2)`; unit kWh; Optional.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
     ///
@@ -246,7 +246,7 @@ pub struct ChargeOrderInfo {
     pub valley_elect: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 总电费 — Total electricity fee
     ///
-    /// Wire name `TotalElecMoney`; decimal(scale 2); unit 元; Required.
+    /// Wire name `TotalElecMoney`; `decimal(scale 2)`; unit 元; Required.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -260,7 +260,7 @@ pub struct ChargeOrderInfo {
     pub total_elec_money: ::chargespec_runtime::Decimal,
     /// 总服务费 — Total service fee
     ///
-    /// Wire name `TotalSeviceMoney`; decimal(scale 2); unit 元; Required.
+    /// Wire name `TotalSeviceMoney`; `decimal(scale 2)`; unit 元; Required.
     ///
     /// The wire spelling `TotalSeviceMoney` is a known misspelling of `TotalServiceMoney`, kept as the standard has it.
     ///
@@ -281,7 +281,7 @@ pub struct ChargeOrderInfo {
     pub total_sevice_money: ::chargespec_runtime::Decimal,
     /// 累计总金额 — Total amount
     ///
-    /// Wire name `TotalMoney`; decimal(scale 2); unit 元; Required.
+    /// Wire name `TotalMoney`; `decimal(scale 2)`; unit 元; Required.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -295,7 +295,7 @@ pub struct ChargeOrderInfo {
     pub total_money: ::chargespec_runtime::Decimal,
     /// 充电结束原因 — Stop reason
     ///
-    /// Wire name `StopReason`; code T-StopReason; Required.
+    /// Wire name `StopReason`; `code T-StopReason`; Required.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -305,7 +305,7 @@ pub struct ChargeOrderInfo {
     pub stop_reason: crate::codes::StopReason,
     /// 充电结束原因描述 — Stop reason description
     ///
-    /// Wire name `StopDesc`; string; Optional.
+    /// Wire name `StopDesc`; `string`; Optional.
     ///
     /// Length unknown.
     ///
@@ -321,7 +321,7 @@ pub struct ChargeOrderInfo {
     pub stop_desc: ::std::option::Option<::std::string::String>,
     /// 时段数 — Number of periods
     ///
-    /// Wire name `SumPeriod`; integer(0..=32); Optional.
+    /// Wire name `SumPeriod`; `integer(0..=32)`; Optional.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -335,7 +335,7 @@ pub struct ChargeOrderInfo {
     pub sum_period: ::std::option::Option<i64>,
     /// 充电明细信息列表 — Charge details
     ///
-    /// Wire name `ChargeDetails`; array<object ChargeDetail>; Optional.
+    /// Wire name `ChargeDetails`; `array<object ChargeDetail>`; Optional.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -351,7 +351,7 @@ pub struct ChargeOrderInfo {
     >,
     /// 推送时间 — Push time
     ///
-    /// Wire name `PushTimeStamp`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `PushTimeStamp`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
     ///
@@ -361,7 +361,7 @@ pub struct ChargeOrderInfo {
     pub push_time_stamp: ::chargespec_runtime::time::DateTime,
     /// 订单状态 — Order status
     ///
-    /// Wire name `OrderStatus`; code T-OrderStatus; Optional.
+    /// Wire name `OrderStatus`; `code T-OrderStatus`; Optional.
     ///
     /// Provenance: provisional, analogue(Zhejiang provincial platform).
     ///
@@ -375,7 +375,7 @@ pub struct ChargeOrderInfo {
     pub order_status: ::std::option::Option<crate::codes::OrderStatus>,
     /// 充电启动方式 — Charging start method
     ///
-    /// Wire name `ChargeModel`; code T-ChargeModel; Optional.
+    /// Wire name `ChargeModel`; `code T-ChargeModel`; Optional.
     ///
     /// Provenance: provisional, analogue(Chengdu city platform).
     ///
@@ -389,7 +389,7 @@ pub struct ChargeOrderInfo {
     pub charge_model: ::std::option::Option<crate::codes::ChargeModel>,
     /// 电表总起值 — Meter reading at start
     ///
-    /// Wire name `MeterValueStart`; decimal(scale 2); unit kWh; Optional.
+    /// Wire name `MeterValueStart`; `decimal(scale 2)`; unit kWh; Optional.
     ///
     /// Provenance: provisional, analogue(Chengdu city platform), analogue(Beijing city platform).
     ///
@@ -405,7 +405,7 @@ pub struct ChargeOrderInfo {
     pub meter_value_start: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 电表总止值 — Meter reading at end
     ///
-    /// Wire name `MeterValueEnd`; decimal(scale 2); unit kWh; Optional.
+    /// Wire name `MeterValueEnd`; `decimal(scale 2)`; unit kWh; Optional.
     ///
     /// Provenance: provisional, analogue(Chengdu city platform), analogue(Beijing city platform).
     ///
@@ -438,7 +438,7 @@ pub struct ChargeOrderInfo {
 pub struct ChargeDetail {
     /// 时段开始时间 — Period start time
     ///
-    /// Wire name `DetailStartTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `DetailStartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -448,7 +448,7 @@ pub struct ChargeDetail {
     pub detail_start_time: ::chargespec_runtime::time::DateTime,
     /// 时段结束时间 — Period end time
     ///
-    /// Wire name `DetailEndTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `DetailEndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -458,7 +458,7 @@ pub struct ChargeDetail {
     pub detail_end_time: ::chargespec_runtime::time::DateTime,
     /// 时段电价 — Electricity price of the period
     ///
-    /// Wire name `ElecPrice`; decimal(scale 4); unit 元/kWh; Required.
+    /// Wire name `ElecPrice`; `decimal(scale 4)`; unit 元/kWh; Required.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -472,7 +472,7 @@ pub struct ChargeDetail {
     pub elec_price: ::chargespec_runtime::Decimal,
     /// 时段服务费价格 — Service price of the period
     ///
-    /// Wire name `SevicePrice`; decimal(scale 4); unit 元/kWh; Required.
+    /// Wire name `SevicePrice`; `decimal(scale 4)`; unit 元/kWh; Required.
     ///
     /// The wire spelling `SevicePrice` is a known misspelling of `ServicePrice`, kept as the standard has it.
     ///
@@ -493,7 +493,7 @@ pub struct ChargeDetail {
     pub sevice_price: ::chargespec_runtime::Decimal,
     /// 时段充电量 — Energy of the period
     ///
-    /// Wire name `DetailPower`; decimal(scale 2); unit kWh; Required.
+    /// Wire name `DetailPower`; `decimal(scale 2)`; unit kWh; Required.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -507,7 +507,7 @@ pub struct ChargeDetail {
     pub detail_power: ::chargespec_runtime::Decimal,
     /// 时段电费 — Electricity fee of the period
     ///
-    /// Wire name `DetailElecMoney`; decimal(scale 2); unit 元; Required.
+    /// Wire name `DetailElecMoney`; `decimal(scale 2)`; unit 元; Required.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -521,7 +521,7 @@ pub struct ChargeDetail {
     pub detail_elec_money: ::chargespec_runtime::Decimal,
     /// 时段服务费 — Service fee of the period
     ///
-    /// Wire name `DetailSeviceMoney`; decimal(scale 2); unit 元; Required.
+    /// Wire name `DetailSeviceMoney`; `decimal(scale 2)`; unit 元; Required.
     ///
     /// The wire spelling `DetailSeviceMoney` is a known misspelling of `DetailServiceMoney`, kept as the standard has it.
     ///
@@ -559,7 +559,7 @@ pub struct ChargeDetail {
 pub struct SwapOrderInfo {
     /// 换电订单号 — Swap order number
     ///
-    /// Wire name `OrderNo`; string(len ..=64); Required.
+    /// Wire name `OrderNo`; `string(len ..=64)`; Required.
     ///
     /// Recommended form OperatorID (9 characters) + unique part.
     ///
@@ -571,7 +571,7 @@ pub struct SwapOrderInfo {
     pub order_no: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// Provenance: provisional, tcec102, sz2020.
     ///
@@ -581,7 +581,7 @@ pub struct SwapOrderInfo {
     pub operator_id: ::std::string::String,
     /// 充换电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: provisional, tcec102, sz2020.
     ///
@@ -591,7 +591,7 @@ pub struct SwapOrderInfo {
     pub station_id: ::std::string::String,
     /// 换电设备编码 — Swap equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Required.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
     ///
     /// Provenance: provisional, tcec102, sz2020.
     ///
@@ -601,7 +601,7 @@ pub struct SwapOrderInfo {
     pub equipment_id: ::std::string::String,
     /// 车牌号 — Licence plate
     ///
-    /// Wire name `LicensePlate`; string(len ..=10); Optional.
+    /// Wire name `LicensePlate`; `string(len ..=10)`; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(Zhejiang provincial platform).
     ///
@@ -615,7 +615,7 @@ pub struct SwapOrderInfo {
     pub license_plate: ::std::option::Option<::std::string::String>,
     /// 车辆识别码 — Vehicle identification number
     ///
-    /// Wire name `VIN`; string(len 17); Optional.
+    /// Wire name `VIN`; `string(len 17)`; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(T/CEC supervise family, 2024).
     ///
@@ -629,7 +629,7 @@ pub struct SwapOrderInfo {
     pub vin: ::std::option::Option<::std::string::String>,
     /// 换电方式 — Swap way
     ///
-    /// Wire name `SwapWay`; code T-SwapWay; Optional.
+    /// Wire name `SwapWay`; `code T-SwapWay`; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -643,7 +643,7 @@ pub struct SwapOrderInfo {
     pub swap_way: ::std::option::Option<crate::codes::SwapWay>,
     /// 订单状态 — Order status
     ///
-    /// Wire name `OrderStatus`; code T-SwapOrderStatus; Required.
+    /// Wire name `OrderStatus`; `code T-SwapOrderStatus`; Required.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(e-bike swap cabinet API).
     ///
@@ -653,7 +653,7 @@ pub struct SwapOrderInfo {
     pub order_status: crate::codes::SwapOrderStatus,
     /// 失败原因 — Failure reason
     ///
-    /// Wire name `FailReason`; string(len ..=100); Optional.
+    /// Wire name `FailReason`; `string(len ..=100)`; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -667,7 +667,7 @@ pub struct SwapOrderInfo {
     pub fail_reason: ::std::option::Option<::std::string::String>,
     /// 车辆进站时间 — Vehicle entry time
     ///
-    /// Wire name `VehicleEnterTime`; datetime(yyyy-MM-dd HH:mm:ss); Optional.
+    /// Wire name `VehicleEnterTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -681,7 +681,7 @@ pub struct SwapOrderInfo {
     pub vehicle_enter_time: ::std::option::Option<::chargespec_runtime::time::DateTime>,
     /// 车辆离站时间 — Vehicle departure time
     ///
-    /// Wire name `VehicleLeaveTime`; datetime(yyyy-MM-dd HH:mm:ss); Optional.
+    /// Wire name `VehicleLeaveTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -695,7 +695,7 @@ pub struct SwapOrderInfo {
     pub vehicle_leave_time: ::std::option::Option<::chargespec_runtime::time::DateTime>,
     /// 换电开始时间 — Swap start time
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -705,7 +705,7 @@ pub struct SwapOrderInfo {
     pub start_time: ::chargespec_runtime::time::DateTime,
     /// 换电结束时间 — Swap end time
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -715,7 +715,7 @@ pub struct SwapOrderInfo {
     pub end_time: ::chargespec_runtime::time::DateTime,
     /// 拆卸入仓电池编码 — Removed battery ID
     ///
-    /// Wire name `InBatteryID`; string(len ..=32); Required when OrderStatus = 2.
+    /// Wire name `InBatteryID`; `string(len ..=32)`; Required when OrderStatus = 2.
     ///
     /// The removed (depleted) pack; GB/T 34014 24-character code preferred. Required when the swap succeeded (OrderStatus 2).
     ///
@@ -731,7 +731,7 @@ pub struct SwapOrderInfo {
     pub in_battery_id: ::std::option::Option<::std::string::String>,
     /// 入仓电池SOC — Removed battery SOC
     ///
-    /// Wire name `InBatterySoc`; decimal(scale 1); unit %; Optional.
+    /// Wire name `InBatterySoc`; `decimal(scale 1)`; unit %; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -747,7 +747,7 @@ pub struct SwapOrderInfo {
     pub in_battery_soc: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 入仓电池SOE — Removed battery SOE
     ///
-    /// Wire name `InBatterySoe`; decimal(scale 2); unit kWh; Optional.
+    /// Wire name `InBatterySoe`; `decimal(scale 2)`; unit kWh; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -763,7 +763,7 @@ pub struct SwapOrderInfo {
     pub in_battery_soe: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 入仓仓位 — Bin receiving the removed battery
     ///
-    /// Wire name `InBinID`; string(len ..=26); Optional.
+    /// Wire name `InBinID`; `string(len ..=26)`; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -777,7 +777,7 @@ pub struct SwapOrderInfo {
     pub in_bin_id: ::std::option::Option<::std::string::String>,
     /// 出仓装车电池编码 — Installed battery ID
     ///
-    /// Wire name `OutBatteryID`; string(len ..=32); Required when OrderStatus = 2.
+    /// Wire name `OutBatteryID`; `string(len ..=32)`; Required when OrderStatus = 2.
     ///
     /// The installed (full) pack; GB/T 34014 24-character code preferred. Required when the swap succeeded (OrderStatus 2).
     ///
@@ -793,7 +793,7 @@ pub struct SwapOrderInfo {
     pub out_battery_id: ::std::option::Option<::std::string::String>,
     /// 出仓电池SOC — Installed battery SOC
     ///
-    /// Wire name `OutBatterySoc`; decimal(scale 1); unit %; Optional.
+    /// Wire name `OutBatterySoc`; `decimal(scale 1)`; unit %; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -809,7 +809,7 @@ pub struct SwapOrderInfo {
     pub out_battery_soc: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 出仓电池SOE — Installed battery SOE
     ///
-    /// Wire name `OutBatterySoe`; decimal(scale 2); unit kWh; Optional.
+    /// Wire name `OutBatterySoe`; `decimal(scale 2)`; unit kWh; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -825,7 +825,7 @@ pub struct SwapOrderInfo {
     pub out_battery_soe: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 出仓仓位 — Bin supplying the installed battery
     ///
-    /// Wire name `OutBinID`; string(len ..=26); Optional.
+    /// Wire name `OutBinID`; `string(len ..=26)`; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -839,7 +839,7 @@ pub struct SwapOrderInfo {
     pub out_bin_id: ::std::option::Option<::std::string::String>,
     /// 结算电量 — Settled energy
     ///
-    /// Wire name `SwapElectricity`; decimal(scale 2); unit kWh; Optional.
+    /// Wire name `SwapElectricity`; `decimal(scale 2)`; unit kWh; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -855,7 +855,7 @@ pub struct SwapOrderInfo {
     pub swap_electricity: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 行驶里程 — Mileage
     ///
-    /// Wire name `Mileage`; decimal(scale 1); unit km; Optional.
+    /// Wire name `Mileage`; `decimal(scale 1)`; unit km; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -871,7 +871,7 @@ pub struct SwapOrderInfo {
     pub mileage: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 电费 — Electricity fee
     ///
-    /// Wire name `TotalElecMoney`; decimal(scale 2); unit 元; Optional.
+    /// Wire name `TotalElecMoney`; `decimal(scale 2)`; unit 元; Optional.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
     ///
@@ -887,7 +887,7 @@ pub struct SwapOrderInfo {
     pub total_elec_money: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 服务费 — Service fee
     ///
-    /// Wire name `TotalSeviceMoney`; decimal(scale 2); unit 元; Optional.
+    /// Wire name `TotalSeviceMoney`; `decimal(scale 2)`; unit 元; Optional.
     ///
     /// The wire spelling `TotalSeviceMoney` is a known misspelling of `TotalServiceMoney`, kept as the standard has it.
     ///
@@ -910,7 +910,7 @@ pub struct SwapOrderInfo {
     pub total_sevice_money: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 总金额 — Total amount
     ///
-    /// Wire name `TotalMoney`; decimal(scale 2); unit 元; Optional.
+    /// Wire name `TotalMoney`; `decimal(scale 2)`; unit 元; Optional.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
     ///
@@ -926,7 +926,7 @@ pub struct SwapOrderInfo {
     pub total_money: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 推送时间 — Push time
     ///
-    /// Wire name `PushTimeStamp`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `PushTimeStamp`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
     ///
@@ -953,7 +953,7 @@ pub struct SwapOrderInfo {
 pub struct OrderConfirm {
     /// 订单号 — Order number
     ///
-    /// Wire name `OrderNo`; string(len ..=64); Required.
+    /// Wire name `OrderNo`; `string(len ..=64)`; Required.
     ///
     /// Echoes the pushed order (ChargeOrderInfo =27, SwapOrderInfo ≤64).
     ///
@@ -965,7 +965,7 @@ pub struct OrderConfirm {
     pub order_no: ::std::string::String,
     /// 确认结果 — Confirmation result
     ///
-    /// Wire name `ConfirmResult`; code T-ConfirmResult; Required.
+    /// Wire name `ConfirmResult`; `code T-ConfirmResult`; Required.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), tcec102.
     ///
@@ -990,7 +990,7 @@ pub struct OrderConfirm {
 pub struct OperatorInfo {
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// 9-character organisation code (组织机构代码); the Shenzhen DTO labels it 社会信用代码.
     ///
@@ -999,21 +999,21 @@ pub struct OperatorInfo {
     pub operator_id: ::std::string::String,
     /// 运营商名称 — Operator name
     ///
-    /// Wire name `OperatorName`; string(len ..=64); Required.
+    /// Wire name `OperatorName`; `string(len ..=64)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "OperatorName")]
     pub operator_name: ::std::string::String,
     /// 运营商电话1 — Operator telephone 1
     ///
-    /// Wire name `OperatorTel1`; string(len ..=32); Required.
+    /// Wire name `OperatorTel1`; `string(len ..=32)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "OperatorTel1")]
     pub operator_tel1: ::std::string::String,
     /// 运营商电话2 — Operator telephone 2
     ///
-    /// Wire name `OperatorTel2`; string(len ..=32); Optional.
+    /// Wire name `OperatorTel2`; `string(len ..=32)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -1024,7 +1024,7 @@ pub struct OperatorInfo {
     pub operator_tel2: ::std::option::Option<::std::string::String>,
     /// 运营商注册地址 — Operator registered address
     ///
-    /// Wire name `OperatorRegAddress`; string(len ..=64); Optional.
+    /// Wire name `OperatorRegAddress`; `string(len ..=64)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -1035,7 +1035,7 @@ pub struct OperatorInfo {
     pub operator_reg_address: ::std::option::Option<::std::string::String>,
     /// 备注 — Note
     ///
-    /// Wire name `OperatorNote`; string(len ..=255); Optional.
+    /// Wire name `OperatorNote`; `string(len ..=255)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -1046,7 +1046,7 @@ pub struct OperatorInfo {
     pub operator_note: ::std::option::Option<::std::string::String>,
     /// 统一社会信用代码 — Unified social credit code
     ///
-    /// Wire name `CreditCode`; string(len 18); Optional.
+    /// Wire name `CreditCode`; `string(len 18)`; Optional.
     ///
     /// Provenance: provisional, sz2020 (section 6.1 of the edition).
     ///
@@ -1060,7 +1060,7 @@ pub struct OperatorInfo {
     pub credit_code: ::std::option::Option<::std::string::String>,
     /// 法人 — Legal representative
     ///
-    /// Wire name `LegalPerson`; string(len ..=20); Optional.
+    /// Wire name `LegalPerson`; `string(len ..=20)`; Optional.
     ///
     /// Provenance: provisional, sz2020 (section 6.1 of the edition).
     ///
@@ -1074,7 +1074,7 @@ pub struct OperatorInfo {
     pub legal_person: ::std::option::Option<::std::string::String>,
     /// 法人电话 — Legal representative telephone
     ///
-    /// Wire name `LegalPersonTel`; string(len ..=32); Optional.
+    /// Wire name `LegalPersonTel`; `string(len ..=32)`; Optional.
     ///
     /// Provenance: provisional, sz2020 (section 6.1 of the edition).
     ///
@@ -1088,7 +1088,7 @@ pub struct OperatorInfo {
     pub legal_person_tel: ::std::option::Option<::std::string::String>,
     /// 联系人 — Contact person
     ///
-    /// Wire name `ContactPerson`; string(len ..=20); Required.
+    /// Wire name `ContactPerson`; `string(len ..=20)`; Required.
     ///
     /// Provenance: provisional, sz2020 (section 6.1 of the edition).
     ///
@@ -1098,7 +1098,7 @@ pub struct OperatorInfo {
     pub contact_person: ::std::string::String,
     /// 联系电话 — Contact telephone
     ///
-    /// Wire name `ContactTel`; string(len ..=32); Required.
+    /// Wire name `ContactTel`; `string(len ..=32)`; Required.
     ///
     /// Provenance: provisional, sz2020 (section 6.1 of the edition).
     ///
@@ -1108,7 +1108,7 @@ pub struct OperatorInfo {
     pub contact_tel: ::std::string::String,
     /// 联系邮箱 — Contact e-mail
     ///
-    /// Wire name `ContactEmail`; string(len ..=64); Optional.
+    /// Wire name `ContactEmail`; `string(len ..=64)`; Optional.
     ///
     /// Provenance: provisional, sz2020 (section 6.1 of the edition).
     ///
@@ -1122,7 +1122,7 @@ pub struct OperatorInfo {
     pub contact_email: ::std::option::Option<::std::string::String>,
     /// 安全负责人 — Safety officer
     ///
-    /// Wire name `SafetyPrincipal`; string(len ..=20); Required.
+    /// Wire name `SafetyPrincipal`; `string(len ..=20)`; Required.
     ///
     /// Provenance: provisional, sz2024fe (section 6.1 of the edition).
     ///
@@ -1132,7 +1132,7 @@ pub struct OperatorInfo {
     pub safety_principal: ::std::string::String,
     /// 安全负责人电话 — Safety officer telephone
     ///
-    /// Wire name `SafetyPrincipalTel`; string(len ..=32); Required.
+    /// Wire name `SafetyPrincipalTel`; `string(len ..=32)`; Required.
     ///
     /// Provenance: provisional, sz2024fe (section 6.1 of the edition).
     ///
@@ -1142,7 +1142,7 @@ pub struct OperatorInfo {
     pub safety_principal_tel: ::std::string::String,
     /// 注册资本 — Registered capital
     ///
-    /// Wire name `RegCapital`; decimal(scale unknown); unit 万元; Optional.
+    /// Wire name `RegCapital`; `decimal(scale unknown)`; unit 万元; Optional.
     ///
     /// Provenance: provisional, sz2020, analogue(深圳市新能源汽车充电设施运营商备案管理办法) (section 6.1 of the edition).
     ///
@@ -1158,7 +1158,7 @@ pub struct OperatorInfo {
     pub reg_capital: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 成立日期 — Date of foundation
     ///
-    /// Wire name `FoundDate`; datetime(yyyy-MM-dd); Optional.
+    /// Wire name `FoundDate`; `datetime(yyyy-MM-dd)`; Optional.
     ///
     /// Provenance: provisional, sz2020 (section 6.1 of the edition).
     ///
@@ -1187,7 +1187,7 @@ pub struct OperatorInfo {
 pub struct StationInfo {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Operator-defined, unique within the operator.
     ///
@@ -1196,14 +1196,14 @@ pub struct StationInfo {
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 设备所属方ID — Equipment owner ID
     ///
-    /// Wire name `EquipmentOwnerID`; string(len 9); Required.
+    /// Wire name `EquipmentOwnerID`; `string(len 9)`; Required.
     ///
     /// Organisation code of the equipment owner (analogue Zhejiang provincial platform uses 999999999 for an individual owner).
     ///
@@ -1212,14 +1212,14 @@ pub struct StationInfo {
     pub equipment_owner_id: ::std::string::String,
     /// 充电站名称 — Station name
     ///
-    /// Wire name `StationName`; string(len ..=50); Required.
+    /// Wire name `StationName`; `string(len ..=50)`; Required.
     ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "StationName")]
     pub station_name: ::std::string::String,
     /// 充电站国家代码 — Country code
     ///
-    /// Wire name `CountryCode`; code T-CountryCode; Required.
+    /// Wire name `CountryCode`; `code T-CountryCode`; Required.
     ///
     /// 2 characters; only CN.
     ///
@@ -1229,7 +1229,7 @@ pub struct StationInfo {
     pub country_code: crate::codes::CountryCode,
     /// 充电站省市辖区编码 — Province/city/district code
     ///
-    /// Wire name `AreaCode`; code T-AreaCode; Required.
+    /// Wire name `AreaCode`; `code T-AreaCode`; Required.
     ///
     /// GB/T 2260 code, string of at most 20 characters; T-AreaCode (open) lists the Shenzhen districts the 2020 platform accepted.
     ///
@@ -1239,7 +1239,7 @@ pub struct StationInfo {
     pub area_code: crate::codes::AreaCode,
     /// 详细地址 — Address
     ///
-    /// Wire name `Address`; string(len ..=200); Required.
+    /// Wire name `Address`; `string(len ..=200)`; Required.
     ///
     /// Provenance: sz2020 (section 6.2.1 of the edition).
     /// Note: EVIDENCE.md D3: the 2020 station-push rule has ≤200, the station-list rule and T/CEC ≤50. ≤200 adopted (never rejects data the push rule accepts).
@@ -1247,7 +1247,7 @@ pub struct StationInfo {
     pub address: ::std::string::String,
     /// 站点电话 — Station telephone
     ///
-    /// Wire name `StationTel`; string(len 11); Required.
+    /// Wire name `StationTel`; `string(len 11)`; Required.
     ///
     /// Provenance: sz2020 (section 6.2.1 of the edition).
     /// Note: EVIDENCE.md D2: final 2020 rules (cpmtBattery V0.9 and V1.0) =11, required; earliest 2020 rule (cpmtBiz V1.0) ≤32, required; T/CEC ≤30, optional. =11 required adopted; check first, it rejects landline numbers.
@@ -1255,7 +1255,7 @@ pub struct StationInfo {
     pub station_tel: ::std::string::String,
     /// 服务电话 — Service telephone
     ///
-    /// Wire name `ServiceTel`; string(len ..=30); Required.
+    /// Wire name `ServiceTel`; `string(len ..=30)`; Required.
     ///
     /// Customer-service number, e.g. a 400 number.
     ///
@@ -1264,21 +1264,21 @@ pub struct StationInfo {
     pub service_tel: ::std::string::String,
     /// 站点类型 — Station type
     ///
-    /// Wire name `StationType`; code T-StationType; Required.
+    /// Wire name `StationType`; `code T-StationType`; Required.
     ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "StationType")]
     pub station_type: crate::codes::StationType,
     /// 站点状态 — Station status
     ///
-    /// Wire name `StationStatus`; code T-StationStatus; Required.
+    /// Wire name `StationStatus`; `code T-StationStatus`; Required.
     ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "StationStatus")]
     pub station_status: crate::codes::StationStatus,
     /// 车位数量 — Number of parking spaces
     ///
-    /// Wire name `ParkNums`; integer; Required.
+    /// Wire name `ParkNums`; `integer`; Required.
     ///
     /// Number of chargeable parking spaces; 0 = unknown.
     ///
@@ -1287,7 +1287,7 @@ pub struct StationInfo {
     pub park_nums: i64,
     /// 经度 — Longitude
     ///
-    /// Wire name `StationLng`; decimal(scale 6); Required.
+    /// Wire name `StationLng`; `decimal(scale 6)`; Required.
     ///
     /// GCJ-02, 6 decimal places.
     ///
@@ -1300,7 +1300,7 @@ pub struct StationInfo {
     pub station_lng: ::chargespec_runtime::Decimal,
     /// 纬度 — Latitude
     ///
-    /// Wire name `StationLat`; decimal(scale 6); Required.
+    /// Wire name `StationLat`; `decimal(scale 6)`; Required.
     ///
     /// GCJ-02, 6 decimal places.
     ///
@@ -1313,7 +1313,7 @@ pub struct StationInfo {
     pub station_lat: ::chargespec_runtime::Decimal,
     /// 站点引导 — Site guide
     ///
-    /// Wire name `SiteGuide`; string(len ..=100); Optional.
+    /// Wire name `SiteGuide`; `string(len ..=100)`; Optional.
     ///
     /// Directions to the spaces.
     ///
@@ -1326,7 +1326,7 @@ pub struct StationInfo {
     pub site_guide: ::std::option::Option<::std::string::String>,
     /// 建设场所 — Construction site
     ///
-    /// Wire name `Construction`; code T-Construction-E3; Required.
+    /// Wire name `Construction`; `code T-Construction-E3`; Required.
     ///
     /// 2024: T-Construction-E3 (Appendix E.3). The 2020 rule used T-Construction-2020 (the T/CEC list).
     ///
@@ -1336,7 +1336,7 @@ pub struct StationInfo {
     pub construction: crate::codes::ConstructionE3,
     /// 站点照片 — Station photos
     ///
-    /// Wire name `Pictures`; array<string>; Required.
+    /// Wire name `Pictures`; `array<string>`; Required.
     ///
     /// Photo URLs.
     ///
@@ -1346,7 +1346,7 @@ pub struct StationInfo {
     pub pictures: ::std::vec::Vec<::std::string::String>,
     /// 使用车型描述 — Matching vehicle types
     ///
-    /// Wire name `MatchCars`; string(len ..=100); Optional.
+    /// Wire name `MatchCars`; `string(len ..=100)`; Optional.
     ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
@@ -1357,7 +1357,7 @@ pub struct StationInfo {
     pub match_cars: ::std::option::Option<::std::string::String>,
     /// 车位楼层及数量描述 — Parking floor and count description
     ///
-    /// Wire name `ParkInfo`; string(len ..=100); Optional.
+    /// Wire name `ParkInfo`; `string(len ..=100)`; Optional.
     ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
@@ -1368,7 +1368,7 @@ pub struct StationInfo {
     pub park_info: ::std::option::Option<::std::string::String>,
     /// 营业时间 — Business hours
     ///
-    /// Wire name `BusineHours`; string(len ..=100); Optional.
+    /// Wire name `BusineHours`; `string(len ..=100)`; Optional.
     ///
     /// The wire spelling `BusineHours` is a known misspelling of `BusinessHours`, kept as the standard has it.
     ///
@@ -1383,7 +1383,7 @@ pub struct StationInfo {
     pub busine_hours: ::std::option::Option<::std::string::String>,
     /// 充电电费率 — Electricity fee
     ///
-    /// Wire name `ElectricityFee`; string(len ..=256); Optional.
+    /// Wire name `ElectricityFee`; `string(len ..=256)`; Optional.
     ///
     /// Free-text tariff.
     ///
@@ -1397,7 +1397,7 @@ pub struct StationInfo {
     pub electricity_fee: ::std::option::Option<::std::string::String>,
     /// 服务费率 — Service fee
     ///
-    /// Wire name `ServiceFee`; string(len ..=256); Optional.
+    /// Wire name `ServiceFee`; `string(len ..=256)`; Optional.
     ///
     /// Free-text.
     ///
@@ -1411,7 +1411,7 @@ pub struct StationInfo {
     pub service_fee: ::std::option::Option<::std::string::String>,
     /// 停车费 — Parking fee
     ///
-    /// Wire name `ParkFee`; string(len ..=100); Optional.
+    /// Wire name `ParkFee`; `string(len ..=100)`; Optional.
     ///
     /// Free-text.
     ///
@@ -1424,7 +1424,7 @@ pub struct StationInfo {
     pub park_fee: ::std::option::Option<::std::string::String>,
     /// 支付方式 — Payment methods
     ///
-    /// Wire name `Payment`; string(len ..=20); Optional.
+    /// Wire name `Payment`; `string(len ..=20)`; Optional.
     ///
     /// E.g. 刷卡、线上、现金 (card, online, cash); T/CEC counts e-wallet cards as card and ID cards, WeChat/Alipay and apps as online.
     ///
@@ -1437,7 +1437,7 @@ pub struct StationInfo {
     pub payment: ::std::option::Option<::std::string::String>,
     /// 是否支持预约 — Reservation supported
     ///
-    /// Wire name `SupportOrder`; code T-SupportOrder; Optional.
+    /// Wire name `SupportOrder`; `code T-SupportOrder`; Optional.
     ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
@@ -1448,7 +1448,7 @@ pub struct StationInfo {
     pub support_order: ::std::option::Option<crate::codes::SupportOrder>,
     /// 备注 — Remark
     ///
-    /// Wire name `Remark`; string(len ..=100); Optional.
+    /// Wire name `Remark`; `string(len ..=100)`; Optional.
     ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
@@ -1459,7 +1459,7 @@ pub struct StationInfo {
     pub remark: ::std::option::Option<::std::string::String>,
     /// 停车场产权方 — Car-park property owner
     ///
-    /// Wire name `ParkOwner`; string; Optional.
+    /// Wire name `ParkOwner`; `string`; Optional.
     ///
     /// Shenzhen addition; no length rule.
     ///
@@ -1472,7 +1472,7 @@ pub struct StationInfo {
     pub park_owner: ::std::option::Option<::std::string::String>,
     /// 停车场管理方 — Car-park manager
     ///
-    /// Wire name `ParkManager`; string; Optional.
+    /// Wire name `ParkManager`; `string`; Optional.
     ///
     /// Shenzhen addition; no length rule.
     ///
@@ -1485,7 +1485,7 @@ pub struct StationInfo {
     pub park_manager: ::std::option::Option<::std::string::String>,
     /// 全天开放 — Open all day
     ///
-    /// Wire name `OpenAllDay`; code T-YesNo; Optional.
+    /// Wire name `OpenAllDay`; `code T-YesNo`; Optional.
     ///
     /// Shenzhen addition.
     ///
@@ -1498,7 +1498,7 @@ pub struct StationInfo {
     pub open_all_day: ::std::option::Option<crate::codes::YesNo>,
     /// 免费停车 — Free parking
     ///
-    /// Wire name `ParkFree`; code T-YesNo; Optional.
+    /// Wire name `ParkFree`; `code T-YesNo`; Optional.
     ///
     /// Shenzhen addition.
     ///
@@ -1511,7 +1511,7 @@ pub struct StationInfo {
     pub park_free: ::std::option::Option<crate::codes::YesNo>,
     /// 运营属性 — Operation type
     ///
-    /// Wire name `OpratorType`; code T-OpratorType; Required.
+    /// Wire name `OpratorType`; `code T-OpratorType`; Required.
     ///
     /// The wire spelling `OpratorType` is a known misspelling of `OperatorType`, kept as the standard has it.
     ///
@@ -1522,7 +1522,7 @@ pub struct StationInfo {
     pub oprator_type: crate::codes::OpratorType,
     /// 充电设备信息列表 — Charging equipment list
     ///
-    /// Wire name `EquipmentInfos`; array<object EquipmentInfo>; Optional.
+    /// Wire name `EquipmentInfos`; `array<object EquipmentInfo>`; Optional.
     ///
     /// Provenance: sz2020 (section 6.2.1 of the edition).
     /// Note: T/CEC makes it required; the Shenzhen rule has no required flag. Optional adopted (EVIDENCE.md D10): a swap-only station has no charging equipment.
@@ -1536,7 +1536,7 @@ pub struct StationInfo {
     >,
     /// 站点分类 — Station classification
     ///
-    /// Wire name `StationClassification`; code T-StationClassification; Required.
+    /// Wire name `StationClassification`; `code T-StationClassification`; Required.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform), sz2024fe (section 6.2.2 of the edition).
     ///
@@ -1546,7 +1546,7 @@ pub struct StationInfo {
     pub station_classification: crate::codes::StationClassification,
     /// 换电站通用类型 — Swap-station general applicability
     ///
-    /// Wire name `GeneralApplicationType`; code T-GeneralApplicationType; Required when StationClassification ∈ {2, 3}.
+    /// Wire name `GeneralApplicationType`; `code T-GeneralApplicationType`; Required when StationClassification ∈ {2, 3}.
     ///
     /// Required when StationClassification is 2 or 3.
     ///
@@ -1564,7 +1564,7 @@ pub struct StationInfo {
     >,
     /// 换电站类型 — Swap-station type
     ///
-    /// Wire name `SwapStationType`; code T-SwapStationType; Required when StationClassification ∈ {2, 3}.
+    /// Wire name `SwapStationType`; `code T-SwapStationType`; Required when StationClassification ∈ {2, 3}.
     ///
     /// Required for swap stations (StationClassification 2 or 3).
     ///
@@ -1580,7 +1580,7 @@ pub struct StationInfo {
     pub swap_station_type: ::std::option::Option<crate::codes::SwapStationType>,
     /// 换电通道数 — Number of swap lanes
     ///
-    /// Wire name `ChannelNum`; integer; Required when StationClassification ∈ {2, 3}.
+    /// Wire name `ChannelNum`; `integer`; Required when StationClassification ∈ {2, 3}.
     ///
     /// Required for swap stations (StationClassification 2 or 3).
     ///
@@ -1596,7 +1596,7 @@ pub struct StationInfo {
     pub channel_num: ::std::option::Option<i64>,
     /// 电池仓位数量 — Number of battery bins
     ///
-    /// Wire name `PositionNum`; integer; Required when StationClassification ∈ {2, 3}.
+    /// Wire name `PositionNum`; `integer`; Required when StationClassification ∈ {2, 3}.
     ///
     /// Required for swap stations (StationClassification 2 or 3).
     ///
@@ -1612,7 +1612,7 @@ pub struct StationInfo {
     pub position_num: ::std::option::Option<i64>,
     /// 整站配电容量 — Station distribution capacity
     ///
-    /// Wire name `RatedCapacity`; decimal(scale 1); unit kVA; Optional.
+    /// Wire name `RatedCapacity`; `decimal(scale 1)`; unit kVA; Optional.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(swap-station cloud protocol) (section 6.2.2 of the edition).
     ///
@@ -1628,7 +1628,7 @@ pub struct StationInfo {
     pub rated_capacity: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 换电费率描述 — Swap fee description
     ///
-    /// Wire name `SwapFee`; string(len ..=256); Optional.
+    /// Wire name `SwapFee`; `string(len ..=256)`; Optional.
     ///
     /// Free-text.
     ///
@@ -1644,7 +1644,7 @@ pub struct StationInfo {
     pub swap_fee: ::std::option::Option<::std::string::String>,
     /// 视频监控配套情况 — Video monitoring installed
     ///
-    /// Wire name `VideoMonitor`; code T-HaveOrNot; Optional.
+    /// Wire name `VideoMonitor`; `code T-HaveOrNot`; Optional.
     ///
     /// Relates to flow 8 (视频远程查看信息).
     ///
@@ -1660,7 +1660,7 @@ pub struct StationInfo {
     pub video_monitor: ::std::option::Option<crate::codes::HaveOrNot>,
     /// 人工值守 — Staffed on site
     ///
-    /// Wire name `HavePerson`; code T-HaveOrNot; Optional.
+    /// Wire name `HavePerson`; `code T-HaveOrNot`; Optional.
     ///
     /// Provenance: provisional, analogue(Zhejiang provincial platform) (section 6.2.2 of the edition).
     ///
@@ -1674,7 +1674,7 @@ pub struct StationInfo {
     pub have_person: ::std::option::Option<crate::codes::HaveOrNot>,
     /// 土地所有权分类 — Land ownership class
     ///
-    /// Wire name `LandOwnership`; code T-LandOwnership; Optional.
+    /// Wire name `LandOwnership`; `code T-LandOwnership`; Optional.
     ///
     /// Provenance: provisional, sz2020 (section 6.2.2 of the edition).
     ///
@@ -1688,7 +1688,7 @@ pub struct StationInfo {
     pub land_ownership: ::std::option::Option<crate::codes::LandOwnership>,
     /// 城市用地分类 — Urban land-use class
     ///
-    /// Wire name `LandUseType`; code T-LandUseType; Optional.
+    /// Wire name `LandUseType`; `code T-LandUseType`; Optional.
     ///
     /// 深标 letter codes as strings (at most 8 characters), e.g. S42.
     ///
@@ -1704,7 +1704,7 @@ pub struct StationInfo {
     pub land_use_type: ::std::option::Option<crate::codes::LandUseType>,
     /// 换电设备列表 — Swap equipment list
     ///
-    /// Wire name `SwapEquipmentInfos`; array<object SwapEquipmentInfo>; Required when StationClassification ∈ {2, 3}.
+    /// Wire name `SwapEquipmentInfos`; `array<object SwapEquipmentInfo>`; Required when StationClassification ∈ {2, 3}.
     ///
     /// Required when StationClassification is 2 or 3.
     ///
@@ -1735,7 +1735,7 @@ pub struct StationInfo {
 pub struct EquipmentInfo {
     /// 设备编码 — Equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Required.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
     ///
     /// Unique within the operator.
     ///
@@ -1744,7 +1744,7 @@ pub struct EquipmentInfo {
     pub equipment_id: ::std::string::String,
     /// 设备生产商组织机构代码 — Manufacturer organisation code
     ///
-    /// Wire name `ManufacturerID`; string(len 9); Required.
+    /// Wire name `ManufacturerID`; `string(len 9)`; Required.
     ///
     /// Final 2020 label 设备生产商统一社会信用代码 (an 18-character code) but the rule is =9.
     ///
@@ -1754,7 +1754,7 @@ pub struct EquipmentInfo {
     pub manufacturer_id: ::std::string::String,
     /// 设备生产商名称 — Manufacturer name
     ///
-    /// Wire name `ManufacturerName`; string(len ..=30); Optional.
+    /// Wire name `ManufacturerName`; `string(len ..=30)`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -1765,7 +1765,7 @@ pub struct EquipmentInfo {
     pub manufacturer_name: ::std::option::Option<::std::string::String>,
     /// 设备型号 — Equipment model
     ///
-    /// Wire name `EquipmentModel`; string(len ..=20); Required.
+    /// Wire name `EquipmentModel`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020.
     /// Note: Final 2020 rule requires it; the older rule and T/CEC have it optional (EVIDENCE.md D13).
@@ -1773,7 +1773,7 @@ pub struct EquipmentInfo {
     pub equipment_model: ::std::string::String,
     /// 设备生产日期 — Production date
     ///
-    /// Wire name `ProductionDate`; datetime(yyyy-MM-dd); Optional.
+    /// Wire name `ProductionDate`; `datetime(yyyy-MM-dd)`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -1784,7 +1784,7 @@ pub struct EquipmentInfo {
     pub production_date: ::std::option::Option<::chargespec_runtime::time::Date>,
     /// 设备类型 — Equipment type
     ///
-    /// Wire name `EquipmentType`; code T-EquipmentType; Required.
+    /// Wire name `EquipmentType`; `code T-EquipmentType`; Required.
     ///
     /// Provenance: sz2020.
     /// Note: Codes of the final Shenzhen rule; T/CEC codes differ (EVIDENCE.md D6).
@@ -1792,7 +1792,7 @@ pub struct EquipmentInfo {
     pub equipment_type: crate::codes::EquipmentType,
     /// 充电设备经度 — Equipment longitude
     ///
-    /// Wire name `EquipmentLng`; decimal(scale 6); Optional.
+    /// Wire name `EquipmentLng`; `decimal(scale 6)`; Optional.
     ///
     /// GCJ-02, 6 decimal places.
     ///
@@ -1807,7 +1807,7 @@ pub struct EquipmentInfo {
     pub equipment_lng: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 充电设备纬度 — Equipment latitude
     ///
-    /// Wire name `EquipmentLat`; decimal(scale 6); Optional.
+    /// Wire name `EquipmentLat`; `decimal(scale 6)`; Optional.
     ///
     /// GCJ-02, 6 decimal places.
     ///
@@ -1822,7 +1822,7 @@ pub struct EquipmentInfo {
     pub equipment_lat: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 设备名称 — Equipment name
     ///
-    /// Wire name `EquipmentName`; string(len ..=30); Required.
+    /// Wire name `EquipmentName`; `string(len ..=30)`; Required.
     ///
     /// E.g. "xxx站06#桩".
     ///
@@ -1832,7 +1832,7 @@ pub struct EquipmentInfo {
     pub equipment_name: ::std::string::String,
     /// 充电设备总功率 — Total power
     ///
-    /// Wire name `Power`; decimal(scale 1); unit kW; Required.
+    /// Wire name `Power`; `decimal(scale 1)`; unit kW; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -1843,7 +1843,7 @@ pub struct EquipmentInfo {
     pub power: ::chargespec_runtime::Decimal,
     /// 设备状态 — Equipment status
     ///
-    /// Wire name `EquipmentStatus`; code T-EquipmentStatus; Required.
+    /// Wire name `EquipmentStatus`; `code T-EquipmentStatus`; Required.
     ///
     /// Shenzhen addition.
     ///
@@ -1852,7 +1852,7 @@ pub struct EquipmentInfo {
     pub equipment_status: crate::codes::EquipmentStatus,
     /// 额定功率 — Rated power
     ///
-    /// Wire name `EquipmentPower`; decimal(scale unknown); unit kW; Required.
+    /// Wire name `EquipmentPower`; `decimal(scale unknown)`; unit kW; Required.
     ///
     /// Shenzhen addition; precision unknown.
     ///
@@ -1865,7 +1865,7 @@ pub struct EquipmentInfo {
     pub equipment_power: ::chargespec_runtime::Decimal,
     /// 支持标准版本 — Supported standard version
     ///
-    /// Wire name `NewNationalStandard`; code T-NewNationalStandard; Required.
+    /// Wire name `NewNationalStandard`; `code T-NewNationalStandard`; Required.
     ///
     /// Shenzhen addition; replaces T/CEC's ConnectorInfo.NationalStandard.
     ///
@@ -1874,7 +1874,7 @@ pub struct EquipmentInfo {
     pub new_national_standard: crate::codes::NewNationalStandard,
     /// 充电设备接口列表 — Connector list
     ///
-    /// Wire name `ConnectorInfos`; array<object ConnectorInfo>; Required.
+    /// Wire name `ConnectorInfos`; `array<object ConnectorInfo>`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ConnectorInfos")]
@@ -1894,7 +1894,7 @@ pub struct EquipmentInfo {
 pub struct ConnectorInfo {
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Unique within the operator; the ID carried in the QR code (Appendix A).
     ///
@@ -1903,7 +1903,7 @@ pub struct ConnectorInfo {
     pub connector_id: ::std::string::String,
     /// 充电设备接口名称 — Connector name
     ///
-    /// Wire name `ConnectorName`; string(len ..=30); Required.
+    /// Wire name `ConnectorName`; `string(len ..=30)`; Required.
     ///
     /// Provenance: sz2020.
     /// Note: T/CEC has it optional; the final Shenzhen rule requires it (EVIDENCE.md D13).
@@ -1911,7 +1911,7 @@ pub struct ConnectorInfo {
     pub connector_name: ::std::string::String,
     /// 充电设备接口类型 — Connector type
     ///
-    /// Wire name `ConnectorType`; code T-ConnectorType; Required.
+    /// Wire name `ConnectorType`; `code T-ConnectorType`; Required.
     ///
     /// Provenance: sz2020.
     /// Note: Shenzhen codes; T/CEC codes 5–6 differ (EVIDENCE.md D7).
@@ -1919,7 +1919,7 @@ pub struct ConnectorInfo {
     pub connector_type: crate::codes::ConnectorType,
     /// 额定电压上限 — Rated voltage upper limit
     ///
-    /// Wire name `VoltageUpperLimits`; integer; unit V; Required.
+    /// Wire name `VoltageUpperLimits`; `integer`; unit V; Required.
     ///
     /// 2020 label 最高输出电压.
     ///
@@ -1928,7 +1928,7 @@ pub struct ConnectorInfo {
     pub voltage_upper_limits: i64,
     /// 额定电压下限 — Rated voltage lower limit
     ///
-    /// Wire name `VoltageLowerLimits`; integer; unit V; Required.
+    /// Wire name `VoltageLowerLimits`; `integer`; unit V; Required.
     ///
     /// 2020 label 最低输出电压.
     ///
@@ -1937,14 +1937,14 @@ pub struct ConnectorInfo {
     pub voltage_lower_limits: i64,
     /// 额定电流 — Rated current
     ///
-    /// Wire name `Current`; integer; unit A; Required.
+    /// Wire name `Current`; `integer`; unit A; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "Current")]
     pub current: i64,
     /// 额定功率 — Rated power
     ///
-    /// Wire name `Power`; decimal(scale 1); unit kW; Required.
+    /// Wire name `Power`; `decimal(scale 1)`; unit kW; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -1955,7 +1955,7 @@ pub struct ConnectorInfo {
     pub power: ::chargespec_runtime::Decimal,
     /// 车位号 — Parking space number
     ///
-    /// Wire name `ParkNo`; string(len ..=10); Optional.
+    /// Wire name `ParkNo`; `string(len ..=10)`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -1966,7 +1966,7 @@ pub struct ConnectorInfo {
     pub park_no: ::std::option::Option<::std::string::String>,
     /// 额定电压 — Rated voltage
     ///
-    /// Wire name `Voltage`; integer; unit V; Required.
+    /// Wire name `Voltage`; `integer`; unit V; Required.
     ///
     /// Shenzhen addition.
     ///
@@ -1975,7 +1975,7 @@ pub struct ConnectorInfo {
     pub voltage: i64,
     /// BMS辅助电源电压 — BMS auxiliary power voltage
     ///
-    /// Wire name `BMSPowerType`; code T-BMSPowerType; Required.
+    /// Wire name `BMSPowerType`; `code T-BMSPowerType`; Required.
     ///
     /// Shenzhen addition.
     ///
@@ -2001,7 +2001,7 @@ pub struct ConnectorInfo {
 pub struct SwapEquipmentInfo {
     /// 换电设备编码 — Swap equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Required.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
     ///
     /// Unique within the operator.
     ///
@@ -2013,7 +2013,7 @@ pub struct SwapEquipmentInfo {
     pub equipment_id: ::std::string::String,
     /// 设备名称 — Equipment name
     ///
-    /// Wire name `EquipmentName`; string(len ..=30); Required.
+    /// Wire name `EquipmentName`; `string(len ..=30)`; Required.
     ///
     /// Provenance: provisional, sz2020.
     ///
@@ -2023,7 +2023,7 @@ pub struct SwapEquipmentInfo {
     pub equipment_name: ::std::string::String,
     /// 生产商统一社会信用代码 — Manufacturer code
     ///
-    /// Wire name `ManufacturerID`; string(len 9); Optional.
+    /// Wire name `ManufacturerID`; `string(len 9)`; Optional.
     ///
     /// Provenance: provisional, sz2020.
     ///
@@ -2037,7 +2037,7 @@ pub struct SwapEquipmentInfo {
     pub manufacturer_id: ::std::option::Option<::std::string::String>,
     /// 生产商名称 — Manufacturer name
     ///
-    /// Wire name `ManufacturerName`; string(len ..=30); Optional.
+    /// Wire name `ManufacturerName`; `string(len ..=30)`; Optional.
     ///
     /// Provenance: provisional, sz2020.
     ///
@@ -2051,7 +2051,7 @@ pub struct SwapEquipmentInfo {
     pub manufacturer_name: ::std::option::Option<::std::string::String>,
     /// 设备型号 — Equipment model
     ///
-    /// Wire name `EquipmentModel`; string(len ..=20); Optional.
+    /// Wire name `EquipmentModel`; `string(len ..=20)`; Optional.
     ///
     /// Provenance: provisional, sz2020, analogue(swap-station cloud protocol).
     ///
@@ -2065,7 +2065,7 @@ pub struct SwapEquipmentInfo {
     pub equipment_model: ::std::option::Option<::std::string::String>,
     /// 生产日期 — Production date
     ///
-    /// Wire name `ProductionDate`; datetime(yyyy-MM-dd); Optional.
+    /// Wire name `ProductionDate`; `datetime(yyyy-MM-dd)`; Optional.
     ///
     /// Provenance: provisional, sz2020.
     ///
@@ -2079,7 +2079,7 @@ pub struct SwapEquipmentInfo {
     pub production_date: ::std::option::Option<::chargespec_runtime::time::Date>,
     /// 换电方式 — Swap mode
     ///
-    /// Wire name `SwapMode`; code T-SwapMode; Required.
+    /// Wire name `SwapMode`; `code T-SwapMode`; Required.
     ///
     /// Provenance: provisional, analogue(T/CAAMTB 97.5—2022), analogue(State Grid IEC-104 swap profile).
     ///
@@ -2089,7 +2089,7 @@ pub struct SwapEquipmentInfo {
     pub swap_mode: crate::codes::SwapMode,
     /// 设备状态 — Equipment status
     ///
-    /// Wire name `EquipmentStatus`; code T-EquipmentStatus; Required.
+    /// Wire name `EquipmentStatus`; `code T-EquipmentStatus`; Required.
     ///
     /// T-EquipmentStatus (1, 5, 6, 50).
     ///
@@ -2101,7 +2101,7 @@ pub struct SwapEquipmentInfo {
     pub equipment_status: crate::codes::EquipmentStatus,
     /// 换电通道数 — Number of swap lanes
     ///
-    /// Wire name `ChannelNum`; integer; Optional.
+    /// Wire name `ChannelNum`; `integer`; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -2115,7 +2115,7 @@ pub struct SwapEquipmentInfo {
     pub channel_num: ::std::option::Option<i64>,
     /// 电池仓位数 — Number of battery bins
     ///
-    /// Wire name `BinNum`; integer; Required.
+    /// Wire name `BinNum`; `integer`; Required.
     ///
     /// Provenance: provisional, sz2024fe, analogue(T/CEC supervise family, 2024).
     ///
@@ -2125,7 +2125,7 @@ pub struct SwapEquipmentInfo {
     pub bin_num: i64,
     /// 充电总功率 — Total charging power
     ///
-    /// Wire name `Power`; decimal(scale 1); unit kW; Required.
+    /// Wire name `Power`; `decimal(scale 1)`; unit kW; Required.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -2139,7 +2139,7 @@ pub struct SwapEquipmentInfo {
     pub power: ::chargespec_runtime::Decimal,
     /// 额定电压上限 — Rated voltage upper limit
     ///
-    /// Wire name `VoltageUpperLimits`; integer; unit V; Required.
+    /// Wire name `VoltageUpperLimits`; `integer`; unit V; Required.
     ///
     /// Provenance: provisional, sz2024fe.
     ///
@@ -2149,7 +2149,7 @@ pub struct SwapEquipmentInfo {
     pub voltage_upper_limits: i64,
     /// 额定电压下限 — Rated voltage lower limit
     ///
-    /// Wire name `VoltageLowerLimits`; integer; unit V; Required.
+    /// Wire name `VoltageLowerLimits`; `integer`; unit V; Required.
     ///
     /// Provenance: provisional, sz2024fe.
     ///
@@ -2159,7 +2159,7 @@ pub struct SwapEquipmentInfo {
     pub voltage_lower_limits: i64,
     /// 额定电流 — Rated current
     ///
-    /// Wire name `Current`; integer; unit A; Required.
+    /// Wire name `Current`; `integer`; unit A; Required.
     ///
     /// Provenance: provisional, sz2024fe.
     ///
@@ -2169,7 +2169,7 @@ pub struct SwapEquipmentInfo {
     pub current: i64,
     /// 适用车型描述 — Matching vehicle types
     ///
-    /// Wire name `MatchCars`; string(len ..=100); Optional.
+    /// Wire name `MatchCars`; `string(len ..=100)`; Optional.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -2183,7 +2183,7 @@ pub struct SwapEquipmentInfo {
     pub match_cars: ::std::option::Option<::std::string::String>,
     /// 经度 — Longitude
     ///
-    /// Wire name `EquipmentLng`; decimal(scale 6); Optional.
+    /// Wire name `EquipmentLng`; `decimal(scale 6)`; Optional.
     ///
     /// GCJ-02, 6 decimal places.
     ///
@@ -2201,7 +2201,7 @@ pub struct SwapEquipmentInfo {
     pub equipment_lng: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 纬度 — Latitude
     ///
-    /// Wire name `EquipmentLat`; decimal(scale 6); Optional.
+    /// Wire name `EquipmentLat`; `decimal(scale 6)`; Optional.
     ///
     /// GCJ-02, 6 decimal places.
     ///
@@ -2219,7 +2219,7 @@ pub struct SwapEquipmentInfo {
     pub equipment_lat: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 电池仓位列表 — Battery bin list
     ///
-    /// Wire name `BinInfos`; array<object BinInfo>; Optional.
+    /// Wire name `BinInfos`; `array<object BinInfo>`; Optional.
     ///
     /// Provenance: provisional.
     ///
@@ -2250,7 +2250,7 @@ pub struct SwapEquipmentInfo {
 pub struct BinInfo {
     /// 仓位编码 — Bin ID
     ///
-    /// Wire name `BinID`; string(len ..=26); Required.
+    /// Wire name `BinID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -2260,7 +2260,7 @@ pub struct BinInfo {
     pub bin_id: ::std::string::String,
     /// 仓位名称 — Bin name
     ///
-    /// Wire name `BinName`; string(len ..=30); Optional.
+    /// Wire name `BinName`; `string(len ..=30)`; Optional.
     ///
     /// Provenance: provisional.
     ///
@@ -2274,7 +2274,7 @@ pub struct BinInfo {
     pub bin_name: ::std::option::Option<::std::string::String>,
     /// 仓位充电额定功率 — Rated bin charging power
     ///
-    /// Wire name `Power`; decimal(scale 1); unit kW; Optional.
+    /// Wire name `Power`; `decimal(scale 1)`; unit kW; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -2304,21 +2304,21 @@ pub struct BinInfo {
 pub struct ConnectorStatusInfo {
     /// 设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 设备接口状态 — Connector status
     ///
-    /// Wire name `Status`; code T-ConnectorStatus; Required.
+    /// Wire name `Status`; `code T-ConnectorStatus`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "Status")]
     pub status: crate::codes::ConnectorStatus,
     /// 车位状态 — Parking space status
     ///
-    /// Wire name `ParkStatus`; code T-ParkStatus; Optional.
+    /// Wire name `ParkStatus`; `code T-ParkStatus`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -2329,7 +2329,7 @@ pub struct ConnectorStatusInfo {
     pub park_status: ::std::option::Option<crate::codes::ParkStatus>,
     /// 地锁状态 — Ground lock status
     ///
-    /// Wire name `LockStatus`; code T-LockStatus; Optional.
+    /// Wire name `LockStatus`; `code T-LockStatus`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -2340,7 +2340,7 @@ pub struct ConnectorStatusInfo {
     pub lock_status: ::std::option::Option<crate::codes::LockStatus>,
     /// A相电流 — Phase A current
     ///
-    /// Wire name `CurrentA`; integer; unit A; Required.
+    /// Wire name `CurrentA`; `integer`; unit A; Required.
     ///
     /// DC output current for DC equipment (T/CEC convention). Precision unknown.
     ///
@@ -2354,7 +2354,7 @@ pub struct ConnectorStatusInfo {
     pub current_a: ::std::option::Option<i64>,
     /// B相电流 — Phase B current
     ///
-    /// Wire name `CurrentB`; integer; unit A; Required.
+    /// Wire name `CurrentB`; `integer`; unit A; Required.
     ///
     /// Precision unknown (see CurrentA).
     ///
@@ -2367,7 +2367,7 @@ pub struct ConnectorStatusInfo {
     pub current_b: ::std::option::Option<i64>,
     /// C相电流 — Phase C current
     ///
-    /// Wire name `CurrentC`; integer; unit A; Required.
+    /// Wire name `CurrentC`; `integer`; unit A; Required.
     ///
     /// Precision unknown (see CurrentA).
     ///
@@ -2380,7 +2380,7 @@ pub struct ConnectorStatusInfo {
     pub current_c: ::std::option::Option<i64>,
     /// A相电压 — Phase A voltage
     ///
-    /// Wire name `VoltageA`; integer; unit V; Required.
+    /// Wire name `VoltageA`; `integer`; unit V; Required.
     ///
     /// DC output voltage for DC equipment. Precision unknown (see CurrentA).
     ///
@@ -2393,7 +2393,7 @@ pub struct ConnectorStatusInfo {
     pub voltage_a: ::std::option::Option<i64>,
     /// B相电压 — Phase B voltage
     ///
-    /// Wire name `VoltageB`; integer; unit V; Required.
+    /// Wire name `VoltageB`; `integer`; unit V; Required.
     ///
     /// Precision unknown (see CurrentA).
     ///
@@ -2406,7 +2406,7 @@ pub struct ConnectorStatusInfo {
     pub voltage_b: ::std::option::Option<i64>,
     /// C相电压 — Phase C voltage
     ///
-    /// Wire name `VoltageC`; integer; unit V; Required.
+    /// Wire name `VoltageC`; `integer`; unit V; Required.
     ///
     /// Precision unknown (see CurrentA).
     ///
@@ -2419,7 +2419,7 @@ pub struct ConnectorStatusInfo {
     pub voltage_c: ::std::option::Option<i64>,
     /// 荷电状态 — State of charge
     ///
-    /// Wire name `SOC`; integer(0..=100); unit %; Optional.
+    /// Wire name `SOC`; `integer(0..=100)`; unit %; Optional.
     ///
     /// Casing "SOC" kept exactly (BmsInfo uses "Soc").
     ///
@@ -2432,7 +2432,7 @@ pub struct ConnectorStatusInfo {
     pub soc: ::std::option::Option<i64>,
     /// 充电接口温度 — Connector temperature
     ///
-    /// Wire name `ConnectorTemp`; integer; Optional.
+    /// Wire name `ConnectorTemp`; `integer`; Optional.
     ///
     /// Unit presumed ℃.
     ///
@@ -2445,7 +2445,7 @@ pub struct ConnectorStatusInfo {
     pub connector_temp: ::std::option::Option<i64>,
     /// 设备内部环境温度 — Equipment internal ambient temperature
     ///
-    /// Wire name `EquipmentTemp`; integer; Optional.
+    /// Wire name `EquipmentTemp`; `integer`; Optional.
     ///
     /// Unit presumed ℃.
     ///
@@ -2458,7 +2458,7 @@ pub struct ConnectorStatusInfo {
     pub equipment_temp: ::std::option::Option<i64>,
     /// 充电枪电子锁 — Connector electronic lock
     ///
-    /// Wire name `ConnectorLock`; code T-ConnectorLock; Optional.
+    /// Wire name `ConnectorLock`; `code T-ConnectorLock`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2469,7 +2469,7 @@ pub struct ConnectorStatusInfo {
     pub connector_lock: ::std::option::Option<crate::codes::ConnectorLock>,
     /// 已充电电能 — Energy charged
     ///
-    /// Wire name `ChargeElectricity`; decimal(scale unknown); unit kWh; Required.
+    /// Wire name `ChargeElectricity`; `decimal(scale unknown)`; unit kWh; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2482,7 +2482,7 @@ pub struct ConnectorStatusInfo {
     pub charge_electricity: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 已放电电能 — Energy discharged
     ///
-    /// Wire name `DischargeElectricity`; decimal(scale unknown); unit kWh; Required.
+    /// Wire name `DischargeElectricity`; `decimal(scale unknown)`; unit kWh; Required.
     ///
     /// V2G.
     ///
@@ -2511,14 +2511,14 @@ pub struct ConnectorStatusInfo {
 pub struct StationStatusInfo {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 设备接口状态列表 — Connector status list
     ///
-    /// Wire name `ConnectorStatusInfos`; array<object ConnectorStatusInfo>; Required.
+    /// Wire name `ConnectorStatusInfos`; `array<object ConnectorStatusInfo>`; Required.
     ///
     /// All ConnectorStatusInfo fields.
     ///
@@ -2544,7 +2544,7 @@ pub struct StationStatusInfo {
 pub struct SwapEquipmentStatusInfo {
     /// 换电设备编码 — Swap equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Required.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
     ///
     /// Provenance: provisional, sz2020.
     ///
@@ -2554,7 +2554,7 @@ pub struct SwapEquipmentStatusInfo {
     pub equipment_id: ::std::string::String,
     /// 仓位编码 — Bin ID
     ///
-    /// Wire name `BinID`; string(len ..=26); Required.
+    /// Wire name `BinID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -2564,7 +2564,7 @@ pub struct SwapEquipmentStatusInfo {
     pub bin_id: ::std::string::String,
     /// 仓位状态 — Bin status
     ///
-    /// Wire name `Status`; code T-ConnectorStatus; Required.
+    /// Wire name `Status`; `code T-ConnectorStatus`; Required.
     ///
     /// T-ConnectorStatus codes, used for a bin as 0 离网 (offline), 1 空闲 (bin empty, or battery full and idle), 3 占用（充放电中） (charging), 255 故障 (fault).
     ///
@@ -2576,7 +2576,7 @@ pub struct SwapEquipmentStatusInfo {
     pub status: crate::codes::ConnectorStatus,
     /// A相电流 — Phase A current
     ///
-    /// Wire name `CurrentA`; integer; unit A; Optional.
+    /// Wire name `CurrentA`; `integer`; unit A; Optional.
     ///
     /// As ConnectorStatusInfo.CurrentA.
     ///
@@ -2592,7 +2592,7 @@ pub struct SwapEquipmentStatusInfo {
     pub current_a: ::std::option::Option<i64>,
     /// B相电流 — Phase B current
     ///
-    /// Wire name `CurrentB`; integer; unit A; Optional.
+    /// Wire name `CurrentB`; `integer`; unit A; Optional.
     ///
     /// As ConnectorStatusInfo.CurrentB.
     ///
@@ -2608,7 +2608,7 @@ pub struct SwapEquipmentStatusInfo {
     pub current_b: ::std::option::Option<i64>,
     /// C相电流 — Phase C current
     ///
-    /// Wire name `CurrentC`; integer; unit A; Optional.
+    /// Wire name `CurrentC`; `integer`; unit A; Optional.
     ///
     /// As ConnectorStatusInfo.CurrentC.
     ///
@@ -2624,7 +2624,7 @@ pub struct SwapEquipmentStatusInfo {
     pub current_c: ::std::option::Option<i64>,
     /// A相电压 — Phase A voltage
     ///
-    /// Wire name `VoltageA`; integer; unit V; Optional.
+    /// Wire name `VoltageA`; `integer`; unit V; Optional.
     ///
     /// As ConnectorStatusInfo.VoltageA.
     ///
@@ -2640,7 +2640,7 @@ pub struct SwapEquipmentStatusInfo {
     pub voltage_a: ::std::option::Option<i64>,
     /// B相电压 — Phase B voltage
     ///
-    /// Wire name `VoltageB`; integer; unit V; Optional.
+    /// Wire name `VoltageB`; `integer`; unit V; Optional.
     ///
     /// As ConnectorStatusInfo.VoltageB.
     ///
@@ -2656,7 +2656,7 @@ pub struct SwapEquipmentStatusInfo {
     pub voltage_b: ::std::option::Option<i64>,
     /// C相电压 — Phase C voltage
     ///
-    /// Wire name `VoltageC`; integer; unit V; Optional.
+    /// Wire name `VoltageC`; `integer`; unit V; Optional.
     ///
     /// As ConnectorStatusInfo.VoltageC.
     ///
@@ -2672,7 +2672,7 @@ pub struct SwapEquipmentStatusInfo {
     pub voltage_c: ::std::option::Option<i64>,
     /// 荷电状态 — State of charge
     ///
-    /// Wire name `SOC`; integer(0..=100); unit %; Optional.
+    /// Wire name `SOC`; `integer(0..=100)`; unit %; Optional.
     ///
     /// As ConnectorStatusInfo.SOC (casing "SOC").
     ///
@@ -2688,7 +2688,7 @@ pub struct SwapEquipmentStatusInfo {
     pub soc: ::std::option::Option<i64>,
     /// 设备内部环境温度 — Equipment internal ambient temperature
     ///
-    /// Wire name `EquipmentTemp`; integer; Optional.
+    /// Wire name `EquipmentTemp`; `integer`; Optional.
     ///
     /// As ConnectorStatusInfo.EquipmentTemp; unit presumed ℃.
     ///
@@ -2704,7 +2704,7 @@ pub struct SwapEquipmentStatusInfo {
     pub equipment_temp: ::std::option::Option<i64>,
     /// 已充电电能 — Energy charged
     ///
-    /// Wire name `ChargeElectricity`; decimal(scale unknown); unit kWh; Optional.
+    /// Wire name `ChargeElectricity`; `decimal(scale unknown)`; unit kWh; Optional.
     ///
     /// As ConnectorStatusInfo.ChargeElectricity.
     ///
@@ -2736,28 +2736,28 @@ pub struct SwapEquipmentStatusInfo {
 pub struct StationChargeStats {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 统计开始时间 — Statistics start date
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — Statistics end date
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
     /// 充电站累计充电量 — Station cumulative charged energy
     ///
-    /// Wire name `StationChargeElectricity`; decimal(scale 1); unit kWh; Required.
+    /// Wire name `StationChargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2768,7 +2768,7 @@ pub struct StationChargeStats {
     pub station_charge_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备统计信息列表 — Equipment charge statistics list
     ///
-    /// Wire name `EquipmentChargeStatsInfos`; array<object EquipmentChargeStatsInfo>; Required.
+    /// Wire name `EquipmentChargeStatsInfos`; `array<object EquipmentChargeStatsInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentChargeStatsInfos")]
@@ -2789,14 +2789,14 @@ pub struct StationChargeStats {
 pub struct EquipmentChargeStatsInfo {
     /// 设备编码 — Equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Required.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 充电设备累计充电量 — Equipment cumulative charged energy
     ///
-    /// Wire name `EquipmentChargeElectricity`; decimal(scale 1); unit kWh; Required.
+    /// Wire name `EquipmentChargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2807,7 +2807,7 @@ pub struct EquipmentChargeStatsInfo {
     pub equipment_charge_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备接口统计信息列表 — Connector charge statistics list
     ///
-    /// Wire name `ConnectorChargeStatsInfos`; array<object ConnectorChargeStatsInfo>; Required.
+    /// Wire name `ConnectorChargeStatsInfos`; `array<object ConnectorChargeStatsInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorChargeStatsInfos")]
@@ -2828,14 +2828,14 @@ pub struct EquipmentChargeStatsInfo {
 pub struct ConnectorChargeStatsInfo {
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 充电设备接口累计充电量 — Connector cumulative charged energy
     ///
-    /// Wire name `ConnectorChargeElectricity`; decimal(scale 1); unit kWh; Required.
+    /// Wire name `ConnectorChargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2860,28 +2860,28 @@ pub struct ConnectorChargeStatsInfo {
 pub struct StationDischargeStats {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 统计开始时间 — Statistics start date
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — Statistics end date
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
     /// 充电站累计放电量 — Station cumulative discharged energy
     ///
-    /// Wire name `StationDischargeElectricity`; decimal(scale 1); unit kWh; Required.
+    /// Wire name `StationDischargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2892,7 +2892,7 @@ pub struct StationDischargeStats {
     pub station_discharge_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备统计信息列表 — Equipment discharge statistics list
     ///
-    /// Wire name `EquipmentDischargeStatsInfos`; array<object EquipmentDischargeStatsInfo>; Required.
+    /// Wire name `EquipmentDischargeStatsInfos`; `array<object EquipmentDischargeStatsInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentDischargeStatsInfos")]
@@ -2913,14 +2913,14 @@ pub struct StationDischargeStats {
 pub struct EquipmentDischargeStatsInfo {
     /// 设备编码 — Equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Required.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 充电设备累计放电量 — Equipment cumulative discharged energy
     ///
-    /// Wire name `EquipmentDischargeElectricity`; decimal(scale 1); unit kWh; Required.
+    /// Wire name `EquipmentDischargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2931,7 +2931,7 @@ pub struct EquipmentDischargeStatsInfo {
     pub equipment_discharge_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备接口统计信息列表 — Connector discharge statistics list
     ///
-    /// Wire name `ConnectorDischargeStatsInfos`; array<object ConnectorDischargeStatsInfo>; Required.
+    /// Wire name `ConnectorDischargeStatsInfos`; `array<object ConnectorDischargeStatsInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorDischargeStatsInfos")]
@@ -2952,14 +2952,14 @@ pub struct EquipmentDischargeStatsInfo {
 pub struct ConnectorDischargeStatsInfo {
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 充电设备接口累计放电量 — Connector cumulative discharged energy
     ///
-    /// Wire name `ConnectorDischargeElectricity`; decimal(scale 1); unit kWh; Required.
+    /// Wire name `ConnectorDischargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -2987,7 +2987,7 @@ pub struct ConnectorDischargeStatsInfo {
 pub struct StationSwapStats {
     /// 充换电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: provisional, sz2020.
     ///
@@ -2997,7 +2997,7 @@ pub struct StationSwapStats {
     pub station_id: ::std::string::String,
     /// 统计开始时间 — Statistics start date
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: provisional, sz2020.
     ///
@@ -3007,7 +3007,7 @@ pub struct StationSwapStats {
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — Statistics end date
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: provisional, sz2020.
     ///
@@ -3017,7 +3017,7 @@ pub struct StationSwapStats {
     pub end_time: ::chargespec_runtime::time::Date,
     /// 换电次数 — Number of swaps
     ///
-    /// Wire name `StationSwapCount`; integer; Required.
+    /// Wire name `StationSwapCount`; `integer`; Required.
     ///
     /// Count of swaps (times).
     ///
@@ -3029,7 +3029,7 @@ pub struct StationSwapStats {
     pub station_swap_count: i64,
     /// 换电电量 — Swapped energy
     ///
-    /// Wire name `StationSwapElectricity`; decimal(scale 1); unit kWh; Required.
+    /// Wire name `StationSwapElectricity`; `decimal(scale 1)`; unit kWh; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -3043,7 +3043,7 @@ pub struct StationSwapStats {
     pub station_swap_electricity: ::chargespec_runtime::Decimal,
     /// 站内充电量 — In-station charged energy
     ///
-    /// Wire name `StationChargeElectricity`; decimal(scale 1); unit kWh; Optional.
+    /// Wire name `StationChargeElectricity`; `decimal(scale 1)`; unit kWh; Optional.
     ///
     /// Provenance: provisional.
     ///
@@ -3059,7 +3059,7 @@ pub struct StationSwapStats {
     pub station_charge_electricity: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 换电设备统计信息列表 — Swap equipment statistics list
     ///
-    /// Wire name `EquipmentSwapStatsInfos`; array<object EquipmentSwapStatsInfo>; Optional.
+    /// Wire name `EquipmentSwapStatsInfos`; `array<object EquipmentSwapStatsInfo>`; Optional.
     ///
     /// Provenance: provisional.
     ///
@@ -3090,7 +3090,7 @@ pub struct StationSwapStats {
 pub struct EquipmentSwapStatsInfo {
     /// 换电设备编码 — Swap equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Required.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
     ///
     /// Provenance: provisional, sz2020.
     ///
@@ -3100,7 +3100,7 @@ pub struct EquipmentSwapStatsInfo {
     pub equipment_id: ::std::string::String,
     /// 设备换电次数 — Equipment swap count
     ///
-    /// Wire name `EquipmentSwapCount`; integer; Required.
+    /// Wire name `EquipmentSwapCount`; `integer`; Required.
     ///
     /// Count of swaps (times).
     ///
@@ -3112,7 +3112,7 @@ pub struct EquipmentSwapStatsInfo {
     pub equipment_swap_count: i64,
     /// 设备换电电量 — Equipment swapped energy
     ///
-    /// Wire name `EquipmentSwapElectricity`; decimal(scale 1); unit kWh; Optional.
+    /// Wire name `EquipmentSwapElectricity`; `decimal(scale 1)`; unit kWh; Optional.
     ///
     /// Provenance: provisional.
     ///
@@ -3145,21 +3145,21 @@ pub struct EquipmentSwapStatsInfo {
 pub struct DisEquipmentStatusInfo {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 配电设备编码 — Distribution equipment ID
     ///
-    /// Wire name `DisequipmentID`; string(len ..=26); Required.
+    /// Wire name `DisequipmentID`; `string(len ..=26)`; Required.
     ///
     /// The wire spelling `DisequipmentID` is a known misspelling of `DisEquipmentID`, kept as the standard has it.
     ///
@@ -3170,7 +3170,7 @@ pub struct DisEquipmentStatusInfo {
     pub disequipment_id: ::std::string::String,
     /// (当前)正向有功总电能 — Forward active energy total
     ///
-    /// Wire name `FoPEnergy`; decimal(scale unknown); Required.
+    /// Wire name `FoPEnergy`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated (presumably kWh).
     ///
@@ -3183,7 +3183,7 @@ pub struct DisEquipmentStatusInfo {
     pub fo_p_energy: ::chargespec_runtime::Decimal,
     /// (当前)反向有功总电能 — Reverse active energy total
     ///
-    /// Wire name `RePEnergy`; decimal(scale unknown); Required.
+    /// Wire name `RePEnergy`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated (presumably kWh).
     ///
@@ -3196,7 +3196,7 @@ pub struct DisEquipmentStatusInfo {
     pub re_p_energy: ::chargespec_runtime::Decimal,
     /// (当前)正向无功总电能 — Forward reactive energy total
     ///
-    /// Wire name `FoQEnergy`; decimal(scale unknown); Required.
+    /// Wire name `FoQEnergy`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated (presumably kvarh).
     ///
@@ -3209,7 +3209,7 @@ pub struct DisEquipmentStatusInfo {
     pub fo_q_energy: ::chargespec_runtime::Decimal,
     /// (当前)反向无功总电能 — Reverse reactive energy total
     ///
-    /// Wire name `ReQEnergy`; decimal(scale unknown); Required.
+    /// Wire name `ReQEnergy`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated (presumably kvarh).
     ///
@@ -3222,7 +3222,7 @@ pub struct DisEquipmentStatusInfo {
     pub re_q_energy: ::chargespec_runtime::Decimal,
     /// A相电压 — Phase A voltage
     ///
-    /// Wire name `AVoltage`; decimal(scale unknown); Required.
+    /// Wire name `AVoltage`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated.
     ///
@@ -3235,7 +3235,7 @@ pub struct DisEquipmentStatusInfo {
     pub a_voltage: ::chargespec_runtime::Decimal,
     /// B相电压 — Phase B voltage
     ///
-    /// Wire name `BVoltage`; decimal(scale unknown); Required.
+    /// Wire name `BVoltage`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated.
     ///
@@ -3248,7 +3248,7 @@ pub struct DisEquipmentStatusInfo {
     pub b_voltage: ::chargespec_runtime::Decimal,
     /// C相电压 — Phase C voltage
     ///
-    /// Wire name `CVoltage`; decimal(scale unknown); Required.
+    /// Wire name `CVoltage`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated.
     ///
@@ -3261,7 +3261,7 @@ pub struct DisEquipmentStatusInfo {
     pub c_voltage: ::chargespec_runtime::Decimal,
     /// A相电流 — Phase A current
     ///
-    /// Wire name `ACurrent`; decimal(scale unknown); Required.
+    /// Wire name `ACurrent`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated.
     ///
@@ -3274,7 +3274,7 @@ pub struct DisEquipmentStatusInfo {
     pub a_current: ::chargespec_runtime::Decimal,
     /// B相电流 — Phase B current
     ///
-    /// Wire name `BCurrent`; decimal(scale unknown); Required.
+    /// Wire name `BCurrent`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated.
     ///
@@ -3287,7 +3287,7 @@ pub struct DisEquipmentStatusInfo {
     pub b_current: ::chargespec_runtime::Decimal,
     /// C相电流 — Phase C current
     ///
-    /// Wire name `CCurrent`; decimal(scale unknown); Required.
+    /// Wire name `CCurrent`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated.
     ///
@@ -3300,7 +3300,7 @@ pub struct DisEquipmentStatusInfo {
     pub c_current: ::chargespec_runtime::Decimal,
     /// 瞬时有功功率 — Instantaneous active power
     ///
-    /// Wire name `CurPPower`; decimal(scale unknown); Required.
+    /// Wire name `CurPPower`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated (the rule's label reads "瞬时有功功率单位", unit left blank).
     ///
@@ -3313,7 +3313,7 @@ pub struct DisEquipmentStatusInfo {
     pub cur_p_power: ::chargespec_runtime::Decimal,
     /// 瞬时无功功率 — Instantaneous reactive power
     ///
-    /// Wire name `CurQPower`; decimal(scale unknown); Required.
+    /// Wire name `CurQPower`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated.
     ///
@@ -3326,7 +3326,7 @@ pub struct DisEquipmentStatusInfo {
     pub cur_q_power: ::chargespec_runtime::Decimal,
     /// 总功率因数 — Total power factor
     ///
-    /// Wire name `Factor`; decimal(scale unknown); Required.
+    /// Wire name `Factor`; `decimal(scale unknown)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -3337,7 +3337,7 @@ pub struct DisEquipmentStatusInfo {
     pub factor: ::chargespec_runtime::Decimal,
     /// 视在功率 — Apparent power
     ///
-    /// Wire name `CurSPower`; decimal(scale unknown); Required.
+    /// Wire name `CurSPower`; `decimal(scale unknown)`; Required.
     ///
     /// Unit not stated.
     ///
@@ -3350,7 +3350,7 @@ pub struct DisEquipmentStatusInfo {
     pub cur_s_power: ::chargespec_runtime::Decimal,
     /// 频率 — Frequency
     ///
-    /// Wire name `Frequency`; decimal(scale unknown); Required.
+    /// Wire name `Frequency`; `decimal(scale unknown)`; Required.
     ///
     /// Unit presumed Hz.
     ///
@@ -3363,14 +3363,14 @@ pub struct DisEquipmentStatusInfo {
     pub frequency: ::chargespec_runtime::Decimal,
     /// 交流馈线开关状态 — AC feeder switch state
     ///
-    /// Wire name `FeedState`; code T-FeedState; Required.
+    /// Wire name `FeedState`; `code T-FeedState`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "FeedState")]
     pub feed_state: crate::codes::FeedState,
     /// 环境温度1 — Ambient temperature 1
     ///
-    /// Wire name `EnvTemp1`; integer; Optional.
+    /// Wire name `EnvTemp1`; `integer`; Optional.
     ///
     /// Unit presumed ℃.
     ///
@@ -3383,7 +3383,7 @@ pub struct DisEquipmentStatusInfo {
     pub env_temp1: ::std::option::Option<i64>,
     /// 环境温度2 — Ambient temperature 2
     ///
-    /// Wire name `EnvTemp2`; integer; Optional.
+    /// Wire name `EnvTemp2`; `integer`; Optional.
     ///
     /// Unit presumed ℃.
     ///
@@ -3396,7 +3396,7 @@ pub struct DisEquipmentStatusInfo {
     pub env_temp2: ::std::option::Option<i64>,
     /// 环境湿度1 — Ambient humidity 1
     ///
-    /// Wire name `EnvHumi1`; integer; Optional.
+    /// Wire name `EnvHumi1`; `integer`; Optional.
     ///
     /// Unit presumed %. The 2020 rule also sets an odd maxlength 20 on this integer (not enforced here).
     ///
@@ -3409,7 +3409,7 @@ pub struct DisEquipmentStatusInfo {
     pub env_humi1: ::std::option::Option<i64>,
     /// 环境湿度2 — Ambient humidity 2
     ///
-    /// Wire name `EnvHumi2`; integer; Optional.
+    /// Wire name `EnvHumi2`; `integer`; Optional.
     ///
     /// As EnvHumi1 (unit presumed %; odd maxlength 20 in the 2020 rule, not enforced here).
     ///
@@ -3422,7 +3422,7 @@ pub struct DisEquipmentStatusInfo {
     pub env_humi2: ::std::option::Option<i64>,
     /// 烟感报警1 — Smoke alarm 1
     ///
-    /// Wire name `SmokAlam1`; code T-AlarmFlag; Required.
+    /// Wire name `SmokAlam1`; `code T-AlarmFlag`; Required.
     ///
     /// The wire spelling `SmokAlam1` is a known misspelling of `SmokeAlarm1`, kept as the standard has it.
     ///
@@ -3433,7 +3433,7 @@ pub struct DisEquipmentStatusInfo {
     pub smok_alam1: crate::codes::AlarmFlag,
     /// 烟感报警2 — Smoke alarm 2
     ///
-    /// Wire name `SmokAlam2`; code T-AlarmFlag; Required.
+    /// Wire name `SmokAlam2`; `code T-AlarmFlag`; Required.
     ///
     /// The wire spelling `SmokAlam2` is a known misspelling of `SmokeAlarm2`, kept as the standard has it.
     ///
@@ -3444,7 +3444,7 @@ pub struct DisEquipmentStatusInfo {
     pub smok_alam2: crate::codes::AlarmFlag,
     /// 变压器过温告警 — Transformer over-temperature alarm
     ///
-    /// Wire name `TranOverTemAlam`; code T-AlarmFlag; Required.
+    /// Wire name `TranOverTemAlam`; `code T-AlarmFlag`; Required.
     ///
     /// The wire spelling `TranOverTemAlam` is a known misspelling of `TranOverTemAlarm`, kept as the standard has it.
     ///
@@ -3472,7 +3472,7 @@ pub struct DisEquipmentStatusInfo {
 pub struct DisEquipmentInfo {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// DTO stationID (字符串); length taken from the wire rule of StationID.
     ///
@@ -3484,7 +3484,7 @@ pub struct DisEquipmentInfo {
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// DTO operatorID (字符串); length taken from the wire rule of OperatorID.
     ///
@@ -3496,7 +3496,7 @@ pub struct DisEquipmentInfo {
     pub operator_id: ::std::string::String,
     /// 设备唯一编码 — Distribution equipment ID
     ///
-    /// Wire name `DisequipmentID`; string(len ..=26); Required.
+    /// Wire name `DisequipmentID`; `string(len ..=26)`; Required.
     ///
     /// The wire spelling `DisequipmentID` is a known misspelling of `DisEquipmentID`, kept as the standard has it.
     ///
@@ -3510,7 +3510,7 @@ pub struct DisEquipmentInfo {
     pub disequipment_id: ::std::string::String,
     /// 生产商统一社会信用代码 — Manufacturer unified social credit code
     ///
-    /// Wire name `ManufacturerID`; string; Optional.
+    /// Wire name `ManufacturerID`; `string`; Optional.
     ///
     /// DTO manufacturerID (字符串, no length given).
     ///
@@ -3526,7 +3526,7 @@ pub struct DisEquipmentInfo {
     pub manufacturer_id: ::std::option::Option<::std::string::String>,
     /// 生产商名称 — Manufacturer name
     ///
-    /// Wire name `ManufacturerName`; string; Optional.
+    /// Wire name `ManufacturerName`; `string`; Optional.
     ///
     /// DTO manufacturerName (字符串).
     ///
@@ -3542,7 +3542,7 @@ pub struct DisEquipmentInfo {
     pub manufacturer_name: ::std::option::Option<::std::string::String>,
     /// 设备型号 — Equipment model
     ///
-    /// Wire name `EquipmentModel`; string; Optional.
+    /// Wire name `EquipmentModel`; `string`; Optional.
     ///
     /// DTO equipmentModel (字符串).
     ///
@@ -3558,7 +3558,7 @@ pub struct DisEquipmentInfo {
     pub equipment_model: ::std::option::Option<::std::string::String>,
     /// 生产日期 — Production date
     ///
-    /// Wire name `ProductionDate`; datetime(yyyy-MM-dd); Optional.
+    /// Wire name `ProductionDate`; `datetime(yyyy-MM-dd)`; Optional.
     ///
     /// DTO productionDate.
     ///
@@ -3574,7 +3574,7 @@ pub struct DisEquipmentInfo {
     pub production_date: ::std::option::Option<::chargespec_runtime::time::Date>,
     /// 额定输入电压 — Rated input voltage
     ///
-    /// Wire name `RatedInVoltage`; decimal(scale 1); unit kV; Optional.
+    /// Wire name `RatedInVoltage`; `decimal(scale 1)`; unit kV; Optional.
     ///
     /// DTO ratedInVoltage.
     ///
@@ -3592,7 +3592,7 @@ pub struct DisEquipmentInfo {
     pub rated_in_voltage: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 额定输出电压 — Rated output voltage
     ///
-    /// Wire name `RatedOutVoltage`; decimal(scale 1); unit kV; Optional.
+    /// Wire name `RatedOutVoltage`; `decimal(scale 1)`; unit kV; Optional.
     ///
     /// DTO ratedOutVoltage.
     ///
@@ -3610,7 +3610,7 @@ pub struct DisEquipmentInfo {
     pub rated_out_voltage: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 额定容量 — Rated capacity
     ///
-    /// Wire name `RatedPower`; decimal(scale 1); unit kVA; Optional.
+    /// Wire name `RatedPower`; `decimal(scale 1)`; unit kVA; Optional.
     ///
     /// DTO ratedPower.
     ///
@@ -3628,7 +3628,7 @@ pub struct DisEquipmentInfo {
     pub rated_power: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 馈线开关数量 — Number of feeder switches
     ///
-    /// Wire name `FeedNum`; integer; Optional.
+    /// Wire name `FeedNum`; `integer`; Optional.
     ///
     /// DTO feedNum (count).
     ///
@@ -3644,7 +3644,7 @@ pub struct DisEquipmentInfo {
     pub feed_num: ::std::option::Option<i64>,
     /// 状态 — Status
     ///
-    /// Wire name `Status`; code T-DisEquipmentStatus; Optional.
+    /// Wire name `Status`; `code T-DisEquipmentStatus`; Optional.
     ///
     /// DTO status.
     ///
@@ -3675,21 +3675,21 @@ pub struct DisEquipmentInfo {
 pub struct AlarmInfo {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 设备所属方ID — Equipment owner ID
     ///
-    /// Wire name `EquipmentOwnerID`; string(len 9); Required.
+    /// Wire name `EquipmentOwnerID`; `string(len 9)`; Required.
     ///
     /// 9-character organisation code of the equipment owner.
     ///
@@ -3698,21 +3698,21 @@ pub struct AlarmInfo {
     pub equipment_owner_id: ::std::string::String,
     /// 充电站名称 — Station name
     ///
-    /// Wire name `StationName`; string(len ..=50); Required.
+    /// Wire name `StationName`; `string(len ..=50)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationName")]
     pub station_name: ::std::string::String,
     /// 设备编码 — Equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Required.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Required as in 2020. See the object note for the open question about swap-system alarms (AlarmType 4), which have no connector.
     ///
@@ -3721,14 +3721,14 @@ pub struct AlarmInfo {
     pub connector_id: ::std::string::String,
     /// 告警状态 — Alarm status
     ///
-    /// Wire name `AlarmStatus`; code T-AlarmStatus; Required.
+    /// Wire name `AlarmStatus`; `code T-AlarmStatus`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmStatus")]
     pub alarm_status: crate::codes::AlarmStatus,
     /// 告警代码 — Alarm code
     ///
-    /// Wire name `AlarmCode`; code T-AlarmCode; Required.
+    /// Wire name `AlarmCode`; `code T-AlarmCode`; Required.
     ///
     /// Appendix B, Table B-1.
     ///
@@ -3737,7 +3737,7 @@ pub struct AlarmInfo {
     pub alarm_code: crate::codes::AlarmCode,
     /// 告警类型 — Alarm type
     ///
-    /// Wire name `AlarmType`; code T-AlarmType; Required.
+    /// Wire name `AlarmType`; `code T-AlarmType`; Required.
     ///
     /// Code 4 (换电系统故障) of T-AlarmType is provisional.
     ///
@@ -3746,7 +3746,7 @@ pub struct AlarmInfo {
     pub alarm_type: crate::codes::AlarmType,
     /// 告警级别 — Alarm level
     ///
-    /// Wire name `AlarmLevel`; code T-AlarmLevel; Required.
+    /// Wire name `AlarmLevel`; `code T-AlarmLevel`; Required.
     ///
     /// The level of each alarm code is not fixed by any known source; presumably the operator sets the level of each alarm.
     ///
@@ -3755,14 +3755,14 @@ pub struct AlarmInfo {
     pub alarm_level: crate::codes::AlarmLevel,
     /// 告警时间 — Alarm time
     ///
-    /// Wire name `AlarmTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `AlarmTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmTime")]
     pub alarm_time: ::chargespec_runtime::time::DateTime,
     /// 告警备注 — Alarm note
     ///
-    /// Wire name `NoteString`; string(len ..=255); Optional.
+    /// Wire name `NoteString`; `string(len ..=255)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -3773,7 +3773,7 @@ pub struct AlarmInfo {
     pub note_string: ::std::option::Option<::std::string::String>,
     /// 车辆充电过程信息(直流) — Vehicle charging process information (DC)
     ///
-    /// Wire name `BmsInfo`; object BmsInfo; Optional.
+    /// Wire name `BmsInfo`; `object BmsInfo`; Optional.
     ///
     /// BMS snapshot at the time of the alarm; present on battery alarms.
     ///
@@ -3801,21 +3801,21 @@ pub struct AlarmInfo {
 pub struct BmsInfo {
     /// BMS编码 — BMS code
     ///
-    /// Wire name `BMSCode`; string(len ..=50); Required.
+    /// Wire name `BMSCode`; `string(len ..=50)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "BMSCode")]
     pub bms_code: ::std::string::String,
     /// BMS版本 — BMS version
     ///
-    /// Wire name `BMSVer`; string(len ..=50); Required.
+    /// Wire name `BMSVer`; `string(len ..=50)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "BMSVer")]
     pub bms_ver: ::std::string::String,
     /// 最高允许充电电流 — Maximum permitted charging current
     ///
-    /// Wire name `MaxChargeCurrent`; decimal(scale unknown, text ≤10); unit A; Required.
+    /// Wire name `MaxChargeCurrent`; `decimal(scale unknown, text ≤10)`; unit A; Required.
     ///
     /// GB/T 27930 BCP parameter.
     ///
@@ -3828,7 +3828,7 @@ pub struct BmsInfo {
     pub max_charge_current: ::chargespec_runtime::Decimal,
     /// 单体最高允许电压 — Maximum permitted cell voltage
     ///
-    /// Wire name `MaxChargeCellVoltage`; decimal(scale unknown, text ≤10); unit V; Required.
+    /// Wire name `MaxChargeCellVoltage`; `decimal(scale unknown, text ≤10)`; unit V; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -3839,14 +3839,14 @@ pub struct BmsInfo {
     pub max_charge_cell_voltage: ::chargespec_runtime::Decimal,
     /// 最高允许温度 — Maximum permitted temperature
     ///
-    /// Wire name `MaxTemp`; integer(text ≤10); unit ℃; Required.
+    /// Wire name `MaxTemp`; `integer(text ≤10)`; unit ℃; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "MaxTemp")]
     pub max_temp: i64,
     /// 电池额定容量 — Rated battery capacity
     ///
-    /// Wire name `RatedCapacity`; integer(text ≤10); Required.
+    /// Wire name `RatedCapacity`; `integer(text ≤10)`; Required.
     ///
     /// Unit presumed Ah (assumed; not stated by the source).
     ///
@@ -3855,7 +3855,7 @@ pub struct BmsInfo {
     pub rated_capacity: i64,
     /// 总电压 — Total voltage
     ///
-    /// Wire name `TatalVoltage`; decimal(scale unknown, text ≤10); unit V; Required.
+    /// Wire name `TatalVoltage`; `decimal(scale unknown, text ≤10)`; unit V; Required.
     ///
     /// The wire spelling `TatalVoltage` is a known misspelling of `TotalVoltage`, kept as the standard has it.
     ///
@@ -3873,7 +3873,7 @@ pub struct BmsInfo {
     pub tatal_voltage: ::chargespec_runtime::Decimal,
     /// 总电流 — Total current
     ///
-    /// Wire name `TotalCurrent`; decimal(scale unknown, text ≤10); unit A; Required.
+    /// Wire name `TotalCurrent`; `decimal(scale unknown, text ≤10)`; unit A; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -3884,7 +3884,7 @@ pub struct BmsInfo {
     pub total_current: ::chargespec_runtime::Decimal,
     /// 荷电状态 — State of charge
     ///
-    /// Wire name `Soc`; integer(0..=100); unit %; Required.
+    /// Wire name `Soc`; `integer(0..=100)`; unit %; Required.
     ///
     /// Casing "Soc" kept exactly (ConnectorStatusInfo uses "SOC"); no alias.
     ///
@@ -3893,7 +3893,7 @@ pub struct BmsInfo {
     pub soc: i64,
     /// 单体最高电压 — Highest cell voltage
     ///
-    /// Wire name `VoltageH`; decimal(scale unknown, text ≤10); unit V; Required.
+    /// Wire name `VoltageH`; `decimal(scale unknown, text ≤10)`; unit V; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -3904,7 +3904,7 @@ pub struct BmsInfo {
     pub voltage_h: ::chargespec_runtime::Decimal,
     /// 单体最低电压 — Lowest cell voltage
     ///
-    /// Wire name `VoltageL`; decimal(scale unknown, text ≤10); unit V; Required.
+    /// Wire name `VoltageL`; `decimal(scale unknown, text ≤10)`; unit V; Required.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -3915,7 +3915,7 @@ pub struct BmsInfo {
     pub voltage_l: ::chargespec_runtime::Decimal,
     /// 单体最高温度 — Highest cell temperature
     ///
-    /// Wire name `TemptureH`; integer(text ≤10); unit ℃; Required.
+    /// Wire name `TemptureH`; `integer(text ≤10)`; unit ℃; Required.
     ///
     /// The wire spelling `TemptureH` is a known misspelling of `TemperatureH`, kept as the standard has it.
     ///
@@ -3928,7 +3928,7 @@ pub struct BmsInfo {
     pub tempture_h: i64,
     /// 单体最低温度 — Lowest cell temperature
     ///
-    /// Wire name `TemptureL`; integer(text ≤10); unit ℃; Required.
+    /// Wire name `TemptureL`; `integer(text ≤10)`; unit ℃; Required.
     ///
     /// The wire spelling `TemptureL` is a known misspelling of `TemperatureL`, kept as the standard has it.
     ///
@@ -3941,7 +3941,7 @@ pub struct BmsInfo {
     pub tempture_l: i64,
     /// 开始充电时间 — Charging start time
     ///
-    /// Wire name `StartChargingTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `StartChargingTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// 地标新增字段: added by the 2020 local standard.
     ///
@@ -3950,7 +3950,7 @@ pub struct BmsInfo {
     pub start_charging_time: ::chargespec_runtime::time::DateTime,
     /// 充电时长 — Charging duration
     ///
-    /// Wire name `ChargingSessionMin`; integer; unit s; Required.
+    /// Wire name `ChargingSessionMin`; `integer`; unit s; Required.
     ///
     /// Holds seconds, despite "Min" in the name (the 2020 rule's label reads 充电时长 单位:秒; EVIDENCE.md D33). 地标新增字段: added by the 2020 local standard.
     ///
@@ -3959,7 +3959,7 @@ pub struct BmsInfo {
     pub charging_session_min: i64,
     /// 健康状态 — State of health
     ///
-    /// Wire name `Soh`; decimal(scale unknown); unit %; Optional.
+    /// Wire name `Soh`; `decimal(scale unknown)`; unit %; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -3975,7 +3975,7 @@ pub struct BmsInfo {
     pub soh: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 剩余能量 — Remaining energy
     ///
-    /// Wire name `Soe`; decimal(scale unknown); unit kWh; Optional.
+    /// Wire name `Soe`; `decimal(scale unknown)`; unit kWh; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -3991,7 +3991,7 @@ pub struct BmsInfo {
     pub soe: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 单体电压 — Per-cell voltages
     ///
-    /// Wire name `CellVoltages`; array<decimal(scale unknown)>; unit V; Optional.
+    /// Wire name `CellVoltages`; `array<decimal(scale unknown)>`; unit V; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -4009,7 +4009,7 @@ pub struct BmsInfo {
     >,
     /// 单体温度 — Per-cell temperatures
     ///
-    /// Wire name `CellTemps`; array<decimal(scale unknown)>; unit ℃; Optional.
+    /// Wire name `CellTemps`; `array<decimal(scale unknown)>`; unit ℃; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -4046,7 +4046,7 @@ pub struct BmsInfo {
 pub struct BatteryProcessInfo {
     /// 设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Optional.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Optional.
     ///
     /// Conditional: present exactly when the snapshot is of a charging connector (exactly one of ConnectorID, or EquipmentID + BinID, is present).
     ///
@@ -4062,7 +4062,7 @@ pub struct BatteryProcessInfo {
     pub connector_id: ::std::option::Option<::std::string::String>,
     /// 换电设备编码 — Swap equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Optional.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Optional.
     ///
     /// Conditional; present together with BinID when ConnectorID is absent.
     ///
@@ -4078,7 +4078,7 @@ pub struct BatteryProcessInfo {
     pub equipment_id: ::std::option::Option<::std::string::String>,
     /// 仓位编码 — Battery bin ID
     ///
-    /// Wire name `BinID`; string(len ..=26); Optional.
+    /// Wire name `BinID`; `string(len ..=26)`; Optional.
     ///
     /// Conditional; present together with EquipmentID when ConnectorID is absent.
     ///
@@ -4094,7 +4094,7 @@ pub struct BatteryProcessInfo {
     pub bin_id: ::std::option::Option<::std::string::String>,
     /// 电池箱编码 — Battery box ID
     ///
-    /// Wire name `BatteryBoxID`; string(len ..=32); Optional.
+    /// Wire name `BatteryBoxID`; `string(len ..=32)`; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -4108,14 +4108,14 @@ pub struct BatteryProcessInfo {
     pub battery_box_id: ::std::option::Option<::std::string::String>,
     /// 设备接口状态 — Connector status
     ///
-    /// Wire name `Status`; code T-ConnectorStatus; Required.
+    /// Wire name `Status`; `code T-ConnectorStatus`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "Status")]
     pub status: crate::codes::ConnectorStatus,
     /// 车辆充电过程信息(直流) — Vehicle charging process information (DC)
     ///
-    /// Wire name `BmsInfo`; object BmsInfo; Required.
+    /// Wire name `BmsInfo`; `object BmsInfo`; Required.
     ///
     /// The widened design labels it 过程信息.
     ///
@@ -4141,7 +4141,7 @@ pub struct BatteryProcessInfo {
 pub struct SwapEquipmentBatteryBoxStatus {
     /// 充换电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -4151,7 +4151,7 @@ pub struct SwapEquipmentBatteryBoxStatus {
     pub station_id: ::std::string::String,
     /// 换电设备编码 — Swap equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Required.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -4161,7 +4161,7 @@ pub struct SwapEquipmentBatteryBoxStatus {
     pub equipment_id: ::std::string::String,
     /// 电池箱状态信息列表 — Battery-box status list
     ///
-    /// Wire name `BatteryBoxStatusInfos`; array<object BatteryBoxStatusInfo>; Required.
+    /// Wire name `BatteryBoxStatusInfos`; `array<object BatteryBoxStatusInfo>`; Required.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -4188,7 +4188,7 @@ pub struct SwapEquipmentBatteryBoxStatus {
 pub struct BatteryBoxStatusInfo {
     /// 仓位编码 — Battery bin ID
     ///
-    /// Wire name `BinID`; string(len ..=26); Required.
+    /// Wire name `BinID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -4198,7 +4198,7 @@ pub struct BatteryBoxStatusInfo {
     pub bin_id: ::std::string::String,
     /// 电池箱编码 — Battery box ID
     ///
-    /// Wire name `BatteryBoxID`; string(len ..=32); Required when BatteryBoxStatus ∉ {6}.
+    /// Wire name `BatteryBoxID`; `string(len ..=32)`; Required when BatteryBoxStatus ∉ {6}.
     ///
     /// Required when a box is present (BatteryBoxStatus other than 6 空仓). GB/T 34014 24-character code preferred.
     ///
@@ -4214,7 +4214,7 @@ pub struct BatteryBoxStatusInfo {
     pub battery_box_id: ::std::option::Option<::std::string::String>,
     /// 电池箱状态 — Battery-box status
     ///
-    /// Wire name `BatteryBoxStatus`; code T-BatteryBoxStatus; Required.
+    /// Wire name `BatteryBoxStatus`; `code T-BatteryBoxStatus`; Required.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(V1.4 pile protocol BatteryStatusReport).
     ///
@@ -4224,7 +4224,7 @@ pub struct BatteryBoxStatusInfo {
     pub battery_box_status: crate::codes::BatteryBoxStatus,
     /// 电连接器状态 — Electrical connector status
     ///
-    /// Wire name `ConnectStatus`; code T-ConnectStatus; Optional.
+    /// Wire name `ConnectStatus`; `code T-ConnectStatus`; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -4238,7 +4238,7 @@ pub struct BatteryBoxStatusInfo {
     pub connect_status: ::std::option::Option<crate::codes::ConnectStatus>,
     /// 荷电状态 — State of charge
     ///
-    /// Wire name `Soc`; decimal(scale 1, 0..=100); unit %; Required when BatteryBoxStatus ∉ {6}.
+    /// Wire name `Soc`; `decimal(scale 1, 0..=100)`; unit %; Required when BatteryBoxStatus ∉ {6}.
     ///
     /// Required when a box is present (BatteryBoxStatus other than 6 空仓). Name as BmsInfo `Soc`.
     ///
@@ -4256,7 +4256,7 @@ pub struct BatteryBoxStatusInfo {
     pub soc: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 健康状态 — State of health
     ///
-    /// Wire name `Soh`; decimal(scale 1, 0..=100); unit %; Optional.
+    /// Wire name `Soh`; `decimal(scale 1, 0..=100)`; unit %; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -4272,7 +4272,7 @@ pub struct BatteryBoxStatusInfo {
     pub soh: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 剩余能量 — Remaining energy
     ///
-    /// Wire name `Soe`; decimal(scale 2); unit kWh; Optional.
+    /// Wire name `Soe`; `decimal(scale 2)`; unit kWh; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -4288,7 +4288,7 @@ pub struct BatteryBoxStatusInfo {
     pub soe: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 总电压 — Total voltage
     ///
-    /// Wire name `TotalVoltage`; decimal(scale 1); unit V; Optional.
+    /// Wire name `TotalVoltage`; `decimal(scale 1)`; unit V; Optional.
     ///
     /// Also accepted on input as: `TatalVoltage`.
     ///
@@ -4309,7 +4309,7 @@ pub struct BatteryBoxStatusInfo {
     pub total_voltage: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 总电流 — Total current
     ///
-    /// Wire name `TotalCurrent`; decimal(scale 1); unit A; Optional.
+    /// Wire name `TotalCurrent`; `decimal(scale 1)`; unit A; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -4325,7 +4325,7 @@ pub struct BatteryBoxStatusInfo {
     pub total_current: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 单体最高电压 — Highest cell voltage
     ///
-    /// Wire name `VoltageH`; decimal(scale 2); unit V; Optional.
+    /// Wire name `VoltageH`; `decimal(scale 2)`; unit V; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -4341,7 +4341,7 @@ pub struct BatteryBoxStatusInfo {
     pub voltage_h: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 单体最低电压 — Lowest cell voltage
     ///
-    /// Wire name `VoltageL`; decimal(scale 2); unit V; Optional.
+    /// Wire name `VoltageL`; `decimal(scale 2)`; unit V; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -4357,7 +4357,7 @@ pub struct BatteryBoxStatusInfo {
     pub voltage_l: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 单体最高温度 — Highest cell temperature
     ///
-    /// Wire name `TemptureH`; decimal(scale 1); unit ℃; Optional.
+    /// Wire name `TemptureH`; `decimal(scale 1)`; unit ℃; Optional.
     ///
     /// The wire spelling `TemptureH` is a known misspelling of `TemperatureH`, kept as the standard has it.
     ///
@@ -4380,7 +4380,7 @@ pub struct BatteryBoxStatusInfo {
     pub tempture_h: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 单体最低温度 — Lowest cell temperature
     ///
-    /// Wire name `TemptureL`; decimal(scale 1); unit ℃; Optional.
+    /// Wire name `TemptureL`; `decimal(scale 1)`; unit ℃; Optional.
     ///
     /// The wire spelling `TemptureL` is a known misspelling of `TemperatureL`, kept as the standard has it.
     ///
@@ -4403,7 +4403,7 @@ pub struct BatteryBoxStatusInfo {
     pub tempture_l: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 故障标志 — Fault flag
     ///
-    /// Wire name `FaultStatus`; code T-FaultFlag; Optional.
+    /// Wire name `FaultStatus`; `code T-FaultFlag`; Optional.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -4417,7 +4417,7 @@ pub struct BatteryBoxStatusInfo {
     pub fault_status: ::std::option::Option<crate::codes::FaultFlag>,
     /// 告警标志 — Alarm flag
     ///
-    /// Wire name `AlarmStatus`; code T-FaultFlag; Optional.
+    /// Wire name `AlarmStatus`; `code T-FaultFlag`; Optional.
     ///
     /// A 0/1 flag (T-FaultFlag), not the AlarmInfo status table T-AlarmStatus.
     ///
@@ -4433,7 +4433,7 @@ pub struct BatteryBoxStatusInfo {
     pub alarm_status: ::std::option::Option<crate::codes::FaultFlag>,
     /// 故障码 — Fault code
     ///
-    /// Wire name `FaultCode`; code T-AlarmCode; Optional.
+    /// Wire name `FaultCode`; `code T-AlarmCode`; Optional.
     ///
     /// An Appendix B alarm code (Table B-1).
     ///
@@ -4449,7 +4449,7 @@ pub struct BatteryBoxStatusInfo {
     pub fault_code: ::std::option::Option<crate::codes::AlarmCode>,
     /// 状态时间 — Status time
     ///
-    /// Wire name `StatusTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `StatusTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
     ///
@@ -4476,21 +4476,21 @@ pub struct BatteryBoxStatusInfo {
 pub struct EventInfo {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 设备所属方ID — Equipment owner ID
     ///
-    /// Wire name `EquipmentOwnerID`; string(len 9); Required.
+    /// Wire name `EquipmentOwnerID`; `string(len 9)`; Required.
     ///
     /// 9-character organisation code of the equipment owner.
     ///
@@ -4499,21 +4499,21 @@ pub struct EventInfo {
     pub equipment_owner_id: ::std::string::String,
     /// 充电站名称 — Station name
     ///
-    /// Wire name `StationName`; string(len ..=50); Required.
+    /// Wire name `StationName`; `string(len ..=50)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationName")]
     pub station_name: ::std::string::String,
     /// 事件类型 — Event type
     ///
-    /// Wire name `EventType`; code T-EventType; Required.
+    /// Wire name `EventType`; `code T-EventType`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EventType")]
     pub event_type: crate::codes::EventType,
     /// 事件编码 — Event code
     ///
-    /// Wire name `EventCode`; code T-EventCode; Required.
+    /// Wire name `EventCode`; `code T-EventCode`; Required.
     ///
     /// The first digit of the code is the EventType.
     ///
@@ -4522,14 +4522,14 @@ pub struct EventInfo {
     pub event_code: crate::codes::EventCode,
     /// 事件发生时间 — Event time
     ///
-    /// Wire name `EventTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `EventTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EventTime")]
     pub event_time: ::chargespec_runtime::time::DateTime,
     /// 事件备注 — Event note
     ///
-    /// Wire name `NoteString`; string(len ..=255); Optional.
+    /// Wire name `NoteString`; `string(len ..=255)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -4557,7 +4557,7 @@ pub struct EventInfo {
 pub struct StationProblemStats {
     /// 充换电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -4567,7 +4567,7 @@ pub struct StationProblemStats {
     pub station_id: ::std::string::String,
     /// 统计开始时间 — Statistics start date
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -4577,7 +4577,7 @@ pub struct StationProblemStats {
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — Statistics end date
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -4587,7 +4587,7 @@ pub struct StationProblemStats {
     pub end_time: ::chargespec_runtime::time::Date,
     /// 问题统计信息列表 — Problem statistics list
     ///
-    /// Wire name `ProblemStatsInfos`; array<object ProblemStatsInfo>; Required.
+    /// Wire name `ProblemStatsInfos`; `array<object ProblemStatsInfo>`; Required.
     ///
     /// Provenance: provisional, sz2024fe.
     ///
@@ -4614,7 +4614,7 @@ pub struct StationProblemStats {
 pub struct ProblemStatsInfo {
     /// 问题编码 — Problem code
     ///
-    /// Wire name `ProblemCode`; code T-ProblemCode; Required.
+    /// Wire name `ProblemCode`; `code T-ProblemCode`; Required.
     ///
     /// Appendix B, Table B-2.
     ///
@@ -4626,7 +4626,7 @@ pub struct ProblemStatsInfo {
     pub problem_code: crate::codes::ProblemCode,
     /// 问题数量 — Problem count
     ///
-    /// Wire name `ProblemCount`; integer; Required.
+    /// Wire name `ProblemCount`; `integer`; Required.
     ///
     /// Count of problems.
     ///
@@ -4655,7 +4655,7 @@ pub struct ProblemStatsInfo {
 pub struct ProblemInfo {
     /// 问题编号 — Problem ID
     ///
-    /// Wire name `ProblemID`; string(len ..=32); Required.
+    /// Wire name `ProblemID`; `string(len ..=32)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -4665,7 +4665,7 @@ pub struct ProblemInfo {
     pub problem_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// Provenance: provisional, sz2020.
     ///
@@ -4675,7 +4675,7 @@ pub struct ProblemInfo {
     pub operator_id: ::std::string::String,
     /// 充换电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: provisional, sz2020.
     ///
@@ -4685,7 +4685,7 @@ pub struct ProblemInfo {
     pub station_id: ::std::string::String,
     /// 设备编码 — Equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Optional.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Optional.
     ///
     /// Provenance: provisional, sz2020.
     ///
@@ -4699,7 +4699,7 @@ pub struct ProblemInfo {
     pub equipment_id: ::std::option::Option<::std::string::String>,
     /// 设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Optional.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Optional.
     ///
     /// Provenance: provisional, sz2020.
     ///
@@ -4713,7 +4713,7 @@ pub struct ProblemInfo {
     pub connector_id: ::std::option::Option<::std::string::String>,
     /// 问题来源 — Problem source
     ///
-    /// Wire name `ProblemSource`; code T-ProblemSource; Required.
+    /// Wire name `ProblemSource`; `code T-ProblemSource`; Required.
     ///
     /// Provenance: provisional, sz2024fe, sz2020, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(Shenzhen district inspection reports, 2024).
     ///
@@ -4723,7 +4723,7 @@ pub struct ProblemInfo {
     pub problem_source: crate::codes::ProblemSource,
     /// 问题编码 — Problem code
     ///
-    /// Wire name `ProblemCode`; code T-ProblemCode; Required.
+    /// Wire name `ProblemCode`; `code T-ProblemCode`; Required.
     ///
     /// Appendix B, Table B-2.
     ///
@@ -4735,7 +4735,7 @@ pub struct ProblemInfo {
     pub problem_code: crate::codes::ProblemCode,
     /// 问题描述 — Problem description
     ///
-    /// Wire name `ProblemDescribe`; string(len ..=255); Optional.
+    /// Wire name `ProblemDescribe`; `string(len ..=255)`; Optional.
     ///
     /// Provenance: provisional, sz2024fe.
     ///
@@ -4749,7 +4749,7 @@ pub struct ProblemInfo {
     pub problem_describe: ::std::option::Option<::std::string::String>,
     /// 发生/发现时间 — Time of occurrence or discovery
     ///
-    /// Wire name `OccurTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `OccurTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: provisional, sz2024fe.
     ///
@@ -4759,7 +4759,7 @@ pub struct ProblemInfo {
     pub occur_time: ::chargespec_runtime::time::DateTime,
     /// 处理状态 — Handling status
     ///
-    /// Wire name `HandleStatus`; code T-HandleStatus; Required.
+    /// Wire name `HandleStatus`; `code T-HandleStatus`; Required.
     ///
     /// Provenance: provisional, analogue(Shenzhen district inspection reports, 2024).
     ///
@@ -4769,7 +4769,7 @@ pub struct ProblemInfo {
     pub handle_status: crate::codes::HandleStatus,
     /// 处理时间 — Handling time
     ///
-    /// Wire name `HandleTime`; datetime(yyyy-MM-dd HH:mm:ss); Optional.
+    /// Wire name `HandleTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
     ///
     /// Provenance: provisional.
     ///
@@ -4783,7 +4783,7 @@ pub struct ProblemInfo {
     pub handle_time: ::std::option::Option<::chargespec_runtime::time::DateTime>,
     /// 处理结果 — Handling result
     ///
-    /// Wire name `HandleResult`; string(len ..=255); Optional.
+    /// Wire name `HandleResult`; `string(len ..=255)`; Optional.
     ///
     /// Provenance: provisional.
     ///
@@ -4797,7 +4797,7 @@ pub struct ProblemInfo {
     pub handle_result: ::std::option::Option<::std::string::String>,
     /// 负责人 — Person in charge
     ///
-    /// Wire name `Principal`; string(len ..=20); Optional.
+    /// Wire name `Principal`; `string(len ..=20)`; Optional.
     ///
     /// Provenance: provisional, sz2024fe.
     ///
@@ -4811,7 +4811,7 @@ pub struct ProblemInfo {
     pub principal: ::std::option::Option<::std::string::String>,
     /// 联系电话 — Contact phone
     ///
-    /// Wire name `Phone`; string(len ..=32); Optional.
+    /// Wire name `Phone`; `string(len ..=32)`; Optional.
     ///
     /// Provenance: provisional, sz2024fe.
     ///
@@ -4842,7 +4842,7 @@ pub struct ProblemInfo {
 pub struct VideoInfo {
     /// 摄像头编码 — Camera ID
     ///
-    /// Wire name `CameraID`; string(len ..=32); Required.
+    /// Wire name `CameraID`; `string(len ..=32)`; Required.
     ///
     /// The GB/T 28181 20-digit ID is recommended.
     ///
@@ -4854,7 +4854,7 @@ pub struct VideoInfo {
     pub camera_id: ::std::string::String,
     /// 摄像头名称/安装位置 — Camera name / location
     ///
-    /// Wire name `CameraName`; string(len ..=50); Required.
+    /// Wire name `CameraName`; `string(len ..=50)`; Required.
     ///
     /// Provenance: provisional, sz2024fe.
     ///
@@ -4864,7 +4864,7 @@ pub struct VideoInfo {
     pub camera_name: ::std::string::String,
     /// 关联设备编码 — Associated equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Optional.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Optional.
     ///
     /// Provenance: provisional.
     ///
@@ -4878,7 +4878,7 @@ pub struct VideoInfo {
     pub equipment_id: ::std::option::Option<::std::string::String>,
     /// 经度 — Camera longitude
     ///
-    /// Wire name `CameraLng`; decimal(scale 6); Optional.
+    /// Wire name `CameraLng`; `decimal(scale 6)`; Optional.
     ///
     /// GCJ-02, 6 decimal places.
     ///
@@ -4896,7 +4896,7 @@ pub struct VideoInfo {
     pub camera_lng: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 纬度 — Camera latitude
     ///
-    /// Wire name `CameraLat`; decimal(scale 6); Optional.
+    /// Wire name `CameraLat`; `decimal(scale 6)`; Optional.
     ///
     /// GCJ-02, 6 decimal places.
     ///
@@ -4914,7 +4914,7 @@ pub struct VideoInfo {
     pub camera_lat: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 设备IP — Camera IP address
     ///
-    /// Wire name `CameraIP`; string(len ..=39); Optional.
+    /// Wire name `CameraIP`; `string(len ..=39)`; Optional.
     ///
     /// IPv4 or IPv6 text.
     ///
@@ -4930,7 +4930,7 @@ pub struct VideoInfo {
     pub camera_ip: ::std::option::Option<::std::string::String>,
     /// 摄像头状态 — Camera status
     ///
-    /// Wire name `CameraStatus`; code T-CameraStatus; Required.
+    /// Wire name `CameraStatus`; `code T-CameraStatus`; Required.
     ///
     /// Provenance: provisional, sz2024fe.
     ///
@@ -4940,7 +4940,7 @@ pub struct VideoInfo {
     pub camera_status: crate::codes::CameraStatus,
     /// 视频播放地址 — Video playback URL
     ///
-    /// Wire name `VideoUrl`; string(len ..=512); Required when CameraStatus = 1.
+    /// Wire name `VideoUrl`; `string(len ..=512)`; Required when CameraStatus = 1.
     ///
     /// Required when CameraStatus = 1 (online).
     ///
@@ -4956,7 +4956,7 @@ pub struct VideoInfo {
     pub video_url: ::std::option::Option<::std::string::String>,
     /// 视频流协议 — Stream protocol
     ///
-    /// Wire name `StreamProtocol`; code T-StreamProtocol; Optional.
+    /// Wire name `StreamProtocol`; `code T-StreamProtocol`; Optional.
     ///
     /// Provenance: provisional, sz2024fe, analogue(GB/T 28181).
     ///
@@ -4970,7 +4970,7 @@ pub struct VideoInfo {
     pub stream_protocol: ::std::option::Option<crate::codes::StreamProtocol>,
     /// 地址失效时间 — URL expiry time
     ///
-    /// Wire name `UrlExpireTime`; datetime(yyyy-MM-dd HH:mm:ss); Optional.
+    /// Wire name `UrlExpireTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
     ///
     /// Provenance: provisional, sz2024fe.
     ///
@@ -5001,7 +5001,7 @@ pub struct VideoInfo {
 pub struct AttachmentInfo {
     /// 附件编号 — Attachment ID
     ///
-    /// Wire name `AttachmentID`; string(len ..=32); Required.
+    /// Wire name `AttachmentID`; `string(len ..=32)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -5011,7 +5011,7 @@ pub struct AttachmentInfo {
     pub attachment_id: ::std::string::String,
     /// 附件所属对象 — Owner type
     ///
-    /// Wire name `OwnerType`; code T-OwnerType; Required.
+    /// Wire name `OwnerType`; `code T-OwnerType`; Required.
     ///
     /// Provenance: provisional, db2024.
     ///
@@ -5021,7 +5021,7 @@ pub struct AttachmentInfo {
     pub owner_type: crate::codes::OwnerType,
     /// 所属对象编码 — Owner ID
     ///
-    /// Wire name `OwnerID`; string(len ..=26); Required.
+    /// Wire name `OwnerID`; `string(len ..=26)`; Required.
     ///
     /// The ID of the owning object (OperatorID, StationID, EquipmentID, ConnectorID, ... as OwnerType says).
     ///
@@ -5033,7 +5033,7 @@ pub struct AttachmentInfo {
     pub owner_id: ::std::string::String,
     /// 附件类型 — Attachment type
     ///
-    /// Wire name `AttachmentType`; code T-AttachmentType; Required.
+    /// Wire name `AttachmentType`; `code T-AttachmentType`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -5043,7 +5043,7 @@ pub struct AttachmentInfo {
     pub attachment_type: crate::codes::AttachmentType,
     /// 文件名 — File name
     ///
-    /// Wire name `FileName`; string(len ..=100); Required.
+    /// Wire name `FileName`; `string(len ..=100)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -5053,7 +5053,7 @@ pub struct AttachmentInfo {
     pub file_name: ::std::string::String,
     /// 文件格式 — File format
     ///
-    /// Wire name `FileFormat`; string(len ..=10); Required.
+    /// Wire name `FileFormat`; `string(len ..=10)`; Required.
     ///
     /// File extension, e.g. jpg, png, pdf, mp4.
     ///
@@ -5065,7 +5065,7 @@ pub struct AttachmentInfo {
     pub file_format: ::std::string::String,
     /// 文件地址 — File URL
     ///
-    /// Wire name `FileUrl`; string(len ..=512); Required.
+    /// Wire name `FileUrl`; `string(len ..=512)`; Required.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -5075,7 +5075,7 @@ pub struct AttachmentInfo {
     pub file_url: ::std::string::String,
     /// 文件大小 — File size
     ///
-    /// Wire name `FileSize`; integer; unit bytes; Optional.
+    /// Wire name `FileSize`; `integer`; unit bytes; Optional.
     ///
     /// Provenance: provisional.
     ///
@@ -5089,7 +5089,7 @@ pub struct AttachmentInfo {
     pub file_size: ::std::option::Option<i64>,
     /// 文件摘要 — File digest
     ///
-    /// Wire name `FileHash`; string(len ..=64); Optional.
+    /// Wire name `FileHash`; `string(len ..=64)`; Optional.
     ///
     /// MD5 (32 hex digits) or SM3 (64 hex digits).
     ///
@@ -5105,7 +5105,7 @@ pub struct AttachmentInfo {
     pub file_hash: ::std::option::Option<::std::string::String>,
     /// 有效期开始 — Validity start date
     ///
-    /// Wire name `ValidStartDate`; datetime(yyyy-MM-dd); Optional.
+    /// Wire name `ValidStartDate`; `datetime(yyyy-MM-dd)`; Optional.
     ///
     /// For certificates and test reports.
     ///
@@ -5121,7 +5121,7 @@ pub struct AttachmentInfo {
     pub valid_start_date: ::std::option::Option<::chargespec_runtime::time::Date>,
     /// 有效期结束 — Validity end date
     ///
-    /// Wire name `ValidEndDate`; datetime(yyyy-MM-dd); Optional.
+    /// Wire name `ValidEndDate`; `datetime(yyyy-MM-dd)`; Optional.
     ///
     /// Provenance: provisional.
     ///
@@ -5135,7 +5135,7 @@ pub struct AttachmentInfo {
     pub valid_end_date: ::std::option::Option<::chargespec_runtime::time::Date>,
     /// 上传时间 — Upload time
     ///
-    /// Wire name `UploadTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `UploadTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -5145,7 +5145,7 @@ pub struct AttachmentInfo {
     pub upload_time: ::chargespec_runtime::time::DateTime,
     /// 备注 — Remark
     ///
-    /// Wire name `Remark`; string(len ..=255); Optional.
+    /// Wire name `Remark`; `string(len ..=255)`; Optional.
     ///
     /// Provenance: provisional.
     ///
@@ -5173,7 +5173,7 @@ pub struct AttachmentInfo {
 pub struct PushAck {
     /// 状态 — Status
     ///
-    /// Wire name `Status`; code T-PushStatus; Required.
+    /// Wire name `Status`; `code T-PushStatus`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "Status")]
@@ -5197,7 +5197,7 @@ pub struct PushAck {
 pub struct KeyEnvelope {
     /// 运营商标识 — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// Provenance: provisional, tcec102.
     ///
@@ -5207,7 +5207,7 @@ pub struct KeyEnvelope {
     pub operator_id: ::std::string::String,
     /// 密钥版本 — Key version
     ///
-    /// Wire name `KeyVersion`; integer; Required.
+    /// Wire name `KeyVersion`; `integer`; Required.
     ///
     /// Increases on every rotation.
     ///
@@ -5219,7 +5219,7 @@ pub struct KeyEnvelope {
     pub key_version: i64,
     /// 信封算法 — Envelope algorithm
     ///
-    /// Wire name `EnvelopeAlgorithm`; code T-EnvelopeAlgorithm; Required.
+    /// Wire name `EnvelopeAlgorithm`; `code T-EnvelopeAlgorithm`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -5229,7 +5229,7 @@ pub struct KeyEnvelope {
     pub envelope_algorithm: crate::codes::EnvelopeAlgorithm,
     /// 密钥信封密文 — Encrypted key envelope
     ///
-    /// Wire name `EncryptedKey`; string(len ..=1024); Required.
+    /// Wire name `EncryptedKey`; `string(len ..=1024)`; Required.
     ///
     /// Base64 of the asymmetric encryption of the JSON {OperatorSecret, DataSecret, DataSecretIV, SigSecret}.
     ///
@@ -5241,7 +5241,7 @@ pub struct KeyEnvelope {
     pub encrypted_key: ::std::string::String,
     /// 生效时间 — Effective time
     ///
-    /// Wire name `EffectiveTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `EffectiveTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -5251,7 +5251,7 @@ pub struct KeyEnvelope {
     pub effective_time: ::chargespec_runtime::time::DateTime,
     /// 失效时间 — Expiry time
     ///
-    /// Wire name `ExpireTime`; datetime(yyyy-MM-dd HH:mm:ss); Optional.
+    /// Wire name `ExpireTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
     ///
     /// Provenance: provisional.
     ///
@@ -5265,7 +5265,7 @@ pub struct KeyEnvelope {
     pub expire_time: ::std::option::Option<::chargespec_runtime::time::DateTime>,
     /// 接收方公钥标识 — Recipient public-key ID
     ///
-    /// Wire name `PublicKeyID`; string(len ..=64); Optional.
+    /// Wire name `PublicKeyID`; `string(len ..=64)`; Optional.
     ///
     /// Identifies the recipient key used.
     ///
@@ -5295,7 +5295,7 @@ pub struct KeyEnvelope {
 pub struct RequestEnvelope {
     /// 运营商标识 — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// The sender's own OperatorID (the city platform has one too).
     ///
@@ -5304,7 +5304,7 @@ pub struct RequestEnvelope {
     pub operator_id: ::std::string::String,
     /// 参数内容 — Data
     ///
-    /// Wire name `Data`; string; Required.
+    /// Wire name `Data`; `string`; Required.
     ///
     /// Base64 of the AES-encrypted business JSON (the encryption block of security.yaml).
     ///
@@ -5313,7 +5313,7 @@ pub struct RequestEnvelope {
     pub data: ::std::string::String,
     /// 时间戳 — Timestamp
     ///
-    /// Wire name `TimeStamp`; datetime(yyyyMMddHHmmss); Required.
+    /// Wire name `TimeStamp`; `datetime(yyyyMMddHHmmss)`; Required.
     ///
     /// Local time (UTC+8).
     ///
@@ -5322,7 +5322,7 @@ pub struct RequestEnvelope {
     pub time_stamp: ::chargespec_runtime::time::CompactDateTime,
     /// 自增序列 — Sequence number
     ///
-    /// Wire name `Seq`; string(len 4, pattern [^0], charset digits); Required.
+    /// Wire name `Seq`; `string(len 4, pattern [^0], charset digits)`; Required.
     ///
     /// 0001–9999; distinguishes requests sent within the same TimeStamp second. Seen in practice: the 2020 platform restarts its counter per millisecond; ac1982/tcec-ev-charging-java counts per second and fails when it runs out; many clients always send 0001.
     ///
@@ -5332,7 +5332,7 @@ pub struct RequestEnvelope {
     pub seq: ::std::string::String,
     /// 参数签名 — Signature
     ///
-    /// Wire name `Sig`; string(len 32, charset upperhex); Required.
+    /// Wire name `Sig`; `string(len 32, charset upperhex)`; Required.
     ///
     /// HMAC-MD5, upper-case hex (the signature block of security.yaml).
     ///
@@ -5353,14 +5353,14 @@ pub struct RequestEnvelope {
 pub struct ResponseEnvelope {
     /// 返回值 — Return code
     ///
-    /// Wire name `Ret`; code T-Ret; Required.
+    /// Wire name `Ret`; `code T-Ret`; Required.
     ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "Ret")]
     pub ret: crate::codes::Ret,
     /// 返回信息 — Message
     ///
-    /// Wire name `Msg`; string; Required.
+    /// Wire name `Msg`; `string`; Required.
     ///
     /// Free text; "" in the published vector, "请求成功" or an error text in many servers. Part of the signed string.
     ///
@@ -5369,7 +5369,7 @@ pub struct ResponseEnvelope {
     pub msg: ::std::string::String,
     /// 返回数据 — Data
     ///
-    /// Wire name `Data`; string; Required.
+    /// Wire name `Data`; `string`; Required.
     ///
     /// Base64 of the AES-encrypted business JSON; "" (empty, not encrypted) when there is nothing to return, e.g. on error.
     ///
@@ -5378,7 +5378,7 @@ pub struct ResponseEnvelope {
     pub data: ::std::string::String,
     /// 签名 — Signature
     ///
-    /// Wire name `Sig`; string(len 32, charset upperhex); Required.
+    /// Wire name `Sig`; `string(len 32, charset upperhex)`; Required.
     ///
     /// HMAC-MD5 over Ret + Msg + Data, upper-case hex.
     ///
@@ -5403,7 +5403,7 @@ pub struct ResponseEnvelope {
 pub struct QueryAlarmInfoRequest {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Optional.
+    /// Wire name `StationID`; `string(len ..=20)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -5414,7 +5414,7 @@ pub struct QueryAlarmInfoRequest {
     pub station_id: ::std::option::Option<::std::string::String>,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Optional.
+    /// Wire name `OperatorID`; `string(len 9)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -5425,7 +5425,7 @@ pub struct QueryAlarmInfoRequest {
     pub operator_id: ::std::option::Option<::std::string::String>,
     /// 设备编码 — Equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Optional.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -5450,7 +5450,7 @@ pub struct QueryAlarmInfoRequest {
 pub struct QueryAlarmInfoResponse {
     /// 告警信息列表 — Alarm list
     ///
-    /// Wire name `AlarmInfos`; array<object AlarmInfo>; Required.
+    /// Wire name `AlarmInfos`; `array<object AlarmInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmInfos")]
@@ -5471,7 +5471,7 @@ pub struct QueryAlarmInfoResponse {
 pub struct NotificationAlarmInfoRequest {
     /// 告警信息列表 — Alarm list
     ///
-    /// Wire name `AlarmInfos`; array<object AlarmInfo>; Required.
+    /// Wire name `AlarmInfos`; `array<object AlarmInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmInfos")]
@@ -5494,7 +5494,7 @@ pub struct NotificationAlarmInfoRequest {
 pub struct QueryBmsInfoRequest {
     /// 设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Optional.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Optional.
     ///
     /// Required unless EquipmentID + BinID are given (2024 widening); required without condition in the 2020 rule.
     ///
@@ -5507,7 +5507,7 @@ pub struct QueryBmsInfoRequest {
     pub connector_id: ::std::option::Option<::std::string::String>,
     /// 换电设备编码 — Swap equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Optional.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Optional.
     ///
     /// Present together with BinID, in place of ConnectorID.
     ///
@@ -5523,7 +5523,7 @@ pub struct QueryBmsInfoRequest {
     pub equipment_id: ::std::option::Option<::std::string::String>,
     /// 仓位编码 — Battery bin ID
     ///
-    /// Wire name `BinID`; string(len ..=26); Optional.
+    /// Wire name `BinID`; `string(len ..=26)`; Optional.
     ///
     /// Present together with EquipmentID, in place of ConnectorID.
     ///
@@ -5556,7 +5556,7 @@ pub struct QueryBmsInfoRequest {
 pub struct QueryBatteryBoxStatusRequest {
     /// 充换电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -5566,7 +5566,7 @@ pub struct QueryBatteryBoxStatusRequest {
     pub station_id: ::std::string::String,
     /// 换电设备编码 — Swap equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Optional.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Optional.
     ///
     /// Provenance: provisional.
     ///
@@ -5597,7 +5597,7 @@ pub struct QueryBatteryBoxStatusRequest {
 pub struct QueryChargeOrderInfoRequest {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -5607,7 +5607,7 @@ pub struct QueryChargeOrderInfoRequest {
     pub station_id: ::std::string::String,
     /// 开始时间 — Start date
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -5617,7 +5617,7 @@ pub struct QueryChargeOrderInfoRequest {
     pub start_time: ::chargespec_runtime::time::Date,
     /// 结束时间 — End date
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -5644,7 +5644,7 @@ pub struct QueryChargeOrderInfoRequest {
 pub struct QueryChargeOrderInfoResponse {
     /// 充电订单信息列表 — Charging order list
     ///
-    /// Wire name `ChargeOrderInfos`; array<object ChargeOrderInfo>; Required.
+    /// Wire name `ChargeOrderInfos`; `array<object ChargeOrderInfo>`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -5671,7 +5671,7 @@ pub struct QueryChargeOrderInfoResponse {
 pub struct QuerySwapOrderInfoRequest {
     /// 充换电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -5681,7 +5681,7 @@ pub struct QuerySwapOrderInfoRequest {
     pub station_id: ::std::string::String,
     /// 开始时间 — Start date
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -5691,7 +5691,7 @@ pub struct QuerySwapOrderInfoRequest {
     pub start_time: ::chargespec_runtime::time::Date,
     /// 结束时间 — End date
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -5718,7 +5718,7 @@ pub struct QuerySwapOrderInfoRequest {
 pub struct QuerySwapOrderInfoResponse {
     /// 换电订单信息列表 — Swap order list
     ///
-    /// Wire name `SwapOrderInfos`; array<object SwapOrderInfo>; Required.
+    /// Wire name `SwapOrderInfos`; `array<object SwapOrderInfo>`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -5745,7 +5745,7 @@ pub struct QuerySwapOrderInfoResponse {
 pub struct QueryFrequencyRequest {
     /// 上报频率 — Reporting frequency
     ///
-    /// Wire name `ParaFrequency`; integer; Required.
+    /// Wire name `ParaFrequency`; `integer`; Required.
     ///
     /// The reporting period the city platform sets for the operator; unit unknown (seconds or minutes).
     ///
@@ -5773,7 +5773,7 @@ pub struct QueryFrequencyRequest {
 pub struct QueryEventInfoRequest {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Optional.
+    /// Wire name `StationID`; `string(len ..=20)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -5784,7 +5784,7 @@ pub struct QueryEventInfoRequest {
     pub station_id: ::std::option::Option<::std::string::String>,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Optional.
+    /// Wire name `OperatorID`; `string(len 9)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -5795,7 +5795,7 @@ pub struct QueryEventInfoRequest {
     pub operator_id: ::std::option::Option<::std::string::String>,
     /// 开始时间 — Start time
     ///
-    /// Wire name `StartTime`; string; Optional.
+    /// Wire name `StartTime`; `string`; Optional.
     ///
     /// Format unknown; presumably 日期 (yyyy-MM-dd HH:mm:ss), so it is kept a plain string.
     ///
@@ -5808,7 +5808,7 @@ pub struct QueryEventInfoRequest {
     pub start_time: ::std::option::Option<::std::string::String>,
     /// 结束时间 — End time
     ///
-    /// Wire name `EndTime`; string; Optional.
+    /// Wire name `EndTime`; `string`; Optional.
     ///
     /// Format unknown; presumably 日期 (yyyy-MM-dd HH:mm:ss), so it is kept a plain string.
     ///
@@ -5838,7 +5838,7 @@ pub struct QueryEventInfoRequest {
 pub struct QueryEventInfoResponse {
     /// 事件信息列表 — Event list
     ///
-    /// Wire name `EventInfos`; array<object EventInfo>; Required.
+    /// Wire name `EventInfos`; `array<object EventInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EventInfos")]
@@ -5862,7 +5862,7 @@ pub struct QueryEventInfoResponse {
 pub struct NotificationEventInfoRequest {
     /// 事件信息列表 — Event list
     ///
-    /// Wire name `EventInfos`; array<object EventInfo>; Required.
+    /// Wire name `EventInfos`; `array<object EventInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EventInfos")]
@@ -5888,7 +5888,7 @@ pub struct NotificationEventInfoRequest {
 pub struct QueryDisequipmentstatusInfoRequest {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Optional.
+    /// Wire name `StationID`; `string(len ..=20)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -5899,7 +5899,7 @@ pub struct QueryDisequipmentstatusInfoRequest {
     pub station_id: ::std::option::Option<::std::string::String>,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Optional.
+    /// Wire name `OperatorID`; `string(len 9)`; Optional.
     ///
     /// Provenance: sz2020.
     #[serde(
@@ -5910,7 +5910,7 @@ pub struct QueryDisequipmentstatusInfoRequest {
     pub operator_id: ::std::option::Option<::std::string::String>,
     /// 配电设备编码 — Distribution-equipment ID
     ///
-    /// Wire name `DisequipmentID`; string(len ..=26); Optional.
+    /// Wire name `DisequipmentID`; `string(len ..=26)`; Optional.
     ///
     /// The wire spelling `DisequipmentID` is a known misspelling of `DisEquipmentID`, kept as the standard has it.
     ///
@@ -5942,7 +5942,7 @@ pub struct QueryDisequipmentstatusInfoRequest {
 pub struct QueryDisequipmentstatusInfoResponse {
     /// 配电设备状态信息列表 — Distribution-equipment status list
     ///
-    /// Wire name `DisEquipmentStatusInfos`; array<object DisEquipmentStatusInfo>; Required.
+    /// Wire name `DisEquipmentStatusInfos`; `array<object DisEquipmentStatusInfo>`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "DisEquipmentStatusInfos")]
@@ -5968,7 +5968,7 @@ pub struct QueryDisequipmentstatusInfoResponse {
 pub struct QueryProblemStatsRequest {
     /// 充换电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Optional.
+    /// Wire name `StationID`; `string(len ..=20)`; Optional.
     ///
     /// Provenance: provisional.
     ///
@@ -5982,7 +5982,7 @@ pub struct QueryProblemStatsRequest {
     pub station_id: ::std::option::Option<::std::string::String>,
     /// 统计开始时间 — Statistics start date
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -5992,7 +5992,7 @@ pub struct QueryProblemStatsRequest {
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — Statistics end date
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -6019,7 +6019,7 @@ pub struct QueryProblemStatsRequest {
 pub struct NotificationProblemInfoRequest {
     /// 问题信息列表 — Problem list
     ///
-    /// Wire name `ProblemInfos`; array<object ProblemInfo>; Required.
+    /// Wire name `ProblemInfos`; `array<object ProblemInfo>`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -6046,7 +6046,7 @@ pub struct NotificationProblemInfoRequest {
 pub struct QueryVideoInfoRequest {
     /// 充换电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: provisional, sz2024fe.
     ///
@@ -6056,7 +6056,7 @@ pub struct QueryVideoInfoRequest {
     pub station_id: ::std::string::String,
     /// 摄像头编码 — Camera ID
     ///
-    /// Wire name `CameraID`; string(len ..=32); Optional.
+    /// Wire name `CameraID`; `string(len ..=32)`; Optional.
     ///
     /// Optional; the sz2024fe camera list is requested per station, without a camera ID.
     ///
@@ -6089,7 +6089,7 @@ pub struct QueryVideoInfoRequest {
 pub struct QueryVideoInfoResponse {
     /// 充换电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -6099,7 +6099,7 @@ pub struct QueryVideoInfoResponse {
     pub station_id: ::std::string::String,
     /// 视频信息列表 — Video list
     ///
-    /// Wire name `VideoInfos`; array<object VideoInfo>; Required.
+    /// Wire name `VideoInfos`; `array<object VideoInfo>`; Required.
     ///
     /// Provenance: provisional, sz2024fe.
     ///
@@ -6126,7 +6126,7 @@ pub struct QueryVideoInfoResponse {
 pub struct QueryAttachmentInfoRequest {
     /// 附件所属对象 — Owner type
     ///
-    /// Wire name `OwnerType`; code T-OwnerType; Required.
+    /// Wire name `OwnerType`; `code T-OwnerType`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -6136,7 +6136,7 @@ pub struct QueryAttachmentInfoRequest {
     pub owner_type: crate::codes::OwnerType,
     /// 所属对象编码 — Owner ID
     ///
-    /// Wire name `OwnerID`; string(len ..=26); Required.
+    /// Wire name `OwnerID`; `string(len ..=26)`; Required.
     ///
     /// The ID of the owning object.
     ///
@@ -6148,7 +6148,7 @@ pub struct QueryAttachmentInfoRequest {
     pub owner_id: ::std::string::String,
     /// 上次查询时间 — Last query time
     ///
-    /// Wire name `LastQueryTime`; datetime(yyyy-MM-dd HH:mm:ss); Optional.
+    /// Wire name `LastQueryTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
     ///
     /// Attachments added or replaced since this time; as LastQueryTime of query_stations_info.
     ///
@@ -6181,7 +6181,7 @@ pub struct QueryAttachmentInfoRequest {
 pub struct QueryAttachmentInfoResponse {
     /// 附件信息列表 — Attachment list
     ///
-    /// Wire name `AttachmentInfos`; array<object AttachmentInfo>; Required.
+    /// Wire name `AttachmentInfos`; `array<object AttachmentInfo>`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -6208,7 +6208,7 @@ pub struct QueryAttachmentInfoResponse {
 pub struct NotificationAttachmentInfoRequest {
     /// 附件信息列表 — Attachment list
     ///
-    /// Wire name `AttachmentInfos`; array<object AttachmentInfo>; Required.
+    /// Wire name `AttachmentInfos`; `array<object AttachmentInfo>`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -6235,7 +6235,7 @@ pub struct NotificationAttachmentInfoRequest {
 pub struct NotificationOperatorInfoRequest {
     /// 运营商信息 — Operator information
     ///
-    /// Wire name `OperatorInfo`; object OperatorInfo; Required.
+    /// Wire name `OperatorInfo`; `object OperatorInfo`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -6261,7 +6261,7 @@ pub struct NotificationOperatorInfoRequest {
 pub struct NotificationStationInfoRequest {
     /// 充换电站信息 — Station information
     ///
-    /// Wire name `StationInfo`; object StationInfo; Required.
+    /// Wire name `StationInfo`; `object StationInfo`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationInfo")]
@@ -6282,7 +6282,7 @@ pub struct NotificationStationInfoRequest {
 pub struct QueryStationsInfoRequest {
     /// 上次查询时间 — Last query time
     ///
-    /// Wire name `LastQueryTime`; datetime(yyyy-MM-dd HH:mm:ss); Optional.
+    /// Wire name `LastQueryTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
     ///
     /// Stations changed since this time; an empty string or an absent field means all stations (empty-means-all is T/CEC practice, not confirmed text; a reader should accept "").
     ///
@@ -6295,7 +6295,7 @@ pub struct QueryStationsInfoRequest {
     pub last_query_time: ::std::option::Option<::chargespec_runtime::time::DateTime>,
     /// 查询页码 — Page number
     ///
-    /// Wire name `PageNo`; integer; Optional.
+    /// Wire name `PageNo`; `integer`; Optional.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(
@@ -6306,7 +6306,7 @@ pub struct QueryStationsInfoRequest {
     pub page_no: ::std::option::Option<i64>,
     /// 每页数量 — Page size
     ///
-    /// Wire name `PageSize`; integer; Optional.
+    /// Wire name `PageSize`; `integer`; Optional.
     ///
     /// Maximum unknown.
     ///
@@ -6333,14 +6333,14 @@ pub struct QueryStationsInfoRequest {
 pub struct QueryStationsInfoResponse {
     /// 当前页数 — Current page
     ///
-    /// Wire name `PageNo`; integer; Required.
+    /// Wire name `PageNo`; `integer`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "PageNo")]
     pub page_no: i64,
     /// 页码总数 — Page count
     ///
-    /// Wire name `PageCount`; integer; Required.
+    /// Wire name `PageCount`; `integer`; Required.
     ///
     /// Total pages.
     ///
@@ -6349,14 +6349,14 @@ pub struct QueryStationsInfoResponse {
     pub page_count: i64,
     /// 总记录条数 — Total records
     ///
-    /// Wire name `ItemSize`; integer; Required.
+    /// Wire name `ItemSize`; `integer`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ItemSize")]
     pub item_size: i64,
     /// 充电站信息列表 — Station information list
     ///
-    /// Wire name `StationInfos`; array<object StationInfo>; Required.
+    /// Wire name `StationInfos`; `array<object StationInfo>`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationInfos")]
@@ -6377,21 +6377,21 @@ pub struct QueryStationsInfoResponse {
 pub struct QueryStationChargeStatsRequest {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 统计开始时间 — Statistics start date
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — Statistics end date
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EndTime")]
@@ -6412,7 +6412,7 @@ pub struct QueryStationChargeStatsRequest {
 pub struct QueryStationChargeStatsResponse {
     /// 统计信息 — Station charging statistics
     ///
-    /// Wire name `StationStats`; object StationChargeStats; Required.
+    /// Wire name `StationStats`; `object StationChargeStats`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationStats")]
@@ -6433,21 +6433,21 @@ pub struct QueryStationChargeStatsResponse {
 pub struct QueryStationDischargeStatsRequest {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 统计开始时间 — Statistics start date
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — Statistics end date
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "EndTime")]
@@ -6468,7 +6468,7 @@ pub struct QueryStationDischargeStatsRequest {
 pub struct QueryStationDischargeStatsResponse {
     /// 统计信息 — Station discharging statistics
     ///
-    /// Wire name `StationStats`; object StationDischargeStats; Required.
+    /// Wire name `StationStats`; `object StationDischargeStats`; Required.
     ///
     /// Provenance: sz2020.
     #[serde(rename = "StationStats")]
@@ -6492,7 +6492,7 @@ pub struct QueryStationDischargeStatsResponse {
 pub struct QueryStationSwapStatsRequest {
     /// 充换电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -6502,7 +6502,7 @@ pub struct QueryStationSwapStatsRequest {
     pub station_id: ::std::string::String,
     /// 统计开始时间 — Statistics start date
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -6512,7 +6512,7 @@ pub struct QueryStationSwapStatsRequest {
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — Statistics end date
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -6539,7 +6539,7 @@ pub struct QueryStationSwapStatsRequest {
 pub struct QueryStationSwapStatsResponse {
     /// 统计信息 — Station swap statistics
     ///
-    /// Wire name `StationStats`; object StationSwapStats; Required.
+    /// Wire name `StationStats`; `object StationSwapStats`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -6565,7 +6565,7 @@ pub struct QueryStationSwapStatsResponse {
 pub struct NotificationStationStatusRequest {
     /// 充电设备接口状态 — Connector status
     ///
-    /// Wire name `ConnectorStatusInfo`; object ConnectorStatusInfo; Required.
+    /// Wire name `ConnectorStatusInfo`; `object ConnectorStatusInfo`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ConnectorStatusInfo")]
@@ -6586,7 +6586,7 @@ pub struct NotificationStationStatusRequest {
 pub struct QueryStationsStatusRequest {
     /// 充电站ID列表 — Station IDs
     ///
-    /// Wire name `StationIDs`; array<StationID>; Required.
+    /// Wire name `StationIDs`; `array<StationID>`; Required.
     ///
     /// At most 50 IDs in one public implementation (ac1982/tcec-ev-charging-java); the standard's limit is unknown, so no limit is normative here and servers make it configurable (EVIDENCE.md D25).
     ///
@@ -6611,7 +6611,7 @@ pub struct QueryStationsStatusRequest {
 pub struct QueryStationsStatusResponse {
     /// 充电站状态信息列表 — Station status list
     ///
-    /// Wire name `StationStatusInfos`; array<object StationStatusInfo>; Required.
+    /// Wire name `StationStatusInfos`; `array<object StationStatusInfo>`; Required.
     ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationStatusInfos")]
@@ -6635,7 +6635,7 @@ pub struct QueryStationsStatusResponse {
 pub struct NotificationSwapEquipmentStatusRequest {
     /// 换电设备仓位状态 — Swap-equipment bin status
     ///
-    /// Wire name `SwapEquipmentStatusInfo`; object SwapEquipmentStatusInfo; Required.
+    /// Wire name `SwapEquipmentStatusInfo`; `object SwapEquipmentStatusInfo`; Required.
     ///
     /// Provenance: provisional.
     ///
@@ -6659,7 +6659,7 @@ pub struct NotificationSwapEquipmentStatusRequest {
 pub struct QueryTokenRequest {
     /// 运营商标识 — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// The caller's OperatorID.
     ///
@@ -6668,7 +6668,7 @@ pub struct QueryTokenRequest {
     pub operator_id: ::std::string::String,
     /// 运营商密钥 — Operator secret
     ///
-    /// Wire name `OperatorSecret`; string; Required.
+    /// Wire name `OperatorSecret`; `string`; Required.
     ///
     /// The secret agreed for this caller and direction. 16 characters in practice; the T/CEC key-class text describes 0–F characters, 32H/48H/64H.
     ///
@@ -6693,21 +6693,21 @@ pub struct QueryTokenRequest {
 pub struct QueryTokenResponse {
     /// 运营商标识 — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 成功状态 — Success status
     ///
-    /// Wire name `SuccStat`; code T-SuccStat; Required.
+    /// Wire name `SuccStat`; `code T-SuccStat`; Required.
     ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 获取的凭证 — Access token
     ///
-    /// Wire name `AccessToken`; string; Required when SuccStat = 0.
+    /// Wire name `AccessToken`; `string`; Required when SuccStat = 0.
     ///
     /// Opaque, globally unique (全局唯一凭证); 64 characters in the published example.
     ///
@@ -6722,7 +6722,7 @@ pub struct QueryTokenResponse {
     pub access_token: ::std::option::Option<::chargespec_runtime::Secret>,
     /// 凭证有效期 — Token validity
     ///
-    /// Wire name `TokenAvailableTime`; integer; unit s; Required.
+    /// Wire name `TokenAvailableTime`; `integer`; unit s; Required.
     ///
     /// Validity of the token in seconds; 7200 in the published example and in many implementations (the 2020 platform used its OAuth2 `expires_in`).
     ///
@@ -6734,7 +6734,7 @@ pub struct QueryTokenResponse {
     pub token_available_time: i64,
     /// 失败原因 — Failure reason
     ///
-    /// Wire name `FailReason`; code T-TokenFailReason; Required.
+    /// Wire name `FailReason`; `code T-TokenFailReason`; Required.
     ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "FailReason")]

@@ -17,7 +17,7 @@
 pub struct PolicyInfo {
     /// 时段起始时间点 — Period start time
     ///
-    /// Wire name `StartTime`; datetime(HHmmss); Required.
+    /// Wire name `StartTime`; `datetime(HHmmss)`; Required.
     ///
     /// HHmmss.
     ///
@@ -26,7 +26,7 @@ pub struct PolicyInfo {
     pub start_time: ::chargespec_runtime::time::Time,
     /// 时段电费 — Electricity price
     ///
-    /// Wire name `ElecPrice`; decimal(scale 4); unit 元/kWh; Required.
+    /// Wire name `ElecPrice`; `decimal(scale 4)`; unit 元/kWh; Required.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -37,7 +37,7 @@ pub struct PolicyInfo {
     pub elec_price: ::chargespec_runtime::Decimal,
     /// 时段服务费 — Service price
     ///
-    /// Wire name `SevicePrice`; decimal(scale 4); unit 元/kWh; Required.
+    /// Wire name `SevicePrice`; `decimal(scale 4)`; unit 元/kWh; Required.
     ///
     /// The wire spelling `SevicePrice` is a known misspelling of `ServicePrice`, kept as the standard has it.
     ///
@@ -71,21 +71,21 @@ pub struct PolicyInfo {
 pub struct ChargeDetail {
     /// 时段开始时间 — Period start
     ///
-    /// Wire name `DetailStartTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `DetailStartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "DetailStartTime")]
     pub detail_start_time: ::chargespec_runtime::time::DateTime,
     /// 时段结束时间 — Period end
     ///
-    /// Wire name `DetailEndTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `DetailEndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "DetailEndTime")]
     pub detail_end_time: ::chargespec_runtime::time::DateTime,
     /// 时段电价 — Electricity price
     ///
-    /// Wire name `ElecPrice`; decimal(scale 4); unit 元/kWh; Required.
+    /// Wire name `ElecPrice`; `decimal(scale 4)`; unit 元/kWh; Required.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -96,7 +96,7 @@ pub struct ChargeDetail {
     pub elec_price: ::chargespec_runtime::Decimal,
     /// 时段服务费价格 — Service price
     ///
-    /// Wire name `SevicePrice`; decimal(scale 4); unit 元/kWh; Required.
+    /// Wire name `SevicePrice`; `decimal(scale 4)`; unit 元/kWh; Required.
     ///
     /// The wire spelling `SevicePrice` is a known misspelling of `ServicePrice`, kept as the standard has it.
     ///
@@ -115,7 +115,7 @@ pub struct ChargeDetail {
     pub sevice_price: ::chargespec_runtime::Decimal,
     /// 时段充电量 — Period energy
     ///
-    /// Wire name `DetailPower`; decimal(scale 2); unit kWh; Required.
+    /// Wire name `DetailPower`; `decimal(scale 2)`; unit kWh; Required.
     ///
     /// 2 decimal places; one aggregator variant (yzqaq/cecJsonVerify) sends 3.
     ///
@@ -128,7 +128,7 @@ pub struct ChargeDetail {
     pub detail_power: ::chargespec_runtime::Decimal,
     /// 时段电费 — Period electricity fee
     ///
-    /// Wire name `DetailElecMoney`; decimal(scale 2); unit 元; Required.
+    /// Wire name `DetailElecMoney`; `decimal(scale 2)`; unit 元; Required.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -139,7 +139,7 @@ pub struct ChargeDetail {
     pub detail_elec_money: ::chargespec_runtime::Decimal,
     /// 时段服务费 — Period service fee
     ///
-    /// Wire name `DetailSeviceMoney`; decimal(scale 2); unit 元; Required.
+    /// Wire name `DetailSeviceMoney`; `decimal(scale 2)`; unit 元; Required.
     ///
     /// The wire spelling `DetailSeviceMoney` is a known misspelling of `DetailServiceMoney`, kept as the standard has it.
     ///
@@ -172,28 +172,28 @@ pub struct ChargeDetail {
 pub struct EquipChargeStatus {
     /// 充电订单号 — Charging order number
     ///
-    /// Wire name `StartChargeSeq`; string(len 27); Required.
+    /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电订单状态 — Charging order state
     ///
-    /// Wire name `StartChargeSeqStat`; code T-StartChargeSeqStat; Required.
+    /// Wire name `StartChargeSeqStat`; `code T-StartChargeSeqStat`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeqStat")]
     pub start_charge_seq_stat: crate::codes::StartChargeSeqStat,
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 充电设备接口状态 — Connector status
     ///
-    /// Wire name `ConnectorStatus`; code T-ConnectorStatus; Required.
+    /// Wire name `ConnectorStatus`; `code T-ConnectorStatus`; Required.
     ///
     /// Takes the connector-status codes 1, 2, 3, 4 and 255 (not 0 offline).
     ///
@@ -203,7 +203,7 @@ pub struct EquipChargeStatus {
     pub connector_status: crate::codes::ConnectorStatus,
     /// A相电流 — Phase A current
     ///
-    /// Wire name `CurrentA`; decimal(scale unknown); unit A; Required.
+    /// Wire name `CurrentA`; `decimal(scale unknown)`; unit A; Required.
     ///
     /// The DC output current for DC equipment. Precision not stated.
     ///
@@ -216,7 +216,7 @@ pub struct EquipChargeStatus {
     pub current_a: ::chargespec_runtime::Decimal,
     /// B相电流 — Phase B current
     ///
-    /// Wire name `CurrentB`; decimal(scale unknown); unit A; Optional.
+    /// Wire name `CurrentB`; `decimal(scale unknown)`; unit A; Optional.
     ///
     /// Precision not stated.
     ///
@@ -231,7 +231,7 @@ pub struct EquipChargeStatus {
     pub current_b: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// C相电流 — Phase C current
     ///
-    /// Wire name `CurrentC`; decimal(scale unknown); unit A; Optional.
+    /// Wire name `CurrentC`; `decimal(scale unknown)`; unit A; Optional.
     ///
     /// Precision not stated.
     ///
@@ -246,7 +246,7 @@ pub struct EquipChargeStatus {
     pub current_c: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// A相电压 — Phase A voltage
     ///
-    /// Wire name `VoltageA`; decimal(scale unknown); unit V; Required.
+    /// Wire name `VoltageA`; `decimal(scale unknown)`; unit V; Required.
     ///
     /// The DC output voltage for DC equipment. Precision not stated.
     ///
@@ -259,7 +259,7 @@ pub struct EquipChargeStatus {
     pub voltage_a: ::chargespec_runtime::Decimal,
     /// B相电压 — Phase B voltage
     ///
-    /// Wire name `VoltageB`; decimal(scale unknown); unit V; Optional.
+    /// Wire name `VoltageB`; `decimal(scale unknown)`; unit V; Optional.
     ///
     /// Precision not stated.
     ///
@@ -274,7 +274,7 @@ pub struct EquipChargeStatus {
     pub voltage_b: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// C相电压 — Phase C voltage
     ///
-    /// Wire name `VoltageC`; decimal(scale unknown); unit V; Optional.
+    /// Wire name `VoltageC`; `decimal(scale unknown)`; unit V; Optional.
     ///
     /// Precision not stated.
     ///
@@ -289,7 +289,7 @@ pub struct EquipChargeStatus {
     pub voltage_c: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 电池剩余电量 — State of charge
     ///
-    /// Wire name `Soc`; decimal(scale unknown); unit %; Required.
+    /// Wire name `Soc`; `decimal(scale unknown)`; unit %; Required.
     ///
     /// Precision not stated.
     ///
@@ -302,14 +302,14 @@ pub struct EquipChargeStatus {
     pub soc: ::chargespec_runtime::Decimal,
     /// 开始充电时间 — Charging start time
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::DateTime,
     /// 本次采样时间 — Sample time
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// The time of this sample, not the end of charging.
     ///
@@ -318,7 +318,7 @@ pub struct EquipChargeStatus {
     pub end_time: ::chargespec_runtime::time::DateTime,
     /// 累计充电量 — Accumulated energy
     ///
-    /// Wire name `TotalPower`; decimal(scale 2); unit kWh; Required.
+    /// Wire name `TotalPower`; `decimal(scale 2)`; unit kWh; Required.
     ///
     /// 2 decimal places; one aggregator variant sends 3.
     ///
@@ -331,7 +331,7 @@ pub struct EquipChargeStatus {
     pub total_power: ::chargespec_runtime::Decimal,
     /// 累计电费 — Accumulated electricity fee
     ///
-    /// Wire name `ElecMoney`; decimal(scale 2); unit 元; Optional.
+    /// Wire name `ElecMoney`; `decimal(scale 2)`; unit 元; Optional.
     ///
     /// Also accepted on input as: `ElectMoney`.
     ///
@@ -348,7 +348,7 @@ pub struct EquipChargeStatus {
     pub elec_money: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 累计服务费 — Accumulated service fee
     ///
-    /// Wire name `SeviceMoney`; decimal(scale 2); unit 元; Optional.
+    /// Wire name `SeviceMoney`; `decimal(scale 2)`; unit 元; Optional.
     ///
     /// The wire spelling `SeviceMoney` is a known misspelling of `ServiceMoney`, kept as the standard has it.
     ///
@@ -369,7 +369,7 @@ pub struct EquipChargeStatus {
     pub sevice_money: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 累计总金额 — Accumulated total amount
     ///
-    /// Wire name `TotalMoney`; decimal(scale 2); unit 元; Optional.
+    /// Wire name `TotalMoney`; `decimal(scale 2)`; unit 元; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -382,7 +382,7 @@ pub struct EquipChargeStatus {
     pub total_money: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 时段数 — Number of periods
     ///
-    /// Wire name `SumPeriod`; integer(0..=32); Optional.
+    /// Wire name `SumPeriod`; `integer(0..=32)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -393,7 +393,7 @@ pub struct EquipChargeStatus {
     pub sum_period: ::std::option::Option<i64>,
     /// 充电明细信息 — Charging details
     ///
-    /// Wire name `ChargeDetails`; array<object ChargeDetail>; Optional.
+    /// Wire name `ChargeDetails`; `array<object ChargeDetail>`; Optional.
     ///
     /// One aggregator variant (yzqaq/cecJsonVerify) requires at least one item.
     ///
@@ -422,35 +422,35 @@ pub struct EquipChargeStatus {
 pub struct ChargeOrderInfo {
     /// 充电订单号 — Charging order number
     ///
-    /// Wire name `StartChargeSeq`; string(len 27); Required.
+    /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 开始充电时间 — Charging start time
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::DateTime,
     /// 结束充电时间 — Charging end time
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::DateTime,
     /// 累计充电量 — Total energy
     ///
-    /// Wire name `TotalPower`; decimal(scale 2); unit kWh; Required.
+    /// Wire name `TotalPower`; `decimal(scale 2)`; unit kWh; Required.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -461,7 +461,7 @@ pub struct ChargeOrderInfo {
     pub total_power: ::chargespec_runtime::Decimal,
     /// 总电费 — Total electricity fee
     ///
-    /// Wire name `TotalElecMoney`; decimal(scale 2); unit 元; Required.
+    /// Wire name `TotalElecMoney`; `decimal(scale 2)`; unit 元; Required.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -472,7 +472,7 @@ pub struct ChargeOrderInfo {
     pub total_elec_money: ::chargespec_runtime::Decimal,
     /// 总服务费 — Total service fee
     ///
-    /// Wire name `TotalSeviceMoney`; decimal(scale 2); unit 元; Required.
+    /// Wire name `TotalSeviceMoney`; `decimal(scale 2)`; unit 元; Required.
     ///
     /// The wire spelling `TotalSeviceMoney` is a known misspelling of `TotalServiceMoney`, kept as the standard has it.
     ///
@@ -491,7 +491,7 @@ pub struct ChargeOrderInfo {
     pub total_sevice_money: ::chargespec_runtime::Decimal,
     /// 累计总金额 — Total amount
     ///
-    /// Wire name `TotalMoney`; decimal(scale 2); unit 元; Required.
+    /// Wire name `TotalMoney`; `decimal(scale 2)`; unit 元; Required.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -502,14 +502,14 @@ pub struct ChargeOrderInfo {
     pub total_money: ::chargespec_runtime::Decimal,
     /// 充电结束原因 — Stop reason
     ///
-    /// Wire name `StopReason`; code T-StopReason; Required.
+    /// Wire name `StopReason`; `code T-StopReason`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StopReason")]
     pub stop_reason: crate::codes::StopReason,
     /// 时段数 — Number of periods
     ///
-    /// Wire name `SumPeriod`; integer(0..=32); Optional.
+    /// Wire name `SumPeriod`; `integer(0..=32)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -520,7 +520,7 @@ pub struct ChargeOrderInfo {
     pub sum_period: ::std::option::Option<i64>,
     /// 充电明细信息 — Charging details
     ///
-    /// Wire name `ChargeDetails`; array<object ChargeDetail>; Optional.
+    /// Wire name `ChargeDetails`; `array<object ChargeDetail>`; Optional.
     ///
     /// Required in one variant.
     ///
@@ -549,14 +549,14 @@ pub struct ChargeOrderInfo {
 pub struct CheckChargeOrder {
     /// 充电订单号 — Charging order number
     ///
-    /// Wire name `StartChargeSeq`; string(len 27); Required.
+    /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 累计充电量 — Total energy
     ///
-    /// Wire name `TotalPower`; decimal(scale 2); unit kWh; Required.
+    /// Wire name `TotalPower`; `decimal(scale 2)`; unit kWh; Required.
     ///
     /// Provenance: tcec102.
     ///
@@ -570,7 +570,7 @@ pub struct CheckChargeOrder {
     pub total_power: ::chargespec_runtime::Decimal,
     /// 累计总金额 — Total amount
     ///
-    /// Wire name `TotalMoney`; decimal(scale 2); unit 元; Required.
+    /// Wire name `TotalMoney`; `decimal(scale 2)`; unit 元; Required.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -595,14 +595,14 @@ pub struct CheckChargeOrder {
 pub struct DisputeOrder {
     /// 充电订单号 — Charging order number
     ///
-    /// Wire name `StartChargeSeq`; string(len 27); Required.
+    /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 累计充电量 — Total energy
     ///
-    /// Wire name `TotalPower`; decimal(scale 2); unit kWh; Required.
+    /// Wire name `TotalPower`; `decimal(scale 2)`; unit kWh; Required.
     ///
     /// Provenance: tcec102.
     ///
@@ -616,7 +616,7 @@ pub struct DisputeOrder {
     pub total_power: ::chargespec_runtime::Decimal,
     /// 累计总金额 — Total amount
     ///
-    /// Wire name `TotalMoney`; decimal(scale 2); unit 元; Required.
+    /// Wire name `TotalMoney`; `decimal(scale 2)`; unit 元; Required.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -627,7 +627,7 @@ pub struct DisputeOrder {
     pub total_money: ::chargespec_runtime::Decimal,
     /// 争议原因 — Dispute reason
     ///
-    /// Wire name `DisputeReason`; code T-DisputeReason; Required.
+    /// Wire name `DisputeReason`; `code T-DisputeReason`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "DisputeReason")]
@@ -648,7 +648,7 @@ pub struct DisputeOrder {
 pub struct RequestEnvelope {
     /// 运营商标识 — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// The caller's own OperatorID.
     ///
@@ -657,7 +657,7 @@ pub struct RequestEnvelope {
     pub operator_id: ::std::string::String,
     /// 参数内容 — Data
     ///
-    /// Wire name `Data`; string; Required.
+    /// Wire name `Data`; `string`; Required.
     ///
     /// Base64 of the AES-128-CBC encryption of the UTF-8 JSON business payload.
     ///
@@ -666,7 +666,7 @@ pub struct RequestEnvelope {
     pub data: ::std::string::String,
     /// 时间戳 — Timestamp
     ///
-    /// Wire name `TimeStamp`; datetime(yyyyMMddHHmmss); Required.
+    /// Wire name `TimeStamp`; `datetime(yyyyMMddHHmmss)`; Required.
     ///
     /// yyyyMMddHHmmss, local China time (UTC+8).
     ///
@@ -675,7 +675,7 @@ pub struct RequestEnvelope {
     pub time_stamp: ::chargespec_runtime::time::CompactDateTime,
     /// 自增序列 — Sequence number
     ///
-    /// Wire name `Seq`; string(len 4, pattern [^0], charset digits); Required.
+    /// Wire name `Seq`; `string(len 4, pattern [^0], charset digits)`; Required.
     ///
     /// 0001–9999, self-incrementing; distinguishes requests sent within the same TimeStamp second.
     ///
@@ -685,7 +685,7 @@ pub struct RequestEnvelope {
     pub seq: ::std::string::String,
     /// 参数签名 — Signature
     ///
-    /// Wire name `Sig`; string(len 32, charset upperhex); Required.
+    /// Wire name `Sig`; `string(len 32, charset upperhex)`; Required.
     ///
     /// HMAC-MD5 over OperatorID + Data + TimeStamp + Seq, upper-case hex.
     ///
@@ -708,14 +708,14 @@ pub struct RequestEnvelope {
 pub struct ResponseEnvelope {
     /// 返回值 — Return code
     ///
-    /// Wire name `Ret`; code T-Ret; Required.
+    /// Wire name `Ret`; `code T-Ret`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "Ret")]
     pub ret: crate::codes::Ret,
     /// 返回信息 — Message
     ///
-    /// Wire name `Msg`; string; Required.
+    /// Wire name `Msg`; `string`; Required.
     ///
     /// Free text; "" in the published vector, "请求成功" or an error text in many servers. Part of the signed string.
     ///
@@ -724,7 +724,7 @@ pub struct ResponseEnvelope {
     pub msg: ::std::string::String,
     /// 返回数据 — Data
     ///
-    /// Wire name `Data`; string; Required.
+    /// Wire name `Data`; `string`; Required.
     ///
     /// Base64 of the AES-encrypted business JSON; "" (empty, not encrypted) when there is nothing to return, e.g. on error.
     ///
@@ -733,7 +733,7 @@ pub struct ResponseEnvelope {
     pub data: ::std::string::String,
     /// 签名 — Signature
     ///
-    /// Wire name `Sig`; string(len 32, charset upperhex); Required.
+    /// Wire name `Sig`; `string(len 32, charset upperhex)`; Required.
     ///
     /// HMAC-MD5 over Ret (decimal text) + Msg + Data, upper-case hex.
     ///
@@ -756,7 +756,7 @@ pub struct ResponseEnvelope {
 pub struct PushAck {
     /// 状态 — Status
     ///
-    /// Wire name `Status`; code T-PushStatus; Required.
+    /// Wire name `Status`; `code T-PushStatus`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "Status")]
@@ -778,7 +778,7 @@ pub struct PushAck {
 pub struct OperatorInfo {
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// Organisation code.
     ///
@@ -787,7 +787,7 @@ pub struct OperatorInfo {
     pub operator_id: ::std::string::String,
     /// 运营商名称 — Operator name
     ///
-    /// Wire name `OperatorName`; string(len ..=64); Required.
+    /// Wire name `OperatorName`; `string(len ..=64)`; Required.
     ///
     /// Provenance: tcec102.
     ///
@@ -797,7 +797,7 @@ pub struct OperatorInfo {
     pub operator_name: ::std::string::String,
     /// 运营商电话1 — Operator telephone 1
     ///
-    /// Wire name `OperatorTel1`; string(len ..=32); Required.
+    /// Wire name `OperatorTel1`; `string(len ..=32)`; Required.
     ///
     /// Provenance: tcec102.
     ///
@@ -807,7 +807,7 @@ pub struct OperatorInfo {
     pub operator_tel1: ::std::string::String,
     /// 运营商电话2 — Operator telephone 2
     ///
-    /// Wire name `OperatorTel2`; string(len ..=32); Optional.
+    /// Wire name `OperatorTel2`; `string(len ..=32)`; Optional.
     ///
     /// Provenance: tcec102.
     /// Note: Length from a single source (EVIDENCE.md D2).
@@ -819,7 +819,7 @@ pub struct OperatorInfo {
     pub operator_tel2: ::std::option::Option<::std::string::String>,
     /// 运营商注册地址 — Operator registered address
     ///
-    /// Wire name `OperatorRegAddress`; string(len ..=64); Optional.
+    /// Wire name `OperatorRegAddress`; `string(len ..=64)`; Optional.
     ///
     /// Provenance: tcec102.
     /// Note: Length from a single source (EVIDENCE.md D2).
@@ -831,7 +831,7 @@ pub struct OperatorInfo {
     pub operator_reg_address: ::std::option::Option<::std::string::String>,
     /// 备注 — Note
     ///
-    /// Wire name `OperatorNote`; string(len ..=255); Optional.
+    /// Wire name `OperatorNote`; `string(len ..=255)`; Optional.
     ///
     /// Provenance: tcec102.
     /// Note: Length from a single source (EVIDENCE.md D2).
@@ -857,7 +857,7 @@ pub struct OperatorInfo {
 pub struct StationInfo {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Operator-defined, unique within the operator.
     ///
@@ -866,14 +866,14 @@ pub struct StationInfo {
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 设备所属方ID — Equipment owner ID
     ///
-    /// Wire name `EquipmentOwnerID`; string(len 9); Required.
+    /// Wire name `EquipmentOwnerID`; `string(len 9)`; Required.
     ///
     /// Organisation code of the equipment owner.
     ///
@@ -882,14 +882,14 @@ pub struct StationInfo {
     pub equipment_owner_id: ::std::string::String,
     /// 充电站名称 — Station name
     ///
-    /// Wire name `StationName`; string(len ..=50); Required.
+    /// Wire name `StationName`; `string(len ..=50)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StationName")]
     pub station_name: ::std::string::String,
     /// 充电站国家代码 — Country code
     ///
-    /// Wire name `CountryCode`; string(len 2); Required.
+    /// Wire name `CountryCode`; `string(len 2)`; Required.
     ///
     /// Two characters; "CN".
     ///
@@ -898,7 +898,7 @@ pub struct StationInfo {
     pub country_code: ::std::string::String,
     /// 充电站省市辖区编码 — Province/city/district code
     ///
-    /// Wire name `AreaCode`; string(len ..=20); Required.
+    /// Wire name `AreaCode`; `string(len ..=20)`; Required.
     ///
     /// GB/T 2260 administrative division code.
     ///
@@ -907,14 +907,14 @@ pub struct StationInfo {
     pub area_code: ::std::string::String,
     /// 详细地址 — Address
     ///
-    /// Wire name `Address`; string(len ..=50); Required.
+    /// Wire name `Address`; `string(len ..=50)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "Address")]
     pub address: ::std::string::String,
     /// 站点电话 — Station telephone
     ///
-    /// Wire name `StationTel`; string(len ..=30); Optional.
+    /// Wire name `StationTel`; `string(len ..=30)`; Optional.
     ///
     /// Provenance: tcec102.
     ///
@@ -928,7 +928,7 @@ pub struct StationInfo {
     pub station_tel: ::std::option::Option<::std::string::String>,
     /// 服务电话 — Service telephone
     ///
-    /// Wire name `ServiceTel`; string(len ..=30); Required.
+    /// Wire name `ServiceTel`; `string(len ..=30)`; Required.
     ///
     /// Customer-service number, e.g. a 400 number.
     ///
@@ -937,21 +937,21 @@ pub struct StationInfo {
     pub service_tel: ::std::string::String,
     /// 站点类型 — Station type
     ///
-    /// Wire name `StationType`; code T-StationType; Required.
+    /// Wire name `StationType`; `code T-StationType`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StationType")]
     pub station_type: crate::codes::StationType,
     /// 站点状态 — Station status
     ///
-    /// Wire name `StationStatus`; code T-StationStatus; Required.
+    /// Wire name `StationStatus`; `code T-StationStatus`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StationStatus")]
     pub station_status: crate::codes::StationStatus,
     /// 车位数量 — Number of parking spaces
     ///
-    /// Wire name `ParkNums`; integer; Required.
+    /// Wire name `ParkNums`; `integer`; Required.
     ///
     /// Number of chargeable parking spaces; 0 = unknown (the default).
     ///
@@ -960,7 +960,7 @@ pub struct StationInfo {
     pub park_nums: i64,
     /// 经度 — Longitude
     ///
-    /// Wire name `StationLng`; decimal(scale 6); Required.
+    /// Wire name `StationLng`; `decimal(scale 6)`; Required.
     ///
     /// GCJ-02, 6 decimal places.
     ///
@@ -973,7 +973,7 @@ pub struct StationInfo {
     pub station_lng: ::chargespec_runtime::Decimal,
     /// 纬度 — Latitude
     ///
-    /// Wire name `StationLat`; decimal(scale 6); Required.
+    /// Wire name `StationLat`; `decimal(scale 6)`; Required.
     ///
     /// GCJ-02, 6 decimal places.
     ///
@@ -986,7 +986,7 @@ pub struct StationInfo {
     pub station_lat: ::chargespec_runtime::Decimal,
     /// 站点引导 — Site guide
     ///
-    /// Wire name `SiteGuide`; string(len ..=100); Optional.
+    /// Wire name `SiteGuide`; `string(len ..=100)`; Optional.
     ///
     /// Directions to the parking spaces.
     ///
@@ -999,14 +999,14 @@ pub struct StationInfo {
     pub site_guide: ::std::option::Option<::std::string::String>,
     /// 建设场所 — Construction site
     ///
-    /// Wire name `Construction`; code T-Construction; Required.
+    /// Wire name `Construction`; `code T-Construction`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "Construction")]
     pub construction: crate::codes::Construction,
     /// 站点照片 — Station photos
     ///
-    /// Wire name `Pictures`; array<string>; Optional.
+    /// Wire name `Pictures`; `array<string>`; Optional.
     ///
     /// Photo URLs.
     ///
@@ -1022,7 +1022,7 @@ pub struct StationInfo {
     pub pictures: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// 使用车型描述 — Matching vehicle types
     ///
-    /// Wire name `MatchCars`; string(len ..=100); Optional.
+    /// Wire name `MatchCars`; `string(len ..=100)`; Optional.
     ///
     /// Provenance: tcec102.
     ///
@@ -1036,7 +1036,7 @@ pub struct StationInfo {
     pub match_cars: ::std::option::Option<::std::string::String>,
     /// 车位楼层及数量描述 — Parking floor and count description
     ///
-    /// Wire name `ParkInfo`; string(len ..=100); Optional.
+    /// Wire name `ParkInfo`; `string(len ..=100)`; Optional.
     ///
     /// Provenance: tcec102.
     ///
@@ -1050,7 +1050,7 @@ pub struct StationInfo {
     pub park_info: ::std::option::Option<::std::string::String>,
     /// 营业时间 — Business hours
     ///
-    /// Wire name `BusineHours`; string(len ..=100); Optional.
+    /// Wire name `BusineHours`; `string(len ..=100)`; Optional.
     ///
     /// The wire spelling `BusineHours` is a known misspelling of `BusinessHours`, kept as the standard has it.
     ///
@@ -1065,7 +1065,7 @@ pub struct StationInfo {
     pub busine_hours: ::std::option::Option<::std::string::String>,
     /// 充电电费率 — Electricity fee
     ///
-    /// Wire name `ElectricityFee`; string(len ..=256); Optional.
+    /// Wire name `ElectricityFee`; `string(len ..=256)`; Optional.
     ///
     /// Free-text tariff.
     ///
@@ -1081,7 +1081,7 @@ pub struct StationInfo {
     pub electricity_fee: ::std::option::Option<::std::string::String>,
     /// 服务费率 — Service fee
     ///
-    /// Wire name `ServiceFee`; string(len ..=100); Optional.
+    /// Wire name `ServiceFee`; `string(len ..=100)`; Optional.
     ///
     /// Free text.
     ///
@@ -1097,7 +1097,7 @@ pub struct StationInfo {
     pub service_fee: ::std::option::Option<::std::string::String>,
     /// 停车费 — Parking fee
     ///
-    /// Wire name `ParkFee`; string(len ..=100); Optional.
+    /// Wire name `ParkFee`; `string(len ..=100)`; Optional.
     ///
     /// Free text.
     ///
@@ -1113,7 +1113,7 @@ pub struct StationInfo {
     pub park_fee: ::std::option::Option<::std::string::String>,
     /// 支付方式 — Payment methods
     ///
-    /// Wire name `Payment`; string(len ..=20); Optional.
+    /// Wire name `Payment`; `string(len ..=20)`; Optional.
     ///
     /// 刷卡、线上、现金 (card, online, cash); e-wallet cards count as card; ID cards, WeChat/Alipay and apps count as online.
     ///
@@ -1126,7 +1126,7 @@ pub struct StationInfo {
     pub payment: ::std::option::Option<::std::string::String>,
     /// 是否支持预约 — Reservation supported
     ///
-    /// Wire name `SupportOrder`; code T-SupportOrder; Optional.
+    /// Wire name `SupportOrder`; `code T-SupportOrder`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -1137,7 +1137,7 @@ pub struct StationInfo {
     pub support_order: ::std::option::Option<crate::codes::SupportOrder>,
     /// 备注 — Remark
     ///
-    /// Wire name `Remark`; string(len ..=100); Optional.
+    /// Wire name `Remark`; `string(len ..=100)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -1148,7 +1148,7 @@ pub struct StationInfo {
     pub remark: ::std::option::Option<::std::string::String>,
     /// 充电设备信息列表 — Charging equipment list
     ///
-    /// Wire name `EquipmentInfos`; array<object EquipmentInfo>; Required.
+    /// Wire name `EquipmentInfos`; `array<object EquipmentInfo>`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipmentInfos")]
@@ -1167,7 +1167,7 @@ pub struct StationInfo {
 pub struct EquipmentInfo {
     /// 设备编码 — Equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Required.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
     ///
     /// Unique within the operator.
     ///
@@ -1176,7 +1176,7 @@ pub struct EquipmentInfo {
     pub equipment_id: ::std::string::String,
     /// 设备生产商组织机构代码 — Manufacturer organisation code
     ///
-    /// Wire name `ManufacturerID`; string(len 9); Optional.
+    /// Wire name `ManufacturerID`; `string(len 9)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -1187,7 +1187,7 @@ pub struct EquipmentInfo {
     pub manufacturer_id: ::std::option::Option<::std::string::String>,
     /// 设备生产商名称 — Manufacturer name
     ///
-    /// Wire name `ManufacturerName`; string(len ..=30); Optional.
+    /// Wire name `ManufacturerName`; `string(len ..=30)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -1198,7 +1198,7 @@ pub struct EquipmentInfo {
     pub manufacturer_name: ::std::option::Option<::std::string::String>,
     /// 设备型号 — Equipment model
     ///
-    /// Wire name `EquipmentModel`; string(len ..=20); Optional.
+    /// Wire name `EquipmentModel`; `string(len ..=20)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -1209,7 +1209,7 @@ pub struct EquipmentInfo {
     pub equipment_model: ::std::option::Option<::std::string::String>,
     /// 设备生产日期 — Production date
     ///
-    /// Wire name `ProductionDate`; datetime(yyyy-MM-dd); Optional.
+    /// Wire name `ProductionDate`; `datetime(yyyy-MM-dd)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -1220,21 +1220,21 @@ pub struct EquipmentInfo {
     pub production_date: ::std::option::Option<::chargespec_runtime::time::Date>,
     /// 设备类型 — Equipment type
     ///
-    /// Wire name `EquipmentType`; code T-EquipmentType; Required.
+    /// Wire name `EquipmentType`; `code T-EquipmentType`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipmentType")]
     pub equipment_type: crate::codes::EquipmentType,
     /// 充电设备接口列表 — Connector list
     ///
-    /// Wire name `ConnectorInfos`; array<object ConnectorInfo>; Required.
+    /// Wire name `ConnectorInfos`; `array<object ConnectorInfo>`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorInfos")]
     pub connector_infos: ::std::vec::Vec<crate::types::ConnectorInfo>,
     /// 充电设备经度 — Equipment longitude
     ///
-    /// Wire name `EquipmentLng`; decimal(scale 6); Optional.
+    /// Wire name `EquipmentLng`; `decimal(scale 6)`; Optional.
     ///
     /// GCJ-02, 6 decimal places.
     ///
@@ -1249,7 +1249,7 @@ pub struct EquipmentInfo {
     pub equipment_lng: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 充电设备纬度 — Equipment latitude
     ///
-    /// Wire name `EquipmentLat`; decimal(scale 6); Optional.
+    /// Wire name `EquipmentLat`; `decimal(scale 6)`; Optional.
     ///
     /// GCJ-02, 6 decimal places.
     ///
@@ -1264,7 +1264,7 @@ pub struct EquipmentInfo {
     pub equipment_lat: ::std::option::Option<::chargespec_runtime::Decimal>,
     /// 充电设备总功率 — Total power
     ///
-    /// Wire name `Power`; decimal(scale 1); unit kW; Required.
+    /// Wire name `Power`; `decimal(scale 1)`; unit kW; Required.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -1275,7 +1275,7 @@ pub struct EquipmentInfo {
     pub power: ::chargespec_runtime::Decimal,
     /// 设备名称 — Equipment name
     ///
-    /// Wire name `EquipmentName`; string(len ..=30); Optional.
+    /// Wire name `EquipmentName`; `string(len ..=30)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -1298,7 +1298,7 @@ pub struct EquipmentInfo {
 pub struct ConnectorInfo {
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Unique within the operator.
     ///
@@ -1307,7 +1307,7 @@ pub struct ConnectorInfo {
     pub connector_id: ::std::string::String,
     /// 充电设备接口名称 — Connector name
     ///
-    /// Wire name `ConnectorName`; string(len ..=30); Optional.
+    /// Wire name `ConnectorName`; `string(len ..=30)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -1318,35 +1318,35 @@ pub struct ConnectorInfo {
     pub connector_name: ::std::option::Option<::std::string::String>,
     /// 充电设备接口类型 — Connector type
     ///
-    /// Wire name `ConnectorType`; code T-ConnectorType; Required.
+    /// Wire name `ConnectorType`; `code T-ConnectorType`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorType")]
     pub connector_type: crate::codes::ConnectorType,
     /// 额定电压上限 — Rated voltage upper limit
     ///
-    /// Wire name `VoltageUpperLimits`; integer; unit V; Required.
+    /// Wire name `VoltageUpperLimits`; `integer`; unit V; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "VoltageUpperLimits")]
     pub voltage_upper_limits: i64,
     /// 额定电压下限 — Rated voltage lower limit
     ///
-    /// Wire name `VoltageLowerLimits`; integer; unit V; Required.
+    /// Wire name `VoltageLowerLimits`; `integer`; unit V; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "VoltageLowerLimits")]
     pub voltage_lower_limits: i64,
     /// 额定电流 — Rated current
     ///
-    /// Wire name `Current`; integer; unit A; Required.
+    /// Wire name `Current`; `integer`; unit A; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "Current")]
     pub current: i64,
     /// 额定功率 — Rated power
     ///
-    /// Wire name `Power`; decimal(scale 1); unit kW; Required.
+    /// Wire name `Power`; `decimal(scale 1)`; unit kW; Required.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -1357,7 +1357,7 @@ pub struct ConnectorInfo {
     pub power: ::chargespec_runtime::Decimal,
     /// 车位号 — Parking space number
     ///
-    /// Wire name `ParkNo`; string(len ..=10); Optional.
+    /// Wire name `ParkNo`; `string(len ..=10)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -1368,7 +1368,7 @@ pub struct ConnectorInfo {
     pub park_no: ::std::option::Option<::std::string::String>,
     /// 国家标准 — National standard
     ///
-    /// Wire name `NationalStandard`; code T-NationalStandard; Required.
+    /// Wire name `NationalStandard`; `code T-NationalStandard`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "NationalStandard")]
@@ -1389,21 +1389,21 @@ pub struct ConnectorInfo {
 pub struct ConnectorStatusInfo {
     /// 设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 设备接口状态 — Connector status
     ///
-    /// Wire name `Status`; code T-ConnectorStatus; Required.
+    /// Wire name `Status`; `code T-ConnectorStatus`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "Status")]
     pub status: crate::codes::ConnectorStatus,
     /// 车位状态 — Parking space status
     ///
-    /// Wire name `ParkStatus`; code T-ParkStatus; Optional.
+    /// Wire name `ParkStatus`; `code T-ParkStatus`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -1414,7 +1414,7 @@ pub struct ConnectorStatusInfo {
     pub park_status: ::std::option::Option<crate::codes::ParkStatus>,
     /// 地锁状态 — Ground lock status
     ///
-    /// Wire name `LockStatus`; code T-LockStatus; Optional.
+    /// Wire name `LockStatus`; `code T-LockStatus`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -1439,14 +1439,14 @@ pub struct ConnectorStatusInfo {
 pub struct StationStatusInfo {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 充电设备接口状态列表 — Connector status list
     ///
-    /// Wire name `ConnectorStatusInfos`; array<object ConnectorStatusInfo>; Required.
+    /// Wire name `ConnectorStatusInfos`; `array<object ConnectorStatusInfo>`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorStatusInfos")]
@@ -1467,28 +1467,28 @@ pub struct StationStatusInfo {
 pub struct StationStatsInfo {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 统计开始时间 — Statistics start date
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — Statistics end date
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
     /// 充电站累计电量 — Station energy
     ///
-    /// Wire name `StationElectricity`; decimal(scale 1); unit kWh; Required.
+    /// Wire name `StationElectricity`; `decimal(scale 1)`; unit kWh; Required.
     ///
     /// kWh, precision 0.1.
     ///
@@ -1501,7 +1501,7 @@ pub struct StationStatsInfo {
     pub station_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备统计信息列表 — Equipment statistics list
     ///
-    /// Wire name `EquipmentStatsInfos`; array<object EquipmentStatsInfo>; Required.
+    /// Wire name `EquipmentStatsInfos`; `array<object EquipmentStatsInfo>`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipmentStatsInfos")]
@@ -1520,14 +1520,14 @@ pub struct StationStatsInfo {
 pub struct EquipmentStatsInfo {
     /// 设备编码 — Equipment ID
     ///
-    /// Wire name `EquipmentID`; string(len ..=23); Required.
+    /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 充电设备累计电量 — Equipment energy
     ///
-    /// Wire name `EquipmentElectricity`; decimal(scale 1); unit kWh; Required.
+    /// Wire name `EquipmentElectricity`; `decimal(scale 1)`; unit kWh; Required.
     ///
     /// kWh, precision 0.1.
     ///
@@ -1540,7 +1540,7 @@ pub struct EquipmentStatsInfo {
     pub equipment_electricity: ::chargespec_runtime::Decimal,
     /// 充电设备接口统计信息列表 — Connector statistics list
     ///
-    /// Wire name `ConnectorStatsInfos`; array<object ConnectorStatsInfo>; Required.
+    /// Wire name `ConnectorStatsInfos`; `array<object ConnectorStatsInfo>`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorStatsInfos")]
@@ -1559,14 +1559,14 @@ pub struct EquipmentStatsInfo {
 pub struct ConnectorStatsInfo {
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 充电设备接口累计电量 — Connector energy
     ///
-    /// Wire name `ConnectorElectricity`; decimal(scale 1); unit kWh; Required.
+    /// Wire name `ConnectorElectricity`; `decimal(scale 1)`; unit kWh; Required.
     ///
     /// kWh, precision 0.1.
     ///
@@ -1593,14 +1593,14 @@ pub struct ConnectorStatsInfo {
 pub struct QueryEquipAuthRequest {
     /// 设备认证流水号 — Authorisation sequence
     ///
-    /// Wire name `EquipAuthSeq`; string(len 27); Required.
+    /// Wire name `EquipAuthSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipAuthSeq")]
     pub equip_auth_seq: ::std::string::String,
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
@@ -1621,28 +1621,28 @@ pub struct QueryEquipAuthRequest {
 pub struct QueryEquipAuthResponse {
     /// 设备认证流水号 — Authorisation sequence
     ///
-    /// Wire name `EquipAuthSeq`; string(len 27); Required.
+    /// Wire name `EquipAuthSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipAuthSeq")]
     pub equip_auth_seq: ::std::string::String,
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 操作结果 — Result
     ///
-    /// Wire name `SuccStat`; code T-SuccStat; Required.
+    /// Wire name `SuccStat`; `code T-SuccStat`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 失败原因 — Failure reason
     ///
-    /// Wire name `FailReason`; code T-EquipAuthFailReason; Required.
+    /// Wire name `FailReason`; `code T-EquipAuthFailReason`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "FailReason")]
@@ -1663,14 +1663,14 @@ pub struct QueryEquipAuthResponse {
 pub struct QueryEquipBusinessPolicyRequest {
     /// 业务策略查询流水号 — Policy query sequence
     ///
-    /// Wire name `EquipBizSeq`; string(len 27); Required.
+    /// Wire name `EquipBizSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipBizSeq")]
     pub equip_biz_seq: ::std::string::String,
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
@@ -1691,42 +1691,42 @@ pub struct QueryEquipBusinessPolicyRequest {
 pub struct QueryEquipBusinessPolicyResponse {
     /// 业务策略查询流水号 — Policy query sequence
     ///
-    /// Wire name `EquipBizSeq`; string(len 27); Required.
+    /// Wire name `EquipBizSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipBizSeq")]
     pub equip_biz_seq: ::std::string::String,
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 操作结果 — Result
     ///
-    /// Wire name `SuccStat`; code T-SuccStat; Required.
+    /// Wire name `SuccStat`; `code T-SuccStat`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 失败原因 — Failure reason
     ///
-    /// Wire name `FailReason`; code T-PolicyFailReason; Required.
+    /// Wire name `FailReason`; `code T-PolicyFailReason`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "FailReason")]
     pub fail_reason: crate::codes::PolicyFailReason,
     /// 时段数 — Number of periods
     ///
-    /// Wire name `SumPeriod`; integer(0..=32); Required.
+    /// Wire name `SumPeriod`; `integer(0..=32)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "SumPeriod")]
     pub sum_period: i64,
     /// 计费信息 — Tariff periods
     ///
-    /// Wire name `PolicyInfos`; array<object PolicyInfo>; Required.
+    /// Wire name `PolicyInfos`; `array<object PolicyInfo>`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "PolicyInfos")]
@@ -1747,7 +1747,7 @@ pub struct QueryEquipBusinessPolicyResponse {
 pub struct QueryStartChargeRequest {
     /// 充电订单号 — Charging order number
     ///
-    /// Wire name `StartChargeSeq`; string(len 27); Required.
+    /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
     ///
     /// Issued by the caller (its OperatorID + 18 characters).
     ///
@@ -1756,14 +1756,14 @@ pub struct QueryStartChargeRequest {
     pub start_charge_seq: ::std::string::String,
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 二维码 — QR code
     ///
-    /// Wire name `QRCode`; string; Required.
+    /// Wire name `QRCode`; `string`; Required.
     ///
     /// The connector's QR-code string (part 1 Annex A), hlht://{ConnectorID}.{OperatorID}/.
     ///
@@ -1786,35 +1786,35 @@ pub struct QueryStartChargeRequest {
 pub struct QueryStartChargeResponse {
     /// 充电订单号 — Charging order number
     ///
-    /// Wire name `StartChargeSeq`; string(len 27); Required.
+    /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电订单状态 — Charging order state
     ///
-    /// Wire name `StartChargeSeqStat`; code T-StartChargeSeqStat; Required.
+    /// Wire name `StartChargeSeqStat`; `code T-StartChargeSeqStat`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeqStat")]
     pub start_charge_seq_stat: crate::codes::StartChargeSeqStat,
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 操作结果 — Result
     ///
-    /// Wire name `SuccStat`; code T-SuccStat; Required.
+    /// Wire name `SuccStat`; `code T-SuccStat`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 失败原因 — Failure reason
     ///
-    /// Wire name `FailReason`; code T-StartChargeFailReason; Required.
+    /// Wire name `FailReason`; `code T-StartChargeFailReason`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "FailReason")]
@@ -1837,35 +1837,35 @@ pub struct QueryStartChargeResponse {
 pub struct NotificationStartChargeResultRequest {
     /// 充电订单号 — Charging order number
     ///
-    /// Wire name `StartChargeSeq`; string(len 27); Required.
+    /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电订单状态 — Charging order state
     ///
-    /// Wire name `StartChargeSeqStat`; code T-StartChargeSeqStat; Required.
+    /// Wire name `StartChargeSeqStat`; `code T-StartChargeSeqStat`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeqStat")]
     pub start_charge_seq_stat: crate::codes::StartChargeSeqStat,
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 充电启动时间 — Charging start time
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::DateTime,
     /// 停止充电验证码 — Stop-charging verification code
     ///
-    /// Wire name `IdentCode`; string; Required.
+    /// Wire name `IdentCode`; `string`; Required.
     ///
     /// Length not stated.
     ///
@@ -1888,21 +1888,21 @@ pub struct NotificationStartChargeResultRequest {
 pub struct NotificationStartChargeResultResponse {
     /// 充电订单号 — Charging order number
     ///
-    /// Wire name `StartChargeSeq`; string(len 27); Required.
+    /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 操作结果 — Result
     ///
-    /// Wire name `SuccStat`; code T-SuccStat; Required.
+    /// Wire name `SuccStat`; `code T-SuccStat`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 失败原因 — Failure reason
     ///
-    /// Wire name `FailReason`; code T-ResultFailReason; Required.
+    /// Wire name `FailReason`; `code T-ResultFailReason`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "FailReason")]
@@ -1923,7 +1923,7 @@ pub struct NotificationStartChargeResultResponse {
 pub struct QueryEquipChargeStatusRequest {
     /// 充电订单号 — Charging order number
     ///
-    /// Wire name `StartChargeSeq`; string(len 27); Required.
+    /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
@@ -1944,14 +1944,14 @@ pub struct QueryEquipChargeStatusRequest {
 pub struct NotificationEquipChargeStatusResponse {
     /// 充电订单号 — Charging order number
     ///
-    /// Wire name `StartChargeSeq`; string(len 27); Required.
+    /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 操作结果 — Result
     ///
-    /// Wire name `SuccStat`; code T-SuccStat; Required.
+    /// Wire name `SuccStat`; `code T-SuccStat`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
@@ -1972,14 +1972,14 @@ pub struct NotificationEquipChargeStatusResponse {
 pub struct QueryStopChargeRequest {
     /// 充电订单号 — Charging order number
     ///
-    /// Wire name `StartChargeSeq`; string(len 27); Required.
+    /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
@@ -2000,28 +2000,28 @@ pub struct QueryStopChargeRequest {
 pub struct QueryStopChargeResponse {
     /// 充电订单号 — Charging order number
     ///
-    /// Wire name `StartChargeSeq`; string(len 27); Required.
+    /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电订单状态 — Charging order state
     ///
-    /// Wire name `StartChargeSeqStat`; code T-StartChargeSeqStat; Required.
+    /// Wire name `StartChargeSeqStat`; `code T-StartChargeSeqStat`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeqStat")]
     pub start_charge_seq_stat: crate::codes::StartChargeSeqStat,
     /// 操作结果 — Result
     ///
-    /// Wire name `SuccStat`; code T-SuccStat; Required.
+    /// Wire name `SuccStat`; `code T-SuccStat`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 失败原因 — Failure reason
     ///
-    /// Wire name `FailReason`; code T-StopChargeFailReason; Required.
+    /// Wire name `FailReason`; `code T-StopChargeFailReason`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "FailReason")]
@@ -2042,35 +2042,35 @@ pub struct QueryStopChargeResponse {
 pub struct NotificationStopChargeResultRequest {
     /// 充电订单号 — Charging order number
     ///
-    /// Wire name `StartChargeSeq`; string(len 27); Required.
+    /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电订单状态 — Charging order state
     ///
-    /// Wire name `StartChargeSeqStat`; code T-StartChargeSeqStat; Required.
+    /// Wire name `StartChargeSeqStat`; `code T-StartChargeSeqStat`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeqStat")]
     pub start_charge_seq_stat: crate::codes::StartChargeSeqStat,
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 操作结果 — Result
     ///
-    /// Wire name `SuccStat`; code T-SuccStat; Required.
+    /// Wire name `SuccStat`; `code T-SuccStat`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 失败原因 — Failure reason
     ///
-    /// Wire name `FailReason`; code T-StopChargeFailReason; Required.
+    /// Wire name `FailReason`; `code T-StopChargeFailReason`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "FailReason")]
@@ -2091,21 +2091,21 @@ pub struct NotificationStopChargeResultRequest {
 pub struct NotificationStopChargeResultResponse {
     /// 充电订单号 — Charging order number
     ///
-    /// Wire name `StartChargeSeq`; string(len 27); Required.
+    /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 操作结果 — Result
     ///
-    /// Wire name `SuccStat`; code T-SuccStat; Required.
+    /// Wire name `SuccStat`; `code T-SuccStat`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 失败原因 — Failure reason
     ///
-    /// Wire name `FailReason`; code T-ResultFailReason; Required.
+    /// Wire name `FailReason`; `code T-ResultFailReason`; Required.
     ///
     /// admiralsoft/zjxdqh reuses the stop-charge failure list here (EVIDENCE.md D12).
     ///
@@ -2128,21 +2128,21 @@ pub struct NotificationStopChargeResultResponse {
 pub struct NotificationChargeOrderInfoResponse {
     /// 充电订单号 — Charging order number
     ///
-    /// Wire name `StartChargeSeq`; string(len 27); Required.
+    /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电设备接口编码 — Connector ID
     ///
-    /// Wire name `ConnectorID`; string(len ..=26); Required.
+    /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 确认结果 — Confirmation result
     ///
-    /// Wire name `ConfirmResult`; code T-ConfirmResult; Required.
+    /// Wire name `ConfirmResult`; `code T-ConfirmResult`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConfirmResult")]
@@ -2163,14 +2163,14 @@ pub struct NotificationChargeOrderInfoResponse {
 pub struct CheckChargeOrdersRequest {
     /// 订单对账流水号 — Reconciliation sequence
     ///
-    /// Wire name `CheckOrderSeq`; string(len 27); Required.
+    /// Wire name `CheckOrderSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "CheckOrderSeq")]
     pub check_order_seq: ::std::string::String,
     /// 对账开始时间 — Period start
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: tcec102.
     ///
@@ -2180,7 +2180,7 @@ pub struct CheckChargeOrdersRequest {
     pub start_time: ::chargespec_runtime::time::DateTime,
     /// 对账结束时间 — Period end
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: tcec102.
     ///
@@ -2190,14 +2190,14 @@ pub struct CheckChargeOrdersRequest {
     pub end_time: ::chargespec_runtime::time::DateTime,
     /// 订单数量 — Number of orders
     ///
-    /// Wire name `OrderCount`; integer; Required.
+    /// Wire name `OrderCount`; `integer`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "OrderCount")]
     pub order_count: i64,
     /// 总电量 — Total energy
     ///
-    /// Wire name `TotalOrderPower`; decimal(scale 2); unit kWh; Required.
+    /// Wire name `TotalOrderPower`; `decimal(scale 2)`; unit kWh; Required.
     ///
     /// Provenance: tcec102.
     ///
@@ -2211,7 +2211,7 @@ pub struct CheckChargeOrdersRequest {
     pub total_order_power: ::chargespec_runtime::Decimal,
     /// 总金额 — Total amount
     ///
-    /// Wire name `TotalOrderMoney`; decimal(scale 2); unit 元; Required.
+    /// Wire name `TotalOrderMoney`; `decimal(scale 2)`; unit 元; Required.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -2222,7 +2222,7 @@ pub struct CheckChargeOrdersRequest {
     pub total_order_money: ::chargespec_runtime::Decimal,
     /// 订单列表 — Orders
     ///
-    /// Wire name `ChargeOrders`; array<object CheckChargeOrder>; Required.
+    /// Wire name `ChargeOrders`; `array<object CheckChargeOrder>`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ChargeOrders")]
@@ -2243,14 +2243,14 @@ pub struct CheckChargeOrdersRequest {
 pub struct CheckChargeOrdersResponse {
     /// 订单对账流水号 — Reconciliation sequence
     ///
-    /// Wire name `CheckOrderSeq`; string(len 27); Required.
+    /// Wire name `CheckOrderSeq`; `string(len 27)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "CheckOrderSeq")]
     pub check_order_seq: ::std::string::String,
     /// 对账开始时间 — Period start
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: tcec102.
     ///
@@ -2260,7 +2260,7 @@ pub struct CheckChargeOrdersResponse {
     pub start_time: ::chargespec_runtime::time::DateTime,
     /// 对账结束时间 — Period end
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd HH:mm:ss); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
     ///
     /// Provenance: tcec102.
     ///
@@ -2270,14 +2270,14 @@ pub struct CheckChargeOrdersResponse {
     pub end_time: ::chargespec_runtime::time::DateTime,
     /// 争议订单数量 — Number of disputed orders
     ///
-    /// Wire name `TotalDisputeOrder`; integer; Required.
+    /// Wire name `TotalDisputeOrder`; `integer`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "TotalDisputeOrder")]
     pub total_dispute_order: i64,
     /// 争议总电量 — Disputed energy
     ///
-    /// Wire name `TotalDisputePower`; decimal(scale 2); unit kWh; Required.
+    /// Wire name `TotalDisputePower`; `decimal(scale 2)`; unit kWh; Required.
     ///
     /// Provenance: tcec102.
     ///
@@ -2291,7 +2291,7 @@ pub struct CheckChargeOrdersResponse {
     pub total_dispute_power: ::chargespec_runtime::Decimal,
     /// 争议总金额 — Disputed amount
     ///
-    /// Wire name `TotalDisputeMoney`; decimal(scale 2); unit 元; Required.
+    /// Wire name `TotalDisputeMoney`; `decimal(scale 2)`; unit 元; Required.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -2302,7 +2302,7 @@ pub struct CheckChargeOrdersResponse {
     pub total_dispute_money: ::chargespec_runtime::Decimal,
     /// 争议订单列表 — Disputed orders
     ///
-    /// Wire name `DisputeOrders`; array<object DisputeOrder>; Required.
+    /// Wire name `DisputeOrders`; `array<object DisputeOrder>`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "DisputeOrders")]
@@ -2323,7 +2323,7 @@ pub struct CheckChargeOrdersResponse {
 pub struct QueryStationsInfoRequest {
     /// 上次查询时间 — Last query time
     ///
-    /// Wire name `LastQueryTime`; datetime(yyyy-MM-dd HH:mm:ss); Optional.
+    /// Wire name `LastQueryTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
     ///
     /// Stations changed since this time; an empty string or an absent field means all stations (practice; EVIDENCE.md D9).
     ///
@@ -2336,7 +2336,7 @@ pub struct QueryStationsInfoRequest {
     pub last_query_time: ::std::option::Option<::chargespec_runtime::time::DateTime>,
     /// 查询页码 — Page number
     ///
-    /// Wire name `PageNo`; integer; Optional.
+    /// Wire name `PageNo`; `integer`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -2347,7 +2347,7 @@ pub struct QueryStationsInfoRequest {
     pub page_no: ::std::option::Option<i64>,
     /// 每页数量 — Page size
     ///
-    /// Wire name `PageSize`; integer; Optional.
+    /// Wire name `PageSize`; `integer`; Optional.
     ///
     /// The maximum is not known (EVIDENCE.md S6).
     ///
@@ -2374,14 +2374,14 @@ pub struct QueryStationsInfoRequest {
 pub struct QueryStationsInfoResponse {
     /// 当前页数 — Current page
     ///
-    /// Wire name `PageNo`; integer; Required.
+    /// Wire name `PageNo`; `integer`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "PageNo")]
     pub page_no: i64,
     /// 页码总数 — Page count
     ///
-    /// Wire name `PageCount`; integer; Required.
+    /// Wire name `PageCount`; `integer`; Required.
     ///
     /// Total pages.
     ///
@@ -2390,14 +2390,14 @@ pub struct QueryStationsInfoResponse {
     pub page_count: i64,
     /// 总记录条数 — Total records
     ///
-    /// Wire name `ItemSize`; integer; Required.
+    /// Wire name `ItemSize`; `integer`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ItemSize")]
     pub item_size: i64,
     /// 充电站信息列表 — Station information list
     ///
-    /// Wire name `StationInfos`; array<object StationInfo>; Required.
+    /// Wire name `StationInfos`; `array<object StationInfo>`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StationInfos")]
@@ -2423,7 +2423,7 @@ pub struct QueryStationsInfoResponse {
 pub struct NotificationStationInfoRequest {
     /// 充电站信息 — Station information
     ///
-    /// Wire name `StationInfo`; object StationInfo; Required.
+    /// Wire name `StationInfo`; `object StationInfo`; Required.
     ///
     /// Provenance: tcec102.
     ///
@@ -2449,7 +2449,7 @@ pub struct NotificationStationInfoRequest {
 pub struct NotificationStationStatusRequest {
     /// 充电设备接口状态 — Connector status
     ///
-    /// Wire name `ConnectorStatusInfo`; object ConnectorStatusInfo; Required.
+    /// Wire name `ConnectorStatusInfo`; `object ConnectorStatusInfo`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorStatusInfo")]
@@ -2470,7 +2470,7 @@ pub struct NotificationStationStatusRequest {
 pub struct QueryStationStatusRequest {
     /// 充电站ID列表 — Station IDs
     ///
-    /// Wire name `StationIDs`; array<StationID>; Required.
+    /// Wire name `StationIDs`; `array<StationID>`; Required.
     ///
     /// No limit is normative; one implementation caps the list at 50 (EVIDENCE.md D10).
     ///
@@ -2493,7 +2493,7 @@ pub struct QueryStationStatusRequest {
 pub struct QueryStationStatusResponse {
     /// 充电站数量 — Number of stations
     ///
-    /// Wire name `Total`; integer; Optional.
+    /// Wire name `Total`; `integer`; Optional.
     ///
     /// The Xiaoju example sends it as the string "1" (EVIDENCE.md D10).
     ///
@@ -2509,7 +2509,7 @@ pub struct QueryStationStatusResponse {
     pub total: ::std::option::Option<i64>,
     /// 充电站状态信息列表 — Station status list
     ///
-    /// Wire name `StationStatusInfos`; array<object StationStatusInfo>; Required.
+    /// Wire name `StationStatusInfos`; `array<object StationStatusInfo>`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StationStatusInfos")]
@@ -2530,21 +2530,21 @@ pub struct QueryStationStatusResponse {
 pub struct QueryStationStatsRequest {
     /// 充电站ID — Station ID
     ///
-    /// Wire name `StationID`; string(len ..=20); Required.
+    /// Wire name `StationID`; `string(len ..=20)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 统计开始时间 — Start date
     ///
-    /// Wire name `StartTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — End date
     ///
-    /// Wire name `EndTime`; datetime(yyyy-MM-dd); Required.
+    /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "EndTime")]
@@ -2565,7 +2565,7 @@ pub struct QueryStationStatsRequest {
 pub struct QueryStationStatsResponse {
     /// 充电站统计信息 — Station statistics
     ///
-    /// Wire name `StationStats`; object StationStatsInfo; Required.
+    /// Wire name `StationStats`; `object StationStatsInfo`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "StationStats")]
@@ -2586,7 +2586,7 @@ pub struct QueryStationStatsResponse {
 pub struct QueryTokenRequest {
     /// 运营商标识 — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// The caller's OperatorID.
     ///
@@ -2595,7 +2595,7 @@ pub struct QueryTokenRequest {
     pub operator_id: ::std::string::String,
     /// 运营商密钥 — Operator secret
     ///
-    /// Wire name `OperatorSecret`; string; Required.
+    /// Wire name `OperatorSecret`; `string`; Required.
     ///
     /// The secret agreed for this caller and direction. 16 characters in practice; the key-class text describes 0–F characters, 32H/48H/64H (EVIDENCE.md S4).
     ///
@@ -2620,7 +2620,7 @@ pub struct QueryTokenRequest {
 pub struct QueryTokenResponse {
     /// 运营商标识 — Operator ID
     ///
-    /// Wire name `OperatorID`; string(len 9); Required.
+    /// Wire name `OperatorID`; `string(len 9)`; Required.
     ///
     /// The OperatorID of the token's holder (the caller).
     ///
@@ -2629,14 +2629,14 @@ pub struct QueryTokenResponse {
     pub operator_id: ::std::string::String,
     /// 成功状态 — Success status
     ///
-    /// Wire name `SuccStat`; code T-SuccStat; Required.
+    /// Wire name `SuccStat`; `code T-SuccStat`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 获取的凭证 — Access token
     ///
-    /// Wire name `AccessToken`; string; Required when SuccStat = 0.
+    /// Wire name `AccessToken`; `string`; Required when SuccStat = 0.
     ///
     /// Opaque, globally unique (全局唯一凭证); 64 characters in the published example.
     ///
@@ -2651,7 +2651,7 @@ pub struct QueryTokenResponse {
     pub access_token: ::std::option::Option<::chargespec_runtime::Secret>,
     /// 凭证有效期 — Token validity
     ///
-    /// Wire name `TokenAvailableTime`; integer; unit s; Required.
+    /// Wire name `TokenAvailableTime`; `integer`; unit s; Required.
     ///
     /// Remaining validity of the token in seconds; 7200 in the published example.
     ///
@@ -2663,7 +2663,7 @@ pub struct QueryTokenResponse {
     pub token_available_time: i64,
     /// 失败原因 — Failure reason
     ///
-    /// Wire name `FailReason`; code T-TokenFailReason; Required.
+    /// Wire name `FailReason`; `code T-TokenFailReason`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "FailReason")]

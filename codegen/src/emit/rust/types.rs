@@ -112,7 +112,8 @@ fn field_doc(f: &Field) -> Vec<String> {
     let mut lines = vec![title(&f.info)];
     lines.push(String::new());
     let mut facts = format!(
-        "Wire name `{}`; {}",
+        // The type text may hold a pattern: a code span keeps rustdoc from reading it as Markdown.
+        "Wire name `{}`; `{}`",
         f.wire,
         crate::ir::summary_type_text(&f.ty)
     );

@@ -15,14 +15,14 @@
 pub struct Option {
     /// 类型 — Type
     ///
-    /// Wire name `type`; integer(0..=255); Required.
+    /// Wire name `type`; `integer(0..=255)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "type")]
     pub r#type: i64,
     /// 生成 — Gen
     ///
-    /// Wire name `gen`; string(len ..=8); Optional.
+    /// Wire name `gen`; `string(len ..=8)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -33,21 +33,21 @@ pub struct Option {
     pub r#gen: ::std::option::Option<::std::string::String>,
     /// 匹配 — Match
     ///
-    /// Wire name `match`; code T-Ok; Required.
+    /// Wire name `match`; `code T-Ok`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "match")]
     pub r#match: crate::codes::Ok,
     /// 有 — Some
     ///
-    /// Wire name `Some`; string(len 9, charset alphanumeric); Required.
+    /// Wire name `Some`; `string(len 9, charset alphanumeric)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "Some")]
     pub some: ::std::string::String,
     /// 无 — None
     ///
-    /// Wire name `None`; datetime(yyyyMMddHHmmss); Optional.
+    /// Wire name `None`; `datetime(yyyyMMddHHmmss)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -58,7 +58,7 @@ pub struct Option {
     pub none: ::std::option::Option<::chargespec_runtime::time::CompactDateTime>,
     /// 字符串 — String
     ///
-    /// Wire name `String`; decimal(scale 2, 0..=1000, as string); Required.
+    /// Wire name `String`; `decimal(scale 2, 0..=1000, as string)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -69,14 +69,14 @@ pub struct Option {
     pub string: ::chargespec_runtime::Decimal,
     /// 列表 — Vec
     ///
-    /// Wire name `Vec`; array<object Result>(1..=3); Required.
+    /// Wire name `Vec`; `array<object Result>(1..=3)`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "Vec")]
     pub vec: ::std::vec::Vec<crate::types::Result>,
     /// 盒子 — Box
     ///
-    /// Wire name `Box`; object Result; Optional.
+    /// Wire name `Box`; `object Result`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -87,7 +87,7 @@ pub struct Option {
     pub r#box: ::std::option::Option<crate::types::Result>,
     /// 异步 — Async
     ///
-    /// Wire name `async`; array<decimal(scale 1)>; Optional.
+    /// Wire name `async`; `array<decimal(scale 1)>`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -100,7 +100,7 @@ pub struct Option {
     pub r#async: ::std::option::Option<::std::vec::Vec<::chargespec_runtime::Decimal>>,
     /// 接口列表 — Connector IDs
     ///
-    /// Wire name `ConnectorIDs`; array<string(len ..=26)>(..=50); Optional.
+    /// Wire name `ConnectorIDs`; `array<string(len ..=26)>(..=50)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -111,7 +111,7 @@ pub struct Option {
     pub connector_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// 运营商密钥 — Operator secret
     ///
-    /// Wire name `OperatorSecret`; string(len ..=16); Optional.
+    /// Wire name `OperatorSecret`; `string(len ..=16)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -134,14 +134,14 @@ pub struct Option {
 pub struct Result {
     /// 成功 — Ok
     ///
-    /// Wire name `Ok`; code T-Some; Required.
+    /// Wire name `Ok`; `code T-Some`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "Ok")]
     pub ok: crate::codes::Some,
     /// 错误 — Err
     ///
-    /// Wire name `Err`; string(len ..=20); Required when Ok ∉ {0}.
+    /// Wire name `Err`; `string(len ..=20)`; Required when Ok ∉ {0}.
     ///
     /// Provenance: provisional.
     ///
@@ -155,7 +155,7 @@ pub struct Result {
     pub err: ::std::option::Option<::std::string::String>,
     /// 动态 — Dyn
     ///
-    /// Wire name `dyn`; datetime(yyyy-MM-dd); Optional.
+    /// Wire name `dyn`; `datetime(yyyy-MM-dd)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -180,7 +180,7 @@ pub struct Result {
 pub struct Clone {
     /// 调试 — Debug
     ///
-    /// Wire name `Debug`; string(len ..=10); Optional.
+    /// Wire name `Debug`; `string(len ..=10)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -191,7 +191,7 @@ pub struct Clone {
     pub debug: ::std::option::Option<::std::string::String>,
     /// 序列化 — Serialize
     ///
-    /// Wire name `Serialize`; string(len ..=10); Optional.
+    /// Wire name `Serialize`; `string(len ..=10)`; Optional.
     ///
     /// Provenance: tcec102.
     #[serde(
@@ -216,7 +216,7 @@ pub struct Clone {
 pub struct TypeRequest {
     /// 选项 — Option
     ///
-    /// Wire name `Option`; object Option; Required.
+    /// Wire name `Option`; `object Option`; Required.
     ///
     /// Provenance: tcec102.
     #[serde(rename = "Option")]
