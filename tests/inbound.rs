@@ -5,11 +5,19 @@
 
 use chargespec_runtime::time::{CompactDateTime, Parts};
 use chargespec_runtime::token::{ReplayCache, TokenStore};
-use chargespec_runtime::{Mode, Secret};
+use chargespec_runtime::{Mode, Secret, tokio};
 use db4403_77_2024::protocol::{self, Keys, Peers, Policy, Refusal};
 use db4403_77_2024::types::{QueryStationsStatusRequest, QueryTokenRequest, RequestEnvelope};
 
 const NOW: i64 = 1_735_660_800; // 2025-01-01 00:00:00 UTC
+
+/// Runs a pipeline future to its end (the in-memory stores answer at once).
+fn block<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime")
+        .block_on(f)
+}
 
 fn keys() -> Keys {
     Keys {
@@ -53,7 +61,15 @@ fn open(
     auth: Option<&str>,
     body: &[u8],
 ) -> Result<protocol::Opened<QueryStationsStatusRequest>, Refusal> {
-    protocol::open_request(&peers(), tokens, None, interface, auth, body, &policy())
+    block(protocol::open_request(
+        &peers(),
+        tokens,
+        None,
+        interface,
+        auth,
+        body,
+        &policy(),
+    ))
 }
 
 fn bearer(tokens: &TokenStore) -> String {
@@ -86,7 +102,7 @@ fn the_token_interface_needs_no_token() {
         &serde_json::json!({"OperatorID": "MA5DA0053", "OperatorSecret": "1234567890abcdef"}),
         "0001",
     );
-    let opened: protocol::Opened<QueryTokenRequest> = protocol::open_request(
+    let opened: protocol::Opened<QueryTokenRequest> = block(protocol::open_request(
         &peers(),
         &tokens,
         None,
@@ -94,7 +110,7 @@ fn the_token_interface_needs_no_token() {
         None,
         &body(&env),
         &policy(),
-    )
+    ))
     .expect("passes");
     assert_eq!(opened.payload.operator_secret.expose(), "1234567890abcdef");
     assert!(opened.token_owner.is_none());
@@ -248,7 +264,7 @@ fn a_replayed_request_is_refused() {
     let replay = ReplayCache::new(300);
     let env = request(&serde_json::json!({"StationIDs": ["S1"]}), "0007");
     let run = || {
-        protocol::open_request::<QueryStationsStatusRequest>(
+        block(protocol::open_request::<QueryStationsStatusRequest>(
             &peers(),
             &tokens,
             Some(&replay),
@@ -256,7 +272,7 @@ fn a_replayed_request_is_refused() {
             Some(&auth),
             &body(&env),
             &policy(),
-        )
+        ))
     };
     assert!(run().is_ok());
     assert_eq!(
@@ -314,7 +330,7 @@ fn an_unknown_sender_is_refused_unsigned_and_a_borrowed_token_is_refused() {
     // A second peer presenting the first peer's token.
     let mut two = peers();
     two.insert("MA5DA0099", keys());
-    let e = protocol::open_request::<QueryStationsStatusRequest>(
+    let e = block(protocol::open_request::<QueryStationsStatusRequest>(
         &two,
         &tokens,
         None,
@@ -322,7 +338,7 @@ fn an_unknown_sender_is_refused_unsigned_and_a_borrowed_token_is_refused() {
         Some(&auth),
         &body(&stranger),
         &policy(),
-    )
+    ))
     .expect_err("borrowed token");
     assert_eq!(e.ret, protocol::ret::BAD_TOKEN);
     assert_eq!(e.peer.as_deref(), Some("MA5DA0099"));
@@ -341,7 +357,7 @@ fn the_plaintext_profile_takes_the_payload_itself_and_skips_the_signature() {
     });
     let bytes = serde_json::to_vec(&plain).expect("bytes");
     let run = |plaintext: bool| {
-        protocol::open_request::<QueryStationsStatusRequest>(
+        block(protocol::open_request::<QueryStationsStatusRequest>(
             &peers(),
             &tokens,
             None,
@@ -352,7 +368,7 @@ fn the_plaintext_profile_takes_the_payload_itself_and_skips_the_signature() {
                 plaintext,
                 ..policy()
             },
-        )
+        ))
     };
     let opened = run(true).expect("plaintext profile");
     assert_eq!(opened.payload.station_ids, vec!["S1".to_owned()]);
@@ -364,7 +380,7 @@ fn the_plaintext_profile_takes_the_payload_itself_and_skips_the_signature() {
     // Payload validation still applies.
     let mut bad = plain.clone();
     bad["Data"] = serde_json::json!({"StationIDs": "S1"});
-    let e = protocol::open_request::<QueryStationsStatusRequest>(
+    let e = block(protocol::open_request::<QueryStationsStatusRequest>(
         &peers(),
         &tokens,
         None,
@@ -375,7 +391,7 @@ fn the_plaintext_profile_takes_the_payload_itself_and_skips_the_signature() {
             plaintext: true,
             ..policy()
         },
-    )
+    ))
     .expect_err("invalid payload");
     assert_eq!(e.ret, protocol::ret::BAD_PAYLOAD);
 }

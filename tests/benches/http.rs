@@ -234,6 +234,7 @@ fn main() {
                     body,
                     &policy,
                 )
+                .await
                 .unwrap_or_else(|r| panic!("{r:?}"));
                 let ack = serde_json::json!({"Status": 0});
                 let sealed = protocol::seal_response(&keys(), 0, "", Some(&ack)).unwrap_or_else(|e| panic!("{e}"));

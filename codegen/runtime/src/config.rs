@@ -47,6 +47,23 @@ pub struct Config {
     /// The largest request body accepted, in bytes.
     #[serde(default = "default_body_limit")]
     pub body_limit: usize,
+    /// Where the tokens issued and the replay cache live: `"memory"` (the default: this
+    /// process) or the URL of a Redis server shared by every instance of the platform
+    /// (`"redis://127.0.0.1:6379/0"`). When the file leaves it out it is read from
+    /// `CHARGESPEC_STORE` (the place for a URL with a password). Never logged with its password.
+    #[serde(default)]
+    pub store: StoreConfig,
+    /// The prefix of every key on a shared store: the instances of one platform use the same
+    /// one, two platforms on one Redis server different ones.
+    #[serde(default = "default_store_prefix")]
+    pub store_prefix: String,
+    /// The most live tokens one peer holds; issuing another retires its oldest.
+    #[serde(default = "default_tokens_per_peer")]
+    pub tokens_per_peer: usize,
+    /// The most messages the in-memory replay cache remembers; when full, new messages are
+    /// refused as busy (never accepted unchecked).
+    #[serde(default = "default_replay_capacity")]
+    pub replay_capacity: usize,
     /// Stations in the mock operator's seeded data set (ignored by everything else).
     #[serde(default = "default_stations")]
     pub stations: usize,
@@ -54,6 +71,51 @@ pub struct Config {
     #[serde(default)]
     pub peers: Vec<PeerConfig>,
 }
+
+/// Where the tokens and the replay cache live.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(try_from = "String")]
+pub enum StoreConfig {
+    /// In this process's memory.
+    #[default]
+    Memory,
+    /// On a Redis server (`redis://`, `rediss://` or `unix://` URL); `Debug` hides the URL.
+    Redis(Secret),
+}
+
+impl TryFrom<String> for StoreConfig {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        if text == "memory" {
+            Ok(StoreConfig::Memory)
+        } else if ["redis://", "rediss://", "unix://"]
+            .iter()
+            .any(|scheme| text.starts_with(scheme))
+        {
+            Ok(StoreConfig::Redis(Secret::new(text)))
+        } else {
+            Err("store: \"memory\" or a Redis URL (redis://host:port/db)".to_owned())
+        }
+    }
+}
+
+impl StoreConfig {
+    /// What the log may say of the store: `memory`, or the URL without its user and password.
+    pub fn describe(&self) -> String {
+        match self {
+            StoreConfig::Memory => "memory".to_owned(),
+            StoreConfig::Redis(url) => {
+                let url = url.expose();
+                let (scheme, rest) = url.split_once("://").unwrap_or(("redis", url));
+                let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+                format!("{scheme}://{}", crate::validate::bounded(rest))
+            }
+        }
+    }
+}
+
+/// The name of the variable that gives the store when the file does not.
+pub const STORE_VAR: &str = "CHARGESPEC_STORE";
 
 /// `strict` or `lenient`.
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
@@ -125,6 +187,18 @@ fn default_body_limit() -> usize {
     4 * 1024 * 1024
 }
 
+fn default_store_prefix() -> String {
+    "chargespec:".to_owned()
+}
+
+fn default_tokens_per_peer() -> usize {
+    crate::token::DEFAULT_TOKENS_PER_PEER
+}
+
+fn default_replay_capacity() -> usize {
+    crate::token::DEFAULT_REPLAY_CAPACITY
+}
+
 fn default_stations() -> usize {
     25
 }
@@ -194,6 +268,11 @@ impl Config {
     /// Parses a configuration, filling missing secrets from `env` (a lookup by variable name).
     pub fn parse_with(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
         let mut table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        if !table.contains_key("store")
+            && let Some(store) = env(STORE_VAR)
+        {
+            table.insert("store".to_owned(), toml::Value::String(store));
+        }
         if let Some(toml::Value::Array(peers)) = table.get_mut("peers") {
             for peer in peers.iter_mut() {
                 let toml::Value::Table(peer) = peer else {
@@ -422,6 +501,25 @@ sig_secret = "PyS1gS3cr3tK3y01"
         );
         let c = Config::parse_with(&two, no_env).unwrap_or_else(|e| panic!("{e}"));
         assert!(c.peer(None).err().unwrap_or_default().contains("--peer"));
+    }
+
+    #[test]
+    fn the_store_is_memory_or_a_redis_url_from_the_file_or_the_environment() {
+        let c = Config::parse_with(PEER, no_env).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.store, StoreConfig::Memory);
+        assert_eq!(c.store_prefix, "chargespec:");
+        let env =
+            |name: &str| (name == STORE_VAR).then(|| "redis://:hunter2@10.0.0.5:6379/1".to_owned());
+        let c = Config::parse_with(PEER, env).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.store.describe(), "redis://10.0.0.5:6379/1");
+        assert!(!format!("{c:?}").contains("hunter2"));
+        let file = format!("store = \"memory\"\n{PEER}");
+        let c = Config::parse_with(&file, env).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.store, StoreConfig::Memory, "the file wins");
+        let e = Config::parse_with(&format!("store = \"mysql://x\"\n{PEER}"), no_env)
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("Redis URL"), "{e}");
     }
 
     #[test]

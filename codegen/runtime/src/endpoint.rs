@@ -19,7 +19,8 @@ use crate::profile::{self, Profile};
 use crate::protocol::{Peers, Policy, Refusal, RequestEnvelope, RetCodes};
 use crate::schema::Described;
 use crate::server::{CatchPanic, json_response, read_body};
-use crate::token::{DEFAULT_REPLAY_CAPACITY, DEFAULT_TOKENS_PER_PEER, ReplayCache, TokenStore};
+use crate::store::{ReplayBackend, Stores, TokenBackend};
+use crate::token::{DEFAULT_REPLAY_CAPACITY, DEFAULT_TOKENS_PER_PEER};
 use crate::validate::bounded;
 use crate::{Mode, Report, Validate};
 
@@ -67,6 +68,34 @@ impl Default for ServerConfig {
             plaintext: false,
             clock: crate::now_unix,
         }
+    }
+}
+
+impl ServerConfig {
+    /// The token store and replay cache of these settings in this process's memory.
+    pub fn memory_stores(&self) -> Stores {
+        Stores::memory(
+            self.token_lifetime_s,
+            self.tokens_per_peer,
+            self.replay_window_s.map(|w| (w, self.replay_capacity)),
+        )
+    }
+
+    /// The token store and replay cache of these settings on a Redis server shared by several
+    /// instances (the same `url` and `prefix`). Needs a Tokio runtime.
+    #[cfg(feature = "redis")]
+    pub fn redis_stores(
+        &self,
+        url: &str,
+        prefix: &str,
+    ) -> Result<Stores, crate::store::StoreError> {
+        Stores::redis(
+            url,
+            prefix,
+            self.token_lifetime_s,
+            self.tokens_per_peer,
+            self.replay_window_s,
+        )
     }
 }
 
@@ -149,16 +178,29 @@ pub struct Endpoint<P: Profile> {
     own_operator_id: String,
     base_path: String,
     peers: Peers<P::Keys>,
-    tokens: TokenStore,
-    replay: Option<ReplayCache>,
+    tokens: std::sync::Arc<dyn TokenBackend>,
+    replay: Option<std::sync::Arc<dyn ReplayBackend>>,
     config: ServerConfig,
 }
 
 impl<P: Profile> Endpoint<P> {
+    /// An endpoint with its token store and replay cache in this process's memory.
     pub fn new(
         own_operator_id: impl Into<String>,
         peers: Peers<P::Keys>,
         config: ServerConfig,
+    ) -> Self {
+        let stores = config.memory_stores();
+        Self::with_stores(own_operator_id, peers, config, stores)
+    }
+
+    /// An endpoint with the given token store and replay cache (shared by several instances,
+    /// for example: [`ServerConfig::redis_stores`]). The bounds and lifetimes are the stores'.
+    pub fn with_stores(
+        own_operator_id: impl Into<String>,
+        peers: Peers<P::Keys>,
+        config: ServerConfig,
+        stores: Stores,
     ) -> Self {
         if config.plaintext {
             tracing::warn!(
@@ -172,10 +214,8 @@ impl<P: Profile> Endpoint<P> {
         Endpoint {
             own_operator_id: own_operator_id.into(),
             base_path,
-            tokens: TokenStore::with_limit(config.token_lifetime_s, config.tokens_per_peer),
-            replay: config
-                .replay_window_s
-                .map(|w| ReplayCache::with_capacity(w, config.replay_capacity)),
+            tokens: stores.tokens,
+            replay: stores.replay,
             peers,
             config,
         }
@@ -241,13 +281,14 @@ impl<P: Profile> Endpoint<P> {
         let opened = crate::protocol::open_request::<P::Request, P::Keys, Req>(
             &P::RULES,
             &self.peers,
-            &self.tokens,
-            self.replay.as_ref(),
+            self.tokens.as_ref(),
+            self.replay.as_deref(),
             interface,
             authorization,
             &bytes,
             &self.policy(),
-        );
+        )
+        .await;
         let opened = match opened {
             Ok(o) => o,
             Err(refusal) => return self.refuse(interface, refusal),
@@ -295,7 +336,14 @@ impl<P: Profile> Endpoint<P> {
     }
 
     fn refuse(&self, interface: &str, refusal: Refusal) -> Response {
-        tracing::warn!(interface, peer = ?refusal.peer, ret = refusal.ret, msg = %refusal.msg, "refused");
+        match &refusal.detail {
+            Some(detail) => {
+                tracing::error!(interface, peer = ?refusal.peer, ret = refusal.ret, msg = %refusal.msg, detail = %detail, "refused")
+            }
+            None => {
+                tracing::warn!(interface, peer = ?refusal.peer, ret = refusal.ret, msg = %refusal.msg, "refused")
+            }
+        }
         self.answer::<()>(refusal.peer.as_deref(), refusal.ret, &refusal.msg, None)
     }
 
@@ -359,7 +407,7 @@ impl<P: Profile> Endpoint<P> {
             |ctx, request| async move {
                 let asked = serde_json::to_value(&request)
                     .map_err(|e| HandlerError::system(e.to_string()))?;
-                let answer = self.issue_token(&ctx, &asked)?;
+                let answer = self.issue_token(&ctx, &asked).await?;
                 serde_json::from_value(serde_json::Value::Object(answer))
                     .map_err(|e| HandlerError::system(e.to_string()))
             },
@@ -368,7 +416,7 @@ impl<P: Profile> Endpoint<P> {
     }
 
     /// The token answer to a token request (as JSON), from the spec's token rules.
-    fn issue_token(
+    async fn issue_token(
         &self,
         ctx: &RequestContext,
         asked: &serde_json::Value,
@@ -398,7 +446,11 @@ impl<P: Profile> Endpoint<P> {
                 let token = self
                     .tokens
                     .issue(&ctx.operator_id, now)
-                    .map_err(|e| HandlerError::system(e.to_string()))?;
+                    .await
+                    .map_err(|e| {
+                        tracing::error!(peer = %ctx.operator_id, error = %e, "no token issued");
+                        HandlerError::busy("the platform cannot issue a token now: retry later")
+                    })?;
                 put(t.success_field, t.success_code.into());
                 put(t.token_field, token.expose().into());
                 put(t.lifetime_field, self.tokens.lifetime_s().into());

@@ -22,7 +22,6 @@ pub mod secret;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod spec_envelope;
-#[cfg(feature = "server")]
 pub mod store;
 pub mod time;
 pub mod token;

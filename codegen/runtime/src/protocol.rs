@@ -12,8 +12,9 @@ use serde::de::DeserializeOwned;
 
 use crate::envelope::EnvelopeError;
 use crate::schema::Described;
+use crate::store::{ReplayBackend, StoreError, TokenBackend};
 use crate::time::DateFormat;
-use crate::token::{ReplayCache, Seen, TokenStore};
+use crate::token::Seen;
 use crate::validate::bounded;
 use crate::{Mode, Report};
 
@@ -88,11 +89,32 @@ pub struct Refusal {
     /// The sender, once identified as a configured peer: the refusal is then signed with its
     /// keys. `None` when the envelope is unreadable or the sender unknown.
     pub peer: Option<String>,
+    /// What the log may say besides `msg` (the cause of an outage of the shared store); never
+    /// part of the answer.
+    pub detail: Option<String>,
 }
 
 impl Refusal {
     pub fn new(ret: i64, msg: String, peer: Option<String>) -> Self {
-        Refusal { ret, msg, peer }
+        Refusal {
+            ret,
+            msg,
+            peer,
+            detail: None,
+        }
+    }
+
+    /// The shared store could not answer: "busy" (the caller may resend later), never an
+    /// acceptance. The cause goes to the log only: it may name the store's address.
+    pub fn store_unavailable(busy: i64, error: &StoreError, peer: Option<String>) -> Self {
+        Refusal {
+            detail: Some(error.to_string()),
+            ..Refusal::new(
+                busy,
+                "the platform cannot check this request now: retry later".to_owned(),
+                peer,
+            )
+        }
     }
 }
 
@@ -243,11 +265,11 @@ fn read_envelope<E: RequestEnvelope, K>(
 /// Applies the receiver's checks to a request body, in the order of the spec, each failing with
 /// the spec's Ret.
 #[allow(clippy::too_many_arguments)]
-pub fn open_request<E, K, T>(
+pub async fn open_request<E, K, T>(
     rules: &Rules<'_>,
     peers: &Peers<K>,
-    tokens: &TokenStore,
-    replay: Option<&ReplayCache>,
+    tokens: &dyn TokenBackend,
+    replay: Option<&dyn ReplayBackend>,
     interface: &str,
     authorization: Option<&str>,
     body: &[u8],
@@ -267,6 +289,8 @@ where
     let mut opened: Option<(T, Report)> = None;
     for &(step, ret) in rules.processing {
         let refuse = |msg: String| Refusal::new(ret, msg, peer.clone());
+        let unavailable =
+            |e: StoreError| Refusal::store_unavailable(rules.ret.busy, &e, peer.clone());
         match step {
             Step::CheckEnvelope => {
                 let env: E = read_envelope(rules, peers, body, policy, ret)?;
@@ -292,6 +316,8 @@ where
                 if rules.token_interface != Some(interface) {
                     let owner = tokens
                         .check_header(authorization, rules.auth_scheme, now)
+                        .await
+                        .map_err(unavailable)?
                         .map_err(|e| refuse(e.to_string()))?;
                     if owner != env.sender() && !policy.plaintext {
                         return Err(refuse(format!(
@@ -316,7 +342,12 @@ where
                 check_window(rules, env, policy).map_err(&refuse_envelope)?;
                 let verified = !policy.plaintext && keys.is_some();
                 if let Some(replay) = replay {
-                    match replay.check(env.sender(), &replay_key(env, verified), now) {
+                    let key = replay_key(env, verified);
+                    match replay
+                        .check(env.sender(), &key, now)
+                        .await
+                        .map_err(unavailable)?
+                    {
                         Seen::First => {}
                         Seen::Again => return Err(refuse_envelope("replayed request".to_owned())),
                         Seen::Full => {

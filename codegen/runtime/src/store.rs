@@ -6,6 +6,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use crate::Secret;
 pub use crate::token::bearer;
@@ -65,6 +66,54 @@ pub trait ReplayBackend: Send + Sync + std::fmt::Debug {
         key: &'a str,
         now: u64,
     ) -> BoxFuture<'a, Result<Seen, StoreError>>;
+}
+
+/// The token store and replay cache of one endpoint, in memory or shared.
+#[derive(Clone, Debug)]
+pub struct Stores {
+    pub tokens: Arc<dyn TokenBackend>,
+    /// `None`: resends are not checked.
+    pub replay: Option<Arc<dyn ReplayBackend>>,
+}
+
+impl Stores {
+    /// In this process's memory: `tokens_per_peer` live tokens per peer, and with a replay
+    /// window, a cache of at most `replay_capacity` messages.
+    pub fn memory(
+        token_lifetime_s: u64,
+        tokens_per_peer: usize,
+        replay: Option<(u64, usize)>,
+    ) -> Self {
+        Stores {
+            tokens: Arc::new(TokenStore::with_limit(token_lifetime_s, tokens_per_peer)),
+            replay: replay.map(|(window_s, capacity)| {
+                Arc::new(ReplayCache::with_capacity(window_s, capacity)) as Arc<dyn ReplayBackend>
+            }),
+        }
+    }
+
+    /// On the Redis server at `url`, shared by every instance that uses the same server and
+    /// `prefix` (see [`redis::RedisStore`]).
+    #[cfg(feature = "redis")]
+    pub fn redis(
+        url: &str,
+        prefix: &str,
+        token_lifetime_s: u64,
+        tokens_per_peer: usize,
+        replay_window_s: Option<u64>,
+    ) -> Result<Self, StoreError> {
+        let store = Arc::new(redis::RedisStore::open(
+            url,
+            prefix,
+            token_lifetime_s,
+            tokens_per_peer,
+            replay_window_s.unwrap_or(0),
+        )?);
+        Ok(Stores {
+            tokens: store.clone(),
+            replay: replay_window_s.map(|_| store as Arc<dyn ReplayBackend>),
+        })
+    }
 }
 
 impl TokenBackend for TokenStore {
@@ -286,7 +335,7 @@ return 1
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "server"))]
 mod tests {
     use super::*;
 

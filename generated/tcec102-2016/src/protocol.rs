@@ -305,28 +305,29 @@ impl ::chargespec_runtime::protocol::Sealing<crate::types::RequestEnvelope> for 
 }
 /// Applies the receiver's checks to a request body, in the order of the spec
 /// ([`RULES`]), each failing with the spec's Ret.
-pub fn open_request<
+pub async fn open_request<
     T: ::chargespec_runtime::serde::de::DeserializeOwned
         + ::chargespec_runtime::schema::Described,
 >(
     peers: &Peers,
-    tokens: &::chargespec_runtime::token::TokenStore,
-    replay: ::std::option::Option<&::chargespec_runtime::token::ReplayCache>,
+    tokens: &dyn ::chargespec_runtime::store::TokenBackend,
+    replay: ::std::option::Option<&dyn ::chargespec_runtime::store::ReplayBackend>,
     interface: &str,
     authorization: ::std::option::Option<&str>,
     body: &[u8],
     policy: &Policy,
 ) -> ::std::result::Result<Opened<T>, Refusal> {
     ::chargespec_runtime::protocol::open_request(
-        &RULES,
-        peers,
-        tokens,
-        replay,
-        interface,
-        authorization,
-        body,
-        policy,
-    )
+            &RULES,
+            peers,
+            tokens,
+            replay,
+            interface,
+            authorization,
+            body,
+            policy,
+        )
+        .await
 }
 /// A signed response envelope; `payload` is encrypted into `Data`, or `Data` is empty.
 pub fn seal_response<T: ::chargespec_runtime::serde::Serialize>(
