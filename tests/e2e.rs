@@ -2,151 +2,20 @@
 //! its Ret (raw requests), and the client's token renewal, resend rule, response verification and
 //! timeout. The positive case of every interface is the generated crate's own loopback test.
 
+#[path = "support/platform.rs"]
+mod platform;
+
+use platform::*;
+
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use chargespec_mock::city::CityMock;
 use chargespec_runtime::client::{ClientConfig, ClientError};
 use chargespec_runtime::serde_json::{self, Value, json};
-use chargespec_runtime::time::{CompactDateTime, Parts};
 use chargespec_runtime::{Mode, Secret, axum, tokio};
-use db4403_77_2024::client::city::CityClient;
-use db4403_77_2024::protocol::{self, Keys, Peers, ret};
-use db4403_77_2024::server::{self, Endpoint, HandlerError, ServerConfig};
+use db4403_77_2024::protocol::{self, Keys, ret};
+use db4403_77_2024::server::{HandlerError, ServerConfig};
 use db4403_77_2024::{samples, types};
-
-const CITY: &str = "MA5DA0001";
-const OPERATOR: &str = "MA5DA0053";
-
-fn keys() -> Keys {
-    Keys {
-        operator_secret: Secret::new("Op3r4t0rS3cr3t01"),
-        data_secret: Secret::new("D4t4S3cr3tK3y016"),
-        data_secret_iv: Secret::new("D4t4S3cr3tIV0016"),
-        sig_secret: Secret::new("S1gS3cr3tK3y0016"),
-    }
-}
-
-fn other_keys() -> Keys {
-    Keys {
-        operator_secret: Secret::new("0ther0perator001"),
-        data_secret: Secret::new("0therD4t4K3y0016"),
-        data_secret_iv: Secret::new("0therD4t4IV00016"),
-        sig_secret: Secret::new("0therS1gK3y00016"),
-    }
-}
-
-struct City {
-    /// The base URL (up to the interface name).
-    url: String,
-    mock: CityMock,
-}
-
-async fn listen(router: axum::Router) -> String {
-    let any_port = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-    let (addr, _task) = chargespec_mock::serve(any_port, router)
-        .await
-        .expect("serves");
-    format!("http://{addr}")
-}
-
-async fn city(config: ServerConfig) -> City {
-    let mut peers = Peers::new();
-    peers.insert(OPERATOR, keys());
-    let mock = CityMock::new();
-    let endpoint = Endpoint::new(CITY, peers, config);
-    let base = endpoint.base_path().to_owned();
-    let url = listen(server::city::router(mock.clone(), endpoint)).await;
-    City {
-        url: format!("{url}{base}"),
-        mock,
-    }
-}
-
-fn quick() -> ClientConfig {
-    ClientConfig {
-        timeout: Duration::from_secs(5),
-        resend_attempts: 3,
-        resend_interval: Duration::from_millis(10),
-        token_refresh_margin: Duration::ZERO,
-        answers: None,
-    }
-}
-
-fn client(url: &str, keys: Keys, config: ClientConfig) -> CityClient {
-    CityClient::new(url, OPERATOR, keys, config).expect("client")
-}
-
-async fn post(url: &str, interface: &str, token: Option<&str>, body: Vec<u8>) -> Value {
-    let http = chargespec_runtime::client::http_client(Duration::from_secs(5)).expect("http");
-    let bytes = chargespec_runtime::client::post(
-        &http,
-        &format!("{url}/{interface}"),
-        protocol::CONTENT_TYPE,
-        token.map(|t| format!("Bearer {t}")),
-        body,
-        protocol::HTTP_STATUS,
-    )
-    .await
-    .expect("an answer");
-    serde_json::from_slice(&bytes).expect("the answer is JSON")
-}
-
-fn sample(interface: &str) -> Value {
-    serde_json::from_str(samples::request(interface).expect("sample")).expect("JSON")
-}
-
-static SEQ: AtomicI64 = AtomicI64::new(1);
-
-fn stamp(offset_s: i64) -> CompactDateTime {
-    CompactDateTime::from_parts(Parts::from_unix(
-        chargespec_runtime::now_unix() + protocol::UTC_OFFSET_S + offset_s,
-    ))
-    .expect("valid")
-}
-
-/// A sealed request envelope (a fresh `Seq` each time) as JSON.
-fn sealed_with(keys: &Keys, sender: &str, offset_s: i64, payload: &Value) -> Value {
-    let seq = format!("{:04}", SEQ.fetch_add(1, Ordering::Relaxed) % 9999 + 1);
-    let env = protocol::seal_request(keys, sender, stamp(offset_s), seq, payload).expect("seals");
-    serde_json::to_value(env).expect("JSON")
-}
-
-fn sealed(payload: &Value) -> Value {
-    sealed_with(&keys(), OPERATOR, 0, payload)
-}
-
-fn bytes(v: &Value) -> Vec<u8> {
-    serde_json::to_vec(v).expect("bytes")
-}
-
-/// Re-signs an envelope after a field was changed.
-fn resign(env: &mut Value) {
-    let typed: types::RequestEnvelope = serde_json::from_value(env.clone()).expect("envelope");
-    env["Sig"] = json!(keys().sign_request(&typed).expect("signs"));
-}
-
-fn ret_of(answer: &Value) -> i64 {
-    answer["Ret"].as_i64().expect("Ret")
-}
-
-/// The answer is signed with the operator's keys.
-fn signed(answer: &Value) -> bool {
-    let typed: types::ResponseEnvelope = serde_json::from_value(answer.clone()).expect("envelope");
-    keys().verify_response(&typed).is_ok()
-}
-
-async fn fetch_token(url: &str) -> String {
-    client(url, keys(), quick())
-        .0
-        .token()
-        .await
-        .expect("token")
-        .expose()
-        .to_owned()
-}
-
-const PUSH: &str = "notification_stationStatus";
 
 /// Valid Base64 of two AES blocks whose decryption ends in a zero byte: not PKCS#7 padding.
 /// In CBC the last plaintext block is D(C1) XOR C0; with C1 the one-block ciphertext of `{}`,
@@ -525,24 +394,6 @@ async fn a_malformed_envelope_from_a_known_peer_is_refused_signed() {
     assert_eq!(a["Sig"], json!(""));
 }
 
-/// Issue 13, finding 6: an envelope with a repeated key is refused, whichever copy is the
-/// authentic one.
-#[tokio::test]
-async fn an_envelope_with_a_repeated_key_is_refused() {
-    let city = city(ServerConfig::default()).await;
-    let token = fetch_token(&city.url).await;
-    let env = sealed(&sample(PUSH));
-    let text = serde_json::to_string(&env).expect("text");
-    let doubled = text.replacen('{', r#"{"OperatorID":"XXXXXXXXX","#, 1);
-    let a = post(&city.url, PUSH, Some(&token), doubled.into_bytes()).await;
-    assert_eq!(ret_of(&a), ret::BAD_ENVELOPE, "{a}");
-    assert!(
-        a["Msg"].as_str().unwrap_or_default().contains("twice"),
-        "{a}"
-    );
-    assert!(city.mock.store.received(PUSH).is_empty());
-}
-
 /// Issue 10, defect 6: a path the platform does not serve is answered with an envelope naming it.
 #[tokio::test]
 async fn an_unknown_interface_is_answered_with_an_envelope() {
@@ -576,61 +427,6 @@ fn an_answer_that_decrypts_but_does_not_decode_names_its_pointer() {
         .unwrap_or_default();
     assert!(e.contains("/SuccStat"), "{e}");
     assert!(!e.contains("cannot be decrypted"), "{e}");
-}
-
-/// Issue 13, finding 4: a peer that asks for tokens again and again holds a bounded number; its
-/// oldest token is retired.
-#[tokio::test]
-async fn a_flood_of_token_requests_retires_the_oldest_tokens() {
-    let city = city(ServerConfig {
-        tokens_per_peer: 2,
-        ..ServerConfig::default()
-    })
-    .await;
-    // Raw token requests, each with its own Seq (a client would reuse its cached token).
-    let ask = json!({"OperatorID": OPERATOR, "OperatorSecret": "Op3r4t0rS3cr3t01"});
-    let mut issued = Vec::new();
-    for _ in 0..22 {
-        let a = post(&city.url, "query_token", None, bytes(&sealed(&ask))).await;
-        let typed: types::ResponseEnvelope = serde_json::from_value(a).expect("envelope");
-        let answer = protocol::open_response::<types::QueryTokenResponse>(&keys(), &typed)
-            .expect("opens")
-            .expect("a token answer");
-        issued.push(answer.access_token.expect("a token").expose().to_owned());
-    }
-    let (first, last) = (issued[0].clone(), issued[21].clone());
-    let push = || bytes(&sealed(&sample(PUSH)));
-    let a = post(&city.url, PUSH, Some(&first), push()).await;
-    assert_eq!(
-        ret_of(&a),
-        ret::BAD_TOKEN,
-        "the first token was retired: {a}"
-    );
-    let a = post(&city.url, PUSH, Some(&last), push()).await;
-    assert_eq!(ret_of(&a), ret::SUCCESS, "{a}");
-}
-
-/// Issue 13, finding 5: the replay cache is bounded; when it is full of messages inside the
-/// window, new messages are refused as busy (the sender retries), never accepted unchecked.
-#[tokio::test]
-async fn a_full_replay_cache_refuses_new_messages_as_busy() {
-    let city = city(ServerConfig {
-        replay_capacity: 3,
-        ..ServerConfig::default()
-    })
-    .await;
-    let token = fetch_token(&city.url).await;
-    let mut rets = Vec::new();
-    for _ in 0..5 {
-        let a = post(&city.url, PUSH, Some(&token), bytes(&sealed(&sample(PUSH)))).await;
-        rets.push(ret_of(&a));
-    }
-    // The token request itself is a message too.
-    assert_eq!(
-        rets,
-        vec![ret::SUCCESS, ret::SUCCESS, ret::BUSY, ret::BUSY, ret::BUSY]
-    );
-    assert_eq!(city.mock.store.received(PUSH).len(), 2);
 }
 
 /// An operator platform that sends `PageNo` as a string: refused by a strict client, accepted

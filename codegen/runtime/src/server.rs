@@ -88,7 +88,8 @@ impl<F: Future> Future for CatchPanic<F> {
 /// and an idle deadline for keep-alive connections.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// The most connections served at once; further ones wait in the listen queue.
+    /// The most connections open at once; at the cap, a new connection sheds the open one that
+    /// has waited longest for its next request.
     pub max_connections: usize,
     /// From the connection's start or its last answer, the time a request has to arrive.
     pub request_timeout: std::time::Duration,
@@ -116,11 +117,17 @@ pub async fn serve(
     axum::serve(LimitedListener::new(listener, limits), router).await
 }
 
-/// A listener that holds a permit per open connection and wraps each in [`GuardedIo`].
+/// A listener that holds a permit per open connection and wraps each in [`GuardedIo`]. At the
+/// cap it keeps accepting: each new connection sheds the open one that has waited longest for
+/// its next request (a silent or trickling connection, or an idle keep-alive one), so a flood of
+/// connections that send nothing cannot lock valid clients out until their deadlines pass.
 pub struct LimitedListener {
     inner: tokio::net::TcpListener,
     permits: std::sync::Arc<tokio::sync::Semaphore>,
     limits: Limits,
+    open: std::sync::Arc<Registry>,
+    shed: u64,
+    last_report: Option<std::time::Instant>,
 }
 
 impl LimitedListener {
@@ -131,6 +138,40 @@ impl LimitedListener {
                 limits.max_connections.max(1),
             )),
             limits,
+            open: std::sync::Arc::new(Registry::default()),
+            shed: 0,
+            last_report: None,
+        }
+    }
+
+    /// A permit for a new connection: a free one, or the one of the connection shed for it.
+    async fn permit(&mut self) -> tokio::sync::OwnedSemaphorePermit {
+        loop {
+            if let Ok(p) = self.permits.clone().try_acquire_owned() {
+                return p;
+            }
+            if self.open.shed_longest_waiting() {
+                self.shed += 1;
+            }
+            // Logged at most once a second, with the count since the last report.
+            if self
+                .last_report
+                .is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(1))
+            {
+                tracing::warn!(
+                    max_connections = self.limits.max_connections,
+                    shed = self.shed,
+                    "connection limit reached: the longest-waiting connections are closed"
+                );
+                self.last_report = Some(std::time::Instant::now());
+                self.shed = 0;
+            }
+            let wait = self.permits.clone().acquire_owned();
+            if let Ok(Ok(p)) =
+                tokio::time::timeout(std::time::Duration::from_millis(100), wait).await
+            {
+                return p;
+            }
         }
     }
 }
@@ -140,22 +181,10 @@ impl axum::serve::Listener for LimitedListener {
     type Addr = std::net::SocketAddr;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        let permit = match self.permits.clone().try_acquire_owned() {
-            Ok(p) => p,
-            Err(_) => {
-                tracing::warn!(
-                    max_connections = self.limits.max_connections,
-                    "connection limit reached: new connections wait"
-                );
-                loop {
-                    if let Ok(p) = self.permits.clone().acquire_owned().await {
-                        break p;
-                    }
-                }
-            }
-        };
         let (stream, addr) = axum::serve::Listener::accept(&mut self.inner).await;
-        (GuardedIo::new(stream, self.limits, permit), addr)
+        let permit = self.permit().await;
+        let conn = self.open.register();
+        (GuardedIo::new(stream, self.limits, permit, conn), addr)
     }
 
     fn local_addr(&self) -> std::io::Result<Self::Addr> {
@@ -163,25 +192,133 @@ impl axum::serve::Listener for LimitedListener {
     }
 }
 
+/// The open connections of a listener, by id, with the time each has waited for its request.
+#[derive(Default)]
+struct Registry {
+    epoch: std::sync::OnceLock<std::time::Instant>,
+    next: std::sync::atomic::AtomicU64,
+    open: std::sync::Mutex<std::collections::HashMap<u64, std::sync::Arc<Conn>>>,
+}
+
+/// What the listener knows of one connection.
+struct Conn {
+    id: u64,
+    /// Milliseconds from the registry's epoch to the start of the current wait for a request
+    /// (the connection's start or its last answer).
+    waiting_since_ms: std::sync::atomic::AtomicU64,
+    /// Set when the listener sheds it: its next read or write fails.
+    shed: std::sync::atomic::AtomicBool,
+    /// The task reading it, to wake when it is shed.
+    waker: std::sync::Mutex<Option<std::task::Waker>>,
+}
+
+impl Registry {
+    fn now_ms(&self) -> u64 {
+        let epoch = self.epoch.get_or_init(std::time::Instant::now);
+        u64::try_from(epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn register(self: &std::sync::Arc<Self>) -> ConnHandle {
+        let id = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let conn = std::sync::Arc::new(Conn {
+            id,
+            waiting_since_ms: std::sync::atomic::AtomicU64::new(self.now_ms()),
+            shed: std::sync::atomic::AtomicBool::new(false),
+            waker: std::sync::Mutex::new(None),
+        });
+        crate::lock(&self.open).insert(id, conn.clone());
+        ConnHandle {
+            registry: self.clone(),
+            conn,
+        }
+    }
+
+    /// Marks the connection that has waited longest for its request as shed and wakes it;
+    /// `false` when every open connection is already shed.
+    fn shed_longest_waiting(&self) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let victim = crate::lock(&self.open)
+            .values()
+            .filter(|c| !c.shed.load(Relaxed))
+            .min_by_key(|c| (c.waiting_since_ms.load(Relaxed), c.id))
+            .cloned();
+        let Some(victim) = victim else {
+            return false;
+        };
+        victim.shed.store(true, Relaxed);
+        if let Some(w) = crate::lock(&victim.waker).take() {
+            w.wake();
+        }
+        true
+    }
+}
+
+/// A connection's entry in the registry, removed when the connection is dropped.
+struct ConnHandle {
+    registry: std::sync::Arc<Registry>,
+    conn: std::sync::Arc<Conn>,
+}
+
+impl ConnHandle {
+    fn is_shed(&self) -> bool {
+        self.conn.shed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn answered(&self) {
+        let now = self.registry.now_ms();
+        self.conn
+            .waiting_since_ms
+            .store(now, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn park(&self, waker: &std::task::Waker) {
+        let mut slot = crate::lock(&self.conn.waker);
+        if !slot.as_ref().is_some_and(|w| w.will_wake(waker)) {
+            *slot = Some(waker.clone());
+        }
+    }
+}
+
+impl Drop for ConnHandle {
+    fn drop(&mut self) {
+        crate::lock(&self.registry.open).remove(&self.conn.id);
+    }
+}
+
+fn shed_error() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::ConnectionAborted,
+        "shed at the connection limit",
+    )
+}
+
 /// A connection that fails its reads once a deadline passes: the request deadline (counted from
 /// the start or the last answer written) and the idle deadline (counted from the last byte
-/// read). Holds its connection permit until dropped.
+/// read); and its reads and writes once the listener sheds it. Holds its connection permit until
+/// dropped.
 pub struct GuardedIo<S> {
     inner: S,
     limits: Limits,
     request_deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
     idle_deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+    conn: ConnHandle,
     _permit: tokio::sync::OwnedSemaphorePermit,
 }
 
 impl<S> GuardedIo<S> {
-    fn new(inner: S, limits: Limits, permit: tokio::sync::OwnedSemaphorePermit) -> Self {
+    fn new(
+        inner: S,
+        limits: Limits,
+        permit: tokio::sync::OwnedSemaphorePermit,
+        conn: ConnHandle,
+    ) -> Self {
         let now = tokio::time::Instant::now();
         GuardedIo {
             inner,
             limits,
             request_deadline: Box::pin(tokio::time::sleep_until(now + limits.request_timeout)),
             idle_deadline: Box::pin(tokio::time::sleep_until(now + limits.idle_timeout)),
+            conn,
             _permit: permit,
         }
     }
@@ -194,6 +331,9 @@ impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for GuardedIo<S> {
         buf: &mut tokio::io::ReadBuf<'_>,
     ) -> std::task::Poll<std::io::Result<()>> {
         use std::task::Poll;
+        if self.conn.is_shed() {
+            return Poll::Ready(Err(shed_error()));
+        }
         let before = buf.filled().len();
         match std::pin::Pin::new(&mut self.inner).poll_read(cx, buf) {
             Poll::Ready(r) => {
@@ -214,6 +354,11 @@ impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for GuardedIo<S> {
                         format!("{which} timeout"),
                     )))
                 } else {
+                    self.conn.park(cx.waker());
+                    // Shed between the check above and parking: do not sleep through it.
+                    if self.conn.is_shed() {
+                        return Poll::Ready(Err(shed_error()));
+                    }
                     Poll::Pending
                 }
             }
@@ -227,9 +372,13 @@ impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for GuardedIo<S> {
         cx: &mut std::task::Context<'_>,
         data: &[u8],
     ) -> std::task::Poll<std::io::Result<usize>> {
+        if self.conn.is_shed() {
+            return std::task::Poll::Ready(Err(shed_error()));
+        }
         // An answer is going out: the next request has its full time again.
         let next = tokio::time::Instant::now() + self.limits.request_timeout;
         self.request_deadline.as_mut().reset(next);
+        self.conn.answered();
         std::pin::Pin::new(&mut self.inner).poll_write(cx, data)
     }
 

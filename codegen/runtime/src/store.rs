@@ -333,9 +333,98 @@ return 1
             })
         }
     }
+
+    /// The variable that makes a missing `redis-server` an error (set in CI).
+    pub const REQUIRE_VAR: &str = "CHARGESPEC_REQUIRE_REDIS";
+
+    /// A throwaway `redis-server` for tests and benchmarks: on a free loopback port, in a
+    /// temporary directory, without persistence, with `maxmemory-policy noeviction`; stopped
+    /// (and its directory removed) on drop.
+    #[derive(Debug)]
+    pub struct TestServer {
+        url: String,
+        port: u16,
+        child: Option<std::process::Child>,
+        dir: std::path::PathBuf,
+    }
+
+    impl TestServer {
+        /// Starts one. `Ok(None)` (with a message on stderr) when `redis-server` is not
+        /// installed, unless [`REQUIRE_VAR`] is set: then, as when it does not listen within
+        /// five seconds, an error.
+        pub fn start() -> Result<Option<TestServer>, String> {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map_err(|e| format!("no free port: {e}"))?
+                .port();
+            let dir = std::env::temp_dir()
+                .join(format!("chargespec-redis-{}-{port}", std::process::id()));
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let child = std::process::Command::new("redis-server")
+                .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+                .args(["--save", "", "--appendonly", "no"])
+                .args(["--maxmemory-policy", "noeviction"])
+                .current_dir(&dir)
+                .stdout(std::process::Stdio::null())
+                .spawn();
+            let child = match child {
+                Ok(c) => c,
+                Err(e) if std::env::var_os(REQUIRE_VAR).is_none() => {
+                    eprintln!(
+                        "SKIPPED: redis-server not found ({e}); install the Debian package redis-server"
+                    );
+                    return Ok(None);
+                }
+                Err(e) => {
+                    return Err(format!(
+                        "redis-server is required ({REQUIRE_VAR}) but cannot start: {e}"
+                    ));
+                }
+            };
+            let server = TestServer {
+                url: format!("redis://127.0.0.1:{port}/"),
+                port,
+                child: Some(child),
+                dir,
+            };
+            for _ in 0..100 {
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return Ok(Some(server));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(format!("redis-server did not listen on port {port}"))
+        }
+
+        /// Its URL (`redis://127.0.0.1:<port>/`).
+        pub fn url(&self) -> &str {
+            &self.url
+        }
+
+        /// Its port.
+        pub fn port(&self) -> u16 {
+            self.port
+        }
+
+        /// Stops it now: an outage, for the stores that use it.
+        pub fn stop(&mut self) {
+            if let Some(mut child) = self.child.take() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+    }
+
+    impl Drop for TestServer {
+        fn drop(&mut self) {
+            self.stop();
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
-#[cfg(all(test, feature = "server"))]
+#[cfg(test)]
+#[cfg(feature = "server")]
 mod tests {
     use super::*;
 
@@ -409,81 +498,17 @@ mod tests {
     #[cfg(feature = "redis")]
     mod redis_server {
         use super::*;
-        use crate::store::redis::RedisStore;
+        use crate::store::redis::{RedisStore, TestServer};
 
-        /// A `redis-server` on a free loopback port in a temporary directory, killed on drop.
-        pub struct Server {
-            pub url: String,
-            child: std::process::Child,
-            dir: std::path::PathBuf,
-        }
-
-        impl Drop for Server {
-            fn drop(&mut self) {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                let _ = std::fs::remove_dir_all(&self.dir);
-            }
-        }
-
-        /// Starts a server, or `None` (with a message) when `redis-server` is not installed;
-        /// with `CHARGESPEC_REQUIRE_REDIS=1` (CI) its absence fails the test.
-        pub fn start() -> Option<Server> {
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .unwrap()
-                .port();
-            let dir = std::env::temp_dir()
-                .join(format!("chargespec-redis-{}-{port}", std::process::id()));
-            std::fs::create_dir_all(&dir).unwrap();
-            let child = std::process::Command::new("redis-server")
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                ])
-                .arg("--maxmemory-policy")
-                .arg("noeviction")
-                .current_dir(&dir)
-                .stdout(std::process::Stdio::null())
-                .spawn();
-            let child = match child {
-                Ok(c) => c,
-                Err(e) => {
-                    assert!(
-                        std::env::var_os("CHARGESPEC_REQUIRE_REDIS").is_none(),
-                        "redis-server is required (CHARGESPEC_REQUIRE_REDIS) but cannot start: {e}"
-                    );
-                    eprintln!(
-                        "SKIPPED: redis-server not found ({e}); install the Debian package redis-server"
-                    );
-                    return None;
-                }
-            };
-            let server = Server {
-                url: format!("redis://127.0.0.1:{port}/"),
-                child,
-                dir,
-            };
-            for _ in 0..100 {
-                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return Some(server);
-                }
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-            panic!("redis-server did not listen on {port}");
+        fn start() -> Option<TestServer> {
+            TestServer::start().unwrap_or_else(|e| panic!("{e}"))
         }
 
         #[test]
         fn the_redis_backend_behaves_like_the_memory_one_and_an_outage_is_an_error() {
             let Some(server) = start() else { return };
             assert!(
-                RedisStore::open(&server.url, "t:", 60, 2, 300).is_err(),
+                RedisStore::open(server.url(), "t:", 60, 2, 300).is_err(),
                 "no runtime: an error, not a panic"
             );
             let rt = tokio::runtime::Builder::new_multi_thread()
@@ -492,10 +517,10 @@ mod tests {
                 .build()
                 .unwrap();
             rt.block_on(async move {
-                let store = RedisStore::open(&server.url, "t:", 60, 2, 300).unwrap();
+                let store = RedisStore::open(server.url(), "t:", 60, 2, 300).unwrap();
                 exercise(&store, &store, "MA5DA0053").await;
                 // A second instance on the same server sees the tokens and the messages.
-                let other = RedisStore::open(&server.url, "t:", 60, 2, 300).unwrap();
+                let other = RedisStore::open(server.url(), "t:", 60, 2, 300).unwrap();
                 let t = TokenBackend::issue(&store, "P", 5000).await.unwrap();
                 assert_eq!(
                     TokenBackend::check(&other, t.expose(), 5001).await,
