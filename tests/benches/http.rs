@@ -4,6 +4,10 @@
 //! against a bare axum handler echoing the same JSON body, under the same load generator on the
 //! same machine. The ratio is the cost of the protocol; the target is ≥ 0.8.
 //!
+//! The same rounds run with the token store and replay cache on a local `redis-server` (when
+//! installed): the envelope server's capacity with the in-memory and the shared store side by
+//! side.
+//!
 //! The load generator sends pre-sealed requests (each with its own `TimeStamp`/`Seq`, so the
 //! replay cache accepts every one) from `CONCURRENCY` tasks over keep-alive connections.
 
@@ -31,8 +35,9 @@ fn keys() -> Keys {
     }
 }
 
-/// A fresh mock city (full envelope, default policy) and a token it issued.
-async fn mock_city() -> (String, String) {
+/// A fresh mock city (full envelope, default policy) and a token it issued; its tokens and
+/// replay cache in memory, or on the Redis server at `redis` under `prefix`.
+async fn mock_city(redis: Option<(&str, &str)>) -> (String, String) {
     let mut peers = Peers::new();
     peers.insert(OPERATOR, keys());
     // More messages than the default replay capacity arrive inside the window in one round: a
@@ -41,7 +46,18 @@ async fn mock_city() -> (String, String) {
         replay_capacity: 1_000_000,
         ..ServerConfig::default()
     };
-    let endpoint = Endpoint::new("MA5DA0001", peers, config);
+    let stores = match redis {
+        None => config.memory_stores(),
+        Some((url, prefix)) => server_runtime()
+            .spawn({
+                let (config, url, prefix) = (config.clone(), url.to_owned(), prefix.to_owned());
+                async move { config.redis_stores(&url, &prefix) }
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("{e}")),
+    };
+    let endpoint = Endpoint::with_stores("MA5DA0001", peers, config, stores);
     let base = endpoint.base_path().to_owned();
     let url = format!(
         "{}{base}",
@@ -96,6 +112,21 @@ async fn listen(router: axum::Router) -> String {
     let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
     server_runtime().spawn(async move { axum::serve(listener, router).await });
     format!("http://{addr}")
+}
+
+/// CPU time (ns) used so far by the process `pid` (Linux `/proc/<pid>/stat`, clock ticks).
+fn process_cpu_ns(pid: Option<u32>) -> u64 {
+    let Some(pid) = pid else { return 0 };
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let ticks: u64 = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|t| t.parse::<u64>().ok())
+        .sum();
+    ticks * 10_000_000 // USER_HZ = 100
 }
 
 /// `n` distinct sealed requests: `TimeStamp`s in the last minutes, every `Seq` of each second.
@@ -247,18 +278,23 @@ fn main() {
         println!("protocol pipeline alone (open_request + seal_response): {pipeline_us:.1} µs per request");
         // Alternate rounds (a fresh mock city each time, so no request is a replay); the median
         // ratio is reported.
+        let redis = chargespec_runtime::store::redis::TestServer::start().unwrap_or_else(|e| panic!("{e}"));
+        if redis.is_none() {
+            println!("redis-server not installed: the shared-store rounds are skipped");
+        }
         let mut ratios = Vec::new();
         let mut costs = Vec::new();
+        let mut shared = Vec::new();
         for round in 1..=3 {
             let before = server_cpu_ns().await;
             let (plain, plain_n) = load(bare_url.clone(), String::new(), bodies.clone()).await;
             let bare_ns = (server_cpu_ns().await - before) / plain_n.max(1) as u64;
-            let (push, token) = mock_city().await;
+            let (push, token) = mock_city(None).await;
             let before = server_cpu_ns().await;
             let (envelope, n) = load(push, token, bodies.clone()).await;
             let envelope_ns = (server_cpu_ns().await - before) / n.max(1) as u64;
             println!(
-                "round {round}: envelope {envelope:.0} req/s ({:.1} µs server CPU each), bare axum {plain:.0} req/s ({:.1} µs), throughput ratio {:.2}, server capacity ratio {:.2}",
+                "round {round}: in-memory store: envelope {envelope:.0} req/s ({:.1} µs server CPU each), bare axum {plain:.0} req/s ({:.1} µs), throughput ratio {:.2}, server capacity ratio {:.2}",
                 envelope_ns as f64 / 1e3,
                 bare_ns as f64 / 1e3,
                 envelope / plain,
@@ -266,14 +302,43 @@ fn main() {
             );
             ratios.push(envelope / plain);
             costs.push(bare_ns as f64 / envelope_ns as f64);
+            if let Some(redis) = &redis {
+                let prefix = format!("bench{round}:");
+                let (push, token) = mock_city(Some((redis.url(), &prefix))).await;
+                let (before, redis_before) = (server_cpu_ns().await, process_cpu_ns(redis.pid()));
+                let (throughput, n) = load(push, token, bodies.clone()).await;
+                let server_ns = (server_cpu_ns().await - before) / n.max(1) as u64;
+                let redis_ns = (process_cpu_ns(redis.pid()) - redis_before) / n.max(1) as u64;
+                println!(
+                    "round {round}: Redis store: envelope {throughput:.0} req/s ({:.1} µs server CPU + {:.1} µs redis-server CPU each), throughput ratio {:.2}, server capacity ratio {:.2} (with redis-server's CPU {:.2})",
+                    server_ns as f64 / 1e3,
+                    redis_ns as f64 / 1e3,
+                    throughput / plain,
+                    bare_ns as f64 / server_ns as f64,
+                    bare_ns as f64 / (server_ns + redis_ns) as f64
+                );
+                shared.push((throughput / plain, bare_ns as f64 / server_ns as f64));
+            }
         }
         ratios.sort_by(f64::total_cmp);
         costs.sort_by(f64::total_cmp);
         println!(
-            "notification_stationStatus, {CONCURRENCY} concurrent, {} s rounds: median throughput ratio {:.2}, median server capacity ratio {:.2} (target >= 0.8)",
+            "notification_stationStatus, {CONCURRENCY} concurrent, {} s rounds, in-memory store: median throughput ratio {:.2}, median server capacity ratio {:.2} (target >= 0.8)",
             ROUND.as_secs(),
             ratios[1],
             costs[1]
         );
+        if shared.len() == 3 {
+            let mut t: Vec<f64> = shared.iter().map(|s| s.0).collect();
+            let mut c: Vec<f64> = shared.iter().map(|s| s.1).collect();
+            t.sort_by(f64::total_cmp);
+            c.sort_by(f64::total_cmp);
+            println!(
+                "notification_stationStatus, {CONCURRENCY} concurrent, {} s rounds, Redis store: median throughput ratio {:.2}, median server capacity ratio {:.2}",
+                ROUND.as_secs(),
+                t[1],
+                c[1]
+            );
+        }
     });
 }

@@ -406,6 +406,11 @@ return 1
             self.port
         }
 
+        /// Its process id, while it runs.
+        pub fn pid(&self) -> Option<u32> {
+            self.child.as_ref().map(std::process::Child::id)
+        }
+
         /// Stops it now: an outage, for the stores that use it.
         pub fn stop(&mut self) {
             if let Some(mut child) = self.child.take() {
