@@ -521,3 +521,40 @@ async fn unknown<P: Profile, H: Send + Sync + 'static>(
         .endpoint
         .unknown_interface(method.as_str(), uri.path())
 }
+
+/// The route of one interface, as the generated routers list them: a POST handler that serves
+/// the interface `$name` with the role's method `$method`, the request type `$req` and the
+/// answer type `$resp` through [`Endpoint::serve`], for the edition's profile `$profile` and
+/// the role's handler type `$handler`.
+#[macro_export]
+macro_rules! post_interface {
+    ($profile:ty, $handler:ty, $name:expr, $method:ident, $req:ty, $resp:ty $(,)?) => {
+        $crate::axum::routing::post(
+            |$crate::axum::extract::State(shared): $crate::endpoint::State<$profile, $handler>,
+             headers: $crate::axum::http::HeaderMap,
+             body: $crate::axum::body::Body| async move {
+                shared
+                    .endpoint
+                    .serve::<$req, $resp, _, _>($name, &headers, body, |ctx, request| {
+                        shared.handler.$method(ctx, request)
+                    })
+                    .await
+            },
+        )
+    };
+}
+
+/// The route of the token interface, answered by the endpoint itself
+/// ([`Endpoint::query_token`]), for the profile `$profile` and the handler type `$handler`.
+#[macro_export]
+macro_rules! post_token {
+    ($profile:ty, $handler:ty $(,)?) => {
+        $crate::axum::routing::post(
+            |$crate::axum::extract::State(shared): $crate::endpoint::State<$profile, $handler>,
+             headers: $crate::axum::http::HeaderMap,
+             body: $crate::axum::body::Body| async move {
+                shared.endpoint.query_token(&headers, body).await
+            },
+        )
+    };
+}

@@ -177,7 +177,6 @@ pub mod operator {
         /// Trigger: when the city finds missing pushes (a daily scan of the platform's backfill table).
         ///
         /// Provenance: sz2020.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Platform extension, not in the standard: present only in the later platform code (interface-name constants in LIKESCX/cpmtBattery src/main/java/com/cpit/cpmt/biz/utils/exchange/Consts.java; the Supply* rule sets of src/main/resources/conf/V0.9/interface.xml and conf/V1.0/interface.xml); see EVIDENCE.md D9. Required flags and formats of the request are not known.
         pub async fn supplement_collect(
@@ -195,7 +194,6 @@ pub mod operator {
         /// Trigger: when the city finds a missing station push.
         ///
         /// Provenance: sz2020.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Platform extension, not in the standard: present only in the later platform code (EVIDENCE.md D9). Required flags of the request are not known.
         pub async fn supplement_station_info(
@@ -213,7 +211,6 @@ pub mod operator {
         /// Trigger: after a charge ends (connector status 5).
         ///
         /// Provenance: sz2020.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Platform extension, not in the standard: present only in the later platform code (EVIDENCE.md D9). Direction, trigger and request are not known (the callee and trigger follow the backfill calls); the field types of the answer are chosen.
         pub async fn supply_query_bms_intact(

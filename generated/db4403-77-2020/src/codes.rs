@@ -12,10 +12,11 @@ chargespec_runtime::code_table! {
     /// Code table `T-AlarmStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum AlarmStatus: integer, closed, "T-AlarmStatus" {
-        /// Provenance: sz2020.
         Cleared = 0, "恢复", "cleared";
-        /// Provenance: sz2020.
         Raised = 1, "发生", "raised";
     }
 }
@@ -26,12 +27,12 @@ chargespec_runtime::code_table! {
     /// Code table `T-AlarmType`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum AlarmType: integer, closed, "T-AlarmType" {
-        /// Provenance: sz2020.
         ChargingSystemFault = 1, "充电系统故障", "charging system fault";
-        /// Provenance: sz2020.
         BatterySystemFault = 2, "电池系统故障", "battery system fault";
-        /// Provenance: sz2020.
         PowerDistributionSystemFault = 3, "配电系统故障", "power distribution system fault";
     }
 }
@@ -44,12 +45,12 @@ chargespec_runtime::code_table! {
     /// The level of each alarm code is not fixed by any known source.
     ///
     /// Provenance: sz2020.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum AlarmLevel: integer, closed, "T-AlarmLevel" {
-        /// Provenance: sz2020.
         PersonalSafety = 1, "人身安全级", "personal safety";
-        /// Provenance: sz2020.
         EquipmentSafety = 2, "设备安全级", "equipment safety";
-        /// Provenance: sz2020.
         Warning = 3, "告警提示级", "warning";
     }
 }
@@ -63,126 +64,69 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020.
     /// Note: The AlarmCode enumeration of the platform's rule files (the same in all three). Labels are kept exactly, including the truncated label of code 105. The category (AlarmType) of each code is INFERRED from the numbering (1–31 charger side → 1, 101–122 battery/vehicle side → 2, 201–206 distribution side → 3); no source gives it (EVIDENCE.md D8). The AlarmLevel of each code is not fixed by any known source.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum AlarmCode: integer, closed, "T-AlarmCode" {
-        /// Provenance: sz2020.
         AcContactorFault = 1, "交流接触器故障", "AC contactor fault";
-        /// Provenance: sz2020.
         EmergencyStop = 2, "急停", "emergency stop";
-        /// Provenance: sz2020.
         AmmeterCommunicationFault = 3, "电流表通讯故障", "ammeter communication fault";
-        /// Provenance: sz2020.
         InsulationMonitoringFault = 4, "绝缘监测故障", "insulation-monitoring fault";
-        /// Provenance: sz2020.
         InsulationDeviceCommunicationFault = 5, "绝缘设备通信故障", "insulation-device communication fault";
-        /// Provenance: sz2020.
         InsulationMonitoringAbnormal = 6, "绝缘监测异常", "insulation monitoring abnormal";
-        /// Provenance: sz2020.
         InsulationMonitoringModuleFault = 7, "绝缘监测模块故障", "insulation-monitoring module fault";
-        /// Provenance: sz2020.
         AbnormalPowerLoss = 8, "异常掉电", "abnormal power loss";
-        /// Provenance: sz2020.
         SmokeAlarm = 9, "烟雾报警告警", "smoke alarm";
-        /// Provenance: sz2020.
         AcCircuitBreakerFault = 10, "交流断路器故障", "AC circuit-breaker fault";
-        /// Provenance: sz2020.
         DcBusOutputContactorFault = 11, "直流母线输出接触器故障", "DC bus output contactor fault";
-        /// Provenance: sz2020.
         DcBusOutputFuseFault = 12, "直流母线输出熔断器故障", "DC bus output fuse fault";
-        /// Provenance: sz2020.
         ConnectorElectronicLockFault = 13, "充电接口电子锁故障", "connector electronic-lock fault";
-        /// Provenance: sz2020.
         ChargerFanFault = 14, "充电机风扇故障", "charger fan fault";
-        /// Provenance: sz2020.
         SurgeArresterFault = 15, "避雷器故障", "surge-arrester fault";
-        /// Provenance: sz2020.
         ControlPilotAlarmWhileCharging = 16, "充电中车辆控制导引告警", "control-pilot alarm while charging";
-        /// Provenance: sz2020.
         ChargerOverTemperature = 17, "充电桩过温故障", "charger over-temperature";
-        /// Provenance: sz2020.
         ChargingGunOverTemperature = 18, "充电枪过温故障", "charging-gun over-temperature";
-        /// Provenance: sz2020.
         ChargingGunNotReturnedToHolster = 19, "充电枪未归位故障", "charging gun not returned to holster";
-        /// Provenance: sz2020.
         BmsAuxiliarySupplyAbnormal = 20, "BMS辅助电源异常", "BMS auxiliary supply abnormal";
-        /// Provenance: sz2020.
         PreChargeFailed = 21, "预充失败告警", "pre-charge failed";
-        /// Provenance: sz2020.
         DcBusVoltageAbnormalWhileIdle = 22, "空闲时直流母线电压异常告警", "DC bus voltage abnormal while idle";
-        /// Provenance: sz2020.
         ModuleGroupCommunicationFault = 23, "整组模块通讯故障", "module-group communication fault";
-        /// Provenance: sz2020.
         Bleeder = 24, "泄放电路故障", "bleeder (discharge) circuit fault";
-        /// Provenance: sz2020.
         VoltageMismatch = 25, "电压不匹配，5%误差", "voltage mismatch (5 % tolerance)";
-        /// Provenance: sz2020.
         ServiceDoorOpenChargingStopped = 26, "维修门开停止充电", "service door open, charging stopped";
-        /// Provenance: sz2020.
         BackEndCommunicationFault = 27, "后台通讯故障", "back-end communication fault";
-        /// Provenance: sz2020.
         VehicleChargingConnectorFault = 28, "车辆充电连接器故障（车报）", "vehicle charging-connector fault (reported by the vehicle)";
-        /// Provenance: sz2020.
         VehicleSideHvRelayFault = 29, "车辆侧高压继电器故障", "vehicle-side HV relay fault";
-        /// Provenance: sz2020.
         SingleModuleCommunicationFault = 30, "单模块通讯故障", "single-module communication fault";
-        /// Provenance: sz2020.
         ChargingModuleFault = 31, "充电模块故障", "charging-module fault";
-        /// Provenance: sz2020.
         BmsCommunicationTimeout = 101, "BMS通讯超时", "BMS communication timeout";
-        /// Provenance: sz2020.
         BatteryReverseConnection = 102, "电池反接故障", "battery reverse connection";
-        /// Provenance: sz2020.
         BatteryNotConnectedBeforeCharging = 103, "充电前电池未连接", "battery not connected before charging";
-        /// Provenance: sz2020.
         BatteryPackOverVoltage = 104, "电池组过压", "battery-pack over-voltage";
         /// Label truncated in the source (同步。。); kept exactly.
-        ///
-        /// Provenance: sz2020.
         BatteryPackConnectorFault = 105, "电池组连接器故障（同步。。）", "battery-pack connector fault (label truncated in the source)";
-        /// Provenance: sz2020.
         CellVoltageTooLow = 106, "单体电池电压过低", "cell voltage too low";
-        /// Provenance: sz2020.
         CellVoltageTooHigh = 107, "单体电池电压过高", "cell voltage too high";
-        /// Provenance: sz2020.
         SocAbnormal = 108, "SOC异常", "SOC abnormal";
-        /// Provenance: sz2020.
         VehicleDetectionPoint2VoltageFault = 109, "车辆检测点2电压检测故障", "vehicle detection point 2 voltage fault";
-        /// Provenance: sz2020.
         OtherVehicleFault = 110, "车辆其他故障", "other vehicle fault";
-        /// Provenance: sz2020.
         VehicleSideOverCurrent = 111, "车辆侧电流过大", "vehicle-side over-current";
-        /// Provenance: sz2020.
         VehicleSideOverVoltage = 112, "车辆侧电压过高", "vehicle-side over-voltage";
-        /// Provenance: sz2020.
         EnergyCannotBeTransferred = 113, "电量不能传输", "energy cannot be transferred";
-        /// Provenance: sz2020.
         CurrentMismatch = 114, "电流不匹配", "current mismatch";
-        /// Provenance: sz2020.
         VehicleSideOutputConnectorOverTemperature = 115, "车辆侧输出连接器过温故障", "vehicle-side output connector over-temperature";
-        /// Provenance: sz2020.
         BmsComponentOutputConnectorOverTemperature = 116, "BMS元件，输出连接器过温", "BMS component / output connector over-temperature";
-        /// Provenance: sz2020.
         DcContactorOuterSideVoltageAbnormalBeforeInsulationTest = 117, "绝缘检测前直流接触器外侧电压异常", "DC contactor outer-side voltage abnormal before insulation test";
-        /// Provenance: sz2020.
         BatteryVoltageTooLowBeforeCharging = 118, "充电前电池电压检测过低", "battery voltage too low before charging";
-        /// Provenance: sz2020.
         BatteryVoltageTooHighBeforeCharging = 119, "充电前电池电压检测过高", "battery voltage too high before charging";
-        /// Provenance: sz2020.
         TractionBatteryOverTemperature = 120, "动力蓄电池温度过高", "traction battery over-temperature";
-        /// Provenance: sz2020.
         TractionBatteryInsulationState = 121, "动力蓄电池绝缘状态", "traction battery insulation state";
-        /// Provenance: sz2020.
         BatteryChargingOverCurrent = 122, "蓄电池充电过流告警", "battery charging over-current";
-        /// Provenance: sz2020.
         OverVoltage = 201, "电压过高", "over-voltage";
-        /// Provenance: sz2020.
         Overload = 202, "过负荷", "overload";
-        /// Provenance: sz2020.
         SwitchTripped = 203, "开关跳闸", "switch tripped";
-        /// Provenance: sz2020.
         TransformerOverTemperature = 204, "变压器温度过高", "transformer over-temperature";
-        /// Provenance: sz2020.
         AmbientOverTemperature = 205, "环境温度过高", "ambient over-temperature";
-        /// Provenance: sz2020.
         SmokeDetectorAlarm = 206, "烟感报警", "smoke-detector alarm";
     }
 }
@@ -194,22 +138,17 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020.
     /// Note: Code 7 is absent from the earliest rule file (LIKESCX/cpmtBiz src/main/resources/conf/V1.0/interface.xml) and present in both LIKESCX/cpmtBattery rule files (EVIDENCE.md D6).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum EventType: integer, closed, "T-EventType" {
-        /// Provenance: sz2020.
         FilingRegistration = 1, "备案", "filing / registration";
-        /// Provenance: sz2020.
         Acceptance = 2, "验收", "acceptance";
-        /// Provenance: sz2020.
         SafetyInspection = 3, "安全检查", "safety inspection";
-        /// Provenance: sz2020.
         EquipmentVerification = 4, "设备核查", "equipment verification";
-        /// Provenance: sz2020.
         SelfInspection = 5, "自查", "self-inspection";
-        /// Provenance: sz2020.
         Other = 6, "其他", "other";
         /// Absent from the earliest 2020 rule file.
-        ///
-        /// Provenance: sz2020.
         MajorEvent = 7, "重大事件", "major event";
     }
 }
@@ -222,66 +161,39 @@ chargespec_runtime::code_table! {
     /// The first digit of each code is its EventType.
     ///
     /// Provenance: sz2020.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum EventCode: integer, closed, "T-EventCode" {
-        /// Provenance: sz2020.
         OperatorMaterialsSubmitted = 1001, "运营商材料已经提交", "operator materials submitted";
-        /// Provenance: sz2020.
         EquipmentMaterialsSubmitted1002 = 1002, "设备材料已经提交", "equipment materials submitted";
-        /// Provenance: sz2020.
         EquipmentOnline = 1003, "设备已经上线", "equipment online";
-        /// Provenance: sz2020.
         EquipmentAccepted = 2001, "设备已经验收", "equipment accepted";
-        /// Provenance: sz2020.
         InspectionTaskSet = 3001, "检查任务确定", "inspection task set";
-        /// Provenance: sz2020.
         SafetySelfCheckMaterialsPrepared = 3002, "安全自检材料已经准备", "safety self-check materials prepared";
-        /// Provenance: sz2020.
         SafetySelfCheckMaterialsSubmitted = 3003, "安全自检材料已经提交", "safety self-check materials submitted";
-        /// Provenance: sz2020.
         OnSiteInspectionEntry = 3004, "现场检查入场", "on-site inspection entry";
-        /// Provenance: sz2020.
         OnSiteInspectionCompleted = 3005, "现场检查完成", "on-site inspection completed";
-        /// Provenance: sz2020.
         OnSiteScoringSummaryCompleted = 3006, "现场评分总结完成", "on-site scoring summary completed";
-        /// Provenance: sz2020.
         OnSiteSelfCheckEndedCompanySigned = 3007, "安全自检现场检查结束-企业签字", "on-site self-check ended, company signed";
-        /// Provenance: sz2020.
         ReportPassed = 3008, "获得报告通过", "report passed";
-        /// Provenance: sz2020.
         ReportFailed = 3009, "获得报告不通过", "report failed";
-        /// Provenance: sz2020.
         EquipmentMaterialsSubmitted4001 = 4001, "设备材料已经提交", "equipment materials submitted";
-        /// Provenance: sz2020.
         VerificationContractInProgress = 4002, "核查合同中", "verification contract in progress";
-        /// Provenance: sz2020.
         VerificationContractPassed = 4003, "核查合同通过", "verification contract passed";
-        /// Provenance: sz2020.
         OnSiteVerificationStarted = 4004, "现场核查开始", "on-site verification started";
-        /// Provenance: sz2020.
         OnSiteVerificationPassedFirstTime = 4005, "现场核查一次通过", "on-site verification passed first time";
-        /// Provenance: sz2020.
         SecondVerificationInProgress = 4006, "现场核查二次核查中", "second verification in progress";
-        /// Provenance: sz2020.
         VerificationPassed = 4007, "核查通过", "verification passed";
-        /// Provenance: sz2020.
         VerificationFailed = 4008, "核查不通过", "verification failed";
-        /// Provenance: sz2020.
         SelfCheckStarted = 5001, "自查启动", "self-check started";
-        /// Provenance: sz2020.
         SelfCheckPassed = 5002, "自查通过", "self-check passed";
-        /// Provenance: sz2020.
         SelfCheckFailed = 5003, "自查不通过", "self-check failed";
-        /// Provenance: sz2020.
         FireEquipmentCheck = 6001, "消防设备检查", "fire-equipment check";
-        /// Provenance: sz2020.
         FireEquipmentAccepted = 6002, "消防设备验收通过", "fire equipment accepted";
-        /// Provenance: sz2020.
         FireEquipmentFault = 6003, "消防设备故障", "fire-equipment fault";
-        /// Provenance: sz2020.
         PowerDistributionFault = 7001, "配电故障", "power-distribution fault";
-        /// Provenance: sz2020.
         StationServiceFault = 7002, "场站服务故障", "station service fault";
-        /// Provenance: sz2020.
         VehicleFault = 7003, "车辆故障", "vehicle fault";
     }
 }
@@ -294,28 +206,20 @@ chargespec_runtime::code_table! {
     /// Carried in the response envelope's Ret. Errors are answered with HTTP 200 and a non-zero Ret (most implementations; some peers use HTTP 4xx). Generated open: other platforms add codes of their own (e.g. 4015 on the Zhejiang order push).
     ///
     /// Provenance: tcec102, sz2020.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102, sz2020.
     pub enum Ret: integer, open, "T-Ret" {
         /// The caller should retry later.
-        ///
-        /// Provenance: tcec102, sz2020.
         SystemBusy = -1, "系统繁忙", "system busy";
-        /// Provenance: tcec102, sz2020.
         Success = 0, "请求成功", "success";
-        /// Provenance: tcec102, sz2020.
         SignatureError = 4001, "签名错误", "signature error";
         /// Missing, unknown or expired token; obtain a new token and retry.
-        ///
-        /// Provenance: tcec102, sz2020.
         TokenError = 4002, "Token错误", "token error";
         /// One of OperatorID, Sig, TimeStamp, Data, Seq is missing (the 2020 platform also answers 4003 when Data cannot be decrypted).
-        ///
-        /// Provenance: tcec102, sz2020.
         EnvelopeInvalid = 4003, "POST参数不合法", "envelope invalid";
         /// Each interface defines its required parameters.
-        ///
-        /// Provenance: tcec102, sz2020.
         BusinessParametersInvalid = 4004, "请求的业务参数不合法", "business parameters invalid";
-        /// Provenance: tcec102, sz2020.
         SystemError = 500, "系统错误", "system error";
     }
 }
@@ -326,10 +230,11 @@ chargespec_runtime::code_table! {
     /// Code table `T-SuccStat`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum SuccStat: integer, closed, "T-SuccStat" {
-        /// Provenance: tcec102.
         Success = 0, "成功", "success";
-        /// Provenance: tcec102.
         Failure = 1, "失败", "failure";
     }
 }
@@ -340,16 +245,15 @@ chargespec_runtime::code_table! {
     /// Code table `T-TokenFailReason`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum TokenFailReason: integer, closed, "T-TokenFailReason" {
-        /// Provenance: tcec102.
         None = 0, "无", "none";
-        /// Provenance: tcec102.
         NoSuchOperator = 1, "无此运营商", "no such operator";
-        /// Provenance: tcec102.
         WrongSecret = 2, "密钥错误", "wrong secret";
     }
     ranges {
-        /// Provenance: tcec102.
         OperatorDefined(3..=99), "自定义", "operator-defined";
     }
 }
@@ -363,10 +267,11 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020, tcec102.
     /// Note: One code comment of the platform reads 0 received / 1 failed; the meanings here are those of the rule files and of T/CEC (0 接受 / 1 丢弃或忽略，不需要重试), which carry the "do not retry" semantics.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, tcec102.
     pub enum PushStatus: integer, closed, "T-PushStatus" {
-        /// Provenance: sz2020, tcec102.
         Accepted = 0, "接受", "accepted";
-        /// Provenance: sz2020, tcec102.
         DiscardedOrIgnored = 1, "丢弃或忽略，不需要重试", "discarded or ignored; do not retry";
     }
 }
@@ -379,34 +284,18 @@ chargespec_runtime::code_table! {
     /// Values of supplement_collect.InterfaceName.
     ///
     /// Provenance: sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Platform extension, not in the standard: the constants of LIKESCX/cpmtBattery src/main/java/com/cpit/cpmt/biz/utils/exchange/Consts.java (EVIDENCE.md D9). The length limit is chosen.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Platform extension, not in the standard.
     pub enum SupplementInterface: string, open, "T-SupplementInterface" {
-        /// Provenance: sz2020.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Platform extension, not in the standard.
         StationInformation = "supplement_stationInfo", "充电站信息补采", "station information";
-        /// Provenance: sz2020.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Platform extension, not in the standard.
         ConnectorStatus = "supplement_stationStatus", "设备状态补采", "connector status";
-        /// Provenance: sz2020.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Platform extension, not in the standard.
         ChargingProcessInformation = "supplement_bmsInfo", "过程信息补采", "charging process information";
-        /// Provenance: sz2020.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Platform extension, not in the standard.
         AlarmInformation = "supplement_alarmInfo", "告警信息补采", "alarm information";
-        /// Provenance: sz2020.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Platform extension, not in the standard.
         EventInformation = "supplement_eventInfo", "事件信息补采", "event information";
     }
 }
@@ -433,28 +322,20 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020.
     /// Note: The earliest rule file accepted any string of at most 20 characters and T/CEC any GB/T 2260 code (EVIDENCE.md D3). Closed, as the final rule file enforced it.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum AreaCode: string, closed, "T-AreaCode" {
-        /// Provenance: sz2020.
         LuohuDistrict = "440303", "罗湖区", "Luohu District";
-        /// Provenance: sz2020.
         FutianDistrict = "440304", "福田区", "Futian District";
-        /// Provenance: sz2020.
         NanshanDistrict = "440305", "南山区", "Nanshan District";
-        /// Provenance: sz2020.
         BaoAnDistrict = "440306", "宝安区", "Bao'an District";
-        /// Provenance: sz2020.
         LonggangDistrict = "440307", "龙岗区", "Longgang District";
-        /// Provenance: sz2020.
         YantianDistrict = "440308", "盐田区", "Yantian District";
-        /// Provenance: sz2020.
         LonghuaDistrict = "440309", "龙华区", "Longhua District";
-        /// Provenance: sz2020.
         PingshanDistrict = "440310", "坪山区", "Pingshan District";
-        /// Provenance: sz2020.
         GuangmingDistrict = "440311", "光明区", "Guangming District";
-        /// Provenance: sz2020.
         QianhaiShekouFreeTradeZone = "440313", "前海蛇口自贸片区", "Qianhai-Shekou Free Trade Zone";
-        /// Provenance: sz2020.
         DapengNewDistrict = "440343", "大鹏新区", "Dapeng New District";
     }
 }
@@ -465,20 +346,16 @@ chargespec_runtime::code_table! {
     /// Code table `T-StationType`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020, tcec102.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, tcec102.
     pub enum StationType: integer, closed, "T-StationType" {
-        /// Provenance: sz2020, tcec102.
         Public = 1, "公共", "public";
-        /// Provenance: sz2020, tcec102.
         Private = 50, "个人", "private";
-        /// Provenance: sz2020, tcec102.
         Bus = 100, "公交（专用）", "bus (dedicated)";
-        /// Provenance: sz2020, tcec102.
         Sanitation = 101, "环卫（专用）", "sanitation (dedicated)";
-        /// Provenance: sz2020, tcec102.
         Logistics = 102, "物流（专用）", "logistics (dedicated)";
-        /// Provenance: sz2020, tcec102.
         Taxi = 103, "出租车（专用）", "taxi (dedicated)";
-        /// Provenance: sz2020, tcec102.
         Other = 255, "其他", "other";
     }
 }
@@ -489,16 +366,14 @@ chargespec_runtime::code_table! {
     /// Code table `T-StationStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020, tcec102.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, tcec102.
     pub enum StationStatus: integer, closed, "T-StationStatus" {
-        /// Provenance: sz2020, tcec102.
         Unknown0 = 0, "未知", "unknown";
-        /// Provenance: sz2020, tcec102.
         UnderConstruction = 1, "建设中", "under construction";
-        /// Provenance: sz2020, tcec102.
         ClosedOffline = 5, "关闭下线", "closed, offline";
-        /// Provenance: sz2020, tcec102.
         UnderMaintenance = 6, "维护中", "under maintenance";
-        /// Provenance: sz2020, tcec102.
         InService = 50, "正常使用", "in service";
     }
 }
@@ -512,30 +387,21 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020, tcec102.
     /// Note: A DTO comment of the platform has an older Shenzhen list that the rule files never enforced (1 道路范围内, 2 交通场站内, 3 党政机关事业单位内部停车场, 4 国有企业内部, 5 住宅区停车场, 6 社会停车场, 7 市属公园内, 8 其他类); not adopted (EVIDENCE.md D11).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, tcec102.
     pub enum Construction2020: integer, closed, "T-Construction-2020" {
-        /// Provenance: sz2020, tcec102.
         ResidentialArea = 1, "居民区", "residential area";
-        /// Provenance: sz2020, tcec102.
         PublicInstitution = 2, "公共机构", "public institution";
-        /// Provenance: sz2020, tcec102.
         EnterpriseOrInstitution = 3, "企事业单位", "enterprise or institution";
-        /// Provenance: sz2020, tcec102.
         OfficeBuilding = 4, "写字楼", "office building";
-        /// Provenance: sz2020, tcec102.
         IndustrialPark = 5, "工业园区", "industrial park";
-        /// Provenance: sz2020, tcec102.
         TransportHub = 6, "交通枢纽", "transport hub";
-        /// Provenance: sz2020, tcec102.
         LargeSportsOrCultureVenue = 7, "大型文体设施", "large sports or culture venue";
-        /// Provenance: sz2020, tcec102.
         UrbanGreenSpace = 8, "城市绿地", "urban green space";
-        /// Provenance: sz2020, tcec102.
         CarParkAttachedToALargeBuilding = 9, "大型建筑配建停车场", "car park attached to a large building";
-        /// Provenance: sz2020, tcec102.
         OnStreetParking = 10, "路边停车位", "on-street parking";
-        /// Provenance: sz2020, tcec102.
         IntercityExpresswayServiceArea = 11, "城际高速服务区", "intercity expressway service area";
-        /// Provenance: sz2020, tcec102.
         Other = 255, "其他", "other";
     }
 }
@@ -548,10 +414,11 @@ chargespec_runtime::code_table! {
     /// Used by StationInfo.OpenAllDay (全天开放) and StationInfo.ParkFree (免费停车).
     ///
     /// Provenance: sz2020.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum YesNo: integer, closed, "T-YesNo" {
-        /// Provenance: sz2020.
         No = 0, "否", "no";
-        /// Provenance: sz2020.
         Yes = 1, "是", "yes";
     }
 }
@@ -562,10 +429,11 @@ chargespec_runtime::code_table! {
     /// Code table `T-SupportOrder`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020, tcec102.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, tcec102.
     pub enum SupportOrder: integer, closed, "T-SupportOrder" {
-        /// Provenance: sz2020, tcec102.
         NoReservation = 0, "不支持预约", "no reservation (default)";
-        /// Provenance: sz2020, tcec102.
         ReservationSupported = 1, "支持预约", "reservation supported";
     }
 }
@@ -578,10 +446,11 @@ chargespec_runtime::code_table! {
     /// Used by StationInfo.OpratorType (wire spelling "Oprator").
     ///
     /// Provenance: sz2020.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum OpratorType: integer, closed, "T-OpratorType" {
-        /// Provenance: sz2020.
         OperatedByThisOperatorItself = 1, "由本运营商自营", "operated by this operator itself";
-        /// Provenance: sz2020.
         OperatedByThisOperatorOnBehalfOfAnother = 2, "由本运营商代运营", "operated by this operator on behalf of another";
     }
 }
@@ -593,18 +462,15 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020.
     /// Note: V0.9 and V1.0 rule files. The earliest rule file has 0 直流设备, 1 交流设备, 2 交流设备 in place of 1–2 (EVIDENCE.md D3); T/CEC has 1–3 as here, 4 无线设备, 5 其他.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum EquipmentType: integer, closed, "T-EquipmentType" {
-        /// Provenance: sz2020.
         DcEquipment = 1, "直流设备", "DC equipment";
-        /// Provenance: sz2020.
         AcEquipment = 2, "交流设备", "AC equipment";
-        /// Provenance: sz2020.
         AcDcCombinedEquipment = 3, "交直流一体设备", "AC/DC combined equipment";
-        /// Provenance: sz2020.
         WirelessCharging = 4, "无线充电", "wireless charging";
-        /// Provenance: sz2020.
         ChargeDischargeEquipment = 5, "充放电设备", "charge/discharge equipment (V2G)";
-        /// Provenance: sz2020.
         Other = 255, "其他", "other";
     }
 }
@@ -616,14 +482,13 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020.
     /// Note: A DTO comment of the platform also mentions 7 报废 (scrapped); the rule files do not accept it, so it is not in the table.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum EquipmentStatus: integer, closed, "T-EquipmentStatus" {
-        /// Provenance: sz2020.
         UnderConstruction = 1, "建设中", "under construction";
-        /// Provenance: sz2020.
         ClosedDisabled = 5, "关闭下线：停用", "closed, disabled";
-        /// Provenance: sz2020.
         LongTermMaintenance = 6, "维护中：长时间维护", "long-term maintenance";
-        /// Provenance: sz2020.
         InServiceAfterAcceptance = 50, "正常使用，验收后", "in service, after acceptance";
     }
 }
@@ -634,14 +499,13 @@ chargespec_runtime::code_table! {
     /// Code table `T-NewNationalStandard`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum NewNationalStandard: integer, closed, "T-NewNationalStandard" {
-        /// Provenance: sz2020.
         GbT202342011Edition = 1, "2011版", "GB/T 20234 2011 edition";
-        /// Provenance: sz2020.
         V2015Edition = 2, "2015版", "2015 edition";
-        /// Provenance: sz2020.
         HighPowerAc = 3, "大功率交流", "high-power AC";
-        /// Provenance: sz2020.
         Other = 255, "其他", "other";
     }
 }
@@ -653,18 +517,15 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020.
     /// Note: Shenzhen codes; T/CEC 102.2 has 4 直流接口枪头, 5 无线充电座, 6 其他.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum ConnectorType: integer, closed, "T-ConnectorType" {
-        /// Provenance: sz2020.
         DomesticSocketMode2 = 1, "家用插座（模式2）", "domestic socket, mode 2";
-        /// Provenance: sz2020.
         AcSocketMode3ConnectionB = 2, "交流接口插座（模式3，连接方式B）", "AC socket, mode 3, connection B";
-        /// Provenance: sz2020.
         AcPlugWithCableMode3ConnectionC = 3, "交流接口插头（带枪线，模式3，连接方式C）", "AC plug with cable, mode 3, connection C";
-        /// Provenance: sz2020.
         DcPlugWithCableMode4 = 4, "直流接口插头（带枪线，模式4）", "DC plug with cable, mode 4";
-        /// Provenance: sz2020.
         HighPowerAcPlug = 5, "大功率交流接口插头", "high-power AC plug";
-        /// Provenance: sz2020.
         Other = 255, "其他", "other";
     }
 }
@@ -675,14 +536,13 @@ chargespec_runtime::code_table! {
     /// Code table `T-BMSPowerType`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum BmsPowerType: integer, closed, "T-BMSPowerType" {
-        /// Provenance: sz2020.
         V12V = 1, "12V", "12 V";
-        /// Provenance: sz2020.
         V24V = 2, "24V", "24 V";
-        /// Provenance: sz2020.
         Adaptive = 3, "自适应", "adaptive";
-        /// Provenance: sz2020.
         Other = 255, "其他", "other";
     }
 }
@@ -694,22 +554,19 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020, tcec102.
     /// Note: T/CEC words 2 and 3 as 占用（未充电） and 占用（充电中） and lacks 5. Code 5 is absent from the earliest rule file and present in both LIKESCX/cpmtBattery rule files (EVIDENCE.md D6).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, tcec102.
     pub enum ConnectorStatus: integer, closed, "T-ConnectorStatus" {
-        /// Provenance: sz2020, tcec102.
         Offline = 0, "离网", "offline";
-        /// Provenance: sz2020, tcec102.
         Idle = 1, "空闲", "idle";
-        /// Provenance: sz2020, tcec102.
         OccupiedNotChargingDischarging = 2, "占用（未充放电）", "occupied, not charging/discharging";
-        /// Provenance: sz2020, tcec102.
         OccupiedChargingDischarging = 3, "占用（充放电中）", "occupied, charging/discharging";
-        /// Provenance: sz2020, tcec102.
         OccupiedReservedLocked = 4, "占用（预约锁定）", "occupied, reserved/locked";
         /// Shenzhen addition; the 2020 platform treats it as end of charge.
         ///
         /// Provenance: sz2020.
         OccupiedChargingFinished = 5, "占用（充电完成）", "occupied, charging finished";
-        /// Provenance: sz2020, tcec102.
         Fault = 255, "故障", "fault";
     }
 }
@@ -720,12 +577,12 @@ chargespec_runtime::code_table! {
     /// Code table `T-ParkStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020, tcec102.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, tcec102.
     pub enum ParkStatus: integer, closed, "T-ParkStatus" {
-        /// Provenance: sz2020, tcec102.
         Unknown0 = 0, "未知", "unknown";
-        /// Provenance: sz2020, tcec102.
         Free = 10, "空闲", "free";
-        /// Provenance: sz2020, tcec102.
         Occupied = 50, "占用", "occupied";
     }
 }
@@ -736,12 +593,12 @@ chargespec_runtime::code_table! {
     /// Code table `T-LockStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020, tcec102.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, tcec102.
     pub enum LockStatus: integer, closed, "T-LockStatus" {
-        /// Provenance: sz2020, tcec102.
         Unknown0 = 0, "未知", "unknown";
-        /// Provenance: sz2020, tcec102.
         Unlocked = 10, "已解锁", "unlocked";
-        /// Provenance: sz2020, tcec102.
         Locked = 50, "已上锁", "locked";
     }
 }
@@ -752,14 +609,13 @@ chargespec_runtime::code_table! {
     /// Code table `T-ConnectorLock`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum ConnectorLock: integer, closed, "T-ConnectorLock" {
-        /// Provenance: sz2020.
         Unknown0 = 0, "未知", "unknown";
-        /// Provenance: sz2020.
         Unlocked = 1, "解锁", "unlocked";
-        /// Provenance: sz2020.
         Locked = 2, "锁止", "locked";
-        /// Provenance: sz2020.
         Other = 255, "其他", "other";
     }
 }
@@ -772,10 +628,11 @@ chargespec_runtime::code_table! {
     /// Used by DisEquipmentStatusInfo.FeedState.
     ///
     /// Provenance: sz2020.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum FeedState: integer, closed, "T-FeedState" {
-        /// Provenance: sz2020.
         Open = 0, "断开", "open";
-        /// Provenance: sz2020.
         Closed = 1, "闭合", "closed";
     }
 }
@@ -788,10 +645,11 @@ chargespec_runtime::code_table! {
     /// Used by DisEquipmentStatusInfo.SmokAlam1, SmokAlam2 (烟感报警) and TranOverTemAlam (变压器过温告警).
     ///
     /// Provenance: sz2020.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum AlarmFlag: integer, closed, "T-AlarmFlag" {
-        /// Provenance: sz2020.
         Normal = 0, "正常", "normal";
-        /// Provenance: sz2020.
         Alarm = 1, "告警", "alarm";
     }
 }
@@ -804,13 +662,13 @@ chargespec_runtime::code_table! {
     /// Used by DisEquipmentInfo.Status (known only from the 2020 DTO).
     ///
     /// Provenance: sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Known only from a DTO of the platform (as DisEquipmentInfo), not from a wire rule (EVIDENCE.md D11).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum DisEquipmentStatus: integer, open, "T-DisEquipmentStatus" {
-        /// Provenance: sz2020.
         OutOfService = 1, "停运", "out of service";
-        /// Provenance: sz2020.
         Active = 2, "活跃", "active";
     }
 }

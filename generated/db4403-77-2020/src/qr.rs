@@ -8,7 +8,6 @@
 /// Format: `hlht://{ConnectorID}.{OperatorID}/…`
 ///
 /// Provenance: tcec102, provisional.
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Whether the 2020 edition has a QR-code appendix, and what it says, is unknown; the T/CEC 102.1 form is assumed (EVIDENCE.md D13).
 #[derive(

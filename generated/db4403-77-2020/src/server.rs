@@ -106,153 +106,47 @@ pub mod city {
         handler: H,
         endpoint: super::Endpoint,
     ) -> ::chargespec_runtime::axum::Router {
+        use crate::protocol::Profile;
+        use crate::types;
         let routes = ::chargespec_runtime::axum::Router::new()
-            .route(
-                "/query_token",
-                ::chargespec_runtime::axum::routing::post(handlers::token::<H>),
-            )
+            .route("/query_token", ::chargespec_runtime::post_token!(Profile, H))
             .route(
                 "/notification_alarmInfo",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_alarm_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_alarmInfo", notification_alarm_info,
+                    types::NotificationAlarmInfoRequest, types::PushAck
                 ),
             )
             .route(
                 "/notification_bmsInfo",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_bms_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_bmsInfo", notification_bms_info,
+                    types::BatteryProcessInfo, types::PushAck
                 ),
             )
             .route(
                 "/notification_eventInfo",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_event_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_eventInfo", notification_event_info,
+                    types::NotificationEventInfoRequest, types::PushAck
                 ),
             )
             .route(
                 "/notification_stationInfo",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_station_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_stationInfo", notification_station_info,
+                    types::NotificationStationInfoRequest, types::PushAck
                 ),
             )
             .route(
                 "/notification_stationStatus",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_station_status::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_stationStatus",
+                    notification_station_status, types::NotificationStationStatusRequest,
+                    types::PushAck
                 ),
             );
         ::chargespec_runtime::endpoint::router(routes, handler, endpoint)
-    }
-    mod handlers {
-        pub(super) async fn notification_alarm_info<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::NotificationAlarmInfoRequest,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_alarmInfo",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.notification_alarm_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn notification_bms_info<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::BatteryProcessInfo,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_bmsInfo",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.notification_bms_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn notification_event_info<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::NotificationEventInfoRequest,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_eventInfo",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.notification_event_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn notification_station_info<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::NotificationStationInfoRequest,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_stationInfo",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.notification_station_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn notification_station_status<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::NotificationStationStatusRequest,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_stationStatus",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.notification_station_status(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn token<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared.endpoint.query_token(&headers, body).await
-        }
     }
 }
 /// 充电运营商平台 — Operator charging service platform: the server side.
@@ -324,7 +218,6 @@ pub mod operator {
         /// Trigger: when the city finds missing pushes (a daily scan of the platform's backfill table).
         ///
         /// Provenance: sz2020.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Platform extension, not in the standard: present only in the later platform code (interface-name constants in LIKESCX/cpmtBattery src/main/java/com/cpit/cpmt/biz/utils/exchange/Consts.java; the Supply* rule sets of src/main/resources/conf/V0.9/interface.xml and conf/V1.0/interface.xml); see EVIDENCE.md D9. Required flags and formats of the request are not known.
         fn supplement_collect(
@@ -343,7 +236,6 @@ pub mod operator {
         /// Trigger: when the city finds a missing station push.
         ///
         /// Provenance: sz2020.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Platform extension, not in the standard: present only in the later platform code (EVIDENCE.md D9). Required flags of the request are not known.
         fn supplement_station_info(
@@ -362,7 +254,6 @@ pub mod operator {
         /// Trigger: after a charge ends (connector status 5).
         ///
         /// Provenance: sz2020.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Platform extension, not in the standard: present only in the later platform code (EVIDENCE.md D9). Direction, trigger and request are not known (the callee and trigger follow the backfill calls); the field types of the answer are chosen.
         fn supply_query_bms_intact(
@@ -478,340 +369,108 @@ pub mod operator {
         handler: H,
         endpoint: super::Endpoint,
     ) -> ::chargespec_runtime::axum::Router {
+        use crate::protocol::Profile;
+        use crate::types;
         let routes = ::chargespec_runtime::axum::Router::new()
-            .route(
-                "/query_token",
-                ::chargespec_runtime::axum::routing::post(handlers::token::<H>),
-            )
+            .route("/query_token", ::chargespec_runtime::post_token!(Profile, H))
             .route(
                 "/query_alarm_info",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_alarm_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_alarm_info", query_alarm_info,
+                    types::QueryAlarmInfoRequest, types::QueryAlarmInfoResponse
                 ),
             )
             .route(
                 "/query_bms_info",
-                ::chargespec_runtime::axum::routing::post(handlers::query_bms_info::<H>),
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_bms_info", query_bms_info,
+                    types::QueryBmsInfoRequest, types::BatteryProcessInfo
+                ),
             )
             .route(
                 "/query_event_info",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_event_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_event_info", query_event_info,
+                    types::QueryEventInfoRequest, types::QueryEventInfoResponse
                 ),
             )
             .route(
                 "/supplement_collect",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::supplement_collect::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "supplement_collect", supplement_collect,
+                    types::SupplementCollectRequest, types::SupplementCollectResponse
                 ),
             )
             .route(
                 "/supplement_stationInfo",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::supplement_station_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "supplement_stationInfo", supplement_station_info,
+                    types::SupplementStationInfoRequest,
+                    types::SupplementStationInfoResponse
                 ),
             )
             .route(
                 "/supply_query_bms_intact",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::supply_query_bms_intact::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "supply_query_bms_intact", supply_query_bms_intact,
+                    types::SupplyQueryBmsIntactRequest,
+                    types::SupplyQueryBmsIntactResponse
                 ),
             )
             .route(
                 "/query_frequency",
-                ::chargespec_runtime::axum::routing::post(handlers::query_frequency::<H>),
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_frequency", query_frequency,
+                    types::QueryFrequencyRequest, types::PushAck
+                ),
             )
             .route(
                 "/query_disequipmentstatus_info",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_disequipmentstatus_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_disequipmentstatus_info",
+                    query_disequipmentstatus_info,
+                    types::QueryDisequipmentstatusInfoRequest,
+                    types::QueryDisequipmentstatusInfoResponse
                 ),
             )
             .route(
                 "/query_stations_info",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_stations_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_stations_info", query_stations_info,
+                    types::QueryStationsInfoRequest, types::QueryStationsInfoResponse
                 ),
             )
             .route(
                 "/query_station_charge_stats",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_station_charge_stats::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_station_charge_stats", query_station_charge_stats,
+                    types::QueryStationChargeStatsRequest,
+                    types::QueryStationChargeStatsResponse
                 ),
             )
             .route(
                 "/query_station_discharge_stats",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_station_discharge_stats::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_station_discharge_stats",
+                    query_station_discharge_stats,
+                    types::QueryStationDischargeStatsRequest,
+                    types::QueryStationDischargeStatsResponse
                 ),
             )
             .route(
                 "/query_stations_status",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_stations_status::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_stations_status", query_stations_status,
+                    types::QueryStationsStatusRequest, types::QueryStationsStatusResponse
                 ),
             )
             .route(
                 "/query_station_status",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_stations_status::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_stations_status", query_stations_status,
+                    types::QueryStationsStatusRequest, types::QueryStationsStatusResponse
                 ),
             );
         ::chargespec_runtime::endpoint::router(routes, handler, endpoint)
-    }
-    mod handlers {
-        pub(super) async fn query_alarm_info<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryAlarmInfoRequest,
-                    crate::types::QueryAlarmInfoResponse,
-                    _,
-                    _,
-                >(
-                    "query_alarm_info",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_alarm_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_bms_info<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryBmsInfoRequest,
-                    crate::types::BatteryProcessInfo,
-                    _,
-                    _,
-                >(
-                    "query_bms_info",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_bms_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_event_info<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryEventInfoRequest,
-                    crate::types::QueryEventInfoResponse,
-                    _,
-                    _,
-                >(
-                    "query_event_info",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_event_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn supplement_collect<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::SupplementCollectRequest,
-                    crate::types::SupplementCollectResponse,
-                    _,
-                    _,
-                >(
-                    "supplement_collect",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.supplement_collect(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn supplement_station_info<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::SupplementStationInfoRequest,
-                    crate::types::SupplementStationInfoResponse,
-                    _,
-                    _,
-                >(
-                    "supplement_stationInfo",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.supplement_station_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn supply_query_bms_intact<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::SupplyQueryBmsIntactRequest,
-                    crate::types::SupplyQueryBmsIntactResponse,
-                    _,
-                    _,
-                >(
-                    "supply_query_bms_intact",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.supply_query_bms_intact(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_frequency<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryFrequencyRequest,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "query_frequency",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_frequency(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_disequipmentstatus_info<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryDisequipmentstatusInfoRequest,
-                    crate::types::QueryDisequipmentstatusInfoResponse,
-                    _,
-                    _,
-                >(
-                    "query_disequipmentstatus_info",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.query_disequipmentstatus_info(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn query_stations_info<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryStationsInfoRequest,
-                    crate::types::QueryStationsInfoResponse,
-                    _,
-                    _,
-                >(
-                    "query_stations_info",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_stations_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_station_charge_stats<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryStationChargeStatsRequest,
-                    crate::types::QueryStationChargeStatsResponse,
-                    _,
-                    _,
-                >(
-                    "query_station_charge_stats",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.query_station_charge_stats(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn query_station_discharge_stats<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryStationDischargeStatsRequest,
-                    crate::types::QueryStationDischargeStatsResponse,
-                    _,
-                    _,
-                >(
-                    "query_station_discharge_stats",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.query_station_discharge_stats(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn query_stations_status<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryStationsStatusRequest,
-                    crate::types::QueryStationsStatusResponse,
-                    _,
-                    _,
-                >(
-                    "query_stations_status",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_stations_status(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn token<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared.endpoint.query_token(&headers, body).await
-        }
     }
 }

@@ -19,90 +19,75 @@ pub struct AlarmInfo {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 设备所属方ID — Equipment owner ID
     ///
     /// Wire name `EquipmentOwnerID`; `string(len 9)`; Required.
-    ///
     /// 9-character organisation code of the equipment owner.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentOwnerID")]
     pub equipment_owner_id: ::std::string::String,
     /// 充电站名称 — Station name
     ///
     /// Wire name `StationName`; `string(len ..=50)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationName")]
     pub station_name: ::std::string::String,
     /// 设备编码 — Equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 告警状态 — Alarm status
     ///
     /// Wire name `AlarmStatus`; `code T-AlarmStatus`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmStatus")]
     pub alarm_status: crate::codes::AlarmStatus,
     /// 告警代码 — Alarm code
     ///
     /// Wire name `AlarmCode`; `code T-AlarmCode`; Required.
-    ///
     /// T-AlarmCode (59 codes).
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmCode")]
     pub alarm_code: crate::codes::AlarmCode,
     /// 告警类型 — Alarm type
     ///
     /// Wire name `AlarmType`; `code T-AlarmType`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmType")]
     pub alarm_type: crate::codes::AlarmType,
     /// 告警级别 — Alarm level
     ///
     /// Wire name `AlarmLevel`; `code T-AlarmLevel`; Required.
-    ///
     /// The level of each alarm code is not fixed by any known source; presumably the operator sets the level of each alarm.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmLevel")]
     pub alarm_level: crate::codes::AlarmLevel,
     /// 告警时间 — Alarm time
     ///
     /// Wire name `AlarmTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmTime")]
     pub alarm_time: ::chargespec_runtime::time::DateTime,
     /// 告警备注 — Alarm note
     ///
     /// Wire name `NoteString`; `string(len ..=255)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "NoteString",
@@ -113,9 +98,7 @@ pub struct AlarmInfo {
     /// 车辆充电过程信息(直流) — Vehicle charging process information (DC)
     ///
     /// Wire name `BmsInfo`; `object BmsInfo`; Optional.
-    ///
     /// BMS snapshot at the time of the alarm; present on battery alarms.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "BmsInfo",
@@ -141,23 +124,19 @@ pub struct BmsInfo {
     /// BMS编码 — BMS code
     ///
     /// Wire name `BMSCode`; `string(len ..=50)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "BMSCode")]
     pub bms_code: ::std::string::String,
     /// BMS版本 — BMS version
     ///
     /// Wire name `BMSVer`; `string(len ..=50)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "BMSVer")]
     pub bms_ver: ::std::string::String,
     /// 最高允许充电电流 — Maximum permitted charging current
     ///
     /// Wire name `MaxChargeCurrent`; `decimal(scale unknown, text ≤10)`; unit A; Required.
-    ///
     /// GB/T 27930 BCP parameter.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "MaxChargeCurrent",
@@ -168,7 +147,6 @@ pub struct BmsInfo {
     /// 单体最高允许电压 — Maximum permitted cell voltage
     ///
     /// Wire name `MaxChargeCellVoltage`; `decimal(scale unknown, text ≤10)`; unit V; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "MaxChargeCellVoltage",
@@ -179,29 +157,22 @@ pub struct BmsInfo {
     /// 最高允许温度 — Maximum permitted temperature
     ///
     /// Wire name `MaxTemp`; `integer(text ≤10)`; unit ℃; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "MaxTemp")]
     pub max_temp: i64,
     /// 电池额定容量 — Rated battery capacity
     ///
     /// Wire name `RatedCapacity`; `integer(text ≤10)`; Required.
-    ///
     /// Unit presumed Ah (assumed; not stated by the source).
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "RatedCapacity")]
     pub rated_capacity: i64,
     /// 总电压 — Total voltage
     ///
     /// Wire name `TatalVoltage`; `decimal(scale unknown, text ≤10)`; unit V; Required.
-    ///
     /// The wire spelling `TatalVoltage` is a known misspelling of `TotalVoltage`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `TotalVoltage`.
-    ///
     /// Wire spelling "Tatal" kept exactly.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "TatalVoltage",
@@ -213,7 +184,6 @@ pub struct BmsInfo {
     /// 总电流 — Total current
     ///
     /// Wire name `TotalCurrent`; `decimal(scale unknown, text ≤10)`; unit A; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "TotalCurrent",
@@ -224,16 +194,13 @@ pub struct BmsInfo {
     /// 荷电状态 — State of charge
     ///
     /// Wire name `Soc`; `integer(0..=100)`; unit %; Required.
-    ///
     /// Casing "Soc" kept exactly (ConnectorStatusInfo uses "SOC"); no alias.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "Soc")]
     pub soc: i64,
     /// 单体最高电压 — Highest cell voltage
     ///
     /// Wire name `VoltageH`; `decimal(scale unknown, text ≤10)`; unit V; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "VoltageH",
@@ -244,7 +211,6 @@ pub struct BmsInfo {
     /// 单体最低电压 — Lowest cell voltage
     ///
     /// Wire name `VoltageL`; `decimal(scale unknown, text ≤10)`; unit V; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "VoltageL",
@@ -255,44 +221,32 @@ pub struct BmsInfo {
     /// 单体最高温度 — Highest cell temperature
     ///
     /// Wire name `TemptureH`; `integer(text ≤10)`; unit ℃; Required.
-    ///
     /// The wire spelling `TemptureH` is a known misspelling of `TemperatureH`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `TemperatureH`.
-    ///
     /// Wire spelling "Tempture" kept exactly.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "TemptureH", alias = "TemperatureH")]
     pub tempture_h: i64,
     /// 单体最低温度 — Lowest cell temperature
     ///
     /// Wire name `TemptureL`; `integer(text ≤10)`; unit ℃; Required.
-    ///
     /// The wire spelling `TemptureL` is a known misspelling of `TemperatureL`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `TemperatureL`.
-    ///
     /// Wire spelling "Tempture" kept exactly.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "TemptureL", alias = "TemperatureL")]
     pub tempture_l: i64,
     /// 开始充电时间 — Charging start time
     ///
     /// Wire name `StartChargingTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// 地标新增字段: added by the 2020 local standard; active from the V1.0 rule file (EVIDENCE.md D7).
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StartChargingTime")]
     pub start_charging_time: ::chargespec_runtime::time::DateTime,
     /// 充电时长 — Charging duration
     ///
     /// Wire name `ChargingSessionMin`; `integer`; unit s; Required.
-    ///
     /// Holds seconds, despite "Min" in the name (the 2020 rule's label reads 充电时长 单位:秒). 地标新增字段: added by the 2020 local standard; active from the V1.0 rule file (EVIDENCE.md D7).
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ChargingSessionMin")]
     pub charging_session_min: i64,
@@ -314,21 +268,18 @@ pub struct BatteryProcessInfo {
     /// 设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 设备接口状态 — Connector status
     ///
     /// Wire name `Status`; `code T-ConnectorStatus`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "Status")]
     pub status: crate::codes::ConnectorStatus,
     /// 车辆充电过程信息(直流) — Vehicle charging process information (DC)
     ///
     /// Wire name `BmsInfo`; `object BmsInfo`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "BmsInfo")]
     pub bms_info: crate::types::BmsInfo,
@@ -350,60 +301,50 @@ pub struct EventInfo {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 设备所属方ID — Equipment owner ID
     ///
     /// Wire name `EquipmentOwnerID`; `string(len 9)`; Required.
-    ///
     /// 9-character organisation code of the equipment owner.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentOwnerID")]
     pub equipment_owner_id: ::std::string::String,
     /// 充电站名称 — Station name
     ///
     /// Wire name `StationName`; `string(len ..=50)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationName")]
     pub station_name: ::std::string::String,
     /// 事件类型 — Event type
     ///
     /// Wire name `EventType`; `code T-EventType`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EventType")]
     pub event_type: crate::codes::EventType,
     /// 事件编码 — Event code
     ///
     /// Wire name `EventCode`; `code T-EventCode`; Required.
-    ///
     /// The first digit of the code is the EventType.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EventCode")]
     pub event_code: crate::codes::EventCode,
     /// 事件发生时间 — Event time
     ///
     /// Wire name `EventTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EventTime")]
     pub event_time: ::chargespec_runtime::time::DateTime,
     /// 事件备注 — Event note
     ///
     /// Wire name `NoteString`; `string(len ..=255)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "NoteString",
@@ -428,7 +369,6 @@ pub struct PushAck {
     /// 状态 — Status
     ///
     /// Wire name `Status`; `code T-PushStatus`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "Status")]
     pub status: crate::codes::PushStatus,
@@ -449,36 +389,28 @@ pub struct RequestEnvelope {
     /// 运营商标识 — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// The sender's own OperatorID (the city platform has one too).
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 参数内容 — Data
     ///
     /// Wire name `Data`; `string`; Required.
-    ///
     /// Base64 of the AES-encrypted business JSON.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "Data")]
     pub data: ::std::string::String,
     /// 时间戳 — Timestamp
     ///
     /// Wire name `TimeStamp`; `datetime(yyyyMMddHHmmss)`; Required.
-    ///
     /// Local time (UTC+8).
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "TimeStamp")]
     pub time_stamp: ::chargespec_runtime::time::CompactDateTime,
     /// 自增序列 — Sequence number
     ///
     /// Wire name `Seq`; `string(len 4, pattern [^0], charset digits)`; Required.
-    ///
     /// 0001–9999, left-padded to 4 digits; distinguishes requests sent within the same TimeStamp second. The 2020 platform restarts its counter every millisecond (EVIDENCE.md D12); many clients always send 0001.
-    ///
     /// Provenance: tcec102, sz2020.
     /// Note: The pattern (not all zeros) with the four digits gives the range 0001–9999 of the seq block in security.yaml: 0000 is not a sequence number.
     #[serde(rename = "Seq")]
@@ -486,9 +418,7 @@ pub struct RequestEnvelope {
     /// 参数签名 — Signature
     ///
     /// Wire name `Sig`; `string(len 32, charset upperhex)`; Required.
-    ///
     /// HMAC-MD5, upper-case hex.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "Sig")]
     pub sig: ::std::string::String,
@@ -507,34 +437,27 @@ pub struct ResponseEnvelope {
     /// 返回值 — Return code
     ///
     /// Wire name `Ret`; `code T-Ret`; Required.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "Ret")]
     pub ret: crate::codes::Ret,
     /// 返回信息 — Message
     ///
     /// Wire name `Msg`; `string`; Required.
-    ///
     /// Free text; "" in the published vector, "请求成功" or an error text in many servers. Part of the signed string.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "Msg")]
     pub msg: ::std::string::String,
     /// 返回数据 — Data
     ///
     /// Wire name `Data`; `string`; Required.
-    ///
     /// Base64 of the AES-encrypted business JSON; "" (empty, not encrypted) when there is nothing to return, e.g. on error.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "Data")]
     pub data: ::std::string::String,
     /// 签名 — Signature
     ///
     /// Wire name `Sig`; `string(len 32, charset upperhex)`; Required.
-    ///
     /// HMAC-MD5 over Ret + Msg + Data, upper-case hex.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "Sig")]
     pub sig: ::std::string::String,
@@ -556,39 +479,32 @@ pub struct StationInfo {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 设备所属方ID — Equipment owner ID
     ///
     /// Wire name `EquipmentOwnerID`; `string(len 9)`; Required.
-    ///
     /// Organisation code of the equipment owner.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "EquipmentOwnerID")]
     pub equipment_owner_id: ::std::string::String,
     /// 充电站名称 — Station name
     ///
     /// Wire name `StationName`; `string(len ..=50)`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationName")]
     pub station_name: ::std::string::String,
     /// 充电站国家代码 — Country code
     ///
     /// Wire name `CountryCode`; `code T-CountryCode`; Required.
-    ///
     /// Only CN.
-    ///
     /// Provenance: sz2020, tcec102.
     /// Note: The final rule file enumerates CN; the earliest rule file (LIKESCX/cpmtBiz src/main/resources/conf/V1.0/interface.xml) and T/CEC accept any 2 characters (EVIDENCE.md D3).
     #[serde(rename = "CountryCode")]
@@ -596,9 +512,7 @@ pub struct StationInfo {
     /// 充电站省市辖区编码 — District code
     ///
     /// Wire name `AreaCode`; `code T-AreaCode`; Required.
-    ///
     /// GB/T 2260 code of a Shenzhen district (T-AreaCode).
-    ///
     /// Provenance: sz2020, tcec102.
     /// Note: The final rule file has a closed list of 11 Shenzhen districts; the earliest rule file accepted any string of at most 20 characters, T/CEC any GB/T 2260 code (EVIDENCE.md D3).
     #[serde(rename = "AreaCode")]
@@ -606,7 +520,6 @@ pub struct StationInfo {
     /// 详细地址 — Address
     ///
     /// Wire name `Address`; `string(len ..=200)`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     /// Note: ≤200 in the rule node of the push (notification_stationInfo); ≤50 in the rule node of the query response (query_stations_info) and in T/CEC. One object serves both interfaces here, so the wider limit is kept; a query response with an address over 50 characters broke the 2020 query rule (EVIDENCE.md D5).
     #[serde(rename = "Address")]
@@ -614,7 +527,6 @@ pub struct StationInfo {
     /// 站点电话 — Station telephone
     ///
     /// Wire name `StationTel`; `string(len 11)`; Required.
-    ///
     /// Provenance: sz2020.
     /// Note: =11, required in the V0.9 and V1.0 rule files of LIKESCX/cpmtBattery; ≤32, required in the earliest rule file; ≤30, optional in T/CEC (EVIDENCE.md D3). It rejects landline numbers.
     #[serde(rename = "StationTel")]
@@ -622,39 +534,32 @@ pub struct StationInfo {
     /// 服务电话 — Service telephone
     ///
     /// Wire name `ServiceTel`; `string(len ..=30)`; Required.
-    ///
     /// Customer-service number, e.g. a 400 number.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ServiceTel")]
     pub service_tel: ::std::string::String,
     /// 站点类型 — Station type
     ///
     /// Wire name `StationType`; `code T-StationType`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationType")]
     pub station_type: crate::codes::StationType,
     /// 站点状态 — Station status
     ///
     /// Wire name `StationStatus`; `code T-StationStatus`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationStatus")]
     pub station_status: crate::codes::StationStatus,
     /// 车位数量 — Number of parking spaces
     ///
     /// Wire name `ParkNums`; `integer`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ParkNums")]
     pub park_nums: i64,
     /// 经度 — Longitude
     ///
     /// Wire name `StationLng`; `decimal(scale 6)`; Required.
-    ///
     /// GCJ-02; 6 decimal places as in T/CEC 102.2 (the 2020 rule states no precision).
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "StationLng",
@@ -665,9 +570,7 @@ pub struct StationInfo {
     /// 纬度 — Latitude
     ///
     /// Wire name `StationLat`; `decimal(scale 6)`; Required.
-    ///
     /// GCJ-02; 6 decimal places as in T/CEC 102.2 (the 2020 rule states no precision).
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "StationLat",
@@ -678,7 +581,6 @@ pub struct StationInfo {
     /// 站点引导 — Site guide
     ///
     /// Wire name `SiteGuide`; `string(len ..=100)`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "SiteGuide",
@@ -689,16 +591,13 @@ pub struct StationInfo {
     /// 建设场所 — Construction site
     ///
     /// Wire name `Construction`; `code T-Construction-2020`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "Construction")]
     pub construction: crate::codes::Construction2020,
     /// 站点照片 — Station photos
     ///
     /// Wire name `Pictures`; `array<string>`; Required.
-    ///
     /// Photo URLs.
-    ///
     /// Provenance: sz2020.
     /// Note: Required by the 2020 rule files; optional in T/CEC 102.2.
     #[serde(rename = "Pictures")]
@@ -706,7 +605,6 @@ pub struct StationInfo {
     /// 使用车型描述 — Matching vehicle types
     ///
     /// Wire name `MatchCars`; `string(len ..=100)`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "MatchCars",
@@ -717,7 +615,6 @@ pub struct StationInfo {
     /// 车位楼层及数量描述 — Parking floor and count description
     ///
     /// Wire name `ParkInfo`; `string(len ..=100)`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "ParkInfo",
@@ -728,11 +625,8 @@ pub struct StationInfo {
     /// 营业时间 — Business hours
     ///
     /// Wire name `BusineHours`; `string(len ..=100)`; Optional.
-    ///
     /// The wire spelling `BusineHours` is a known misspelling of `BusinessHours`, kept as the standard has it.
-    ///
     /// Wire spelling "Busine" kept (as in T/CEC 102.2).
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "BusineHours",
@@ -743,9 +637,7 @@ pub struct StationInfo {
     /// 充电电费率 — Electricity fee
     ///
     /// Wire name `ElectricityFee`; `string(len ..=256)`; Optional.
-    ///
     /// Free-text tariff.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "ElectricityFee",
@@ -756,9 +648,7 @@ pub struct StationInfo {
     /// 服务费率 — Service fee
     ///
     /// Wire name `ServiceFee`; `string(len ..=256)`; Optional.
-    ///
     /// Free text.
-    ///
     /// Provenance: sz2020.
     /// Note: ≤256 in the 2020 rule files; ≤100 in T/CEC 102.2.
     #[serde(
@@ -770,7 +660,6 @@ pub struct StationInfo {
     /// 停车费 — Parking fee
     ///
     /// Wire name `ParkFee`; `string(len ..=100)`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "ParkFee",
@@ -781,9 +670,7 @@ pub struct StationInfo {
     /// 支付方式 — Payment methods
     ///
     /// Wire name `Payment`; `string(len ..=20)`; Optional.
-    ///
     /// E.g. 刷卡、线上、现金 (card, online, cash).
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "Payment",
@@ -794,7 +681,6 @@ pub struct StationInfo {
     /// 是否支持预约 — Reservation supported
     ///
     /// Wire name `SupportOrder`; `code T-SupportOrder`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "SupportOrder",
@@ -805,7 +691,6 @@ pub struct StationInfo {
     /// 备注 — Remark
     ///
     /// Wire name `Remark`; `string(len ..=100)`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "Remark",
@@ -816,9 +701,7 @@ pub struct StationInfo {
     /// 停车场产权方 — Car-park property owner
     ///
     /// Wire name `ParkOwner`; `string`; Optional.
-    ///
     /// Shenzhen addition; the rule sets no length.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ParkOwner",
@@ -829,9 +712,7 @@ pub struct StationInfo {
     /// 停车场管理方 — Car-park manager
     ///
     /// Wire name `ParkManager`; `string`; Optional.
-    ///
     /// Shenzhen addition; the rule sets no length.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ParkManager",
@@ -842,9 +723,7 @@ pub struct StationInfo {
     /// 全天开放 — Open all day
     ///
     /// Wire name `OpenAllDay`; `code T-YesNo`; Optional.
-    ///
     /// Shenzhen addition.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "OpenAllDay",
@@ -855,9 +734,7 @@ pub struct StationInfo {
     /// 免费停车 — Free parking
     ///
     /// Wire name `ParkFree`; `code T-YesNo`; Optional.
-    ///
     /// Shenzhen addition.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ParkFree",
@@ -868,18 +745,14 @@ pub struct StationInfo {
     /// 运营属性 — Operation type
     ///
     /// Wire name `OpratorType`; `code T-OpratorType`; Required.
-    ///
     /// The wire spelling `OpratorType` is a known misspelling of `OperatorType`, kept as the standard has it.
-    ///
     /// Shenzhen addition; wire spelling "Oprator" kept.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "OpratorType")]
     pub oprator_type: crate::codes::OpratorType,
     /// 充电设备信息列表 — Charging equipment list
     ///
     /// Wire name `EquipmentInfos`; `array<object EquipmentInfo>`; Optional.
-    ///
     /// Provenance: sz2020.
     /// Note: The 2020 rule gives this node no required flag; T/CEC 102.2 makes it required.
     #[serde(
@@ -906,16 +779,13 @@ pub struct EquipmentInfo {
     /// 设备编码 — Equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 设备生产商统一社会信用代码 — Manufacturer unified social credit code
     ///
     /// Wire name `ManufacturerID`; `string(len 9)`; Required.
-    ///
     /// The label says 统一社会信用代码 (an 18-character code) but the rule length is =9, the length of an organisation code (组织机构代码, the earliest label and T/CEC's).
-    ///
     /// Provenance: sz2020.
     /// Note: Label 设备生产商组织机构代码 in the earliest rule file, 设备生产商统一社会信用代码 in the V0.9 and V1.0 rule files of LIKESCX/cpmtBattery; =9 in all three; optional in T/CEC (EVIDENCE.md D3).
     #[serde(rename = "ManufacturerID")]
@@ -923,7 +793,6 @@ pub struct EquipmentInfo {
     /// 设备型号 — Equipment model
     ///
     /// Wire name `EquipmentModel`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020.
     /// Note: Required in the V0.9 and V1.0 rule files; optional in the earliest rule file and in T/CEC (EVIDENCE.md D3).
     #[serde(rename = "EquipmentModel")]
@@ -931,7 +800,6 @@ pub struct EquipmentInfo {
     /// 设备生产日期 — Production date
     ///
     /// Wire name `ProductionDate`; `datetime(yyyy-MM-dd)`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "ProductionDate",
@@ -942,16 +810,13 @@ pub struct EquipmentInfo {
     /// 设备类型 — Equipment type
     ///
     /// Wire name `EquipmentType`; `code T-EquipmentType`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentType")]
     pub equipment_type: crate::codes::EquipmentType,
     /// 充电设备经度 — Equipment longitude
     ///
     /// Wire name `EquipmentLng`; `decimal(scale 6)`; Optional.
-    ///
     /// GCJ-02; 6 decimal places as in T/CEC 102.2 (the 2020 rule states no precision).
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "EquipmentLng",
@@ -964,9 +829,7 @@ pub struct EquipmentInfo {
     /// 充电设备纬度 — Equipment latitude
     ///
     /// Wire name `EquipmentLat`; `decimal(scale 6)`; Optional.
-    ///
     /// GCJ-02; 6 decimal places as in T/CEC 102.2 (the 2020 rule states no precision).
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "EquipmentLat",
@@ -979,7 +842,6 @@ pub struct EquipmentInfo {
     /// 设备名称 — Equipment name
     ///
     /// Wire name `EquipmentName`; `string(len ..=30)`; Required.
-    ///
     /// Provenance: sz2020.
     /// Note: Required by the 2020 rule files; optional in T/CEC 102.2.
     #[serde(rename = "EquipmentName")]
@@ -987,9 +849,7 @@ pub struct EquipmentInfo {
     /// 充电设备总功率 — Total power
     ///
     /// Wire name `Power`; `decimal(scale 1)`; unit kW; Required.
-    ///
     /// 1 decimal place as in T/CEC 102.2 (the 2020 rule states no precision).
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "Power",
@@ -1000,7 +860,6 @@ pub struct EquipmentInfo {
     /// 设备生产商的名称 — Manufacturer name
     ///
     /// Wire name `ManufacturerName`; `string(len ..=30)`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "ManufacturerName",
@@ -1011,18 +870,14 @@ pub struct EquipmentInfo {
     /// 设备状态 — Equipment status
     ///
     /// Wire name `EquipmentStatus`; `code T-EquipmentStatus`; Required.
-    ///
     /// Shenzhen addition.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentStatus")]
     pub equipment_status: crate::codes::EquipmentStatus,
     /// 额定功率 — Rated power
     ///
     /// Wire name `EquipmentPower`; `decimal(scale unknown)`; unit kW; Required.
-    ///
     /// Shenzhen addition; precision not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentPower",
@@ -1033,16 +888,13 @@ pub struct EquipmentInfo {
     /// 支持标准版本 — Supported standard version
     ///
     /// Wire name `NewNationalStandard`; `code T-NewNationalStandard`; Required.
-    ///
     /// Shenzhen addition; takes the place of T/CEC's ConnectorInfo.NationalStandard.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "NewNationalStandard")]
     pub new_national_standard: crate::codes::NewNationalStandard,
     /// 充电设备接口列表 — Connector list
     ///
     /// Wire name `ConnectorInfos`; `array<object ConnectorInfo>`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ConnectorInfos")]
     pub connector_infos: ::std::vec::Vec<crate::types::ConnectorInfo>,
@@ -1062,7 +914,6 @@ pub struct ConnectorInfo {
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     /// Note: ≤26 in the V0.9 and V1.0 rule files; ≤30 on the station nodes of the earliest rule file (EVIDENCE.md D4).
     #[serde(rename = "ConnectorID")]
@@ -1070,7 +921,6 @@ pub struct ConnectorInfo {
     /// 充电设备接口名称 — Connector name
     ///
     /// Wire name `ConnectorName`; `string(len ..=30)`; Required.
-    ///
     /// Provenance: sz2020.
     /// Note: Required by the 2020 rule files; optional in T/CEC 102.2.
     #[serde(rename = "ConnectorName")]
@@ -1078,37 +928,31 @@ pub struct ConnectorInfo {
     /// 充电设备接口类型 — Connector type
     ///
     /// Wire name `ConnectorType`; `code T-ConnectorType`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorType")]
     pub connector_type: crate::codes::ConnectorType,
     /// 最高输出电压 — Maximum output voltage
     ///
     /// Wire name `VoltageUpperLimits`; `integer`; unit V; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "VoltageUpperLimits")]
     pub voltage_upper_limits: i64,
     /// 最低输出电压 — Minimum output voltage
     ///
     /// Wire name `VoltageLowerLimits`; `integer`; unit V; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "VoltageLowerLimits")]
     pub voltage_lower_limits: i64,
     /// 额定电流 — Rated current
     ///
     /// Wire name `Current`; `integer`; unit A; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "Current")]
     pub current: i64,
     /// 额定功率 — Rated power
     ///
     /// Wire name `Power`; `decimal(scale 1)`; unit kW; Required.
-    ///
     /// 1 decimal place as in T/CEC 102.2 (the 2020 rule states no precision).
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "Power",
@@ -1119,7 +963,6 @@ pub struct ConnectorInfo {
     /// 车位号 — Parking space number
     ///
     /// Wire name `ParkNo`; `string(len ..=10)`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "ParkNo",
@@ -1130,18 +973,14 @@ pub struct ConnectorInfo {
     /// 额定电压 — Rated voltage
     ///
     /// Wire name `Voltage`; `integer`; unit V; Required.
-    ///
     /// Shenzhen addition.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "Voltage")]
     pub voltage: i64,
     /// BMS辅助电源电压 — BMS auxiliary power voltage
     ///
     /// Wire name `BMSPowerType`; `code T-BMSPowerType`; Required.
-    ///
     /// Shenzhen addition.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "BMSPowerType")]
     pub bms_power_type: crate::codes::BmsPowerType,
@@ -1163,21 +1002,18 @@ pub struct ConnectorStatusInfo {
     /// 设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 设备接口状态 — Connector status
     ///
     /// Wire name `Status`; `code T-ConnectorStatus`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "Status")]
     pub status: crate::codes::ConnectorStatus,
     /// 车位状态 — Parking space status
     ///
     /// Wire name `ParkStatus`; `code T-ParkStatus`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "ParkStatus",
@@ -1188,7 +1024,6 @@ pub struct ConnectorStatusInfo {
     /// 地锁状态 — Ground lock status
     ///
     /// Wire name `LockStatus`; `code T-LockStatus`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "LockStatus",
@@ -1199,9 +1034,7 @@ pub struct ConnectorStatusInfo {
     /// A相电流 — Phase A current
     ///
     /// Wire name `CurrentA`; `integer`; unit A; Required.
-    ///
     /// Shenzhen addition; DC output current for DC equipment (T/CEC convention). The 2020 rule types it 整型 (integer), whereas the T/CEC charging-status equivalents are decimals.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "CurrentA",
@@ -1212,9 +1045,7 @@ pub struct ConnectorStatusInfo {
     /// B相电流 — Phase B current
     ///
     /// Wire name `CurrentB`; `integer`; unit A; Required.
-    ///
     /// Integer, as CurrentA.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "CurrentB",
@@ -1225,9 +1056,7 @@ pub struct ConnectorStatusInfo {
     /// C相电流 — Phase C current
     ///
     /// Wire name `CurrentC`; `integer`; unit A; Required.
-    ///
     /// Integer, as CurrentA.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "CurrentC",
@@ -1238,9 +1067,7 @@ pub struct ConnectorStatusInfo {
     /// A相电压 — Phase A voltage
     ///
     /// Wire name `VoltageA`; `integer`; unit V; Required.
-    ///
     /// DC output voltage for DC equipment. Integer, as CurrentA.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "VoltageA",
@@ -1251,9 +1078,7 @@ pub struct ConnectorStatusInfo {
     /// B相电压 — Phase B voltage
     ///
     /// Wire name `VoltageB`; `integer`; unit V; Required.
-    ///
     /// Integer, as CurrentA.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "VoltageB",
@@ -1264,9 +1089,7 @@ pub struct ConnectorStatusInfo {
     /// C相电压 — Phase C voltage
     ///
     /// Wire name `VoltageC`; `integer`; unit V; Required.
-    ///
     /// Integer, as CurrentA.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "VoltageC",
@@ -1277,9 +1100,7 @@ pub struct ConnectorStatusInfo {
     /// 荷电状态 — State of charge
     ///
     /// Wire name `SOC`; `integer(0..=100)`; unit %; Optional.
-    ///
     /// Casing "SOC" kept exactly (BmsInfo uses "Soc"). Range 0–100 in the V0.9 and V1.0 rule files.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "SOC",
@@ -1290,9 +1111,7 @@ pub struct ConnectorStatusInfo {
     /// 充电接口温度 — Connector temperature
     ///
     /// Wire name `ConnectorTemp`; `integer`; Optional.
-    ///
     /// Unit presumed ℃.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ConnectorTemp",
@@ -1303,9 +1122,7 @@ pub struct ConnectorStatusInfo {
     /// 设备内部环境温度 — Equipment internal ambient temperature
     ///
     /// Wire name `EquipmentTemp`; `integer`; Optional.
-    ///
     /// Unit presumed ℃.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentTemp",
@@ -1316,7 +1133,6 @@ pub struct ConnectorStatusInfo {
     /// 充电枪电子锁 — Connector electronic lock
     ///
     /// Wire name `ConnectorLock`; `code T-ConnectorLock`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ConnectorLock",
@@ -1327,7 +1143,6 @@ pub struct ConnectorStatusInfo {
     /// 已充电电能 — Energy charged
     ///
     /// Wire name `ChargeElectricity`; `decimal(scale unknown)`; unit kWh; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ChargeElectricity",
@@ -1340,9 +1155,7 @@ pub struct ConnectorStatusInfo {
     /// 已放电电能 — Energy discharged
     ///
     /// Wire name `DischargeElectricity`; `decimal(scale unknown)`; unit kWh; Required.
-    ///
     /// Discharge (V2G) energy.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "DischargeElectricity",
@@ -1369,16 +1182,13 @@ pub struct StationStatusInfo {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 设备接口状态列表 — Connector status list
     ///
     /// Wire name `ConnectorStatusInfos`; `array<object ConnectorStatusInfo>`; Required.
-    ///
     /// All ConnectorStatusInfo fields.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ConnectorStatusInfos")]
     pub connector_status_infos: ::std::vec::Vec<crate::types::ConnectorStatusInfo>,
@@ -1399,30 +1209,25 @@ pub struct StationChargeStats {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 开始时间 — Statistics start date
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 结束时间 — Statistics end date
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
     /// 充电站累计充电量 — Station cumulative charged energy
     ///
     /// Wire name `StationChargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
-    ///
     /// 1 decimal place (0.1 kWh) as in T/CEC 102.3; the 2020 rule states a precision only for the equipment value.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "StationChargeElectricity",
@@ -1433,7 +1238,6 @@ pub struct StationChargeStats {
     /// 充电设备统计信息列表 — Equipment charge statistics list
     ///
     /// Wire name `EquipmentChargeStatsInfos`; `array<object EquipmentChargeStatsInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentChargeStatsInfos")]
     pub equipment_charge_stats_infos: ::std::vec::Vec<
@@ -1454,16 +1258,13 @@ pub struct EquipmentChargeStatsInfo {
     /// 设备编码 — Equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 充电设备累计充电量 — Equipment cumulative charged energy
     ///
     /// Wire name `EquipmentChargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
-    ///
     /// 1 decimal place (保留小数点后一位, the 2020 rule).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentChargeElectricity",
@@ -1474,7 +1275,6 @@ pub struct EquipmentChargeStatsInfo {
     /// 充电设备接口统计信息列表 — Connector charge statistics list
     ///
     /// Wire name `ConnectorChargeStatsInfos`; `array<object ConnectorChargeStatsInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorChargeStatsInfos")]
     pub connector_charge_stats_infos: ::std::vec::Vec<
@@ -1495,16 +1295,13 @@ pub struct ConnectorChargeStatsInfo {
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 充电设备接口累计充电量 — Connector cumulative charged energy
     ///
     /// Wire name `ConnectorChargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
-    ///
     /// 1 decimal place (0.1 kWh) as in T/CEC 102.3; the 2020 rule states a precision only for the equipment value.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "ConnectorChargeElectricity",
@@ -1529,30 +1326,25 @@ pub struct StationDischargeStats {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 开始时间 — Statistics start date
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 结束时间 — Statistics end date
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
     /// 充电站累计放电量 — Station cumulative discharged energy
     ///
     /// Wire name `StationDischargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
-    ///
     /// 1 decimal place (0.1 kWh) as in T/CEC 102.3; the 2020 rule states a precision only for the equipment value.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "StationDischargeElectricity",
@@ -1563,7 +1355,6 @@ pub struct StationDischargeStats {
     /// 充电设备统计信息列表 — Equipment discharge statistics list
     ///
     /// Wire name `EquipmentDischargeStatsInfos`; `array<object EquipmentDischargeStatsInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentDischargeStatsInfos")]
     pub equipment_discharge_stats_infos: ::std::vec::Vec<
@@ -1584,16 +1375,13 @@ pub struct EquipmentDischargeStatsInfo {
     /// 设备编码 — Equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 充电设备累计放电量 — Equipment cumulative discharged energy
     ///
     /// Wire name `EquipmentDischargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
-    ///
     /// 1 decimal place (保留小数点后一位, the 2020 rule).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentDischargeElectricity",
@@ -1604,7 +1392,6 @@ pub struct EquipmentDischargeStatsInfo {
     /// 充电设备接口统计信息列表 — Connector discharge statistics list
     ///
     /// Wire name `ConnectorDischargeStatsInfos`; `array<object ConnectorDischargeStatsInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorDischargeStatsInfos")]
     pub connector_discharge_stats_infos: ::std::vec::Vec<
@@ -1625,16 +1412,13 @@ pub struct ConnectorDischargeStatsInfo {
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 充电设备接口累计放电量 — Connector cumulative discharged energy
     ///
     /// Wire name `ConnectorDischargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
-    ///
     /// 1 decimal place (0.1 kWh) as in T/CEC 102.3; the 2020 rule states a precision only for the equipment value.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "ConnectorDischargeElectricity",
@@ -1659,34 +1443,27 @@ pub struct DisEquipmentStatusInfo {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商唯一id — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 配电设备编码 — Distribution equipment ID
     ///
     /// Wire name `DisequipmentID`; `string(len ..=26)`; Required.
-    ///
     /// The wire spelling `DisequipmentID` is a known misspelling of `DisEquipmentID`, kept as the standard has it.
-    ///
     /// Wire spelling with a lower-case "e" in "Disequipment", unlike the object names.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "DisequipmentID")]
     pub disequipment_id: ::std::string::String,
     /// (当前)正向有功总电能 — Forward active energy total
     ///
     /// Wire name `FoPEnergy`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated (presumably kWh).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "FoPEnergy",
@@ -1697,9 +1474,7 @@ pub struct DisEquipmentStatusInfo {
     /// (当前)反向有功总电能 — Reverse active energy total
     ///
     /// Wire name `RePEnergy`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated (presumably kWh).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "RePEnergy",
@@ -1710,9 +1485,7 @@ pub struct DisEquipmentStatusInfo {
     /// (当前)正向无功总电能 — Forward reactive energy total
     ///
     /// Wire name `FoQEnergy`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated (presumably kvarh).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "FoQEnergy",
@@ -1723,9 +1496,7 @@ pub struct DisEquipmentStatusInfo {
     /// (当前)反向无功总电能 — Reverse reactive energy total
     ///
     /// Wire name `ReQEnergy`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated (presumably kvarh).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ReQEnergy",
@@ -1736,9 +1507,7 @@ pub struct DisEquipmentStatusInfo {
     /// A相电压 — Phase A voltage
     ///
     /// Wire name `AVoltage`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "AVoltage",
@@ -1749,9 +1518,7 @@ pub struct DisEquipmentStatusInfo {
     /// B相电压 — Phase B voltage
     ///
     /// Wire name `BVoltage`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "BVoltage",
@@ -1762,9 +1529,7 @@ pub struct DisEquipmentStatusInfo {
     /// C相电压 — Phase C voltage
     ///
     /// Wire name `CVoltage`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "CVoltage",
@@ -1775,9 +1540,7 @@ pub struct DisEquipmentStatusInfo {
     /// A相电流 — Phase A current
     ///
     /// Wire name `ACurrent`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ACurrent",
@@ -1788,9 +1551,7 @@ pub struct DisEquipmentStatusInfo {
     /// B相电流 — Phase B current
     ///
     /// Wire name `BCurrent`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "BCurrent",
@@ -1801,9 +1562,7 @@ pub struct DisEquipmentStatusInfo {
     /// C相电流 — Phase C current
     ///
     /// Wire name `CCurrent`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "CCurrent",
@@ -1814,9 +1573,7 @@ pub struct DisEquipmentStatusInfo {
     /// 瞬时有功功率 — Instantaneous active power
     ///
     /// Wire name `CurPPower`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated (the rule's label reads "瞬时有功功率单位", unit left blank).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "CurPPower",
@@ -1827,9 +1584,7 @@ pub struct DisEquipmentStatusInfo {
     /// 瞬时无功功率 — Instantaneous reactive power
     ///
     /// Wire name `CurQPower`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "CurQPower",
@@ -1840,7 +1595,6 @@ pub struct DisEquipmentStatusInfo {
     /// 总功率因数 — Total power factor
     ///
     /// Wire name `Factor`; `decimal(scale unknown)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "Factor",
@@ -1851,9 +1605,7 @@ pub struct DisEquipmentStatusInfo {
     /// 视在功率 — Apparent power
     ///
     /// Wire name `CurSPower`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "CurSPower",
@@ -1864,9 +1616,7 @@ pub struct DisEquipmentStatusInfo {
     /// 频率 — Frequency
     ///
     /// Wire name `Frequency`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit presumed Hz.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "Frequency",
@@ -1877,16 +1627,13 @@ pub struct DisEquipmentStatusInfo {
     /// 交流馈线开关状态 — AC feeder switch state
     ///
     /// Wire name `FeedState`; `code T-FeedState`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "FeedState")]
     pub feed_state: crate::codes::FeedState,
     /// 环境温度1 — Ambient temperature 1
     ///
     /// Wire name `EnvTemp1`; `integer`; Optional.
-    ///
     /// Unit presumed ℃.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EnvTemp1",
@@ -1897,9 +1644,7 @@ pub struct DisEquipmentStatusInfo {
     /// 环境温度2 — Ambient temperature 2
     ///
     /// Wire name `EnvTemp2`; `integer`; Optional.
-    ///
     /// Unit presumed ℃.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EnvTemp2",
@@ -1910,9 +1655,7 @@ pub struct DisEquipmentStatusInfo {
     /// 环境湿度1 — Ambient humidity 1
     ///
     /// Wire name `EnvHumi1`; `integer(text ≤20)`; Optional.
-    ///
     /// Unit presumed %. The 2020 rule sets a maxlength of 20 on this integer (at most 20 characters in its text form).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EnvHumi1",
@@ -1923,9 +1666,7 @@ pub struct DisEquipmentStatusInfo {
     /// 环境湿度2 — Ambient humidity 2
     ///
     /// Wire name `EnvHumi2`; `integer(text ≤20)`; Optional.
-    ///
     /// As EnvHumi1 (unit presumed %; maxlength 20 in the 2020 rule).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EnvHumi2",
@@ -1936,33 +1677,24 @@ pub struct DisEquipmentStatusInfo {
     /// 烟感报警1 — Smoke alarm 1
     ///
     /// Wire name `SmokAlam1`; `code T-AlarmFlag`; Required.
-    ///
     /// The wire spelling `SmokAlam1` is a known misspelling of `SmokeAlarm1`, kept as the standard has it.
-    ///
     /// Wire spelling "SmokAlam" kept. The 2020 rule's label wrongly reads 烟感报警2.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "SmokAlam1")]
     pub smok_alam1: crate::codes::AlarmFlag,
     /// 烟感报警2 — Smoke alarm 2
     ///
     /// Wire name `SmokAlam2`; `code T-AlarmFlag`; Required.
-    ///
     /// The wire spelling `SmokAlam2` is a known misspelling of `SmokeAlarm2`, kept as the standard has it.
-    ///
     /// Wire spelling "SmokAlam" kept.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "SmokAlam2")]
     pub smok_alam2: crate::codes::AlarmFlag,
     /// 变压器过温告警 — Transformer over-temperature alarm
     ///
     /// Wire name `TranOverTemAlam`; `code T-AlarmFlag`; Required.
-    ///
     /// The wire spelling `TranOverTemAlam` is a known misspelling of `TranOverTemAlarm`, kept as the standard has it.
-    ///
     /// Wire spelling "TranOverTemAlam" kept.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "TranOverTemAlam")]
     pub tran_over_tem_alam: crate::codes::AlarmFlag,
@@ -1972,7 +1704,6 @@ pub struct DisEquipmentStatusInfo {
 /// Static data of a distribution equipment. No interface of the 2020 edition carries it; the platform held it in its DTO DisEquipmentInfo (LIKESCX/cpmtDto). The wire names below are the DTO fields in UpperCamelCase.
 ///
 /// Provenance: sz2020.
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Known only from a DTO of the platform, with no wire rule and no interface (EVIDENCE.md D11): the wire names, lengths and required flags are uncertain, and whether the 2020 text defines the object at all is unknown. Kept so that the 2024 transcription, which carries it over, can be compared. DTO fields: stationID, operatorID, disequipmentID, manufacturerID, manufacturerName, equipmentModel, productionDate, ratedInVoltage, ratedOutVoltage, ratedPower, feedNum, status.
 #[derive(
@@ -1986,11 +1717,8 @@ pub struct DisEquipmentInfo {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// DTO stationID (字符串); length taken from the wire rule of StationID.
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field stationID; required flag chosen (identifying key).
     #[serde(rename = "StationID")]
@@ -1998,11 +1726,8 @@ pub struct DisEquipmentInfo {
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// DTO operatorID (字符串); length taken from the wire rule of OperatorID.
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field operatorID; required flag chosen (identifying key).
     #[serde(rename = "OperatorID")]
@@ -2010,13 +1735,9 @@ pub struct DisEquipmentInfo {
     /// 设备唯一编码 — Distribution equipment ID
     ///
     /// Wire name `DisequipmentID`; `string(len ..=26)`; Required.
-    ///
     /// The wire spelling `DisequipmentID` is a known misspelling of `DisEquipmentID`, kept as the standard has it.
-    ///
     /// DTO disequipmentID, 字符串 ≤26. Spelled as in DisEquipmentStatusInfo.
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field disequipmentID; required flag chosen (identifying key).
     #[serde(rename = "DisequipmentID")]
@@ -2024,11 +1745,8 @@ pub struct DisEquipmentInfo {
     /// 生产商统一社会信用代码 — Manufacturer unified social credit code
     ///
     /// Wire name `ManufacturerID`; `string`; Optional.
-    ///
     /// DTO manufacturerID (字符串, no length given).
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field manufacturerID; wire name uncertain.
     #[serde(
@@ -2040,11 +1758,8 @@ pub struct DisEquipmentInfo {
     /// 生产商名称 — Manufacturer name
     ///
     /// Wire name `ManufacturerName`; `string`; Optional.
-    ///
     /// DTO manufacturerName (字符串).
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field manufacturerName; wire name uncertain.
     #[serde(
@@ -2056,11 +1771,8 @@ pub struct DisEquipmentInfo {
     /// 设备型号 — Equipment model
     ///
     /// Wire name `EquipmentModel`; `string`; Optional.
-    ///
     /// DTO equipmentModel (字符串).
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field equipmentModel; wire name uncertain.
     #[serde(
@@ -2072,11 +1784,8 @@ pub struct DisEquipmentInfo {
     /// 生产日期 — Production date
     ///
     /// Wire name `ProductionDate`; `datetime(yyyy-MM-dd)`; Optional.
-    ///
     /// DTO productionDate.
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field productionDate; wire name uncertain.
     #[serde(
@@ -2088,11 +1797,8 @@ pub struct DisEquipmentInfo {
     /// 额定输入电压 — Rated input voltage
     ///
     /// Wire name `RatedInVoltage`; `decimal(scale 1)`; unit kV; Optional.
-    ///
     /// DTO ratedInVoltage.
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field ratedInVoltage; wire name uncertain.
     #[serde(
@@ -2106,11 +1812,8 @@ pub struct DisEquipmentInfo {
     /// 额定输出电压 — Rated output voltage
     ///
     /// Wire name `RatedOutVoltage`; `decimal(scale 1)`; unit kV; Optional.
-    ///
     /// DTO ratedOutVoltage.
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field ratedOutVoltage; wire name uncertain.
     #[serde(
@@ -2124,11 +1827,8 @@ pub struct DisEquipmentInfo {
     /// 额定容量 — Rated capacity
     ///
     /// Wire name `RatedPower`; `decimal(scale 1)`; unit kVA; Optional.
-    ///
     /// DTO ratedPower.
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field ratedPower; wire name uncertain.
     #[serde(
@@ -2142,11 +1842,8 @@ pub struct DisEquipmentInfo {
     /// 馈线开关数量 — Number of feeder switches
     ///
     /// Wire name `FeedNum`; `integer`; Optional.
-    ///
     /// DTO feedNum (count).
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field feedNum; wire name uncertain.
     #[serde(
@@ -2158,11 +1855,8 @@ pub struct DisEquipmentInfo {
     /// 状态 — Status
     ///
     /// Wire name `Status`; `code T-DisEquipmentStatus`; Optional.
-    ///
     /// DTO status.
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field status; wire name uncertain.
     #[serde(
@@ -2190,7 +1884,6 @@ pub struct QueryAlarmInfoRequest {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "StationID",
@@ -2201,7 +1894,6 @@ pub struct QueryAlarmInfoRequest {
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "OperatorID",
@@ -2212,7 +1904,6 @@ pub struct QueryAlarmInfoRequest {
     /// 设备编码 — Equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentID",
@@ -2237,7 +1928,6 @@ pub struct QueryAlarmInfoResponse {
     /// 告警信息列表 — Alarm list
     ///
     /// Wire name `AlarmInfos`; `array<object AlarmInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmInfos")]
     pub alarm_infos: ::std::vec::Vec<crate::types::AlarmInfo>,
@@ -2258,7 +1948,6 @@ pub struct NotificationAlarmInfoRequest {
     /// 告警信息列表 — Alarm list
     ///
     /// Wire name `AlarmInfos`; `array<object AlarmInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmInfos")]
     pub alarm_infos: ::std::vec::Vec<crate::types::AlarmInfo>,
@@ -2279,7 +1968,6 @@ pub struct QueryBmsInfoRequest {
     /// 设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
@@ -2302,7 +1990,6 @@ pub struct QueryEventInfoRequest {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "StationID",
@@ -2313,7 +2000,6 @@ pub struct QueryEventInfoRequest {
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "OperatorID",
@@ -2324,9 +2010,7 @@ pub struct QueryEventInfoRequest {
     /// 开始时间 — Start time
     ///
     /// Wire name `StartTime`; `string`; Optional.
-    ///
     /// Format unknown; presumably 日期 (yyyy-MM-dd HH:mm:ss), so it is kept a plain string.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "StartTime",
@@ -2337,9 +2021,7 @@ pub struct QueryEventInfoRequest {
     /// 结束时间 — End time
     ///
     /// Wire name `EndTime`; `string`; Optional.
-    ///
     /// Format unknown; presumably 日期 (yyyy-MM-dd HH:mm:ss), so it is kept a plain string.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EndTime",
@@ -2364,7 +2046,6 @@ pub struct QueryEventInfoResponse {
     /// 事件信息列表 — Event list
     ///
     /// Wire name `EventInfos`; `array<object EventInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EventInfos")]
     pub event_infos: ::std::vec::Vec<crate::types::EventInfo>,
@@ -2385,7 +2066,6 @@ pub struct NotificationEventInfoRequest {
     /// 事件信息列表 — Event list
     ///
     /// Wire name `EventInfos`; `array<object EventInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EventInfos")]
     pub event_infos: ::std::vec::Vec<crate::types::EventInfo>,
@@ -2395,7 +2075,6 @@ pub struct NotificationEventInfoRequest {
 /// The request payload (`Data`) of `supplement_collect`.
 ///
 /// Provenance: sz2020.
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Platform extension, not in the standard: present only in the later platform code (interface-name constants in LIKESCX/cpmtBattery src/main/java/com/cpit/cpmt/biz/utils/exchange/Consts.java; the Supply* rule sets of src/main/resources/conf/V0.9/interface.xml and conf/V1.0/interface.xml); see EVIDENCE.md D9. Required flags and formats of the request are not known.
 #[derive(
@@ -2409,7 +2088,6 @@ pub struct SupplementCollectRequest {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "StationID",
@@ -2420,7 +2098,6 @@ pub struct SupplementCollectRequest {
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "OperatorID",
@@ -2431,7 +2108,6 @@ pub struct SupplementCollectRequest {
     /// 设备编码 — Equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentID",
@@ -2442,7 +2118,6 @@ pub struct SupplementCollectRequest {
     /// 设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ConnectorID",
@@ -2453,11 +2128,8 @@ pub struct SupplementCollectRequest {
     /// 缺失时间 — Time of the missing data
     ///
     /// Wire name `MissingTime`; `string`; Optional.
-    ///
     /// Format not known; kept a plain string.
-    ///
     /// Provenance: sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Platform extension, not in the standard; the Chinese name is descriptive (EVIDENCE.md D9).
     #[serde(
@@ -2469,9 +2141,7 @@ pub struct SupplementCollectRequest {
     /// 补采接口名称 — Interface to backfill
     ///
     /// Wire name `InterfaceName`; `code T-SupplementInterface`; Optional.
-    ///
     /// Provenance: sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Platform extension, not in the standard (EVIDENCE.md D9).
     #[serde(
@@ -2488,7 +2158,6 @@ pub struct SupplementCollectRequest {
 /// The answer's list under `Object` (items of the interface named by InterfaceName) is not typed here; a reader keeps it as received.
 ///
 /// Provenance: sz2020.
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Platform extension, not in the standard: present only in the later platform code (interface-name constants in LIKESCX/cpmtBattery src/main/java/com/cpit/cpmt/biz/utils/exchange/Consts.java; the Supply* rule sets of src/main/resources/conf/V0.9/interface.xml and conf/V1.0/interface.xml); see EVIDENCE.md D9. Required flags and formats of the request are not known.
 #[derive(
@@ -2504,7 +2173,6 @@ pub struct SupplementCollectResponse {}
 /// The request payload (`Data`) of `supplement_stationInfo`.
 ///
 /// Provenance: sz2020.
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Platform extension, not in the standard: present only in the later platform code (EVIDENCE.md D9). Required flags of the request are not known.
 #[derive(
@@ -2518,7 +2186,6 @@ pub struct SupplementStationInfoRequest {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "StationID",
@@ -2529,7 +2196,6 @@ pub struct SupplementStationInfoRequest {
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "OperatorID",
@@ -2543,7 +2209,6 @@ pub struct SupplementStationInfoRequest {
 /// The response payload (`Data`) of `supplement_stationInfo`.
 ///
 /// Provenance: sz2020.
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Platform extension, not in the standard: present only in the later platform code (EVIDENCE.md D9). Required flags of the request are not known.
 #[derive(
@@ -2557,7 +2222,6 @@ pub struct SupplementStationInfoResponse {
     /// 充电站信息 — Station information
     ///
     /// Wire name `StationInfo`; `object StationInfo`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationInfo")]
     pub station_info: crate::types::StationInfo,
@@ -2569,7 +2233,6 @@ pub struct SupplementStationInfoResponse {
 /// Not recovered.
 ///
 /// Provenance: sz2020.
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Platform extension, not in the standard: present only in the later platform code (EVIDENCE.md D9). Direction, trigger and request are not known (the callee and trigger follow the backfill calls); the field types of the answer are chosen.
 #[derive(
@@ -2585,7 +2248,6 @@ pub struct SupplyQueryBmsIntactRequest {}
 /// The response payload (`Data`) of `supply_query_bms_intact`.
 ///
 /// Provenance: sz2020.
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Platform extension, not in the standard: present only in the later platform code (EVIDENCE.md D9). Direction, trigger and request are not known (the callee and trigger follow the backfill calls); the field types of the answer are chosen.
 #[derive(
@@ -2599,9 +2261,7 @@ pub struct SupplyQueryBmsIntactResponse {
     /// 充电开始时间 — Charge start time
     ///
     /// Wire name `ChargeStartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
-    ///
     /// Provenance: sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Platform extension, not in the standard; type chosen (EVIDENCE.md D9).
     #[serde(
@@ -2613,9 +2273,7 @@ pub struct SupplyQueryBmsIntactResponse {
     /// 充电结束时间 — Charge end time
     ///
     /// Wire name `ChargeEndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
-    ///
     /// Provenance: sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Platform extension, not in the standard; type chosen (EVIDENCE.md D9).
     #[serde(
@@ -2627,9 +2285,7 @@ pub struct SupplyQueryBmsIntactResponse {
     /// BMS记录条数 — Number of BMS records
     ///
     /// Wire name `BmsRecordNum`; `integer`; Optional.
-    ///
     /// Provenance: sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Platform extension, not in the standard; type chosen (EVIDENCE.md D9).
     #[serde(
@@ -2641,11 +2297,8 @@ pub struct SupplyQueryBmsIntactResponse {
     /// 上报频率 — Reporting period
     ///
     /// Wire name `ReportFrequency`; `integer`; Optional.
-    ///
     /// Unit unknown (as ParaFrequency of query_frequency).
-    ///
     /// Provenance: sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Platform extension, not in the standard; type chosen (EVIDENCE.md D9).
     #[serde(
@@ -2671,9 +2324,7 @@ pub struct QueryFrequencyRequest {
     /// 上报频率 — Reporting frequency
     ///
     /// Wire name `ParaFrequency`; `integer`; Required.
-    ///
     /// The reporting period the city platform sets for the operator; unit unknown (seconds or minutes).
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ParaFrequency")]
     pub para_frequency: i64,
@@ -2696,7 +2347,6 @@ pub struct QueryDisequipmentstatusInfoRequest {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "StationID",
@@ -2707,7 +2357,6 @@ pub struct QueryDisequipmentstatusInfoRequest {
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "OperatorID",
@@ -2718,11 +2367,8 @@ pub struct QueryDisequipmentstatusInfoRequest {
     /// 配电设备编码 — Distribution-equipment ID
     ///
     /// Wire name `DisequipmentID`; `string(len ..=26)`; Optional.
-    ///
     /// The wire spelling `DisequipmentID` is a known misspelling of `DisEquipmentID`, kept as the standard has it.
-    ///
     /// Wire spelling with a lower-case "e", unlike the object names DisEquipmentInfo / DisEquipmentStatusInfo.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "DisequipmentID",
@@ -2747,7 +2393,6 @@ pub struct QueryDisequipmentstatusInfoResponse {
     /// 配电设备状态信息列表 — Distribution-equipment status list
     ///
     /// Wire name `DisEquipmentStatusInfos`; `array<object DisEquipmentStatusInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "DisEquipmentStatusInfos")]
     pub dis_equipment_status_infos: ::std::vec::Vec<
@@ -2772,7 +2417,6 @@ pub struct NotificationStationInfoRequest {
     /// 充电站信息 — Station information
     ///
     /// Wire name `StationInfo`; `object StationInfo`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationInfo")]
     pub station_info: crate::types::StationInfo,
@@ -2793,9 +2437,7 @@ pub struct QueryStationsInfoRequest {
     /// 上次查询时间 — Last query time
     ///
     /// Wire name `LastQueryTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
-    ///
     /// Stations changed since this time; an empty string ("") or an absent field means all stations.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "LastQueryTime",
@@ -2806,7 +2448,6 @@ pub struct QueryStationsInfoRequest {
     /// 查询页码 — Page number
     ///
     /// Wire name `PageNo`; `integer`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "PageNo",
@@ -2817,9 +2458,7 @@ pub struct QueryStationsInfoRequest {
     /// 每页数量 — Page size
     ///
     /// Wire name `PageSize`; `integer`; Optional.
-    ///
     /// The maximum page size is unknown.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "PageSize",
@@ -2844,30 +2483,25 @@ pub struct QueryStationsInfoResponse {
     /// 当前页数 — Current page
     ///
     /// Wire name `PageNo`; `integer`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "PageNo")]
     pub page_no: i64,
     /// 页码总数 — Page count
     ///
     /// Wire name `PageCount`; `integer`; Required.
-    ///
     /// Total pages.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "PageCount")]
     pub page_count: i64,
     /// 总记录条数 — Total records
     ///
     /// Wire name `ItemSize`; `integer`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ItemSize")]
     pub item_size: i64,
     /// 充电站信息列表 — Station information list
     ///
     /// Wire name `StationInfos`; `array<object StationInfo>`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationInfos")]
     pub station_infos: ::std::vec::Vec<crate::types::StationInfo>,
@@ -2888,21 +2522,18 @@ pub struct QueryStationChargeStatsRequest {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 开始时间 — Statistics start date
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 结束时间 — Statistics end date
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
@@ -2923,7 +2554,6 @@ pub struct QueryStationChargeStatsResponse {
     /// 统计信息 — Station charging statistics
     ///
     /// Wire name `StationStats`; `object StationChargeStats`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationStats")]
     pub station_stats: crate::types::StationChargeStats,
@@ -2944,21 +2574,18 @@ pub struct QueryStationDischargeStatsRequest {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 开始时间 — Statistics start date
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 结束时间 — Statistics end date
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
@@ -2979,7 +2606,6 @@ pub struct QueryStationDischargeStatsResponse {
     /// 统计信息 — Station discharging statistics
     ///
     /// Wire name `StationStats`; `object StationDischargeStats`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationStats")]
     pub station_stats: crate::types::StationDischargeStats,
@@ -3002,7 +2628,6 @@ pub struct NotificationStationStatusRequest {
     /// 充电设备接口状态 — Connector status
     ///
     /// Wire name `ConnectorStatusInfo`; `object ConnectorStatusInfo`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ConnectorStatusInfo")]
     pub connector_status_info: crate::types::ConnectorStatusInfo,
@@ -3023,9 +2648,7 @@ pub struct QueryStationsStatusRequest {
     /// 充电站ID列表 — Station IDs
     ///
     /// Wire name `StationIDs`; `array<StationID>`; Required.
-    ///
     /// The limit on the number of IDs is unknown (one public implementation, ac1982/tcec-ev-charging-java, caps it at 50); servers make it configurable.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationIDs")]
     pub station_ids: ::std::vec::Vec<::std::string::String>,
@@ -3048,7 +2671,6 @@ pub struct QueryStationsStatusResponse {
     /// 充电站状态信息列表 — Station status list
     ///
     /// Wire name `StationStatusInfos`; `array<object StationStatusInfo>`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationStatusInfos")]
     pub station_status_infos: ::std::vec::Vec<crate::types::StationStatusInfo>,
@@ -3070,20 +2692,15 @@ pub struct QueryTokenRequest {
     /// 运营商标识 — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// The caller's OperatorID.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 运营商密钥 — Operator secret
     ///
     /// Wire name `OperatorSecret`; `string`; Required.
-    ///
     /// The secret agreed for this caller and direction. 16 characters in practice; the T/CEC key-class text describes 0–F characters, 32H/48H/64H.
-    ///
     /// A credential: never printed by `Debug` or in validation reports.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "OperatorSecret")]
     pub operator_secret: ::chargespec_runtime::Secret,
@@ -3105,25 +2722,20 @@ pub struct QueryTokenResponse {
     /// 运营商标识 — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 成功状态 — Success status
     ///
     /// Wire name `SuccStat`; `code T-SuccStat`; Required.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 获取的凭证 — Access token
     ///
     /// Wire name `AccessToken`; `string`; Required when SuccStat = 0.
-    ///
     /// Opaque, globally unique (全局唯一凭证); 64 characters in the published example.
-    ///
     /// A credential: never printed by `Debug` or in validation reports.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(
         rename = "AccessToken",
@@ -3134,9 +2746,7 @@ pub struct QueryTokenResponse {
     /// 凭证有效期 — Token validity
     ///
     /// Wire name `TokenAvailableTime`; `integer`; unit s; Required.
-    ///
     /// Validity of the token in seconds; 7200 in the published example and in many implementations (the city platform uses its OAuth2 `expires_in`).
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(
         rename = "TokenAvailableTime",
@@ -3146,7 +2756,6 @@ pub struct QueryTokenResponse {
     /// 失败原因 — Failure reason
     ///
     /// Wire name `FailReason`; `code T-TokenFailReason`; Required.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "FailReason")]
     pub fail_reason: crate::codes::TokenFailReason,

@@ -68,7 +68,6 @@ pub mod city {
         /// Trigger: on every battery-box state change and periodically (period set by query_frequency).
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 10 (换电设备电池箱状态, db2024) has no known interface; the name, payload and trigger are chosen. Content evidence: analogue(swap-station cloud protocol) battery-pack and bin charger data, analogue(V1.4 pile protocol BatteryStatusReport), analogue(State Grid IEC-104 swap profile), analogue(DB50/T 1359—2023).
         pub async fn notification_battery_box_status(
@@ -86,7 +85,6 @@ pub mod city {
         /// Trigger: when the order ends; T/CEC practice is within 30 s of the order being generated, retrying on failure (EVIDENCE.md N1).
         ///
         /// Provenance: tcec102, provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: The interface name is T/CEC 102 (tcec102); the order content and the {OrderNo, ConfirmResult} response follow the T/CEC supervise family (analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform)) and are provisional. No Shenzhen order push has been seen.
         pub async fn notification_charge_order_info(
@@ -104,7 +102,6 @@ pub mod city {
         /// Trigger: when the swap ends (succeeded, failed or cancelled).
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 11 (充换电订单信息, db2024) names swap orders, but no swap-order push has been seen; the name mirrors notification_charge_order_info, the content rests on analogue(swap-station cloud protocol).
         pub async fn notification_swap_order_info(
@@ -122,7 +119,6 @@ pub mod city {
         /// Trigger: when an event occurs.
         ///
         /// Provenance: sz2020 (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.13, sz2020); none of the eleven 2024 flow titles names events.
         pub async fn notification_event_info(
@@ -140,7 +136,6 @@ pub mod city {
         /// Trigger: at on-boarding and on key rotation.
         ///
         /// Provenance: provisional (section D of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen. Open point of the design: for a query the KeyEnvelope would naturally travel in the response; this design puts it in the request.
         pub async fn query_secret(
@@ -158,7 +153,6 @@ pub mod city {
         /// Trigger: at on-boarding and on key rotation.
         ///
         /// Provenance: provisional (section D of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen.
         pub async fn notification_secret(
@@ -176,7 +170,6 @@ pub mod city {
         /// Trigger: when a problem is recorded or its handling status changes.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 7 (问题统计信息收集, db2024) has no known interface; the detail push is chosen, on sz2024fe citizen-feedback records and the inspection workflow of the Shenzhen district reports (analogue).
         pub async fn notification_problem_info(
@@ -194,7 +187,6 @@ pub mod city {
         /// Trigger: when an attachment is added or replaced.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: An optional push of flow 9 (通用站点或设施附件收集, db2024); no evidence, name and payload chosen.
         pub async fn notification_attachment_info(
@@ -212,7 +204,6 @@ pub mod city {
         /// Trigger: on registration and on every change of operator data.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 1 (更新运营商信息, db2024) needs an operator push, but no Shenzhen operator push has been seen (the 2020 platform kept operator data in its web UI); the interface name, wrapper key, direction and trigger are chosen.
         pub async fn notification_operator_info(
@@ -260,7 +251,6 @@ pub mod city {
         /// Trigger: on every bin status change.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 3 covers charging and swap stations (充换电, db2024) but no swap-bin status push has been seen; the interface name, wrapper key and trigger are chosen, mirroring notification_stationStatus. Evidence for the content: analogue(swap-station cloud protocol) per-bin work state.
         pub async fn notification_swap_equipment_status(
@@ -327,7 +317,6 @@ pub mod operator {
         /// Trigger: on demand.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 10 (换电设备电池箱状态, db2024) has no known interface; the name and payloads are chosen. The request payload is not part of the recommended design: it is added for completeness and is equally provisional.
         pub async fn query_battery_box_status(
@@ -345,7 +334,6 @@ pub mod operator {
         /// Trigger: on demand.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
         pub async fn query_charge_order_info(
@@ -363,7 +351,6 @@ pub mod operator {
         /// Trigger: on demand.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
         pub async fn query_swap_order_info(
@@ -381,7 +368,6 @@ pub mod operator {
         /// Trigger: when the city changes the reporting period.
         ///
         /// Provenance: sz2020 (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.14, sz2020) that none of the eleven 2024 flow titles names.
         pub async fn query_frequency(
@@ -399,7 +385,6 @@ pub mod operator {
         /// Trigger: on demand (the 2020 platform had an hourly job, left disabled).
         ///
         /// Provenance: sz2020 (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.12, sz2020); none of the eleven 2024 flow titles names events, which may have been removed or folded into the problem statistics of flow 7.
         pub async fn query_event_info(
@@ -417,7 +402,6 @@ pub mod operator {
         /// Trigger: periodic pull by the city platform (the 2020 platform had an hourly job, left disabled).
         ///
         /// Provenance: sz2020 (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Presence in 2024 is the open question, not the content: a 2020 Shenzhen addition (DB4403/T 77—2020 §9.15, sz2020) that none of the eleven 2024 flow titles names.
         pub async fn query_disequipmentstatus_info(
@@ -435,7 +419,6 @@ pub mod operator {
         /// Trigger: at on-boarding and on key rotation.
         ///
         /// Provenance: provisional (section D of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen. Open point of the design: for a query the KeyEnvelope would naturally travel in the response; this design puts it in the request.
         pub async fn query_secret(
@@ -453,7 +436,6 @@ pub mod operator {
         /// Trigger: at on-boarding and on key rotation.
         ///
         /// Provenance: provisional (section D of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen.
         pub async fn notification_secret(
@@ -471,7 +453,6 @@ pub mod operator {
         /// Trigger: periodic pull of per-station counts by problem code.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 7 (问题统计信息收集, db2024) has no known interface. The type-and-count shape follows sz2024fe (citizen-feedback problem statistics typeName / desc / cnt); name and payloads are chosen.
         pub async fn query_problem_stats(
@@ -489,7 +470,6 @@ pub mod operator {
         /// Trigger: on demand, e.g. when a user opens video from an alarm.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 8 (视频远程查看信息, db2024) has no known interface. Strong sz2024fe evidence: the 2024 platform lists cameras per station (selectCameraByStationId, request {operatorId, stationId}) and plays their URLs from the alarm dialog; the wire name and payloads are chosen.
         pub async fn query_video_info(
@@ -507,7 +487,6 @@ pub mod operator {
         /// Trigger: pull on demand, incrementally via LastQueryTime.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 9 (通用站点或设施附件收集, db2024) has no known interface and no attachment object has been seen; the only related wire field is StationInfo Pictures. Name and payloads are chosen.
         pub async fn query_attachment_info(
@@ -570,7 +549,6 @@ pub mod operator {
         /// Trigger: periodic pull by the city platform.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: The flow title 充换电站统计数据收集 (db2024) covers swap stations, but no swap-statistics query has been seen; the name, payload and wrapper key StationStats are chosen to mirror the sz2020 charge and discharge statistics queries. Content evidence: sz2024fe daily swap counts, analogue(swap-station cloud protocol) daily swap sequence, analogue(State Grid IEC-104 swap profile) statistics.
         pub async fn query_station_swap_stats(

@@ -15,159 +15,95 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020, db2024 (section B of the edition).
     /// Note: db2024 covers only the appendix title (告警与问题编码表, pp. 95–98). Codes 1–206 are the AlarmCode enumeration of the 2020 platform's rule files (59 codes), almost certainly the 2020 edition's table; the 2024 table probably extends it. Labels are exactly as in the 2020 rule (EVIDENCE.md D35: some write-ups shorten them, e.g. 烟雾报警, 充电桩过温; not adopted). The category (AlarmType) of each code is INFERRED from the numbering and the three 2020 AlarmType values (1–31 → 1, 101–122 → 2, 201–206 → 3; 301–307 → 4), not given by any source. The AlarmLevel of each code is not fixed by any known source. Recommended (provisional): AlarmCode 301–399 is reserved for AlarmType 4 换电系统故障 (evidence sz2024fe "换电系统发生故障"; analogue State Grid IEC-104 swap profile data categories); the reservation is recorded here rather than as a range because codes 301–307 lie inside it. The table is open: the 2024 additions are unknown.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum AlarmCode: integer, open, "T-AlarmCode" {
-        /// Provenance: sz2020.
         AcContactorFault = 1, "交流接触器故障", "AC contactor fault";
-        /// Provenance: sz2020.
         EmergencyStop = 2, "急停", "emergency stop";
-        /// Provenance: sz2020.
         AmmeterCommunicationFault = 3, "电流表通讯故障", "ammeter communication fault";
-        /// Provenance: sz2020.
         InsulationMonitoringFault = 4, "绝缘监测故障", "insulation-monitoring fault";
-        /// Provenance: sz2020.
         InsulationDeviceCommunicationFault = 5, "绝缘设备通信故障", "insulation-device communication fault";
-        /// Provenance: sz2020.
         InsulationMonitoringAbnormal = 6, "绝缘监测异常", "insulation monitoring abnormal";
-        /// Provenance: sz2020.
         InsulationMonitoringModuleFault = 7, "绝缘监测模块故障", "insulation-monitoring module fault";
-        /// Provenance: sz2020.
         AbnormalPowerLoss = 8, "异常掉电", "abnormal power loss";
-        /// Provenance: sz2020.
         SmokeAlarm = 9, "烟雾报警告警", "smoke alarm";
-        /// Provenance: sz2020.
         AcCircuitBreakerFault = 10, "交流断路器故障", "AC circuit-breaker fault";
-        /// Provenance: sz2020.
         DcBusOutputContactorFault = 11, "直流母线输出接触器故障", "DC bus output contactor fault";
-        /// Provenance: sz2020.
         DcBusOutputFuseFault = 12, "直流母线输出熔断器故障", "DC bus output fuse fault";
-        /// Provenance: sz2020.
         ConnectorElectronicLockFault = 13, "充电接口电子锁故障", "connector electronic-lock fault";
-        /// Provenance: sz2020.
         ChargerFanFault = 14, "充电机风扇故障", "charger fan fault";
-        /// Provenance: sz2020.
         SurgeArresterFault = 15, "避雷器故障", "surge-arrester fault";
-        /// Provenance: sz2020.
         ControlPilotAlarmWhileCharging = 16, "充电中车辆控制导引告警", "control-pilot alarm while charging";
-        /// Provenance: sz2020.
         ChargerOverTemperature = 17, "充电桩过温故障", "charger over-temperature";
-        /// Provenance: sz2020.
         ChargingGunOverTemperature = 18, "充电枪过温故障", "charging-gun over-temperature";
-        /// Provenance: sz2020.
         ChargingGunNotReturnedToHolster = 19, "充电枪未归位故障", "charging gun not returned to holster";
-        /// Provenance: sz2020.
         BmsAuxiliarySupplyAbnormal = 20, "BMS辅助电源异常", "BMS auxiliary supply abnormal";
-        /// Provenance: sz2020.
         PreChargeFailed = 21, "预充失败告警", "pre-charge failed";
-        /// Provenance: sz2020.
         DcBusVoltageAbnormalWhileIdle = 22, "空闲时直流母线电压异常告警", "DC bus voltage abnormal while idle";
-        /// Provenance: sz2020.
         ModuleGroupCommunicationFault = 23, "整组模块通讯故障", "module-group communication fault";
-        /// Provenance: sz2020.
         Bleeder = 24, "泄放电路故障", "bleeder (discharge) circuit fault";
-        /// Provenance: sz2020.
         VoltageMismatch = 25, "电压不匹配，5%误差", "voltage mismatch (5 % tolerance)";
-        /// Provenance: sz2020.
         ServiceDoorOpenChargingStopped = 26, "维修门开停止充电", "service door open, charging stopped";
-        /// Provenance: sz2020.
         BackEndCommunicationFault = 27, "后台通讯故障", "back-end communication fault";
-        /// Provenance: sz2020.
         VehicleChargingConnectorFault = 28, "车辆充电连接器故障（车报）", "vehicle charging-connector fault (reported by the vehicle)";
-        /// Provenance: sz2020.
         VehicleSideHvRelayFault = 29, "车辆侧高压继电器故障", "vehicle-side HV relay fault";
-        /// Provenance: sz2020.
         SingleModuleCommunicationFault = 30, "单模块通讯故障", "single-module communication fault";
-        /// Provenance: sz2020.
         ChargingModuleFault = 31, "充电模块故障", "charging-module fault";
-        /// Provenance: sz2020.
         BmsCommunicationTimeout = 101, "BMS通讯超时", "BMS communication timeout";
-        /// Provenance: sz2020.
         BatteryReverseConnection = 102, "电池反接故障", "battery reverse connection";
-        /// Provenance: sz2020.
         BatteryNotConnectedBeforeCharging = 103, "充电前电池未连接", "battery not connected before charging";
-        /// Provenance: sz2020.
         BatteryPackOverVoltage = 104, "电池组过压", "battery-pack over-voltage";
         /// Label truncated in the source (同步。。); kept exactly.
-        ///
-        /// Provenance: sz2020.
         BatteryPackConnectorFault = 105, "电池组连接器故障（同步。。）", "battery-pack connector fault (label truncated in the source)";
-        /// Provenance: sz2020.
         CellVoltageTooLow = 106, "单体电池电压过低", "cell voltage too low";
-        /// Provenance: sz2020.
         CellVoltageTooHigh = 107, "单体电池电压过高", "cell voltage too high";
-        /// Provenance: sz2020.
         SocAbnormal = 108, "SOC异常", "SOC abnormal";
-        /// Provenance: sz2020.
         VehicleDetectionPoint2VoltageFault = 109, "车辆检测点2电压检测故障", "vehicle detection point 2 voltage fault";
-        /// Provenance: sz2020.
         OtherVehicleFault = 110, "车辆其他故障", "other vehicle fault";
-        /// Provenance: sz2020.
         VehicleSideOverCurrent = 111, "车辆侧电流过大", "vehicle-side over-current";
-        /// Provenance: sz2020.
         VehicleSideOverVoltage = 112, "车辆侧电压过高", "vehicle-side over-voltage";
-        /// Provenance: sz2020.
         EnergyCannotBeTransferred = 113, "电量不能传输", "energy cannot be transferred";
-        /// Provenance: sz2020.
         CurrentMismatch = 114, "电流不匹配", "current mismatch";
-        /// Provenance: sz2020.
         VehicleSideOutputConnectorOverTemperature = 115, "车辆侧输出连接器过温故障", "vehicle-side output connector over-temperature";
-        /// Provenance: sz2020.
         BmsComponentOutputConnectorOverTemperature = 116, "BMS元件，输出连接器过温", "BMS component / output connector over-temperature";
-        /// Provenance: sz2020.
         DcContactorOuterSideVoltageAbnormalBeforeInsulationTest = 117, "绝缘检测前直流接触器外侧电压异常", "DC contactor outer-side voltage abnormal before insulation test";
-        /// Provenance: sz2020.
         BatteryVoltageTooLowBeforeCharging = 118, "充电前电池电压检测过低", "battery voltage too low before charging";
-        /// Provenance: sz2020.
         BatteryVoltageTooHighBeforeCharging = 119, "充电前电池电压检测过高", "battery voltage too high before charging";
-        /// Provenance: sz2020.
         TractionBatteryOverTemperature = 120, "动力蓄电池温度过高", "traction battery over-temperature";
-        /// Provenance: sz2020.
         TractionBatteryInsulationState = 121, "动力蓄电池绝缘状态", "traction battery insulation state";
-        /// Provenance: sz2020.
         BatteryChargingOverCurrent = 122, "蓄电池充电过流告警", "battery charging over-current";
-        /// Provenance: sz2020.
         OverVoltage = 201, "电压过高", "over-voltage";
-        /// Provenance: sz2020.
         Overload = 202, "过负荷", "overload";
-        /// Provenance: sz2020.
         SwitchTripped = 203, "开关跳闸", "switch tripped";
-        /// Provenance: sz2020.
         TransformerOverTemperature = 204, "变压器温度过高", "transformer over-temperature";
-        /// Provenance: sz2020.
         AmbientOverTemperature = 205, "环境温度过高", "ambient over-temperature";
-        /// Provenance: sz2020.
         SmokeDetectorAlarm = 206, "烟感报警", "smoke-detector alarm";
         /// Provenance: provisional, sz2024fe, analogue(State Grid IEC-104 swap profile).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Recommended 2024 swap-system alarm in the reserved range 301–399; number and label chosen (sz2024fe shows only the alarm text 换电系统发生故障).
         SwapRobotFault = 301, "换电机器人故障", "swap-robot fault";
         /// Provenance: provisional, sz2024fe, analogue(State Grid IEC-104 swap profile).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Recommended 2024 swap-system alarm in the reserved range 301–399; number and label chosen (sz2024fe shows only the alarm text 换电系统发生故障).
         BatteryBoxLockingMechanismFault = 302, "电池箱锁止机构故障", "battery-box locking mechanism fault";
         /// Provenance: provisional, sz2024fe, analogue(State Grid IEC-104 swap profile).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Recommended 2024 swap-system alarm in the reserved range 301–399; number and label chosen (sz2024fe shows only the alarm text 换电系统发生故障).
         BatteryBinOverTemperature = 303, "电池仓温度过高", "battery-bin over-temperature";
         /// Provenance: provisional, sz2024fe, analogue(State Grid IEC-104 swap profile).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Recommended 2024 swap-system alarm in the reserved range 301–399; number and label chosen (sz2024fe shows only the alarm text 换电系统发生故障).
         BatteryBoxThermalRunawaySmoke = 304, "电池箱热失控/烟雾", "battery-box thermal runaway / smoke";
         /// Provenance: provisional, sz2024fe, analogue(State Grid IEC-104 swap profile).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Recommended 2024 swap-system alarm in the reserved range 301–399; number and label chosen (sz2024fe shows only the alarm text 换电系统发生故障).
         BinChargingModuleFault = 305, "仓位充电模块故障", "bin charging-module fault";
         /// Provenance: provisional, sz2024fe, analogue(State Grid IEC-104 swap profile).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Recommended 2024 swap-system alarm in the reserved range 301–399; number and label chosen (sz2024fe shows only the alarm text 换电系统发生故障).
         SwapStationFireSystemAlarm = 306, "换电站消防系统告警", "swap-station fire-system alarm";
         /// Provenance: provisional, sz2024fe, analogue(State Grid IEC-104 swap profile).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Recommended 2024 swap-system alarm in the reserved range 301–399; number and label chosen (sz2024fe shows only the alarm text 换电系统发生故障).
         StationControlCommunicationLost = 307, "站控通信中断", "station-control communication lost";
@@ -182,87 +118,68 @@ chargespec_runtime::code_table! {
     /// Value of ProblemInfo.ProblemCode and ProblemStatsInfo.ProblemCode.
     ///
     /// Provenance: provisional, sz2024fe, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(Shenzhen district inspection reports, 2024) (section B of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Nothing of the 2024 problem-code table is public (Appendix B runs 4 pages; the 59 alarm codes would fill about two, so the problem codes are probably a separate table of a few dozen entries). Recommended design: its own code space, separate from AlarmCode; numbering chosen (1xx user feedback, 2xx safety); labels rest on the 2024 front end's citizen-feedback problem types and on the 2016 Shenzhen inspection guide and 2024 district inspection reports. Where the front-end label differs, it is kept in alt_zh.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: provisional, analogue(Shenzhen district inspection reports, 2024).
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Problem item of the 2024 Shenzhen district inspection reports; number chosen.
     pub enum ProblemCode: integer, open, "T-ProblemCode" {
         /// Also labelled: 有车站位.
         ///
         /// Provenance: provisional, sz2024fe.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Label from the 2024 front-end citizen-feedback problem type (有车站位); number chosen.
         SpaceOccupiedByANonChargingVehicle = 101, "有车站位（非充电车辆占位）", "space occupied by a non-charging vehicle";
         /// Also labelled: 桩位不放开.
         ///
         /// Provenance: provisional, sz2024fe.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Label from the 2024 front-end citizen-feedback problem type (its label reads 桩位不放开); number chosen.
         ChargingSpaceNotOpen = 102, "桩位不开放", "charging space not open";
         /// Provenance: provisional, sz2024fe.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Label from the 2024 front-end citizen-feedback problem type (无法充电); number chosen.
         CannotCharge = 103, "无法充电", "cannot charge";
         /// Also labelled: 找不到电桩.
         ///
         /// Provenance: provisional, sz2024fe.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Label from the 2024 front-end citizen-feedback problem type (its label reads 找不到电桩); number chosen.
         CannotFindTheCharger = 104, "找不到充电桩", "cannot find the charger";
         /// Also labelled: 其他.
         ///
         /// Provenance: provisional, sz2024fe.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Label from the 2024 front-end citizen-feedback problem type (其他); number chosen.
         OtherUserFeedback = 199, "其他用户反馈", "other user feedback";
         /// Provenance: provisional, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Label from the 2016 Shenzhen inspection guide (ch. 5); number chosen.
         OverallSafetyProblem = 201, "整体安全性问题", "overall safety problem";
         /// Provenance: provisional, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Label from the 2016 Shenzhen inspection guide (ch. 6); number chosen.
         PowerSupplySystemProblem = 202, "供电系统问题", "power-supply system problem";
         /// e.g. 充电桩线缆太短 (charging cable too short), from the district inspection reports.
         ///
         /// Provenance: provisional, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(Shenzhen district inspection reports, 2024).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Inspection guide ch. 7 and the 2024 district inspection reports; number chosen.
         ChargingSystemProblem = 203, "充电系统问题", "charging-system problem";
         /// Provenance: provisional, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Label from the 2016 Shenzhen inspection guide (ch. 8); number chosen.
         MonitoringSystemProblem = 204, "监控系统问题", "monitoring-system problem";
         /// Provenance: provisional, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Label from the 2016 Shenzhen inspection guide (ch. 9); number chosen.
         FireFacilityProblem = 205, "消防设施问题", "fire-facility problem";
-        /// Provenance: provisional, analogue(Shenzhen district inspection reports, 2024).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Problem item of the 2024 Shenzhen district inspection reports; number chosen.
         InsufficientOnDutyStaff = 206, "值守人员不足", "insufficient on-duty staff";
-        /// Provenance: provisional, analogue(Shenzhen district inspection reports, 2024).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Problem item of the 2024 Shenzhen district inspection reports; number chosen.
         MissingSigns = 207, "标识缺失（如人车分离标识）", "missing signs (e.g. pedestrian/vehicle separation)";
-        /// Provenance: provisional, analogue(Shenzhen district inspection reports, 2024).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Problem item of the 2024 Shenzhen district inspection reports; number chosen.
         MissingMaintenanceRecordsSafetyProcedures = 208, "设备维护记录/安全规程缺失", "missing maintenance records / safety procedures";
         /// Provenance: provisional.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Design choice (catch-all for safety problems).
         OtherSafetyProblem = 299, "其他安全问题", "other safety problem";
@@ -277,31 +194,26 @@ chargespec_runtime::code_table! {
     /// E.1 土地所有权分类参考说明 (reference description of land-ownership classes).
     ///
     /// Provenance: db2024, provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Only the E.1 title is db2024; the codes are a provisional design on the 2020 platform DTO (StationInfoShow.landProperty: 1 国有用地, 2 集体用地, 3 临时用地). EVIDENCE.md D20: the 2020 DTO labels are recorded as alt_zh; the provisional E.1 labels (国有土地, 集体土地, 临时用地, 255 其他/未知) are adopted because they match the appendix title 土地所有权.
     pub enum LandOwnership: integer, open, "T-LandOwnership" {
         /// Also labelled: 国有用地.
         ///
         /// Provenance: provisional, sz2020.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 2020 platform DTO label 国有用地 (sz2020); the E.1 label and number are provisional.
         StateOwnedLand = 1, "国有土地", "state-owned land";
         /// Also labelled: 集体用地.
         ///
         /// Provenance: provisional, sz2020.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 2020 platform DTO label 集体用地 (sz2020); the E.1 label and number are provisional.
         CollectivelyOwnedLand = 2, "集体土地", "collectively owned land";
         /// Provenance: provisional, sz2020.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Kept for continuity with the 2020 DTO (临时用地); strictly a land-use status, since PRC law knows only state and collective ownership.
         TemporaryLandUse = 3, "临时用地", "temporary land use";
         /// Provenance: provisional.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Chosen catch-all code; no evidence.
         OtherUnknown = 255, "其他/未知", "other / unknown";
@@ -316,204 +228,130 @@ chargespec_runtime::code_table! {
     /// E.2 城市用地分类参考说明 (reference description of urban land-use classes). The codes are the letter codes of 深圳市城市规划标准与准则 (深标): the major classes, and the sub-classes most relevant to charging. Validate only against the major-class prefixes until the real table is available.
     ///
     /// Provenance: db2024, provisional, analogue(深圳市城市规划标准与准则).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Only the E.2 title is db2024. Codes analogue(深圳市城市规划标准与准则), current edition (2014 and later revisions), from general knowledge and to be verified; the 2004 edition had 11 major / 53 medium / 80 minor classes with GIC as its own class. The E.3 wording (社会经营性停车场, 交通场站, 公园停车场, 环卫设施用地) mirrors the 深标 classes S42, S4, G1 and U2, which supports a 深标-based E.2. The provisional design accepts medium-class codes matching ^(R[1-4]|C[0-9]|GIC[1-9]|M[01]|W[01]|S[1-9][0-9]?|U[1-9]|G[1-9]|E[1-9])$; the value pattern here is that pattern with the digits made optional, so that the bare major-class codes listed below pass too. Alternatives if the official table uses another scheme: GB 50137-2011 major classes R 居住用地, A 公共管理与公共服务设施用地, B 商业服务业设施用地, M 工业用地, W 物流仓储用地, S 道路与交通设施用地, U 公用设施用地, G 绿地与广场用地 (analogue(GB 50137-2011)); or the six-digit codes of the national 国土空间调查、规划、用途管制用地用海分类指南 (2023), e.g. 0701 居住, 0901 商业, 1001 工业 (analogue(用地用海分类指南 2023)). Whether E.2 uses letter codes or integers is itself unknown.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: analogue(深圳市城市规划标准与准则).
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: 深标 sub-class (lower confidence); to be verified.
     pub enum LandUseType: string, open, "T-LandUseType" {
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 major class from general knowledge; to be verified.
         Residential = "R", "居住用地", "residential";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 major class from general knowledge; to be verified.
         CommercialAndService = "C", "商业服务业用地", "commercial and service";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 major class from general knowledge; to be verified.
         PublicAdministrationAndServices = "GIC", "公共管理与服务设施用地", "public administration and services";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 major class from general knowledge; to be verified.
         Industrial = "M", "工业用地", "industrial";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 major class from general knowledge; to be verified.
         LogisticsAndWarehousing = "W", "物流仓储用地", "logistics and warehousing";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 major class from general knowledge; to be verified.
         TransportFacilities = "S", "交通设施用地", "transport facilities";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 major class from general knowledge; to be verified.
         PublicUtilities = "U", "公用设施用地", "public utilities";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 major class from general knowledge; to be verified.
         GreenSpaceAndSquares = "G", "绿地与广场用地", "green space and squares";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 major class from general knowledge; to be verified.
         Other = "E", "其他用地", "other";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "居住用地 sub-classes".
         ResidentialSubClassR1 = "R1", "居住用地（R1子类）", "residential sub-class R1";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "居住用地 sub-classes".
         ResidentialSubClassR2 = "R2", "居住用地（R2子类）", "residential sub-class R2";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "居住用地 sub-classes".
         ResidentialSubClassR3 = "R3", "居住用地（R3子类）", "residential sub-class R3";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "居住用地 sub-classes".
         ResidentialSubClassR4 = "R4", "居住用地（R4子类）", "residential sub-class R4";
-        /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: 深标 sub-class (lower confidence); to be verified.
         Commercial = "C1", "商业用地", "commercial";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
         PublicAdministrationAndServicesSubClassGic1 = "GIC1", "公共管理与服务设施用地（GIC1子类）", "public administration and services sub-class GIC1";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
         PublicAdministrationAndServicesSubClassGic2 = "GIC2", "公共管理与服务设施用地（GIC2子类）", "public administration and services sub-class GIC2";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
         PublicAdministrationAndServicesSubClassGic3 = "GIC3", "公共管理与服务设施用地（GIC3子类）", "public administration and services sub-class GIC3";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
         PublicAdministrationAndServicesSubClassGic4 = "GIC4", "公共管理与服务设施用地（GIC4子类）", "public administration and services sub-class GIC4";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
         PublicAdministrationAndServicesSubClassGic5 = "GIC5", "公共管理与服务设施用地（GIC5子类）", "public administration and services sub-class GIC5";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
         PublicAdministrationAndServicesSubClassGic6 = "GIC6", "公共管理与服务设施用地（GIC6子类）", "public administration and services sub-class GIC6";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
         PublicAdministrationAndServicesSubClassGic7 = "GIC7", "公共管理与服务设施用地（GIC7子类）", "public administration and services sub-class GIC7";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
         PublicAdministrationAndServicesSubClassGic8 = "GIC8", "公共管理与服务设施用地（GIC8子类）", "public administration and services sub-class GIC8";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); the provisional design names only "公共管理与服务设施用地 sub-classes".
         PublicAdministrationAndServicesSubClassGic9 = "GIC9", "公共管理与服务设施用地（GIC9子类）", "public administration and services sub-class GIC9";
-        /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: 深标 sub-class (lower confidence); to be verified.
         NewTypeIndustrial = "M0", "新型产业用地", "new-type industrial";
-        /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: 深标 sub-class (lower confidence); to be verified.
         OrdinaryIndustrial = "M1", "普通工业用地", "ordinary industrial";
-        /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: 深标 sub-class (lower confidence); to be verified.
         Logistics = "W0", "物流用地", "logistics";
-        /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: 深标 sub-class (lower confidence); to be verified.
         Warehousing = "W1", "仓储用地", "warehousing";
-        /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: 深标 sub-class (lower confidence); to be verified.
         Roads = "S1", "道路用地", "roads";
-        /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: 深标 sub-class (lower confidence); to be verified.
         RailTransit = "S2", "轨道交通用地", "rail transit";
-        /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: 深标 sub-class (lower confidence); to be verified.
         IntegratedTransportHub = "S3", "综合交通枢纽用地", "integrated transport hub";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); mirrored by E.3 code 3 交通场站.
         TransportDepots = "S4", "交通场站用地", "transport depots";
-        /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: 深标 sub-class (lower confidence); to be verified.
         PublicTransportDepots = "S41", "公共交通场站用地", "public-transport depots";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); mirrored by E.3 code 1 社会经营性停车场.
         PublicCarParks = "S42", "社会停车场用地", "public car parks";
-        /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: 深标 sub-class (lower confidence); to be verified.
         SupplyFacilities = "U1", "供应设施用地", "supply facilities";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); mirrored by E.3 code 5 环卫设施用地.
         SanitationFacilities = "U2", "环境卫生设施用地", "sanitation facilities";
         /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 深标 sub-class (lower confidence); mirrored by E.3 code 4 公园停车场.
         Parks = "G1", "公园绿地", "parks";
-        /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: 深标 sub-class (lower confidence); to be verified.
         ProtectiveGreenSpace = "G2", "防护绿地", "protective green space";
-        /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: 深标 sub-class (lower confidence); to be verified.
         Water = "E1", "水域", "water";
-        /// Provenance: analogue(深圳市城市规划标准与准则).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: 深标 sub-class (lower confidence); to be verified.
         AgricultureAndForestry = "E2", "农林用地", "agriculture and forestry";
     }
 }
@@ -527,28 +365,20 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: db2024, sz2024fe.
     /// Note: Generated open although no code is provisional: the codes come from the 2024 front end, not from the standard's text (the exact E.3 codes are unknown), and operators still on the 2020 wire rule send the T/CEC list below, so unknown values are kept and warned rather than rejected. Lineage (EVIDENCE.md D9): the 2020 wire rule used the T/CEC list (1 居民区, 2 公共机构, 3 企事业单位, 4 写字楼, 5 工业园区, 6 交通枢纽, 7 大型文体设施, 8 城市绿地, 9 大型建筑配建停车场, 10 路边停车位, 11 城际高速服务区, 255 其他), kept as T-Construction-2020; a 2020 DTO comment had an older Shenzhen list (1 道路范围内, 2 交通场站内, 3 党政机关事业单位内部停车场, 4 国有企业内部, 5 住宅区停车场, 6 社会停车场, 7 市属公园内, 8 其他类). The 2024 front-end list is adopted as the most recent Shenzhen list, written while the 2024 edition was drafted, and it matches the E.3 title.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2024fe.
     pub enum ConstructionE3: integer, open, "T-Construction-E3" {
-        /// Provenance: sz2024fe.
         CommercialCarPark = 1, "社会经营性停车场（非住宅）", "commercial car park (non-residential)";
-        /// Provenance: sz2024fe.
         WithinTheRoadArea = 2, "道路范围内", "within the road area (on-street)";
-        /// Provenance: sz2024fe.
         TransportDepot = 3, "交通场站", "transport depot";
-        /// Provenance: sz2024fe.
         ParkCarPark = 4, "公园停车场", "park car park";
-        /// Provenance: sz2024fe.
         SanitationFacilityLand = 5, "环卫设施用地", "sanitation-facility land";
-        /// Provenance: sz2024fe.
         ResidentialEstateCarPark = 6, "住宅小区停车场", "residential-estate car park";
-        /// Provenance: sz2024fe.
         StateOwnedEnterpriseInternalCarPark = 7, "国有企业内部停车场", "state-owned enterprise internal car park";
-        /// Provenance: sz2024fe.
         InternalCarParkOfPartyGovernmentBodiesPublicInstitutionsEtc = 8, "党政机关、事业单位、公共机构等内部停车场", "internal car park of Party/government bodies, public institutions, etc.";
-        /// Provenance: sz2024fe.
         FuelGasStation = 9, "加油站、加气站", "fuel / gas station";
-        /// Provenance: sz2024fe.
         ExpresswayServiceArea = 10, "高速公路服务区", "expressway service area";
-        /// Provenance: sz2024fe.
         Other = 255, "其他", "other";
     }
 }
@@ -561,28 +391,20 @@ chargespec_runtime::code_table! {
     /// Carried in the response envelope's Ret. Errors are answered with HTTP 200 and a non-zero Ret (most implementations; some peers use HTTP 4xx). Generated open: other platforms add codes of their own (e.g. 4015 on the Zhejiang order push).
     ///
     /// Provenance: tcec102, sz2020 (section 10.9 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102, sz2020.
     pub enum Ret: integer, open, "T-Ret" {
         /// The caller should retry later.
-        ///
-        /// Provenance: tcec102, sz2020.
         SystemBusy = -1, "系统繁忙", "system busy";
-        /// Provenance: tcec102, sz2020.
         Success = 0, "请求成功", "success";
-        /// Provenance: tcec102, sz2020.
         SignatureError = 4001, "签名错误", "signature error";
         /// Missing, unknown or expired token; obtain a new token and retry.
-        ///
-        /// Provenance: tcec102, sz2020.
         TokenError = 4002, "Token错误", "token error";
         /// One of OperatorID, Sig, TimeStamp, Data, Seq is missing (the 2020 platform also answers 4003 when Data cannot be decrypted).
-        ///
-        /// Provenance: tcec102, sz2020.
         EnvelopeInvalid = 4003, "POST参数不合法", "envelope invalid";
         /// Each interface defines its required parameters.
-        ///
-        /// Provenance: tcec102, sz2020.
         BusinessParametersInvalid = 4004, "请求的业务参数不合法", "business parameters invalid";
-        /// Provenance: tcec102, sz2020.
         SystemError = 500, "系统错误", "system error";
     }
 }
@@ -593,10 +415,11 @@ chargespec_runtime::code_table! {
     /// Code table `T-SuccStat`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section C of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum SuccStat: integer, closed, "T-SuccStat" {
-        /// Provenance: tcec102.
         Success = 0, "成功", "success";
-        /// Provenance: tcec102.
         Failure = 1, "失败", "failure";
     }
 }
@@ -607,16 +430,15 @@ chargespec_runtime::code_table! {
     /// Code table `T-TokenFailReason`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section C of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum TokenFailReason: integer, closed, "T-TokenFailReason" {
-        /// Provenance: tcec102.
         None = 0, "无", "none";
-        /// Provenance: tcec102.
         NoSuchOperator = 1, "无此运营商", "no such operator";
-        /// Provenance: tcec102.
         WrongSecret = 2, "密钥错误", "wrong secret";
     }
     ranges {
-        /// Provenance: tcec102.
         OperatorDefined(3..=99), "自定义", "operator-defined";
     }
 }
@@ -643,28 +465,20 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020 (section 6.10 of the edition).
     /// Note: EVIDENCE.md D28: the final 2020 rule had a closed list of these 11 districts; the earliest 2020 rule accepted any string ≤20 and T/CEC any GB/T 2260 code. Open table adopted.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum AreaCode: string, open, "T-AreaCode" {
-        /// Provenance: sz2020.
         LuohuDistrict = "440303", "罗湖区", "Luohu District";
-        /// Provenance: sz2020.
         FutianDistrict = "440304", "福田区", "Futian District";
-        /// Provenance: sz2020.
         NanshanDistrict = "440305", "南山区", "Nanshan District";
-        /// Provenance: sz2020.
         BaoAnDistrict = "440306", "宝安区", "Bao'an District";
-        /// Provenance: sz2020.
         LonggangDistrict = "440307", "龙岗区", "Longgang District";
-        /// Provenance: sz2020.
         YantianDistrict = "440308", "盐田区", "Yantian District";
-        /// Provenance: sz2020.
         LonghuaDistrict = "440309", "龙华区", "Longhua District";
-        /// Provenance: sz2020.
         PingshanDistrict = "440310", "坪山区", "Pingshan District";
-        /// Provenance: sz2020.
         GuangmingDistrict = "440311", "光明区", "Guangming District";
-        /// Provenance: sz2020.
         QianhaiShekouFreeTradeZone = "440313", "前海蛇口自贸片区", "Qianhai-Shekou Free Trade Zone";
-        /// Provenance: sz2020.
         DapengNewDistrict = "440343", "大鹏新区", "Dapeng New District";
     }
 }
@@ -676,20 +490,16 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020, tcec102 (section 6.10 of the edition).
     /// Note: Not adopted (analogue only): 104 分时租赁, 105 小区共享, 106 单位 (Zhejiang provincial platform); 107 私人共享设备 (T/CEC supervise family, 2024).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, tcec102.
     pub enum StationType: integer, closed, "T-StationType" {
-        /// Provenance: sz2020, tcec102.
         Public = 1, "公共", "public";
-        /// Provenance: sz2020, tcec102.
         Private = 50, "个人", "private";
-        /// Provenance: sz2020, tcec102.
         Bus = 100, "公交（专用）", "bus (dedicated)";
-        /// Provenance: sz2020, tcec102.
         Sanitation = 101, "环卫（专用）", "sanitation (dedicated)";
-        /// Provenance: sz2020, tcec102.
         Logistics = 102, "物流（专用）", "logistics (dedicated)";
-        /// Provenance: sz2020, tcec102.
         Taxi = 103, "出租车（专用）", "taxi (dedicated)";
-        /// Provenance: sz2020, tcec102.
         Other = 255, "其他", "other";
     }
 }
@@ -700,19 +510,16 @@ chargespec_runtime::code_table! {
     /// Code table `T-StationStatus`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: sz2020, tcec102 (section 6.10 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, tcec102.
     pub enum StationStatus: integer, open, "T-StationStatus" {
-        /// Provenance: sz2020, tcec102.
         Unknown0 = 0, "未知", "unknown";
-        /// Provenance: sz2020, tcec102.
         UnderConstruction = 1, "建设中", "under construction";
-        /// Provenance: sz2020, tcec102.
         ClosedOffline = 5, "关闭下线", "closed, offline";
-        /// Provenance: sz2020, tcec102.
         UnderMaintenance = 6, "维护中", "under maintenance";
-        /// Provenance: sz2020, tcec102.
         InService = 50, "正常使用", "in service";
         /// Provenance: provisional, analogue(T/CEC supervise family, 2024).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Recommended 2024 addition taken from the T/CEC supervise family (2024).
         BusinessSuspended = 51, "歇业", "business suspended";
@@ -728,30 +535,21 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020, tcec102 (section 6.10 of the edition).
     /// Note: EVIDENCE.md D9: 2020 rule = this T/CEC list; a 2020 DTO comment had an older Shenzhen list that the rule never enforced (1 道路范围内, 2 交通场站内, 3 党政机关事业单位内部停车场, 4 国有企业内部, 5 住宅区停车场, 6 社会停车场, 7 市属公园内, 8 其他类); the 2024 front-end list (Appendix E.3) is adopted for 2024.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, tcec102.
     pub enum Construction2020: integer, closed, "T-Construction-2020" {
-        /// Provenance: sz2020, tcec102.
         ResidentialArea = 1, "居民区", "residential area";
-        /// Provenance: sz2020, tcec102.
         PublicInstitution = 2, "公共机构", "public institution";
-        /// Provenance: sz2020, tcec102.
         EnterpriseOrInstitution = 3, "企事业单位", "enterprise or institution";
-        /// Provenance: sz2020, tcec102.
         OfficeBuilding = 4, "写字楼", "office building";
-        /// Provenance: sz2020, tcec102.
         IndustrialPark = 5, "工业园区", "industrial park";
-        /// Provenance: sz2020, tcec102.
         TransportHub = 6, "交通枢纽", "transport hub";
-        /// Provenance: sz2020, tcec102.
         LargeSportsOrCultureVenue = 7, "大型文体设施", "large sports or culture venue";
-        /// Provenance: sz2020, tcec102.
         UrbanGreenSpace = 8, "城市绿地", "urban green space";
-        /// Provenance: sz2020, tcec102.
         CarParkAttachedToALargeBuilding = 9, "大型建筑配建停车场", "car park attached to a large building";
-        /// Provenance: sz2020, tcec102.
         OnStreetParking = 10, "路边停车位", "on-street parking";
-        /// Provenance: sz2020, tcec102.
         IntercityExpresswayServiceArea = 11, "城际高速服务区", "intercity expressway service area";
-        /// Provenance: sz2020, tcec102.
         Other = 255, "其他", "other";
     }
 }
@@ -764,10 +562,11 @@ chargespec_runtime::code_table! {
     /// Used by StationInfo.OpenAllDay (全天开放) and StationInfo.ParkFree (免费停车).
     ///
     /// Provenance: sz2020 (section 6.10 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum YesNo: integer, closed, "T-YesNo" {
-        /// Provenance: sz2020.
         No = 0, "否", "no";
-        /// Provenance: sz2020.
         Yes = 1, "是", "yes";
     }
 }
@@ -778,10 +577,11 @@ chargespec_runtime::code_table! {
     /// Code table `T-SupportOrder`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020, tcec102 (section 6.10 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, tcec102.
     pub enum SupportOrder: integer, closed, "T-SupportOrder" {
-        /// Provenance: sz2020, tcec102.
         NoReservation = 0, "不支持预约", "no reservation (default)";
-        /// Provenance: sz2020, tcec102.
         ReservationSupported = 1, "支持预约", "reservation supported";
     }
 }
@@ -794,10 +594,11 @@ chargespec_runtime::code_table! {
     /// Used by StationInfo.OpratorType (wire spelling "Oprator").
     ///
     /// Provenance: sz2020 (section 6.10 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum OpratorType: integer, closed, "T-OpratorType" {
-        /// Provenance: sz2020.
         OperatedByThisOperatorItself = 1, "由本运营商自营", "operated by this operator itself";
-        /// Provenance: sz2020.
         OperatedByThisOperatorOnBehalfOfAnother = 2, "由本运营商代运营", "operated by this operator on behalf of another";
     }
 }
@@ -808,24 +609,16 @@ chargespec_runtime::code_table! {
     /// Code table `T-StationClassification`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024) (section 6.10 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; codes from the T/CEC supervise family (2024); the Zhejiang provincial platform has 1 and 3.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: analogue(T/CEC supervise family, 2024).
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Supervise-family code.
     pub enum StationClassification: integer, open, "T-StationClassification" {
-        /// Provenance: analogue(T/CEC supervise family, 2024).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Supervise-family code.
         ChargingStation = 1, "充电站", "charging station";
-        /// Provenance: analogue(T/CEC supervise family, 2024).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Supervise-family code.
         BatterySwapStation = 2, "换电站", "battery-swap station";
-        /// Provenance: analogue(T/CEC supervise family, 2024).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Supervise-family code.
         ChargingAndSwapStation = 3, "充换电一体站", "charging and swap station";
     }
 }
@@ -836,19 +629,15 @@ chargespec_runtime::code_table! {
     /// Code table `T-GeneralApplicationType`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024) (section 6.10 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; codes from the T/CEC supervise family (2024).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: analogue(T/CEC supervise family, 2024).
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Supervise-family code.
     pub enum GeneralApplicationType: integer, open, "T-GeneralApplicationType" {
-        /// Provenance: analogue(T/CEC supervise family, 2024).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Supervise-family code.
         General = 1, "通用", "general (3 or more vehicle models can swap)";
-        /// Provenance: analogue(T/CEC supervise family, 2024).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Supervise-family code.
         NotGeneral = 2, "非通用", "not general";
     }
 }
@@ -859,29 +648,17 @@ chargespec_runtime::code_table! {
     /// Code table `T-SwapStationType`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: provisional (section 6.10 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; codes and labels chosen (the 255 其他 convention follows the other Shenzhen tables).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: provisional.
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Code chosen.
     pub enum SwapStationType: integer, open, "T-SwapStationType" {
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Code chosen.
         PassengerCars = 1, "乘用车", "passenger cars";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Code chosen.
         CommercialVehicles = 2, "商用车（重卡）", "commercial vehicles (heavy trucks)";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Code chosen.
         Buses = 3, "公交", "buses";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Code chosen.
         Other = 255, "其他", "other";
     }
 }
@@ -894,19 +671,15 @@ chargespec_runtime::code_table! {
     /// Used by StationInfo.VideoMonitor (视频监控配套情况) and StationInfo.HavePerson (人工值守).
     ///
     /// Provenance: provisional, analogue(Zhejiang provincial platform) (section 6.10 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; codes from the Zhejiang provincial platform.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: provisional, analogue(Zhejiang provincial platform).
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Zhejiang provincial platform code.
     pub enum HaveOrNot: integer, open, "T-HaveOrNot" {
-        /// Provenance: provisional, analogue(Zhejiang provincial platform).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Zhejiang provincial platform code.
         None = 0, "无", "none";
-        /// Provenance: provisional, analogue(Zhejiang provincial platform).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Zhejiang provincial platform code.
         Present = 1, "有", "present";
     }
 }
@@ -918,18 +691,15 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020 (section 6.10 of the edition).
     /// Note: Final 2020 Shenzhen rule (EVIDENCE.md D6). Rejected: the earliest 2020 rule (0 直流设备, 1 交流设备, 2 交流设备, 3, 4 无线充电, 5 充放电设备, 255) and T/CEC (1–3 as here, 4 无线设备, 5 其他).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum EquipmentType: integer, closed, "T-EquipmentType" {
-        /// Provenance: sz2020.
         DcEquipment = 1, "直流设备", "DC equipment";
-        /// Provenance: sz2020.
         AcEquipment = 2, "交流设备", "AC equipment";
-        /// Provenance: sz2020.
         AcDcCombinedEquipment = 3, "交直流一体设备", "AC/DC combined equipment";
-        /// Provenance: sz2020.
         WirelessCharging = 4, "无线充电", "wireless charging";
-        /// Provenance: sz2020.
         ChargeDischargeEquipment = 5, "充放电设备", "charge/discharge equipment (V2G)";
-        /// Provenance: sz2020.
         Other = 255, "其他", "other";
     }
 }
@@ -941,14 +711,13 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020 (section 6.10 of the edition).
     /// Note: A DTO comment of the 2020 platform also mentions 7 报废 (scrapped); the wire rule does not accept it, so it is not in the table (EVIDENCE.md D32).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum EquipmentStatus: integer, closed, "T-EquipmentStatus" {
-        /// Provenance: sz2020.
         UnderConstruction = 1, "建设中", "under construction";
-        /// Provenance: sz2020.
         ClosedDisabled = 5, "关闭下线：停用", "closed, disabled";
-        /// Provenance: sz2020.
         LongTermMaintenance = 6, "维护中：长时间维护", "long-term maintenance";
-        /// Provenance: sz2020.
         InServiceAfterAcceptance = 50, "正常使用，验收后", "in service, after acceptance";
     }
 }
@@ -959,14 +728,13 @@ chargespec_runtime::code_table! {
     /// Code table `T-NewNationalStandard`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020 (section 6.10 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum NewNationalStandard: integer, closed, "T-NewNationalStandard" {
-        /// Provenance: sz2020.
         GbT202342011Edition = 1, "2011版", "GB/T 20234 2011 edition";
-        /// Provenance: sz2020.
         V2015Edition = 2, "2015版", "2015 edition";
-        /// Provenance: sz2020.
         HighPowerAc = 3, "大功率交流", "high-power AC";
-        /// Provenance: sz2020.
         Other = 255, "其他", "other";
     }
 }
@@ -978,18 +746,15 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020 (section 6.10 of the edition).
     /// Note: Shenzhen codes adopted (EVIDENCE.md D7). T/CEC has 4 直流接口枪头, 5 无线充电座, 6 其他.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum ConnectorType: integer, closed, "T-ConnectorType" {
-        /// Provenance: sz2020.
         DomesticSocketMode2 = 1, "家用插座（模式2）", "domestic socket, mode 2";
-        /// Provenance: sz2020.
         AcSocketMode3ConnectionB = 2, "交流接口插座（模式3，连接方式B）", "AC socket, mode 3, connection B";
-        /// Provenance: sz2020.
         AcPlugWithCableMode3ConnectionC = 3, "交流接口插头（带枪线，模式3，连接方式C）", "AC plug with cable, mode 3, connection C";
-        /// Provenance: sz2020.
         DcPlugWithCableMode4 = 4, "直流接口插头（带枪线，模式4）", "DC plug with cable, mode 4";
-        /// Provenance: sz2020.
         HighPowerAcPlug = 5, "大功率交流接口插头", "high-power AC plug";
-        /// Provenance: sz2020.
         Other = 255, "其他", "other";
     }
 }
@@ -1000,14 +765,13 @@ chargespec_runtime::code_table! {
     /// Code table `T-BMSPowerType`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020 (section 6.10 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum BmsPowerType: integer, closed, "T-BMSPowerType" {
-        /// Provenance: sz2020.
         V12V = 1, "12V", "12 V";
-        /// Provenance: sz2020.
         V24V = 2, "24V", "24 V";
-        /// Provenance: sz2020.
         Adaptive = 3, "自适应", "adaptive";
-        /// Provenance: sz2020.
         Other = 255, "其他", "other";
     }
 }
@@ -1019,22 +783,19 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020, tcec102 (section 6.10 of the edition).
     /// Note: Shenzhen final set adopted (EVIDENCE.md D8). T/CEC words 2 and 3 as 占用（未充电） and 占用（充电中） and lacks 5. Which 2020 rule file introduced 5 is disputed (the stored cpmtBattery V0.9 and V1.0 files both contain it, the earliest cpmtBiz V1.0 file lacks it).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, tcec102.
     pub enum ConnectorStatus: integer, closed, "T-ConnectorStatus" {
-        /// Provenance: sz2020, tcec102.
         Offline = 0, "离网", "offline";
-        /// Provenance: sz2020, tcec102.
         Idle = 1, "空闲", "idle";
-        /// Provenance: sz2020, tcec102.
         OccupiedNotChargingDischarging = 2, "占用（未充放电）", "occupied, not charging/discharging";
-        /// Provenance: sz2020, tcec102.
         OccupiedChargingDischarging = 3, "占用（充放电中）", "occupied, charging/discharging";
-        /// Provenance: sz2020, tcec102.
         OccupiedReservedLocked = 4, "占用（预约锁定）", "occupied, reserved/locked";
         /// Shenzhen addition; the 2020 platform treats it as end of charge.
         ///
         /// Provenance: sz2020.
         OccupiedChargingFinished = 5, "占用（充电完成）", "occupied, charging finished";
-        /// Provenance: sz2020, tcec102.
         Fault = 255, "故障", "fault";
     }
 }
@@ -1045,12 +806,12 @@ chargespec_runtime::code_table! {
     /// Code table `T-ParkStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020, tcec102 (section 6.10 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, tcec102.
     pub enum ParkStatus: integer, closed, "T-ParkStatus" {
-        /// Provenance: sz2020, tcec102.
         Unknown0 = 0, "未知", "unknown";
-        /// Provenance: sz2020, tcec102.
         Free = 10, "空闲", "free";
-        /// Provenance: sz2020, tcec102.
         Occupied = 50, "占用", "occupied";
     }
 }
@@ -1061,12 +822,12 @@ chargespec_runtime::code_table! {
     /// Code table `T-LockStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020, tcec102 (section 6.10 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, tcec102.
     pub enum LockStatus: integer, closed, "T-LockStatus" {
-        /// Provenance: sz2020, tcec102.
         Unknown0 = 0, "未知", "unknown";
-        /// Provenance: sz2020, tcec102.
         Unlocked = 10, "已解锁", "unlocked";
-        /// Provenance: sz2020, tcec102.
         Locked = 50, "已上锁", "locked";
     }
 }
@@ -1077,14 +838,13 @@ chargespec_runtime::code_table! {
     /// Code table `T-ConnectorLock`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020 (section 6.10 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum ConnectorLock: integer, closed, "T-ConnectorLock" {
-        /// Provenance: sz2020.
         Unknown0 = 0, "未知", "unknown";
-        /// Provenance: sz2020.
         Unlocked = 1, "解锁", "unlocked";
-        /// Provenance: sz2020.
         Locked = 2, "锁止", "locked";
-        /// Provenance: sz2020.
         Other = 255, "其他", "other";
     }
 }
@@ -1097,10 +857,11 @@ chargespec_runtime::code_table! {
     /// Used by DisEquipmentStatusInfo.FeedState; that object's presence in 2024 is provisional, the table itself is the carried-over 2020 rule.
     ///
     /// Provenance: sz2020 (section 6.10 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum FeedState: integer, closed, "T-FeedState" {
-        /// Provenance: sz2020.
         Open = 0, "断开", "open";
-        /// Provenance: sz2020.
         Closed = 1, "闭合", "closed";
     }
 }
@@ -1113,10 +874,11 @@ chargespec_runtime::code_table! {
     /// Used by DisEquipmentStatusInfo.SmokAlam1, SmokAlam2 (烟感报警) and TranOverTemAlam (变压器过温告警); that object's presence in 2024 is provisional, the table itself is the carried-over 2020 rule.
     ///
     /// Provenance: sz2020 (section 6.10 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum AlarmFlag: integer, closed, "T-AlarmFlag" {
-        /// Provenance: sz2020.
         Normal = 0, "正常", "normal";
-        /// Provenance: sz2020.
         Alarm = 1, "告警", "alarm";
     }
 }
@@ -1129,13 +891,13 @@ chargespec_runtime::code_table! {
     /// Used by DisEquipmentInfo.Status (known only from the 2020 DTO).
     ///
     /// Provenance: sz2020 (section 6.10 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Presence in 2024 is the open question (as for DisEquipmentInfo), and the table is known only from the 2020 DTO, not from a wire rule.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum DisEquipmentStatus: integer, open, "T-DisEquipmentStatus" {
-        /// Provenance: sz2020.
         OutOfService = 1, "停运", "out of service";
-        /// Provenance: sz2020.
         Active = 2, "活跃", "active";
     }
 }
@@ -1146,32 +908,22 @@ chargespec_runtime::code_table! {
     /// Code table `T-SwapMode`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: provisional, analogue(T/CAAMTB 97.5—2022), analogue(State Grid IEC-104 swap profile) (section 6.10 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Labels from T/CAAMTB 97.5—2022 (top-lift, side, chassis) and the State Grid IEC-104 swap profile (split-box swap); code numbers chosen.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: provisional, analogue(T/CAAMTB 97.5—2022).
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Label from T/CAAMTB 97.5—2022; number chosen.
     pub enum SwapMode: integer, open, "T-SwapMode" {
-        /// Provenance: provisional, analogue(T/CAAMTB 97.5—2022).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Label from T/CAAMTB 97.5—2022; number chosen.
         ChassisSwap = 1, "底换式", "chassis swap";
-        /// Provenance: provisional, analogue(T/CAAMTB 97.5—2022).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Label from T/CAAMTB 97.5—2022; number chosen.
         SideSwap = 2, "侧换式", "side swap";
-        /// Provenance: provisional, analogue(T/CAAMTB 97.5—2022).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Label from T/CAAMTB 97.5—2022; number chosen.
         TopLiftSwap = 3, "吊装式（顶换）", "top-lift swap";
         /// Provenance: provisional, analogue(State Grid IEC-104 swap profile).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Label from the State Grid IEC-104 swap profile; number chosen.
         SplitBoxSwap = 4, "分箱换电", "split-box swap";
         /// Provenance: provisional.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Number chosen.
         Other = 255, "其他", "other";
@@ -1184,20 +936,17 @@ chargespec_runtime::code_table! {
     /// Code table `T-StopReason`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section 6.10 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum StopReason: integer, closed, "T-StopReason" {
-        /// Provenance: tcec102.
         StoppedByTheUser = 0, "用户手动停止", "stopped by the user";
-        /// Provenance: tcec102.
         StoppedByTheCustomerSOperatorPlatform = 1, "客户归属地运营商平台停止", "stopped by the customer's operator platform";
-        /// Provenance: tcec102.
         StoppedByTheBms = 2, "BMS停止", "stopped by the BMS";
-        /// Provenance: tcec102.
         ChargerFault = 3, "充电机设备故障", "charger fault";
-        /// Provenance: tcec102.
         ConnectorDisconnected = 4, "连接器断开", "connector disconnected";
     }
     ranges {
-        /// Provenance: tcec102.
         OperatorDefined(5..=99), "自定义", "operator-defined";
     }
 }
@@ -1208,44 +957,20 @@ chargespec_runtime::code_table! {
     /// Code table `T-OrderStatus`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: provisional, analogue(Zhejiang provincial platform) (section 6.10 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Codes from the Zhejiang provincial platform.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: provisional, analogue(Zhejiang provincial platform).
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Zhejiang provincial platform code.
     pub enum OrderStatus: integer, open, "T-OrderStatus" {
-        /// Provenance: provisional, analogue(Zhejiang provincial platform).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Zhejiang provincial platform code.
         Starting = 1, "启动中", "starting";
-        /// Provenance: provisional, analogue(Zhejiang provincial platform).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Zhejiang provincial platform code.
         Charging = 2, "充电中", "charging";
-        /// Provenance: provisional, analogue(Zhejiang provincial platform).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Zhejiang provincial platform code.
         Stopping = 3, "停止中", "stopping";
-        /// Provenance: provisional, analogue(Zhejiang provincial platform).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Zhejiang provincial platform code.
         Finished = 4, "充电完成", "finished";
-        /// Provenance: provisional, analogue(Zhejiang provincial platform).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Zhejiang provincial platform code.
         Suspended = 5, "订单挂起", "suspended";
-        /// Provenance: provisional, analogue(Zhejiang provincial platform).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Zhejiang provincial platform code.
         EndedAbnormally = 6, "充电异常结束", "ended abnormally";
-        /// Provenance: provisional, analogue(Zhejiang provincial platform).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Zhejiang provincial platform code.
         StartFailed = 7, "启动失败", "start failed";
     }
 }
@@ -1256,29 +981,17 @@ chargespec_runtime::code_table! {
     /// Code table `T-ChargeModel`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: provisional, analogue(Chengdu city platform) (section 6.10 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Codes from the Chengdu city platform.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: provisional, analogue(Chengdu city platform).
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Chengdu city platform code.
     pub enum ChargeModel: integer, open, "T-ChargeModel" {
-        /// Provenance: provisional, analogue(Chengdu city platform).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Chengdu city platform code.
         Unknown0 = 0, "未知", "unknown";
-        /// Provenance: provisional, analogue(Chengdu city platform).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Chengdu city platform code.
         StartedByTheCityPlatform = 1, "市级平台启动", "started by the city platform";
-        /// Provenance: provisional, analogue(Chengdu city platform).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Chengdu city platform code.
         CardStart = 2, "有卡启动", "card start";
-        /// Provenance: provisional, analogue(Chengdu city platform).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Chengdu city platform code.
         OtherCardlessStart = 3, "其他无卡启动", "other cardless start";
     }
 }
@@ -1289,19 +1002,15 @@ chargespec_runtime::code_table! {
     /// Code table `T-SwapWay`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol) (section 6.10 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Codes of the C# entity SwapOrder.SwapWay of the swap-station cloud protocol product family.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: provisional, analogue(swap-station cloud protocol).
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: SwapOrder.SwapWay code.
     pub enum SwapWay: integer, open, "T-SwapWay" {
-        /// Provenance: provisional, analogue(swap-station cloud protocol).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: SwapOrder.SwapWay code.
         Automatic = 1, "自动换电", "automatic";
-        /// Provenance: provisional, analogue(swap-station cloud protocol).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: SwapOrder.SwapWay code.
         Manual = 2, "手动换电", "manual";
     }
 }
@@ -1312,34 +1021,18 @@ chargespec_runtime::code_table! {
     /// Code table `T-SwapOrderStatus`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: provisional (section 6.10 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Numbering chosen. Evidence: swap cloud od (0 正常, 1 取消), ic (0 失败, 1 成功), rs (0 正常, 1 失败); SwapOrder.SwapResult (0 未知, 1 成功, 2 失败); e-bike swap cabinet order status (1 换电成功, 2 正在换电, 3 换电失败).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: provisional.
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Number chosen.
     pub enum SwapOrderStatus: integer, open, "T-SwapOrderStatus" {
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         Swapping = 1, "换电中", "swapping";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         Succeeded = 2, "换电成功", "succeeded";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         Failed = 3, "换电失败", "failed";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         Cancelled = 4, "订单取消", "cancelled";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         Unknown5 = 5, "未知", "unknown";
     }
 }
@@ -1350,14 +1043,14 @@ chargespec_runtime::code_table! {
     /// Code table `T-ConfirmResult`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section 6.10 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum ConfirmResult: integer, closed, "T-ConfirmResult" {
-        /// Provenance: tcec102.
         Accepted = 0, "成功", "accepted";
-        /// Provenance: tcec102.
         DisputedTransaction = 1, "争议交易", "disputed transaction";
     }
     ranges {
-        /// Provenance: tcec102.
         OperatorDefined(2..=99), "自定义", "operator-defined";
     }
 }
@@ -1368,10 +1061,11 @@ chargespec_runtime::code_table! {
     /// Code table `T-AlarmStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: sz2020 (section 7.1 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum AlarmStatus: integer, closed, "T-AlarmStatus" {
-        /// Provenance: sz2020.
         Cleared = 0, "恢复", "cleared";
-        /// Provenance: sz2020.
         Raised = 1, "发生", "raised";
     }
 }
@@ -1383,21 +1077,17 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020, sz2024fe (section 7.1 of the edition).
     /// Note: Codes 1–3 are the 2020 values; the 2024 front end shows the shorter labels (alt_zh). Code 4 is a provisional addition for swap-system alarms (Appendix B codes 301–307).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, sz2024fe.
     pub enum AlarmType: integer, open, "T-AlarmType" {
         /// Also labelled: 充电系统.
-        ///
-        /// Provenance: sz2020, sz2024fe.
         ChargingSystemFault = 1, "充电系统故障", "charging system fault";
         /// Also labelled: 电池系统.
-        ///
-        /// Provenance: sz2020, sz2024fe.
         BatterySystemFault = 2, "电池系统故障", "battery system fault";
         /// Also labelled: 配电系统.
-        ///
-        /// Provenance: sz2020, sz2024fe.
         PowerDistributionSystemFault = 3, "配电系统故障", "power distribution system fault";
         /// Provenance: provisional, sz2024fe.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Code number chosen; the 2024 front end has the alarm text "换电系统发生故障" in its swap dashboard (mock data).
         BatterySwapSystemFault = 4, "换电系统故障", "battery-swap system fault";
@@ -1411,18 +1101,15 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020, sz2024fe (section 7.1 of the edition).
     /// Note: EVIDENCE.md D19: the codes agree; the 2020 labels are the names (zh), the 2024 front-end labels are recorded as alt_zh (display names). The level of each alarm code is not fixed by any known source.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, sz2024fe.
     pub enum AlarmLevel: integer, closed, "T-AlarmLevel" {
         /// Also labelled: 一级人身安全.
-        ///
-        /// Provenance: sz2020, sz2024fe.
         PersonalSafety = 1, "人身安全级", "personal safety";
         /// Also labelled: 二级设备安全.
-        ///
-        /// Provenance: sz2020, sz2024fe.
         EquipmentSafety = 2, "设备安全级", "equipment safety";
         /// Also labelled: 三级告警提示.
-        ///
-        /// Provenance: sz2020, sz2024fe.
         Warning = 3, "告警提示级", "warning";
     }
 }
@@ -1433,47 +1120,31 @@ chargespec_runtime::code_table! {
     /// Code table `T-BatteryBoxStatus`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(V1.4 pile protocol BatteryStatusReport) (section 7.3 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: All of the battery-box design is provisional; code numbers chosen after the swap-station cloud protocol states (hc 0 未知 / 1 正在充电 / 2 无电池; hb; cs 待机 / 工作 / 工作完成 / 充电暂停; fs) and the T/CEC 0 / 255 convention. The V1.4 pile protocol BatteryStatusReport has only 0 不正常 / 1 正常.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: provisional.
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Number and label chosen.
     pub enum BatteryBoxStatus: integer, open, "T-BatteryBoxStatus" {
         /// Provenance: provisional, analogue(swap-station cloud protocol).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Number chosen; cloud protocol 0 未知.
         UnknownOffline = 0, "未知/离线", "unknown / offline";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number and label chosen.
         Idle = 1, "空闲（满电待换）", "idle (full and ready to swap)";
         /// Provenance: provisional, analogue(swap-station cloud protocol).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Number chosen; cloud protocol hc 1 正在充电.
         Charging = 2, "充电中", "charging";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number and label chosen.
         Depleted = 3, "待充电（亏电）", "depleted (waiting to charge)";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number and label chosen.
         ReservedLocked = 4, "预约锁定", "reserved / locked";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number and label chosen.
         IsolatedForMaintenance = 5, "维护隔离", "isolated for maintenance";
         /// Provenance: provisional, analogue(swap-station cloud protocol).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Number chosen; cloud protocol hc/hb 2 无电池.
         EmptyBin = 6, "空仓（无电池）", "empty bin (no battery)";
         /// Provenance: provisional, analogue(swap-station cloud protocol).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Number chosen (T/CEC 255 convention); cloud protocol fault flag fs.
         Fault = 255, "故障", "fault";
@@ -1486,22 +1157,18 @@ chargespec_runtime::code_table! {
     /// Code table `T-ConnectStatus`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol) (section 7.3 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: All of the battery-box design is provisional; values as the swap-station cloud protocol `el`.
     pub enum ConnectStatus: integer, open, "T-ConnectStatus" {
         /// Provenance: provisional, analogue(swap-station cloud protocol).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Cloud protocol el 0.
         Unknown0 = 0, "未知", "unknown";
         /// Provenance: provisional, analogue(swap-station cloud protocol).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Cloud protocol el 1.
         Connected = 1, "已连接", "connected";
         /// Provenance: provisional, analogue(swap-station cloud protocol).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Cloud protocol el 2.
         NotConnected = 2, "未连接", "not connected";
@@ -1516,17 +1183,14 @@ chargespec_runtime::code_table! {
     /// Used by the FaultStatus and AlarmStatus fields of a battery box.
     ///
     /// Provenance: provisional, analogue(swap-station cloud protocol) (section 7.3 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: All of the battery-box design is provisional; the 0/1 flags `fs` and `as` of the swap-station cloud protocol.
     pub enum FaultFlag: integer, open, "T-FaultFlag" {
         /// Provenance: provisional, analogue(swap-station cloud protocol).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Cloud protocol fs/as 0.
         None = 0, "无", "none";
         /// Provenance: provisional, analogue(swap-station cloud protocol).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Cloud protocol fs/as 1.
         Present = 1, "有", "present";
@@ -1539,25 +1203,19 @@ chargespec_runtime::code_table! {
     /// Code table `T-EventType`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: sz2020 (section 7.4 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Presence in 2024 is the open question (it belongs to EventInfo), not the codes, which are the 2020 carry-over. Code 7 is absent from the earliest 2020 rule file (LIKESCX/cpmtBiz V1.0) and present in the final one.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum EventType: integer, open, "T-EventType" {
-        /// Provenance: sz2020.
         FilingRegistration = 1, "备案", "filing / registration";
-        /// Provenance: sz2020.
         Acceptance = 2, "验收", "acceptance";
-        /// Provenance: sz2020.
         SafetyInspection = 3, "安全检查", "safety inspection";
-        /// Provenance: sz2020.
         EquipmentVerification = 4, "设备核查", "equipment verification";
-        /// Provenance: sz2020.
         SelfInspection = 5, "自查", "self-inspection";
-        /// Provenance: sz2020.
         Other = 6, "其他", "other";
         /// Absent from the earliest 2020 rule file.
-        ///
-        /// Provenance: sz2020.
         MajorEvent = 7, "重大事件", "major event";
     }
 }
@@ -1570,69 +1228,41 @@ chargespec_runtime::code_table! {
     /// The first digit of each code is its EventType.
     ///
     /// Provenance: sz2020 (section 7.4 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Presence in 2024 is the open question (it belongs to EventInfo), not the codes, which are the 2020 carry-over.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020.
     pub enum EventCode: integer, open, "T-EventCode" {
-        /// Provenance: sz2020.
         OperatorMaterialsSubmitted = 1001, "运营商材料已经提交", "operator materials submitted";
-        /// Provenance: sz2020.
         EquipmentMaterialsSubmitted1002 = 1002, "设备材料已经提交", "equipment materials submitted";
-        /// Provenance: sz2020.
         EquipmentOnline = 1003, "设备已经上线", "equipment online";
-        /// Provenance: sz2020.
         EquipmentAccepted = 2001, "设备已经验收", "equipment accepted";
-        /// Provenance: sz2020.
         InspectionTaskSet = 3001, "检查任务确定", "inspection task set";
-        /// Provenance: sz2020.
         SafetySelfCheckMaterialsPrepared = 3002, "安全自检材料已经准备", "safety self-check materials prepared";
-        /// Provenance: sz2020.
         SafetySelfCheckMaterialsSubmitted = 3003, "安全自检材料已经提交", "safety self-check materials submitted";
-        /// Provenance: sz2020.
         OnSiteInspectionEntry = 3004, "现场检查入场", "on-site inspection entry";
-        /// Provenance: sz2020.
         OnSiteInspectionCompleted = 3005, "现场检查完成", "on-site inspection completed";
-        /// Provenance: sz2020.
         OnSiteScoringSummaryCompleted = 3006, "现场评分总结完成", "on-site scoring summary completed";
-        /// Provenance: sz2020.
         OnSiteSelfCheckEndedCompanySigned = 3007, "安全自检现场检查结束-企业签字", "on-site self-check ended, company signed";
-        /// Provenance: sz2020.
         ReportPassed = 3008, "获得报告通过", "report passed";
-        /// Provenance: sz2020.
         ReportFailed = 3009, "获得报告不通过", "report failed";
-        /// Provenance: sz2020.
         EquipmentMaterialsSubmitted4001 = 4001, "设备材料已经提交", "equipment materials submitted";
-        /// Provenance: sz2020.
         VerificationContractInProgress = 4002, "核查合同中", "verification contract in progress";
-        /// Provenance: sz2020.
         VerificationContractPassed = 4003, "核查合同通过", "verification contract passed";
-        /// Provenance: sz2020.
         OnSiteVerificationStarted = 4004, "现场核查开始", "on-site verification started";
-        /// Provenance: sz2020.
         OnSiteVerificationPassedFirstTime = 4005, "现场核查一次通过", "on-site verification passed first time";
-        /// Provenance: sz2020.
         SecondVerificationInProgress = 4006, "现场核查二次核查中", "second verification in progress";
-        /// Provenance: sz2020.
         VerificationPassed = 4007, "核查通过", "verification passed";
-        /// Provenance: sz2020.
         VerificationFailed = 4008, "核查不通过", "verification failed";
-        /// Provenance: sz2020.
         SelfCheckStarted = 5001, "自查启动", "self-check started";
-        /// Provenance: sz2020.
         SelfCheckPassed = 5002, "自查通过", "self-check passed";
-        /// Provenance: sz2020.
         SelfCheckFailed = 5003, "自查不通过", "self-check failed";
-        /// Provenance: sz2020.
         FireEquipmentCheck = 6001, "消防设备检查", "fire-equipment check";
-        /// Provenance: sz2020.
         FireEquipmentAccepted = 6002, "消防设备验收通过", "fire equipment accepted";
-        /// Provenance: sz2020.
         FireEquipmentFault = 6003, "消防设备故障", "fire-equipment fault";
-        /// Provenance: sz2020.
         PowerDistributionFault = 7001, "配电故障", "power-distribution fault";
-        /// Provenance: sz2020.
         StationServiceFault = 7002, "场站服务故障", "station service fault";
-        /// Provenance: sz2020.
         VehicleFault = 7003, "车辆故障", "vehicle fault";
     }
 }
@@ -1643,32 +1273,26 @@ chargespec_runtime::code_table! {
     /// Code table `T-ProblemSource`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: provisional, sz2024fe, sz2020, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(Shenzhen district inspection reports, 2024) (section 7.5 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: All of the problem-information design is provisional; code numbers chosen. Sources rest on the front end's 市民反馈, the inspection guide and district reports, and the 2020 EventType 3 安全检查 / 5 自查.
     pub enum ProblemSource: integer, open, "T-ProblemSource" {
         /// Provenance: provisional, sz2024fe.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Front-end citizen-feedback list; number chosen.
         CitizenFeedback = 1, "市民反馈", "citizen feedback";
         /// Provenance: provisional, sz2020, analogue(Shenzhen district inspection reports, 2024).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 2020 EventType 3; district inspection reports; number chosen.
         SafetyInspection = 2, "安全检查", "safety inspection";
         /// Provenance: provisional, sz2020.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: 2020 EventType 5 自查; number chosen.
         OperatorSelfInspection = 3, "企业自查", "operator self-inspection";
         /// Provenance: provisional.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Design choice.
         PlatformMonitoring = 4, "平台监测", "platform monitoring";
         /// Provenance: provisional.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Design choice (255 = other, T/CEC convention).
         Other = 255, "其他", "other";
@@ -1681,27 +1305,21 @@ chargespec_runtime::code_table! {
     /// Code table `T-HandleStatus`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: provisional, analogue(Shenzhen district inspection reports, 2024) (section 7.5 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: All of the problem-information design is provisional; workflow 立即整改 / 整改计划 / 复查 of the 2024 district inspection reports; codes chosen.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: provisional, analogue(Shenzhen district inspection reports, 2024).
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Inspection-report workflow; number chosen.
     pub enum HandleStatus: integer, open, "T-HandleStatus" {
         /// Provenance: provisional.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Design choice.
         NotHandled = 0, "未处理", "not handled";
-        /// Provenance: provisional, analogue(Shenzhen district inspection reports, 2024).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Inspection-report workflow; number chosen.
         RemediationInProgress = 1, "整改中", "remediation in progress";
-        /// Provenance: provisional, analogue(Shenzhen district inspection reports, 2024).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Inspection-report workflow; number chosen.
         Remediated = 2, "已整改", "remediated";
         /// Provenance: provisional, analogue(Shenzhen district inspection reports, 2024).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Inspection-report workflow 复查; number chosen.
         ReInspectedAndClosed = 3, "已复查关闭", "re-inspected and closed";
@@ -1714,24 +1332,16 @@ chargespec_runtime::code_table! {
     /// Code table `T-CameraStatus`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: sz2024fe (section 7.6 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: All of the video design is provisional. The codes are exactly those of the 2024 front end (camera `status`); their use on the wire is provisional.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2024fe.
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Front-end code; wire use provisional.
     pub enum CameraStatus: integer, open, "T-CameraStatus" {
-        /// Provenance: sz2024fe.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Front-end code; wire use provisional.
         Offline = 0, "离线", "offline";
-        /// Provenance: sz2024fe.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Front-end code; wire use provisional.
         Online = 1, "在线", "online";
-        /// Provenance: sz2024fe.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Front-end code; wire use provisional.
         Fault = 255, "故障", "fault";
     }
 }
@@ -1742,42 +1352,27 @@ chargespec_runtime::code_table! {
     /// Code table `T-StreamProtocol`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: provisional, sz2024fe, analogue(GB/T 28181) (section 7.6 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: All of the video design is provisional; the front end plays HLS; the others are GB/T 28181 practice; numbers chosen.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: provisional, analogue(GB/T 28181).
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: GB/T 28181 platform practice; number chosen.
     pub enum StreamProtocol: integer, open, "T-StreamProtocol" {
         /// Provenance: provisional, sz2024fe.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Front-end HLS (m3u8) playback; number chosen.
         Hls = 1, "HLS", "HLS";
-        /// Provenance: provisional, analogue(GB/T 28181).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: GB/T 28181 platform practice; number chosen.
         HttpFlv = 2, "HTTP-FLV", "HTTP-FLV";
-        /// Provenance: provisional, analogue(GB/T 28181).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: GB/T 28181 platform practice; number chosen.
         Rtsp = 3, "RTSP", "RTSP";
-        /// Provenance: provisional, analogue(GB/T 28181).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: GB/T 28181 platform practice; number chosen.
         Rtmp = 4, "RTMP", "RTMP";
-        /// Provenance: provisional, analogue(GB/T 28181).
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: GB/T 28181 platform practice; number chosen.
         WebRtc = 5, "WebRTC", "WebRTC";
         /// Provenance: provisional, analogue(GB/T 28181).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Number chosen.
         GbT28181 = 6, "GB/T 28181", "GB/T 28181";
         /// Provenance: provisional.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Design choice (255 = other).
         Other = 255, "其他", "other";
@@ -1790,39 +1385,19 @@ chargespec_runtime::code_table! {
     /// Code table `T-OwnerType`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: provisional (section 7.7 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: All of the attachment design is provisional; the flow title "通用站点或设施附件收集" (db2024) suggests the owners; codes chosen.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: provisional.
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Number chosen.
     pub enum OwnerType: integer, open, "T-OwnerType" {
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         Operator = 1, "运营商", "operator";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         ChargingSwapStation = 2, "充换电站", "charging/swap station";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         ChargingEquipment = 3, "充电设备", "charging equipment";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         Connector = 4, "充电设备接口", "connector";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         SwapEquipment = 5, "换电设备", "swap equipment";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         DistributionEquipment = 6, "配电设备", "distribution equipment";
     }
 }
@@ -1833,77 +1408,37 @@ chargespec_runtime::code_table! {
     /// Code table `T-AttachmentType`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: provisional, sz2020, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(深圳市新能源汽车充电设施运营商备案管理办法) (section 7.7 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: All of the attachment design is provisional; numbering chosen. The items rest on the 2020 EventCode materials (operator, equipment and safety self-check materials; fire-equipment acceptance), the 2016 inspection guide and the operator filing rules.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: provisional.
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Number chosen.
     pub enum AttachmentType: integer, open, "T-AttachmentType" {
         /// Provenance: provisional.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Number chosen; cf. StationInfo Pictures.
         StationPhotos = 1, "站点照片", "station photos";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         BusinessLicence = 2, "营业执照", "business licence";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         ProofOfSiteUseLease = 3, "场地使用证明/租赁合同", "proof of site use / lease";
         /// Provenance: provisional.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Number chosen; cf. 2020 EventCode 6002.
         FireAcceptanceFilingDocuments = 4, "消防验收/备案文件", "fire acceptance / filing documents";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         PowerSupplyAcceptanceDocuments = 5, "供电（电力）验收文件", "power-supply acceptance documents";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         LightningProtectionTestReport = 6, "防雷检测报告", "lightning-protection test report";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         FactoryTestConformityCertificate = 7, "设备出厂检验/合格证明", "factory test / conformity certificate";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         ThirdPartyTestMetrologyReport = 8, "第三方检测/计量报告", "third-party test / metrology report";
         /// Provenance: provisional.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Number chosen; cf. 2020 EventCode 3002/3003.
         SafetySelfInspectionReport = 9, "安全自检报告", "safety self-inspection report";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         EmergencyPlan = 10, "应急预案", "emergency plan";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         SafeOperationProceduresManagementRules = 11, "安全操作规程/管理制度", "safe-operation procedures / management rules";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         MaintenanceRecords = 12, "维护保养记录", "maintenance records";
-        /// Provenance: provisional.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Number chosen.
         InsuranceCertificate = 13, "保险凭证", "insurance certificate";
         /// Provenance: provisional.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Number chosen (255 = other).
         Other = 255, "其他", "other";
@@ -1919,10 +1454,11 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: sz2020, tcec102 (section 9.2 of the edition).
     /// Note: EVIDENCE.md D18: one 2020 code comment reads 0 received / 1 failed; the adopted meanings are those of the 2020 rule files and T/CEC (0 接受 / 1 丢弃或忽略，不需要重试), which carry the "do not retry" semantics.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: sz2020, tcec102.
     pub enum PushStatus: integer, closed, "T-PushStatus" {
-        /// Provenance: sz2020, tcec102.
         Accepted = 0, "接受", "accepted";
-        /// Provenance: sz2020, tcec102.
         DiscardedOrIgnored = 1, "丢弃或忽略，不需要重试", "discarded or ignored; do not retry";
     }
 }
@@ -1933,17 +1469,14 @@ chargespec_runtime::code_table! {
     /// Code table `T-EnvelopeAlgorithm`, Appendix D; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Appendix D: only the title is public (db2024); the whole key-distribution design is provisional. SM2 rests on analogue(国密 open-API demo, class OpenApiSmUtil) (SM4 key wrapped with SM2, C1C3C2) and GM/T 0010-style SM2EnvelopedKey; RSA on analogue(Guangdong gateway, package com.longan.getway.upstream.flow.vo.guangdong). The real algorithm and key size are unknown.
     pub enum EnvelopeAlgorithm: integer, open, "T-EnvelopeAlgorithm" {
         /// Provenance: provisional.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Code number chosen; SM2 wrapping as in the 国密 open-API demo analogue.
         Sm2 = 1, "SM2", "SM2";
         /// Provenance: provisional.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Code number and key size chosen; RSA wrapping as in the Guangdong gateway analogue.
         Rsa2048 = 2, "RSA-2048", "RSA-2048";

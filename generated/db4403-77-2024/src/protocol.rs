@@ -15,7 +15,6 @@ pub const CONTENT_TYPE: &str = "application/json;charset=utf-8";
 pub const HTTP_STATUS: u16 = 200;
 /// The URL of an interface: `{base}` is the peer's configured base.
 /// Provenance: provisional.
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: EVIDENCE.md D27. T/CEC uses /evcs/v{版本号}/ (versions seen: v1, 20160701, v20161110, sdk); the Shenzhen 2020 city side used /shevcs/v1.0/ (operator side configured per operator: v0.9, v1.0, V1.0).
 pub const URL_PATTERN: &str = "{base}/{interface}";

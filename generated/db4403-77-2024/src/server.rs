@@ -64,7 +64,6 @@ pub mod city {
         /// Trigger: on every battery-box state change and periodically (period set by query_frequency).
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 10 (换电设备电池箱状态, db2024) has no known interface; the name, payload and trigger are chosen. Content evidence: analogue(swap-station cloud protocol) battery-pack and bin charger data, analogue(V1.4 pile protocol BatteryStatusReport), analogue(State Grid IEC-104 swap profile), analogue(DB50/T 1359—2023).
         fn notification_battery_box_status(
@@ -80,7 +79,6 @@ pub mod city {
         /// Trigger: when the order ends; T/CEC practice is within 30 s of the order being generated, retrying on failure (EVIDENCE.md N1).
         ///
         /// Provenance: tcec102, provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: The interface name is T/CEC 102 (tcec102); the order content and the {OrderNo, ConfirmResult} response follow the T/CEC supervise family (analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform)) and are provisional. No Shenzhen order push has been seen.
         fn notification_charge_order_info(
@@ -99,7 +97,6 @@ pub mod city {
         /// Trigger: when the swap ends (succeeded, failed or cancelled).
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 11 (充换电订单信息, db2024) names swap orders, but no swap-order push has been seen; the name mirrors notification_charge_order_info, the content rests on analogue(swap-station cloud protocol).
         fn notification_swap_order_info(
@@ -118,7 +115,6 @@ pub mod city {
         /// Trigger: when an event occurs.
         ///
         /// Provenance: sz2020 (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.13, sz2020); none of the eleven 2024 flow titles names events.
         fn notification_event_info(
@@ -134,7 +130,6 @@ pub mod city {
         /// Trigger: at on-boarding and on key rotation.
         ///
         /// Provenance: provisional (section D of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen. Open point of the design: for a query the KeyEnvelope would naturally travel in the response; this design puts it in the request.
         fn query_secret(
@@ -150,7 +145,6 @@ pub mod city {
         /// Trigger: at on-boarding and on key rotation.
         ///
         /// Provenance: provisional (section D of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen.
         fn notification_secret(
@@ -166,7 +160,6 @@ pub mod city {
         /// Trigger: when a problem is recorded or its handling status changes.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 7 (问题统计信息收集, db2024) has no known interface; the detail push is chosen, on sz2024fe citizen-feedback records and the inspection workflow of the Shenzhen district reports (analogue).
         fn notification_problem_info(
@@ -182,7 +175,6 @@ pub mod city {
         /// Trigger: when an attachment is added or replaced.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: An optional push of flow 9 (通用站点或设施附件收集, db2024); no evidence, name and payload chosen.
         fn notification_attachment_info(
@@ -198,7 +190,6 @@ pub mod city {
         /// Trigger: on registration and on every change of operator data.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 1 (更新运营商信息, db2024) needs an operator push, but no Shenzhen operator push has been seen (the 2020 platform kept operator data in its web UI); the interface name, wrapper key, direction and trigger are chosen.
         fn notification_operator_info(
@@ -240,7 +231,6 @@ pub mod city {
         /// Trigger: on every bin status change.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 3 covers charging and swap stations (充换电, db2024) but no swap-bin status push has been seen; the interface name, wrapper key and trigger are chosen, mirroring notification_stationStatus. Evidence for the content: analogue(swap-station cloud protocol) per-bin work state.
         fn notification_swap_equipment_status(
@@ -259,397 +249,115 @@ pub mod city {
         handler: H,
         endpoint: super::Endpoint,
     ) -> ::chargespec_runtime::axum::Router {
+        use crate::protocol::Profile;
+        use crate::types;
         let routes = ::chargespec_runtime::axum::Router::new()
-            .route(
-                "/query_token",
-                ::chargespec_runtime::axum::routing::post(handlers::token::<H>),
-            )
+            .route("/query_token", ::chargespec_runtime::post_token!(Profile, H))
             .route(
                 "/notification_alarmInfo",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_alarm_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_alarmInfo", notification_alarm_info,
+                    types::NotificationAlarmInfoRequest, types::PushAck
                 ),
             )
             .route(
                 "/notification_bmsInfo",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_bms_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_bmsInfo", notification_bms_info,
+                    types::BatteryProcessInfo, types::PushAck
                 ),
             )
             .route(
                 "/notification_batteryBoxStatus",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_battery_box_status::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_batteryBoxStatus",
+                    notification_battery_box_status,
+                    types::SwapEquipmentBatteryBoxStatus, types::PushAck
                 ),
             )
             .route(
                 "/notification_charge_order_info",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_charge_order_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_charge_order_info",
+                    notification_charge_order_info, types::ChargeOrderInfo,
+                    types::OrderConfirm
                 ),
             )
             .route(
                 "/notification_swap_order_info",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_swap_order_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_swap_order_info",
+                    notification_swap_order_info, types::SwapOrderInfo,
+                    types::OrderConfirm
                 ),
             )
             .route(
                 "/notification_eventInfo",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_event_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_eventInfo", notification_event_info,
+                    types::NotificationEventInfoRequest, types::PushAck
                 ),
             )
             .route(
                 "/query_secret",
-                ::chargespec_runtime::axum::routing::post(handlers::query_secret::<H>),
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_secret", query_secret, types::KeyEnvelope,
+                    types::PushAck
+                ),
             )
             .route(
                 "/notification_secret",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_secret::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_secret", notification_secret,
+                    types::KeyEnvelope, types::PushAck
                 ),
             )
             .route(
                 "/notification_problemInfo",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_problem_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_problemInfo", notification_problem_info,
+                    types::NotificationProblemInfoRequest, types::PushAck
                 ),
             )
             .route(
                 "/notification_attachmentInfo",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_attachment_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_attachmentInfo",
+                    notification_attachment_info,
+                    types::NotificationAttachmentInfoRequest, types::PushAck
                 ),
             )
             .route(
                 "/notification_operatorInfo",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_operator_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_operatorInfo", notification_operator_info,
+                    types::NotificationOperatorInfoRequest, types::PushAck
                 ),
             )
             .route(
                 "/notification_stationInfo",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_station_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_stationInfo", notification_station_info,
+                    types::NotificationStationInfoRequest, types::PushAck
                 ),
             )
             .route(
                 "/notification_stationStatus",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_station_status::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_stationStatus",
+                    notification_station_status, types::NotificationStationStatusRequest,
+                    types::PushAck
                 ),
             )
             .route(
                 "/notification_swapEquipmentStatus",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_swap_equipment_status::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_swapEquipmentStatus",
+                    notification_swap_equipment_status,
+                    types::NotificationSwapEquipmentStatusRequest, types::PushAck
                 ),
             );
         ::chargespec_runtime::endpoint::router(routes, handler, endpoint)
-    }
-    mod handlers {
-        pub(super) async fn notification_alarm_info<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::NotificationAlarmInfoRequest,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_alarmInfo",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.notification_alarm_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn notification_bms_info<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::BatteryProcessInfo,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_bmsInfo",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.notification_bms_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn notification_battery_box_status<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::SwapEquipmentBatteryBoxStatus,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_batteryBoxStatus",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.notification_battery_box_status(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn notification_charge_order_info<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::ChargeOrderInfo,
-                    crate::types::OrderConfirm,
-                    _,
-                    _,
-                >(
-                    "notification_charge_order_info",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.notification_charge_order_info(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn notification_swap_order_info<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::SwapOrderInfo,
-                    crate::types::OrderConfirm,
-                    _,
-                    _,
-                >(
-                    "notification_swap_order_info",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.notification_swap_order_info(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn notification_event_info<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::NotificationEventInfoRequest,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_eventInfo",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.notification_event_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_secret<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::KeyEnvelope,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "query_secret",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_secret(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn notification_secret<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::KeyEnvelope,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_secret",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.notification_secret(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn notification_problem_info<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::NotificationProblemInfoRequest,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_problemInfo",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.notification_problem_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn notification_attachment_info<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::NotificationAttachmentInfoRequest,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_attachmentInfo",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.notification_attachment_info(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn notification_operator_info<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::NotificationOperatorInfoRequest,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_operatorInfo",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.notification_operator_info(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn notification_station_info<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::NotificationStationInfoRequest,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_stationInfo",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.notification_station_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn notification_station_status<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::NotificationStationStatusRequest,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_stationStatus",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.notification_station_status(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn notification_swap_equipment_status<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::NotificationSwapEquipmentStatusRequest,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_swapEquipmentStatus",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.notification_swap_equipment_status(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn token<H: super::CityPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared.endpoint.query_token(&headers, body).await
-        }
     }
 }
 /// 充换电运营商平台 — Operator charging/swap service platform: the server side.
@@ -705,7 +413,6 @@ pub mod operator {
         /// Trigger: on demand.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 10 (换电设备电池箱状态, db2024) has no known interface; the name and payloads are chosen. The request payload is not part of the recommended design: it is added for completeness and is equally provisional.
         fn query_battery_box_status(
@@ -724,7 +431,6 @@ pub mod operator {
         /// Trigger: on demand.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
         fn query_charge_order_info(
@@ -743,7 +449,6 @@ pub mod operator {
         /// Trigger: on demand.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
         fn query_swap_order_info(
@@ -762,7 +467,6 @@ pub mod operator {
         /// Trigger: when the city changes the reporting period.
         ///
         /// Provenance: sz2020 (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.14, sz2020) that none of the eleven 2024 flow titles names.
         fn query_frequency(
@@ -778,7 +482,6 @@ pub mod operator {
         /// Trigger: on demand (the 2020 platform had an hourly job, left disabled).
         ///
         /// Provenance: sz2020 (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.12, sz2020); none of the eleven 2024 flow titles names events, which may have been removed or folded into the problem statistics of flow 7.
         fn query_event_info(
@@ -797,7 +500,6 @@ pub mod operator {
         /// Trigger: periodic pull by the city platform (the 2020 platform had an hourly job, left disabled).
         ///
         /// Provenance: sz2020 (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Presence in 2024 is the open question, not the content: a 2020 Shenzhen addition (DB4403/T 77—2020 §9.15, sz2020) that none of the eleven 2024 flow titles names.
         fn query_disequipmentstatus_info(
@@ -816,7 +518,6 @@ pub mod operator {
         /// Trigger: at on-boarding and on key rotation.
         ///
         /// Provenance: provisional (section D of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen. Open point of the design: for a query the KeyEnvelope would naturally travel in the response; this design puts it in the request.
         fn query_secret(
@@ -832,7 +533,6 @@ pub mod operator {
         /// Trigger: at on-boarding and on key rotation.
         ///
         /// Provenance: provisional (section D of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Appendix D (数字信封密钥分发方式): only the title is public (db2024). The recommended design has one interface, query_secret (the receiver asks) or notification_secret (the issuer pushes); both are kept as separate interfaces. Name, direction and payload are chosen.
         fn notification_secret(
@@ -848,7 +548,6 @@ pub mod operator {
         /// Trigger: periodic pull of per-station counts by problem code.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 7 (问题统计信息收集, db2024) has no known interface. The type-and-count shape follows sz2024fe (citizen-feedback problem statistics typeName / desc / cnt); name and payloads are chosen.
         fn query_problem_stats(
@@ -867,7 +566,6 @@ pub mod operator {
         /// Trigger: on demand, e.g. when a user opens video from an alarm.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 8 (视频远程查看信息, db2024) has no known interface. Strong sz2024fe evidence: the 2024 platform lists cameras per station (selectCameraByStationId, request {operatorId, stationId}) and plays their URLs from the alarm dialog; the wire name and payloads are chosen.
         fn query_video_info(
@@ -886,7 +584,6 @@ pub mod operator {
         /// Trigger: pull on demand, incrementally via LastQueryTime.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Flow 9 (通用站点或设施附件收集, db2024) has no known interface and no attachment object has been seen; the only related wire field is StationInfo Pictures. Name and payloads are chosen.
         fn query_attachment_info(
@@ -953,7 +650,6 @@ pub mod operator {
         /// Trigger: periodic pull by the city platform.
         ///
         /// Provenance: provisional (section 9.1 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: The flow title 充换电站统计数据收集 (db2024) covers swap stations, but no swap-statistics query has been seen; the name, payload and wrapper key StationStats are chosen to mirror the sz2020 charge and discharge statistics queries. Content evidence: sz2024fe daily swap counts, analogue(swap-station cloud protocol) daily swap sequence, analogue(State Grid IEC-104 swap profile) statistics.
         fn query_station_swap_stats(
@@ -992,494 +688,151 @@ pub mod operator {
         handler: H,
         endpoint: super::Endpoint,
     ) -> ::chargespec_runtime::axum::Router {
+        use crate::protocol::Profile;
+        use crate::types;
         let routes = ::chargespec_runtime::axum::Router::new()
-            .route(
-                "/query_token",
-                ::chargespec_runtime::axum::routing::post(handlers::token::<H>),
-            )
+            .route("/query_token", ::chargespec_runtime::post_token!(Profile, H))
             .route(
                 "/query_alarm_info",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_alarm_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_alarm_info", query_alarm_info,
+                    types::QueryAlarmInfoRequest, types::QueryAlarmInfoResponse
                 ),
             )
             .route(
                 "/query_bms_info",
-                ::chargespec_runtime::axum::routing::post(handlers::query_bms_info::<H>),
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_bms_info", query_bms_info,
+                    types::QueryBmsInfoRequest, types::BatteryProcessInfo
+                ),
             )
             .route(
                 "/query_battery_box_status",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_battery_box_status::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_battery_box_status", query_battery_box_status,
+                    types::QueryBatteryBoxStatusRequest,
+                    types::SwapEquipmentBatteryBoxStatus
                 ),
             )
             .route(
                 "/query_charge_order_info",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_charge_order_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_charge_order_info", query_charge_order_info,
+                    types::QueryChargeOrderInfoRequest,
+                    types::QueryChargeOrderInfoResponse
                 ),
             )
             .route(
                 "/query_swap_order_info",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_swap_order_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_swap_order_info", query_swap_order_info,
+                    types::QuerySwapOrderInfoRequest, types::QuerySwapOrderInfoResponse
                 ),
             )
             .route(
                 "/query_frequency",
-                ::chargespec_runtime::axum::routing::post(handlers::query_frequency::<H>),
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_frequency", query_frequency,
+                    types::QueryFrequencyRequest, types::PushAck
+                ),
             )
             .route(
                 "/query_event_info",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_event_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_event_info", query_event_info,
+                    types::QueryEventInfoRequest, types::QueryEventInfoResponse
                 ),
             )
             .route(
                 "/query_disequipmentstatus_info",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_disequipmentstatus_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_disequipmentstatus_info",
+                    query_disequipmentstatus_info,
+                    types::QueryDisequipmentstatusInfoRequest,
+                    types::QueryDisequipmentstatusInfoResponse
                 ),
             )
             .route(
                 "/query_secret",
-                ::chargespec_runtime::axum::routing::post(handlers::query_secret::<H>),
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_secret", query_secret, types::KeyEnvelope,
+                    types::PushAck
+                ),
             )
             .route(
                 "/notification_secret",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_secret::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_secret", notification_secret,
+                    types::KeyEnvelope, types::PushAck
                 ),
             )
             .route(
                 "/query_problem_stats",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_problem_stats::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_problem_stats", query_problem_stats,
+                    types::QueryProblemStatsRequest, types::StationProblemStats
                 ),
             )
             .route(
                 "/query_video_info",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_video_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_video_info", query_video_info,
+                    types::QueryVideoInfoRequest, types::QueryVideoInfoResponse
                 ),
             )
             .route(
                 "/query_attachment_info",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_attachment_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_attachment_info", query_attachment_info,
+                    types::QueryAttachmentInfoRequest, types::QueryAttachmentInfoResponse
                 ),
             )
             .route(
                 "/query_stations_info",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_stations_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_stations_info", query_stations_info,
+                    types::QueryStationsInfoRequest, types::QueryStationsInfoResponse
                 ),
             )
             .route(
                 "/query_station_charge_stats",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_station_charge_stats::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_station_charge_stats", query_station_charge_stats,
+                    types::QueryStationChargeStatsRequest,
+                    types::QueryStationChargeStatsResponse
                 ),
             )
             .route(
                 "/query_station_discharge_stats",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_station_discharge_stats::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_station_discharge_stats",
+                    query_station_discharge_stats,
+                    types::QueryStationDischargeStatsRequest,
+                    types::QueryStationDischargeStatsResponse
                 ),
             )
             .route(
                 "/query_station_swap_stats",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_station_swap_stats::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_station_swap_stats", query_station_swap_stats,
+                    types::QueryStationSwapStatsRequest,
+                    types::QueryStationSwapStatsResponse
                 ),
             )
             .route(
                 "/query_stations_status",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_stations_status::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_stations_status", query_stations_status,
+                    types::QueryStationsStatusRequest, types::QueryStationsStatusResponse
                 ),
             )
             .route(
                 "/query_station_status",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_stations_status::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_stations_status", query_stations_status,
+                    types::QueryStationsStatusRequest, types::QueryStationsStatusResponse
                 ),
             );
         ::chargespec_runtime::endpoint::router(routes, handler, endpoint)
-    }
-    mod handlers {
-        pub(super) async fn query_alarm_info<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryAlarmInfoRequest,
-                    crate::types::QueryAlarmInfoResponse,
-                    _,
-                    _,
-                >(
-                    "query_alarm_info",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_alarm_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_bms_info<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryBmsInfoRequest,
-                    crate::types::BatteryProcessInfo,
-                    _,
-                    _,
-                >(
-                    "query_bms_info",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_bms_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_battery_box_status<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryBatteryBoxStatusRequest,
-                    crate::types::SwapEquipmentBatteryBoxStatus,
-                    _,
-                    _,
-                >(
-                    "query_battery_box_status",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_battery_box_status(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_charge_order_info<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryChargeOrderInfoRequest,
-                    crate::types::QueryChargeOrderInfoResponse,
-                    _,
-                    _,
-                >(
-                    "query_charge_order_info",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_charge_order_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_swap_order_info<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QuerySwapOrderInfoRequest,
-                    crate::types::QuerySwapOrderInfoResponse,
-                    _,
-                    _,
-                >(
-                    "query_swap_order_info",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_swap_order_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_frequency<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryFrequencyRequest,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "query_frequency",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_frequency(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_event_info<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryEventInfoRequest,
-                    crate::types::QueryEventInfoResponse,
-                    _,
-                    _,
-                >(
-                    "query_event_info",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_event_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_disequipmentstatus_info<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryDisequipmentstatusInfoRequest,
-                    crate::types::QueryDisequipmentstatusInfoResponse,
-                    _,
-                    _,
-                >(
-                    "query_disequipmentstatus_info",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.query_disequipmentstatus_info(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn query_secret<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::KeyEnvelope,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "query_secret",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_secret(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn notification_secret<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::KeyEnvelope,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_secret",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.notification_secret(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_problem_stats<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryProblemStatsRequest,
-                    crate::types::StationProblemStats,
-                    _,
-                    _,
-                >(
-                    "query_problem_stats",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_problem_stats(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_video_info<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryVideoInfoRequest,
-                    crate::types::QueryVideoInfoResponse,
-                    _,
-                    _,
-                >(
-                    "query_video_info",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_video_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_attachment_info<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryAttachmentInfoRequest,
-                    crate::types::QueryAttachmentInfoResponse,
-                    _,
-                    _,
-                >(
-                    "query_attachment_info",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_attachment_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_stations_info<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryStationsInfoRequest,
-                    crate::types::QueryStationsInfoResponse,
-                    _,
-                    _,
-                >(
-                    "query_stations_info",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_stations_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_station_charge_stats<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryStationChargeStatsRequest,
-                    crate::types::QueryStationChargeStatsResponse,
-                    _,
-                    _,
-                >(
-                    "query_station_charge_stats",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.query_station_charge_stats(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn query_station_discharge_stats<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryStationDischargeStatsRequest,
-                    crate::types::QueryStationDischargeStatsResponse,
-                    _,
-                    _,
-                >(
-                    "query_station_discharge_stats",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.query_station_discharge_stats(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn query_station_swap_stats<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryStationSwapStatsRequest,
-                    crate::types::QueryStationSwapStatsResponse,
-                    _,
-                    _,
-                >(
-                    "query_station_swap_stats",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_station_swap_stats(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_stations_status<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryStationsStatusRequest,
-                    crate::types::QueryStationsStatusResponse,
-                    _,
-                    _,
-                >(
-                    "query_stations_status",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_stations_status(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn token<H: super::OperatorPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared.endpoint.query_token(&headers, body).await
-        }
     }
 }

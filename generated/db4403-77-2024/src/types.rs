@@ -7,7 +7,6 @@
 /// Data of notification_charge_order_info (the object itself, unwrapped, as in T/CEC). The flow title 充换电订单信息 (flow 11) is db2024. The design follows the T/CEC supervise family order store and the Zhejiang provincial platform, which extend the T/CEC notification_charge_order_info object.
 ///
 /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform), tcec102 (section 6.9 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Section 6.9 is all provisional: no Shenzhen order object has been seen; every row is provisional whatever its evidence.
 #[derive(
@@ -21,13 +20,9 @@ pub struct ChargeOrderInfo {
     /// 充电订单号 — Order number
     ///
     /// Wire name `OrderNo`; `string(len 27)`; Required.
-    ///
     /// Also accepted on input as: `StartChargeSeq`.
-    ///
     /// 27 characters (9-character OperatorID + 18-character unique part).
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform), tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: EVIDENCE.md D21: T/CEC uses StartChargeSeq (=27); the supervise family uses OrderNo, equated with StartChargeSeq. OrderNo adopted, =27 as in T/CEC, StartChargeSeq accepted as alias.
     #[serde(rename = "OrderNo", alias = "StartChargeSeq")]
@@ -35,9 +30,7 @@ pub struct ChargeOrderInfo {
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise family order field.
     #[serde(rename = "OperatorID")]
@@ -45,9 +38,7 @@ pub struct ChargeOrderInfo {
     /// 设备所属方ID — Equipment owner ID
     ///
     /// Wire name `EquipmentOwnerID`; `string(len 9)`; Required.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise family order field.
     #[serde(rename = "EquipmentOwnerID")]
@@ -55,9 +46,7 @@ pub struct ChargeOrderInfo {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform), analogue(Chengdu city platform), analogue(Beijing city platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise family; Chengdu and Beijing order variants.
     #[serde(rename = "StationID")]
@@ -65,9 +54,7 @@ pub struct ChargeOrderInfo {
     /// 设备编码 — Equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform), analogue(Chengdu city platform), analogue(Beijing city platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise family; Chengdu and Beijing order variants.
     #[serde(rename = "EquipmentID")]
@@ -75,9 +62,7 @@ pub struct ChargeOrderInfo {
     /// 设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC charge-order field, provisional as part of the 2024 order design.
     #[serde(rename = "ConnectorID")]
@@ -85,9 +70,7 @@ pub struct ChargeOrderInfo {
     /// 车牌号 — Licence plate
     ///
     /// Wire name `LicensePlate`; `string(len ..=10)`; Optional.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise family order field.
     #[serde(
@@ -99,9 +82,7 @@ pub struct ChargeOrderInfo {
     /// 车辆识别码 — Vehicle identification number
     ///
     /// Wire name `VIN`; `string(len 17)`; Optional.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise family order field.
     #[serde(
@@ -113,11 +94,8 @@ pub struct ChargeOrderInfo {
     /// 充电开始SOC — SOC at start
     ///
     /// Wire name `StartSoc`; `decimal(scale unknown)`; unit %; Optional.
-    ///
     /// Precision unknown.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC supervise family (2024) order field.
     #[serde(
@@ -131,11 +109,8 @@ pub struct ChargeOrderInfo {
     /// 充电结束SOC — SOC at end
     ///
     /// Wire name `EndSoc`; `decimal(scale unknown)`; unit %; Optional.
-    ///
     /// Precision unknown.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC supervise family (2024) order field.
     #[serde(
@@ -149,9 +124,7 @@ pub struct ChargeOrderInfo {
     /// 开始充电时间 — Charging start time
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC charge-order field, provisional as part of the 2024 order design.
     #[serde(rename = "StartTime")]
@@ -159,9 +132,7 @@ pub struct ChargeOrderInfo {
     /// 结束充电时间 — Charging end time
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC charge-order field, provisional as part of the 2024 order design.
     #[serde(rename = "EndTime")]
@@ -169,9 +140,7 @@ pub struct ChargeOrderInfo {
     /// 累计充电量 — Total charged energy
     ///
     /// Wire name `TotalPower`; `decimal(scale 2)`; unit kWh; Required.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC charge-order field, provisional as part of the 2024 order design.
     #[serde(
@@ -183,9 +152,7 @@ pub struct ChargeOrderInfo {
     /// 尖阶段电量 — Super-peak energy
     ///
     /// Wire name `CuspElect`; `decimal(scale 2)`; unit kWh; Optional.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise family 尖峰平谷 split.
     #[serde(
@@ -199,9 +166,7 @@ pub struct ChargeOrderInfo {
     /// 峰阶段电量 — Peak energy
     ///
     /// Wire name `PeakElect`; `decimal(scale 2)`; unit kWh; Optional.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise family 尖峰平谷 split.
     #[serde(
@@ -215,9 +180,7 @@ pub struct ChargeOrderInfo {
     /// 平阶段电量 — Flat-period energy
     ///
     /// Wire name `FlatElect`; `decimal(scale 2)`; unit kWh; Optional.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise family 尖峰平谷 split.
     #[serde(
@@ -231,9 +194,7 @@ pub struct ChargeOrderInfo {
     /// 谷阶段电量 — Valley energy
     ///
     /// Wire name `ValleyElect`; `decimal(scale 2)`; unit kWh; Optional.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise family 尖峰平谷 split.
     #[serde(
@@ -247,9 +208,7 @@ pub struct ChargeOrderInfo {
     /// 总电费 — Total electricity fee
     ///
     /// Wire name `TotalElecMoney`; `decimal(scale 2)`; unit 元; Required.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC charge-order field, provisional as part of the 2024 order design.
     #[serde(
@@ -261,15 +220,10 @@ pub struct ChargeOrderInfo {
     /// 总服务费 — Total service fee
     ///
     /// Wire name `TotalSeviceMoney`; `decimal(scale 2)`; unit 元; Required.
-    ///
     /// The wire spelling `TotalSeviceMoney` is a known misspelling of `TotalServiceMoney`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `TotalServiceMoney`.
-    ///
     /// Wire spelling "Sevice" kept; TotalServiceMoney accepted on input.
-    ///
     /// Provenance: provisional, tcec102, analogue(T/CEC supervise family, 2024).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: EVIDENCE.md D22: the recommended order designs list TotalServiceMoney (accepting TotalSeviceMoney); T/CEC and the 2024 supervise-family implementation spell TotalSeviceMoney. Adopted: emit TotalSeviceMoney, accept TotalServiceMoney.
     #[serde(
@@ -282,9 +236,7 @@ pub struct ChargeOrderInfo {
     /// 累计总金额 — Total amount
     ///
     /// Wire name `TotalMoney`; `decimal(scale 2)`; unit 元; Required.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC charge-order field, provisional as part of the 2024 order design.
     #[serde(
@@ -296,9 +248,7 @@ pub struct ChargeOrderInfo {
     /// 充电结束原因 — Stop reason
     ///
     /// Wire name `StopReason`; `code T-StopReason`; Required.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC charge-order field, provisional as part of the 2024 order design.
     #[serde(rename = "StopReason")]
@@ -306,11 +256,8 @@ pub struct ChargeOrderInfo {
     /// 充电结束原因描述 — Stop reason description
     ///
     /// Wire name `StopDesc`; `string`; Optional.
-    ///
     /// Length unknown.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise family order field.
     #[serde(
@@ -322,9 +269,7 @@ pub struct ChargeOrderInfo {
     /// 时段数 — Number of periods
     ///
     /// Wire name `SumPeriod`; `integer(0..=32)`; Optional.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC charge-order field, provisional as part of the 2024 order design.
     #[serde(
@@ -336,9 +281,7 @@ pub struct ChargeOrderInfo {
     /// 充电明细信息列表 — Charge details
     ///
     /// Wire name `ChargeDetails`; `array<object ChargeDetail>`; Optional.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC charge-order field, provisional as part of the 2024 order design.
     #[serde(
@@ -352,9 +295,7 @@ pub struct ChargeOrderInfo {
     /// 推送时间 — Push time
     ///
     /// Wire name `PushTimeStamp`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise family order field.
     #[serde(rename = "PushTimeStamp")]
@@ -362,9 +303,7 @@ pub struct ChargeOrderInfo {
     /// 订单状态 — Order status
     ///
     /// Wire name `OrderStatus`; `code T-OrderStatus`; Optional.
-    ///
     /// Provenance: provisional, analogue(Zhejiang provincial platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Zhejiang provincial platform order field.
     #[serde(
@@ -376,9 +315,7 @@ pub struct ChargeOrderInfo {
     /// 充电启动方式 — Charging start method
     ///
     /// Wire name `ChargeModel`; `code T-ChargeModel`; Optional.
-    ///
     /// Provenance: provisional, analogue(Chengdu city platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Chengdu city platform order field.
     #[serde(
@@ -390,9 +327,7 @@ pub struct ChargeOrderInfo {
     /// 电表总起值 — Meter reading at start
     ///
     /// Wire name `MeterValueStart`; `decimal(scale 2)`; unit kWh; Optional.
-    ///
     /// Provenance: provisional, analogue(Chengdu city platform), analogue(Beijing city platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Chengdu and Beijing city platform order field.
     #[serde(
@@ -406,9 +341,7 @@ pub struct ChargeOrderInfo {
     /// 电表总止值 — Meter reading at end
     ///
     /// Wire name `MeterValueEnd`; `decimal(scale 2)`; unit kWh; Optional.
-    ///
     /// Provenance: provisional, analogue(Chengdu city platform), analogue(Beijing city platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Chengdu and Beijing city platform order field.
     #[serde(
@@ -425,7 +358,6 @@ pub struct ChargeOrderInfo {
 /// One tariff period of a charge order (content of T/CEC 102).
 ///
 /// Provenance: provisional, tcec102 (section 6.9 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Content tcec102; provisional as part of the 2024 order design (section 6.9 is all provisional).
 #[derive(
@@ -439,9 +371,7 @@ pub struct ChargeDetail {
     /// 时段开始时间 — Period start time
     ///
     /// Wire name `DetailStartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC ChargeDetail field, provisional as part of the 2024 order design.
     #[serde(rename = "DetailStartTime")]
@@ -449,9 +379,7 @@ pub struct ChargeDetail {
     /// 时段结束时间 — Period end time
     ///
     /// Wire name `DetailEndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC ChargeDetail field, provisional as part of the 2024 order design.
     #[serde(rename = "DetailEndTime")]
@@ -459,9 +387,7 @@ pub struct ChargeDetail {
     /// 时段电价 — Electricity price of the period
     ///
     /// Wire name `ElecPrice`; `decimal(scale 4)`; unit 元/kWh; Required.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC ChargeDetail field, provisional as part of the 2024 order design.
     #[serde(
@@ -473,15 +399,10 @@ pub struct ChargeDetail {
     /// 时段服务费价格 — Service price of the period
     ///
     /// Wire name `SevicePrice`; `decimal(scale 4)`; unit 元/kWh; Required.
-    ///
     /// The wire spelling `SevicePrice` is a known misspelling of `ServicePrice`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `ServicePrice`.
-    ///
     /// Wire spelling "Sevice" kept; ServicePrice accepted on input.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC ChargeDetail field, provisional as part of the 2024 order design.
     #[serde(
@@ -494,9 +415,7 @@ pub struct ChargeDetail {
     /// 时段充电量 — Energy of the period
     ///
     /// Wire name `DetailPower`; `decimal(scale 2)`; unit kWh; Required.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC ChargeDetail field, provisional as part of the 2024 order design.
     #[serde(
@@ -508,9 +427,7 @@ pub struct ChargeDetail {
     /// 时段电费 — Electricity fee of the period
     ///
     /// Wire name `DetailElecMoney`; `decimal(scale 2)`; unit 元; Required.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC ChargeDetail field, provisional as part of the 2024 order design.
     #[serde(
@@ -522,15 +439,10 @@ pub struct ChargeDetail {
     /// 时段服务费 — Service fee of the period
     ///
     /// Wire name `DetailSeviceMoney`; `decimal(scale 2)`; unit 元; Required.
-    ///
     /// The wire spelling `DetailSeviceMoney` is a known misspelling of `DetailServiceMoney`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `DetailServiceMoney`.
-    ///
     /// Wire spelling "Sevice" kept; DetailServiceMoney accepted on input.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CEC ChargeDetail field, provisional as part of the 2024 order design.
     #[serde(
@@ -546,7 +458,6 @@ pub struct ChargeDetail {
 /// Data of notification_swap_order_info (the object itself, unwrapped), pushed when the swap ends (succeeded, failed or cancelled). The flow title 充换电订单信息 (flow 11) is db2024.
 ///
 /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform) (section 6.9 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Section 6.9 is all provisional: no Shenzhen swap-order object has been seen. The design rests on the swap-station cloud protocol (UploadSwapOrder; C# entities SwapOrder / SwapOrderBattery) and the supervise family.
 #[derive(
@@ -560,11 +471,8 @@ pub struct SwapOrderInfo {
     /// 换电订单号 — Swap order number
     ///
     /// Wire name `OrderNo`; `string(len ..=64)`; Required.
-    ///
     /// Recommended form OperatorID (9 characters) + unique part.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform), analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise family OrderNo; swap cloud son = station code + yyyyMMddHHmmss + plate.
     #[serde(rename = "OrderNo")]
@@ -572,9 +480,7 @@ pub struct SwapOrderInfo {
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// Provenance: provisional, tcec102, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Common ID field, provisional as part of the 2024 order design.
     #[serde(rename = "OperatorID")]
@@ -582,9 +488,7 @@ pub struct SwapOrderInfo {
     /// 充换电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: provisional, tcec102, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Common ID field, provisional as part of the 2024 order design.
     #[serde(rename = "StationID")]
@@ -592,9 +496,7 @@ pub struct SwapOrderInfo {
     /// 换电设备编码 — Swap equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
-    ///
     /// Provenance: provisional, tcec102, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Common ID field, provisional as part of the 2024 order design.
     #[serde(rename = "EquipmentID")]
@@ -602,9 +504,7 @@ pub struct SwapOrderInfo {
     /// 车牌号 — Licence plate
     ///
     /// Wire name `LicensePlate`; `string(len ..=10)`; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(Zhejiang provincial platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap cloud cn; Zhejiang LicensePlate.
     #[serde(
@@ -616,9 +516,7 @@ pub struct SwapOrderInfo {
     /// 车辆识别码 — Vehicle identification number
     ///
     /// Wire name `VIN`; `string(len 17)`; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(T/CEC supervise family, 2024).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap cloud vin; supervise family.
     #[serde(
@@ -630,9 +528,7 @@ pub struct SwapOrderInfo {
     /// 换电方式 — Swap way
     ///
     /// Wire name `SwapWay`; `code T-SwapWay`; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: C# entity SwapOrder.SwapWay (1 自动换电, 2 手动换电).
     #[serde(
@@ -644,9 +540,7 @@ pub struct SwapOrderInfo {
     /// 订单状态 — Order status
     ///
     /// Wire name `OrderStatus`; `code T-SwapOrderStatus`; Required.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(e-bike swap cabinet API).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap cloud od (cancelled?), ic (succeeded?), rs (result); SwapOrder.SwapResult (0 未知, 1 成功, 2 失败); e-bike cabinet order status; numbering provisional.
     #[serde(rename = "OrderStatus")]
@@ -654,9 +548,7 @@ pub struct SwapOrderInfo {
     /// 失败原因 — Failure reason
     ///
     /// Wire name `FailReason`; `string(len ..=100)`; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap cloud fr; SwapOrder.FailReason.
     #[serde(
@@ -668,9 +560,7 @@ pub struct SwapOrderInfo {
     /// 车辆进站时间 — Vehicle entry time
     ///
     /// Wire name `VehicleEnterTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: SwapOrder.VehicleEnterTime.
     #[serde(
@@ -682,9 +572,7 @@ pub struct SwapOrderInfo {
     /// 车辆离站时间 — Vehicle departure time
     ///
     /// Wire name `VehicleLeaveTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: SwapOrder.VehicleLeaveTime.
     #[serde(
@@ -696,9 +584,7 @@ pub struct SwapOrderInfo {
     /// 换电开始时间 — Swap start time
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: SwapOrder.SwapBeginTime.
     #[serde(rename = "StartTime")]
@@ -706,9 +592,7 @@ pub struct SwapOrderInfo {
     /// 换电结束时间 — Swap end time
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: SwapOrder.SwapEndTime.
     #[serde(rename = "EndTime")]
@@ -716,11 +600,8 @@ pub struct SwapOrderInfo {
     /// 拆卸入仓电池编码 — Removed battery ID
     ///
     /// Wire name `InBatteryID`; `string(len ..=32)`; Required when OrderStatus = 2.
-    ///
     /// The removed (depleted) pack; GB/T 34014 24-character code preferred. Required when the swap succeeded (OrderStatus 2).
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap cloud ubid; SwapOrderBattery.DownBatteryNo. Condition mapped onto T-SwapOrderStatus 2 换电成功.
     #[serde(
@@ -732,9 +613,7 @@ pub struct SwapOrderInfo {
     /// 入仓电池SOC — Removed battery SOC
     ///
     /// Wire name `InBatterySoc`; `decimal(scale 1)`; unit %; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap cloud usoc.
     #[serde(
@@ -748,9 +627,7 @@ pub struct SwapOrderInfo {
     /// 入仓电池SOE — Removed battery SOE
     ///
     /// Wire name `InBatterySoe`; `decimal(scale 2)`; unit kWh; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap cloud usoe.
     #[serde(
@@ -764,9 +641,7 @@ pub struct SwapOrderInfo {
     /// 入仓仓位 — Bin receiving the removed battery
     ///
     /// Wire name `InBinID`; `string(len ..=26)`; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: SwapOrderBattery.DownBatteryBinNo.
     #[serde(
@@ -778,11 +653,8 @@ pub struct SwapOrderInfo {
     /// 出仓装车电池编码 — Installed battery ID
     ///
     /// Wire name `OutBatteryID`; `string(len ..=32)`; Required when OrderStatus = 2.
-    ///
     /// The installed (full) pack; GB/T 34014 24-character code preferred. Required when the swap succeeded (OrderStatus 2).
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap cloud dbid; SwapOrderBattery.UpBatteryNo. Condition mapped onto T-SwapOrderStatus 2 换电成功.
     #[serde(
@@ -794,9 +666,7 @@ pub struct SwapOrderInfo {
     /// 出仓电池SOC — Installed battery SOC
     ///
     /// Wire name `OutBatterySoc`; `decimal(scale 1)`; unit %; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap cloud dsoc.
     #[serde(
@@ -810,9 +680,7 @@ pub struct SwapOrderInfo {
     /// 出仓电池SOE — Installed battery SOE
     ///
     /// Wire name `OutBatterySoe`; `decimal(scale 2)`; unit kWh; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap cloud dsoe.
     #[serde(
@@ -826,9 +694,7 @@ pub struct SwapOrderInfo {
     /// 出仓仓位 — Bin supplying the installed battery
     ///
     /// Wire name `OutBinID`; `string(len ..=26)`; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: SwapOrderBattery.UpBatteryBinNo.
     #[serde(
@@ -840,9 +706,7 @@ pub struct SwapOrderInfo {
     /// 结算电量 — Settled energy
     ///
     /// Wire name `SwapElectricity`; `decimal(scale 2)`; unit kWh; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap cloud settlement from lsoe / dsoe.
     #[serde(
@@ -856,9 +720,7 @@ pub struct SwapOrderInfo {
     /// 行驶里程 — Mileage
     ///
     /// Wire name `Mileage`; `decimal(scale 1)`; unit km; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap cloud tm (mileage on the installed battery).
     #[serde(
@@ -872,9 +734,7 @@ pub struct SwapOrderInfo {
     /// 电费 — Electricity fee
     ///
     /// Wire name `TotalElecMoney`; `decimal(scale 2)`; unit 元; Optional.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise family order field.
     #[serde(
@@ -888,15 +748,10 @@ pub struct SwapOrderInfo {
     /// 服务费 — Service fee
     ///
     /// Wire name `TotalSeviceMoney`; `decimal(scale 2)`; unit 元; Optional.
-    ///
     /// The wire spelling `TotalSeviceMoney` is a known misspelling of `TotalServiceMoney`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `TotalServiceMoney`.
-    ///
     /// Wire spelling "Sevice" kept, as in ChargeOrderInfo; TotalServiceMoney accepted on input.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: The swap-order design named it TotalServiceMoney; EVIDENCE.md D22 adopts the ChargeOrderInfo spelling TotalSeviceMoney with TotalServiceMoney accepted as alias (one spelling for both orders).
     #[serde(
@@ -911,9 +766,7 @@ pub struct SwapOrderInfo {
     /// 总金额 — Total amount
     ///
     /// Wire name `TotalMoney`; `decimal(scale 2)`; unit 元; Optional.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise family order field.
     #[serde(
@@ -927,9 +780,7 @@ pub struct SwapOrderInfo {
     /// 推送时间 — Push time
     ///
     /// Wire name `PushTimeStamp`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise family pushTimeStamp.
     #[serde(rename = "PushTimeStamp")]
@@ -940,7 +791,6 @@ pub struct SwapOrderInfo {
 /// Response of notification_charge_order_info and notification_swap_order_info (both orders), instead of the usual push acknowledgement {Status}.
 ///
 /// Provenance: provisional, analogue(T/CEC supervise family, 2024) (section 9.2 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Supervise-family pattern {OrderNo, ConfirmResult}. The T/CEC response is {StartChargeSeq, ConnectorID, ConfirmResult} (tcec102); not adopted.
 #[derive(
@@ -954,11 +804,8 @@ pub struct OrderConfirm {
     /// 订单号 — Order number
     ///
     /// Wire name `OrderNo`; `string(len ..=64)`; Required.
-    ///
     /// Echoes the pushed order (ChargeOrderInfo =27, SwapOrderInfo ≤64).
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Supervise-family pattern; length taken from the longer of the two order numbers.
     #[serde(rename = "OrderNo")]
@@ -966,9 +813,7 @@ pub struct OrderConfirm {
     /// 确认结果 — Confirmation result
     ///
     /// Wire name `ConfirmResult`; `code T-ConfirmResult`; Required.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Codes of T/CEC ConfirmResult; the field in this response is the supervise-family pattern.
     #[serde(rename = "ConfirmResult")]
@@ -991,30 +836,25 @@ pub struct OperatorInfo {
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// 9-character organisation code (组织机构代码); the Shenzhen DTO labels it 社会信用代码.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 运营商名称 — Operator name
     ///
     /// Wire name `OperatorName`; `string(len ..=64)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "OperatorName")]
     pub operator_name: ::std::string::String,
     /// 运营商电话1 — Operator telephone 1
     ///
     /// Wire name `OperatorTel1`; `string(len ..=32)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "OperatorTel1")]
     pub operator_tel1: ::std::string::String,
     /// 运营商电话2 — Operator telephone 2
     ///
     /// Wire name `OperatorTel2`; `string(len ..=32)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "OperatorTel2",
@@ -1025,7 +865,6 @@ pub struct OperatorInfo {
     /// 运营商注册地址 — Operator registered address
     ///
     /// Wire name `OperatorRegAddress`; `string(len ..=64)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "OperatorRegAddress",
@@ -1036,7 +875,6 @@ pub struct OperatorInfo {
     /// 备注 — Note
     ///
     /// Wire name `OperatorNote`; `string(len ..=255)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "OperatorNote",
@@ -1047,9 +885,7 @@ pub struct OperatorInfo {
     /// 统一社会信用代码 — Unified social credit code
     ///
     /// Wire name `CreditCode`; `string(len 18)`; Optional.
-    ///
     /// Provenance: provisional, sz2020 (section 6.1 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen; the 2020 operator DTO has a field labelled 社会信用代码.
     #[serde(
@@ -1061,9 +897,7 @@ pub struct OperatorInfo {
     /// 法人 — Legal representative
     ///
     /// Wire name `LegalPerson`; `string(len ..=20)`; Optional.
-    ///
     /// Provenance: provisional, sz2020 (section 6.1 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen; 2020 operator DTO field legalPerson.
     #[serde(
@@ -1075,9 +909,7 @@ pub struct OperatorInfo {
     /// 法人电话 — Legal representative telephone
     ///
     /// Wire name `LegalPersonTel`; `string(len ..=32)`; Optional.
-    ///
     /// Provenance: provisional, sz2020 (section 6.1 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen; 2020 operator DTO field legalPersonTel.
     #[serde(
@@ -1089,9 +921,7 @@ pub struct OperatorInfo {
     /// 联系人 — Contact person
     ///
     /// Wire name `ContactPerson`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: provisional, sz2020 (section 6.1 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name and required flag chosen; 2020 operator DTO field contactPerson.
     #[serde(rename = "ContactPerson")]
@@ -1099,9 +929,7 @@ pub struct OperatorInfo {
     /// 联系电话 — Contact telephone
     ///
     /// Wire name `ContactTel`; `string(len ..=32)`; Required.
-    ///
     /// Provenance: provisional, sz2020 (section 6.1 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name and required flag chosen; 2020 operator DTO field contactTel.
     #[serde(rename = "ContactTel")]
@@ -1109,9 +937,7 @@ pub struct OperatorInfo {
     /// 联系邮箱 — Contact e-mail
     ///
     /// Wire name `ContactEmail`; `string(len ..=64)`; Optional.
-    ///
     /// Provenance: provisional, sz2020 (section 6.1 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen; 2020 operator DTO field contactEmail.
     #[serde(
@@ -1123,9 +949,7 @@ pub struct OperatorInfo {
     /// 安全负责人 — Safety officer
     ///
     /// Wire name `SafetyPrincipal`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: provisional, sz2024fe (section 6.1 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name and required flag chosen; the 2024 front end shows stationPrincipal as 安全负责人 (and principal 负责人 on problem records).
     #[serde(rename = "SafetyPrincipal")]
@@ -1133,9 +957,7 @@ pub struct OperatorInfo {
     /// 安全负责人电话 — Safety officer telephone
     ///
     /// Wire name `SafetyPrincipalTel`; `string(len ..=32)`; Required.
-    ///
     /// Provenance: provisional, sz2024fe (section 6.1 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name and required flag chosen; the 2024 front end shows contactTel as 负责人电话.
     #[serde(rename = "SafetyPrincipalTel")]
@@ -1143,9 +965,7 @@ pub struct OperatorInfo {
     /// 注册资本 — Registered capital
     ///
     /// Wire name `RegCapital`; `decimal(scale unknown)`; unit 万元; Optional.
-    ///
     /// Provenance: provisional, sz2020, analogue(深圳市新能源汽车充电设施运营商备案管理办法) (section 6.1 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen; 2020 operator DTO field regCapital; the operator filing rules list registered capital. Unit 万元 (10 000 yuan); precision unknown.
     #[serde(
@@ -1159,9 +979,7 @@ pub struct OperatorInfo {
     /// 成立日期 — Date of foundation
     ///
     /// Wire name `FoundDate`; `datetime(yyyy-MM-dd)`; Optional.
-    ///
     /// Provenance: provisional, sz2020 (section 6.1 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen; 2020 operator DTO field foundDate.
     #[serde(
@@ -1188,41 +1006,33 @@ pub struct StationInfo {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Operator-defined, unique within the operator.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 设备所属方ID — Equipment owner ID
     ///
     /// Wire name `EquipmentOwnerID`; `string(len 9)`; Required.
-    ///
     /// Organisation code of the equipment owner (analogue Zhejiang provincial platform uses 999999999 for an individual owner).
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "EquipmentOwnerID")]
     pub equipment_owner_id: ::std::string::String,
     /// 充电站名称 — Station name
     ///
     /// Wire name `StationName`; `string(len ..=50)`; Required.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "StationName")]
     pub station_name: ::std::string::String,
     /// 充电站国家代码 — Country code
     ///
     /// Wire name `CountryCode`; `code T-CountryCode`; Required.
-    ///
     /// 2 characters; only CN.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     /// Note: EVIDENCE.md D29: the final 2020 rule enumerates CN; the earliest 2020 rule and T/CEC accept any 2 characters. CN adopted.
     #[serde(rename = "CountryCode")]
@@ -1230,9 +1040,7 @@ pub struct StationInfo {
     /// 充电站省市辖区编码 — Province/city/district code
     ///
     /// Wire name `AreaCode`; `code T-AreaCode`; Required.
-    ///
     /// GB/T 2260 code, string of at most 20 characters; T-AreaCode (open) lists the Shenzhen districts the 2020 platform accepted.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     /// Note: EVIDENCE.md D28: the final 2020 rule had a closed list of 11 Shenzhen districts; the earliest 2020 rule accepted any string ≤20, T/CEC any GB/T 2260 code. Adopted: a GB/T 2260 code string ≤20 with the districts as open known values.
     #[serde(rename = "AreaCode")]
@@ -1240,7 +1048,6 @@ pub struct StationInfo {
     /// 详细地址 — Address
     ///
     /// Wire name `Address`; `string(len ..=200)`; Required.
-    ///
     /// Provenance: sz2020 (section 6.2.1 of the edition).
     /// Note: EVIDENCE.md D3: the 2020 station-push rule has ≤200, the station-list rule and T/CEC ≤50. ≤200 adopted (never rejects data the push rule accepts).
     #[serde(rename = "Address")]
@@ -1248,7 +1055,6 @@ pub struct StationInfo {
     /// 站点电话 — Station telephone
     ///
     /// Wire name `StationTel`; `string(len 11)`; Required.
-    ///
     /// Provenance: sz2020 (section 6.2.1 of the edition).
     /// Note: EVIDENCE.md D2: final 2020 rules (cpmtBattery V0.9 and V1.0) =11, required; earliest 2020 rule (cpmtBiz V1.0) ≤32, required; T/CEC ≤30, optional. =11 required adopted; check first, it rejects landline numbers.
     #[serde(rename = "StationTel")]
@@ -1256,41 +1062,33 @@ pub struct StationInfo {
     /// 服务电话 — Service telephone
     ///
     /// Wire name `ServiceTel`; `string(len ..=30)`; Required.
-    ///
     /// Customer-service number, e.g. a 400 number.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "ServiceTel")]
     pub service_tel: ::std::string::String,
     /// 站点类型 — Station type
     ///
     /// Wire name `StationType`; `code T-StationType`; Required.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "StationType")]
     pub station_type: crate::codes::StationType,
     /// 站点状态 — Station status
     ///
     /// Wire name `StationStatus`; `code T-StationStatus`; Required.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "StationStatus")]
     pub station_status: crate::codes::StationStatus,
     /// 车位数量 — Number of parking spaces
     ///
     /// Wire name `ParkNums`; `integer`; Required.
-    ///
     /// Number of chargeable parking spaces; 0 = unknown.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(rename = "ParkNums")]
     pub park_nums: i64,
     /// 经度 — Longitude
     ///
     /// Wire name `StationLng`; `decimal(scale 6)`; Required.
-    ///
     /// GCJ-02, 6 decimal places.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "StationLng",
@@ -1301,9 +1099,7 @@ pub struct StationInfo {
     /// 纬度 — Latitude
     ///
     /// Wire name `StationLat`; `decimal(scale 6)`; Required.
-    ///
     /// GCJ-02, 6 decimal places.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "StationLat",
@@ -1314,9 +1110,7 @@ pub struct StationInfo {
     /// 站点引导 — Site guide
     ///
     /// Wire name `SiteGuide`; `string(len ..=100)`; Optional.
-    ///
     /// Directions to the spaces.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "SiteGuide",
@@ -1327,9 +1121,7 @@ pub struct StationInfo {
     /// 建设场所 — Construction site
     ///
     /// Wire name `Construction`; `code T-Construction-E3`; Required.
-    ///
     /// 2024: T-Construction-E3 (Appendix E.3). The 2020 rule used T-Construction-2020 (the T/CEC list).
-    ///
     /// Provenance: sz2020, tcec102, sz2024fe (section 6.2.1 of the edition).
     /// Note: Field sz2020 + tcec102; 2024 codes sz2024fe (front-end facility_sites list). EVIDENCE.md D9: the 2020 rule used the T/CEC list 1–11, 255 (T-Construction-2020); a 2020 DTO comment had an older Shenzhen list 1–8; the 2024 front-end list 1–10, 255 is adopted.
     #[serde(rename = "Construction")]
@@ -1337,9 +1129,7 @@ pub struct StationInfo {
     /// 站点照片 — Station photos
     ///
     /// Wire name `Pictures`; `array<string>`; Required.
-    ///
     /// Photo URLs.
-    ///
     /// Provenance: sz2020 (section 6.2.1 of the edition).
     /// Note: T/CEC has it optional; the final Shenzhen rule requires it (EVIDENCE.md D13).
     #[serde(rename = "Pictures")]
@@ -1347,7 +1137,6 @@ pub struct StationInfo {
     /// 使用车型描述 — Matching vehicle types
     ///
     /// Wire name `MatchCars`; `string(len ..=100)`; Optional.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "MatchCars",
@@ -1358,7 +1147,6 @@ pub struct StationInfo {
     /// 车位楼层及数量描述 — Parking floor and count description
     ///
     /// Wire name `ParkInfo`; `string(len ..=100)`; Optional.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "ParkInfo",
@@ -1369,11 +1157,8 @@ pub struct StationInfo {
     /// 营业时间 — Business hours
     ///
     /// Wire name `BusineHours`; `string(len ..=100)`; Optional.
-    ///
     /// The wire spelling `BusineHours` is a known misspelling of `BusinessHours`, kept as the standard has it.
-    ///
     /// Wire spelling "Busine" kept.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "BusineHours",
@@ -1384,9 +1169,7 @@ pub struct StationInfo {
     /// 充电电费率 — Electricity fee
     ///
     /// Wire name `ElectricityFee`; `string(len ..=256)`; Optional.
-    ///
     /// Free-text tariff.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     /// Note: EVIDENCE.md D11: one reading of T/CEC 102.2 makes it required, another reading of the 2016 base (unconfirmed) and the Shenzhen rule optional. Optional adopted.
     #[serde(
@@ -1398,9 +1181,7 @@ pub struct StationInfo {
     /// 服务费率 — Service fee
     ///
     /// Wire name `ServiceFee`; `string(len ..=256)`; Optional.
-    ///
     /// Free-text.
-    ///
     /// Provenance: sz2020 (section 6.2.1 of the edition).
     /// Note: T/CEC has ≤100; Shenzhen ≤256 adopted (EVIDENCE.md D12).
     #[serde(
@@ -1412,9 +1193,7 @@ pub struct StationInfo {
     /// 停车费 — Parking fee
     ///
     /// Wire name `ParkFee`; `string(len ..=100)`; Optional.
-    ///
     /// Free-text.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "ParkFee",
@@ -1425,9 +1204,7 @@ pub struct StationInfo {
     /// 支付方式 — Payment methods
     ///
     /// Wire name `Payment`; `string(len ..=20)`; Optional.
-    ///
     /// E.g. 刷卡、线上、现金 (card, online, cash); T/CEC counts e-wallet cards as card and ID cards, WeChat/Alipay and apps as online.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "Payment",
@@ -1438,7 +1215,6 @@ pub struct StationInfo {
     /// 是否支持预约 — Reservation supported
     ///
     /// Wire name `SupportOrder`; `code T-SupportOrder`; Optional.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "SupportOrder",
@@ -1449,7 +1225,6 @@ pub struct StationInfo {
     /// 备注 — Remark
     ///
     /// Wire name `Remark`; `string(len ..=100)`; Optional.
-    ///
     /// Provenance: sz2020, tcec102 (section 6.2.1 of the edition).
     #[serde(
         rename = "Remark",
@@ -1460,9 +1235,7 @@ pub struct StationInfo {
     /// 停车场产权方 — Car-park property owner
     ///
     /// Wire name `ParkOwner`; `string`; Optional.
-    ///
     /// Shenzhen addition; no length rule.
-    ///
     /// Provenance: sz2020 (section 6.2.1 of the edition).
     #[serde(
         rename = "ParkOwner",
@@ -1473,9 +1246,7 @@ pub struct StationInfo {
     /// 停车场管理方 — Car-park manager
     ///
     /// Wire name `ParkManager`; `string`; Optional.
-    ///
     /// Shenzhen addition; no length rule.
-    ///
     /// Provenance: sz2020 (section 6.2.1 of the edition).
     #[serde(
         rename = "ParkManager",
@@ -1486,9 +1257,7 @@ pub struct StationInfo {
     /// 全天开放 — Open all day
     ///
     /// Wire name `OpenAllDay`; `code T-YesNo`; Optional.
-    ///
     /// Shenzhen addition.
-    ///
     /// Provenance: sz2020 (section 6.2.1 of the edition).
     #[serde(
         rename = "OpenAllDay",
@@ -1499,9 +1268,7 @@ pub struct StationInfo {
     /// 免费停车 — Free parking
     ///
     /// Wire name `ParkFree`; `code T-YesNo`; Optional.
-    ///
     /// Shenzhen addition.
-    ///
     /// Provenance: sz2020 (section 6.2.1 of the edition).
     #[serde(
         rename = "ParkFree",
@@ -1512,18 +1279,14 @@ pub struct StationInfo {
     /// 运营属性 — Operation type
     ///
     /// Wire name `OpratorType`; `code T-OpratorType`; Required.
-    ///
     /// The wire spelling `OpratorType` is a known misspelling of `OperatorType`, kept as the standard has it.
-    ///
     /// Shenzhen addition; wire spelling "Oprator" kept.
-    ///
     /// Provenance: sz2020 (section 6.2.1 of the edition).
     #[serde(rename = "OpratorType")]
     pub oprator_type: crate::codes::OpratorType,
     /// 充电设备信息列表 — Charging equipment list
     ///
     /// Wire name `EquipmentInfos`; `array<object EquipmentInfo>`; Optional.
-    ///
     /// Provenance: sz2020 (section 6.2.1 of the edition).
     /// Note: T/CEC makes it required; the Shenzhen rule has no required flag. Optional adopted (EVIDENCE.md D10): a swap-only station has no charging equipment.
     #[serde(
@@ -1537,9 +1300,7 @@ pub struct StationInfo {
     /// 站点分类 — Station classification
     ///
     /// Wire name `StationClassification`; `code T-StationClassification`; Required.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(Zhejiang provincial platform), sz2024fe (section 6.2.2 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition. Codes 1/2/3 as in the T/CEC supervise family (2024); the Zhejiang provincial platform has 1 and 3; the 2024 front end counts swap stations separately.
     #[serde(rename = "StationClassification")]
@@ -1547,11 +1308,8 @@ pub struct StationInfo {
     /// 换电站通用类型 — Swap-station general applicability
     ///
     /// Wire name `GeneralApplicationType`; `code T-GeneralApplicationType`; Required when StationClassification ∈ {2, 3}.
-    ///
     /// Required when StationClassification is 2 or 3.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024) (section 6.2.2 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition, from the T/CEC supervise family (2024).
     #[serde(
@@ -1565,11 +1323,8 @@ pub struct StationInfo {
     /// 换电站类型 — Swap-station type
     ///
     /// Wire name `SwapStationType`; `code T-SwapStationType`; Required when StationClassification ∈ {2, 3}.
-    ///
     /// Required for swap stations (StationClassification 2 or 3).
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol) (section 6.2.2 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; wire name and codes chosen. The swap-station cloud protocol makes the card field mandatory for commercial vehicles.
     #[serde(
@@ -1581,11 +1336,8 @@ pub struct StationInfo {
     /// 换电通道数 — Number of swap lanes
     ///
     /// Wire name `ChannelNum`; `integer`; Required when StationClassification ∈ {2, 3}.
-    ///
     /// Required for swap stations (StationClassification 2 or 3).
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(T/CEC supervise family, 2024) (section 6.2.2 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; swap-station cloud protocol key en; T/CEC supervise family channelType.
     #[serde(
@@ -1597,11 +1349,8 @@ pub struct StationInfo {
     /// 电池仓位数量 — Number of battery bins
     ///
     /// Wire name `PositionNum`; `integer`; Required when StationClassification ∈ {2, 3}.
-    ///
     /// Required for swap stations (StationClassification 2 or 3).
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), sz2024fe (section 6.2.2 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; T/CEC supervise family positionNum; 2024 front end 充电仓数量.
     #[serde(
@@ -1613,9 +1362,7 @@ pub struct StationInfo {
     /// 整站配电容量 — Station distribution capacity
     ///
     /// Wire name `RatedCapacity`; `decimal(scale 1)`; unit kVA; Optional.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024), analogue(swap-station cloud protocol) (section 6.2.2 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; T/CEC supervise family; swap-station cloud protocol key ca.
     #[serde(
@@ -1629,11 +1376,8 @@ pub struct StationInfo {
     /// 换电费率描述 — Swap fee description
     ///
     /// Wire name `SwapFee`; `string(len ..=256)`; Optional.
-    ///
     /// Free-text.
-    ///
     /// Provenance: provisional, analogue(T/CEC supervise family, 2024) (section 6.2.2 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; T/CEC supervise family swapFee.
     #[serde(
@@ -1645,11 +1389,8 @@ pub struct StationInfo {
     /// 视频监控配套情况 — Video monitoring installed
     ///
     /// Wire name `VideoMonitor`; `code T-HaveOrNot`; Optional.
-    ///
     /// Relates to flow 8 (视频远程查看信息).
-    ///
     /// Provenance: provisional, analogue(Zhejiang provincial platform), analogue(T/CEC supervise family, 2024) (section 6.2.2 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; Zhejiang provincial platform and T/CEC supervise family (2024).
     #[serde(
@@ -1661,9 +1402,7 @@ pub struct StationInfo {
     /// 人工值守 — Staffed on site
     ///
     /// Wire name `HavePerson`; `code T-HaveOrNot`; Optional.
-    ///
     /// Provenance: provisional, analogue(Zhejiang provincial platform) (section 6.2.2 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; Zhejiang provincial platform; Shenzhen inspection reports cite 值守人员不足.
     #[serde(
@@ -1675,9 +1414,7 @@ pub struct StationInfo {
     /// 土地所有权分类 — Land ownership class
     ///
     /// Wire name `LandOwnership`; `code T-LandOwnership`; Optional.
-    ///
     /// Provenance: provisional, sz2020 (section 6.2.2 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; wire name chosen. 2020 DTO field landProperty; the Appendix E.1 title 土地所有权分类 is db2024.
     #[serde(
@@ -1689,11 +1426,8 @@ pub struct StationInfo {
     /// 城市用地分类 — Urban land-use class
     ///
     /// Wire name `LandUseType`; `code T-LandUseType`; Optional.
-    ///
     /// 深标 letter codes as strings (at most 8 characters), e.g. S42.
-    ///
     /// Provenance: provisional, analogue(深圳市城市规划标准与准则) (section 6.2.2 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition; wire name chosen. The Appendix E.2 title 城市用地分类 is db2024; the codes follow 深圳市城市规划标准与准则. Length ≤8 recommended.
     #[serde(
@@ -1705,11 +1439,8 @@ pub struct StationInfo {
     /// 换电设备列表 — Swap equipment list
     ///
     /// Wire name `SwapEquipmentInfos`; `array<object SwapEquipmentInfo>`; Required when StationClassification ∈ {2, 3}.
-    ///
     /// Required when StationClassification is 2 or 3.
-    ///
     /// Provenance: provisional (section 6.2.2 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Recommended 2024 addition (the swap-equipment design); no evidence of the 2024 wire name.
     #[serde(
@@ -1736,18 +1467,14 @@ pub struct EquipmentInfo {
     /// 设备编码 — Equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
-    ///
     /// Unique within the operator.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 设备生产商组织机构代码 — Manufacturer organisation code
     ///
     /// Wire name `ManufacturerID`; `string(len 9)`; Required.
-    ///
     /// Final 2020 label 设备生产商统一社会信用代码 (an 18-character code) but the rule is =9.
-    ///
     /// Provenance: sz2020.
     /// Note: EVIDENCE.md D5: earliest rule label 设备生产商组织机构代码, =9; T/CEC =9, optional; final rule label 设备生产商统一社会信用代码 but still =9; the provisional swap-equipment design proposed =18. Adopted: =9, required. Flag the label/length mismatch.
     #[serde(rename = "ManufacturerID")]
@@ -1755,7 +1482,6 @@ pub struct EquipmentInfo {
     /// 设备生产商名称 — Manufacturer name
     ///
     /// Wire name `ManufacturerName`; `string(len ..=30)`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "ManufacturerName",
@@ -1766,7 +1492,6 @@ pub struct EquipmentInfo {
     /// 设备型号 — Equipment model
     ///
     /// Wire name `EquipmentModel`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020.
     /// Note: Final 2020 rule requires it; the older rule and T/CEC have it optional (EVIDENCE.md D13).
     #[serde(rename = "EquipmentModel")]
@@ -1774,7 +1499,6 @@ pub struct EquipmentInfo {
     /// 设备生产日期 — Production date
     ///
     /// Wire name `ProductionDate`; `datetime(yyyy-MM-dd)`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "ProductionDate",
@@ -1785,7 +1509,6 @@ pub struct EquipmentInfo {
     /// 设备类型 — Equipment type
     ///
     /// Wire name `EquipmentType`; `code T-EquipmentType`; Required.
-    ///
     /// Provenance: sz2020.
     /// Note: Codes of the final Shenzhen rule; T/CEC codes differ (EVIDENCE.md D6).
     #[serde(rename = "EquipmentType")]
@@ -1793,9 +1516,7 @@ pub struct EquipmentInfo {
     /// 充电设备经度 — Equipment longitude
     ///
     /// Wire name `EquipmentLng`; `decimal(scale 6)`; Optional.
-    ///
     /// GCJ-02, 6 decimal places.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "EquipmentLng",
@@ -1808,9 +1529,7 @@ pub struct EquipmentInfo {
     /// 充电设备纬度 — Equipment latitude
     ///
     /// Wire name `EquipmentLat`; `decimal(scale 6)`; Optional.
-    ///
     /// GCJ-02, 6 decimal places.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "EquipmentLat",
@@ -1823,9 +1542,7 @@ pub struct EquipmentInfo {
     /// 设备名称 — Equipment name
     ///
     /// Wire name `EquipmentName`; `string(len ..=30)`; Required.
-    ///
     /// E.g. "xxx站06#桩".
-    ///
     /// Provenance: sz2020.
     /// Note: T/CEC has it optional; the final Shenzhen rule requires it (EVIDENCE.md D13).
     #[serde(rename = "EquipmentName")]
@@ -1833,7 +1550,6 @@ pub struct EquipmentInfo {
     /// 充电设备总功率 — Total power
     ///
     /// Wire name `Power`; `decimal(scale 1)`; unit kW; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "Power",
@@ -1844,18 +1560,14 @@ pub struct EquipmentInfo {
     /// 设备状态 — Equipment status
     ///
     /// Wire name `EquipmentStatus`; `code T-EquipmentStatus`; Required.
-    ///
     /// Shenzhen addition.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentStatus")]
     pub equipment_status: crate::codes::EquipmentStatus,
     /// 额定功率 — Rated power
     ///
     /// Wire name `EquipmentPower`; `decimal(scale unknown)`; unit kW; Required.
-    ///
     /// Shenzhen addition; precision unknown.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentPower",
@@ -1866,16 +1578,13 @@ pub struct EquipmentInfo {
     /// 支持标准版本 — Supported standard version
     ///
     /// Wire name `NewNationalStandard`; `code T-NewNationalStandard`; Required.
-    ///
     /// Shenzhen addition; replaces T/CEC's ConnectorInfo.NationalStandard.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "NewNationalStandard")]
     pub new_national_standard: crate::codes::NewNationalStandard,
     /// 充电设备接口列表 — Connector list
     ///
     /// Wire name `ConnectorInfos`; `array<object ConnectorInfo>`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ConnectorInfos")]
     pub connector_infos: ::std::vec::Vec<crate::types::ConnectorInfo>,
@@ -1895,16 +1604,13 @@ pub struct ConnectorInfo {
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Unique within the operator; the ID carried in the QR code (Appendix A).
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 充电设备接口名称 — Connector name
     ///
     /// Wire name `ConnectorName`; `string(len ..=30)`; Required.
-    ///
     /// Provenance: sz2020.
     /// Note: T/CEC has it optional; the final Shenzhen rule requires it (EVIDENCE.md D13).
     #[serde(rename = "ConnectorName")]
@@ -1912,7 +1618,6 @@ pub struct ConnectorInfo {
     /// 充电设备接口类型 — Connector type
     ///
     /// Wire name `ConnectorType`; `code T-ConnectorType`; Required.
-    ///
     /// Provenance: sz2020.
     /// Note: Shenzhen codes; T/CEC codes 5–6 differ (EVIDENCE.md D7).
     #[serde(rename = "ConnectorType")]
@@ -1920,32 +1625,26 @@ pub struct ConnectorInfo {
     /// 额定电压上限 — Rated voltage upper limit
     ///
     /// Wire name `VoltageUpperLimits`; `integer`; unit V; Required.
-    ///
     /// 2020 label 最高输出电压.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "VoltageUpperLimits")]
     pub voltage_upper_limits: i64,
     /// 额定电压下限 — Rated voltage lower limit
     ///
     /// Wire name `VoltageLowerLimits`; `integer`; unit V; Required.
-    ///
     /// 2020 label 最低输出电压.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "VoltageLowerLimits")]
     pub voltage_lower_limits: i64,
     /// 额定电流 — Rated current
     ///
     /// Wire name `Current`; `integer`; unit A; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "Current")]
     pub current: i64,
     /// 额定功率 — Rated power
     ///
     /// Wire name `Power`; `decimal(scale 1)`; unit kW; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "Power",
@@ -1956,7 +1655,6 @@ pub struct ConnectorInfo {
     /// 车位号 — Parking space number
     ///
     /// Wire name `ParkNo`; `string(len ..=10)`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "ParkNo",
@@ -1967,18 +1665,14 @@ pub struct ConnectorInfo {
     /// 额定电压 — Rated voltage
     ///
     /// Wire name `Voltage`; `integer`; unit V; Required.
-    ///
     /// Shenzhen addition.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "Voltage")]
     pub voltage: i64,
     /// BMS辅助电源电压 — BMS auxiliary power voltage
     ///
     /// Wire name `BMSPowerType`; `code T-BMSPowerType`; Required.
-    ///
     /// Shenzhen addition.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "BMSPowerType")]
     pub bms_power_type: crate::codes::BmsPowerType,
@@ -1988,7 +1682,6 @@ pub struct ConnectorInfo {
 /// Nested in StationInfo.SwapEquipmentInfos. Modelled as its own object so that the charging code tables stay untouched; if the 2024 text turns out to reuse EquipmentInfo with a classification field (the T/CEC supervise family approach), make this a projection of EquipmentInfo. The 2024 front end describes swap equipment with connector-style ratings (额定电压上限 / 额定电压下限 / 额定电流) and counts charging bins (充电仓).
 ///
 /// Provenance: provisional, sz2024fe, analogue(T/CEC supervise family, 2024), analogue(swap-station cloud protocol) (section 6.5 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Whole section 6.5 is provisional: no Shenzhen swap-equipment object has been seen. EVIDENCE.md D24: the 2024 supervise family uses EquipmentInfo + EquipmentClassification instead; the separate object is adopted.
 #[derive(
@@ -2002,11 +1695,8 @@ pub struct SwapEquipmentInfo {
     /// 换电设备编码 — Swap equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
-    ///
     /// Unique within the operator.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Length rule of the 2020 EquipmentID.
     #[serde(rename = "EquipmentID")]
@@ -2014,9 +1704,7 @@ pub struct SwapEquipmentInfo {
     /// 设备名称 — Equipment name
     ///
     /// Wire name `EquipmentName`; `string(len ..=30)`; Required.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Pattern of the 2020 EquipmentInfo.EquipmentName.
     #[serde(rename = "EquipmentName")]
@@ -2024,9 +1712,7 @@ pub struct SwapEquipmentInfo {
     /// 生产商统一社会信用代码 — Manufacturer code
     ///
     /// Wire name `ManufacturerID`; `string(len 9)`; Optional.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Rule of the 2020 EquipmentInfo.ManufacturerID (=9). The design proposed =18 (a unified social credit code); =9 adopted so that one rule serves both objects (EVIDENCE.md D5).
     #[serde(
@@ -2038,9 +1724,7 @@ pub struct SwapEquipmentInfo {
     /// 生产商名称 — Manufacturer name
     ///
     /// Wire name `ManufacturerName`; `string(len ..=30)`; Optional.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Pattern of the 2020 EquipmentInfo.ManufacturerName.
     #[serde(
@@ -2052,9 +1736,7 @@ pub struct SwapEquipmentInfo {
     /// 设备型号 — Equipment model
     ///
     /// Wire name `EquipmentModel`; `string(len ..=20)`; Optional.
-    ///
     /// Provenance: provisional, sz2020, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Pattern of the 2020 EquipmentInfo.EquipmentModel; swap-station cloud protocol key dv.
     #[serde(
@@ -2066,9 +1748,7 @@ pub struct SwapEquipmentInfo {
     /// 生产日期 — Production date
     ///
     /// Wire name `ProductionDate`; `datetime(yyyy-MM-dd)`; Optional.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Pattern of the 2020 EquipmentInfo.ProductionDate.
     #[serde(
@@ -2080,9 +1760,7 @@ pub struct SwapEquipmentInfo {
     /// 换电方式 — Swap mode
     ///
     /// Wire name `SwapMode`; `code T-SwapMode`; Required.
-    ///
     /// Provenance: provisional, analogue(T/CAAMTB 97.5—2022), analogue(State Grid IEC-104 swap profile).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: T/CAAMTB 97.5—2022 (top-lift / side / chassis); State Grid IEC-104 swap profile (split-box swap).
     #[serde(rename = "SwapMode")]
@@ -2090,11 +1768,8 @@ pub struct SwapEquipmentInfo {
     /// 设备状态 — Equipment status
     ///
     /// Wire name `EquipmentStatus`; `code T-EquipmentStatus`; Required.
-    ///
     /// T-EquipmentStatus (1, 5, 6, 50).
-    ///
     /// Provenance: provisional, sz2020, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: 2020 codes; the 2024 front end shows 建设中 / 维护中 / 运营中.
     #[serde(rename = "EquipmentStatus")]
@@ -2102,9 +1777,7 @@ pub struct SwapEquipmentInfo {
     /// 换电通道数 — Number of swap lanes
     ///
     /// Wire name `ChannelNum`; `integer`; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol key en.
     #[serde(
@@ -2116,9 +1789,7 @@ pub struct SwapEquipmentInfo {
     /// 电池仓位数 — Number of battery bins
     ///
     /// Wire name `BinNum`; `integer`; Required.
-    ///
     /// Provenance: provisional, sz2024fe, analogue(T/CEC supervise family, 2024).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: 2024 front end 充电仓数量; T/CEC supervise family positionNum.
     #[serde(rename = "BinNum")]
@@ -2126,9 +1797,7 @@ pub struct SwapEquipmentInfo {
     /// 充电总功率 — Total charging power
     ///
     /// Wire name `Power`; `decimal(scale 1)`; unit kW; Required.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol key cp.
     #[serde(
@@ -2140,9 +1809,7 @@ pub struct SwapEquipmentInfo {
     /// 额定电压上限 — Rated voltage upper limit
     ///
     /// Wire name `VoltageUpperLimits`; `integer`; unit V; Required.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: 2024 front-end label of swap equipment.
     #[serde(rename = "VoltageUpperLimits")]
@@ -2150,9 +1817,7 @@ pub struct SwapEquipmentInfo {
     /// 额定电压下限 — Rated voltage lower limit
     ///
     /// Wire name `VoltageLowerLimits`; `integer`; unit V; Required.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: 2024 front-end label of swap equipment.
     #[serde(rename = "VoltageLowerLimits")]
@@ -2160,9 +1825,7 @@ pub struct SwapEquipmentInfo {
     /// 额定电流 — Rated current
     ///
     /// Wire name `Current`; `integer`; unit A; Required.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: 2024 front-end label of swap equipment.
     #[serde(rename = "Current")]
@@ -2170,9 +1833,7 @@ pub struct SwapEquipmentInfo {
     /// 适用车型描述 — Matching vehicle types
     ///
     /// Wire name `MatchCars`; `string(len ..=100)`; Optional.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: StationInfo.MatchCars reused.
     #[serde(
@@ -2184,11 +1845,8 @@ pub struct SwapEquipmentInfo {
     /// 经度 — Longitude
     ///
     /// Wire name `EquipmentLng`; `decimal(scale 6)`; Optional.
-    ///
     /// GCJ-02, 6 decimal places.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Pattern of the T/CEC EquipmentInfo.EquipmentLng.
     #[serde(
@@ -2202,11 +1860,8 @@ pub struct SwapEquipmentInfo {
     /// 纬度 — Latitude
     ///
     /// Wire name `EquipmentLat`; `decimal(scale 6)`; Optional.
-    ///
     /// GCJ-02, 6 decimal places.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Pattern of the T/CEC EquipmentInfo.EquipmentLat.
     #[serde(
@@ -2220,9 +1875,7 @@ pub struct SwapEquipmentInfo {
     /// 电池仓位列表 — Battery bin list
     ///
     /// Wire name `BinInfos`; `array<object BinInfo>`; Optional.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence of the wire name.
     #[serde(
@@ -2237,7 +1890,6 @@ pub struct SwapEquipmentInfo {
 /// A connector-like battery bin of a swap equipment.
 ///
 /// Provenance: provisional, analogue(swap-station cloud protocol) (section 6.5 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Whole section 6.5 is provisional; the bin rests on the swap-station cloud protocol (rack sd / charger index cno).
 #[derive(
@@ -2251,9 +1903,7 @@ pub struct BinInfo {
     /// 仓位编码 — Bin ID
     ///
     /// Wire name `BinID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol rack sd / charger index cno; C# entity SwapOrderBattery bin numbers.
     #[serde(rename = "BinID")]
@@ -2261,9 +1911,7 @@ pub struct BinInfo {
     /// 仓位名称 — Bin name
     ///
     /// Wire name `BinName`; `string(len ..=30)`; Optional.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence.
     #[serde(
@@ -2275,9 +1923,7 @@ pub struct BinInfo {
     /// 仓位充电额定功率 — Rated bin charging power
     ///
     /// Wire name `Power`; `decimal(scale 1)`; unit kW; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol key mtp (max output power, 0.1 kW).
     #[serde(
@@ -2305,21 +1951,18 @@ pub struct ConnectorStatusInfo {
     /// 设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 设备接口状态 — Connector status
     ///
     /// Wire name `Status`; `code T-ConnectorStatus`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "Status")]
     pub status: crate::codes::ConnectorStatus,
     /// 车位状态 — Parking space status
     ///
     /// Wire name `ParkStatus`; `code T-ParkStatus`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "ParkStatus",
@@ -2330,7 +1973,6 @@ pub struct ConnectorStatusInfo {
     /// 地锁状态 — Ground lock status
     ///
     /// Wire name `LockStatus`; `code T-LockStatus`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "LockStatus",
@@ -2341,9 +1983,7 @@ pub struct ConnectorStatusInfo {
     /// A相电流 — Phase A current
     ///
     /// Wire name `CurrentA`; `integer`; unit A; Required.
-    ///
     /// DC output current for DC equipment (T/CEC convention). Precision unknown.
-    ///
     /// Provenance: sz2020.
     /// Note: Shenzhen addition. EVIDENCE.md D14: the T/CEC charging-status equivalents are decimals (1 dp); the Shenzhen rule says 整型. Integer adopted, precision "unknown"; accept JSON numbers with an integral value, flag for checking.
     #[serde(
@@ -2355,9 +1995,7 @@ pub struct ConnectorStatusInfo {
     /// B相电流 — Phase B current
     ///
     /// Wire name `CurrentB`; `integer`; unit A; Required.
-    ///
     /// Precision unknown (see CurrentA).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "CurrentB",
@@ -2368,9 +2006,7 @@ pub struct ConnectorStatusInfo {
     /// C相电流 — Phase C current
     ///
     /// Wire name `CurrentC`; `integer`; unit A; Required.
-    ///
     /// Precision unknown (see CurrentA).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "CurrentC",
@@ -2381,9 +2017,7 @@ pub struct ConnectorStatusInfo {
     /// A相电压 — Phase A voltage
     ///
     /// Wire name `VoltageA`; `integer`; unit V; Required.
-    ///
     /// DC output voltage for DC equipment. Precision unknown (see CurrentA).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "VoltageA",
@@ -2394,9 +2028,7 @@ pub struct ConnectorStatusInfo {
     /// B相电压 — Phase B voltage
     ///
     /// Wire name `VoltageB`; `integer`; unit V; Required.
-    ///
     /// Precision unknown (see CurrentA).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "VoltageB",
@@ -2407,9 +2039,7 @@ pub struct ConnectorStatusInfo {
     /// C相电压 — Phase C voltage
     ///
     /// Wire name `VoltageC`; `integer`; unit V; Required.
-    ///
     /// Precision unknown (see CurrentA).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "VoltageC",
@@ -2420,9 +2050,7 @@ pub struct ConnectorStatusInfo {
     /// 荷电状态 — State of charge
     ///
     /// Wire name `SOC`; `integer(0..=100)`; unit %; Optional.
-    ///
     /// Casing "SOC" kept exactly (BmsInfo uses "Soc").
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "SOC",
@@ -2433,9 +2061,7 @@ pub struct ConnectorStatusInfo {
     /// 充电接口温度 — Connector temperature
     ///
     /// Wire name `ConnectorTemp`; `integer`; Optional.
-    ///
     /// Unit presumed ℃.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ConnectorTemp",
@@ -2446,9 +2072,7 @@ pub struct ConnectorStatusInfo {
     /// 设备内部环境温度 — Equipment internal ambient temperature
     ///
     /// Wire name `EquipmentTemp`; `integer`; Optional.
-    ///
     /// Unit presumed ℃.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentTemp",
@@ -2459,7 +2083,6 @@ pub struct ConnectorStatusInfo {
     /// 充电枪电子锁 — Connector electronic lock
     ///
     /// Wire name `ConnectorLock`; `code T-ConnectorLock`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ConnectorLock",
@@ -2470,7 +2093,6 @@ pub struct ConnectorStatusInfo {
     /// 已充电电能 — Energy charged
     ///
     /// Wire name `ChargeElectricity`; `decimal(scale unknown)`; unit kWh; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ChargeElectricity",
@@ -2483,9 +2105,7 @@ pub struct ConnectorStatusInfo {
     /// 已放电电能 — Energy discharged
     ///
     /// Wire name `DischargeElectricity`; `decimal(scale unknown)`; unit kWh; Required.
-    ///
     /// V2G.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "DischargeElectricity",
@@ -2512,16 +2132,13 @@ pub struct StationStatusInfo {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 设备接口状态列表 — Connector status list
     ///
     /// Wire name `ConnectorStatusInfos`; `array<object ConnectorStatusInfo>`; Required.
-    ///
     /// All ConnectorStatusInfo fields.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ConnectorStatusInfos")]
     pub connector_status_infos: ::std::vec::Vec<crate::types::ConnectorStatusInfo>,
@@ -2531,7 +2148,6 @@ pub struct StationStatusInfo {
 /// Pushed with notification_swapEquipmentStatus. Same shape as ConnectorStatusInfo with a bin in place of a connector.
 ///
 /// Provenance: provisional, analogue(swap-station cloud protocol) (section 6.6 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Design choice. Evidence: swap-station cloud protocol per-bin work state cs (00 待机 / 01 工作 / 02 工作完成 / 03 充电暂停), fault flag fs, alarm flag as, station service state ss (0 未知 / 1 服务 / 2 停止服务).
 #[derive(
@@ -2545,9 +2161,7 @@ pub struct SwapEquipmentStatusInfo {
     /// 换电设备编码 — Swap equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Length rule of the 2020 EquipmentID.
     #[serde(rename = "EquipmentID")]
@@ -2555,9 +2169,7 @@ pub struct SwapEquipmentStatusInfo {
     /// 仓位编码 — Bin ID
     ///
     /// Wire name `BinID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol rack sd / charger index cno.
     #[serde(rename = "BinID")]
@@ -2565,11 +2177,8 @@ pub struct SwapEquipmentStatusInfo {
     /// 仓位状态 — Bin status
     ///
     /// Wire name `Status`; `code T-ConnectorStatus`; Required.
-    ///
     /// T-ConnectorStatus codes, used for a bin as 0 离网 (offline), 1 空闲 (bin empty, or battery full and idle), 3 占用（充放电中） (charging), 255 故障 (fault).
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Mapping of the swap-station cloud protocol work state cs onto the connector codes is a design choice.
     #[serde(rename = "Status")]
@@ -2577,11 +2186,8 @@ pub struct SwapEquipmentStatusInfo {
     /// A相电流 — Phase A current
     ///
     /// Wire name `CurrentA`; `integer`; unit A; Optional.
-    ///
     /// As ConnectorStatusInfo.CurrentA.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Shape of ConnectorStatusInfo reused for a bin.
     #[serde(
@@ -2593,11 +2199,8 @@ pub struct SwapEquipmentStatusInfo {
     /// B相电流 — Phase B current
     ///
     /// Wire name `CurrentB`; `integer`; unit A; Optional.
-    ///
     /// As ConnectorStatusInfo.CurrentB.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Shape of ConnectorStatusInfo reused for a bin.
     #[serde(
@@ -2609,11 +2212,8 @@ pub struct SwapEquipmentStatusInfo {
     /// C相电流 — Phase C current
     ///
     /// Wire name `CurrentC`; `integer`; unit A; Optional.
-    ///
     /// As ConnectorStatusInfo.CurrentC.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Shape of ConnectorStatusInfo reused for a bin.
     #[serde(
@@ -2625,11 +2225,8 @@ pub struct SwapEquipmentStatusInfo {
     /// A相电压 — Phase A voltage
     ///
     /// Wire name `VoltageA`; `integer`; unit V; Optional.
-    ///
     /// As ConnectorStatusInfo.VoltageA.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Shape of ConnectorStatusInfo reused for a bin.
     #[serde(
@@ -2641,11 +2238,8 @@ pub struct SwapEquipmentStatusInfo {
     /// B相电压 — Phase B voltage
     ///
     /// Wire name `VoltageB`; `integer`; unit V; Optional.
-    ///
     /// As ConnectorStatusInfo.VoltageB.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Shape of ConnectorStatusInfo reused for a bin.
     #[serde(
@@ -2657,11 +2251,8 @@ pub struct SwapEquipmentStatusInfo {
     /// C相电压 — Phase C voltage
     ///
     /// Wire name `VoltageC`; `integer`; unit V; Optional.
-    ///
     /// As ConnectorStatusInfo.VoltageC.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Shape of ConnectorStatusInfo reused for a bin.
     #[serde(
@@ -2673,11 +2264,8 @@ pub struct SwapEquipmentStatusInfo {
     /// 荷电状态 — State of charge
     ///
     /// Wire name `SOC`; `integer(0..=100)`; unit %; Optional.
-    ///
     /// As ConnectorStatusInfo.SOC (casing "SOC").
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Shape of ConnectorStatusInfo reused for a bin.
     #[serde(
@@ -2689,11 +2277,8 @@ pub struct SwapEquipmentStatusInfo {
     /// 设备内部环境温度 — Equipment internal ambient temperature
     ///
     /// Wire name `EquipmentTemp`; `integer`; Optional.
-    ///
     /// As ConnectorStatusInfo.EquipmentTemp; unit presumed ℃.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Shape of ConnectorStatusInfo reused for a bin.
     #[serde(
@@ -2705,11 +2290,8 @@ pub struct SwapEquipmentStatusInfo {
     /// 已充电电能 — Energy charged
     ///
     /// Wire name `ChargeElectricity`; `decimal(scale unknown)`; unit kWh; Optional.
-    ///
     /// As ConnectorStatusInfo.ChargeElectricity.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Shape of ConnectorStatusInfo reused for a bin.
     #[serde(
@@ -2737,28 +2319,24 @@ pub struct StationChargeStats {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 统计开始时间 — Statistics start date
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — Statistics end date
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
     /// 充电站累计充电量 — Station cumulative charged energy
     ///
     /// Wire name `StationChargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "StationChargeElectricity",
@@ -2769,7 +2347,6 @@ pub struct StationChargeStats {
     /// 充电设备统计信息列表 — Equipment charge statistics list
     ///
     /// Wire name `EquipmentChargeStatsInfos`; `array<object EquipmentChargeStatsInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentChargeStatsInfos")]
     pub equipment_charge_stats_infos: ::std::vec::Vec<
@@ -2790,14 +2367,12 @@ pub struct EquipmentChargeStatsInfo {
     /// 设备编码 — Equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 充电设备累计充电量 — Equipment cumulative charged energy
     ///
     /// Wire name `EquipmentChargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentChargeElectricity",
@@ -2808,7 +2383,6 @@ pub struct EquipmentChargeStatsInfo {
     /// 充电设备接口统计信息列表 — Connector charge statistics list
     ///
     /// Wire name `ConnectorChargeStatsInfos`; `array<object ConnectorChargeStatsInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorChargeStatsInfos")]
     pub connector_charge_stats_infos: ::std::vec::Vec<
@@ -2829,14 +2403,12 @@ pub struct ConnectorChargeStatsInfo {
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 充电设备接口累计充电量 — Connector cumulative charged energy
     ///
     /// Wire name `ConnectorChargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ConnectorChargeElectricity",
@@ -2861,28 +2433,24 @@ pub struct StationDischargeStats {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 统计开始时间 — Statistics start date
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — Statistics end date
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
     /// 充电站累计放电量 — Station cumulative discharged energy
     ///
     /// Wire name `StationDischargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "StationDischargeElectricity",
@@ -2893,7 +2461,6 @@ pub struct StationDischargeStats {
     /// 充电设备统计信息列表 — Equipment discharge statistics list
     ///
     /// Wire name `EquipmentDischargeStatsInfos`; `array<object EquipmentDischargeStatsInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentDischargeStatsInfos")]
     pub equipment_discharge_stats_infos: ::std::vec::Vec<
@@ -2914,14 +2481,12 @@ pub struct EquipmentDischargeStatsInfo {
     /// 设备编码 — Equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 充电设备累计放电量 — Equipment cumulative discharged energy
     ///
     /// Wire name `EquipmentDischargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentDischargeElectricity",
@@ -2932,7 +2497,6 @@ pub struct EquipmentDischargeStatsInfo {
     /// 充电设备接口统计信息列表 — Connector discharge statistics list
     ///
     /// Wire name `ConnectorDischargeStatsInfos`; `array<object ConnectorDischargeStatsInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorDischargeStatsInfos")]
     pub connector_discharge_stats_infos: ::std::vec::Vec<
@@ -2953,14 +2517,12 @@ pub struct ConnectorDischargeStatsInfo {
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 充电设备接口累计放电量 — Connector cumulative discharged energy
     ///
     /// Wire name `ConnectorDischargeElectricity`; `decimal(scale 1)`; unit kWh; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ConnectorDischargeElectricity",
@@ -2974,7 +2536,6 @@ pub struct ConnectorDischargeStatsInfo {
 /// Response of query_station_swap_stats, under the wrapper key StationStats (provisional). The flow title 充换电站统计数据收集 (db2024) covers swap stations.
 ///
 /// Provenance: provisional, sz2024fe, analogue(swap-station cloud protocol), analogue(State Grid IEC-104 swap profile) (section 6.7 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Design choice. The 2024 front end aggregates daily swap counts (昨日/今日换电次数), a per-station swap-count ranking and a swap-station load curve; the swap-station cloud protocol reports 本日第几次换电 (so); the State Grid IEC-104 swap profile has swap-robot, charging-rack and battery-box statistics.
 #[derive(
@@ -2988,9 +2549,7 @@ pub struct StationSwapStats {
     /// 充换电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Pattern of the charge-statistics StationID.
     #[serde(rename = "StationID")]
@@ -2998,9 +2557,7 @@ pub struct StationSwapStats {
     /// 统计开始时间 — Statistics start date
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Pattern of the charge-statistics StartTime.
     #[serde(rename = "StartTime")]
@@ -3008,9 +2565,7 @@ pub struct StationSwapStats {
     /// 统计结束时间 — Statistics end date
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Pattern of the charge-statistics EndTime.
     #[serde(rename = "EndTime")]
@@ -3018,11 +2573,8 @@ pub struct StationSwapStats {
     /// 换电次数 — Number of swaps
     ///
     /// Wire name `StationSwapCount`; `integer`; Required.
-    ///
     /// Count of swaps (times).
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen; the 2024 front end shows daily swap counts.
     #[serde(rename = "StationSwapCount")]
@@ -3030,9 +2582,7 @@ pub struct StationSwapStats {
     /// 换电电量 — Swapped energy
     ///
     /// Wire name `StationSwapElectricity`; `decimal(scale 1)`; unit kWh; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence of the wire name.
     #[serde(
@@ -3044,9 +2594,7 @@ pub struct StationSwapStats {
     /// 站内充电量 — In-station charged energy
     ///
     /// Wire name `StationChargeElectricity`; `decimal(scale 1)`; unit kWh; Optional.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; name as in the charge statistics.
     #[serde(
@@ -3060,9 +2608,7 @@ pub struct StationSwapStats {
     /// 换电设备统计信息列表 — Swap equipment statistics list
     ///
     /// Wire name `EquipmentSwapStatsInfos`; `array<object EquipmentSwapStatsInfo>`; Optional.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence of the wire name.
     #[serde(
@@ -3077,7 +2623,6 @@ pub struct StationSwapStats {
 /// 换电设备统计信息 — Swap equipment statistics
 ///
 /// Provenance: provisional (section 6.7 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Design choice on the pattern of EquipmentChargeStatsInfo; no evidence of the wire names.
 #[derive(
@@ -3091,9 +2636,7 @@ pub struct EquipmentSwapStatsInfo {
     /// 换电设备编码 — Swap equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Length rule of the 2020 EquipmentID.
     #[serde(rename = "EquipmentID")]
@@ -3101,11 +2644,8 @@ pub struct EquipmentSwapStatsInfo {
     /// 设备换电次数 — Equipment swap count
     ///
     /// Wire name `EquipmentSwapCount`; `integer`; Required.
-    ///
     /// Count of swaps (times).
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice.
     #[serde(rename = "EquipmentSwapCount")]
@@ -3113,9 +2653,7 @@ pub struct EquipmentSwapStatsInfo {
     /// 设备换电电量 — Equipment swapped energy
     ///
     /// Wire name `EquipmentSwapElectricity`; `decimal(scale 1)`; unit kWh; Optional.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice.
     #[serde(
@@ -3132,7 +2670,6 @@ pub struct EquipmentSwapStatsInfo {
 /// A Shenzhen addition of the 2020 edition (DB4403/T 77—2020 §9.15, query_disequipmentstatus_info). Units of the electrical quantities are not stated by the 2020 rule.
 ///
 /// Provenance: sz2020 (section 6.8 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question: the object is well evidenced by the 2020 wire rule, but nothing shows it survives in the 2024 edition. Its content is carried over unchanged.
 #[derive(
@@ -3146,34 +2683,27 @@ pub struct DisEquipmentStatusInfo {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 配电设备编码 — Distribution equipment ID
     ///
     /// Wire name `DisequipmentID`; `string(len ..=26)`; Required.
-    ///
     /// The wire spelling `DisequipmentID` is a known misspelling of `DisEquipmentID`, kept as the standard has it.
-    ///
     /// Wire spelling with a lower-case "e" in "Disequipment", unlike the object names.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "DisequipmentID")]
     pub disequipment_id: ::std::string::String,
     /// (当前)正向有功总电能 — Forward active energy total
     ///
     /// Wire name `FoPEnergy`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated (presumably kWh).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "FoPEnergy",
@@ -3184,9 +2714,7 @@ pub struct DisEquipmentStatusInfo {
     /// (当前)反向有功总电能 — Reverse active energy total
     ///
     /// Wire name `RePEnergy`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated (presumably kWh).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "RePEnergy",
@@ -3197,9 +2725,7 @@ pub struct DisEquipmentStatusInfo {
     /// (当前)正向无功总电能 — Forward reactive energy total
     ///
     /// Wire name `FoQEnergy`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated (presumably kvarh).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "FoQEnergy",
@@ -3210,9 +2736,7 @@ pub struct DisEquipmentStatusInfo {
     /// (当前)反向无功总电能 — Reverse reactive energy total
     ///
     /// Wire name `ReQEnergy`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated (presumably kvarh).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ReQEnergy",
@@ -3223,9 +2747,7 @@ pub struct DisEquipmentStatusInfo {
     /// A相电压 — Phase A voltage
     ///
     /// Wire name `AVoltage`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "AVoltage",
@@ -3236,9 +2758,7 @@ pub struct DisEquipmentStatusInfo {
     /// B相电压 — Phase B voltage
     ///
     /// Wire name `BVoltage`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "BVoltage",
@@ -3249,9 +2769,7 @@ pub struct DisEquipmentStatusInfo {
     /// C相电压 — Phase C voltage
     ///
     /// Wire name `CVoltage`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "CVoltage",
@@ -3262,9 +2780,7 @@ pub struct DisEquipmentStatusInfo {
     /// A相电流 — Phase A current
     ///
     /// Wire name `ACurrent`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ACurrent",
@@ -3275,9 +2791,7 @@ pub struct DisEquipmentStatusInfo {
     /// B相电流 — Phase B current
     ///
     /// Wire name `BCurrent`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "BCurrent",
@@ -3288,9 +2802,7 @@ pub struct DisEquipmentStatusInfo {
     /// C相电流 — Phase C current
     ///
     /// Wire name `CCurrent`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "CCurrent",
@@ -3301,9 +2813,7 @@ pub struct DisEquipmentStatusInfo {
     /// 瞬时有功功率 — Instantaneous active power
     ///
     /// Wire name `CurPPower`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated (the rule's label reads "瞬时有功功率单位", unit left blank).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "CurPPower",
@@ -3314,9 +2824,7 @@ pub struct DisEquipmentStatusInfo {
     /// 瞬时无功功率 — Instantaneous reactive power
     ///
     /// Wire name `CurQPower`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "CurQPower",
@@ -3327,7 +2835,6 @@ pub struct DisEquipmentStatusInfo {
     /// 总功率因数 — Total power factor
     ///
     /// Wire name `Factor`; `decimal(scale unknown)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "Factor",
@@ -3338,9 +2845,7 @@ pub struct DisEquipmentStatusInfo {
     /// 视在功率 — Apparent power
     ///
     /// Wire name `CurSPower`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit not stated.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "CurSPower",
@@ -3351,9 +2856,7 @@ pub struct DisEquipmentStatusInfo {
     /// 频率 — Frequency
     ///
     /// Wire name `Frequency`; `decimal(scale unknown)`; Required.
-    ///
     /// Unit presumed Hz.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "Frequency",
@@ -3364,16 +2867,13 @@ pub struct DisEquipmentStatusInfo {
     /// 交流馈线开关状态 — AC feeder switch state
     ///
     /// Wire name `FeedState`; `code T-FeedState`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "FeedState")]
     pub feed_state: crate::codes::FeedState,
     /// 环境温度1 — Ambient temperature 1
     ///
     /// Wire name `EnvTemp1`; `integer`; Optional.
-    ///
     /// Unit presumed ℃.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EnvTemp1",
@@ -3384,9 +2884,7 @@ pub struct DisEquipmentStatusInfo {
     /// 环境温度2 — Ambient temperature 2
     ///
     /// Wire name `EnvTemp2`; `integer`; Optional.
-    ///
     /// Unit presumed ℃.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EnvTemp2",
@@ -3397,9 +2895,7 @@ pub struct DisEquipmentStatusInfo {
     /// 环境湿度1 — Ambient humidity 1
     ///
     /// Wire name `EnvHumi1`; `integer`; Optional.
-    ///
     /// Unit presumed %. The 2020 rule also sets an odd maxlength 20 on this integer (not enforced here).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EnvHumi1",
@@ -3410,9 +2906,7 @@ pub struct DisEquipmentStatusInfo {
     /// 环境湿度2 — Ambient humidity 2
     ///
     /// Wire name `EnvHumi2`; `integer`; Optional.
-    ///
     /// As EnvHumi1 (unit presumed %; odd maxlength 20 in the 2020 rule, not enforced here).
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EnvHumi2",
@@ -3423,33 +2917,24 @@ pub struct DisEquipmentStatusInfo {
     /// 烟感报警1 — Smoke alarm 1
     ///
     /// Wire name `SmokAlam1`; `code T-AlarmFlag`; Required.
-    ///
     /// The wire spelling `SmokAlam1` is a known misspelling of `SmokeAlarm1`, kept as the standard has it.
-    ///
     /// Wire spelling "SmokAlam" kept. The 2020 rule's label wrongly reads 烟感报警2.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "SmokAlam1")]
     pub smok_alam1: crate::codes::AlarmFlag,
     /// 烟感报警2 — Smoke alarm 2
     ///
     /// Wire name `SmokAlam2`; `code T-AlarmFlag`; Required.
-    ///
     /// The wire spelling `SmokAlam2` is a known misspelling of `SmokeAlarm2`, kept as the standard has it.
-    ///
     /// Wire spelling "SmokAlam" kept.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "SmokAlam2")]
     pub smok_alam2: crate::codes::AlarmFlag,
     /// 变压器过温告警 — Transformer over-temperature alarm
     ///
     /// Wire name `TranOverTemAlam`; `code T-AlarmFlag`; Required.
-    ///
     /// The wire spelling `TranOverTemAlam` is a known misspelling of `TranOverTemAlarm`, kept as the standard has it.
-    ///
     /// Wire spelling "TranOverTemAlam" kept.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "TranOverTemAlam")]
     pub tran_over_tem_alam: crate::codes::AlarmFlag,
@@ -3459,7 +2944,6 @@ pub struct DisEquipmentStatusInfo {
 /// Static data of a distribution equipment. No push or query of this object was found; the 2020 platform held it in its DTO DisEquipmentInfo (LIKESCX/cpmtDto). The wire names below are the DTO fields in UpperCamelCase.
 ///
 /// Provenance: sz2020 (section 6.8 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question (nothing shows the distribution equipment survives in 2024), and even in 2020 the object is known only from a DTO: the wire names, lengths and required flags are uncertain. DTO fields: stationID, operatorID, disequipmentID, manufacturerID, manufacturerName, equipmentModel, productionDate, ratedInVoltage, ratedOutVoltage, ratedPower, feedNum, status.
 #[derive(
@@ -3473,11 +2957,8 @@ pub struct DisEquipmentInfo {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// DTO stationID (字符串); length taken from the wire rule of StationID.
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field stationID; required flag chosen (identifying key).
     #[serde(rename = "StationID")]
@@ -3485,11 +2966,8 @@ pub struct DisEquipmentInfo {
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// DTO operatorID (字符串); length taken from the wire rule of OperatorID.
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field operatorID; required flag chosen (identifying key).
     #[serde(rename = "OperatorID")]
@@ -3497,13 +2975,9 @@ pub struct DisEquipmentInfo {
     /// 设备唯一编码 — Distribution equipment ID
     ///
     /// Wire name `DisequipmentID`; `string(len ..=26)`; Required.
-    ///
     /// The wire spelling `DisequipmentID` is a known misspelling of `DisEquipmentID`, kept as the standard has it.
-    ///
     /// DTO disequipmentID, 字符串 ≤26. Spelled as in DisEquipmentStatusInfo.
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field disequipmentID; required flag chosen (identifying key).
     #[serde(rename = "DisequipmentID")]
@@ -3511,11 +2985,8 @@ pub struct DisEquipmentInfo {
     /// 生产商统一社会信用代码 — Manufacturer unified social credit code
     ///
     /// Wire name `ManufacturerID`; `string`; Optional.
-    ///
     /// DTO manufacturerID (字符串, no length given).
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field manufacturerID; wire name uncertain.
     #[serde(
@@ -3527,11 +2998,8 @@ pub struct DisEquipmentInfo {
     /// 生产商名称 — Manufacturer name
     ///
     /// Wire name `ManufacturerName`; `string`; Optional.
-    ///
     /// DTO manufacturerName (字符串).
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field manufacturerName; wire name uncertain.
     #[serde(
@@ -3543,11 +3011,8 @@ pub struct DisEquipmentInfo {
     /// 设备型号 — Equipment model
     ///
     /// Wire name `EquipmentModel`; `string`; Optional.
-    ///
     /// DTO equipmentModel (字符串).
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field equipmentModel; wire name uncertain.
     #[serde(
@@ -3559,11 +3024,8 @@ pub struct DisEquipmentInfo {
     /// 生产日期 — Production date
     ///
     /// Wire name `ProductionDate`; `datetime(yyyy-MM-dd)`; Optional.
-    ///
     /// DTO productionDate.
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field productionDate; wire name uncertain.
     #[serde(
@@ -3575,11 +3037,8 @@ pub struct DisEquipmentInfo {
     /// 额定输入电压 — Rated input voltage
     ///
     /// Wire name `RatedInVoltage`; `decimal(scale 1)`; unit kV; Optional.
-    ///
     /// DTO ratedInVoltage.
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field ratedInVoltage; wire name uncertain.
     #[serde(
@@ -3593,11 +3052,8 @@ pub struct DisEquipmentInfo {
     /// 额定输出电压 — Rated output voltage
     ///
     /// Wire name `RatedOutVoltage`; `decimal(scale 1)`; unit kV; Optional.
-    ///
     /// DTO ratedOutVoltage.
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field ratedOutVoltage; wire name uncertain.
     #[serde(
@@ -3611,11 +3067,8 @@ pub struct DisEquipmentInfo {
     /// 额定容量 — Rated capacity
     ///
     /// Wire name `RatedPower`; `decimal(scale 1)`; unit kVA; Optional.
-    ///
     /// DTO ratedPower.
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field ratedPower; wire name uncertain.
     #[serde(
@@ -3629,11 +3082,8 @@ pub struct DisEquipmentInfo {
     /// 馈线开关数量 — Number of feeder switches
     ///
     /// Wire name `FeedNum`; `integer`; Optional.
-    ///
     /// DTO feedNum (count).
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field feedNum; wire name uncertain.
     #[serde(
@@ -3645,11 +3095,8 @@ pub struct DisEquipmentInfo {
     /// 状态 — Status
     ///
     /// Wire name `Status`; `code T-DisEquipmentStatus`; Optional.
-    ///
     /// DTO status.
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name derived from the DTO field status; wire name uncertain.
     #[serde(
@@ -3676,94 +3123,77 @@ pub struct AlarmInfo {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 设备所属方ID — Equipment owner ID
     ///
     /// Wire name `EquipmentOwnerID`; `string(len 9)`; Required.
-    ///
     /// 9-character organisation code of the equipment owner.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentOwnerID")]
     pub equipment_owner_id: ::std::string::String,
     /// 充电站名称 — Station name
     ///
     /// Wire name `StationName`; `string(len ..=50)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationName")]
     pub station_name: ::std::string::String,
     /// 设备编码 — Equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Required as in 2020. See the object note for the open question about swap-system alarms (AlarmType 4), which have no connector.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 告警状态 — Alarm status
     ///
     /// Wire name `AlarmStatus`; `code T-AlarmStatus`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmStatus")]
     pub alarm_status: crate::codes::AlarmStatus,
     /// 告警代码 — Alarm code
     ///
     /// Wire name `AlarmCode`; `code T-AlarmCode`; Required.
-    ///
     /// Appendix B, Table B-1.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmCode")]
     pub alarm_code: crate::codes::AlarmCode,
     /// 告警类型 — Alarm type
     ///
     /// Wire name `AlarmType`; `code T-AlarmType`; Required.
-    ///
     /// Code 4 (换电系统故障) of T-AlarmType is provisional.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmType")]
     pub alarm_type: crate::codes::AlarmType,
     /// 告警级别 — Alarm level
     ///
     /// Wire name `AlarmLevel`; `code T-AlarmLevel`; Required.
-    ///
     /// The level of each alarm code is not fixed by any known source; presumably the operator sets the level of each alarm.
-    ///
     /// Provenance: sz2020, sz2024fe.
     #[serde(rename = "AlarmLevel")]
     pub alarm_level: crate::codes::AlarmLevel,
     /// 告警时间 — Alarm time
     ///
     /// Wire name `AlarmTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmTime")]
     pub alarm_time: ::chargespec_runtime::time::DateTime,
     /// 告警备注 — Alarm note
     ///
     /// Wire name `NoteString`; `string(len ..=255)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "NoteString",
@@ -3774,9 +3204,7 @@ pub struct AlarmInfo {
     /// 车辆充电过程信息(直流) — Vehicle charging process information (DC)
     ///
     /// Wire name `BmsInfo`; `object BmsInfo`; Optional.
-    ///
     /// BMS snapshot at the time of the alarm; present on battery alarms.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "BmsInfo",
@@ -3802,23 +3230,19 @@ pub struct BmsInfo {
     /// BMS编码 — BMS code
     ///
     /// Wire name `BMSCode`; `string(len ..=50)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "BMSCode")]
     pub bms_code: ::std::string::String,
     /// BMS版本 — BMS version
     ///
     /// Wire name `BMSVer`; `string(len ..=50)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "BMSVer")]
     pub bms_ver: ::std::string::String,
     /// 最高允许充电电流 — Maximum permitted charging current
     ///
     /// Wire name `MaxChargeCurrent`; `decimal(scale unknown, text ≤10)`; unit A; Required.
-    ///
     /// GB/T 27930 BCP parameter.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "MaxChargeCurrent",
@@ -3829,7 +3253,6 @@ pub struct BmsInfo {
     /// 单体最高允许电压 — Maximum permitted cell voltage
     ///
     /// Wire name `MaxChargeCellVoltage`; `decimal(scale unknown, text ≤10)`; unit V; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "MaxChargeCellVoltage",
@@ -3840,29 +3263,22 @@ pub struct BmsInfo {
     /// 最高允许温度 — Maximum permitted temperature
     ///
     /// Wire name `MaxTemp`; `integer(text ≤10)`; unit ℃; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "MaxTemp")]
     pub max_temp: i64,
     /// 电池额定容量 — Rated battery capacity
     ///
     /// Wire name `RatedCapacity`; `integer(text ≤10)`; Required.
-    ///
     /// Unit presumed Ah (assumed; not stated by the source).
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "RatedCapacity")]
     pub rated_capacity: i64,
     /// 总电压 — Total voltage
     ///
     /// Wire name `TatalVoltage`; `decimal(scale unknown, text ≤10)`; unit V; Required.
-    ///
     /// The wire spelling `TatalVoltage` is a known misspelling of `TotalVoltage`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `TotalVoltage`.
-    ///
     /// Wire spelling "Tatal" kept exactly.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "TatalVoltage",
@@ -3874,7 +3290,6 @@ pub struct BmsInfo {
     /// 总电流 — Total current
     ///
     /// Wire name `TotalCurrent`; `decimal(scale unknown, text ≤10)`; unit A; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "TotalCurrent",
@@ -3885,16 +3300,13 @@ pub struct BmsInfo {
     /// 荷电状态 — State of charge
     ///
     /// Wire name `Soc`; `integer(0..=100)`; unit %; Required.
-    ///
     /// Casing "Soc" kept exactly (ConnectorStatusInfo uses "SOC"); no alias.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "Soc")]
     pub soc: i64,
     /// 单体最高电压 — Highest cell voltage
     ///
     /// Wire name `VoltageH`; `decimal(scale unknown, text ≤10)`; unit V; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "VoltageH",
@@ -3905,7 +3317,6 @@ pub struct BmsInfo {
     /// 单体最低电压 — Lowest cell voltage
     ///
     /// Wire name `VoltageL`; `decimal(scale unknown, text ≤10)`; unit V; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "VoltageL",
@@ -3916,53 +3327,39 @@ pub struct BmsInfo {
     /// 单体最高温度 — Highest cell temperature
     ///
     /// Wire name `TemptureH`; `integer(text ≤10)`; unit ℃; Required.
-    ///
     /// The wire spelling `TemptureH` is a known misspelling of `TemperatureH`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `TemperatureH`.
-    ///
     /// Wire spelling "Tempture" kept exactly.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "TemptureH", alias = "TemperatureH")]
     pub tempture_h: i64,
     /// 单体最低温度 — Lowest cell temperature
     ///
     /// Wire name `TemptureL`; `integer(text ≤10)`; unit ℃; Required.
-    ///
     /// The wire spelling `TemptureL` is a known misspelling of `TemperatureL`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `TemperatureL`.
-    ///
     /// Wire spelling "Tempture" kept exactly.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "TemptureL", alias = "TemperatureL")]
     pub tempture_l: i64,
     /// 开始充电时间 — Charging start time
     ///
     /// Wire name `StartChargingTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// 地标新增字段: added by the 2020 local standard.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StartChargingTime")]
     pub start_charging_time: ::chargespec_runtime::time::DateTime,
     /// 充电时长 — Charging duration
     ///
     /// Wire name `ChargingSessionMin`; `integer`; unit s; Required.
-    ///
     /// Holds seconds, despite "Min" in the name (the 2020 rule's label reads 充电时长 单位:秒; EVIDENCE.md D33). 地标新增字段: added by the 2020 local standard.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ChargingSessionMin")]
     pub charging_session_min: i64,
     /// 健康状态 — State of health
     ///
     /// Wire name `Soh`; `decimal(scale unknown)`; unit %; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Optional 2024 addition; swap-station cloud protocol battery-pack data `soh`.
     #[serde(
@@ -3976,9 +3373,7 @@ pub struct BmsInfo {
     /// 剩余能量 — Remaining energy
     ///
     /// Wire name `Soe`; `decimal(scale unknown)`; unit kWh; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Optional 2024 addition; swap-station cloud protocol battery-pack data `soe`.
     #[serde(
@@ -3992,9 +3387,7 @@ pub struct BmsInfo {
     /// 单体电压 — Per-cell voltages
     ///
     /// Wire name `CellVoltages`; `array<decimal(scale unknown)>`; unit V; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Optional 2024 addition; swap-station cloud protocol per-cell `sv` array (65535 = invalid in the analogue). Wire name and Chinese name chosen.
     #[serde(
@@ -4010,9 +3403,7 @@ pub struct BmsInfo {
     /// 单体温度 — Per-cell temperatures
     ///
     /// Wire name `CellTemps`; `array<decimal(scale unknown)>`; unit ℃; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Optional 2024 addition; swap-station cloud protocol per-cell `st` array (65535 = invalid in the analogue). Wire name and Chinese name chosen.
     #[serde(
@@ -4033,7 +3424,6 @@ pub struct BmsInfo {
 /// Constraint: exactly one of ConnectorID | EquipmentID + BinID (provisional).
 ///
 /// Provenance: sz2020, provisional, analogue(swap-station cloud protocol) (section 7.2 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: 2020 wrapper shape (sz2020, rule node "9.9过程信息推送信息和9.8过程信息查询信息校验"): {ConnectorID (字符串 ≤26, Y), Status (整型, Y, T-ConnectorStatus), BmsInfo (对象, Y)}. The 2024 widening (EquipmentID, BinID, BatteryBoxID; ConnectorID made conditional) is provisional: the flow was renamed from the 2020 "过程信息" to "电池过程信息查询", which points at batteries including swap batteries in bins; evidence swap-station cloud protocol battery-pack data BatDataInfo and bin charger data ChargeDevDataInfo. The Chinese object name is chosen.
 #[derive(
@@ -4047,11 +3437,8 @@ pub struct BatteryProcessInfo {
     /// 设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Optional.
-    ///
     /// Conditional: present exactly when the snapshot is of a charging connector (exactly one of ConnectorID, or EquipmentID + BinID, is present).
-    ///
     /// Provenance: sz2020, provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Required in the 2020 wrapper; conditional only in the provisional 2024 widening.
     #[serde(
@@ -4063,11 +3450,8 @@ pub struct BatteryProcessInfo {
     /// 换电设备编码 — Swap equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Optional.
-    ///
     /// Conditional; present together with BinID when ConnectorID is absent.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: 2024 widening; swap-station cloud protocol `en` (equipment number).
     #[serde(
@@ -4079,11 +3463,8 @@ pub struct BatteryProcessInfo {
     /// 仓位编码 — Battery bin ID
     ///
     /// Wire name `BinID`; `string(len ..=26)`; Optional.
-    ///
     /// Conditional; present together with EquipmentID when ConnectorID is absent.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: 2024 widening; swap-station cloud protocol rack `sd` / charger index `cno`.
     #[serde(
@@ -4095,9 +3476,7 @@ pub struct BatteryProcessInfo {
     /// 电池箱编码 — Battery box ID
     ///
     /// Wire name `BatteryBoxID`; `string(len ..=32)`; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: 2024 widening; swap-station cloud protocol battery serial `bn`.
     #[serde(
@@ -4109,16 +3488,13 @@ pub struct BatteryProcessInfo {
     /// 设备接口状态 — Connector status
     ///
     /// Wire name `Status`; `code T-ConnectorStatus`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "Status")]
     pub status: crate::codes::ConnectorStatus,
     /// 车辆充电过程信息(直流) — Vehicle charging process information (DC)
     ///
     /// Wire name `BmsInfo`; `object BmsInfo`; Required.
-    ///
     /// The widened design labels it 过程信息.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "BmsInfo")]
     pub bms_info: crate::types::BmsInfo,
@@ -4128,7 +3504,6 @@ pub struct BatteryProcessInfo {
 /// Flow 10 换电设备电池箱状态. Data of notification_batteryBoxStatus and response Data of query_battery_box_status: the battery boxes (bins) of one swap equipment.
 ///
 /// Provenance: provisional, analogue(swap-station cloud protocol) (section 7.3 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the battery-box design is provisional: no 2024 wire content is known. Shape chosen after the swap-station cloud protocol battery-pack report (station code + list of packs).
 #[derive(
@@ -4142,9 +3517,7 @@ pub struct SwapEquipmentBatteryBoxStatus {
     /// 充换电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wrapper key chosen; StationID as in the other objects.
     #[serde(rename = "StationID")]
@@ -4152,9 +3525,7 @@ pub struct SwapEquipmentBatteryBoxStatus {
     /// 换电设备编码 — Swap equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wrapper key chosen; in the query request EquipmentID is optional.
     #[serde(rename = "EquipmentID")]
@@ -4162,9 +3533,7 @@ pub struct SwapEquipmentBatteryBoxStatus {
     /// 电池箱状态信息列表 — Battery-box status list
     ///
     /// Wire name `BatteryBoxStatusInfos`; `array<object BatteryBoxStatusInfo>`; Required.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wrapper key chosen; swap-station cloud protocol list of battery packs.
     #[serde(rename = "BatteryBoxStatusInfos")]
@@ -4175,7 +3544,6 @@ pub struct SwapEquipmentBatteryBoxStatus {
 /// One bin of a swap equipment and the battery box in it (if any).
 ///
 /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(V1.4 pile protocol BatteryStatusReport), analogue(State Grid IEC-104 swap profile), analogue(DB50/T 1359—2023), analogue(national battery traceability platform, NIO test) (section 7.3 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the battery-box design is provisional. Evidence: swap-station cloud protocol battery-pack data BatDataInfo (hc, hb, el, soe, soc, soh, lsv/hsv, lst/hst, bt) and bin charger data (cs, fs, as, fc); V1.4 pile protocol BatteryStatusReport BatteryBoxStatus 0 不正常 / 1 正常; State Grid IEC-104 swap profile 电池箱实时监测数据; DB50/T 1359—2023 电池箱运行工况展示. Spelling asymmetry (EVIDENCE.md D23): TotalVoltage is emitted corrected while TemptureH/L keep the BmsInfo misspelling; both spellings of both are accepted on input.
 #[derive(
@@ -4189,9 +3557,7 @@ pub struct BatteryBoxStatusInfo {
     /// 仓位编码 — Battery bin ID
     ///
     /// Wire name `BinID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol `sd`/`cno`; SwapOrderBattery bin numbers.
     #[serde(rename = "BinID")]
@@ -4199,11 +3565,8 @@ pub struct BatteryBoxStatusInfo {
     /// 电池箱编码 — Battery box ID
     ///
     /// Wire name `BatteryBoxID`; `string(len ..=32)`; Required when BatteryBoxStatus ∉ {6}.
-    ///
     /// Required when a box is present (BatteryBoxStatus other than 6 空仓). GB/T 34014 24-character code preferred.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(national battery traceability platform, NIO test).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol `bn`; national traceability code, e.g. 03UPE01000011C85A00FTY20. "Box present" is read as BatteryBoxStatus ≠ 6 (empty bin).
     #[serde(
@@ -4215,9 +3578,7 @@ pub struct BatteryBoxStatusInfo {
     /// 电池箱状态 — Battery-box status
     ///
     /// Wire name `BatteryBoxStatus`; `code T-BatteryBoxStatus`; Required.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol), analogue(V1.4 pile protocol BatteryStatusReport).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol `hc`/`hb`/`cs`/`fs`; codes follow the T/CEC 0 / 255 convention.
     #[serde(rename = "BatteryBoxStatus")]
@@ -4225,9 +3586,7 @@ pub struct BatteryBoxStatusInfo {
     /// 电连接器状态 — Electrical connector status
     ///
     /// Wire name `ConnectStatus`; `code T-ConnectStatus`; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol `el`.
     #[serde(
@@ -4239,11 +3598,8 @@ pub struct BatteryBoxStatusInfo {
     /// 荷电状态 — State of charge
     ///
     /// Wire name `Soc`; `decimal(scale 1, 0..=100)`; unit %; Required when BatteryBoxStatus ∉ {6}.
-    ///
     /// Required when a box is present (BatteryBoxStatus other than 6 空仓). Name as BmsInfo `Soc`.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol `soc` (0–100, 0.1).
     #[serde(
@@ -4257,9 +3613,7 @@ pub struct BatteryBoxStatusInfo {
     /// 健康状态 — State of health
     ///
     /// Wire name `Soh`; `decimal(scale 1, 0..=100)`; unit %; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol `soh`.
     #[serde(
@@ -4273,9 +3627,7 @@ pub struct BatteryBoxStatusInfo {
     /// 剩余能量 — Remaining energy
     ///
     /// Wire name `Soe`; `decimal(scale 2)`; unit kWh; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol `soe`.
     #[serde(
@@ -4289,13 +3641,9 @@ pub struct BatteryBoxStatusInfo {
     /// 总电压 — Total voltage
     ///
     /// Wire name `TotalVoltage`; `decimal(scale 1)`; unit V; Optional.
-    ///
     /// Also accepted on input as: `TatalVoltage`.
-    ///
     /// Emitted with the corrected spelling; the BmsInfo spelling TatalVoltage is accepted on input (EVIDENCE.md D23).
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol `cvot`.
     #[serde(
@@ -4310,9 +3658,7 @@ pub struct BatteryBoxStatusInfo {
     /// 总电流 — Total current
     ///
     /// Wire name `TotalCurrent`; `decimal(scale 1)`; unit A; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol `ccur`.
     #[serde(
@@ -4326,9 +3672,7 @@ pub struct BatteryBoxStatusInfo {
     /// 单体最高电压 — Highest cell voltage
     ///
     /// Wire name `VoltageH`; `decimal(scale 2)`; unit V; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol `hsv`; name as BmsInfo.
     #[serde(
@@ -4342,9 +3686,7 @@ pub struct BatteryBoxStatusInfo {
     /// 单体最低电压 — Lowest cell voltage
     ///
     /// Wire name `VoltageL`; `decimal(scale 2)`; unit V; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol `lsv`; name as BmsInfo.
     #[serde(
@@ -4358,15 +3700,10 @@ pub struct BatteryBoxStatusInfo {
     /// 单体最高温度 — Highest cell temperature
     ///
     /// Wire name `TemptureH`; `decimal(scale 1)`; unit ℃; Optional.
-    ///
     /// The wire spelling `TemptureH` is a known misspelling of `TemperatureH`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `TemperatureH`.
-    ///
     /// Misspelling kept to mirror BmsInfo; TemperatureH accepted on input.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol `hst`.
     #[serde(
@@ -4381,15 +3718,10 @@ pub struct BatteryBoxStatusInfo {
     /// 单体最低温度 — Lowest cell temperature
     ///
     /// Wire name `TemptureL`; `decimal(scale 1)`; unit ℃; Optional.
-    ///
     /// The wire spelling `TemptureL` is a known misspelling of `TemperatureL`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `TemperatureL`.
-    ///
     /// Misspelling kept to mirror BmsInfo; TemperatureL accepted on input.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol `lst`.
     #[serde(
@@ -4404,9 +3736,7 @@ pub struct BatteryBoxStatusInfo {
     /// 故障标志 — Fault flag
     ///
     /// Wire name `FaultStatus`; `code T-FaultFlag`; Optional.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol `fs`.
     #[serde(
@@ -4418,11 +3748,8 @@ pub struct BatteryBoxStatusInfo {
     /// 告警标志 — Alarm flag
     ///
     /// Wire name `AlarmStatus`; `code T-FaultFlag`; Optional.
-    ///
     /// A 0/1 flag (T-FaultFlag), not the AlarmInfo status table T-AlarmStatus.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol `as`.
     #[serde(
@@ -4434,11 +3761,8 @@ pub struct BatteryBoxStatusInfo {
     /// 故障码 — Fault code
     ///
     /// Wire name `FaultCode`; `code T-AlarmCode`; Optional.
-    ///
     /// An Appendix B alarm code (Table B-1).
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; the swap-station cloud protocol `fc` fault code has its own (unknown) code list.
     #[serde(
@@ -4450,9 +3774,7 @@ pub struct BatteryBoxStatusInfo {
     /// 状态时间 — Status time
     ///
     /// Wire name `StatusTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Swap-station cloud protocol `bt` (update time, yyyy-MM-dd HH:mm:ss).
     #[serde(rename = "StatusTime")]
@@ -4463,7 +3785,6 @@ pub struct BatteryBoxStatusInfo {
 /// Pushed (notification_eventInfo) and returned (query_event_info) as the array EventInfos. Content is the final 2020 Shenzhen rule.
 ///
 /// Provenance: sz2020 (section 7.4 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question, not the content: none of the eleven 2024 flow titles names events; the object may have been removed or folded into the problem statistics of flow 7. The fields are the 2020 carry-over (sz2020).
 #[derive(
@@ -4477,60 +3798,50 @@ pub struct EventInfo {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 设备所属方ID — Equipment owner ID
     ///
     /// Wire name `EquipmentOwnerID`; `string(len 9)`; Required.
-    ///
     /// 9-character organisation code of the equipment owner.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EquipmentOwnerID")]
     pub equipment_owner_id: ::std::string::String,
     /// 充电站名称 — Station name
     ///
     /// Wire name `StationName`; `string(len ..=50)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationName")]
     pub station_name: ::std::string::String,
     /// 事件类型 — Event type
     ///
     /// Wire name `EventType`; `code T-EventType`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EventType")]
     pub event_type: crate::codes::EventType,
     /// 事件编码 — Event code
     ///
     /// Wire name `EventCode`; `code T-EventCode`; Required.
-    ///
     /// The first digit of the code is the EventType.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EventCode")]
     pub event_code: crate::codes::EventCode,
     /// 事件发生时间 — Event time
     ///
     /// Wire name `EventTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EventTime")]
     pub event_time: ::chargespec_runtime::time::DateTime,
     /// 事件备注 — Event note
     ///
     /// Wire name `NoteString`; `string(len ..=255)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "NoteString",
@@ -4544,7 +3855,6 @@ pub struct EventInfo {
 /// Flow 7 问题统计信息收集. Response Data of query_problem_stats: the problem counts of one station per problem code over a period.
 ///
 /// Provenance: provisional, sz2024fe (section 7.5 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the problem-information design is provisional. The 2024 platform front end (nyytianlai/epcsp-dp-web) shows problem statistics by type (typeName 问题类型, desc 相关描述, cnt 数量（个）); the flow title "问题统计信息收集" matches a per-station type-and-count shape. Wrapper keys and Chinese name chosen.
 #[derive(
@@ -4558,9 +3868,7 @@ pub struct StationProblemStats {
     /// 充换电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wrapper key chosen, as in the statistics queries.
     #[serde(rename = "StationID")]
@@ -4568,9 +3876,7 @@ pub struct StationProblemStats {
     /// 统计开始时间 — Statistics start date
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wrapper key chosen, as in the statistics queries (yyyy-MM-dd).
     #[serde(rename = "StartTime")]
@@ -4578,9 +3884,7 @@ pub struct StationProblemStats {
     /// 统计结束时间 — Statistics end date
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wrapper key chosen, as in the statistics queries (yyyy-MM-dd).
     #[serde(rename = "EndTime")]
@@ -4588,9 +3892,7 @@ pub struct StationProblemStats {
     /// 问题统计信息列表 — Problem statistics list
     ///
     /// Wire name `ProblemStatsInfos`; `array<object ProblemStatsInfo>`; Required.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wrapper key chosen; the front end lists problem statistics by type.
     #[serde(rename = "ProblemStatsInfos")]
@@ -4601,7 +3903,6 @@ pub struct StationProblemStats {
 /// One problem code and its count in the period of the enclosing StationProblemStats.
 ///
 /// Provenance: provisional, sz2024fe (section 7.5 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the problem-information design is provisional; front-end statistics typeName 问题类型 / cnt 数量（个）.
 #[derive(
@@ -4615,11 +3916,8 @@ pub struct ProblemStatsInfo {
     /// 问题编码 — Problem code
     ///
     /// Wire name `ProblemCode`; `code T-ProblemCode`; Required.
-    ///
     /// Appendix B, Table B-2.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen; front-end statistics `typeName` 问题类型.
     #[serde(rename = "ProblemCode")]
@@ -4627,11 +3925,8 @@ pub struct ProblemStatsInfo {
     /// 问题数量 — Problem count
     ///
     /// Wire name `ProblemCount`; `integer`; Required.
-    ///
     /// Count of problems.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen; front-end statistics `cnt` 数量（个）.
     #[serde(rename = "ProblemCount")]
@@ -4642,7 +3937,6 @@ pub struct ProblemStatsInfo {
 /// Flow 7. Data of notification_problemInfo, as the array ProblemInfos: one problem record (citizen feedback, inspection finding, self-inspection or platform finding) and its handling.
 ///
 /// Provenance: provisional, sz2024fe, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(Shenzhen district inspection reports, 2024) (section 7.5 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the problem-information design is provisional. Evidence: the 2024 front end's citizen-feedback (市民反馈) list with stationName, operatorName, problemType, problemDescribe, principal, phone, timeDim; the 2016 Shenzhen inspection guide categories; the 2024 district inspection reports (problem items and the 立即整改 / 整改计划 / 复查 workflow); the 2020 EventType/EventCode inspection workflow. Also seen, not adopted: an operator platform's feedbackType 1 充电过程, 2 发票开具, 3 占位费, 4 信息不符 (analogue operator platform filter dictionary).
 #[derive(
@@ -4656,9 +3950,7 @@ pub struct ProblemInfo {
     /// 问题编号 — Problem ID
     ///
     /// Wire name `ProblemID`; `string(len ..=32)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence.
     #[serde(rename = "ProblemID")]
@@ -4666,9 +3958,7 @@ pub struct ProblemInfo {
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Field pattern of the 2020 objects.
     #[serde(rename = "OperatorID")]
@@ -4676,9 +3966,7 @@ pub struct ProblemInfo {
     /// 充换电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Field pattern of the 2020 objects.
     #[serde(rename = "StationID")]
@@ -4686,9 +3974,7 @@ pub struct ProblemInfo {
     /// 设备编码 — Equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Optional.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Field pattern of the 2020 objects.
     #[serde(
@@ -4700,9 +3986,7 @@ pub struct ProblemInfo {
     /// 设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Optional.
-    ///
     /// Provenance: provisional, sz2020.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Field pattern of the 2020 objects.
     #[serde(
@@ -4714,9 +3998,7 @@ pub struct ProblemInfo {
     /// 问题来源 — Problem source
     ///
     /// Wire name `ProblemSource`; `code T-ProblemSource`; Required.
-    ///
     /// Provenance: provisional, sz2024fe, sz2020, analogue(深圳市新能源汽车充电设施安全检查工作导则, 2016), analogue(Shenzhen district inspection reports, 2024).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Sources from the front end's 市民反馈, the inspection guide and reports, and the 2020 EventType 3 安全检查 / 5 自查; the codes are chosen.
     #[serde(rename = "ProblemSource")]
@@ -4724,11 +4006,8 @@ pub struct ProblemInfo {
     /// 问题编码 — Problem code
     ///
     /// Wire name `ProblemCode`; `code T-ProblemCode`; Required.
-    ///
     /// Appendix B, Table B-2.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; front-end `problemType` 问题类型 is the label behind it.
     #[serde(rename = "ProblemCode")]
@@ -4736,9 +4015,7 @@ pub struct ProblemInfo {
     /// 问题描述 — Problem description
     ///
     /// Wire name `ProblemDescribe`; `string(len ..=255)`; Optional.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Front-end `problemDescribe`; wire name follows it, length chosen.
     #[serde(
@@ -4750,9 +4027,7 @@ pub struct ProblemInfo {
     /// 发生/发现时间 — Time of occurrence or discovery
     ///
     /// Wire name `OccurTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Front-end `timeDim` 时间; wire name chosen.
     #[serde(rename = "OccurTime")]
@@ -4760,9 +4035,7 @@ pub struct ProblemInfo {
     /// 处理状态 — Handling status
     ///
     /// Wire name `HandleStatus`; `code T-HandleStatus`; Required.
-    ///
     /// Provenance: provisional, analogue(Shenzhen district inspection reports, 2024).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Inspection-report workflow 整改 / 复查; codes chosen.
     #[serde(rename = "HandleStatus")]
@@ -4770,9 +4043,7 @@ pub struct ProblemInfo {
     /// 处理时间 — Handling time
     ///
     /// Wire name `HandleTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence.
     #[serde(
@@ -4784,9 +4055,7 @@ pub struct ProblemInfo {
     /// 处理结果 — Handling result
     ///
     /// Wire name `HandleResult`; `string(len ..=255)`; Optional.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence.
     #[serde(
@@ -4798,9 +4067,7 @@ pub struct ProblemInfo {
     /// 负责人 — Person in charge
     ///
     /// Wire name `Principal`; `string(len ..=20)`; Optional.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Front-end `principal` 负责人; length chosen.
     #[serde(
@@ -4812,9 +4079,7 @@ pub struct ProblemInfo {
     /// 联系电话 — Contact phone
     ///
     /// Wire name `Phone`; `string(len ..=32)`; Optional.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Front-end `phone` 联系电话; length chosen.
     #[serde(
@@ -4829,7 +4094,6 @@ pub struct ProblemInfo {
 /// Flow 8 视频远程查看信息. One camera of a station, as an item of the array VideoInfos in the response of query_video_info ({StationID, VideoInfos}; request {StationID, CameraID?}). The city platform calls it on demand, e.g. from an alarm dialog.
 ///
 /// Provenance: provisional, sz2024fe, analogue(GB/T 28181), analogue(China Tower push API) (section 7.6 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the video design is provisional. Strong front-end evidence (nyytianlai/epcsp-dp-web, selectCameraByStationId with {operatorId, stationId}; cameraId, cameraLng, cameraLat, location, ip, status 0/1/255, cameraUrl played as HLS with reconnect, later MP4/OGG/WebM; station counter cameraCount; alarm dialog 视频 / 麦克风 / 挂断). GB/T 28181: 20-digit device and channel IDs, streams HLS / HTTP-FLV / RTSP / RTMP / WebRTC. China Tower push API: camera flag 1 是 / 2 否 / 3 未知 (not adopted here; StationInfo gains VideoMonitor instead). DB4403/T 234—2022 (Shenzhen public-security video networking) may be referenced by the 2024 text.
 #[derive(
@@ -4843,11 +4107,8 @@ pub struct VideoInfo {
     /// 摄像头编码 — Camera ID
     ///
     /// Wire name `CameraID`; `string(len ..=32)`; Required.
-    ///
     /// The GB/T 28181 20-digit ID is recommended.
-    ///
     /// Provenance: provisional, sz2024fe, analogue(GB/T 28181).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Front-end `cameraId`; wire name and length chosen.
     #[serde(rename = "CameraID")]
@@ -4855,9 +4116,7 @@ pub struct VideoInfo {
     /// 摄像头名称/安装位置 — Camera name / location
     ///
     /// Wire name `CameraName`; `string(len ..=50)`; Required.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Front-end `location`, shown as the camera name; wire name and length chosen.
     #[serde(rename = "CameraName")]
@@ -4865,9 +4124,7 @@ pub struct VideoInfo {
     /// 关联设备编码 — Associated equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Optional.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence.
     #[serde(
@@ -4879,11 +4136,8 @@ pub struct VideoInfo {
     /// 经度 — Camera longitude
     ///
     /// Wire name `CameraLng`; `decimal(scale 6)`; Optional.
-    ///
     /// GCJ-02, 6 decimal places.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Front-end `cameraLng`.
     #[serde(
@@ -4897,11 +4151,8 @@ pub struct VideoInfo {
     /// 纬度 — Camera latitude
     ///
     /// Wire name `CameraLat`; `decimal(scale 6)`; Optional.
-    ///
     /// GCJ-02, 6 decimal places.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Front-end `cameraLat`.
     #[serde(
@@ -4915,11 +4166,8 @@ pub struct VideoInfo {
     /// 设备IP — Camera IP address
     ///
     /// Wire name `CameraIP`; `string(len ..=39)`; Optional.
-    ///
     /// IPv4 or IPv6 text.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Front-end `ip`, shown as the camera code.
     #[serde(
@@ -4931,9 +4179,7 @@ pub struct VideoInfo {
     /// 摄像头状态 — Camera status
     ///
     /// Wire name `CameraStatus`; `code T-CameraStatus`; Required.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Front-end `status`; the codes are exact, the wire field is chosen.
     #[serde(rename = "CameraStatus")]
@@ -4941,11 +4187,8 @@ pub struct VideoInfo {
     /// 视频播放地址 — Video playback URL
     ///
     /// Wire name `VideoUrl`; `string(len ..=512)`; Required when CameraStatus = 1.
-    ///
     /// Required when CameraStatus = 1 (online).
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Front-end `cameraUrl`; wire name and length chosen.
     #[serde(
@@ -4957,9 +4200,7 @@ pub struct VideoInfo {
     /// 视频流协议 — Stream protocol
     ///
     /// Wire name `StreamProtocol`; `code T-StreamProtocol`; Optional.
-    ///
     /// Provenance: provisional, sz2024fe, analogue(GB/T 28181).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Front end plays HLS; GB/T 28181 practice; codes chosen.
     #[serde(
@@ -4971,9 +4212,7 @@ pub struct VideoInfo {
     /// 地址失效时间 — URL expiry time
     ///
     /// Wire name `UrlExpireTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: The front end requests a new link after repeated playback errors; the field is a design choice.
     #[serde(
@@ -4988,7 +4227,6 @@ pub struct VideoInfo {
 /// Flow 9 通用站点或设施附件收集. Items of the array AttachmentInfos in the response of query_attachment_info (request {OwnerType, OwnerID, LastQueryTime?}) and of the optional operator push notification_attachmentInfo.
 ///
 /// Provenance: provisional, db2024, tcec102, sz2020 (section 7.7 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: All of the attachment design is provisional. No attachment object has been seen anywhere; db2024 covers only the flow title "站点或设施"; the only related wire field is StationInfo Pictures (URL array, tcec102; made required by the 2020 platform). Document types rest on the 2020 EventCode materials (sz2020), the 2016 inspection guide and the operator filing rules.
 #[derive(
@@ -5002,9 +4240,7 @@ pub struct AttachmentInfo {
     /// 附件编号 — Attachment ID
     ///
     /// Wire name `AttachmentID`; `string(len ..=32)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence.
     #[serde(rename = "AttachmentID")]
@@ -5012,9 +4248,7 @@ pub struct AttachmentInfo {
     /// 附件所属对象 — Owner type
     ///
     /// Wire name `OwnerType`; `code T-OwnerType`; Required.
-    ///
     /// Provenance: provisional, db2024.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Only the flow title "通用站点或设施附件收集" is db2024; the field and its codes are chosen.
     #[serde(rename = "OwnerType")]
@@ -5022,11 +4256,8 @@ pub struct AttachmentInfo {
     /// 所属对象编码 — Owner ID
     ///
     /// Wire name `OwnerID`; `string(len ..=26)`; Required.
-    ///
     /// The ID of the owning object (OperatorID, StationID, EquipmentID, ConnectorID, ... as OwnerType says).
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; length chosen to hold the longest owner ID (ConnectorID ≤26).
     #[serde(rename = "OwnerID")]
@@ -5034,9 +4265,7 @@ pub struct AttachmentInfo {
     /// 附件类型 — Attachment type
     ///
     /// Wire name `AttachmentType`; `code T-AttachmentType`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; see T-AttachmentType for the evidence of the items.
     #[serde(rename = "AttachmentType")]
@@ -5044,9 +4273,7 @@ pub struct AttachmentInfo {
     /// 文件名 — File name
     ///
     /// Wire name `FileName`; `string(len ..=100)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence.
     #[serde(rename = "FileName")]
@@ -5054,11 +4281,8 @@ pub struct AttachmentInfo {
     /// 文件格式 — File format
     ///
     /// Wire name `FileFormat`; `string(len ..=10)`; Required.
-    ///
     /// File extension, e.g. jpg, png, pdf, mp4.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence.
     #[serde(rename = "FileFormat")]
@@ -5066,9 +4290,7 @@ pub struct AttachmentInfo {
     /// 文件地址 — File URL
     ///
     /// Wire name `FileUrl`; `string(len ..=512)`; Required.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Follows the T/CEC StationInfo Pictures pattern (URLs); wire name and length chosen.
     #[serde(rename = "FileUrl")]
@@ -5076,9 +4298,7 @@ pub struct AttachmentInfo {
     /// 文件大小 — File size
     ///
     /// Wire name `FileSize`; `integer`; unit bytes; Optional.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence.
     #[serde(
@@ -5090,11 +4310,8 @@ pub struct AttachmentInfo {
     /// 文件摘要 — File digest
     ///
     /// Wire name `FileHash`; `string(len ..=64)`; Optional.
-    ///
     /// MD5 (32 hex digits) or SM3 (64 hex digits).
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence.
     #[serde(
@@ -5106,11 +4323,8 @@ pub struct AttachmentInfo {
     /// 有效期开始 — Validity start date
     ///
     /// Wire name `ValidStartDate`; `datetime(yyyy-MM-dd)`; Optional.
-    ///
     /// For certificates and test reports.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence.
     #[serde(
@@ -5122,9 +4336,7 @@ pub struct AttachmentInfo {
     /// 有效期结束 — Validity end date
     ///
     /// Wire name `ValidEndDate`; `datetime(yyyy-MM-dd)`; Optional.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence.
     #[serde(
@@ -5136,9 +4348,7 @@ pub struct AttachmentInfo {
     /// 上传时间 — Upload time
     ///
     /// Wire name `UploadTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence.
     #[serde(rename = "UploadTime")]
@@ -5146,9 +4356,7 @@ pub struct AttachmentInfo {
     /// 备注 — Remark
     ///
     /// Wire name `Remark`; `string(len ..=255)`; Optional.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Design choice; no evidence.
     #[serde(
@@ -5174,7 +4382,6 @@ pub struct PushAck {
     /// 状态 — Status
     ///
     /// Wire name `Status`; `code T-PushStatus`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "Status")]
     pub status: crate::codes::PushStatus,
@@ -5184,7 +4391,6 @@ pub struct PushAck {
 /// Data of query_secret / notification_secret (Appendix D): the T/CEC symmetric secrets (OperatorSecret, DataSecret, DataSecretIV, SigSecret), encrypted with the recipient's public key, delivered once at on-boarding and on every key rotation. Per-message traffic keeps AES-128-CBC + HMAC-MD5 (chapter 10).
 ///
 /// Provenance: provisional, analogue(国密 open-API demo, class OpenApiSmUtil), analogue(Guangdong gateway, package com.longan.getway.upstream.flow.vo.guangdong) (section D of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Only the title of Appendix D is public (db2024, p. 100, one page); nothing charging-specific was found elsewhere, so the whole object is a provisional design. Analogues: the 国密 open-API demo (random 16-character SM4 key, SM4-CBC/PKCS#5 with an all-zero IV, key wrapped with the recipient's SM2 public key in C1C3C2 order, Base64; JSON fields xCipTxt, zCipLen, zDigEvp, zEvpLen; optional SM3withSM2 signature with user ID 1234567812345678); the Guangdong gateway (DIGITAL_ENVELOPE with an RSA-wrapped random 16-character key, DEGITAL_SIGNATURE (sic), DATA_JSON as Base64 AES ciphertext); a GM/T 0010-style ASN.1 SM2EnvelopedKey. Unknown: the asymmetric algorithm and key size, which keys are wrapped, the field names and encoding, whether the symmetric algorithm changes (AES or SM4), and the rotation period.
 #[derive(
@@ -5198,9 +4404,7 @@ pub struct KeyEnvelope {
     /// 运营商标识 — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// Provenance: provisional, tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: The field is the T/CEC OperatorID (tcec102); its use in the key envelope is the provisional design.
     #[serde(rename = "OperatorID")]
@@ -5208,11 +4412,8 @@ pub struct KeyEnvelope {
     /// 密钥版本 — Key version
     ///
     /// Wire name `KeyVersion`; `integer`; Required.
-    ///
     /// Increases on every rotation.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name and semantics chosen (Appendix D design); no evidence.
     #[serde(rename = "KeyVersion")]
@@ -5220,9 +4421,7 @@ pub struct KeyEnvelope {
     /// 信封算法 — Envelope algorithm
     ///
     /// Wire name `EnvelopeAlgorithm`; `code T-EnvelopeAlgorithm`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen (Appendix D design); SM2 or RSA after the analogues.
     #[serde(rename = "EnvelopeAlgorithm")]
@@ -5230,11 +4429,8 @@ pub struct KeyEnvelope {
     /// 密钥信封密文 — Encrypted key envelope
     ///
     /// Wire name `EncryptedKey`; `string(len ..=1024)`; Required.
-    ///
     /// Base64 of the asymmetric encryption of the JSON {OperatorSecret, DataSecret, DataSecretIV, SigSecret}.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name, content and length chosen (Appendix D design); key wrapping as in the 国密 open-API demo and Guangdong gateway analogues.
     #[serde(rename = "EncryptedKey")]
@@ -5242,9 +4438,7 @@ pub struct KeyEnvelope {
     /// 生效时间 — Effective time
     ///
     /// Wire name `EffectiveTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen (Appendix D design); no evidence.
     #[serde(rename = "EffectiveTime")]
@@ -5252,9 +4446,7 @@ pub struct KeyEnvelope {
     /// 失效时间 — Expiry time
     ///
     /// Wire name `ExpireTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name chosen (Appendix D design); no evidence.
     #[serde(
@@ -5266,11 +4458,8 @@ pub struct KeyEnvelope {
     /// 接收方公钥标识 — Recipient public-key ID
     ///
     /// Wire name `PublicKeyID`; `string(len ..=64)`; Optional.
-    ///
     /// Identifies the recipient key used.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wire name and length chosen (Appendix D design); no evidence.
     #[serde(
@@ -5296,36 +4485,28 @@ pub struct RequestEnvelope {
     /// 运营商标识 — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// The sender's own OperatorID (the city platform has one too).
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 参数内容 — Data
     ///
     /// Wire name `Data`; `string`; Required.
-    ///
     /// Base64 of the AES-encrypted business JSON (the encryption block of security.yaml).
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "Data")]
     pub data: ::std::string::String,
     /// 时间戳 — Timestamp
     ///
     /// Wire name `TimeStamp`; `datetime(yyyyMMddHHmmss)`; Required.
-    ///
     /// Local time (UTC+8).
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "TimeStamp")]
     pub time_stamp: ::chargespec_runtime::time::CompactDateTime,
     /// 自增序列 — Sequence number
     ///
     /// Wire name `Seq`; `string(len 4, pattern [^0], charset digits)`; Required.
-    ///
     /// 0001–9999; distinguishes requests sent within the same TimeStamp second. Seen in practice: the 2020 platform restarts its counter per millisecond; ac1982/tcec-ev-charging-java counts per second and fails when it runs out; many clients always send 0001.
-    ///
     /// Provenance: tcec102, sz2020.
     /// Note: The pattern (not all zeros) with the four digits gives the range 0001–9999 of the seq block in security.yaml: 0000 is not a sequence number.
     #[serde(rename = "Seq")]
@@ -5333,9 +4514,7 @@ pub struct RequestEnvelope {
     /// 参数签名 — Signature
     ///
     /// Wire name `Sig`; `string(len 32, charset upperhex)`; Required.
-    ///
     /// HMAC-MD5, upper-case hex (the signature block of security.yaml).
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "Sig")]
     pub sig: ::std::string::String,
@@ -5354,34 +4533,27 @@ pub struct ResponseEnvelope {
     /// 返回值 — Return code
     ///
     /// Wire name `Ret`; `code T-Ret`; Required.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "Ret")]
     pub ret: crate::codes::Ret,
     /// 返回信息 — Message
     ///
     /// Wire name `Msg`; `string`; Required.
-    ///
     /// Free text; "" in the published vector, "请求成功" or an error text in many servers. Part of the signed string.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "Msg")]
     pub msg: ::std::string::String,
     /// 返回数据 — Data
     ///
     /// Wire name `Data`; `string`; Required.
-    ///
     /// Base64 of the AES-encrypted business JSON; "" (empty, not encrypted) when there is nothing to return, e.g. on error.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "Data")]
     pub data: ::std::string::String,
     /// 签名 — Signature
     ///
     /// Wire name `Sig`; `string(len 32, charset upperhex)`; Required.
-    ///
     /// HMAC-MD5 over Ret + Msg + Data, upper-case hex.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "Sig")]
     pub sig: ::std::string::String,
@@ -5404,7 +4576,6 @@ pub struct QueryAlarmInfoRequest {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "StationID",
@@ -5415,7 +4586,6 @@ pub struct QueryAlarmInfoRequest {
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "OperatorID",
@@ -5426,7 +4596,6 @@ pub struct QueryAlarmInfoRequest {
     /// 设备编码 — Equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EquipmentID",
@@ -5451,7 +4620,6 @@ pub struct QueryAlarmInfoResponse {
     /// 告警信息列表 — Alarm list
     ///
     /// Wire name `AlarmInfos`; `array<object AlarmInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmInfos")]
     pub alarm_infos: ::std::vec::Vec<crate::types::AlarmInfo>,
@@ -5472,7 +4640,6 @@ pub struct NotificationAlarmInfoRequest {
     /// 告警信息列表 — Alarm list
     ///
     /// Wire name `AlarmInfos`; `array<object AlarmInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "AlarmInfos")]
     pub alarm_infos: ::std::vec::Vec<crate::types::AlarmInfo>,
@@ -5495,9 +4662,7 @@ pub struct QueryBmsInfoRequest {
     /// 设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Optional.
-    ///
     /// Required unless EquipmentID + BinID are given (2024 widening); required without condition in the 2020 rule.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "ConnectorID",
@@ -5508,11 +4673,8 @@ pub struct QueryBmsInfoRequest {
     /// 换电设备编码 — Swap equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Optional.
-    ///
     /// Present together with BinID, in place of ConnectorID.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: 2024 widening of the request to swap bins; evidence analogue(swap-station cloud protocol) battery-pack data BatDataInfo and bin charger data ChargeDevDataInfo.
     #[serde(
@@ -5524,11 +4686,8 @@ pub struct QueryBmsInfoRequest {
     /// 仓位编码 — Battery bin ID
     ///
     /// Wire name `BinID`; `string(len ..=26)`; Optional.
-    ///
     /// Present together with EquipmentID, in place of ConnectorID.
-    ///
     /// Provenance: provisional, analogue(swap-station cloud protocol).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: 2024 widening of the request to swap bins; evidence analogue(swap-station cloud protocol) battery-pack data BatDataInfo and bin charger data ChargeDevDataInfo.
     #[serde(
@@ -5543,7 +4702,6 @@ pub struct QueryBmsInfoRequest {
 /// The request payload (`Data`) of `query_battery_box_status`.
 ///
 /// Provenance: provisional (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 10 (换电设备电池箱状态, db2024) has no known interface; the name and payloads are chosen. The request payload is not part of the recommended design: it is added for completeness and is equally provisional.
 #[derive(
@@ -5557,9 +4715,7 @@ pub struct QueryBatteryBoxStatusRequest {
     /// 充换电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Request added for completeness; no evidence.
     #[serde(rename = "StationID")]
@@ -5567,9 +4723,7 @@ pub struct QueryBatteryBoxStatusRequest {
     /// 换电设备编码 — Swap equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Optional.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Request added for completeness; no evidence.
     #[serde(
@@ -5584,7 +4738,6 @@ pub struct QueryBatteryBoxStatusRequest {
 /// The request payload (`Data`) of `query_charge_order_info`.
 ///
 /// Provenance: provisional (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
 #[derive(
@@ -5598,9 +4751,7 @@ pub struct QueryChargeOrderInfoRequest {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Request added for completeness; no evidence.
     #[serde(rename = "StationID")]
@@ -5608,9 +4759,7 @@ pub struct QueryChargeOrderInfoRequest {
     /// 开始时间 — Start date
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Request added for completeness; yyyy-MM-dd as the problem and order queries.
     #[serde(rename = "StartTime")]
@@ -5618,9 +4767,7 @@ pub struct QueryChargeOrderInfoRequest {
     /// 结束时间 — End date
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Request added for completeness; yyyy-MM-dd as the problem and order queries.
     #[serde(rename = "EndTime")]
@@ -5631,7 +4778,6 @@ pub struct QueryChargeOrderInfoRequest {
 /// The response payload (`Data`) of `query_charge_order_info`.
 ///
 /// Provenance: provisional (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
 #[derive(
@@ -5645,9 +4791,7 @@ pub struct QueryChargeOrderInfoResponse {
     /// 充电订单信息列表 — Charging order list
     ///
     /// Wire name `ChargeOrderInfos`; `array<object ChargeOrderInfo>`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wrapper key chosen; no evidence.
     #[serde(rename = "ChargeOrderInfos")]
@@ -5658,7 +4802,6 @@ pub struct QueryChargeOrderInfoResponse {
 /// The request payload (`Data`) of `query_swap_order_info`.
 ///
 /// Provenance: provisional (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
 #[derive(
@@ -5672,9 +4815,7 @@ pub struct QuerySwapOrderInfoRequest {
     /// 充换电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Request added for completeness; no evidence.
     #[serde(rename = "StationID")]
@@ -5682,9 +4823,7 @@ pub struct QuerySwapOrderInfoRequest {
     /// 开始时间 — Start date
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Request added for completeness; yyyy-MM-dd as the problem and order queries.
     #[serde(rename = "StartTime")]
@@ -5692,9 +4831,7 @@ pub struct QuerySwapOrderInfoRequest {
     /// 结束时间 — End date
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Request added for completeness; yyyy-MM-dd as the problem and order queries.
     #[serde(rename = "EndTime")]
@@ -5705,7 +4842,6 @@ pub struct QuerySwapOrderInfoRequest {
 /// The response payload (`Data`) of `query_swap_order_info`.
 ///
 /// Provenance: provisional (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: An optional query of flow 11; no evidence. Its request payload is not part of the recommended design: it is added for completeness and is equally provisional.
 #[derive(
@@ -5719,9 +4855,7 @@ pub struct QuerySwapOrderInfoResponse {
     /// 换电订单信息列表 — Swap order list
     ///
     /// Wire name `SwapOrderInfos`; `array<object SwapOrderInfo>`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wrapper key chosen; no evidence.
     #[serde(rename = "SwapOrderInfos")]
@@ -5732,7 +4866,6 @@ pub struct QuerySwapOrderInfoResponse {
 /// The request payload (`Data`) of `query_frequency`.
 ///
 /// Provenance: sz2020 (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.14, sz2020) that none of the eleven 2024 flow titles names.
 #[derive(
@@ -5746,9 +4879,7 @@ pub struct QueryFrequencyRequest {
     /// 上报频率 — Reporting frequency
     ///
     /// Wire name `ParaFrequency`; `integer`; Required.
-    ///
     /// The reporting period the city platform sets for the operator; unit unknown (seconds or minutes).
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "ParaFrequency")]
     pub para_frequency: i64,
@@ -5760,7 +4891,6 @@ pub struct QueryFrequencyRequest {
 /// Required flags unknown; the fields are as the 2020 platform sent them.
 ///
 /// Provenance: sz2020 (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.12, sz2020); none of the eleven 2024 flow titles names events, which may have been removed or folded into the problem statistics of flow 7.
 #[derive(
@@ -5774,7 +4904,6 @@ pub struct QueryEventInfoRequest {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "StationID",
@@ -5785,7 +4914,6 @@ pub struct QueryEventInfoRequest {
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "OperatorID",
@@ -5796,9 +4924,7 @@ pub struct QueryEventInfoRequest {
     /// 开始时间 — Start time
     ///
     /// Wire name `StartTime`; `string`; Optional.
-    ///
     /// Format unknown; presumably 日期 (yyyy-MM-dd HH:mm:ss), so it is kept a plain string.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "StartTime",
@@ -5809,9 +4935,7 @@ pub struct QueryEventInfoRequest {
     /// 结束时间 — End time
     ///
     /// Wire name `EndTime`; `string`; Optional.
-    ///
     /// Format unknown; presumably 日期 (yyyy-MM-dd HH:mm:ss), so it is kept a plain string.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "EndTime",
@@ -5825,7 +4949,6 @@ pub struct QueryEventInfoRequest {
 /// The response payload (`Data`) of `query_event_info`.
 ///
 /// Provenance: sz2020 (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.12, sz2020); none of the eleven 2024 flow titles names events, which may have been removed or folded into the problem statistics of flow 7.
 #[derive(
@@ -5839,7 +4962,6 @@ pub struct QueryEventInfoResponse {
     /// 事件信息列表 — Event list
     ///
     /// Wire name `EventInfos`; `array<object EventInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EventInfos")]
     pub event_infos: ::std::vec::Vec<crate::types::EventInfo>,
@@ -5849,7 +4971,6 @@ pub struct QueryEventInfoResponse {
 /// The request payload (`Data`) of `notification_eventInfo`.
 ///
 /// Provenance: sz2020 (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question, not the content: a 2020 interface (DB4403/T 77—2020 §9.13, sz2020); none of the eleven 2024 flow titles names events.
 #[derive(
@@ -5863,7 +4984,6 @@ pub struct NotificationEventInfoRequest {
     /// 事件信息列表 — Event list
     ///
     /// Wire name `EventInfos`; `array<object EventInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EventInfos")]
     pub event_infos: ::std::vec::Vec<crate::types::EventInfo>,
@@ -5875,7 +4995,6 @@ pub struct NotificationEventInfoRequest {
 /// Required flags unknown; the fields are as the 2020 platform sent them.
 ///
 /// Provenance: sz2020 (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question, not the content: a 2020 Shenzhen addition (DB4403/T 77—2020 §9.15, sz2020) that none of the eleven 2024 flow titles names.
 #[derive(
@@ -5889,7 +5008,6 @@ pub struct QueryDisequipmentstatusInfoRequest {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "StationID",
@@ -5900,7 +5018,6 @@ pub struct QueryDisequipmentstatusInfoRequest {
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Optional.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "OperatorID",
@@ -5911,11 +5028,8 @@ pub struct QueryDisequipmentstatusInfoRequest {
     /// 配电设备编码 — Distribution-equipment ID
     ///
     /// Wire name `DisequipmentID`; `string(len ..=26)`; Optional.
-    ///
     /// The wire spelling `DisequipmentID` is a known misspelling of `DisEquipmentID`, kept as the standard has it.
-    ///
     /// Wire spelling with a lower-case "e", unlike the object names DisEquipmentInfo / DisEquipmentStatusInfo.
-    ///
     /// Provenance: sz2020.
     #[serde(
         rename = "DisequipmentID",
@@ -5929,7 +5043,6 @@ pub struct QueryDisequipmentstatusInfoRequest {
 /// The response payload (`Data`) of `query_disequipmentstatus_info`.
 ///
 /// Provenance: sz2020 (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Presence in 2024 is the open question, not the content: a 2020 Shenzhen addition (DB4403/T 77—2020 §9.15, sz2020) that none of the eleven 2024 flow titles names.
 #[derive(
@@ -5943,7 +5056,6 @@ pub struct QueryDisequipmentstatusInfoResponse {
     /// 配电设备状态信息列表 — Distribution-equipment status list
     ///
     /// Wire name `DisEquipmentStatusInfos`; `array<object DisEquipmentStatusInfo>`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "DisEquipmentStatusInfos")]
     pub dis_equipment_status_infos: ::std::vec::Vec<
@@ -5955,7 +5067,6 @@ pub struct QueryDisequipmentstatusInfoResponse {
 /// The request payload (`Data`) of `query_problem_stats`.
 ///
 /// Provenance: provisional (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 7 (问题统计信息收集, db2024) has no known interface. The type-and-count shape follows sz2024fe (citizen-feedback problem statistics typeName / desc / cnt); name and payloads are chosen.
 #[derive(
@@ -5969,9 +5080,7 @@ pub struct QueryProblemStatsRequest {
     /// 充换电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Optional.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Optional in the provisional design ({StationID?, StartTime, EndTime}); no evidence.
     #[serde(
@@ -5983,9 +5092,7 @@ pub struct QueryProblemStatsRequest {
     /// 统计开始时间 — Statistics start date
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: yyyy-MM-dd as in the sz2020 statistics queries; no evidence.
     #[serde(rename = "StartTime")]
@@ -5993,9 +5100,7 @@ pub struct QueryProblemStatsRequest {
     /// 统计结束时间 — Statistics end date
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: yyyy-MM-dd as in the sz2020 statistics queries; no evidence.
     #[serde(rename = "EndTime")]
@@ -6006,7 +5111,6 @@ pub struct QueryProblemStatsRequest {
 /// The request payload (`Data`) of `notification_problemInfo`.
 ///
 /// Provenance: provisional (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 7 (问题统计信息收集, db2024) has no known interface; the detail push is chosen, on sz2024fe citizen-feedback records and the inspection workflow of the Shenzhen district reports (analogue).
 #[derive(
@@ -6020,9 +5124,7 @@ pub struct NotificationProblemInfoRequest {
     /// 问题信息列表 — Problem list
     ///
     /// Wire name `ProblemInfos`; `array<object ProblemInfo>`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Array wrapper chosen after notification_alarmInfo ({AlarmInfos}).
     #[serde(rename = "ProblemInfos")]
@@ -6033,7 +5135,6 @@ pub struct NotificationProblemInfoRequest {
 /// The request payload (`Data`) of `query_video_info`.
 ///
 /// Provenance: provisional (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 8 (视频远程查看信息, db2024) has no known interface. Strong sz2024fe evidence: the 2024 platform lists cameras per station (selectCameraByStationId, request {operatorId, stationId}) and plays their URLs from the alarm dialog; the wire name and payloads are chosen.
 #[derive(
@@ -6047,9 +5148,7 @@ pub struct QueryVideoInfoRequest {
     /// 充换电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: sz2024fe stationId in the camera-list request; wire name chosen.
     #[serde(rename = "StationID")]
@@ -6057,11 +5156,8 @@ pub struct QueryVideoInfoRequest {
     /// 摄像头编码 — Camera ID
     ///
     /// Wire name `CameraID`; `string(len ..=32)`; Optional.
-    ///
     /// Optional; the sz2024fe camera list is requested per station, without a camera ID.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: sz2024fe cameraId; GB/T 28181 20-digit ID recommended; wire name and length chosen.
     #[serde(
@@ -6076,7 +5172,6 @@ pub struct QueryVideoInfoRequest {
 /// The response payload (`Data`) of `query_video_info`.
 ///
 /// Provenance: provisional (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 8 (视频远程查看信息, db2024) has no known interface. Strong sz2024fe evidence: the 2024 platform lists cameras per station (selectCameraByStationId, request {operatorId, stationId}) and plays their URLs from the alarm dialog; the wire name and payloads are chosen.
 #[derive(
@@ -6090,9 +5185,7 @@ pub struct QueryVideoInfoResponse {
     /// 充换电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Response wrapper chosen.
     #[serde(rename = "StationID")]
@@ -6100,9 +5193,7 @@ pub struct QueryVideoInfoResponse {
     /// 视频信息列表 — Video list
     ///
     /// Wire name `VideoInfos`; `array<object VideoInfo>`; Required.
-    ///
     /// Provenance: provisional, sz2024fe.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Camera list as in sz2024fe selectCameraByStationId; wrapper key chosen.
     #[serde(rename = "VideoInfos")]
@@ -6113,7 +5204,6 @@ pub struct QueryVideoInfoResponse {
 /// The request payload (`Data`) of `query_attachment_info`.
 ///
 /// Provenance: provisional (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 9 (通用站点或设施附件收集, db2024) has no known interface and no attachment object has been seen; the only related wire field is StationInfo Pictures. Name and payloads are chosen.
 #[derive(
@@ -6127,9 +5217,7 @@ pub struct QueryAttachmentInfoRequest {
     /// 附件所属对象 — Owner type
     ///
     /// Wire name `OwnerType`; `code T-OwnerType`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Chosen ; the flow title 站点或设施 (db2024) names the owners.
     #[serde(rename = "OwnerType")]
@@ -6137,11 +5225,8 @@ pub struct QueryAttachmentInfoRequest {
     /// 所属对象编码 — Owner ID
     ///
     /// Wire name `OwnerID`; `string(len ..=26)`; Required.
-    ///
     /// The ID of the owning object.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Chosen ; length of the longest owner ID (ConnectorID, BinID).
     #[serde(rename = "OwnerID")]
@@ -6149,11 +5234,8 @@ pub struct QueryAttachmentInfoRequest {
     /// 上次查询时间 — Last query time
     ///
     /// Wire name `LastQueryTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
-    ///
     /// Attachments added or replaced since this time; as LastQueryTime of query_stations_info.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Incremental pull chosen after query_stations_info (sz2020, tcec102).
     #[serde(
@@ -6168,7 +5250,6 @@ pub struct QueryAttachmentInfoRequest {
 /// The response payload (`Data`) of `query_attachment_info`.
 ///
 /// Provenance: provisional (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 9 (通用站点或设施附件收集, db2024) has no known interface and no attachment object has been seen; the only related wire field is StationInfo Pictures. Name and payloads are chosen.
 #[derive(
@@ -6182,9 +5263,7 @@ pub struct QueryAttachmentInfoResponse {
     /// 附件信息列表 — Attachment list
     ///
     /// Wire name `AttachmentInfos`; `array<object AttachmentInfo>`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wrapper key chosen .
     #[serde(rename = "AttachmentInfos")]
@@ -6195,7 +5274,6 @@ pub struct QueryAttachmentInfoResponse {
 /// The request payload (`Data`) of `notification_attachmentInfo`.
 ///
 /// Provenance: provisional (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: An optional push of flow 9 (通用站点或设施附件收集, db2024); no evidence, name and payload chosen.
 #[derive(
@@ -6209,9 +5287,7 @@ pub struct NotificationAttachmentInfoRequest {
     /// 附件信息列表 — Attachment list
     ///
     /// Wire name `AttachmentInfos`; `array<object AttachmentInfo>`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wrapper key chosen .
     #[serde(rename = "AttachmentInfos")]
@@ -6222,7 +5298,6 @@ pub struct NotificationAttachmentInfoRequest {
 /// The request payload (`Data`) of `notification_operatorInfo`.
 ///
 /// Provenance: provisional (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 1 (更新运营商信息, db2024) needs an operator push, but no Shenzhen operator push has been seen (the 2020 platform kept operator data in its web UI); the interface name, wrapper key, direction and trigger are chosen.
 #[derive(
@@ -6236,9 +5311,7 @@ pub struct NotificationOperatorInfoRequest {
     /// 运营商信息 — Operator information
     ///
     /// Wire name `OperatorInfo`; `object OperatorInfo`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wrapper key chosen after the single-object pattern of notification_stationInfo ({StationInfo}).
     #[serde(rename = "OperatorInfo")]
@@ -6262,7 +5335,6 @@ pub struct NotificationStationInfoRequest {
     /// 充换电站信息 — Station information
     ///
     /// Wire name `StationInfo`; `object StationInfo`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationInfo")]
     pub station_info: crate::types::StationInfo,
@@ -6283,9 +5355,7 @@ pub struct QueryStationsInfoRequest {
     /// 上次查询时间 — Last query time
     ///
     /// Wire name `LastQueryTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
-    ///
     /// Stations changed since this time; an empty string or an absent field means all stations (empty-means-all is T/CEC practice, not confirmed text; a reader should accept "").
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "LastQueryTime",
@@ -6296,7 +5366,6 @@ pub struct QueryStationsInfoRequest {
     /// 查询页码 — Page number
     ///
     /// Wire name `PageNo`; `integer`; Optional.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "PageNo",
@@ -6307,9 +5376,7 @@ pub struct QueryStationsInfoRequest {
     /// 每页数量 — Page size
     ///
     /// Wire name `PageSize`; `integer`; Optional.
-    ///
     /// Maximum unknown.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(
         rename = "PageSize",
@@ -6334,30 +5401,25 @@ pub struct QueryStationsInfoResponse {
     /// 当前页数 — Current page
     ///
     /// Wire name `PageNo`; `integer`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "PageNo")]
     pub page_no: i64,
     /// 页码总数 — Page count
     ///
     /// Wire name `PageCount`; `integer`; Required.
-    ///
     /// Total pages.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "PageCount")]
     pub page_count: i64,
     /// 总记录条数 — Total records
     ///
     /// Wire name `ItemSize`; `integer`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ItemSize")]
     pub item_size: i64,
     /// 充电站信息列表 — Station information list
     ///
     /// Wire name `StationInfos`; `array<object StationInfo>`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationInfos")]
     pub station_infos: ::std::vec::Vec<crate::types::StationInfo>,
@@ -6378,21 +5440,18 @@ pub struct QueryStationChargeStatsRequest {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 统计开始时间 — Statistics start date
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — Statistics end date
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
@@ -6413,7 +5472,6 @@ pub struct QueryStationChargeStatsResponse {
     /// 统计信息 — Station charging statistics
     ///
     /// Wire name `StationStats`; `object StationChargeStats`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationStats")]
     pub station_stats: crate::types::StationChargeStats,
@@ -6434,21 +5492,18 @@ pub struct QueryStationDischargeStatsRequest {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 统计开始时间 — Statistics start date
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — Statistics end date
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
@@ -6469,7 +5524,6 @@ pub struct QueryStationDischargeStatsResponse {
     /// 统计信息 — Station discharging statistics
     ///
     /// Wire name `StationStats`; `object StationDischargeStats`; Required.
-    ///
     /// Provenance: sz2020.
     #[serde(rename = "StationStats")]
     pub station_stats: crate::types::StationDischargeStats,
@@ -6479,7 +5533,6 @@ pub struct QueryStationDischargeStatsResponse {
 /// The request payload (`Data`) of `query_station_swap_stats`.
 ///
 /// Provenance: provisional (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: The flow title 充换电站统计数据收集 (db2024) covers swap stations, but no swap-statistics query has been seen; the name, payload and wrapper key StationStats are chosen to mirror the sz2020 charge and discharge statistics queries. Content evidence: sz2024fe daily swap counts, analogue(swap-station cloud protocol) daily swap sequence, analogue(State Grid IEC-104 swap profile) statistics.
 #[derive(
@@ -6493,9 +5546,7 @@ pub struct QueryStationSwapStatsRequest {
     /// 充换电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Mirrors the sz2020 statistics-query request.
     #[serde(rename = "StationID")]
@@ -6503,9 +5554,7 @@ pub struct QueryStationSwapStatsRequest {
     /// 统计开始时间 — Statistics start date
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Mirrors the sz2020 statistics-query request.
     #[serde(rename = "StartTime")]
@@ -6513,9 +5562,7 @@ pub struct QueryStationSwapStatsRequest {
     /// 统计结束时间 — Statistics end date
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Mirrors the sz2020 statistics-query request.
     #[serde(rename = "EndTime")]
@@ -6526,7 +5573,6 @@ pub struct QueryStationSwapStatsRequest {
 /// The response payload (`Data`) of `query_station_swap_stats`.
 ///
 /// Provenance: provisional (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: The flow title 充换电站统计数据收集 (db2024) covers swap stations, but no swap-statistics query has been seen; the name, payload and wrapper key StationStats are chosen to mirror the sz2020 charge and discharge statistics queries. Content evidence: sz2024fe daily swap counts, analogue(swap-station cloud protocol) daily swap sequence, analogue(State Grid IEC-104 swap profile) statistics.
 #[derive(
@@ -6540,9 +5586,7 @@ pub struct QueryStationSwapStatsResponse {
     /// 统计信息 — Station swap statistics
     ///
     /// Wire name `StationStats`; `object StationSwapStats`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wrapper key StationStats chosen to mirror the sz2020 statistics responses.
     #[serde(rename = "StationStats")]
@@ -6566,7 +5610,6 @@ pub struct NotificationStationStatusRequest {
     /// 充电设备接口状态 — Connector status
     ///
     /// Wire name `ConnectorStatusInfo`; `object ConnectorStatusInfo`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "ConnectorStatusInfo")]
     pub connector_status_info: crate::types::ConnectorStatusInfo,
@@ -6587,9 +5630,7 @@ pub struct QueryStationsStatusRequest {
     /// 充电站ID列表 — Station IDs
     ///
     /// Wire name `StationIDs`; `array<StationID>`; Required.
-    ///
     /// At most 50 IDs in one public implementation (ac1982/tcec-ev-charging-java); the standard's limit is unknown, so no limit is normative here and servers make it configurable (EVIDENCE.md D25).
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationIDs")]
     pub station_ids: ::std::vec::Vec<::std::string::String>,
@@ -6612,7 +5653,6 @@ pub struct QueryStationsStatusResponse {
     /// 充电站状态信息列表 — Station status list
     ///
     /// Wire name `StationStatusInfos`; `array<object StationStatusInfo>`; Required.
-    ///
     /// Provenance: sz2020, tcec102.
     #[serde(rename = "StationStatusInfos")]
     pub station_status_infos: ::std::vec::Vec<crate::types::StationStatusInfo>,
@@ -6622,7 +5662,6 @@ pub struct QueryStationsStatusResponse {
 /// The request payload (`Data`) of `notification_swapEquipmentStatus`.
 ///
 /// Provenance: provisional (section 9.1 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Flow 3 covers charging and swap stations (充换电, db2024) but no swap-bin status push has been seen; the interface name, wrapper key and trigger are chosen, mirroring notification_stationStatus. Evidence for the content: analogue(swap-station cloud protocol) per-bin work state.
 #[derive(
@@ -6636,9 +5675,7 @@ pub struct NotificationSwapEquipmentStatusRequest {
     /// 换电设备仓位状态 — Swap-equipment bin status
     ///
     /// Wire name `SwapEquipmentStatusInfo`; `object SwapEquipmentStatusInfo`; Required.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wrapper key chosen after the single-object pattern of notification_stationStatus ({ConnectorStatusInfo}).
     #[serde(rename = "SwapEquipmentStatusInfo")]
@@ -6660,20 +5697,15 @@ pub struct QueryTokenRequest {
     /// 运营商标识 — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// The caller's OperatorID.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 运营商密钥 — Operator secret
     ///
     /// Wire name `OperatorSecret`; `string`; Required.
-    ///
     /// The secret agreed for this caller and direction. 16 characters in practice; the T/CEC key-class text describes 0–F characters, 32H/48H/64H.
-    ///
     /// A credential: never printed by `Debug` or in validation reports.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "OperatorSecret")]
     pub operator_secret: ::chargespec_runtime::Secret,
@@ -6694,25 +5726,20 @@ pub struct QueryTokenResponse {
     /// 运营商标识 — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 成功状态 — Success status
     ///
     /// Wire name `SuccStat`; `code T-SuccStat`; Required.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 获取的凭证 — Access token
     ///
     /// Wire name `AccessToken`; `string`; Required when SuccStat = 0.
-    ///
     /// Opaque, globally unique (全局唯一凭证); 64 characters in the published example.
-    ///
     /// A credential: never printed by `Debug` or in validation reports.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(
         rename = "AccessToken",
@@ -6723,9 +5750,7 @@ pub struct QueryTokenResponse {
     /// 凭证有效期 — Token validity
     ///
     /// Wire name `TokenAvailableTime`; `integer`; unit s; Required.
-    ///
     /// Validity of the token in seconds; 7200 in the published example and in many implementations (the 2020 platform used its OAuth2 `expires_in`).
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(
         rename = "TokenAvailableTime",
@@ -6735,7 +5760,6 @@ pub struct QueryTokenResponse {
     /// 失败原因 — Failure reason
     ///
     /// Wire name `FailReason`; `code T-TokenFailReason`; Required.
-    ///
     /// Provenance: tcec102, sz2020.
     #[serde(rename = "FailReason")]
     pub fail_reason: crate::codes::TokenFailReason,

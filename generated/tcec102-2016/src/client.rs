@@ -114,7 +114,6 @@ pub mod cust {
         /// Trigger: on a new station or any change of a station, equipment or connector attribute.
         ///
         /// Provenance: tcec102 (section 102.3 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Its presence in the 2016 text is the open question, not its content (EVIDENCE.md D8).
         pub async fn notification_station_info(

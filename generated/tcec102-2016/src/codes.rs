@@ -12,16 +12,14 @@ chargespec_runtime::code_table! {
     /// Code table `T-StartChargeSeqStat`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section 102.3 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum StartChargeSeqStat: integer, closed, "T-StartChargeSeqStat" {
-        /// Provenance: tcec102.
         Starting = 1, "启动中", "starting";
-        /// Provenance: tcec102.
         Charging = 2, "充电中", "charging";
-        /// Provenance: tcec102.
         Stopping = 3, "停止中", "stopping";
-        /// Provenance: tcec102.
         Finished = 4, "已结束", "finished";
-        /// Provenance: tcec102.
         Unknown5 = 5, "未知", "unknown";
     }
 }
@@ -32,20 +30,17 @@ chargespec_runtime::code_table! {
     /// Code table `T-StopReason`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section 102.3 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum StopReason: integer, closed, "T-StopReason" {
-        /// Provenance: tcec102.
         StoppedByTheUser = 0, "用户手动停止", "stopped by the user";
-        /// Provenance: tcec102.
         StoppedByTheCustomerSidePlatform = 1, "客户归属地运营商平台停止", "stopped by the customer-side platform";
-        /// Provenance: tcec102.
         StoppedByTheBms = 2, "BMS停止", "stopped by the BMS";
-        /// Provenance: tcec102.
         ChargerFault = 3, "充电机设备故障", "charger fault";
-        /// Provenance: tcec102.
         ConnectorDisconnected = 4, "连接器断开", "connector disconnected";
     }
     ranges {
-        /// Provenance: tcec102.
         OperatorDefined(5..=99), "自定义", "operator-defined";
     }
 }
@@ -56,14 +51,14 @@ chargespec_runtime::code_table! {
     /// Code table `T-ConfirmResult`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section 102.3 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum ConfirmResult: integer, closed, "T-ConfirmResult" {
-        /// Provenance: tcec102.
         Accepted = 0, "成功", "accepted";
-        /// Provenance: tcec102.
         DisputedTransaction = 1, "争议交易", "disputed transaction";
     }
     ranges {
-        /// Provenance: tcec102.
         OperatorDefined(2..=99), "自定义", "operator-defined";
     }
 }
@@ -74,31 +69,19 @@ chargespec_runtime::code_table! {
     /// Code table `T-DisputeReason`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: tcec102 (section 102.3 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: No public source confirms the codes (EVIDENCE.md D11).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Unconfirmed (EVIDENCE.md D11).
     pub enum DisputeReason: integer, open, "T-DisputeReason" {
-        /// Provenance: tcec102.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Unconfirmed (EVIDENCE.md D11).
         NoSuchTransaction = 1, "交易不存在", "no such transaction";
-        /// Provenance: tcec102.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Unconfirmed (EVIDENCE.md D11).
         AmountWrong = 2, "交易金额错误", "amount wrong";
-        /// Provenance: tcec102.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Unconfirmed (EVIDENCE.md D11).
         EnergyWrong = 3, "交易电量错误", "energy wrong";
     }
     ranges {
-        /// Provenance: tcec102.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Unconfirmed (EVIDENCE.md D11).
         OperatorDefined(4..=99), "自定义", "operator-defined";
     }
 }
@@ -111,10 +94,11 @@ chargespec_runtime::code_table! {
     /// Used by query_token and by the answers of the charging-control interfaces.
     ///
     /// Provenance: tcec102 (section 102.3 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum SuccStat: integer, closed, "T-SuccStat" {
-        /// Provenance: tcec102.
         Success = 0, "成功", "success";
-        /// Provenance: tcec102.
         Failure = 1, "失败", "failure";
     }
 }
@@ -126,16 +110,15 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: tcec102 (section 102.3 of the edition).
     /// Note: The Chinese labels of codes 0 and 2 are descriptive; sources give their meanings in English.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum EquipAuthFailReason: integer, closed, "T-EquipAuthFailReason" {
-        /// Provenance: tcec102.
         None = 0, "无", "none";
-        /// Provenance: tcec102.
         NoGunPluggedInYet = 1, "此设备尚未插枪", "no gun plugged in yet";
-        /// Provenance: tcec102.
         EquipmentCheckFailed = 2, "设备检测失败", "equipment check failed";
     }
     ranges {
-        /// Provenance: tcec102.
         OperatorDefined(3..=99), "自定义", "operator-defined";
     }
 }
@@ -149,10 +132,11 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: tcec102 (section 102.3 of the edition).
     /// Note: The Chinese labels are descriptive; sources give the meanings in English.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum PolicyFailReason: integer, open, "T-PolicyFailReason" {
-        /// Provenance: tcec102.
         None = 0, "无", "none";
-        /// Provenance: tcec102.
         NoBusinessPolicyExistsForThisCharger = 1, "此充电桩业务策略不存在", "no business policy exists for this charger";
     }
 }
@@ -164,16 +148,15 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: tcec102 (section 102.3 of the edition).
     /// Note: The Chinese labels are descriptive; sources give the meanings in English.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum StartChargeFailReason: integer, closed, "T-StartChargeFailReason" {
-        /// Provenance: tcec102.
         None = 0, "无", "none";
-        /// Provenance: tcec102.
         EquipmentDoesNotExist = 1, "此设备不存在", "equipment does not exist";
-        /// Provenance: tcec102.
         EquipmentOffline = 2, "此设备离线", "equipment offline";
     }
     ranges {
-        /// Provenance: tcec102.
         OperatorDefined(3..=99), "自定义", "operator-defined";
     }
 }
@@ -185,18 +168,16 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: tcec102 (section 102.3 of the edition).
     /// Note: Labels as in admiralsoft/zjxdqh zjxdqh-evcs-server/src/main/java/com/zjxdqh/evcs/supervise/vo/PushStopChargeResult.java.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum StopChargeFailReason: integer, closed, "T-StopChargeFailReason" {
-        /// Provenance: tcec102.
         None = 0, "无", "none";
-        /// Provenance: tcec102.
         EquipmentDoesNotExist = 1, "此设备不存在", "equipment does not exist";
-        /// Provenance: tcec102.
         EquipmentOffline = 2, "此设备离线", "equipment offline";
-        /// Provenance: tcec102.
         ChargingAlreadyStopped = 3, "设备已停止充电", "charging already stopped";
     }
     ranges {
-        /// Provenance: tcec102.
         OperatorDefined(4..=99), "自定义", "operator-defined";
     }
 }
@@ -209,19 +190,15 @@ chargespec_runtime::code_table! {
     /// FailReason of the answers to notification_start_charge_result and notification_stop_charge_result.
     ///
     /// Provenance: tcec102 (section 102.3 of the edition).
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Unconfirmed for the 2016 text; 0 and 1 as in admiralsoft/zjxdqh zjxdqh-evcs-server/src/main/java/com/zjxdqh/evcs/supervise/vo/StartChargingResult.java (EVIDENCE.md D12).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
+    /// **Provisional**: not a fact of the standard; check against the official text.
+    /// Evidence: Single source (EVIDENCE.md D12).
     pub enum ResultFailReason: integer, open, "T-ResultFailReason" {
-        /// Provenance: tcec102.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Single source (EVIDENCE.md D12).
         None = 0, "无", "none";
-        /// Provenance: tcec102.
-        ///
-        /// **Provisional**: not a fact of the standard; check against the official text.
-        /// Evidence: Single source (EVIDENCE.md D12).
         ReceiveFailed = 1, "接收失败", "receive failed";
     }
 }
@@ -234,28 +211,20 @@ chargespec_runtime::code_table! {
     /// Carried in the response envelope's Ret, with HTTP 200. Generated open: platforms add codes of their own (e.g. 4015 on the Zhejiang order push).
     ///
     /// Provenance: tcec102 (section 102.4 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum Ret: integer, open, "T-Ret" {
         /// The caller should retry later.
-        ///
-        /// Provenance: tcec102.
         SystemBusy = -1, "系统繁忙", "system busy";
-        /// Provenance: tcec102.
         Success = 0, "请求成功", "success";
-        /// Provenance: tcec102.
         SignatureError = 4001, "签名错误", "signature error";
         /// Missing, unknown or expired token; obtain a new token and retry.
-        ///
-        /// Provenance: tcec102.
         TokenError = 4002, "Token错误", "token error";
         /// One of the five envelope fields OperatorID, Sig, TimeStamp, Data, Seq is missing.
-        ///
-        /// Provenance: tcec102.
         EnvelopeInvalid = 4003, "POST参数不合法", "envelope invalid";
         /// Each interface defines its own required parameters.
-        ///
-        /// Provenance: tcec102.
         BusinessParametersInvalid = 4004, "请求的业务参数不合法", "business parameters invalid";
-        /// Provenance: tcec102.
         SystemError = 500, "系统错误", "system error";
     }
 }
@@ -266,16 +235,15 @@ chargespec_runtime::code_table! {
     /// Code table `T-TokenFailReason`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section 102.4 A of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum TokenFailReason: integer, closed, "T-TokenFailReason" {
-        /// Provenance: tcec102.
         None = 0, "无", "none";
-        /// Provenance: tcec102.
         NoSuchOperator = 1, "无此运营商", "no such operator";
-        /// Provenance: tcec102.
         WrongSecret = 2, "密钥错误", "wrong secret";
     }
     ranges {
-        /// Provenance: tcec102.
         OperatorDefined(3..=99), "自定义", "operator-defined";
     }
 }
@@ -286,10 +254,11 @@ chargespec_runtime::code_table! {
     /// Code table `T-PushStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section 102.3 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum PushStatus: integer, closed, "T-PushStatus" {
-        /// Provenance: tcec102.
         Accepted = 0, "接受", "accepted";
-        /// Provenance: tcec102.
         DiscardedOrIgnored = 1, "丢弃或忽略，不需要重试", "discarded or ignored; do not retry";
     }
 }
@@ -300,20 +269,16 @@ chargespec_runtime::code_table! {
     /// Code table `T-StationType`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section 102.2 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum StationType: integer, closed, "T-StationType" {
-        /// Provenance: tcec102.
         Public = 1, "公共", "public";
-        /// Provenance: tcec102.
         Private = 50, "个人", "private";
-        /// Provenance: tcec102.
         Bus = 100, "公交（专用）", "bus (dedicated)";
-        /// Provenance: tcec102.
         Sanitation = 101, "环卫（专用）", "sanitation (dedicated)";
-        /// Provenance: tcec102.
         Logistics = 102, "物流（专用）", "logistics (dedicated)";
-        /// Provenance: tcec102.
         Taxi = 103, "出租车（专用）", "taxi (dedicated)";
-        /// Provenance: tcec102.
         Other = 255, "其他", "other";
     }
 }
@@ -324,16 +289,14 @@ chargespec_runtime::code_table! {
     /// Code table `T-StationStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section 102.2 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum StationStatus: integer, closed, "T-StationStatus" {
-        /// Provenance: tcec102.
         Unknown0 = 0, "未知", "unknown";
-        /// Provenance: tcec102.
         UnderConstruction = 1, "建设中", "under construction";
-        /// Provenance: tcec102.
         ClosedOffline = 5, "关闭下线", "closed, offline";
-        /// Provenance: tcec102.
         UnderMaintenance = 6, "维护中", "under maintenance";
-        /// Provenance: tcec102.
         InService = 50, "正常使用", "in service";
     }
 }
@@ -345,30 +308,21 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: tcec102 (section 102.2 of the edition).
     /// Note: Also listed by a T/CEC-style platform's station table, https://www.kancloud.cn/goodday/hmcs-api/1923699.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum Construction: integer, closed, "T-Construction" {
-        /// Provenance: tcec102.
         ResidentialArea = 1, "居民区", "residential area";
-        /// Provenance: tcec102.
         PublicInstitution = 2, "公共机构", "public institution";
-        /// Provenance: tcec102.
         EnterpriseOrInstitution = 3, "企事业单位", "enterprise or institution";
-        /// Provenance: tcec102.
         OfficeBuilding = 4, "写字楼", "office building";
-        /// Provenance: tcec102.
         IndustrialPark = 5, "工业园区", "industrial park";
-        /// Provenance: tcec102.
         TransportHub = 6, "交通枢纽", "transport hub";
-        /// Provenance: tcec102.
         LargeSportsOrCultureVenue = 7, "大型文体设施", "large sports or culture venue";
-        /// Provenance: tcec102.
         UrbanGreenSpace = 8, "城市绿地", "urban green space";
-        /// Provenance: tcec102.
         CarParkAttachedToALargeBuilding = 9, "大型建筑配建停车场", "car park attached to a large building";
-        /// Provenance: tcec102.
         OnStreetParking = 10, "路边停车位", "on-street parking";
-        /// Provenance: tcec102.
         IntercityExpresswayServiceArea = 11, "城际高速服务区", "intercity expressway service area";
-        /// Provenance: tcec102.
         Other = 255, "其他", "other";
     }
 }
@@ -379,12 +333,12 @@ chargespec_runtime::code_table! {
     /// Code table `T-SupportOrder`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section 102.2 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum SupportOrder: integer, closed, "T-SupportOrder" {
         /// The default.
-        ///
-        /// Provenance: tcec102.
         NotSupported = 0, "不支持预约", "not supported";
-        /// Provenance: tcec102.
         Supported = 1, "支持预约", "supported";
     }
 }
@@ -395,16 +349,14 @@ chargespec_runtime::code_table! {
     /// Code table `T-EquipmentType`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section 102.2 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum EquipmentType: integer, closed, "T-EquipmentType" {
-        /// Provenance: tcec102.
         Dc = 1, "直流设备", "DC";
-        /// Provenance: tcec102.
         Ac = 2, "交流设备", "AC";
-        /// Provenance: tcec102.
         AcDcCombined = 3, "交直流一体设备", "AC/DC combined";
-        /// Provenance: tcec102.
         Wireless = 4, "无线设备", "wireless";
-        /// Provenance: tcec102.
         Other = 5, "其他", "other";
     }
 }
@@ -415,18 +367,15 @@ chargespec_runtime::code_table! {
     /// Code table `T-ConnectorType`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section 102.2 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum ConnectorType: integer, closed, "T-ConnectorType" {
-        /// Provenance: tcec102.
         DomesticSocketMode2 = 1, "家用插座（模式2）", "domestic socket, mode 2";
-        /// Provenance: tcec102.
         AcSocketMode3ConnectionB = 2, "交流接口插座（模式3，连接方式B）", "AC socket, mode 3, connection B";
-        /// Provenance: tcec102.
         AcPlugWithCableMode3ConnectionC = 3, "交流接口插头（带枪线，模式3，连接方式C）", "AC plug with cable, mode 3, connection C";
-        /// Provenance: tcec102.
         DcPlugWithCableMode4 = 4, "直流接口枪头（带枪线，模式4）", "DC plug with cable, mode 4";
-        /// Provenance: tcec102.
         WirelessPad = 5, "无线充电座", "wireless pad";
-        /// Provenance: tcec102.
         Other = 6, "其他", "other";
     }
 }
@@ -440,10 +389,11 @@ chargespec_runtime::code_table! {
     ///
     /// Provenance: tcec102 (section 102.2 of the edition).
     /// Note: The Chinese labels 2011版 / 2015版 are descriptive; sources give the meanings as "2011 edition" and "2015 edition".
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum NationalStandard: integer, closed, "T-NationalStandard" {
-        /// Provenance: tcec102.
         V2011Edition = 1, "2011版", "2011 edition";
-        /// Provenance: tcec102.
         V2015Edition = 2, "2015版", "2015 edition";
     }
 }
@@ -454,18 +404,15 @@ chargespec_runtime::code_table! {
     /// Code table `T-ConnectorStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section 102.2 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum ConnectorStatus: integer, closed, "T-ConnectorStatus" {
-        /// Provenance: tcec102.
         Offline = 0, "离网", "offline";
-        /// Provenance: tcec102.
         Idle = 1, "空闲", "idle";
-        /// Provenance: tcec102.
         OccupiedNotCharging = 2, "占用（未充电）", "occupied, not charging";
-        /// Provenance: tcec102.
         OccupiedCharging = 3, "占用（充电中）", "occupied, charging";
-        /// Provenance: tcec102.
         OccupiedReserved = 4, "占用（预约锁定）", "occupied, reserved";
-        /// Provenance: tcec102.
         Fault = 255, "故障", "fault";
     }
 }
@@ -476,12 +423,12 @@ chargespec_runtime::code_table! {
     /// Code table `T-ParkStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section 102.2 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum ParkStatus: integer, closed, "T-ParkStatus" {
-        /// Provenance: tcec102.
         Unknown0 = 0, "未知", "unknown";
-        /// Provenance: tcec102.
         Free = 10, "空闲", "free";
-        /// Provenance: tcec102.
         Occupied = 50, "占用", "occupied";
     }
 }
@@ -492,12 +439,12 @@ chargespec_runtime::code_table! {
     /// Code table `T-LockStatus`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102 (section 102.2 of the edition).
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum LockStatus: integer, closed, "T-LockStatus" {
-        /// Provenance: tcec102.
         Unknown0 = 0, "未知", "unknown";
-        /// Provenance: tcec102.
         Unlocked = 10, "已解锁", "unlocked";
-        /// Provenance: tcec102.
         Locked = 50, "已上锁", "locked";
     }
 }

@@ -14,7 +14,6 @@ pub const CONTENT_TYPE: &str = "application/json;charset=utf-8";
 pub const HTTP_STATUS: u16 = 200;
 /// The URL of an interface: `{base}` is the peer's configured base.
 /// Provenance: tcec102, provisional.
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: The URL form is part 4 §4.2; the default version label v1 is chosen among those seen (EVIDENCE.md S2).
 pub const URL_PATTERN: &str = "{base}/{interface}";

@@ -119,7 +119,6 @@ pub mod cust {
         /// Trigger: on a new station or any change of a station, equipment or connector attribute.
         ///
         /// Provenance: tcec102 (section 102.3 of the edition).
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: Its presence in the 2016 text is the open question, not its content (EVIDENCE.md D8).
         fn notification_station_info(
@@ -151,219 +150,74 @@ pub mod cust {
         handler: H,
         endpoint: super::Endpoint,
     ) -> ::chargespec_runtime::axum::Router {
+        use crate::protocol::Profile;
+        use crate::types;
         let routes = ::chargespec_runtime::axum::Router::new()
-            .route(
-                "/query_token",
-                ::chargespec_runtime::axum::routing::post(handlers::token::<H>),
-            )
+            .route("/query_token", ::chargespec_runtime::post_token!(Profile, H))
             .route(
                 "/notification_start_charge_result",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_start_charge_result::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_start_charge_result",
+                    notification_start_charge_result,
+                    types::NotificationStartChargeResultRequest,
+                    types::NotificationStartChargeResultResponse
                 ),
             )
             .route(
                 "/notification_equip_charge_status",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_equip_charge_status::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_equip_charge_status",
+                    notification_equip_charge_status, types::EquipChargeStatus,
+                    types::NotificationEquipChargeStatusResponse
                 ),
             )
             .route(
                 "/notification_stop_charge_result",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_stop_charge_result::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_stop_charge_result",
+                    notification_stop_charge_result,
+                    types::NotificationStopChargeResultRequest,
+                    types::NotificationStopChargeResultResponse
                 ),
             )
             .route(
                 "/notification_charge_order_info",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_charge_order_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_charge_order_info",
+                    notification_charge_order_info, types::ChargeOrderInfo,
+                    types::NotificationChargeOrderInfoResponse
                 ),
             )
             .route(
                 "/check_charge_orders",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::check_charge_orders::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "check_charge_orders", check_charge_orders,
+                    types::CheckChargeOrdersRequest, types::CheckChargeOrdersResponse
                 ),
             )
             .route(
                 "/check_charge_order",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::check_charge_orders::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "check_charge_orders", check_charge_orders,
+                    types::CheckChargeOrdersRequest, types::CheckChargeOrdersResponse
                 ),
             )
             .route(
                 "/notification_stationInfo",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_station_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_stationInfo", notification_station_info,
+                    types::NotificationStationInfoRequest, types::PushAck
                 ),
             )
             .route(
                 "/notification_stationStatus",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::notification_station_status::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "notification_stationStatus",
+                    notification_station_status, types::NotificationStationStatusRequest,
+                    types::PushAck
                 ),
             );
         ::chargespec_runtime::endpoint::router(routes, handler, endpoint)
-    }
-    mod handlers {
-        pub(super) async fn notification_start_charge_result<H: super::CustPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::NotificationStartChargeResultRequest,
-                    crate::types::NotificationStartChargeResultResponse,
-                    _,
-                    _,
-                >(
-                    "notification_start_charge_result",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.notification_start_charge_result(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn notification_equip_charge_status<H: super::CustPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::EquipChargeStatus,
-                    crate::types::NotificationEquipChargeStatusResponse,
-                    _,
-                    _,
-                >(
-                    "notification_equip_charge_status",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.notification_equip_charge_status(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn notification_stop_charge_result<H: super::CustPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::NotificationStopChargeResultRequest,
-                    crate::types::NotificationStopChargeResultResponse,
-                    _,
-                    _,
-                >(
-                    "notification_stop_charge_result",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.notification_stop_charge_result(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn notification_charge_order_info<H: super::CustPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::ChargeOrderInfo,
-                    crate::types::NotificationChargeOrderInfoResponse,
-                    _,
-                    _,
-                >(
-                    "notification_charge_order_info",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.notification_charge_order_info(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn check_charge_orders<H: super::CustPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::CheckChargeOrdersRequest,
-                    crate::types::CheckChargeOrdersResponse,
-                    _,
-                    _,
-                >(
-                    "check_charge_orders",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.check_charge_orders(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn notification_station_info<H: super::CustPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::NotificationStationInfoRequest,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_stationInfo",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.notification_station_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn notification_station_status<H: super::CustPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::NotificationStationStatusRequest,
-                    crate::types::PushAck,
-                    _,
-                    _,
-                >(
-                    "notification_stationStatus",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.notification_station_status(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn token<H: super::CustPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared.endpoint.query_token(&headers, body).await
-        }
     }
 }
 /// 基础设施运营商 — Infrastructure operator platform: the server side.
@@ -519,236 +373,74 @@ pub mod infra {
         handler: H,
         endpoint: super::Endpoint,
     ) -> ::chargespec_runtime::axum::Router {
+        use crate::protocol::Profile;
+        use crate::types;
         let routes = ::chargespec_runtime::axum::Router::new()
-            .route(
-                "/query_token",
-                ::chargespec_runtime::axum::routing::post(handlers::token::<H>),
-            )
+            .route("/query_token", ::chargespec_runtime::post_token!(Profile, H))
             .route(
                 "/query_equip_auth",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_equip_auth::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_equip_auth", query_equip_auth,
+                    types::QueryEquipAuthRequest, types::QueryEquipAuthResponse
                 ),
             )
             .route(
                 "/query_equip_business_policy",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_equip_business_policy::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_equip_business_policy",
+                    query_equip_business_policy, types::QueryEquipBusinessPolicyRequest,
+                    types::QueryEquipBusinessPolicyResponse
                 ),
             )
             .route(
                 "/query_start_charge",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_start_charge::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_start_charge", query_start_charge,
+                    types::QueryStartChargeRequest, types::QueryStartChargeResponse
                 ),
             )
             .route(
                 "/query_equip_charge_status",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_equip_charge_status::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_equip_charge_status", query_equip_charge_status,
+                    types::QueryEquipChargeStatusRequest, types::EquipChargeStatus
                 ),
             )
             .route(
                 "/query_stop_charge",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_stop_charge::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_stop_charge", query_stop_charge,
+                    types::QueryStopChargeRequest, types::QueryStopChargeResponse
                 ),
             )
             .route(
                 "/query_stations_info",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_stations_info::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_stations_info", query_stations_info,
+                    types::QueryStationsInfoRequest, types::QueryStationsInfoResponse
                 ),
             )
             .route(
                 "/query_station_status",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_station_status::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_station_status", query_station_status,
+                    types::QueryStationStatusRequest, types::QueryStationStatusResponse
                 ),
             )
             .route(
                 "/query_stations_status",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_station_status::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_station_status", query_station_status,
+                    types::QueryStationStatusRequest, types::QueryStationStatusResponse
                 ),
             )
             .route(
                 "/query_station_stats",
-                ::chargespec_runtime::axum::routing::post(
-                    handlers::query_station_stats::<H>,
+                ::chargespec_runtime::post_interface!(
+                    Profile, H, "query_station_stats", query_station_stats,
+                    types::QueryStationStatsRequest, types::QueryStationStatsResponse
                 ),
             );
         ::chargespec_runtime::endpoint::router(routes, handler, endpoint)
-    }
-    mod handlers {
-        pub(super) async fn query_equip_auth<H: super::InfraPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryEquipAuthRequest,
-                    crate::types::QueryEquipAuthResponse,
-                    _,
-                    _,
-                >(
-                    "query_equip_auth",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_equip_auth(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_equip_business_policy<H: super::InfraPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryEquipBusinessPolicyRequest,
-                    crate::types::QueryEquipBusinessPolicyResponse,
-                    _,
-                    _,
-                >(
-                    "query_equip_business_policy",
-                    &headers,
-                    body,
-                    |ctx, request| {
-                        shared.handler.query_equip_business_policy(ctx, request)
-                    },
-                )
-                .await
-        }
-        pub(super) async fn query_start_charge<H: super::InfraPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryStartChargeRequest,
-                    crate::types::QueryStartChargeResponse,
-                    _,
-                    _,
-                >(
-                    "query_start_charge",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_start_charge(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_equip_charge_status<H: super::InfraPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryEquipChargeStatusRequest,
-                    crate::types::EquipChargeStatus,
-                    _,
-                    _,
-                >(
-                    "query_equip_charge_status",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_equip_charge_status(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_stop_charge<H: super::InfraPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryStopChargeRequest,
-                    crate::types::QueryStopChargeResponse,
-                    _,
-                    _,
-                >(
-                    "query_stop_charge",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_stop_charge(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_stations_info<H: super::InfraPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryStationsInfoRequest,
-                    crate::types::QueryStationsInfoResponse,
-                    _,
-                    _,
-                >(
-                    "query_stations_info",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_stations_info(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_station_status<H: super::InfraPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryStationStatusRequest,
-                    crate::types::QueryStationStatusResponse,
-                    _,
-                    _,
-                >(
-                    "query_station_status",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_station_status(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn query_station_stats<H: super::InfraPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared
-                .endpoint
-                .serve::<
-                    crate::types::QueryStationStatsRequest,
-                    crate::types::QueryStationStatsResponse,
-                    _,
-                    _,
-                >(
-                    "query_station_stats",
-                    &headers,
-                    body,
-                    |ctx, request| shared.handler.query_station_stats(ctx, request),
-                )
-                .await
-        }
-        pub(super) async fn token<H: super::InfraPlatform>(
-            ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-            headers: ::chargespec_runtime::axum::http::HeaderMap,
-            body: ::chargespec_runtime::axum::body::Body,
-        ) -> ::chargespec_runtime::axum::response::Response {
-            shared.endpoint.query_token(&headers, body).await
-        }
     }
 }

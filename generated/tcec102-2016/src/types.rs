@@ -18,16 +18,13 @@ pub struct PolicyInfo {
     /// 时段起始时间点 — Period start time
     ///
     /// Wire name `StartTime`; `datetime(HHmmss)`; Required.
-    ///
     /// HHmmss.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Time,
     /// 时段电费 — Electricity price
     ///
     /// Wire name `ElecPrice`; `decimal(scale 4)`; unit 元/kWh; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "ElecPrice",
@@ -38,13 +35,9 @@ pub struct PolicyInfo {
     /// 时段服务费 — Service price
     ///
     /// Wire name `SevicePrice`; `decimal(scale 4)`; unit 元/kWh; Required.
-    ///
     /// The wire spelling `SevicePrice` is a known misspelling of `ServicePrice`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `ServicePrice`.
-    ///
     /// Wire spelling "Sevice" kept.
-    ///
     /// Provenance: tcec102.
     /// Note: The Xiaoju 1.4.0 and Zhejiang peers send ServicePrice (EVIDENCE.md D6).
     #[serde(
@@ -72,21 +65,18 @@ pub struct ChargeDetail {
     /// 时段开始时间 — Period start
     ///
     /// Wire name `DetailStartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "DetailStartTime")]
     pub detail_start_time: ::chargespec_runtime::time::DateTime,
     /// 时段结束时间 — Period end
     ///
     /// Wire name `DetailEndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "DetailEndTime")]
     pub detail_end_time: ::chargespec_runtime::time::DateTime,
     /// 时段电价 — Electricity price
     ///
     /// Wire name `ElecPrice`; `decimal(scale 4)`; unit 元/kWh; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "ElecPrice",
@@ -97,13 +87,9 @@ pub struct ChargeDetail {
     /// 时段服务费价格 — Service price
     ///
     /// Wire name `SevicePrice`; `decimal(scale 4)`; unit 元/kWh; Required.
-    ///
     /// The wire spelling `SevicePrice` is a known misspelling of `ServicePrice`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `ServicePrice`.
-    ///
     /// Wire spelling "Sevice" kept.
-    ///
     /// Provenance: tcec102.
     /// Note: The Xiaoju 1.4.0 and Zhejiang peers send ServicePrice (EVIDENCE.md D6).
     #[serde(
@@ -116,9 +102,7 @@ pub struct ChargeDetail {
     /// 时段充电量 — Period energy
     ///
     /// Wire name `DetailPower`; `decimal(scale 2)`; unit kWh; Required.
-    ///
     /// 2 decimal places; one aggregator variant (yzqaq/cecJsonVerify) sends 3.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "DetailPower",
@@ -129,7 +113,6 @@ pub struct ChargeDetail {
     /// 时段电费 — Period electricity fee
     ///
     /// Wire name `DetailElecMoney`; `decimal(scale 2)`; unit 元; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "DetailElecMoney",
@@ -140,13 +123,9 @@ pub struct ChargeDetail {
     /// 时段服务费 — Period service fee
     ///
     /// Wire name `DetailSeviceMoney`; `decimal(scale 2)`; unit 元; Required.
-    ///
     /// The wire spelling `DetailSeviceMoney` is a known misspelling of `DetailServiceMoney`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `DetailServiceMoney`.
-    ///
     /// Wire spelling "Sevice" kept.
-    ///
     /// Provenance: tcec102.
     /// Note: The Xiaoju 1.4.0 and Zhejiang peers send DetailServiceMoney (EVIDENCE.md D6).
     #[serde(
@@ -173,30 +152,25 @@ pub struct EquipChargeStatus {
     /// 充电订单号 — Charging order number
     ///
     /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电订单状态 — Charging order state
     ///
     /// Wire name `StartChargeSeqStat`; `code T-StartChargeSeqStat`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeqStat")]
     pub start_charge_seq_stat: crate::codes::StartChargeSeqStat,
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 充电设备接口状态 — Connector status
     ///
     /// Wire name `ConnectorStatus`; `code T-ConnectorStatus`; Required.
-    ///
     /// Takes the connector-status codes 1, 2, 3, 4 and 255 (not 0 offline).
-    ///
     /// Provenance: tcec102.
     /// Note: The restriction to part of the table cannot be expressed in the spec language (EVIDENCE.md D13).
     #[serde(rename = "ConnectorStatus")]
@@ -204,9 +178,7 @@ pub struct EquipChargeStatus {
     /// A相电流 — Phase A current
     ///
     /// Wire name `CurrentA`; `decimal(scale unknown)`; unit A; Required.
-    ///
     /// The DC output current for DC equipment. Precision not stated.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "CurrentA",
@@ -217,9 +189,7 @@ pub struct EquipChargeStatus {
     /// B相电流 — Phase B current
     ///
     /// Wire name `CurrentB`; `decimal(scale unknown)`; unit A; Optional.
-    ///
     /// Precision not stated.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "CurrentB",
@@ -232,9 +202,7 @@ pub struct EquipChargeStatus {
     /// C相电流 — Phase C current
     ///
     /// Wire name `CurrentC`; `decimal(scale unknown)`; unit A; Optional.
-    ///
     /// Precision not stated.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "CurrentC",
@@ -247,9 +215,7 @@ pub struct EquipChargeStatus {
     /// A相电压 — Phase A voltage
     ///
     /// Wire name `VoltageA`; `decimal(scale unknown)`; unit V; Required.
-    ///
     /// The DC output voltage for DC equipment. Precision not stated.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "VoltageA",
@@ -260,9 +226,7 @@ pub struct EquipChargeStatus {
     /// B相电压 — Phase B voltage
     ///
     /// Wire name `VoltageB`; `decimal(scale unknown)`; unit V; Optional.
-    ///
     /// Precision not stated.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "VoltageB",
@@ -275,9 +239,7 @@ pub struct EquipChargeStatus {
     /// C相电压 — Phase C voltage
     ///
     /// Wire name `VoltageC`; `decimal(scale unknown)`; unit V; Optional.
-    ///
     /// Precision not stated.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "VoltageC",
@@ -290,9 +252,7 @@ pub struct EquipChargeStatus {
     /// 电池剩余电量 — State of charge
     ///
     /// Wire name `Soc`; `decimal(scale unknown)`; unit %; Required.
-    ///
     /// Precision not stated.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "Soc",
@@ -303,25 +263,20 @@ pub struct EquipChargeStatus {
     /// 开始充电时间 — Charging start time
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::DateTime,
     /// 本次采样时间 — Sample time
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// The time of this sample, not the end of charging.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::DateTime,
     /// 累计充电量 — Accumulated energy
     ///
     /// Wire name `TotalPower`; `decimal(scale 2)`; unit kWh; Required.
-    ///
     /// 2 decimal places; one aggregator variant sends 3.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalPower",
@@ -332,9 +287,7 @@ pub struct EquipChargeStatus {
     /// 累计电费 — Accumulated electricity fee
     ///
     /// Wire name `ElecMoney`; `decimal(scale 2)`; unit 元; Optional.
-    ///
     /// Also accepted on input as: `ElectMoney`.
-    ///
     /// Provenance: tcec102.
     /// Note: The Xiaoju 1.4.0 contract spells it ElectMoney in the query_equip_charge_status response (EVIDENCE.md D7).
     #[serde(
@@ -349,13 +302,9 @@ pub struct EquipChargeStatus {
     /// 累计服务费 — Accumulated service fee
     ///
     /// Wire name `SeviceMoney`; `decimal(scale 2)`; unit 元; Optional.
-    ///
     /// The wire spelling `SeviceMoney` is a known misspelling of `ServiceMoney`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `ServiceMoney`.
-    ///
     /// Wire spelling "Sevice" kept.
-    ///
     /// Provenance: tcec102.
     /// Note: The Xiaoju 1.4.0 and Zhejiang peers send ServiceMoney (EVIDENCE.md D6).
     #[serde(
@@ -370,7 +319,6 @@ pub struct EquipChargeStatus {
     /// 累计总金额 — Accumulated total amount
     ///
     /// Wire name `TotalMoney`; `decimal(scale 2)`; unit 元; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalMoney",
@@ -383,7 +331,6 @@ pub struct EquipChargeStatus {
     /// 时段数 — Number of periods
     ///
     /// Wire name `SumPeriod`; `integer(0..=32)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "SumPeriod",
@@ -394,9 +341,7 @@ pub struct EquipChargeStatus {
     /// 充电明细信息 — Charging details
     ///
     /// Wire name `ChargeDetails`; `array<object ChargeDetail>`; Optional.
-    ///
     /// One aggregator variant (yzqaq/cecJsonVerify) requires at least one item.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "ChargeDetails",
@@ -423,35 +368,30 @@ pub struct ChargeOrderInfo {
     /// 充电订单号 — Charging order number
     ///
     /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 开始充电时间 — Charging start time
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::DateTime,
     /// 结束充电时间 — Charging end time
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::DateTime,
     /// 累计充电量 — Total energy
     ///
     /// Wire name `TotalPower`; `decimal(scale 2)`; unit kWh; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalPower",
@@ -462,7 +402,6 @@ pub struct ChargeOrderInfo {
     /// 总电费 — Total electricity fee
     ///
     /// Wire name `TotalElecMoney`; `decimal(scale 2)`; unit 元; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalElecMoney",
@@ -473,13 +412,9 @@ pub struct ChargeOrderInfo {
     /// 总服务费 — Total service fee
     ///
     /// Wire name `TotalSeviceMoney`; `decimal(scale 2)`; unit 元; Required.
-    ///
     /// The wire spelling `TotalSeviceMoney` is a known misspelling of `TotalServiceMoney`, kept as the standard has it.
-    ///
     /// Also accepted on input as: `TotalServiceMoney`.
-    ///
     /// Wire spelling "Sevice" kept.
-    ///
     /// Provenance: tcec102.
     /// Note: The Xiaoju 1.4.0 and Zhejiang peers send TotalServiceMoney (EVIDENCE.md D6).
     #[serde(
@@ -492,7 +427,6 @@ pub struct ChargeOrderInfo {
     /// 累计总金额 — Total amount
     ///
     /// Wire name `TotalMoney`; `decimal(scale 2)`; unit 元; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalMoney",
@@ -503,14 +437,12 @@ pub struct ChargeOrderInfo {
     /// 充电结束原因 — Stop reason
     ///
     /// Wire name `StopReason`; `code T-StopReason`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StopReason")]
     pub stop_reason: crate::codes::StopReason,
     /// 时段数 — Number of periods
     ///
     /// Wire name `SumPeriod`; `integer(0..=32)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "SumPeriod",
@@ -521,9 +453,7 @@ pub struct ChargeOrderInfo {
     /// 充电明细信息 — Charging details
     ///
     /// Wire name `ChargeDetails`; `array<object ChargeDetail>`; Optional.
-    ///
     /// Required in one variant.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "ChargeDetails",
@@ -550,16 +480,13 @@ pub struct CheckChargeOrder {
     /// 充电订单号 — Charging order number
     ///
     /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 累计充电量 — Total energy
     ///
     /// Wire name `TotalPower`; `decimal(scale 2)`; unit kWh; Required.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Precision not stated by any source; the energy precision is assumed (EVIDENCE.md D16).
     #[serde(
@@ -571,7 +498,6 @@ pub struct CheckChargeOrder {
     /// 累计总金额 — Total amount
     ///
     /// Wire name `TotalMoney`; `decimal(scale 2)`; unit 元; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalMoney",
@@ -596,16 +522,13 @@ pub struct DisputeOrder {
     /// 充电订单号 — Charging order number
     ///
     /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 累计充电量 — Total energy
     ///
     /// Wire name `TotalPower`; `decimal(scale 2)`; unit kWh; Required.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Precision not stated by any source; the energy precision is assumed (EVIDENCE.md D16).
     #[serde(
@@ -617,7 +540,6 @@ pub struct DisputeOrder {
     /// 累计总金额 — Total amount
     ///
     /// Wire name `TotalMoney`; `decimal(scale 2)`; unit 元; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalMoney",
@@ -628,7 +550,6 @@ pub struct DisputeOrder {
     /// 争议原因 — Dispute reason
     ///
     /// Wire name `DisputeReason`; `code T-DisputeReason`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "DisputeReason")]
     pub dispute_reason: crate::codes::DisputeReason,
@@ -649,36 +570,28 @@ pub struct RequestEnvelope {
     /// 运营商标识 — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// The caller's own OperatorID.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 参数内容 — Data
     ///
     /// Wire name `Data`; `string`; Required.
-    ///
     /// Base64 of the AES-128-CBC encryption of the UTF-8 JSON business payload.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "Data")]
     pub data: ::std::string::String,
     /// 时间戳 — Timestamp
     ///
     /// Wire name `TimeStamp`; `datetime(yyyyMMddHHmmss)`; Required.
-    ///
     /// yyyyMMddHHmmss, local China time (UTC+8).
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "TimeStamp")]
     pub time_stamp: ::chargespec_runtime::time::CompactDateTime,
     /// 自增序列 — Sequence number
     ///
     /// Wire name `Seq`; `string(len 4, pattern [^0], charset digits)`; Required.
-    ///
     /// 0001–9999, self-incrementing; distinguishes requests sent within the same TimeStamp second.
-    ///
     /// Provenance: tcec102.
     /// Note: The pattern (not all zeros) with the four digits gives the range 0001–9999 of the seq block in security.yaml: 0000 is not a sequence number.
     #[serde(rename = "Seq")]
@@ -686,9 +599,7 @@ pub struct RequestEnvelope {
     /// 参数签名 — Signature
     ///
     /// Wire name `Sig`; `string(len 32, charset upperhex)`; Required.
-    ///
     /// HMAC-MD5 over OperatorID + Data + TimeStamp + Seq, upper-case hex.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "Sig")]
     pub sig: ::std::string::String,
@@ -709,34 +620,27 @@ pub struct ResponseEnvelope {
     /// 返回值 — Return code
     ///
     /// Wire name `Ret`; `code T-Ret`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "Ret")]
     pub ret: crate::codes::Ret,
     /// 返回信息 — Message
     ///
     /// Wire name `Msg`; `string`; Required.
-    ///
     /// Free text; "" in the published vector, "请求成功" or an error text in many servers. Part of the signed string.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "Msg")]
     pub msg: ::std::string::String,
     /// 返回数据 — Data
     ///
     /// Wire name `Data`; `string`; Required.
-    ///
     /// Base64 of the AES-encrypted business JSON; "" (empty, not encrypted) when there is nothing to return, e.g. on error.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "Data")]
     pub data: ::std::string::String,
     /// 签名 — Signature
     ///
     /// Wire name `Sig`; `string(len 32, charset upperhex)`; Required.
-    ///
     /// HMAC-MD5 over Ret (decimal text) + Msg + Data, upper-case hex.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "Sig")]
     pub sig: ::std::string::String,
@@ -757,7 +661,6 @@ pub struct PushAck {
     /// 状态 — Status
     ///
     /// Wire name `Status`; `code T-PushStatus`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "Status")]
     pub status: crate::codes::PushStatus,
@@ -779,18 +682,14 @@ pub struct OperatorInfo {
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// Organisation code.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 运营商名称 — Operator name
     ///
     /// Wire name `OperatorName`; `string(len ..=64)`; Required.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: The length comes from a single source and the required flag is unconfirmed (EVIDENCE.md D2).
     #[serde(rename = "OperatorName")]
@@ -798,9 +697,7 @@ pub struct OperatorInfo {
     /// 运营商电话1 — Operator telephone 1
     ///
     /// Wire name `OperatorTel1`; `string(len ..=32)`; Required.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: The length comes from a single source and the required flag is unconfirmed (EVIDENCE.md D2).
     #[serde(rename = "OperatorTel1")]
@@ -808,7 +705,6 @@ pub struct OperatorInfo {
     /// 运营商电话2 — Operator telephone 2
     ///
     /// Wire name `OperatorTel2`; `string(len ..=32)`; Optional.
-    ///
     /// Provenance: tcec102.
     /// Note: Length from a single source (EVIDENCE.md D2).
     #[serde(
@@ -820,7 +716,6 @@ pub struct OperatorInfo {
     /// 运营商注册地址 — Operator registered address
     ///
     /// Wire name `OperatorRegAddress`; `string(len ..=64)`; Optional.
-    ///
     /// Provenance: tcec102.
     /// Note: Length from a single source (EVIDENCE.md D2).
     #[serde(
@@ -832,7 +727,6 @@ pub struct OperatorInfo {
     /// 备注 — Note
     ///
     /// Wire name `OperatorNote`; `string(len ..=255)`; Optional.
-    ///
     /// Provenance: tcec102.
     /// Note: Length from a single source (EVIDENCE.md D2).
     #[serde(
@@ -858,66 +752,53 @@ pub struct StationInfo {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Operator-defined, unique within the operator.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 运营商ID — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 设备所属方ID — Equipment owner ID
     ///
     /// Wire name `EquipmentOwnerID`; `string(len 9)`; Required.
-    ///
     /// Organisation code of the equipment owner.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipmentOwnerID")]
     pub equipment_owner_id: ::std::string::String,
     /// 充电站名称 — Station name
     ///
     /// Wire name `StationName`; `string(len ..=50)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StationName")]
     pub station_name: ::std::string::String,
     /// 充电站国家代码 — Country code
     ///
     /// Wire name `CountryCode`; `string(len 2)`; Required.
-    ///
     /// Two characters; "CN".
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "CountryCode")]
     pub country_code: ::std::string::String,
     /// 充电站省市辖区编码 — Province/city/district code
     ///
     /// Wire name `AreaCode`; `string(len ..=20)`; Required.
-    ///
     /// GB/T 2260 administrative division code.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "AreaCode")]
     pub area_code: ::std::string::String,
     /// 详细地址 — Address
     ///
     /// Wire name `Address`; `string(len ..=50)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "Address")]
     pub address: ::std::string::String,
     /// 站点电话 — Station telephone
     ///
     /// Wire name `StationTel`; `string(len ..=30)`; Optional.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: The 2016 required flag is unconfirmed (EVIDENCE.md D3).
     #[serde(
@@ -929,41 +810,33 @@ pub struct StationInfo {
     /// 服务电话 — Service telephone
     ///
     /// Wire name `ServiceTel`; `string(len ..=30)`; Required.
-    ///
     /// Customer-service number, e.g. a 400 number.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ServiceTel")]
     pub service_tel: ::std::string::String,
     /// 站点类型 — Station type
     ///
     /// Wire name `StationType`; `code T-StationType`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StationType")]
     pub station_type: crate::codes::StationType,
     /// 站点状态 — Station status
     ///
     /// Wire name `StationStatus`; `code T-StationStatus`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StationStatus")]
     pub station_status: crate::codes::StationStatus,
     /// 车位数量 — Number of parking spaces
     ///
     /// Wire name `ParkNums`; `integer`; Required.
-    ///
     /// Number of chargeable parking spaces; 0 = unknown (the default).
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ParkNums")]
     pub park_nums: i64,
     /// 经度 — Longitude
     ///
     /// Wire name `StationLng`; `decimal(scale 6)`; Required.
-    ///
     /// GCJ-02, 6 decimal places.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "StationLng",
@@ -974,9 +847,7 @@ pub struct StationInfo {
     /// 纬度 — Latitude
     ///
     /// Wire name `StationLat`; `decimal(scale 6)`; Required.
-    ///
     /// GCJ-02, 6 decimal places.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "StationLat",
@@ -987,9 +858,7 @@ pub struct StationInfo {
     /// 站点引导 — Site guide
     ///
     /// Wire name `SiteGuide`; `string(len ..=100)`; Optional.
-    ///
     /// Directions to the parking spaces.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "SiteGuide",
@@ -1000,18 +869,14 @@ pub struct StationInfo {
     /// 建设场所 — Construction site
     ///
     /// Wire name `Construction`; `code T-Construction`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "Construction")]
     pub construction: crate::codes::Construction,
     /// 站点照片 — Station photos
     ///
     /// Wire name `Pictures`; `array<string>`; Optional.
-    ///
     /// Photo URLs.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: The 2016 required flag is unconfirmed (EVIDENCE.md D3).
     #[serde(
@@ -1023,9 +888,7 @@ pub struct StationInfo {
     /// 使用车型描述 — Matching vehicle types
     ///
     /// Wire name `MatchCars`; `string(len ..=100)`; Optional.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: The 2016 required flag is unconfirmed (EVIDENCE.md D3).
     #[serde(
@@ -1037,9 +900,7 @@ pub struct StationInfo {
     /// 车位楼层及数量描述 — Parking floor and count description
     ///
     /// Wire name `ParkInfo`; `string(len ..=100)`; Optional.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: The 2016 required flag is unconfirmed (EVIDENCE.md D3).
     #[serde(
@@ -1051,11 +912,8 @@ pub struct StationInfo {
     /// 营业时间 — Business hours
     ///
     /// Wire name `BusineHours`; `string(len ..=100)`; Optional.
-    ///
     /// The wire spelling `BusineHours` is a known misspelling of `BusinessHours`, kept as the standard has it.
-    ///
     /// Wire spelling "Busine" kept.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "BusineHours",
@@ -1066,11 +924,8 @@ pub struct StationInfo {
     /// 充电电费率 — Electricity fee
     ///
     /// Wire name `ElectricityFee`; `string(len ..=256)`; Optional.
-    ///
     /// Free-text tariff.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: The required flag is disputed; one reading of part 2 makes it required (EVIDENCE.md D3).
     #[serde(
@@ -1082,11 +937,8 @@ pub struct StationInfo {
     /// 服务费率 — Service fee
     ///
     /// Wire name `ServiceFee`; `string(len ..=100)`; Optional.
-    ///
     /// Free text.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: The 2016 required flag is unconfirmed (EVIDENCE.md D3).
     #[serde(
@@ -1098,11 +950,8 @@ pub struct StationInfo {
     /// 停车费 — Parking fee
     ///
     /// Wire name `ParkFee`; `string(len ..=100)`; Optional.
-    ///
     /// Free text.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: The 2016 required flag is unconfirmed (EVIDENCE.md D3).
     #[serde(
@@ -1114,9 +963,7 @@ pub struct StationInfo {
     /// 支付方式 — Payment methods
     ///
     /// Wire name `Payment`; `string(len ..=20)`; Optional.
-    ///
     /// 刷卡、线上、现金 (card, online, cash); e-wallet cards count as card; ID cards, WeChat/Alipay and apps count as online.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "Payment",
@@ -1127,7 +974,6 @@ pub struct StationInfo {
     /// 是否支持预约 — Reservation supported
     ///
     /// Wire name `SupportOrder`; `code T-SupportOrder`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "SupportOrder",
@@ -1138,7 +984,6 @@ pub struct StationInfo {
     /// 备注 — Remark
     ///
     /// Wire name `Remark`; `string(len ..=100)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "Remark",
@@ -1149,7 +994,6 @@ pub struct StationInfo {
     /// 充电设备信息列表 — Charging equipment list
     ///
     /// Wire name `EquipmentInfos`; `array<object EquipmentInfo>`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipmentInfos")]
     pub equipment_infos: ::std::vec::Vec<crate::types::EquipmentInfo>,
@@ -1168,16 +1012,13 @@ pub struct EquipmentInfo {
     /// 设备编码 — Equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
-    ///
     /// Unique within the operator.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 设备生产商组织机构代码 — Manufacturer organisation code
     ///
     /// Wire name `ManufacturerID`; `string(len 9)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "ManufacturerID",
@@ -1188,7 +1029,6 @@ pub struct EquipmentInfo {
     /// 设备生产商名称 — Manufacturer name
     ///
     /// Wire name `ManufacturerName`; `string(len ..=30)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "ManufacturerName",
@@ -1199,7 +1039,6 @@ pub struct EquipmentInfo {
     /// 设备型号 — Equipment model
     ///
     /// Wire name `EquipmentModel`; `string(len ..=20)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "EquipmentModel",
@@ -1210,7 +1049,6 @@ pub struct EquipmentInfo {
     /// 设备生产日期 — Production date
     ///
     /// Wire name `ProductionDate`; `datetime(yyyy-MM-dd)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "ProductionDate",
@@ -1221,23 +1059,19 @@ pub struct EquipmentInfo {
     /// 设备类型 — Equipment type
     ///
     /// Wire name `EquipmentType`; `code T-EquipmentType`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipmentType")]
     pub equipment_type: crate::codes::EquipmentType,
     /// 充电设备接口列表 — Connector list
     ///
     /// Wire name `ConnectorInfos`; `array<object ConnectorInfo>`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorInfos")]
     pub connector_infos: ::std::vec::Vec<crate::types::ConnectorInfo>,
     /// 充电设备经度 — Equipment longitude
     ///
     /// Wire name `EquipmentLng`; `decimal(scale 6)`; Optional.
-    ///
     /// GCJ-02, 6 decimal places.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "EquipmentLng",
@@ -1250,9 +1084,7 @@ pub struct EquipmentInfo {
     /// 充电设备纬度 — Equipment latitude
     ///
     /// Wire name `EquipmentLat`; `decimal(scale 6)`; Optional.
-    ///
     /// GCJ-02, 6 decimal places.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "EquipmentLat",
@@ -1265,7 +1097,6 @@ pub struct EquipmentInfo {
     /// 充电设备总功率 — Total power
     ///
     /// Wire name `Power`; `decimal(scale 1)`; unit kW; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "Power",
@@ -1276,7 +1107,6 @@ pub struct EquipmentInfo {
     /// 设备名称 — Equipment name
     ///
     /// Wire name `EquipmentName`; `string(len ..=30)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "EquipmentName",
@@ -1299,16 +1129,13 @@ pub struct ConnectorInfo {
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Unique within the operator.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 充电设备接口名称 — Connector name
     ///
     /// Wire name `ConnectorName`; `string(len ..=30)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "ConnectorName",
@@ -1319,35 +1146,30 @@ pub struct ConnectorInfo {
     /// 充电设备接口类型 — Connector type
     ///
     /// Wire name `ConnectorType`; `code T-ConnectorType`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorType")]
     pub connector_type: crate::codes::ConnectorType,
     /// 额定电压上限 — Rated voltage upper limit
     ///
     /// Wire name `VoltageUpperLimits`; `integer`; unit V; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "VoltageUpperLimits")]
     pub voltage_upper_limits: i64,
     /// 额定电压下限 — Rated voltage lower limit
     ///
     /// Wire name `VoltageLowerLimits`; `integer`; unit V; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "VoltageLowerLimits")]
     pub voltage_lower_limits: i64,
     /// 额定电流 — Rated current
     ///
     /// Wire name `Current`; `integer`; unit A; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "Current")]
     pub current: i64,
     /// 额定功率 — Rated power
     ///
     /// Wire name `Power`; `decimal(scale 1)`; unit kW; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "Power",
@@ -1358,7 +1180,6 @@ pub struct ConnectorInfo {
     /// 车位号 — Parking space number
     ///
     /// Wire name `ParkNo`; `string(len ..=10)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "ParkNo",
@@ -1369,7 +1190,6 @@ pub struct ConnectorInfo {
     /// 国家标准 — National standard
     ///
     /// Wire name `NationalStandard`; `code T-NationalStandard`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "NationalStandard")]
     pub national_standard: crate::codes::NationalStandard,
@@ -1390,21 +1210,18 @@ pub struct ConnectorStatusInfo {
     /// 设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 设备接口状态 — Connector status
     ///
     /// Wire name `Status`; `code T-ConnectorStatus`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "Status")]
     pub status: crate::codes::ConnectorStatus,
     /// 车位状态 — Parking space status
     ///
     /// Wire name `ParkStatus`; `code T-ParkStatus`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "ParkStatus",
@@ -1415,7 +1232,6 @@ pub struct ConnectorStatusInfo {
     /// 地锁状态 — Ground lock status
     ///
     /// Wire name `LockStatus`; `code T-LockStatus`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "LockStatus",
@@ -1440,14 +1256,12 @@ pub struct StationStatusInfo {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 充电设备接口状态列表 — Connector status list
     ///
     /// Wire name `ConnectorStatusInfos`; `array<object ConnectorStatusInfo>`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorStatusInfos")]
     pub connector_status_infos: ::std::vec::Vec<crate::types::ConnectorStatusInfo>,
@@ -1468,30 +1282,25 @@ pub struct StationStatsInfo {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 统计开始时间 — Statistics start date
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — Statistics end date
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
     /// 充电站累计电量 — Station energy
     ///
     /// Wire name `StationElectricity`; `decimal(scale 1)`; unit kWh; Required.
-    ///
     /// kWh, precision 0.1.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "StationElectricity",
@@ -1502,7 +1311,6 @@ pub struct StationStatsInfo {
     /// 充电设备统计信息列表 — Equipment statistics list
     ///
     /// Wire name `EquipmentStatsInfos`; `array<object EquipmentStatsInfo>`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipmentStatsInfos")]
     pub equipment_stats_infos: ::std::vec::Vec<crate::types::EquipmentStatsInfo>,
@@ -1521,16 +1329,13 @@ pub struct EquipmentStatsInfo {
     /// 设备编码 — Equipment ID
     ///
     /// Wire name `EquipmentID`; `string(len ..=23)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipmentID")]
     pub equipment_id: ::std::string::String,
     /// 充电设备累计电量 — Equipment energy
     ///
     /// Wire name `EquipmentElectricity`; `decimal(scale 1)`; unit kWh; Required.
-    ///
     /// kWh, precision 0.1.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "EquipmentElectricity",
@@ -1541,7 +1346,6 @@ pub struct EquipmentStatsInfo {
     /// 充电设备接口统计信息列表 — Connector statistics list
     ///
     /// Wire name `ConnectorStatsInfos`; `array<object ConnectorStatsInfo>`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorStatsInfos")]
     pub connector_stats_infos: ::std::vec::Vec<crate::types::ConnectorStatsInfo>,
@@ -1560,16 +1364,13 @@ pub struct ConnectorStatsInfo {
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 充电设备接口累计电量 — Connector energy
     ///
     /// Wire name `ConnectorElectricity`; `decimal(scale 1)`; unit kWh; Required.
-    ///
     /// kWh, precision 0.1.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "ConnectorElectricity",
@@ -1594,14 +1395,12 @@ pub struct QueryEquipAuthRequest {
     /// 设备认证流水号 — Authorisation sequence
     ///
     /// Wire name `EquipAuthSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipAuthSeq")]
     pub equip_auth_seq: ::std::string::String,
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
@@ -1622,28 +1421,24 @@ pub struct QueryEquipAuthResponse {
     /// 设备认证流水号 — Authorisation sequence
     ///
     /// Wire name `EquipAuthSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipAuthSeq")]
     pub equip_auth_seq: ::std::string::String,
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 操作结果 — Result
     ///
     /// Wire name `SuccStat`; `code T-SuccStat`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 失败原因 — Failure reason
     ///
     /// Wire name `FailReason`; `code T-EquipAuthFailReason`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "FailReason")]
     pub fail_reason: crate::codes::EquipAuthFailReason,
@@ -1664,14 +1459,12 @@ pub struct QueryEquipBusinessPolicyRequest {
     /// 业务策略查询流水号 — Policy query sequence
     ///
     /// Wire name `EquipBizSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipBizSeq")]
     pub equip_biz_seq: ::std::string::String,
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
@@ -1692,42 +1485,36 @@ pub struct QueryEquipBusinessPolicyResponse {
     /// 业务策略查询流水号 — Policy query sequence
     ///
     /// Wire name `EquipBizSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "EquipBizSeq")]
     pub equip_biz_seq: ::std::string::String,
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 操作结果 — Result
     ///
     /// Wire name `SuccStat`; `code T-SuccStat`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 失败原因 — Failure reason
     ///
     /// Wire name `FailReason`; `code T-PolicyFailReason`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "FailReason")]
     pub fail_reason: crate::codes::PolicyFailReason,
     /// 时段数 — Number of periods
     ///
     /// Wire name `SumPeriod`; `integer(0..=32)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "SumPeriod")]
     pub sum_period: i64,
     /// 计费信息 — Tariff periods
     ///
     /// Wire name `PolicyInfos`; `array<object PolicyInfo>`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "PolicyInfos")]
     pub policy_infos: ::std::vec::Vec<crate::types::PolicyInfo>,
@@ -1748,25 +1535,20 @@ pub struct QueryStartChargeRequest {
     /// 充电订单号 — Charging order number
     ///
     /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
-    ///
     /// Issued by the caller (its OperatorID + 18 characters).
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 二维码 — QR code
     ///
     /// Wire name `QRCode`; `string`; Required.
-    ///
     /// The connector's QR-code string (part 1 Annex A), hlht://{ConnectorID}.{OperatorID}/.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "QRCode")]
     pub qr_code: ::std::string::String,
@@ -1787,35 +1569,30 @@ pub struct QueryStartChargeResponse {
     /// 充电订单号 — Charging order number
     ///
     /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电订单状态 — Charging order state
     ///
     /// Wire name `StartChargeSeqStat`; `code T-StartChargeSeqStat`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeqStat")]
     pub start_charge_seq_stat: crate::codes::StartChargeSeqStat,
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 操作结果 — Result
     ///
     /// Wire name `SuccStat`; `code T-SuccStat`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 失败原因 — Failure reason
     ///
     /// Wire name `FailReason`; `code T-StartChargeFailReason`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "FailReason")]
     pub fail_reason: crate::codes::StartChargeFailReason,
@@ -1838,37 +1615,31 @@ pub struct NotificationStartChargeResultRequest {
     /// 充电订单号 — Charging order number
     ///
     /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电订单状态 — Charging order state
     ///
     /// Wire name `StartChargeSeqStat`; `code T-StartChargeSeqStat`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeqStat")]
     pub start_charge_seq_stat: crate::codes::StartChargeSeqStat,
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 充电启动时间 — Charging start time
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::DateTime,
     /// 停止充电验证码 — Stop-charging verification code
     ///
     /// Wire name `IdentCode`; `string`; Required.
-    ///
     /// Length not stated.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "IdentCode")]
     pub ident_code: ::std::string::String,
@@ -1889,21 +1660,18 @@ pub struct NotificationStartChargeResultResponse {
     /// 充电订单号 — Charging order number
     ///
     /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 操作结果 — Result
     ///
     /// Wire name `SuccStat`; `code T-SuccStat`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 失败原因 — Failure reason
     ///
     /// Wire name `FailReason`; `code T-ResultFailReason`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "FailReason")]
     pub fail_reason: crate::codes::ResultFailReason,
@@ -1924,7 +1692,6 @@ pub struct QueryEquipChargeStatusRequest {
     /// 充电订单号 — Charging order number
     ///
     /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
@@ -1945,14 +1712,12 @@ pub struct NotificationEquipChargeStatusResponse {
     /// 充电订单号 — Charging order number
     ///
     /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 操作结果 — Result
     ///
     /// Wire name `SuccStat`; `code T-SuccStat`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
@@ -1973,14 +1738,12 @@ pub struct QueryStopChargeRequest {
     /// 充电订单号 — Charging order number
     ///
     /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
@@ -2001,28 +1764,24 @@ pub struct QueryStopChargeResponse {
     /// 充电订单号 — Charging order number
     ///
     /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电订单状态 — Charging order state
     ///
     /// Wire name `StartChargeSeqStat`; `code T-StartChargeSeqStat`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeqStat")]
     pub start_charge_seq_stat: crate::codes::StartChargeSeqStat,
     /// 操作结果 — Result
     ///
     /// Wire name `SuccStat`; `code T-SuccStat`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 失败原因 — Failure reason
     ///
     /// Wire name `FailReason`; `code T-StopChargeFailReason`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "FailReason")]
     pub fail_reason: crate::codes::StopChargeFailReason,
@@ -2043,35 +1802,30 @@ pub struct NotificationStopChargeResultRequest {
     /// 充电订单号 — Charging order number
     ///
     /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电订单状态 — Charging order state
     ///
     /// Wire name `StartChargeSeqStat`; `code T-StartChargeSeqStat`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeqStat")]
     pub start_charge_seq_stat: crate::codes::StartChargeSeqStat,
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 操作结果 — Result
     ///
     /// Wire name `SuccStat`; `code T-SuccStat`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 失败原因 — Failure reason
     ///
     /// Wire name `FailReason`; `code T-StopChargeFailReason`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "FailReason")]
     pub fail_reason: crate::codes::StopChargeFailReason,
@@ -2092,23 +1846,19 @@ pub struct NotificationStopChargeResultResponse {
     /// 充电订单号 — Charging order number
     ///
     /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 操作结果 — Result
     ///
     /// Wire name `SuccStat`; `code T-SuccStat`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 失败原因 — Failure reason
     ///
     /// Wire name `FailReason`; `code T-ResultFailReason`; Required.
-    ///
     /// admiralsoft/zjxdqh reuses the stop-charge failure list here (EVIDENCE.md D12).
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "FailReason")]
     pub fail_reason: crate::codes::ResultFailReason,
@@ -2129,21 +1879,18 @@ pub struct NotificationChargeOrderInfoResponse {
     /// 充电订单号 — Charging order number
     ///
     /// Wire name `StartChargeSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartChargeSeq")]
     pub start_charge_seq: ::std::string::String,
     /// 充电设备接口编码 — Connector ID
     ///
     /// Wire name `ConnectorID`; `string(len ..=26)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorID")]
     pub connector_id: ::std::string::String,
     /// 确认结果 — Confirmation result
     ///
     /// Wire name `ConfirmResult`; `code T-ConfirmResult`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConfirmResult")]
     pub confirm_result: crate::codes::ConfirmResult,
@@ -2164,16 +1911,13 @@ pub struct CheckChargeOrdersRequest {
     /// 订单对账流水号 — Reconciliation sequence
     ///
     /// Wire name `CheckOrderSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "CheckOrderSeq")]
     pub check_order_seq: ::std::string::String,
     /// 对账开始时间 — Period start
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Format not stated by any source (EVIDENCE.md D16).
     #[serde(rename = "StartTime")]
@@ -2181,9 +1925,7 @@ pub struct CheckChargeOrdersRequest {
     /// 对账结束时间 — Period end
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Format not stated by any source (EVIDENCE.md D16).
     #[serde(rename = "EndTime")]
@@ -2191,16 +1933,13 @@ pub struct CheckChargeOrdersRequest {
     /// 订单数量 — Number of orders
     ///
     /// Wire name `OrderCount`; `integer`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "OrderCount")]
     pub order_count: i64,
     /// 总电量 — Total energy
     ///
     /// Wire name `TotalOrderPower`; `decimal(scale 2)`; unit kWh; Required.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Precision not stated by any source (EVIDENCE.md D16).
     #[serde(
@@ -2212,7 +1951,6 @@ pub struct CheckChargeOrdersRequest {
     /// 总金额 — Total amount
     ///
     /// Wire name `TotalOrderMoney`; `decimal(scale 2)`; unit 元; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalOrderMoney",
@@ -2223,7 +1961,6 @@ pub struct CheckChargeOrdersRequest {
     /// 订单列表 — Orders
     ///
     /// Wire name `ChargeOrders`; `array<object CheckChargeOrder>`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ChargeOrders")]
     pub charge_orders: ::std::vec::Vec<crate::types::CheckChargeOrder>,
@@ -2244,16 +1981,13 @@ pub struct CheckChargeOrdersResponse {
     /// 订单对账流水号 — Reconciliation sequence
     ///
     /// Wire name `CheckOrderSeq`; `string(len 27)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "CheckOrderSeq")]
     pub check_order_seq: ::std::string::String,
     /// 对账开始时间 — Period start
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Format not stated by any source (EVIDENCE.md D16).
     #[serde(rename = "StartTime")]
@@ -2261,9 +1995,7 @@ pub struct CheckChargeOrdersResponse {
     /// 对账结束时间 — Period end
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Required.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Format not stated by any source (EVIDENCE.md D16).
     #[serde(rename = "EndTime")]
@@ -2271,16 +2003,13 @@ pub struct CheckChargeOrdersResponse {
     /// 争议订单数量 — Number of disputed orders
     ///
     /// Wire name `TotalDisputeOrder`; `integer`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "TotalDisputeOrder")]
     pub total_dispute_order: i64,
     /// 争议总电量 — Disputed energy
     ///
     /// Wire name `TotalDisputePower`; `decimal(scale 2)`; unit kWh; Required.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Precision not stated by any source (EVIDENCE.md D16).
     #[serde(
@@ -2292,7 +2021,6 @@ pub struct CheckChargeOrdersResponse {
     /// 争议总金额 — Disputed amount
     ///
     /// Wire name `TotalDisputeMoney`; `decimal(scale 2)`; unit 元; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "TotalDisputeMoney",
@@ -2303,7 +2031,6 @@ pub struct CheckChargeOrdersResponse {
     /// 争议订单列表 — Disputed orders
     ///
     /// Wire name `DisputeOrders`; `array<object DisputeOrder>`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "DisputeOrders")]
     pub dispute_orders: ::std::vec::Vec<crate::types::DisputeOrder>,
@@ -2324,9 +2051,7 @@ pub struct QueryStationsInfoRequest {
     /// 上次查询时间 — Last query time
     ///
     /// Wire name `LastQueryTime`; `datetime(yyyy-MM-dd HH:mm:ss)`; Optional.
-    ///
     /// Stations changed since this time; an empty string or an absent field means all stations (practice; EVIDENCE.md D9).
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "LastQueryTime",
@@ -2337,7 +2062,6 @@ pub struct QueryStationsInfoRequest {
     /// 查询页码 — Page number
     ///
     /// Wire name `PageNo`; `integer`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "PageNo",
@@ -2348,9 +2072,7 @@ pub struct QueryStationsInfoRequest {
     /// 每页数量 — Page size
     ///
     /// Wire name `PageSize`; `integer`; Optional.
-    ///
     /// The maximum is not known (EVIDENCE.md S6).
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "PageSize",
@@ -2375,30 +2097,25 @@ pub struct QueryStationsInfoResponse {
     /// 当前页数 — Current page
     ///
     /// Wire name `PageNo`; `integer`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "PageNo")]
     pub page_no: i64,
     /// 页码总数 — Page count
     ///
     /// Wire name `PageCount`; `integer`; Required.
-    ///
     /// Total pages.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "PageCount")]
     pub page_count: i64,
     /// 总记录条数 — Total records
     ///
     /// Wire name `ItemSize`; `integer`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ItemSize")]
     pub item_size: i64,
     /// 充电站信息列表 — Station information list
     ///
     /// Wire name `StationInfos`; `array<object StationInfo>`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StationInfos")]
     pub station_infos: ::std::vec::Vec<crate::types::StationInfo>,
@@ -2410,7 +2127,6 @@ pub struct QueryStationsInfoResponse {
 /// One station per push, as the Shenzhen 2020 platform receives it; an aggregator variant sends an array StationInfos instead.
 ///
 /// Provenance: tcec102 (section 102.3 of the edition).
-///
 /// **Provisional**: not a fact of the standard; check against the official text.
 /// Evidence: Its presence in the 2016 text is the open question, not its content (EVIDENCE.md D8).
 #[derive(
@@ -2424,9 +2140,7 @@ pub struct NotificationStationInfoRequest {
     /// 充电站信息 — Station information
     ///
     /// Wire name `StationInfo`; `object StationInfo`; Required.
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: Wrapper key and single-object shape follow the Shenzhen lineage (EVIDENCE.md D8).
     #[serde(rename = "StationInfo")]
@@ -2450,7 +2164,6 @@ pub struct NotificationStationStatusRequest {
     /// 充电设备接口状态 — Connector status
     ///
     /// Wire name `ConnectorStatusInfo`; `object ConnectorStatusInfo`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "ConnectorStatusInfo")]
     pub connector_status_info: crate::types::ConnectorStatusInfo,
@@ -2471,9 +2184,7 @@ pub struct QueryStationStatusRequest {
     /// 充电站ID列表 — Station IDs
     ///
     /// Wire name `StationIDs`; `array<StationID>`; Required.
-    ///
     /// No limit is normative; one implementation caps the list at 50 (EVIDENCE.md D10).
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StationIDs")]
     pub station_ids: ::std::vec::Vec<::std::string::String>,
@@ -2494,11 +2205,8 @@ pub struct QueryStationStatusResponse {
     /// 充电站数量 — Number of stations
     ///
     /// Wire name `Total`; `integer`; Optional.
-    ///
     /// The Xiaoju example sends it as the string "1" (EVIDENCE.md D10).
-    ///
     /// Provenance: tcec102.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: The required flag is not known; optional, since the Shenzhen lineage does not send it (EVIDENCE.md D10).
     #[serde(
@@ -2510,7 +2218,6 @@ pub struct QueryStationStatusResponse {
     /// 充电站状态信息列表 — Station status list
     ///
     /// Wire name `StationStatusInfos`; `array<object StationStatusInfo>`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StationStatusInfos")]
     pub station_status_infos: ::std::vec::Vec<crate::types::StationStatusInfo>,
@@ -2531,21 +2238,18 @@ pub struct QueryStationStatsRequest {
     /// 充电站ID — Station ID
     ///
     /// Wire name `StationID`; `string(len ..=20)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StationID")]
     pub station_id: ::std::string::String,
     /// 统计开始时间 — Start date
     ///
     /// Wire name `StartTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StartTime")]
     pub start_time: ::chargespec_runtime::time::Date,
     /// 统计结束时间 — End date
     ///
     /// Wire name `EndTime`; `datetime(yyyy-MM-dd)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "EndTime")]
     pub end_time: ::chargespec_runtime::time::Date,
@@ -2566,7 +2270,6 @@ pub struct QueryStationStatsResponse {
     /// 充电站统计信息 — Station statistics
     ///
     /// Wire name `StationStats`; `object StationStatsInfo`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "StationStats")]
     pub station_stats: crate::types::StationStatsInfo,
@@ -2587,20 +2290,15 @@ pub struct QueryTokenRequest {
     /// 运营商标识 — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// The caller's OperatorID.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 运营商密钥 — Operator secret
     ///
     /// Wire name `OperatorSecret`; `string`; Required.
-    ///
     /// The secret agreed for this caller and direction. 16 characters in practice; the key-class text describes 0–F characters, 32H/48H/64H (EVIDENCE.md S4).
-    ///
     /// A credential: never printed by `Debug` or in validation reports.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "OperatorSecret")]
     pub operator_secret: ::chargespec_runtime::Secret,
@@ -2621,27 +2319,21 @@ pub struct QueryTokenResponse {
     /// 运营商标识 — Operator ID
     ///
     /// Wire name `OperatorID`; `string(len 9)`; Required.
-    ///
     /// The OperatorID of the token's holder (the caller).
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "OperatorID")]
     pub operator_id: ::std::string::String,
     /// 成功状态 — Success status
     ///
     /// Wire name `SuccStat`; `code T-SuccStat`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "SuccStat")]
     pub succ_stat: crate::codes::SuccStat,
     /// 获取的凭证 — Access token
     ///
     /// Wire name `AccessToken`; `string`; Required when SuccStat = 0.
-    ///
     /// Opaque, globally unique (全局唯一凭证); 64 characters in the published example.
-    ///
     /// A credential: never printed by `Debug` or in validation reports.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "AccessToken",
@@ -2652,9 +2344,7 @@ pub struct QueryTokenResponse {
     /// 凭证有效期 — Token validity
     ///
     /// Wire name `TokenAvailableTime`; `integer`; unit s; Required.
-    ///
     /// Remaining validity of the token in seconds; 7200 in the published example.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "TokenAvailableTime",
@@ -2664,7 +2354,6 @@ pub struct QueryTokenResponse {
     /// 失败原因 — Failure reason
     ///
     /// Wire name `FailReason`; `code T-TokenFailReason`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "FailReason")]
     pub fail_reason: crate::codes::TokenFailReason,

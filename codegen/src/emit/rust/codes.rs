@@ -41,22 +41,56 @@ fn table_doc(t: &CodeTable) -> Vec<String> {
     }
     lines.push(String::new());
     lines.extend(provenance_lines(&t.prov, t.info.section.as_deref()));
+    if let Some(common) = common_provenance(t) {
+        lines.push(String::new());
+        lines.push("Every code or range without a provenance line of its own:".to_owned());
+        lines.extend(provenance_lines(common, None));
+    }
     lines
 }
 
+/// The provenance most of a table's codes and ranges share (the first of the most frequent,
+/// so the choice is deterministic): said once in the table's doc instead of on each of them.
+fn common_provenance(t: &CodeTable) -> Option<&Provenance> {
+    let all: Vec<&Provenance> = t
+        .codes
+        .iter()
+        .map(|c| &c.prov)
+        .chain(t.ranges.iter().map(|r| &r.prov))
+        .collect();
+    let count = |p: &Provenance| all.iter().filter(|q| **q == p).count();
+    let mut best: Option<(&Provenance, usize)> = None;
+    for p in &all {
+        let n = count(p);
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((p, n));
+        }
+    }
+    best.filter(|(_, n)| *n > 1).map(|(p, _)| p)
+}
+
 /// The doc lines of a code or range after the first line (`` `value` 中文 — English `` and a blank
-/// line, which the macro writes).
-fn code_doc(info: &Info, prov: &Provenance, alt: &[String]) -> Vec<String> {
+/// line, which the macro writes). A code with the table's common provenance leaves it to the
+/// table's doc.
+fn code_doc(
+    info: &Info,
+    prov: &Provenance,
+    common: Option<&Provenance>,
+    alt: &[String],
+) -> Vec<String> {
     let mut lines = Vec::new();
     if !alt.is_empty() {
         lines.push(format!("Also labelled: {}.", alt.join(", ")));
-        lines.push(String::new());
     }
     if let Some(d) = &info.description {
         lines.push(one_line(d));
-        lines.push(String::new());
     }
-    lines.extend(provenance_lines(prov, None));
+    if common != Some(prov) {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(provenance_lines(prov, None));
+    }
     lines
 }
 
@@ -88,6 +122,7 @@ fn value(v: &CodeValue) -> String {
 
 /// One table's declaration.
 pub fn emit_table(out: &mut String, t: &CodeTable) {
+    let common = common_provenance(t);
     let kind = match t.kind {
         CodeKind::Integer => "integer",
         CodeKind::String => "string",
@@ -102,7 +137,11 @@ pub fn emit_table(out: &mut String, t: &CodeTable) {
         lit(&t.name)
     );
     for c in &t.codes {
-        docs(out, "        ", &code_doc(&c.info, &c.prov, &c.alt_zh));
+        docs(
+            out,
+            "        ",
+            &code_doc(&c.info, &c.prov, common, &c.alt_zh),
+        );
         let _ = writeln!(
             out,
             "        {} = {}, {}, {};",
@@ -116,7 +155,7 @@ pub fn emit_table(out: &mut String, t: &CodeTable) {
     if !t.ranges.is_empty() {
         out.push_str("    ranges {\n");
         for r in &t.ranges {
-            docs(out, "        ", &code_doc(&r.info, &r.prov, &[]));
+            docs(out, "        ", &code_doc(&r.info, &r.prov, common, &[]));
             let _ = writeln!(
                 out,
                 "        {}({}..={}), {}, {};",

@@ -61,31 +61,23 @@ fn role_module(ir: &Edition, role: &Role, token: Option<&Interface>) -> TokenStr
         .filter(|i| token.is_none_or(|t| t.name != i.name))
         .collect();
     let mut methods = Vec::new();
-    let mut handlers = Vec::new();
     let mut routes = Vec::new();
     for i in &ifaces {
         let f = ident(&i.fn_name);
         let req = payload_type(ir, &i.request.object);
         let resp = payload_type(ir, &i.response.object);
+        let req_short = payload_type_in(ir, &i.request.object, &quote! { types });
+        let resp_short = payload_type_in(ir, &i.response.object, &quote! { types });
         let doc = interface_doc(i, "Handles the request;");
         let name = &i.name;
         methods.push(quote! {
             #doc
             fn #f(&self, ctx: super::RequestContext, request: #req) -> impl ::std::future::Future<Output = ::std::result::Result<#resp, super::HandlerError>> + ::std::marker::Send;
         });
-        handlers.push(quote! {
-            pub(super) async fn #f<H: super::#trait_name>(
-                ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-                headers: ::chargespec_runtime::axum::http::HeaderMap,
-                body: ::chargespec_runtime::axum::body::Body,
-            ) -> ::chargespec_runtime::axum::response::Response {
-                shared.endpoint.serve::<#req, #resp, _, _>(#name, &headers, body, |ctx, request| shared.handler.#f(ctx, request)).await
-            }
-        });
         for path in std::iter::once(name).chain(&i.route_aliases) {
             let path = format!("/{path}");
             routes.push(quote! {
-                .route(#path, ::chargespec_runtime::axum::routing::post(handlers::#f::<H>))
+                .route(#path, ::chargespec_runtime::post_interface!(Profile, H, #name, #f, #req_short, #resp_short))
             });
         }
     }
@@ -94,18 +86,9 @@ fn role_module(ir: &Edition, role: &Role, token: Option<&Interface>) -> TokenStr
         routes.insert(
             0,
             quote! {
-                .route(#path, ::chargespec_runtime::axum::routing::post(handlers::token::<H>))
+                .route(#path, ::chargespec_runtime::post_token!(Profile, H))
             },
         );
-        handlers.push(quote! {
-            pub(super) async fn token<H: super::#trait_name>(
-                ::chargespec_runtime::axum::extract::State(shared): super::super::State<H>,
-                headers: ::chargespec_runtime::axum::http::HeaderMap,
-                body: ::chargespec_runtime::axum::body::Body,
-            ) -> ::chargespec_runtime::axum::response::Response {
-                shared.endpoint.query_token(&headers, body).await
-            }
-        });
     }
     let krate = ident(&crate_name(ir));
     let module_doc = doc_attrs(&[
@@ -132,6 +115,12 @@ fn role_module(ir: &Edition, role: &Role, token: Option<&Interface>) -> TokenStr
         "```".to_owned(),
     ]);
     let n_ifaces = Literal::usize_unsuffixed(ifaces.len());
+    // Short paths for the route table (the macros print their arguments as written).
+    let uses = match (ifaces.is_empty(), token.is_some()) {
+        (true, false) => quote! {},
+        (true, true) => quote! { use crate::protocol::Profile; },
+        (false, _) => quote! { use crate::protocol::Profile; use crate::types; },
+    };
     quote! {
         #module_doc
         pub mod #module {
@@ -146,13 +135,10 @@ fn role_module(ir: &Edition, role: &Role, token: Option<&Interface>) -> TokenStr
             /// The router of the role: every interface (and its route aliases) under the
             /// endpoint's base path.
             pub fn router<H: #trait_name>(handler: H, endpoint: super::Endpoint) -> ::chargespec_runtime::axum::Router {
+                #uses
                 let routes = ::chargespec_runtime::axum::Router::new()
                     #(#routes)*;
                 ::chargespec_runtime::endpoint::router(routes, handler, endpoint)
-            }
-
-            mod handlers {
-                #(#handlers)*
             }
         }
     }

@@ -123,15 +123,14 @@ fn field_doc(f: &Field) -> Vec<String> {
     facts.push_str("; ");
     facts.push_str(&requirement_text(&f.requirement));
     lines.push(facts);
+    // One paragraph after the title: the facts and the provenance, a source line each.
     if let Some(m) = &f.misspelling_of {
-        lines.push(String::new());
         lines.push(format!(
             "The wire spelling `{}` is a known misspelling of `{m}`, kept as the standard has it.",
             f.wire
         ));
     }
     if !f.aliases.is_empty() {
-        lines.push(String::new());
         lines.push(format!(
             "Also accepted on input as: {}.",
             f.aliases
@@ -142,14 +141,11 @@ fn field_doc(f: &Field) -> Vec<String> {
         ));
     }
     if let Some(d) = &f.info.description {
-        lines.push(String::new());
         lines.push(one_line(d));
     }
     if f.secret {
-        lines.push(String::new());
         lines.push("A credential: never printed by `Debug` or in validation reports.".to_owned());
     }
-    lines.push(String::new());
     lines.extend(provenance_lines(&f.prov, f.info.section.as_deref()));
     lines
 }

@@ -64,8 +64,8 @@ pub fn provenance_lines(prov: &Provenance, section: Option<&str>) -> Vec<String>
     }
     line.push('.');
     out.push(line);
+    // One paragraph: the tags, then (a line each) what provisional means and the evidence.
     if prov.provisional {
-        out.push(String::new());
         out.push(
             "**Provisional**: not a fact of the standard; check against the official text."
                 .to_owned(),

@@ -12,23 +12,20 @@ chargespec_runtime::code_table! {
     /// Code table `T-Some`; open: values outside the table are kept as `Unknown` and reported as warnings.
     ///
     /// Provenance: tcec102.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum Some: integer, open, "T-Some" {
-        /// Provenance: tcec102.
         None = 0, "无", "none";
-        /// Provenance: tcec102.
         Some = 1, "有", "some";
-        /// Provenance: tcec102.
         Self_ = 2, "自身", "self";
-        /// Provenance: tcec102.
         UnknownMinus1 = -1, "未知", "unknown";
         /// Provenance: provisional.
-        ///
         /// **Provisional**: not a fact of the standard; check against the official text.
         /// Evidence: fixture
         New = 3, "新", "new";
     }
     ranges {
-        /// Provenance: tcec102.
         OperatorDefined(10..=19), "自定义", "operator-defined";
     }
 }
@@ -39,12 +36,12 @@ chargespec_runtime::code_table! {
     /// Code table `T-Ok`; closed: values outside the table are kept as `Unknown` and rejected by strict validation.
     ///
     /// Provenance: tcec102.
+    ///
+    /// Every code or range without a provenance line of its own:
+    /// Provenance: tcec102.
     pub enum Ok: string, closed, "T-Ok" {
-        /// Provenance: tcec102.
         Ok = "Ok", "成功", "ok";
-        /// Provenance: tcec102.
         Err = "Err", "失败", "err";
-        /// Provenance: tcec102.
         Gen = "gen", "生成", "gen";
     }
 }

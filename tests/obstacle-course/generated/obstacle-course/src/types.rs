@@ -16,14 +16,12 @@ pub struct Option {
     /// 类型 — Type
     ///
     /// Wire name `type`; `integer(0..=255)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "type")]
     pub r#type: i64,
     /// 生成 — Gen
     ///
     /// Wire name `gen`; `string(len ..=8)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "gen",
@@ -34,21 +32,18 @@ pub struct Option {
     /// 匹配 — Match
     ///
     /// Wire name `match`; `code T-Ok`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "match")]
     pub r#match: crate::codes::Ok,
     /// 有 — Some
     ///
     /// Wire name `Some`; `string(len 9, charset alphanumeric)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "Some")]
     pub some: ::std::string::String,
     /// 无 — None
     ///
     /// Wire name `None`; `datetime(yyyyMMddHHmmss)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "None",
@@ -59,7 +54,6 @@ pub struct Option {
     /// 字符串 — String
     ///
     /// Wire name `String`; `decimal(scale 2, 0..=1000, as string)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "String",
@@ -70,14 +64,12 @@ pub struct Option {
     /// 列表 — Vec
     ///
     /// Wire name `Vec`; `array<object Result>(1..=3)`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "Vec")]
     pub vec: ::std::vec::Vec<crate::types::Result>,
     /// 盒子 — Box
     ///
     /// Wire name `Box`; `object Result`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "Box",
@@ -88,7 +80,6 @@ pub struct Option {
     /// 异步 — Async
     ///
     /// Wire name `async`; `array<decimal(scale 1)>`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "async",
@@ -101,7 +92,6 @@ pub struct Option {
     /// 接口列表 — Connector IDs
     ///
     /// Wire name `ConnectorIDs`; `array<string(len ..=26)>(..=50)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "ConnectorIDs",
@@ -112,7 +102,6 @@ pub struct Option {
     /// 运营商密钥 — Operator secret
     ///
     /// Wire name `OperatorSecret`; `string(len ..=16)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "OperatorSecret",
@@ -135,16 +124,13 @@ pub struct Result {
     /// 成功 — Ok
     ///
     /// Wire name `Ok`; `code T-Some`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "Ok")]
     pub ok: crate::codes::Some,
     /// 错误 — Err
     ///
     /// Wire name `Err`; `string(len ..=20)`; Required when Ok ∉ {0}.
-    ///
     /// Provenance: provisional.
-    ///
     /// **Provisional**: not a fact of the standard; check against the official text.
     /// Evidence: A conditional requirement on a provisional field.
     #[serde(
@@ -156,7 +142,6 @@ pub struct Result {
     /// 动态 — Dyn
     ///
     /// Wire name `dyn`; `datetime(yyyy-MM-dd)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "dyn",
@@ -181,7 +166,6 @@ pub struct Clone {
     /// 调试 — Debug
     ///
     /// Wire name `Debug`; `string(len ..=10)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "Debug",
@@ -192,7 +176,6 @@ pub struct Clone {
     /// 序列化 — Serialize
     ///
     /// Wire name `Serialize`; `string(len ..=10)`; Optional.
-    ///
     /// Provenance: tcec102.
     #[serde(
         rename = "Serialize",
@@ -217,7 +200,6 @@ pub struct TypeRequest {
     /// 选项 — Option
     ///
     /// Wire name `Option`; `object Option`; Required.
-    ///
     /// Provenance: tcec102.
     #[serde(rename = "Option")]
     pub option: crate::types::Option,
