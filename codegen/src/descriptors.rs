@@ -68,18 +68,18 @@ impl<'a> Builder<'a> {
             provenance: self.str(&o.prov.tags_text()),
             fields: self
                 .bump
-                .alloc_slice_fill_iter(o.fields.iter().map(|f| self.field(o, f))),
+                .alloc_slice_fill_iter(o.fields.iter().map(|f| self.field(f))),
             exactly_one_of: self
                 .bump
-                .alloc_slice_fill_iter(o.constraints.iter().map(|c| self.one_of(o, c))),
+                .alloc_slice_fill_iter(o.constraints.iter().map(|c| self.one_of(c))),
         }
     }
 
-    fn one_of(&self, o: &Object, c: &Constraint) -> OneOf<'a> {
-        let groups = c.exactly_one_of.iter().map(|g| {
-            let idx = g.iter().map(|w| field_index(o, w));
-            &*self.bump.alloc_slice_fill_iter(idx)
-        });
+    fn one_of(&self, c: &Constraint) -> OneOf<'a> {
+        let groups = c
+            .groups
+            .iter()
+            .map(|g| &*self.bump.alloc_slice_fill_iter(g.iter().copied()));
         OneOf {
             groups: self.bump.alloc_slice_fill_iter(groups),
             text: self.str(&one_of_text(c)),
@@ -87,7 +87,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn field(&self, o: &Object, f: &'a Field) -> FieldDesc<'a> {
+    fn field(&self, f: &'a Field) -> FieldDesc<'a> {
         FieldDesc {
             wire: &f.wire,
             aliases: self
@@ -98,7 +98,7 @@ impl<'a> Builder<'a> {
                 crate::ir::Requirement::Required => Requirement::Required,
                 crate::ir::Requirement::Optional => Requirement::Optional,
                 crate::ir::Requirement::Conditional(c) => Requirement::When(Condition {
-                    field: field_index(o, &c.field),
+                    field: c.index,
                     negate: c.op == CondOp::NotIn,
                     values: self
                         .bump
@@ -205,15 +205,6 @@ impl<'a> Builder<'a> {
             },
         }
     }
-}
-
-/// The index of the field with wire name `wire` (the IR has resolved it; `usize::MAX`, which
-/// no object has, otherwise).
-fn field_index(o: &Object, wire: &str) -> usize {
-    o.fields
-        .iter()
-        .position(|f| f.wire == wire)
-        .unwrap_or(usize::MAX)
 }
 
 fn charset(c: Charset) -> Option<RtCharset> {

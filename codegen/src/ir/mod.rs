@@ -305,6 +305,9 @@ pub enum Requirement {
 pub struct Condition {
     /// Wire name of a sibling field.
     pub field: String,
+    /// Its index in the object's fields, resolved by the builder (which reports a condition
+    /// naming no field).
+    pub index: usize,
     pub op: CondOp,
     pub values: Vec<CodeValue>,
 }
@@ -349,6 +352,8 @@ pub struct Constraint {
     pub prov: Provenance,
     /// Groups of wire names: exactly one group is present, in full.
     pub exactly_one_of: Vec<Vec<String>>,
+    /// The same groups as indices into the object's fields, resolved by the builder.
+    pub groups: Vec<Vec<usize>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -31,8 +31,8 @@ impl<'a> Builder<'a> {
                 fields.push(field);
             }
         }
-        self.check_conditions(tables, oname, raw_fields, &fields);
-        let constraints = self.constraints(oname, raw_fields, raw_constraints);
+        self.resolve_conditions(tables, oname, raw_fields, &mut fields);
+        let constraints = self.constraints(oname, raw_fields, &fields, raw_constraints);
         Object {
             name: oname.clone(),
             rust_name: ident::pascal(oname),
@@ -124,6 +124,8 @@ impl<'a> Builder<'a> {
                 field, op, values, ..
             }) => Requirement::Conditional(Condition {
                 field: field.value.clone(),
+                // Resolved with the siblings, in `resolve_conditions`.
+                index: usize::MAX,
                 op: *op,
                 values: values.iter().map(|v| CodeValue::from(&v.value)).collect(),
             }),
@@ -167,13 +169,13 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// Conditions name sibling fields and values they can take.
-    fn check_conditions(
+    /// Conditions name sibling fields and values they can take; each gets its sibling's index.
+    fn resolve_conditions(
         &mut self,
         tables: &IndexMap<String, CodeTable>,
         oname: &str,
         raw_fields: &[raw::RawField],
-        fields: &[Field],
+        fields: &mut [Field],
     ) {
         for f in raw_fields {
             let Some(RawRequired::When { field, values, .. }) = &f.required else {
@@ -191,7 +193,7 @@ impl<'a> Builder<'a> {
                 );
                 continue;
             }
-            let Some(target) = fields.iter().find(|x| x.wire == field.value) else {
+            let Some(index) = fields.iter().position(|x| x.wire == field.value) else {
                 if raw_fields.iter().any(|x| x.wire.value == field.value) {
                     continue; // the sibling exists but failed to resolve: reported already
                 }
@@ -213,6 +215,7 @@ impl<'a> Builder<'a> {
                 );
                 continue;
             };
+            let target = &fields[index];
             for v in values {
                 if let Some(why) = condition_misfit(&target.ty, &v.value, tables) {
                     self.err(
@@ -226,6 +229,13 @@ impl<'a> Builder<'a> {
                     );
                 }
             }
+            if let Some(Field {
+                requirement: Requirement::Conditional(c),
+                ..
+            }) = fields.iter_mut().find(|x| x.wire == f.wire.value)
+            {
+                c.index = index;
+            }
         }
     }
 
@@ -234,6 +244,7 @@ impl<'a> Builder<'a> {
         &mut self,
         oname: &str,
         raw_fields: &[raw::RawField],
+        fields: &[Field],
         raw_constraints: &[raw::RawConstraint],
     ) -> Vec<Constraint> {
         let mut constraints = Vec::new();
@@ -266,7 +277,17 @@ impl<'a> Builder<'a> {
                     .hint("e.g. `exactly_one_of: [[ConnectorID], [EquipmentID, BinID]]`"),
                 );
             }
-            if ok {
+            // Indices into the built fields; a field that failed to build was reported already.
+            let groups: Option<Vec<Vec<usize>>> = c
+                .exactly_one_of
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .map(|s| fields.iter().position(|f| f.wire == s.value))
+                        .collect()
+                })
+                .collect();
+            if let (true, Some(groups)) = (ok, groups) {
                 constraints.push(Constraint {
                     info: self.info(&c.doc),
                     prov: cprov,
@@ -275,6 +296,7 @@ impl<'a> Builder<'a> {
                         .iter()
                         .map(|g| g.iter().map(|s| s.value.clone()).collect())
                         .collect(),
+                    groups,
                 });
             }
         }
