@@ -29,11 +29,14 @@ sig_secret = "S1gS3cr3tK3y0016"
 
 /// The one deviation of the mock operator: its canned query answers carry the sample's
 /// identifiers, not the stations asked for.
-const MOCK_DEVIATIONS: &str = "# canned answers: the sample StationID, not the ones asked for\nQ-query_stations_status-IDS\n";
+const MOCK_DEVIATIONS: &str =
+    "# canned answers: the sample StationID, not the ones asked for\nQ-query_stations_status-IDS\n";
 
 fn edition() -> Edition {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/db4403-77-2024");
-    chargespec::check_dir(&dir).ir.expect("the 2024 edition checks")
+    chargespec::check_dir(&dir)
+        .ir
+        .expect("the 2024 edition checks")
 }
 
 fn mock_config(own: &str, peer: &str) -> MockConfig {
@@ -56,9 +59,12 @@ async fn mock_operator() -> String {
     let endpoint = Endpoint::new(cfg.operator_id.clone(), cfg.peers(), cfg.server(false));
     let base = endpoint.base_path().to_owned();
     let data = DataSet::seeded(23).expect("seeded");
-    let (addr, _task) = serve(cfg.listen, operator::router(OperatorMock::new(data), endpoint))
-        .await
-        .expect("operator serves");
+    let (addr, _task) = serve(
+        cfg.listen,
+        operator::router(OperatorMock::new(data), endpoint),
+    )
+    .await
+    .expect("operator serves");
     format!("http://{addr}{base}")
 }
 
@@ -154,14 +160,21 @@ impl Proxy {
                 let ts = m.get("TimeStamp").and_then(Value::as_str).unwrap_or("");
                 match self.profile.timestamp_unix(ts) {
                     Some(t) if now - t > 60 => {
-                        m.insert("TimeStamp".into(), Value::String(self.profile.timestamp_at(now)));
+                        m.insert(
+                            "TimeStamp".into(),
+                            Value::String(self.profile.timestamp_at(now)),
+                        );
                     }
                     _ => return body.to_vec(),
                 }
             }
             _ => return body.to_vec(),
         }
-        let sig = self.profile.sign(&self.keys, &m, false).expect("signs").expect("signed");
+        let sig = self
+            .profile
+            .sign(&self.keys, &m, false)
+            .expect("signs")
+            .expect("signed");
         m.insert("Sig".into(), Value::String(sig));
         Value::Object(m).to_string().into_bytes()
     }
@@ -182,7 +195,9 @@ impl Proxy {
         };
         let out = match (self.defect, interface) {
             (Defect::WrongPageNo, "query_stations_info") => {
-                let Some(mut p) = opened() else { return body.to_vec() };
+                let Some(mut p) = opened() else {
+                    return body.to_vec();
+                };
                 p["PageNo"] = Value::from(1);
                 reseal(&p)
             }
@@ -260,7 +275,10 @@ async fn each_seeded_defect_fails_its_own_check_and_no_other() {
         (Defect::Unsigned, Some("Q-query_alarm_info-SIGNATURE")),
         (Defect::AcceptsResend, Some("ENV-RESEND")),
         (Defect::AcceptsStale, Some("ENV-STALE-TIMESTAMP")),
-        (Defect::InvalidField, Some("Q-query_station_charge_stats-SCHEMA")),
+        (
+            Defect::InvalidField,
+            Some("Q-query_station_charge_stats-SCHEMA"),
+        ),
     ] {
         let proxy = Arc::new(Proxy {
             defect,
@@ -292,7 +310,11 @@ async fn each_seeded_defect_fails_its_own_check_and_no_other() {
             Some(id) => {
                 let new: Vec<&String> = fails.difference(&baseline).collect();
                 assert_eq!(new, [id], "{defect:?}\n{}", report.text());
-                let c = report.checks.iter().find(|c| c.id == id).expect("the check");
+                let c = report
+                    .checks
+                    .iter()
+                    .find(|c| c.id == id)
+                    .expect("the check");
                 table.push_str(&format!("{defect:?}: {} {}\n", c.verdict.name(), c.id));
                 for f in &c.findings {
                     table.push_str(&format!(

@@ -26,13 +26,12 @@ pub async fn run(
     out: &mut Vec<Check>,
 ) {
     let token_iface = s.profile.token.as_ref().map(|t| t.interface.clone());
-    let pushes: Vec<&Interface> = s
-        .ir
-        .interfaces
-        .values()
-        .filter(|i| i.implementer.includes(role) && i.caller.includes(caller))
-        .filter(|i| Some(&i.name) != token_iface.as_ref())
-        .collect();
+    let pushes: Vec<&Interface> =
+        s.ir.interfaces
+            .values()
+            .filter(|i| i.implementer.includes(role) && i.caller.includes(caller))
+            .filter(|i| Some(&i.name) != token_iface.as_ref())
+            .collect();
     let success = s.profile.ret.success;
     let mut probe = None;
     for i in &pushes {
@@ -59,7 +58,9 @@ pub async fn run(
             out.push(cat.iface(
                 &i.name,
                 IfaceCheck::Answer,
-                Outcome::NotApplicable("not implemented (HTTP 404; the interface is optional)".into()),
+                Outcome::NotApplicable(
+                    "not implemented (HTTP 404; the interface is optional)".into(),
+                ),
                 vec![],
             ));
         } else {
@@ -78,7 +79,12 @@ pub async fn run(
                 }],
             ));
             for c in [IfaceCheck::Signature, IfaceCheck::Schema] {
-                out.push(cat.iface(&i.name, c, Outcome::Skip("no answer to check".into()), vec![]));
+                out.push(cat.iface(
+                    &i.name,
+                    c,
+                    Outcome::Skip("no answer to check".into()),
+                    vec![],
+                ));
             }
         }
     }

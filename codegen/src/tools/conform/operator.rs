@@ -114,7 +114,11 @@ pub fn request(ir: &Edition, i: &Interface, learnt: &Learnt) -> Value {
                 }),
             _ => None,
         };
-        match (known, f.requirement == Requirement::Optional, sample.get(&f.wire)) {
+        match (
+            known,
+            f.requirement == Requirement::Optional,
+            sample.get(&f.wire),
+        ) {
             (Some(v), _, _) => {
                 out.insert(f.wire.clone(), v);
             }
@@ -154,7 +158,9 @@ fn answer_check(
             cat.iface(
                 &i.name,
                 IfaceCheck::Answer,
-                Outcome::NotApplicable("not implemented (HTTP 404; the interface is optional)".into()),
+                Outcome::NotApplicable(
+                    "not implemented (HTTP 404; the interface is optional)".into(),
+                ),
                 vec![],
             ),
             false,
@@ -215,18 +221,17 @@ async fn page_walk(
     let mut announced: Option<(i64, i64)> = None;
     let mut items_seen: usize = 0;
     let mut page_no = first_page;
-    let item_object = s
-        .ir
-        .objects
-        .get(&i.response.object)
-        .and_then(|o| o.fields.iter().find(|f| f.wire == p.items))
-        .and_then(|f| match &f.ty {
-            Type::Array(a) => match &a.items {
-                Type::Object(n) => Some(n.clone()),
+    let item_object =
+        s.ir.objects
+            .get(&i.response.object)
+            .and_then(|o| o.fields.iter().find(|f| f.wire == p.items))
+            .and_then(|f| match &f.ty {
+                Type::Array(a) => match &a.items {
+                    Type::Object(n) => Some(n.clone()),
+                    _ => None,
+                },
                 _ => None,
-            },
-            _ => None,
-        });
+            });
     loop {
         let mut req = base.clone();
         if let Value::Object(m) = &mut req {
@@ -237,7 +242,9 @@ async fn page_walk(
         let body = a.json();
         let ok = a.ret == Some(s.profile.ret.success) && body.is_some();
         answers.push(a);
-        let Some(body) = body.filter(|_| ok) else { break };
+        let Some(body) = body.filter(|_| ok) else {
+            break;
+        };
         let mut bad = |pointer: &str, message: String, value: String| {
             paging.push(Finding {
                 interface: i.name.clone(),
@@ -280,7 +287,11 @@ async fn page_walk(
         }
         match (count, total) {
             (Some(c), Some(t)) => {
-                let want = if t <= 0 { 1 } else { (t + page_size - 1) / page_size };
+                let want = if t <= 0 {
+                    1
+                } else {
+                    (t + page_size - 1) / page_size
+                };
                 if c != want && !(t == 0 && c == 0) {
                     bad(
                         &format!("/{}", p.page_count),
@@ -341,7 +352,11 @@ async fn page_walk(
         skipped(
             cat,
             &i.name,
-            &[IfaceCheck::Signature, IfaceCheck::Schema, IfaceCheck::Paging],
+            &[
+                IfaceCheck::Signature,
+                IfaceCheck::Schema,
+                IfaceCheck::Paging,
+            ],
             "no answer to check",
             out,
         );
@@ -352,7 +367,10 @@ async fn page_walk(
     let outcome = if paging.is_empty() {
         Outcome::Pass(format!("{pages} page(s), {items_seen} item(s), consistent"))
     } else {
-        Outcome::Fail(format!("{} paging deviation(s) over {pages} page(s)", paging.len()))
+        Outcome::Fail(format!(
+            "{} paging deviation(s) over {pages} page(s)",
+            paging.len()
+        ))
     };
     out.push(cat.iface(&i.name, IfaceCheck::Paging, outcome, paging));
 }
@@ -425,13 +443,12 @@ pub async fn run(
     out: &mut Vec<Check>,
 ) {
     let token_iface = s.profile.token.as_ref().map(|t| t.interface.clone());
-    let queries: Vec<&Interface> = s
-        .ir
-        .interfaces
-        .values()
-        .filter(|i| i.implementer.includes(role) && i.caller.includes(caller))
-        .filter(|i| Some(&i.name) != token_iface.as_ref())
-        .collect();
+    let queries: Vec<&Interface> =
+        s.ir.interfaces
+            .values()
+            .filter(|i| i.implementer.includes(role) && i.caller.includes(caller))
+            .filter(|i| Some(&i.name) != token_iface.as_ref())
+            .collect();
     let mut learnt = Learnt::default();
     for i in queries.iter().filter(|i| i.paging.is_some()) {
         page_walk(s, cat, i, &mut learnt, out).await;
@@ -473,8 +490,14 @@ pub async fn run(
     if let Some(i) = probe {
         let mut req = request(s.ir, i, &learnt);
         if let (Some(p), Value::Object(m)) = (&i.paging, &mut req) {
-            m.insert(p.page_no.clone(), json!(p.default_page_no.unwrap_or(1).max(1)));
-            m.insert(p.page_size.clone(), json!(p.default_page_size.unwrap_or(10)));
+            m.insert(
+                p.page_no.clone(),
+                json!(p.default_page_no.unwrap_or(1).max(1)),
+            );
+            m.insert(
+                p.page_size.clone(),
+                json!(p.default_page_size.unwrap_or(10)),
+            );
         }
         probes(s, cat, &i.name, &req, out).await;
     }

@@ -140,14 +140,22 @@ pub async fn token_checks(s: &mut Session<'_>, cat: &Catalogue<'_>, out: &mut Ve
                 ));
                 Outcome::Fail(format!("refused, but {field} is not {want}"))
             } else {
-                Outcome::Pass(format!("refused: {} {}", rule.success_field, rule.failure_code))
+                Outcome::Pass(format!(
+                    "refused: {} {}",
+                    rule.success_field, rule.failure_code
+                ))
             }
         }
         (Some(r), _) if r != s.profile.ret.success => {
             Outcome::Pass(format!("refused with Ret {r}"))
         }
         _ => {
-            findings.push(finding(iface, "ret", "expected an answer".into(), a.describe()));
+            findings.push(finding(
+                iface,
+                "ret",
+                "expected an answer".into(),
+                a.describe(),
+            ));
             Outcome::Fail(a.describe())
         }
     };
@@ -265,7 +273,10 @@ pub fn answer_checks(
     } else if sig.is_empty() {
         Outcome::Pass(format!("{} answer(s), every signature verifies", n))
     } else {
-        Outcome::Fail(format!("{} of {n} answer(s) not signed as the spec says", sig.len()))
+        Outcome::Fail(format!(
+            "{} of {n} answer(s) not signed as the spec says",
+            sig.len()
+        ))
     };
     out.push(cat.iface(interface, IfaceCheck::Signature, sig_outcome, sig));
 
@@ -277,7 +288,12 @@ pub fn answer_checks(
 }
 
 /// The SCHEMA check from its findings.
-pub fn schema_check(cat: &Catalogue<'_>, interface: &str, findings: Vec<Finding>, n: usize) -> Check {
+pub fn schema_check(
+    cat: &Catalogue<'_>,
+    interface: &str,
+    findings: Vec<Finding>,
+    n: usize,
+) -> Check {
     let errors = findings.iter().filter(|f| !f.warning).count();
     let warnings = findings.len() - errors;
     let outcome = if errors > 0 {
@@ -314,7 +330,12 @@ fn ret_check(
     a: &Answer,
 ) -> Check {
     if a.ret == Some(expected) {
-        cat.env(c, Some(interface), Outcome::Pass(format!("refused with Ret {expected}")), vec![])
+        cat.env(
+            c,
+            Some(interface),
+            Outcome::Pass(format!("refused with Ret {expected}")),
+            vec![],
+        )
     } else {
         cat.env(
             c,
@@ -355,12 +376,24 @@ pub async fn probes(
     // No token, unknown token.
     if s.profile.token.is_some() {
         let a = s.send(interface, &sealed, Auth::None).await;
-        out.push(ret_check(cat, EnvCheck::NoToken, interface, ret.bad_token, &a));
+        out.push(ret_check(
+            cat,
+            EnvCheck::NoToken,
+            interface,
+            ret.bad_token,
+            &a,
+        ));
         let fresh = s.seal(&payload).unwrap_or_default();
         let a = s
             .send(interface, &fresh, Auth::Given(UNKNOWN_TOKEN.to_owned()))
             .await;
-        out.push(ret_check(cat, EnvCheck::UnknownToken, interface, ret.bad_token, &a));
+        out.push(ret_check(
+            cat,
+            EnvCheck::UnknownToken,
+            interface,
+            ret.bad_token,
+            &a,
+        ));
     } else {
         for c in [EnvCheck::NoToken, EnvCheck::UnknownToken] {
             out.push(cat.env(
@@ -381,7 +414,13 @@ pub async fn probes(
                 sig.replace_range(0..sig.len().min(1), first);
             }
             let a = s.send(interface, &bad, Auth::Token).await;
-            out.push(ret_check(cat, EnvCheck::BadSignature, interface, ret.bad_signature, &a));
+            out.push(ret_check(
+                cat,
+                EnvCheck::BadSignature,
+                interface,
+                ret.bad_signature,
+                &a,
+            ));
         }
         None => out.push(cat.env(
             EnvCheck::BadSignature,
@@ -397,7 +436,13 @@ pub async fn probes(
             .seal_at(&payload, chargespec_runtime::now_unix() - STALE_S)
             .unwrap_or_default();
         let a = s.send(interface, &stale, Auth::Token).await;
-        out.push(ret_check(cat, EnvCheck::StaleTimestamp, interface, ret.bad_envelope, &a));
+        out.push(ret_check(
+            cat,
+            EnvCheck::StaleTimestamp,
+            interface,
+            ret.bad_envelope,
+            &a,
+        ));
     } else {
         out.push(cat.env(
             EnvCheck::StaleTimestamp,
@@ -414,7 +459,13 @@ pub async fn probes(
     let resend_body = first.request_body.clone();
     if first.answer.ret == Some(ret.success) {
         let a = s.send_bytes(interface, resend_body, Auth::Token).await;
-        out.push(ret_check(cat, EnvCheck::Resend, interface, ret.bad_envelope, &a));
+        out.push(ret_check(
+            cat,
+            EnvCheck::Resend,
+            interface,
+            ret.bad_envelope,
+            &a,
+        ));
     } else {
         out.push(cat.env(
             EnvCheck::Resend,
@@ -432,20 +483,31 @@ pub async fn probes(
     undecryptable.insert(s.profile.request.data.clone(), Value::String("AAAA".into()));
     let _ = s.resign(&mut undecryptable);
     let a = s.send(interface, &undecryptable, Auth::Token).await;
-    out.push(ret_check(cat, EnvCheck::Undecryptable, interface, ret.bad_envelope, &a));
+    out.push(ret_check(
+        cat,
+        EnvCheck::Undecryptable,
+        interface,
+        ret.bad_envelope,
+        &a,
+    ));
 
     // A payload that violates the spec.
-    let object = s
-        .ir
-        .interfaces
-        .get(interface)
-        .map(|i| i.request.object.clone())
-        .unwrap_or_default();
+    let object =
+        s.ir.interfaces
+            .get(interface)
+            .map(|i| i.request.object.clone())
+            .unwrap_or_default();
     match invalid_payload(s.ir, &object) {
         Some((bad, pointer, rule)) => {
             let env = s.seal(bad.to_string().as_bytes()).unwrap_or_default();
             let a = s.send(interface, &env, Auth::Token).await;
-            let mut c = ret_check(cat, EnvCheck::InvalidPayload, interface, ret.bad_payload, &a);
+            let mut c = ret_check(
+                cat,
+                EnvCheck::InvalidPayload,
+                interface,
+                ret.bad_payload,
+                &a,
+            );
             if c.verdict == crate::tools::conform::report::Verdict::Pass {
                 c.message = format!(
                     "{} ({rule} at {})",

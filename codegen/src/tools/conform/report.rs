@@ -211,7 +211,12 @@ impl Report {
         let counts = self.counts();
         let summary: serde_json::Map<String, Value> = Verdict::ALL
             .iter()
-            .map(|v| (v.name().to_owned(), json!(counts.get(v).copied().unwrap_or(0))))
+            .map(|v| {
+                (
+                    v.name().to_owned(),
+                    json!(counts.get(v).copied().unwrap_or(0)),
+                )
+            })
             .collect();
         json!({
             "schema": "chargespec-conform/1",
@@ -284,13 +289,11 @@ impl Report {
                     c.verdict.name(),
                     xml(&body)
                 )),
-                Verdict::Skip | Verdict::NotApplicable | Verdict::XFail => {
-                    out.push_str(&format!(
-                        ">\n      <skipped message=\"{}: {}\"/>\n    </testcase>\n",
-                        c.verdict.name(),
-                        xml(&c.message)
-                    ))
-                }
+                Verdict::Skip | Verdict::NotApplicable | Verdict::XFail => out.push_str(&format!(
+                    ">\n      <skipped message=\"{}: {}\"/>\n    </testcase>\n",
+                    c.verdict.name(),
+                    xml(&c.message)
+                )),
                 Verdict::Warn => out.push_str(&format!(
                     ">\n      <system-out>{}</system-out>\n    </testcase>\n",
                     xml(&format!("WARN {body}"))
@@ -358,7 +361,11 @@ impl Report {
                     out.push_str(&format!(
                         "| `{}` | `{}` | {}: {} | `{}` | {}{} |\n",
                         f.interface,
-                        if f.pointer.is_empty() { "/" } else { &f.pointer },
+                        if f.pointer.is_empty() {
+                            "/"
+                        } else {
+                            &f.pointer
+                        },
                         f.rule,
                         md(&f.message),
                         md(&f.value),
@@ -380,7 +387,11 @@ fn finding_line(f: &Finding) -> String {
     let mut line = format!(
         "{} {}: {} [{}]",
         f.interface,
-        if f.pointer.is_empty() { "/" } else { &f.pointer },
+        if f.pointer.is_empty() {
+            "/"
+        } else {
+            &f.pointer
+        },
         f.message,
         f.rule
     );

@@ -11,6 +11,9 @@ use serde_json::{Map, Value};
 
 use crate::ir::Edition;
 
+/// Sessions started by this process (spreads their `Seq` ranges).
+static SESSIONS: AtomicU32 = AtomicU32::new(0);
+
 /// The largest answer read, in bytes.
 pub const MAX_ANSWER: usize = 8 * 1024 * 1024;
 
@@ -57,7 +60,10 @@ impl Answer {
         match (&self.error, self.ret) {
             (Some(e), _) => e.clone(),
             (None, Some(r)) if self.msg.is_empty() => format!("Ret {r}"),
-            (None, Some(r)) => format!("Ret {r} ({})", crate::tools::conform::report::bounded(&self.msg)),
+            (None, Some(r)) => format!(
+                "Ret {r} ({})",
+                crate::tools::conform::report::bounded(&self.msg)
+            ),
             (None, None) => format!("HTTP {}: no Ret in the answer", self.status),
         }
     }
@@ -88,7 +94,14 @@ impl<'a> Session<'a> {
         timeout: Duration,
     ) -> Result<Session<'a>, String> {
         let http = chargespec_runtime::client::http_client(timeout).map_err(|e| e.to_string())?;
-        let first = profile.seq.map_or(1, |s| s.min.max(1));
+        // Seq starts at a point of its range taken from the clock and advanced per session, so
+        // runs in the same second do not send envelopes the peer takes for replays.
+        let (min, max) = profile.seq.map_or((1, 9999), |s| (s.min.max(1), s.max));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos() / 1000);
+        let spread = SESSIONS.fetch_add(997, Ordering::Relaxed);
+        let first = min + nanos.wrapping_add(spread) % (max.saturating_sub(min).max(1));
         Ok(Session {
             ir,
             profile,
@@ -103,7 +116,10 @@ impl<'a> Session<'a> {
 
     /// The next `Seq` number (wrapping within the spec's range).
     pub fn next_seq(&self) -> u32 {
-        let (min, max) = self.profile.seq.map_or((1, 9999), |s| (s.min.max(1), s.max));
+        let (min, max) = self
+            .profile
+            .seq
+            .map_or((1, 9999), |s| (s.min.max(1), s.max));
         let n = self.seq.fetch_add(1, Ordering::Relaxed);
         if n > max {
             self.seq.store(min + 1, Ordering::Relaxed);
@@ -176,13 +192,12 @@ impl<'a> Session<'a> {
             }
         };
         let status = resp.status().as_u16();
-        if resp
-            .content_length()
-            .is_some_and(|n| n > MAX_ANSWER as u64)
-        {
+        if resp.content_length().is_some_and(|n| n > MAX_ANSWER as u64) {
             return Answer {
                 status,
-                error: Some(format!("HTTP {status}: answer larger than {MAX_ANSWER} bytes")),
+                error: Some(format!(
+                    "HTTP {status}: answer larger than {MAX_ANSWER} bytes"
+                )),
                 ..Answer::default()
             };
         }
@@ -190,7 +205,9 @@ impl<'a> Session<'a> {
             Ok(b) if b.len() <= MAX_ANSWER => self.open(status, &b),
             Ok(_) => Answer {
                 status,
-                error: Some(format!("HTTP {status}: answer larger than {MAX_ANSWER} bytes")),
+                error: Some(format!(
+                    "HTTP {status}: answer larger than {MAX_ANSWER} bytes"
+                )),
                 ..Answer::default()
             },
             Err(e) => Answer {
