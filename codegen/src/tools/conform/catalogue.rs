@@ -256,7 +256,7 @@ impl Catalogue<'_> {
                 // A finding on a provisional rule, or a check of a provisional clause, warns.
                 let hard = findings
                     .iter()
-                    .any(|f| !f.warning && !(f.provisional && !self.enforce_provisional));
+                    .any(|f| !f.warning && (!f.provisional || self.enforce_provisional));
                 let provisional_clause = clause.provisional && !self.enforce_provisional;
                 if provisional_clause || (!findings.is_empty() && !hard) {
                     for f in &mut findings {

@@ -99,7 +99,7 @@ impl<'a> Session<'a> {
         let (min, max) = profile.seq.map_or((1, 9999), |s| (s.min.max(1), s.max));
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos() / 1000);
+            .map_or(0, |d| d.subsec_micros());
         let spread = SESSIONS.fetch_add(997, Ordering::Relaxed);
         let first = min + nanos.wrapping_add(spread) % (max.saturating_sub(min).max(1));
         Ok(Session {
