@@ -107,6 +107,12 @@ enum Command {
         #[command(subcommand)]
         action: EnvelopeAction,
     },
+    /// Conformance kit: play the other side of a live operator or city platform and check it
+    /// against the spec (exits 0 only when no check failed).
+    Conform {
+        #[command(subcommand)]
+        target: ConformTarget,
+    },
     /// Explain a diagnostic code, or list them all.
     Explain {
         /// A code such as E0003.
@@ -536,6 +542,122 @@ fn plural(n: usize, what: &str) -> String {
     }
 }
 
+// ---- chargespec conform ------------------------------------------------------------------
+
+#[derive(Subcommand, Debug)]
+enum ConformTarget {
+    /// Play the city against a live operator platform: token, every query (paging through the
+    /// stations), every answer validated, signed and consistent, then the envelope probes.
+    Operator {
+        #[command(flatten)]
+        args: ConformArgs,
+        /// Also call the queries that change the operator's state (commands, key distribution).
+        #[arg(long)]
+        allow_writes: bool,
+    },
+    /// Play an operator against a live city platform: token, every push with a valid sample,
+    /// every answer checked, then the envelope probes.
+    City {
+        #[command(flatten)]
+        args: ConformArgs,
+    },
+}
+
+#[derive(clap::Args, Clone, Debug)]
+struct ConformArgs {
+    /// The base URL of the platform under test, up to the interface name (default: the peer's
+    /// `url`).
+    #[arg(long)]
+    url: Option<String>,
+    /// The configuration (the mocks' TOML format): our `operator_id` and the peer's keys.
+    #[arg(long)]
+    config: PathBuf,
+    /// The peer under test (default: the only `[[peers]]` block).
+    #[arg(long)]
+    peer: Option<String>,
+    /// The edition: a folder, or an edition id under `spec/`.
+    #[arg(long)]
+    edition: Option<PathBuf>,
+    /// Provisional rules fail instead of warning.
+    #[arg(long)]
+    enforce_provisional: bool,
+    /// Write a JUnit XML report (one testcase per check).
+    #[arg(long)]
+    junit: Option<PathBuf>,
+    /// Write the JSON report (schema `chargespec-conform/1`, in the README).
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Write a Markdown report in Chinese and English.
+    #[arg(long)]
+    markdown: Option<PathBuf>,
+    /// Known failures: one check id a line, `#` comments.
+    #[arg(long)]
+    expect_fail: Option<PathBuf>,
+}
+
+fn conform_cmd(target: ConformTarget) -> ExitCode {
+    use chargespec::tools::conform::{self, Options, Target, report};
+    let (args, allow_writes, target) = match target {
+        ConformTarget::Operator { args, allow_writes } => (args, allow_writes, Target::Operator),
+        ConformTarget::City { args } => (args, false, Target::City),
+    };
+    let run = || -> Result<bool, String> {
+        let ir = edition_ir(&edition_dir(args.edition.clone())?)?;
+        let config = chargespec_runtime::config::Config::load(&args.config)?;
+        let expected = match &args.expect_fail {
+            Some(p) => report::parse_expect_fail(
+                &std::fs::read_to_string(p)
+                    .map_err(|e| format!("{}: cannot read: {e}", p.display()))?,
+            ),
+            None => Vec::new(),
+        };
+        let opts = Options {
+            url: args.url.clone(),
+            peer: args.peer.clone(),
+            allow_writes,
+            enforce_provisional: args.enforce_provisional,
+            timeout: None,
+        };
+        let rt = chargespec_runtime::tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        if progress {
+            eprint!("chargespec conform: running the checks…\r");
+        }
+        let mut rep = rt.block_on(conform::run(&ir, &config, target, &opts))?;
+        if progress {
+            eprint!("{:40}\r", "");
+        }
+        for id in rep.apply_expected(&expected) {
+            eprintln!("warning: the expect-fail file lists `{id}`, which no check has");
+        }
+        print!("{}", rep.text());
+        let write = |path: &Option<PathBuf>, text: String| -> Result<(), String> {
+            match path {
+                Some(p) => std::fs::write(p, text)
+                    .map_err(|e| format!("{}: cannot write: {e}", p.display())),
+                None => Ok(()),
+            }
+        };
+        write(&args.junit, rep.junit())?;
+        write(&args.json, format!("{:#}\n", rep.json()))?;
+        write(&args.markdown, rep.markdown())?;
+        Ok(!rep.failed())
+    };
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+// ---- end of chargespec conform -------------------------------------------------------------
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -595,6 +717,7 @@ fn main() -> ExitCode {
             wire_only,
         } => diff_cmd(old, new, format, fail_on, wire_only),
         Command::Envelope { action } => envelope_cmd(action),
+        Command::Conform { target } => conform_cmd(target),
         Command::Explain { code } => match code {
             None => {
                 for c in Code::ALL {
