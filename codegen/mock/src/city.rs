@@ -1,15 +1,17 @@
-//! The mock city platform: accepts every push, keeps it in memory, and acknowledges it.
+//! The mock city platform: accepts every push, keeps it in memory, and acknowledges it with
+//! the edition's sample answer (see [`sample_answer`]). Written once for every edition: the
+//! edition's adapter implements its role trait with [`pushes!`](crate::pushes).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use chargespec_runtime::serde_json::{self, Value, json};
-use chargespec_runtime::tracing;
-use db4403_77_2024::server::city::CityPlatform;
-use db4403_77_2024::server::{HandlerError, RequestContext};
-use db4403_77_2024::types;
+use chargespec_runtime::endpoint::{HandlerError, RequestContext};
+use chargespec_runtime::serde_json::Value;
+use chargespec_runtime::{Validate, tracing};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use crate::edition::{Adapter, sample_answer, to_json};
 
 /// One push as received.
 #[derive(Clone, Debug)]
@@ -20,21 +22,10 @@ pub struct Received {
     pub payload: Value,
 }
 
-/// A typed payload kept as received; turned into JSON only when someone looks at it.
-trait Kept: Send + Sync + std::fmt::Debug {
-    fn json(&self) -> Value;
-}
-
-impl<T: Serialize + Send + Sync + std::fmt::Debug> Kept for T {
-    fn json(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
-    }
-}
-
 #[derive(Debug)]
 struct Entry {
     peer: String,
-    payload: Box<dyn Kept>,
+    payload: Value,
 }
 
 /// What the city has received, by interface, and how many messages of each peer needed which
@@ -58,7 +49,7 @@ impl Store {
                 list.iter()
                     .map(|e| Received {
                         peer: e.peer.clone(),
-                        payload: e.payload.json(),
+                        payload: e.payload.clone(),
                     })
                     .collect()
             })
@@ -113,73 +104,53 @@ impl CityMock {
         chargespec_runtime::lock(&self.failures).pop_front()
     }
 
-    /// Stores a push and answers `answer(payload)`.
-    fn keep<Req, Resp>(
+    /// Stores a push of edition `A` and answers it (the sample answer about this push).
+    pub fn keep<A, Req, Resp>(
         &self,
         ctx: &RequestContext,
         request: Req,
-        answer: fn(&Req) -> Value,
     ) -> Result<Resp, HandlerError>
     where
-        Req: Serialize + Send + Sync + std::fmt::Debug + 'static,
-        Resp: DeserializeOwned,
+        A: Adapter,
+        Req: Serialize,
+        Resp: DeserializeOwned + Validate,
     {
         if let Some(e) = self.injected_failure() {
             tracing::warn!(interface = ctx.interface, error = %e, "injected failure");
             return Err(e);
         }
         self.store.count_deviations(&ctx.operator_id, &ctx.warnings);
-        let reply = answer(&request);
+        let payload = to_json(&request)?;
+        let reply = sample_answer::<A, Resp>(ctx.interface, &payload)?;
         let total = {
             let mut map = self.store.lock();
             let list = map.entry(ctx.interface).or_default();
             list.push(Entry {
                 peer: ctx.operator_id.clone(),
-                payload: Box::new(request),
+                payload,
             });
             list.len()
         };
-        tracing::info!(interface = ctx.interface, peer = %ctx.operator_id, total, "push stored");
-        serde_json::from_value(reply).map_err(|e| HandlerError::system(e.to_string()))
+        tracing::info!(edition = A::NAME, interface = ctx.interface, peer = %ctx.operator_id, total, "push stored");
+        Ok(reply)
     }
 }
 
-/// `PushAck`: accepted.
-fn ack<T>(_: &T) -> Value {
-    json!({ "Status": 0 })
-}
-
-/// `OrderConfirm`: the order number back, confirmed.
-fn confirm<T: Serialize>(order: &T) -> Value {
-    let order = serde_json::to_value(order).unwrap_or(Value::Null);
-    json!({ "OrderNo": order.get("OrderNo").cloned().unwrap_or(Value::Null), "ConfirmResult": 0 })
-}
-
+/// Implements a city role trait of a generated crate for [`CityMock`]: every listed interface
+/// (`method: RequestType => AnswerType`) is kept and answered by [`CityMock::keep`].
+#[macro_export]
 macro_rules! pushes {
-    ($($method:ident: $req:ident => $resp:ident by $answer:ident,)*) => {
-        impl CityPlatform for CityMock {
+    ($adapter:ty, $role:path { $($method:ident: $req:ty => $resp:ty,)* }) => {
+        impl $role for $crate::city::CityMock {
             $(
-                async fn $method(&self, ctx: RequestContext, request: types::$req) -> Result<types::$resp, HandlerError> {
-                    self.keep(&ctx, request, $answer)
+                async fn $method(
+                    &self,
+                    ctx: ::chargespec_runtime::endpoint::RequestContext,
+                    request: $req,
+                ) -> Result<$resp, ::chargespec_runtime::endpoint::HandlerError> {
+                    self.keep::<$adapter, _, _>(&ctx, request)
                 }
             )*
         }
     };
-}
-
-pushes! {
-    notification_alarm_info: NotificationAlarmInfoRequest => PushAck by ack,
-    notification_bms_info: BatteryProcessInfo => PushAck by ack,
-    notification_battery_box_status: SwapEquipmentBatteryBoxStatus => PushAck by ack,
-    notification_charge_order_info: ChargeOrderInfo => OrderConfirm by confirm,
-    notification_swap_order_info: SwapOrderInfo => OrderConfirm by confirm,
-    notification_event_info: NotificationEventInfoRequest => PushAck by ack,
-    query_secret: KeyEnvelope => PushAck by ack,
-    notification_secret: KeyEnvelope => PushAck by ack,
-    notification_problem_info: NotificationProblemInfoRequest => PushAck by ack,
-    notification_attachment_info: NotificationAttachmentInfoRequest => PushAck by ack,
-    notification_operator_info: NotificationOperatorInfoRequest => PushAck by ack,
-    notification_station_info: NotificationStationInfoRequest => PushAck by ack,
-    notification_station_status: NotificationStationStatusRequest => PushAck by ack,
-    notification_swap_equipment_status: NotificationSwapEquipmentStatusRequest => PushAck by ack,
 }

@@ -1,22 +1,27 @@
 //! The configuration of a mock platform: the edition-independent file format of
-//! [`chargespec_runtime::config`] (documented in the README), read into the 2024 edition's
-//! `Keys`, `Peers` and `ServerConfig`.
+//! [`chargespec_runtime::config`] (documented in the README), checked against one edition and
+//! read into that edition's keys, peers and the runtime's `ServerConfig`.
 
 use std::net::SocketAddr;
 use std::path::Path;
 
 use chargespec_runtime::Mode;
 use chargespec_runtime::config as shared;
-use db4403_77_2024::protocol::{Keys, Peers};
-use db4403_77_2024::server::ServerConfig;
+use chargespec_runtime::endpoint::{Endpoint, ServerConfig};
+use chargespec_runtime::protocol::Peers;
+
+use crate::edition::{Adapter, Edition, Keys};
 
 pub use shared::{KeyConfig, ModeName, PeerConfig};
 
-/// A mock platform's configuration: the shared format, with the address it listens on.
+/// A mock platform's configuration: the shared format, with the address it listens on, checked
+/// for one edition.
 #[derive(Debug)]
 pub struct Config {
     /// The address to listen on (`listen`, required for a mock).
     pub listen: SocketAddr,
+    /// The edition the configuration was checked for.
+    pub edition: Edition,
     shared: shared::Config,
 }
 
@@ -27,44 +32,27 @@ impl std::ops::Deref for Config {
     }
 }
 
-/// The edition's key types of a configured peer.
-pub trait EditionKeys {
-    /// The secrets this peer uses to call us.
-    fn keys(&self) -> Keys;
-    /// The secrets for calling this peer.
-    fn outbound_keys(&self) -> Keys;
-}
-
-/// The edition's `Keys` of a configured key set.
-pub fn keys(k: &KeyConfig) -> Keys {
-    Keys {
-        operator_secret: k.operator_secret.clone(),
-        data_secret: k.data_secret.clone(),
-        data_secret_iv: k.data_secret_iv.clone(),
-        sig_secret: k.sig_secret.clone(),
-    }
-}
-
-impl EditionKeys for PeerConfig {
-    fn keys(&self) -> Keys {
-        keys(&self.keys)
-    }
-    fn outbound_keys(&self) -> Keys {
-        keys(self.outbound())
-    }
-}
-
 impl Config {
-    /// Reads and checks a configuration file.
+    /// Reads and checks a configuration file for the default edition.
     pub fn load(path: &Path) -> Result<Config, String> {
+        Config::load_for(Edition::default(), path)
+    }
+
+    /// Reads and checks a configuration file for `edition`.
+    pub fn load_for(edition: Edition, path: &Path) -> Result<Config, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-        Config::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+        Config::parse_for(edition, &text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    /// Parses and checks a configuration: `listen` given, every peer's secrets usable by the
-    /// edition's envelope, every tolerance name one the edition declares.
+    /// Parses and checks a configuration for the default edition.
     pub fn parse(text: &str) -> Result<Config, String> {
+        Config::parse_for(Edition::default(), text)
+    }
+
+    /// Parses and checks a configuration for `edition`: `listen` given, every peer's secrets
+    /// usable by the edition's envelope, every tolerance name one the edition declares.
+    pub fn parse_for(edition: Edition, text: &str) -> Result<Config, String> {
         let shared = shared::Config::parse(text)?;
         let listen = shared
             .listen
@@ -75,49 +63,72 @@ impl Config {
                 ("outbound", p.outbound.as_ref()),
             ] {
                 let Some(keys) = keys else { continue };
-                // Encrypting and signing once proves the secrets have usable sizes and alphabets.
-                self::keys(keys)
-                    .encrypt(b"{}")
+                edition
+                    .check_keys(keys)
                     .map_err(|e| format!("peer {} ({direction}): {e}", p.operator_id))?;
             }
         }
-        shared.check(&db4403_77_2024::schema::SCHEMA)?;
-        Ok(Config { listen, shared })
+        shared.check(edition.schema())?;
+        Ok(Config {
+            listen,
+            edition,
+            shared,
+        })
     }
 
     /// The validation mode for the peer `operator_id`: the configured mode with that peer's
     /// tolerance profiles (none for a peer that is not configured).
     pub fn mode_for(&self, operator_id: &str) -> Mode {
-        self.shared
-            .mode_for(&db4403_77_2024::schema::SCHEMA, operator_id)
+        self.shared.mode_for(self.edition.schema(), operator_id)
     }
 
-    /// The client settings for calling a peer: the edition's defaults; a peer with tolerance
-    /// profiles also has its answers validated in its mode, so what it needs is accepted, logged
-    /// and counted ([`chargespec_runtime::client::Client::deviations`]).
-    pub fn client(&self, operator_id: &str) -> chargespec_runtime::client::ClientConfig {
+    /// The client settings for calling a peer with edition `A`: the edition's defaults; a peer
+    /// with tolerance profiles also has its answers validated in its mode, so what it needs is
+    /// accepted, logged and counted ([`chargespec_runtime::client::Client::deviations`]).
+    pub fn client<A: Adapter>(
+        &self,
+        operator_id: &str,
+    ) -> chargespec_runtime::client::ClientConfig {
         let mode = self.mode_for(operator_id);
         chargespec_runtime::client::ClientConfig {
             answers: (!mode.tolerances.is_empty()).then_some(mode),
-            ..db4403_77_2024::client::default_config()
+            ..chargespec_runtime::client::default_config::<A::Profile>()
         }
+    }
+
+    /// A client of the configured peer `peer` (its `url`, our OperatorID, the outbound keys).
+    pub fn client_of<A: Adapter>(
+        &self,
+        peer: &PeerConfig,
+    ) -> Result<chargespec_runtime::client::Client<A::Profile>, String> {
+        let url = peer
+            .url
+            .clone()
+            .ok_or_else(|| format!("peer {} has no url", peer.operator_id))?;
+        chargespec_runtime::client::Client::new(
+            url,
+            self.shared.operator_id.clone(),
+            A::keys(peer.outbound())?,
+            self.client::<A>(&peer.operator_id),
+        )
+        .map_err(|e| e.to_string())
     }
 
     /// Each configured peer's validation mode, by OperatorID.
     pub fn peer_modes(&self) -> std::collections::BTreeMap<String, Mode> {
-        self.shared.peer_modes(&db4403_77_2024::schema::SCHEMA)
+        self.shared.peer_modes(self.edition.schema())
     }
 
-    /// The peers' inbound keys.
-    pub fn peers(&self) -> Peers {
+    /// The peers' inbound keys in edition `A`.
+    pub fn peers<A: Adapter>(&self) -> Result<Peers<Keys<A>>, String> {
         let mut peers = Peers::new();
         for p in &self.shared.peers {
-            peers.insert(p.operator_id.clone(), keys(&p.keys));
+            peers.insert(p.operator_id.clone(), A::keys(&p.keys)?);
             if !p.tolerances.is_empty() {
                 peers.set_mode(p.operator_id.clone(), self.mode_for(&p.operator_id));
             }
         }
-        peers
+        Ok(peers)
     }
 
     /// The server settings; `plaintext` enables the test profile.
@@ -133,6 +144,24 @@ impl Config {
             plaintext,
             ..defaults
         }
+    }
+
+    /// The endpoint this configuration describes, in edition `A`: the one place a mock's
+    /// [`Endpoint`] and [`ServerConfig`] are made. Fails if this configuration was checked for
+    /// another edition.
+    pub fn endpoint<A: Adapter>(&self, plaintext: bool) -> Result<Endpoint<A::Profile>, String> {
+        if self.edition != A::EDITION {
+            return Err(format!(
+                "the configuration was checked for {}, not {}",
+                self.edition.number(),
+                A::NUMBER
+            ));
+        }
+        Ok(Endpoint::new(
+            self.shared.operator_id.clone(),
+            self.peers::<A>()?,
+            self.server(plaintext),
+        ))
     }
 }
 
@@ -175,6 +204,26 @@ sig_secret = "PyS1gS3cr3tK3y01"
             e.contains("numbers-as-strings, empty-string-as-absent"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn the_2020_iv_is_the_data_secret() {
+        let e = Config::parse_for(Edition::Db4403_77_2020, PEER)
+            .err()
+            .unwrap_or_default();
+        assert!(
+            e.contains("MA5DAPY01") && e.contains("data_secret_iv"),
+            "{e}"
+        );
+        let same = PEER.replace("PyD4t4S3cr3tIV01", "PyD4t4S3cr3tK3y1");
+        let c = Config::parse_for(Edition::Db4403_77_2020, &same).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.edition, Edition::Db4403_77_2020);
+        assert!(c.endpoint::<crate::editions::Db4403_77_2020>(false).is_ok());
+        let e = c
+            .endpoint::<crate::editions::Db4403_77_2024>(false)
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("checked for DB4403/T 77—2020"), "{e}");
     }
 
     #[test]

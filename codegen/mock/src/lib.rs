@@ -1,11 +1,19 @@
-//! Mock platforms of DB4403/T 77—2024 built on the generated crate: a city platform that keeps
-//! what operators push, and an operator platform that answers the city's queries from a seeded
-//! data set. Both serve every interface of their role with the full envelope (token, AES,
-//! HMAC-MD5), log each exchange, and can call their peers.
+//! Mock platforms built on the generated crates, for each edition (DB4403/T 77—2024, the
+//! default; DB4403/T 77—2020; T/CEC 102-2016): a city platform that keeps what operators push,
+//! and an operator platform that answers the city's queries from a seeded data set. Both serve
+//! every interface of their role with the full envelope (token, AES, HMAC-MD5), log each
+//! exchange, and can call their peers.
+//!
+//! The mock logic is written once over JSON ([`city`], [`operator`]); each edition has a thin
+//! [`edition::Adapter`] in [`editions`].
 
 pub mod city;
 pub mod config;
+pub mod edition;
+pub mod editions;
 pub mod operator;
+
+pub use edition::{Adapter, Edition};
 
 use std::net::SocketAddr;
 
@@ -41,22 +49,101 @@ pub async fn serve(
     Ok((addr, task))
 }
 
-/// A configuration and the endpoint it describes: what both mocks do first. Announces the
-/// plaintext test profile when it is on.
-pub fn start(
-    config_path: &std::path::Path,
-    plaintext: bool,
-) -> Result<(config::Config, db4403_77_2024::server::Endpoint), String> {
-    let config = config::Config::load(config_path)?;
-    if plaintext {
+/// What a mock binary was asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The edition served.
+    pub edition: Edition,
+    /// The TOML configuration.
+    pub config: std::path::PathBuf,
+    /// The plaintext test profile.
+    pub plaintext: bool,
+    /// The demonstration calls to the configured peers after starting.
+    pub demo: bool,
+}
+
+/// Reads the configuration for the edition and announces the plaintext test profile when it
+/// is on.
+fn configure(options: &Options) -> Result<config::Config, String> {
+    let config = config::Config::load_for(options.edition, &options.config)?;
+    if options.plaintext {
         chargespec_runtime::tracing::warn!("{PLAINTEXT_BANNER}");
     }
-    let endpoint = db4403_77_2024::server::Endpoint::new(
-        config.operator_id.clone(),
-        config.peers(),
-        config.server(plaintext),
+    Ok(config)
+}
+
+/// `mock-city`: serves the city role of the edition until stopped; with `demo`, first queries
+/// every station of each peer that has a `url`, page by page.
+pub async fn run_city(options: Options) -> Result<(), String> {
+    with_adapter!(options.edition, A => city_of::<A>(&options).await)
+}
+
+async fn city_of<A: Adapter>(options: &Options) -> Result<(), String> {
+    let config = configure(options)?;
+    let endpoint = config.endpoint::<A>(options.plaintext)?;
+    let base = endpoint.base_path().to_owned();
+    let (addr, task) = serve(
+        config.listen,
+        A::city_router(city::CityMock::new(), endpoint),
+    )
+    .await?;
+    chargespec_runtime::tracing::info!(
+        "mock city platform {} ({}, role {}) listening on http://{addr}{base} ({} peers)",
+        config.operator_id,
+        A::NUMBER,
+        A::CITY_ROLE,
+        config.peers.len()
     );
-    Ok((config, endpoint))
+    if options.demo {
+        for peer in config.peers.iter().filter(|p| p.url.is_some()) {
+            let client = config.client_of::<A>(peer)?;
+            match operator::query_all_stations::<A>(&client, 10).await {
+                Ok(stations) => {
+                    chargespec_runtime::tracing::info!(peer = %peer.operator_id, stations = stations.len(), "all stations received");
+                }
+                Err(e) => {
+                    chargespec_runtime::tracing::warn!(peer = %peer.operator_id, error = %e, "query failed");
+                }
+            }
+        }
+    }
+    task.await.map_err(|e| e.to_string())
+}
+
+/// `mock-operator`: serves the operator role of the edition from a seeded data set until
+/// stopped; with `demo`, first pushes the edition's demonstration pushes to each peer that has a
+/// `url`.
+pub async fn run_operator(options: Options) -> Result<(), String> {
+    with_adapter!(options.edition, A => operator_of::<A>(&options).await)
+}
+
+async fn operator_of<A: Adapter>(options: &Options) -> Result<(), String> {
+    let config = configure(options)?;
+    let data = operator::DataSet::seeded_for(A::EDITION, config.stations)?;
+    let endpoint = config.endpoint::<A>(options.plaintext)?;
+    let base = endpoint.base_path().to_owned();
+    let (addr, task) = serve(
+        config.listen,
+        A::operator_router(operator::OperatorMock::new(data), endpoint),
+    )
+    .await?;
+    chargespec_runtime::tracing::info!(
+        "mock operator platform {} ({}, role {}) listening on http://{addr}{base} ({} stations, {} peers)",
+        config.operator_id,
+        A::NUMBER,
+        A::OPERATOR_ROLE,
+        config.stations,
+        config.peers.len()
+    );
+    if options.demo {
+        for peer in config.peers.iter().filter(|p| p.url.is_some()) {
+            let client = config.client_of::<A>(peer)?;
+            if let Err(e) = operator::push_demo::<A>(&client).await {
+                chargespec_runtime::tracing::warn!(peer = %peer.operator_id, error = %e, "push failed");
+            }
+        }
+    }
+    task.await.map_err(|e| e.to_string())
 }
 
 /// The exit of a mock's `main`: the error on stderr, prefixed with the program's name.

@@ -1,37 +1,41 @@
 //! The mock operator platform: answers the city's queries from a seeded data set (the spec's
-//! samples, with `stations` distinct stations for `query_stations_info` and its paging).
+//! samples, with `stations` distinct stations for the paged station query). Written once for
+//! every edition: the edition's adapter implements its role trait with
+//! [`queries!`](crate::queries).
 
-use std::collections::BTreeMap;
-
+use chargespec_runtime::client::Client;
+use chargespec_runtime::endpoint::{HandlerError, RequestContext};
 use chargespec_runtime::serde_json::{self, Value, json};
-use chargespec_runtime::tracing;
-use db4403_77_2024::client::city::CityClient;
-use db4403_77_2024::client::operator::OperatorClient;
-use db4403_77_2024::server::operator::OperatorPlatform;
-use db4403_77_2024::server::{HandlerError, RequestContext};
-use db4403_77_2024::{samples, types};
+use chargespec_runtime::{Validate, tracing};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// The operator's data: its stations and a canned answer per query.
+use crate::edition::{Adapter, Edition, sample_answer, sample_response, to_json};
+
+/// The operator's data: its stations, made from one edition's samples.
 #[derive(Debug, Clone)]
 pub struct DataSet {
+    /// The edition whose samples the data set was made from (the only one it can answer in).
+    pub edition: Edition,
     pub stations: Vec<Value>,
-    answers: BTreeMap<String, Value>,
 }
 
 impl DataSet {
-    /// `stations` stations (`ST0001`, `ST0002`…) made from the spec's sample station, and the
-    /// spec's sample answer for every other query.
+    /// `stations` stations of the default edition (see [`DataSet::seeded_for`]).
     pub fn seeded(stations: usize) -> Result<DataSet, String> {
-        let sample = |interface: &str| -> Result<Value, String> {
-            let text = samples::response(interface)
-                .ok_or_else(|| format!("the spec has no sample answer for {interface}"))?;
-            serde_json::from_str(text).map_err(|e| format!("{interface}: {e}"))
-        };
-        let page = sample("query_stations_info")?;
+        DataSet::seeded_for(Edition::default(), stations)
+    }
+
+    /// `stations` stations (`ST0001`, `ST0002`…) made from the edition's sample station; every
+    /// other query is answered with the edition's sample answer.
+    pub fn seeded_for(edition: Edition, stations: usize) -> Result<DataSet, String> {
+        crate::with_adapter!(edition, A => DataSet::seeded_from::<A>(stations))
+    }
+
+    fn seeded_from<A: Adapter>(stations: usize) -> Result<DataSet, String> {
+        let page = sample_response::<A>(STATIONS_QUERY)?;
         let station = page
-            .get("StationInfos")
+            .get(STATIONS_FIELD)
             .and_then(|s| s.get(0))
             .cloned()
             .ok_or("the sample station list is empty")?;
@@ -42,34 +46,17 @@ impl DataSet {
                 s
             })
             .collect();
-        let mut answers = BTreeMap::new();
-        for interface in QUERIES {
-            answers.insert((*interface).to_owned(), sample(interface)?);
-        }
-        Ok(DataSet { stations, answers })
+        Ok(DataSet {
+            edition: A::EDITION,
+            stations,
+        })
     }
 }
 
-/// The queries answered from canned samples.
-const QUERIES: &[&str] = &[
-    "query_alarm_info",
-    "query_bms_info",
-    "query_battery_box_status",
-    "query_charge_order_info",
-    "query_swap_order_info",
-    "query_frequency",
-    "query_event_info",
-    "query_disequipmentstatus_info",
-    "query_secret",
-    "notification_secret",
-    "query_problem_stats",
-    "query_video_info",
-    "query_attachment_info",
-    "query_station_charge_stats",
-    "query_station_discharge_stats",
-    "query_station_swap_stats",
-    "query_stations_status",
-];
+/// The paged station query every edition has (T/CEC 102.4, DB4403/T 77 §9), and the list field of
+/// its answer.
+pub const STATIONS_QUERY: &str = "query_stations_info";
+const STATIONS_FIELD: &str = "StationInfos";
 
 /// The operator platform's handlers.
 #[derive(Debug, Clone)]
@@ -82,25 +69,49 @@ impl OperatorMock {
         OperatorMock { data }
     }
 
-    fn canned<Resp: DeserializeOwned>(&self, ctx: &RequestContext) -> Result<Resp, HandlerError> {
-        let answer = self
-            .data
-            .answers
-            .get(ctx.interface)
-            .cloned()
-            .ok_or_else(|| HandlerError::system(format!("no data for {}", ctx.interface)))?;
-        tracing::info!(interface = ctx.interface, peer = %ctx.operator_id, "query answered");
-        serde_json::from_value(answer).map_err(|e| HandlerError::system(e.to_string()))
+    /// A data set made for another edition cannot answer this one's queries.
+    fn check_edition<A: Adapter>(&self) -> Result<(), HandlerError> {
+        if self.data.edition == A::EDITION {
+            Ok(())
+        } else {
+            Err(HandlerError::system(format!(
+                "the data set was made for {}, not {}",
+                self.data.edition.number(),
+                A::NUMBER
+            )))
+        }
+    }
+
+    /// Answers a query of edition `A` with the edition's sample answer about it.
+    pub fn canned<A, Req, Resp>(
+        &self,
+        ctx: &RequestContext,
+        request: Req,
+    ) -> Result<Resp, HandlerError>
+    where
+        A: Adapter,
+        Req: Serialize,
+        Resp: DeserializeOwned + Validate,
+    {
+        self.check_edition::<A>()?;
+        let answer = sample_answer::<A, Resp>(ctx.interface, &to_json(&request)?)?;
+        tracing::info!(edition = A::NAME, interface = ctx.interface, peer = %ctx.operator_id, "query answered");
+        Ok(answer)
     }
 
     /// One page of the stations (`PageNo` from 1, `PageSize` stations per page).
-    fn stations_page<Req: Serialize, Resp: DeserializeOwned>(
+    pub fn stations_page<A, Req, Resp>(
         &self,
         ctx: &RequestContext,
-        request: &Req,
-    ) -> Result<Resp, HandlerError> {
-        let asked =
-            serde_json::to_value(request).map_err(|e| HandlerError::system(e.to_string()))?;
+        request: Req,
+    ) -> Result<Resp, HandlerError>
+    where
+        A: Adapter,
+        Req: Serialize,
+        Resp: DeserializeOwned,
+    {
+        self.check_edition::<A>()?;
+        let asked = to_json(&request)?;
         let number =
             |key: &str, default: i64| asked.get(key).and_then(Value::as_i64).unwrap_or(default);
         let (page_no, page_size) = (number("PageNo", 1), number("PageSize", 10));
@@ -116,12 +127,12 @@ impl OperatorMock {
             .take(size)
             .cloned()
             .collect();
-        tracing::info!(interface = ctx.interface, peer = %ctx.operator_id, page_no, page_size, items = items.len(), "stations page answered");
+        tracing::info!(edition = A::NAME, interface = ctx.interface, peer = %ctx.operator_id, page_no, page_size, items = items.len(), "stations page answered");
         serde_json::from_value(json!({
             "PageNo": page_no,
             "PageCount": page_count,
             "ItemSize": total,
-            "StationInfos": items,
+            (STATIONS_FIELD): items,
         }))
         .map_err(|e| HandlerError::system(e.to_string()))
     }
@@ -151,58 +162,46 @@ pub fn page_window(page_no: i64, page_size: i64, total: usize) -> Result<(usize,
     Ok((start, page_count))
 }
 
+/// Implements an operator role trait of a generated crate for [`OperatorMock`]: the paged
+/// station query (`paged method: Request => Answer`) by [`OperatorMock::stations_page`], every
+/// other listed interface by [`OperatorMock::canned`].
+#[macro_export]
 macro_rules! queries {
-    ($($method:ident: $req:ident => $resp:ident,)*) => {
-        impl OperatorPlatform for OperatorMock {
-            async fn query_stations_info(&self, ctx: RequestContext, request: types::QueryStationsInfoRequest) -> Result<types::QueryStationsInfoResponse, HandlerError> {
-                self.stations_page(&ctx, &request)
+    ($adapter:ty, $role:path {
+        paged $paged:ident: $preq:ty => $presp:ty,
+        $($method:ident: $req:ty => $resp:ty,)*
+    }) => {
+        impl $role for $crate::operator::OperatorMock {
+            async fn $paged(
+                &self,
+                ctx: ::chargespec_runtime::endpoint::RequestContext,
+                request: $preq,
+            ) -> Result<$presp, ::chargespec_runtime::endpoint::HandlerError> {
+                self.stations_page::<$adapter, _, _>(&ctx, request)
             }
             $(
-                async fn $method(&self, ctx: RequestContext, _request: types::$req) -> Result<types::$resp, HandlerError> {
-                    self.canned(&ctx)
+                async fn $method(
+                    &self,
+                    ctx: ::chargespec_runtime::endpoint::RequestContext,
+                    request: $req,
+                ) -> Result<$resp, ::chargespec_runtime::endpoint::HandlerError> {
+                    self.canned::<$adapter, _, _>(&ctx, request)
                 }
             )*
         }
     };
 }
 
-queries! {
-    query_alarm_info: QueryAlarmInfoRequest => QueryAlarmInfoResponse,
-    query_bms_info: QueryBmsInfoRequest => BatteryProcessInfo,
-    query_battery_box_status: QueryBatteryBoxStatusRequest => SwapEquipmentBatteryBoxStatus,
-    query_charge_order_info: QueryChargeOrderInfoRequest => QueryChargeOrderInfoResponse,
-    query_swap_order_info: QuerySwapOrderInfoRequest => QuerySwapOrderInfoResponse,
-    query_frequency: QueryFrequencyRequest => PushAck,
-    query_event_info: QueryEventInfoRequest => QueryEventInfoResponse,
-    query_disequipmentstatus_info: QueryDisequipmentstatusInfoRequest => QueryDisequipmentstatusInfoResponse,
-    query_secret: KeyEnvelope => PushAck,
-    notification_secret: KeyEnvelope => PushAck,
-    query_problem_stats: QueryProblemStatsRequest => StationProblemStats,
-    query_video_info: QueryVideoInfoRequest => QueryVideoInfoResponse,
-    query_attachment_info: QueryAttachmentInfoRequest => QueryAttachmentInfoResponse,
-    query_station_charge_stats: QueryStationChargeStatsRequest => QueryStationChargeStatsResponse,
-    query_station_discharge_stats: QueryStationDischargeStatsRequest => QueryStationDischargeStatsResponse,
-    query_station_swap_stats: QueryStationSwapStatsRequest => QueryStationSwapStatsResponse,
-    query_stations_status: QueryStationsStatusRequest => QueryStationsStatusResponse,
-}
-
 /// The most pages the paging demo asks for, whatever the operator announces.
 pub const MAX_PAGES: u64 = 10_000;
 
 /// The city side of paging: every station of an operator, page by page (see [`page_through`]).
-pub async fn query_all_stations(
-    client: &OperatorClient,
+pub async fn query_all_stations<A: Adapter>(
+    client: &Client<A::Profile>,
     page_size: u64,
 ) -> Result<Vec<Value>, String> {
-    page_through(page_size, |page_no| async move {
-        let request: types::QueryStationsInfoRequest =
-            serde_json::from_value(json!({ "PageNo": page_no, "PageSize": page_size }))
-                .map_err(|e| e.to_string())?;
-        let page = client
-            .query_stations_info(&request)
-            .await
-            .map_err(|e| format!("page {page_no}: {e}"))?;
-        serde_json::to_value(&page).map_err(|e| e.to_string())
+    page_through(page_size, |page_no| {
+        A::stations_page(client, page_no, page_size)
     })
     .await
 }
@@ -269,28 +268,11 @@ where
     }
 }
 
-/// The operator's demonstration pushes: a connector status and an alarm (the spec's samples).
-pub async fn push_status_and_alarm(client: &CityClient) -> Result<(), String> {
-    let sample = |interface: &str| -> Result<Value, String> {
-        samples::request(interface)
-            .ok_or_else(|| format!("no sample for {interface}"))
-            .and_then(|t| serde_json::from_str(t).map_err(|e| e.to_string()))
-    };
-    let status: types::NotificationStationStatusRequest =
-        serde_json::from_value(sample("notification_stationStatus")?).map_err(|e| e.to_string())?;
-    let ack = client
-        .notification_station_status(&status)
-        .await
-        .map_err(|e| format!("notification_stationStatus: {e}"))?;
-    tracing::info!(?ack, "status pushed");
-    let alarm: types::NotificationAlarmInfoRequest =
-        serde_json::from_value(sample("notification_alarmInfo")?).map_err(|e| e.to_string())?;
-    let ack = client
-        .notification_alarm_info(&alarm)
-        .await
-        .map_err(|e| format!("notification_alarmInfo: {e}"))?;
-    tracing::info!(?ack, "alarm pushed");
-    Ok(())
+/// The operator's demonstration pushes to a city: the edition's [`Adapter::push_demo`].
+pub async fn push_demo<A: Adapter>(
+    client: &Client<A::Profile>,
+) -> Result<Vec<(&'static str, Value)>, String> {
+    A::push_demo(client).await
 }
 
 #[cfg(test)]
