@@ -56,7 +56,12 @@ fn kit_config(own: &str, peer: &str, url: &str) -> Config {
 /// Starts the mock operator: its base URL.
 async fn mock_operator() -> String {
     let cfg = mock_config("MA5DA0053", "MA5DA0001");
-    let endpoint = Endpoint::new(cfg.operator_id.clone(), cfg.peers(), cfg.server(false));
+    let endpoint = Endpoint::new(
+        cfg.operator_id.clone(),
+        cfg.peers::<chargespec_mock::editions::Db4403_77_2024>()
+            .expect("peers"),
+        cfg.server(false),
+    );
     let base = endpoint.base_path().to_owned();
     let data = DataSet::seeded(23).expect("seeded");
     let (addr, _task) = serve(
@@ -105,7 +110,12 @@ async fn the_mock_operator_passes_but_for_its_known_deviation() {
 async fn the_mock_city_passes() {
     let ir = edition();
     let cfg = mock_config("MA5DA0001", "MA5DA0053");
-    let endpoint = Endpoint::new(cfg.operator_id.clone(), cfg.peers(), cfg.server(false));
+    let endpoint = Endpoint::new(
+        cfg.operator_id.clone(),
+        cfg.peers::<chargespec_mock::editions::Db4403_77_2024>()
+            .expect("peers"),
+        cfg.server(false),
+    );
     let base = endpoint.base_path().to_owned();
     let (addr, _task) = serve(cfg.listen, city::router(CityMock::new(), endpoint))
         .await

@@ -8,33 +8,30 @@
 #[path = "support/platform.rs"]
 mod platform;
 
-use std::sync::atomic::{AtomicI64, Ordering};
-
+use chargespec_mock::config::Config;
+use chargespec_mock::editions::Db4403_77_2024;
 use chargespec_runtime::serde_json::json;
 use chargespec_runtime::store::redis::TestServer;
 use chargespec_runtime::tokio;
 use db4403_77_2024::protocol::ret;
-use db4403_77_2024::server::{Endpoint, ServerConfig};
 use platform::*;
 
-static SKEW: AtomicI64 = AtomicI64::new(0);
-
-fn skewed_clock() -> i64 {
-    chargespec_runtime::now_unix() + SKEW.load(Ordering::Relaxed)
-}
-
-/// An instance of the test city on the shared store.
-async fn instance(config: &ServerConfig, redis: &TestServer) -> City {
-    let stores = config
-        .redis_stores(redis.url(), "chargespec:test-city:")
-        .expect("a store");
-    city_on(Endpoint::with_stores(
-        CITY,
-        city_peers(),
-        config.clone(),
-        stores,
-    ))
-    .await
+/// An instance of the mock city with its store from its configuration (`store = "redis://…"`),
+/// as `mock-city --config` builds it.
+async fn instance(redis: &TestServer) -> City {
+    let text = format!(
+        "listen = \"127.0.0.1:0\"\noperator_id = \"{CITY}\"\ntoken_lifetime_s = 2\n\
+         store = \"{}\"\nstore_prefix = \"chargespec:test-city:\"\n\
+         [[peers]]\noperator_id = \"{OPERATOR}\"\noperator_secret = \"Op3r4t0rS3cr3t01\"\n\
+         data_secret = \"D4t4S3cr3tK3y016\"\ndata_secret_iv = \"D4t4S3cr3tIV0016\"\n\
+         sig_secret = \"S1gS3cr3tK3y0016\"\n",
+        redis.url()
+    );
+    let config = Config::parse(&text).expect("a configuration");
+    let endpoint = config
+        .endpoint::<Db4403_77_2024>(false)
+        .expect("an endpoint on the shared store");
+    city_on(endpoint).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -42,15 +39,7 @@ async fn two_instances_share_tokens_and_the_replay_cache() {
     let Some(mut redis) = TestServer::start().expect("redis-server") else {
         return;
     };
-    let config = ServerConfig {
-        token_lifetime_s: 60,
-        clock: skewed_clock,
-        ..ServerConfig::default()
-    };
-    let (a, b) = (
-        instance(&config, &redis).await,
-        instance(&config, &redis).await,
-    );
+    let (a, b) = (instance(&redis).await, instance(&redis).await);
 
     // A token issued by A is honoured by B.
     let token = fetch_token(&a.url).await;
@@ -68,13 +57,13 @@ async fn two_instances_share_tokens_and_the_replay_cache() {
 
     let fresh = || bytes(&sealed(&sample(PUSH)));
 
-    // Expiry: past the lifetime on the instances' clock, the token is refused by both.
-    SKEW.store(61, Ordering::Relaxed);
+    // Expiry: past its 2 s lifetime, the token is refused by both; a new one works.
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
     for url in [&a.url, &b.url] {
         let answer = post(url, PUSH, Some(&token), fresh()).await;
         assert_eq!(ret_of(&answer), ret::BAD_TOKEN, "{answer}");
     }
-    SKEW.store(0, Ordering::Relaxed);
+    let token = fetch_token(&b.url).await;
     let answer = post(&a.url, PUSH, Some(&token), fresh()).await;
     assert_eq!(ret_of(&answer), ret::SUCCESS, "{answer}");
 

@@ -141,14 +141,17 @@ impl Config {
             timestamp_window_s: shared::Config::nonzero(self.shared.timestamp_window_s),
             replay_window_s: shared::Config::nonzero(self.shared.replay_window_s),
             token_lifetime_s: self.shared.token_lifetime_s,
+            tokens_per_peer: self.shared.tokens_per_peer,
+            replay_capacity: self.shared.replay_capacity,
             plaintext,
             ..defaults
         }
     }
 
     /// The endpoint this configuration describes, in edition `A`: the one place a mock's
-    /// [`Endpoint`] and [`ServerConfig`] are made. Fails if this configuration was checked for
-    /// another edition.
+    /// [`Endpoint`] and [`ServerConfig`] are made, with the configured store (`store`:
+    /// memory, or a Redis URL; a Redis store needs a Tokio runtime). Fails if this configuration
+    /// was checked for another edition.
     pub fn endpoint<A: Adapter>(&self, plaintext: bool) -> Result<Endpoint<A::Profile>, String> {
         if self.edition != A::EDITION {
             return Err(format!(
@@ -157,10 +160,21 @@ impl Config {
                 A::NUMBER
             ));
         }
-        Ok(Endpoint::new(
+        let server = self.server(plaintext);
+        // The token store and replay cache: this process's memory, or a Redis server shared
+        // by every instance (never logged with its password).
+        let stores = match &self.shared.store {
+            shared::StoreConfig::Memory => server.memory_stores(),
+            shared::StoreConfig::Redis(url) => server
+                .redis_stores(url.expose(), &self.shared.store_prefix)
+                .map_err(|e| format!("store {}: {e}", self.shared.store.describe()))?,
+        };
+        chargespec_runtime::tracing::info!(store = %self.shared.store.describe(), prefix = %self.shared.store_prefix, "tokens and resend checks");
+        Ok(Endpoint::with_stores(
             self.shared.operator_id.clone(),
             self.peers::<A>()?,
-            self.server(plaintext),
+            server,
+            stores,
         ))
     }
 }
