@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use chargespec_runtime::endpoint::{HandlerError, RequestContext};
-use chargespec_runtime::serde_json::Value;
+use chargespec_runtime::serde_json::{self, Value};
 use chargespec_runtime::{Validate, tracing};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::edition::{Adapter, sample_answer, to_json};
+use crate::edition::{Adapter, sample_answer};
 
 /// One push as received.
 #[derive(Clone, Debug)]
@@ -22,10 +22,22 @@ pub struct Received {
     pub payload: Value,
 }
 
+/// A push kept as it was typed, turned into JSON only when inspected (a city under load
+/// converts nothing).
+trait Kept: Send + Sync + std::fmt::Debug {
+    fn json(&self) -> Value;
+}
+
+impl<T: Serialize + Send + Sync + std::fmt::Debug> Kept for T {
+    fn json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
 #[derive(Debug)]
 struct Entry {
     peer: String,
-    payload: Value,
+    payload: Box<dyn Kept>,
 }
 
 /// What the city has received, by interface, and how many messages of each peer needed which
@@ -49,7 +61,7 @@ impl Store {
                 list.iter()
                     .map(|e| Received {
                         peer: e.peer.clone(),
-                        payload: e.payload.clone(),
+                        payload: e.payload.json(),
                     })
                     .collect()
             })
@@ -112,7 +124,7 @@ impl CityMock {
     ) -> Result<Resp, HandlerError>
     where
         A: Adapter,
-        Req: Serialize,
+        Req: Serialize + Send + Sync + std::fmt::Debug + 'static,
         Resp: DeserializeOwned + Validate,
     {
         if let Some(e) = self.injected_failure() {
@@ -120,14 +132,13 @@ impl CityMock {
             return Err(e);
         }
         self.store.count_deviations(&ctx.operator_id, &ctx.warnings);
-        let payload = to_json(&request)?;
-        let reply = sample_answer::<A, Resp>(ctx.interface, &payload)?;
+        let reply = sample_answer::<A, Resp>(ctx.interface, &request)?;
         let total = {
             let mut map = self.store.lock();
             let list = map.entry(ctx.interface).or_default();
             list.push(Entry {
                 peer: ctx.operator_id.clone(),
-                payload,
+                payload: Box::new(request),
             });
             list.len()
         };

@@ -173,9 +173,19 @@ pub fn sample_request<A: Adapter>(interface: &str) -> Result<Value, String> {
 
 /// The spec's sample answer of `interface` as JSON.
 pub fn sample_response<A: Adapter>(interface: &str) -> Result<Value, String> {
+    // Parsed once per edition and interface: the mocks answer many requests with it.
+    type Parsed = std::collections::HashMap<(&'static str, String), Value>;
+    static PARSED: std::sync::OnceLock<std::sync::Mutex<Parsed>> = std::sync::OnceLock::new();
+    let parsed = PARSED.get_or_init(Default::default);
+    let key = (A::NAME, interface.to_owned());
+    if let Some(v) = chargespec_runtime::lock(parsed).get(&key) {
+        return Ok(v.clone());
+    }
     let text = A::sample_response(interface)
         .ok_or_else(|| format!("{} has no sample answer for {interface}", A::NUMBER))?;
-    serde_json::from_str(text).map_err(|e| format!("{interface}: {e}"))
+    let value: Value = serde_json::from_str(text).map_err(|e| format!("{interface}: {e}"))?;
+    chargespec_runtime::lock(parsed).insert(key, value.clone());
+    Ok(value)
 }
 
 /// The answer a mock gives on `interface` when it has no data of its own: the spec's sample
@@ -186,12 +196,20 @@ pub fn sample_response<A: Adapter>(interface: &str) -> Result<Value, String> {
 /// parameters.
 pub fn sample_answer<A: Adapter, Resp>(
     interface: &str,
-    request: &Value,
+    request: &impl Serialize,
 ) -> Result<Resp, HandlerError>
 where
     Resp: DeserializeOwned + Validate,
 {
     let sample = sample_response::<A>(interface).map_err(HandlerError::invalid)?;
+    // Nothing to copy into an answer without text fields (a push acknowledgement).
+    if !sample
+        .as_object()
+        .is_some_and(|o| o.values().any(Value::is_string))
+    {
+        return serde_json::from_value(sample).map_err(|e| HandlerError::system(e.to_string()));
+    }
+    let request = to_json(request)?;
     let mut echoed = sample.clone();
     if let (Some(answer), Some(asked)) = (echoed.as_object_mut(), request.as_object()) {
         for (key, value) in answer.iter_mut() {

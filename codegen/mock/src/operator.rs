@@ -94,7 +94,7 @@ impl OperatorMock {
         Resp: DeserializeOwned + Validate,
     {
         self.check_edition::<A>()?;
-        let answer = sample_answer::<A, Resp>(ctx.interface, &to_json(&request)?)?;
+        let answer = sample_answer::<A, Resp>(ctx.interface, &request)?;
         tracing::info!(edition = A::NAME, interface = ctx.interface, peer = %ctx.operator_id, "query answered");
         Ok(answer)
     }
